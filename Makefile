@@ -1,0 +1,41 @@
+# The two commands of the README: `make demo` and `make test`. Everything a fresh machine
+# lacks is installed here into .venv (torch pinned to the CPU build in constraints.txt).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
+CTEST_BUILD := build/ctest
+JOBS   ?= 2
+export PATH := $(abspath $(BIN)):$(PATH)
+
+.PHONY: demo test install pytest ctest lint clean
+
+demo: install
+	mkdir -p out
+	$(BIN)/viscoann info
+
+test: install pytest ctest
+
+$(BIN)/python:
+	$(PYTHON) -m venv --system-site-packages $(VENV)
+
+$(VENV)/.deps: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) install -c constraints.txt "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.24" ninja
+	touch $@
+
+install: $(VENV)/.deps
+	$(PIP) install --no-build-isolation -c constraints.txt ".[dev]"
+
+pytest: install
+	$(BIN)/python -m pytest
+
+ctest: $(VENV)/.deps
+	cmake -S . -B $(CTEST_BUILD) -G Ninja -DVISCOANN_BUILD_TESTS=ON
+	cmake --build $(CTEST_BUILD) -j $(JOBS)
+	ctest --test-dir $(CTEST_BUILD) --output-on-failure -j $(JOBS)
+
+lint:
+	$(BIN)/ruff check python tests bench
+
+clean:
+	rm -rf build out

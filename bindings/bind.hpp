@@ -1,0 +1,6 @@
+// Declarations of the per-header binding functions called by module.cpp.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+void bind_device(pybind11::module_& m);

@@ -1,0 +1,9 @@
+// The extension viscoann._core: one bind_* call per public header, nothing else.
+#include <pybind11/pybind11.h>
+
+#include "bind.hpp"
+
+PYBIND11_MODULE(_core, m) {
+    m.doc() = "viscoann native core (C++); use the viscoann package, not this module";
+    bind_device(m);
+}

@@ -1,0 +1,49 @@
+// Static split of an index range over std::threads: the one threading primitive of the core.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <exception>
+#include <thread>
+#include <vector>
+
+namespace viscoann::detail {
+
+/// Number of threads to use: `requested` if > 0, else the hardware concurrency (at least 1).
+inline unsigned resolve_threads(int requested) {
+    if (requested > 0) return static_cast<unsigned>(requested);
+    return std::max(1u, std::thread::hardware_concurrency());
+}
+
+/// Calls fn(begin, end) on contiguous chunks of [0, n), each chunk a multiple of `grain`
+/// (except the last), over at most `threads` threads. The first exception is rethrown.
+template <class Fn>
+void parallel_for(std::size_t n, int threads, std::size_t grain, Fn&& fn) {
+    if (n == 0) return;
+    grain = std::max<std::size_t>(grain, 1);
+    const std::size_t blocks = (n + grain - 1) / grain;
+    const std::size_t nt = std::min<std::size_t>(resolve_threads(threads), blocks);
+    if (nt <= 1) {
+        fn(std::size_t{0}, n);
+        return;
+    }
+    std::vector<std::thread> pool;
+    std::vector<std::exception_ptr> errors(nt);
+    pool.reserve(nt);
+    for (std::size_t t = 0; t < nt; ++t) {
+        const std::size_t b0 = blocks * t / nt, b1 = blocks * (t + 1) / nt;
+        const std::size_t begin = b0 * grain, end = std::min(n, b1 * grain);
+        pool.emplace_back([&, t, begin, end] {
+            try {
+                if (begin < end) fn(begin, end);
+            } catch (...) {
+                errors[t] = std::current_exception();
+            }
+        });
+    }
+    for (auto& th : pool) th.join();
+    for (auto& e : errors)
+        if (e) std::rethrow_exception(e);
+}
+
+}  // namespace viscoann::detail

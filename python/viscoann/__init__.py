@@ -1,0 +1,26 @@
+"""viscoann: fast viscoelastic earthquake deformation, exact and neural.
+
+SI units everywhere (m, s, Pa, Pa s); x east, y north, z up. ``import viscoann`` loads only
+numpy and the native core: training, export, data and plotting modules (torch, h5py,
+matplotlib) are imported lazily on first use.
+"""
+
+import importlib
+
+from ._core import __version__, built_with_cuda, cuda_available, cuda_device_name
+
+__all__ = [
+    "__version__",
+    "built_with_cuda",
+    "cuda_available",
+    "cuda_device_name",
+]
+
+# Modules that pull in heavy optional dependencies, reached lazily as attributes.
+_LAZY = {"train", "export", "data", "plot", "bench", "cli"}
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'viscoann' has no attribute {name!r}")

@@ -1,0 +1,6 @@
+# Type stubs for the native module viscoann._core (see bindings/).
+__version__: str
+built_with_cuda: bool
+
+def cuda_available() -> bool: ...
+def cuda_device_name() -> str: ...

@@ -1,0 +1,53 @@
+"""The ``viscoann`` command line. Options in km / yr are converted to SI here, at the edge.
+
+Each subcommand is a ``_cmd_<name>(args)`` function registered by ``_add_<name>(sub)``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from . import __version__
+
+
+def _add_info(sub):
+    p = sub.add_parser("info", help="print the build configuration")
+    p.set_defaults(func=_cmd_info)
+
+
+def _cmd_info(args) -> int:
+    from . import _core
+    from .__main__ import cmake_dir
+
+    print(f"viscoann {__version__}")
+    print(f"CUDA engine built: {_core.built_with_cuda}; GPU available: {_core.cuda_available()}")
+    print(f"CMake package dir: {cmake_dir()}")
+    return 0
+
+
+_COMMANDS = [_add_info]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="viscoann", description="Fast viscoelastic earthquake deformation, exact and neural."
+    )
+    parser.add_argument("--version", action="version", version=f"viscoann {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+    for add in _COMMANDS:
+        add(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except (ValueError, OSError) as err:
+        print(f"viscoann {args.command}: error: {err}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
