@@ -26,7 +26,26 @@ def _cmd_info(args) -> int:
     return 0
 
 
-_COMMANDS = [_add_info]
+def _add_bench(sub):
+    from .bench import TOPICS
+
+    p = sub.add_parser("bench", help="benchmarks (JSON rows with --json)")
+    topics = p.add_subparsers(dest="topic", required=True)
+    for name, (add_arguments, run) in TOPICS.items():
+        t = topics.add_parser(name)
+        t.add_argument("--json", action="store_true", help="print one JSON document on stdout")
+        add_arguments(t)
+        t.set_defaults(func=_cmd_bench, run=run)
+
+
+def _cmd_bench(args) -> int:
+    from .bench import emit
+
+    emit(args.run(args), args.json)
+    return 0
+
+
+_COMMANDS = [_add_info, _add_bench]
 
 
 def build_parser() -> argparse.ArgumentParser:
