@@ -45,7 +45,31 @@ def _cmd_bench(args) -> int:
     return 0
 
 
-_COMMANDS = [_add_info, _add_bench]
+def _add_generate(sub):
+    p = sub.add_parser("generate", help="training/test data on the seed's grids (HDF5 shards)")
+    p.add_argument("out", help="output directory (resumes if it holds the same grid)")
+    p.add_argument("--grid", choices=["train", "test"], default="train",
+                   help="the seed's training grid or its test grid (default train)")
+    p.add_argument("--scale", type=float, default=1.0,
+                   help="shrink every axis by this factor, in (0, 1] (default 1: full size)")
+    p.add_argument("--dask", default=None, metavar="ADDRESS",
+                   help="run shards on a Dask cluster: a scheduler address, or 'local'")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_generate)
+
+
+def _cmd_generate(args) -> int:
+    from . import data
+
+    g = data.grid(args.grid, args.scale)
+    D, E, T, P = g.shape
+    print(f"{args.grid} grid: {P} points x {D} depths x {T} times x {E} viscosities "
+          f"= {g.n_samples:,} samples in {D * E} shards -> {args.out}", file=sys.stderr)
+    data.generate(args.out, g, dask=args.dask, progress=not args.no_progress)
+    return 0
+
+
+_COMMANDS = [_add_info, _add_bench, _add_generate]
 
 
 def build_parser() -> argparse.ArgumentParser:
