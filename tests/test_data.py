@@ -9,7 +9,6 @@ import json
 
 import numpy as np
 import pytest
-
 import viscoann as va
 from viscoann import cli, data
 

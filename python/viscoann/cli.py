@@ -52,16 +52,30 @@ def _add_generate(sub):
                    help="the seed's training grid or its test grid (default train)")
     p.add_argument("--scale", type=float, default=1.0,
                    help="shrink every axis by this factor, in (0, 1] (default 1: full size)")
+    p.add_argument("--sizes", default=None, metavar="NXY,ND,NT,NM,NK",
+                   help="override axis sizes (points per horizontal axis, depths, times, "
+                        "eta_M values, eta_K values); '-' keeps the scaled size")
     p.add_argument("--dask", default=None, metavar="ADDRESS",
                    help="run shards on a Dask cluster: a scheduler address, or 'local'")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_generate)
 
 
+def _parse_sizes(text: str | None):
+    if text is None:
+        return None
+    try:
+        return [None if v.strip() == "-" else int(v) for v in text.split(",")]
+    except ValueError:
+        raise ValueError(
+            f"--sizes must be 5 comma-separated integers or '-', got {text!r}"
+        ) from None
+
+
 def _cmd_generate(args) -> int:
     from . import data
 
-    g = data.grid(args.grid, args.scale)
+    g = data.grid(args.grid, args.scale, _parse_sizes(args.sizes))
     D, E, T, P = g.shape
     print(f"{args.grid} grid: {P} points x {D} depths x {T} times x {E} viscosities "
           f"= {g.n_samples:,} samples in {D * E} shards -> {args.out}", file=sys.stderr)

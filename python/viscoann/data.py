@@ -141,18 +141,33 @@ def _axis(lo: float, hi: float, n: int, offset: float) -> np.ndarray:
     return lo + (hi - lo) * (np.arange(n) + offset) / n
 
 
-def training_grid(scale: float = 1.0) -> Grid:
+def _sizes(seed_sizes, scale: float, sizes, least) -> tuple[int, ...]:
+    """Axis sizes: the seed's shrunk by ``scale``, or ``sizes`` where given (None entries
+    keep the scaled value)."""
+    _check_scale(scale)
+    out = [_n(n, scale, lo) for n, lo in zip(seed_sizes, least, strict=True)]
+    if sizes is not None:
+        if len(sizes) != 5:
+            raise ValueError(f"sizes must have 5 entries (points per axis, depths, times, "
+                             f"eta_M values, eta_K values), got {sizes}")  # fmt: skip
+        for i, v in enumerate(sizes):
+            if v is not None:
+                if int(v) < least[i]:
+                    raise ValueError(f"sizes[{i}] must be >= {least[i]}, got {v}")
+                out[i] = int(v)
+    return tuple(out)
+
+
+def training_grid(scale: float = 1.0, sizes=None) -> Grid:
     """The seed's training grid (DESIGN §3), every axis shrunk by ``scale``.
 
     103 x 103 surface points on [-100, 100] km (end points included), 20 depths on
     [1, 14] km, 31 times on the quadratic sequence t_k = 100 yr (k/30)^2 (dense near t = 0,
     t = 0 included), 6 x 6 viscosity structures log-spaced over log10 eta_M in [18, 21] and
-    log10 eta_K in [17, 20]: 236,792,880 samples at scale 1.
+    log10 eta_K in [17, 20]: 236,792,880 samples at scale 1. ``sizes`` = (points per
+    horizontal axis, depths, times, eta_M values, eta_K values) overrides single axes.
     """
-    _check_scale(scale)
-    nxy, nd, nt, nm, nk = TRAIN_SIZES
-    nxy, nd, nt, nm, nk = _n(nxy, scale, 2), _n(nd, scale, 2), _n(nt, scale, 3), \
-        _n(nm, scale, 2), _n(nk, scale, 2)  # fmt: skip
+    nxy, nd, nt, nm, nk = _sizes(TRAIN_SIZES, scale, sizes, (2, 2, 3, 2, 2))
     g = _axis(*DOMAIN["x"], nxy, 0)
     X, Y = np.meshgrid(g, g, indexing="xy")
     times = DOMAIN["t"][1] * (np.arange(nt) / (nt - 1)) ** 2
@@ -160,25 +175,26 @@ def training_grid(scale: float = 1.0) -> Grid:
                 _etas(nm, nk, 0))  # fmt: skip
 
 
-def test_grid(scale: float = 1.0) -> Grid:
+def test_grid(scale: float = 1.0, sizes=None) -> Grid:
     """The seed's test grid (DESIGN §3) at values different from the training grid.
 
     100 x 100 surface points at the centres of 100 x 100 equal cells of the domain (2 km
     apart), 13 depths at cell centres of [1, 14] km, 81 times at cell centres of
     [0, 100] yr (linear), 5 x 5 viscosity structures at cell centres of the log10 ranges:
     263,250,000 samples at scale 1. At a reduced scale an axis that would share a value with
-    the training grid of the same scale gets one more value (the midpoint of both, mostly).
+    the training grid of the same scale gets one more value. ``sizes`` as in
+    :func:`training_grid`; values are kept off the training grids of scale 1 and ``scale``.
     """
-    _check_scale(scale)
-    train = training_grid(scale)
-    nxy, nd, nt, nm, nk = TEST_SIZES
-    lm, lk = np.log10(train.etas[:, 0]), np.log10(train.etas[:, 1])
-    xs = _disjoint_axis(*DOMAIN["x"], _n(nxy, scale, 2), train.x)
+    nxy, nd, nt, nm, nk = _sizes(TEST_SIZES, scale, sizes, (2, 2, 2, 2, 2))
+    tr = [training_grid(1.0), training_grid(scale)]
+    xs = _disjoint_axis(*DOMAIN["x"], nxy, np.concatenate([g.x for g in tr]))
     X, Y = np.meshgrid(xs, xs, indexing="xy")
-    depths = _disjoint_axis(*DOMAIN["depth"], _n(nd, scale, 2), train.depths)
-    times = _disjoint_axis(*DOMAIN["t"], _n(nt, scale, 2), train.times)
-    log_m = _disjoint_axis(*DOMAIN["log10_eta_M"], _n(nm, scale, 2), lm)
-    log_k = _disjoint_axis(*DOMAIN["log10_eta_K"], _n(nk, scale, 2), lk)
+    depths = _disjoint_axis(*DOMAIN["depth"], nd, np.concatenate([g.depths for g in tr]))
+    times = _disjoint_axis(*DOMAIN["t"], nt, np.concatenate([g.times for g in tr]))
+    lm = np.log10(np.concatenate([g.etas[:, 0] for g in tr]))
+    lk = np.log10(np.concatenate([g.etas[:, 1] for g in tr]))
+    log_m = _disjoint_axis(*DOMAIN["log10_eta_M"], nm, lm)
+    log_k = _disjoint_axis(*DOMAIN["log10_eta_K"], nk, lk)
     M, K = np.meshgrid(log_m, log_k, indexing="ij")
     etas = 10.0 ** np.stack([M.ravel(), K.ravel()], axis=1)
     return Grid("test", X.ravel(), Y.ravel(), depths, times, etas)
@@ -215,12 +231,12 @@ test_values_differ.__test__ = False  # not a pytest test, despite its name
 test_grid.__test__ = False
 
 
-def grid(kind: str, scale: float = 1.0) -> Grid:
-    """``training_grid(scale)`` for ``"train"``, ``test_grid(scale)`` for ``"test"``."""
+def grid(kind: str, scale: float = 1.0, sizes=None) -> Grid:
+    """``training_grid`` for ``"train"``, ``test_grid`` for ``"test"``."""
     if kind == "train":
-        return training_grid(scale)
+        return training_grid(scale, sizes)
     if kind == "test":
-        return test_grid(scale)
+        return test_grid(scale, sizes)
     raise ValueError(f"grid kind must be 'train' or 'test', got {kind!r}")
 
 

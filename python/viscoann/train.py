@@ -1,0 +1,436 @@
+"""Training of MLP surrogates with PyTorch (Adam, mini-batches streamed from the HDF5 shards of
+``data.py``), after DeVries et al. (2017); target transforms of DESIGN §8.
+
+The net sees the engine's input features (log10 of the viscosities, affine map of the domain
+box to [-1, 1]) and learns a scaled target: the full field (the seed's choice) or the
+postseismic remainder u(t) - u(0), to which the engine adds the exact Okada field back.
+torch is imported inside the functions only (``import viscoann`` never loads it).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from . import __version__
+from .data import DOMAIN, load_manifest, read_shard, shard_name
+
+INPUT_NAMES = ("x", "y", "depth", "t", "eta_M", "eta_K")
+INPUT_UNITS = ("m", "m", "m", "s", "Pa s", "Pa s")
+OUTPUT_NAMES = ("ux", "uy", "uz")
+ACTIVATIONS = ("tanh", "relu", "identity", "sigmoid")
+TARGETS = ("full", "remainder")
+LOG10_INPUTS = (4, 5)  # the viscosities enter as log10
+
+
+def canonical_box() -> tuple[np.ndarray, np.ndarray]:
+    """(lo, hi) of the canonical domain in feature space (viscosities as log10), (6,) each."""
+    keys = ("x", "y", "depth", "t", "log10_eta_M", "log10_eta_K")
+    lo = np.array([DOMAIN[k][0] for k in keys])
+    hi = np.array([DOMAIN[k][1] for k in keys])
+    return lo, hi
+
+
+def features(X: np.ndarray, lo: np.ndarray, hi: np.ndarray, log10: tuple = LOG10_INPUTS,
+             dtype=np.float32) -> np.ndarray:  # fmt: skip
+    """The engine's input transform: log10 of the ``log10`` columns, then the affine map of
+    the box [lo, hi] to [-1, 1]. X (N, n_in) in SI -> (N, n_in) ``dtype``."""
+    F = np.array(X, dtype=np.float64, copy=True)
+    for j in log10:
+        F[:, j] = np.log10(F[:, j])
+    return (2.0 * (F - lo) / (hi - lo) - 1.0).astype(dtype)
+
+
+def okada_canonical(x: np.ndarray, y: np.ndarray, depth: float | np.ndarray) -> np.ndarray:
+    """u(t = 0) of the canonical source: Okada DC3D0, DIP = 90°, POT1 = 1 m^3, alpha = 2/3, on
+    the free surface. x, y (N,) m, depth m -> (N, 3) m (east, north, up)."""
+    from . import okada
+
+    x = np.asarray(x, float)
+    return okada.point(x, np.asarray(y, float), np.zeros_like(x), depth, 90.0,
+                       (1.0, 0.0, 0.0, 0.0), alpha=2.0 / 3.0)  # fmt: skip
+
+
+@dataclass
+class TrainConfig:
+    """Options of one training run (all recorded in the checkpoint and the model file).
+
+    hidden_layers, width : the MLP's hidden layers, all ``width`` neurons wide.
+    activations : pattern repeated over the hidden layers (the seed's tanh/ReLU alternation).
+    target : "full" (the seed's) or "remainder" (u(t) - u(0), exact Okada added back).
+    epochs, batch_size, lr, lr_final : Adam with a cosine decay from lr to lr_final.
+    loss : "mse" or "l1" on the scaled target.
+    val_fraction : surface points held out of optimisation for the validation loss.
+    val_max : at most this many validation samples (a fixed random subset).
+    buffer_shards : shards shuffled together in memory while streaming.
+    """
+
+    hidden_layers: int = 6
+    width: int = 20
+    activations: tuple[str, ...] = ("tanh", "relu")
+    target: str = "remainder"
+    epochs: int = 10
+    batch_size: int = 1024
+    lr: float = 3e-3
+    lr_final: float = 3e-5
+    loss: str = "mse"
+    seed: int = 0
+    val_fraction: float = 0.05
+    val_max: int = 200_000
+    buffer_shards: int = 8
+    extra: dict = field(default_factory=dict)
+
+    def check(self) -> None:
+        if self.hidden_layers < 1 or self.width < 1:
+            raise ValueError(f"hidden_layers and width must be >= 1, got {self.hidden_layers}, "
+                             f"{self.width}")  # fmt: skip
+        bad = [a for a in self.activations if a not in ACTIVATIONS]
+        if bad or not self.activations:
+            raise ValueError(f"activations must be a non-empty list of {ACTIVATIONS}, "
+                             f"got {list(self.activations)}")  # fmt: skip
+        if self.target not in TARGETS:
+            raise ValueError(f"target must be one of {TARGETS}, got {self.target!r}")
+        if self.loss not in ("mse", "l1"):
+            raise ValueError(f"loss must be 'mse' or 'l1', got {self.loss!r}")
+        if self.epochs < 1 or self.batch_size < 1 or not (self.lr > 0 and self.lr_final > 0):
+            raise ValueError(
+                "epochs, batch_size, lr and lr_final must be positive, got "
+                f"{self.epochs}, {self.batch_size}, {self.lr}, {self.lr_final}"
+            )
+        if not 0 < self.val_fraction < 1:
+            raise ValueError(f"val_fraction must be in (0, 1), got {self.val_fraction}")
+
+    def layer_activations(self) -> list[str]:
+        """Activation of every layer, the output layer's ("identity") last."""
+        pat = list(self.activations)
+        return [pat[i % len(pat)] for i in range(self.hidden_layers)] + ["identity"]
+
+    def to_json(self) -> dict:
+        d = asdict(self)
+        d["activations"] = list(self.activations)
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> TrainConfig:
+        d = dict(d)
+        d["activations"] = tuple(d["activations"])
+        return cls(**d)
+
+    @property
+    def name(self) -> str:
+        return f"{self.hidden_layers}x{self.width}"
+
+
+# ---- the net --------------------------------------------------------------------------------
+
+
+def build_net(n_in: int, n_out: int, config: TrainConfig):
+    """torch MLP: Linear layers with the config's activations; initialised from the seed."""
+    import torch
+
+    acts = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid,
+            "identity": torch.nn.Identity}  # fmt: skip
+    torch.manual_seed(config.seed)
+    layers, width_in = [], n_in
+    for act in config.layer_activations()[:-1]:
+        layers += [torch.nn.Linear(width_in, config.width), acts[act]()]
+        width_in = config.width
+    layers.append(torch.nn.Linear(width_in, n_out))
+    return torch.nn.Sequential(*layers)  # float32 weights, as exported
+
+
+def net_layers(net) -> list[tuple[np.ndarray, np.ndarray]]:
+    """[(W (out, in) float32, b (out,) float32), ...] of a torch MLP from ``build_net``."""
+    import torch
+
+    return [(m.weight.detach().cpu().numpy().copy(), m.bias.detach().cpu().numpy().copy())
+            for m in net if isinstance(m, torch.nn.Linear)]  # fmt: skip
+
+
+def forward_reference(layers, activations, F: np.ndarray) -> np.ndarray:
+    """float64 numpy forward pass of the core MLP on features F (N, n_in) -> (N, n_out)."""
+    f = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0), "identity": lambda a: a,
+         "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a))}  # fmt: skip
+    h = np.asarray(F, np.float64)
+    for (W, b), act in zip(layers, activations, strict=True):
+        h = f[act](h @ np.asarray(W, np.float64).T + b)
+    return h
+
+
+# ---- batches --------------------------------------------------------------------------------
+
+
+class ShardStream:
+    """Training and validation samples of a data directory, streamed shard by shard.
+
+    A fixed random subset of the surface points (``val_fraction``) is held out of training;
+    validation uses those points at every depth, time and viscosity (capped at ``val_max``
+    samples, a fixed random subset). Targets are scaled by the RMS of each component.
+    """
+
+    def __init__(self, data_dir, config: TrainConfig, elastic: Callable | None = None):
+        self.dir = Path(data_dir)
+        self.man = load_manifest(self.dir)
+        self.grid = g = self.man["grid"]
+        self.config = config
+        self.lo, self.hi = canonical_box()
+        D, E, T, P = g.shape
+        self.elastic = (elastic or okada_canonical) if config.target == "remainder" else None
+        rng = np.random.default_rng([config.seed, 7])
+        perm = rng.permutation(P)
+        n_val = max(1, int(round(config.val_fraction * P)))
+        self.val_points = np.sort(perm[:n_val])
+        self.train_points = np.sort(perm[n_val:])
+        self.shards = [(d, e) for d in range(D) for e in range(E)]
+        self._u0 = {}
+        # one pass over the shards: validation subset and target scale
+        per_shard = max(1, config.val_max // len(self.shards))
+        Xv, Yv, sq, n = [], [], np.zeros(3), 0
+        for d, e in self.shards:
+            X, Y = self._samples(d, e, self.val_points)
+            pick = rng.choice(len(X), size=min(per_shard, len(X)), replace=False)
+            Xv.append(X[pick])
+            Yv.append(Y[pick])
+            _, Yt = self._samples(d, e, self.train_points[:: max(1, len(self.train_points) // 512)])
+            sq += np.sum(Yt**2, axis=0)
+            n += len(Yt)
+        self.out_scale = np.sqrt(sq / n)
+        self.out_scale[self.out_scale == 0] = 1.0
+        self.val_X = np.concatenate(Xv)
+        self.val_Y = np.concatenate(Yv)
+        self.val_F = features(self.val_X, self.lo, self.hi)
+        self.val_T = (self.val_Y / self.out_scale).astype(np.float32)
+
+    def u0(self, d: int) -> np.ndarray:
+        """Exact elastic field (P, 3) at depth index d (cached)."""
+        if d not in self._u0:
+            g = self.grid
+            self._u0[d] = np.asarray(self.elastic(g.x, g.y, g.depths[d]), float).reshape(-1, 3)
+        return self._u0[d]
+
+    def _samples(self, d: int, e: int, points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Inputs (n, 6) SI and unscaled targets (n, 3) of shard (d, e) at ``points``."""
+        g = self.grid
+        u = read_shard(self.dir / shard_name(d, e))[:, points].astype(np.float64)  # (T, p, 3)
+        if self.elastic is not None:
+            u = u - self.u0(d)[points]
+        T, p = len(g.times), len(points)
+        X = np.empty((T, p, 6))
+        X[..., 0] = g.x[points]
+        X[..., 1] = g.y[points]
+        X[..., 2] = g.depths[d]
+        X[..., 3] = g.times[:, None]
+        X[..., 4:] = g.etas[e]
+        return X.reshape(-1, 6), u.reshape(-1, 3)
+
+    @property
+    def n_train(self) -> int:
+        return len(self.shards) * len(self.grid.times) * len(self.train_points)
+
+    def n_batches(self) -> int:
+        b, per = self.config.batch_size, len(self.grid.times) * len(self.train_points)
+        k = self.config.buffer_shards
+        groups = [min(k, len(self.shards) - i) for i in range(0, len(self.shards), k)]
+        return sum(math.ceil(gsz * per / b) for gsz in groups)
+
+    def batches(self, epoch: int) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """Shuffled (features, scaled targets) float32 mini-batches of one epoch; the order
+        depends only on (seed, epoch), so a resumed run repeats it exactly."""
+        rng = np.random.default_rng([self.config.seed, 11, epoch])
+        order = [self.shards[i] for i in rng.permutation(len(self.shards))]
+        k, b = self.config.buffer_shards, self.config.batch_size
+        for i in range(0, len(order), k):
+            parts = [self._samples(d, e, self.train_points) for d, e in order[i : i + k]]
+            F = features(np.concatenate([p[0] for p in parts]), self.lo, self.hi)
+            Y = (np.concatenate([p[1] for p in parts]) / self.out_scale).astype(np.float32)
+            perm = rng.permutation(len(F))
+            for j in range(0, len(F), b):
+                idx = perm[j : j + b]
+                yield F[idx], Y[idx]
+
+
+class ArrayStream:
+    """Training batches from arrays in memory (features F, scaled targets Y); same protocol
+    as :class:`ShardStream` (used by the elastic warm-up)."""
+
+    def __init__(self, F, Y, val_F, val_T, config: TrainConfig):
+        self.F, self.Y = np.asarray(F, np.float32), np.asarray(Y, np.float32)
+        self.val_F, self.val_T = np.asarray(val_F, np.float32), np.asarray(val_T, np.float32)
+        self.config = config
+
+    @property
+    def n_train(self) -> int:
+        return len(self.F)
+
+    def n_batches(self) -> int:
+        return math.ceil(len(self.F) / self.config.batch_size)
+
+    def batches(self, epoch: int):
+        rng = np.random.default_rng([self.config.seed, 11, epoch])
+        perm, b = rng.permutation(len(self.F)), self.config.batch_size
+        for j in range(0, len(perm), b):
+            idx = perm[j : j + b]
+            yield self.F[idx], self.Y[idx]
+
+
+# ---- the loop -------------------------------------------------------------------------------
+
+
+def _save_atomic(obj, path: Path) -> None:
+    import torch
+
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)
+
+
+def fit(stream, config: TrainConfig, out_dir=None, *, n_in: int = 6, n_out: int = 3,
+        progress: bool = True, threads: int | None = None, log=None) -> dict:  # fmt: skip
+    """Train a fresh MLP (or resume from ``out_dir/checkpoint.pt``) on ``stream``.
+
+    Parameters
+    ----------
+    stream : ShardStream or ArrayStream
+        Mini-batches (``batches(epoch)``), validation ``val_F``/``val_T``.
+    config : TrainConfig
+    out_dir : path, optional
+        Where ``checkpoint.pt`` (every epoch, atomically replaced) and ``history.json`` go.
+        A checkpoint there from the same config is resumed; another config is refused.
+    threads : int, optional
+        torch intra-op threads (default 1: a net this small gains nothing from intra-op
+        threads, and they spin against other processes on a shared machine).
+
+    Returns
+    -------
+    dict
+        ``net`` (torch module), ``layers`` [(W, b)], ``activations``, ``history`` (list of
+        per-epoch dicts: train_loss, val_loss, lr, seconds).
+    """
+    import torch
+
+    config.check()
+    torch.set_num_threads(int(threads or 1))
+    torch.use_deterministic_algorithms(True)
+    net = build_net(n_in, n_out, config)
+    opt = torch.optim.Adam(net.parameters(), lr=config.lr)
+    lossf = torch.nn.MSELoss() if config.loss == "mse" else torch.nn.L1Loss()
+    history, start = [], 0
+    ckpt = Path(out_dir) / "checkpoint.pt" if out_dir is not None else None
+    if ckpt is not None:
+        Path(out_dir).mkdir(parents=True, exist_ok=True)
+        if ckpt.is_file():
+            state = torch.load(ckpt, weights_only=False)
+            if state["config"] != config.to_json():
+                raise ValueError(f"out_dir {str(out_dir)!r} holds a checkpoint of another "
+                                 "config; use another directory")  # fmt: skip
+            net.load_state_dict(state["net"])
+            opt.load_state_dict(state["opt"])
+            history, start = state["history"], state["epoch"] + 1
+    n_batches = stream.n_batches()
+    total = config.epochs * n_batches
+    val_F, val_T = torch.from_numpy(stream.val_F), torch.from_numpy(stream.val_T)
+    from tqdm.auto import tqdm
+
+    bar = tqdm(total=total, initial=start * n_batches, unit="batch", desc=f"train {config.name}",
+               disable=not progress, smoothing=0.05)  # fmt: skip
+    try:
+        for epoch in range(start, config.epochs):
+            t0, acc, cnt = time.perf_counter(), 0.0, 0
+            net.train()
+            for i, (fb, yb) in enumerate(stream.batches(epoch)):
+                step = epoch * n_batches + i
+                lr = config.lr_final + 0.5 * (config.lr - config.lr_final) * (
+                    1 + math.cos(math.pi * min(step / total, 1.0)))  # fmt: skip
+                for grp in opt.param_groups:
+                    grp["lr"] = lr
+                fb, yb = torch.from_numpy(fb), torch.from_numpy(yb)
+                opt.zero_grad(set_to_none=True)
+                loss = lossf(net(fb), yb)
+                loss.backward()
+                opt.step()
+                acc += float(loss.detach()) * len(fb)
+                cnt += len(fb)
+                bar.update(1)
+            net.eval()
+            with torch.no_grad():
+                val = float(lossf(net(val_F), val_T))
+            rec = {"epoch": epoch, "train_loss": acc / max(cnt, 1), "val_loss": val, "lr": lr,
+                   "seconds": time.perf_counter() - t0, "samples": cnt}  # fmt: skip
+            history.append(rec)
+            bar.set_postfix(train=f"{rec['train_loss']:.3g}", val=f"{val:.3g}")
+            if log is not None:
+                log(rec)
+            if ckpt is not None:
+                _save_atomic({"config": config.to_json(), "net": net.state_dict(),
+                              "opt": opt.state_dict(), "epoch": epoch, "history": history},
+                             ckpt)  # fmt: skip
+                (Path(out_dir) / "history.json").write_text(json.dumps(history, indent=1))
+    finally:
+        bar.close()
+    return {"net": net, "layers": net_layers(net), "activations": config.layer_activations(),
+            "history": history}  # fmt: skip
+
+
+def model_spec(result: dict, config: TrainConfig, stream: ShardStream, **provenance) -> dict:
+    """Everything the model file needs: layers, activations, transforms, domain, provenance."""
+    lo, hi = canonical_box()
+    return {
+        "layers": result["layers"],
+        "activations": result["activations"],
+        "inputs": list(INPUT_NAMES),
+        "input_units": list(INPUT_UNITS),
+        "outputs": list(OUTPUT_NAMES),
+        "output_units": ["m per m^3 potency"] * 3,
+        "log10_inputs": list(LOG10_INPUTS),
+        "feature_lo": lo.tolist(),
+        "feature_hi": hi.tolist(),
+        "output_scale": stream.out_scale.tolist(),
+        "target": config.target,
+        "add_elastic": "okada_canonical" if config.target == "remainder" else None,
+        "provenance": {
+            "trainer": f"viscoann {__version__} train.py",
+            "config": config.to_json(),
+            "data": {"kind": stream.man["kind"], "shape": stream.man["shape"],
+                     "n_samples": stream.man["n_samples"], "solver": stream.man["solver"],
+                     "grid_sha256": stream.man["grid_sha256"]},  # fmt: skip
+            "epochs_run": len(result["history"]),
+            "final_val_loss": result["history"][-1]["val_loss"] if result["history"] else None,
+            **provenance,
+        },
+    }
+
+
+def predict_reference(spec: dict, X: np.ndarray, elastic: Callable | None = None) -> np.ndarray:
+    """Reference float64 evaluation of a model spec at X (N, 6) SI -> (N, 3) m: transforms,
+    MLP, output scale, plus the exact elastic field for a "remainder" target."""
+    X = np.asarray(X, float)
+    F = features(X, np.array(spec["feature_lo"]), np.array(spec["feature_hi"]),
+                 tuple(spec["log10_inputs"]), dtype=np.float64)  # fmt: skip
+    u = forward_reference(spec["layers"], spec["activations"], F) * np.array(spec["output_scale"])
+    if spec.get("add_elastic"):
+        el = elastic or okada_canonical
+        for dep in np.unique(X[:, 2]):
+            m = X[:, 2] == dep
+            u[m] += np.asarray(el(X[m, 0], X[m, 1], dep)).reshape(-1, 3)
+    return u
+
+
+def train(data_dir, out_dir, config: TrainConfig, *, elastic: Callable | None = None,
+          progress: bool = True, threads: int | None = None) -> dict:
+    """Train on the shards of ``data_dir`` (from ``viscoann generate``), checkpointing to
+    ``out_dir``; returns the model spec (see :func:`model_spec`) with ``history``."""
+    config.check()
+    stream = ShardStream(data_dir, config, elastic=elastic)
+    t0 = time.perf_counter()
+    result = fit(stream, config, out_dir, progress=progress, threads=threads)
+    spec = model_spec(result, config, stream, train_seconds=time.perf_counter() - t0)
+    spec["history"] = result["history"]
+    return spec
