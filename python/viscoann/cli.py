@@ -83,7 +83,54 @@ def _cmd_generate(args) -> int:
     return 0
 
 
-_COMMANDS = [_add_info, _add_bench, _add_generate]
+def _add_train(sub):
+    p = sub.add_parser("train", help="train an MLP surrogate on `generate` shards (PyTorch)")
+    p.add_argument("data", help="training data directory (from `viscoann generate`)")
+    p.add_argument("out", help="run directory: checkpoint, history, spec, curves (resumes)")
+    p.add_argument("--layers", type=int, default=6, help="hidden layers (default 6)")
+    p.add_argument("--width", type=int, default=20, help="neurons per hidden layer (default 20)")
+    p.add_argument("--activations", default="tanh,relu",
+                   help="activation pattern over the hidden layers (default tanh,relu)")
+    p.add_argument("--target", choices=["remainder", "full"], default="remainder",
+                   help="learn u(t) - u(0) on top of exact Okada (default) or the full field")
+    p.add_argument("--epochs", type=int, default=10)
+    p.add_argument("--batch-size", type=int, default=1024)
+    p.add_argument("--lr", type=float, default=3e-3, help="initial Adam learning rate")
+    p.add_argument("--lr-final", type=float, default=3e-5, help="final (cosine decay)")
+    p.add_argument("--loss", choices=["mse", "l1"], default="mse")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    p.add_argument("--model", default=None,
+                   help="also write the model file (.safetensors) here")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.set_defaults(func=_cmd_train)
+
+
+def _cmd_train(args) -> int:
+    from pathlib import Path
+
+    from . import plot, train
+
+    cfg = train.TrainConfig(
+        hidden_layers=args.layers, width=args.width,
+        activations=tuple(a.strip() for a in args.activations.split(",")), target=args.target,
+        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lr_final=args.lr_final,
+        loss=args.loss, seed=args.seed,
+    )  # fmt: skip
+    cfg.check()
+    out = Path(args.out)
+    spec = train.train(args.data, out, cfg, progress=not args.no_progress, threads=args.threads)
+    train.save_spec(spec, out / "spec.json")
+    plot.training_curves({cfg.name: spec["history"]}, out / "training_curves.png")
+    last = spec["history"][-1]
+    print(f"{cfg.name} {cfg.target}: train loss {last['train_loss']:.4g}, "
+          f"val loss {last['val_loss']:.4g} -> {out}", file=sys.stderr)
+    if args.model:
+        train.export_spec(spec, args.model)
+    return 0
+
+
+_COMMANDS = [_add_info, _add_bench, _add_generate, _add_train]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -434,3 +434,90 @@ def train(data_dir, out_dir, config: TrainConfig, *, elastic: Callable | None = 
     spec = model_spec(result, config, stream, train_seconds=time.perf_counter() - t0)
     spec["history"] = result["history"]
     return spec
+
+
+# ---- experiment 1: the seed's elastic warm-up (DeVries et al. 2017, Fig. 2) ----------------
+
+
+def elastic_warmup(n_points=(500, 13_450, 42_200), *, depth: float = 7.9e3,
+                   config: TrainConfig | None = None, steps: int = 20_000, n_map: int = 101,
+                   elastic: Callable | None = None, progress: bool = True) -> dict:  # fmt: skip
+    """Learn the Okada field of the canonical source at one depth from random surface points.
+
+    One net per training-set size, inputs (x, y), outputs (ux, uy, uz), the same
+    architecture and number of Adam steps for each; judged on an ``n_map`` x ``n_map`` grid
+    over [-100, 100] km.
+
+    Parameters
+    ----------
+    n_points : sequence of int
+        Training-set sizes (the seed's 500, 13,450 and 42,200).
+    depth : float
+        Source depth, m.
+    config : TrainConfig, optional
+        Net and optimiser (default: the seed's 6 x 20 tanh/ReLU, full field, batch 256).
+    steps : int
+        Adam steps per net (rounded up to whole epochs).
+    elastic : callable, optional
+        ``elastic(x, y, depth) -> (N, 3)``; default the canonical Okada point source.
+
+    Returns
+    -------
+    dict
+        ``x``, ``y`` (M,) map points, ``truth`` (M, 3), ``mean_abs_u``, ``runs``: per size
+        ``n_points``, ``pred`` (M, 3), ``mean_abs_residual``, ``max_abs_residual``,
+        ``history``.
+    """
+    elastic = elastic or okada_canonical
+    base = config or TrainConfig(target="full", batch_size=256, lr=3e-3, lr_final=1e-5)
+    lo, hi = np.array([-100e3, -100e3]), np.array([100e3, 100e3])
+    g = np.linspace(-100e3, 100e3, n_map)
+    MX, MY = np.meshgrid(g, g, indexing="xy")
+    mx, my = MX.ravel(), MY.ravel()
+    truth = np.asarray(elastic(mx, my, depth), float).reshape(-1, 3)
+    rng = np.random.default_rng([base.seed, 3])
+    vx, vy = rng.uniform(-100e3, 100e3, (2, 2000))
+    val_u = np.asarray(elastic(vx, vy, depth), float).reshape(-1, 3)
+    runs = []
+    for n in n_points:
+        px, py = np.random.default_rng([base.seed, 5, n]).uniform(-100e3, 100e3, (2, n))
+        u = np.asarray(elastic(px, py, depth), float).reshape(-1, 3)
+        scale = np.sqrt(np.mean(u**2, axis=0))
+        epochs = max(1, math.ceil(steps / math.ceil(n / base.batch_size)))
+        cfg = TrainConfig.from_json({**base.to_json(), "epochs": epochs,
+                                     "extra": {"n_points": int(n)}})  # fmt: skip
+        stream = ArrayStream(features(np.stack([px, py], 1), lo, hi, ()), u / scale,
+                             features(np.stack([vx, vy], 1), lo, hi, ()), val_u / scale,
+                             cfg)  # fmt: skip
+        res = fit(stream, cfg, None, n_in=2, n_out=3, progress=progress)
+        F = features(np.stack([mx, my], 1), lo, hi, (), dtype=np.float64)
+        pred = forward_reference(res["layers"], res["activations"], F) * scale
+        r = np.abs(pred - truth)
+        runs.append({"n_points": int(n), "pred": pred, "mean_abs_residual": float(r.mean()),
+                     "max_abs_residual": float(r.max()), "epochs": epochs,
+                     "history": res["history"]})  # fmt: skip
+    return {"depth": depth, "x": mx, "y": my, "truth": truth,
+            "mean_abs_u": float(np.abs(truth).mean()), "net": base.name,
+            "activations": base.layer_activations(), "steps": steps, "runs": runs}  # fmt: skip
+
+
+def save_spec(spec: dict, path) -> Path:
+    """Write a model spec as JSON (weights as exact float32 values), atomically."""
+    path = Path(path)
+    js = dict(spec)
+    js["layers"] = [
+        {"W": np.asarray(W, np.float32).tolist(), "b": np.asarray(b, np.float32).tolist()}
+        for W, b in spec["layers"]
+    ]
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+    tmp.write_text(json.dumps(js))
+    os.replace(tmp, path)
+    return path
+
+
+def load_spec(path) -> dict:
+    """Inverse of :func:`save_spec`: layers as float32 arrays."""
+    spec = json.loads(Path(path).read_text())
+    spec["layers"] = [(np.asarray(L["W"], np.float32), np.asarray(L["b"], np.float32))
+                      for L in spec["layers"]]  # fmt: skip
+    return spec

@@ -1,0 +1,138 @@
+"""Figures, one function per figure, named for it; matplotlib is imported inside the functions
+(object API, no pyplot state, so any backend works headless).
+
+Training figures reproduce DeVries et al. (2017): Fig. 2 (elastic warm-up) and Fig. 3
+(canonical viscoelastic surrogate against the exact solver on the test grid).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+YEAR = 365.25 * 86400.0
+
+
+def _figure(w: float, h: float):
+    from matplotlib.figure import Figure
+
+    return Figure(figsize=(w, h), layout="constrained")
+
+
+def _save(fig, path) -> Path:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path, dpi=110)
+    return path
+
+
+def training_curves(histories: dict[str, list[dict]], path) -> Path:
+    """Training and validation loss per epoch, one colour per run.
+
+    histories : {label: [{"epoch", "train_loss", "val_loss"}, ...]} (``history.json``).
+    """
+    fig = _figure(6.5, 4.0)
+    ax = fig.add_subplot()
+    for i, (label, hist) in enumerate(histories.items()):
+        ep = [h["epoch"] + 1 for h in hist]
+        ax.semilogy(ep, [h["train_loss"] for h in hist], "-", color=f"C{i}", label=f"{label} train")
+        ax.semilogy(ep, [h["val_loss"] for h in hist], "--", color=f"C{i}", label=f"{label} val")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss (scaled target)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    return _save(fig, path)
+
+
+def _map(ax, fig, x, y, v, title, vmax=None, cmap="RdBu_r"):
+    n = int(round(np.sqrt(len(x))))
+    vmax = float(np.max(np.abs(v))) if vmax is None else vmax
+    im = ax.pcolormesh(x.reshape(n, n) / 1e3, y.reshape(n, n) / 1e3, v.reshape(n, n),
+                       cmap=cmap, vmin=-vmax, vmax=vmax, shading="auto")  # fmt: skip
+    ax.set_aspect("equal")
+    ax.set_title(title, fontsize=9)
+    ax.tick_params(labelsize=7)
+    fig.colorbar(im, ax=ax, shrink=0.8).ax.tick_params(labelsize=7)
+
+
+def elastic_warmup(result: dict, path, component: int = 2) -> Path:
+    """Seed Fig. 2: Okada truth, ANN predictions and residuals for each training-set size,
+    and mean absolute residual against the number of training points.
+
+    result : output of :func:`viscoann.train.elastic_warmup`.
+    component : 0, 1, 2 for ux, uy, uz.
+    """
+    names = ("u_x", "u_y", "u_z")
+    runs = result["runs"]
+    x, y, truth = result["x"], result["y"], result["truth"][:, component]
+    fig = _figure(4.0 * (len(runs) + 1), 7.0)
+    axs = fig.subplots(2, len(runs) + 1)
+    vmax = float(np.max(np.abs(truth)))
+    _map(axs[0, 0], fig, x, y, truth, f"Okada ${names[component]}$ (m/m³), depth "
+         f"{result['depth'] / 1e3:g} km", vmax)  # fmt: skip
+    for i, r in enumerate(runs):
+        _map(axs[0, i + 1], fig, x, y, r["pred"][:, component],
+             f"ANN, {r['n_points']:,} points", vmax)  # fmt: skip
+        res = r["pred"][:, component] - truth
+        _map(axs[1, i + 1], fig, x, y, res, f"residual, {r['n_points']:,} points")
+    ax = axs[1, 0]
+    n = [r["n_points"] for r in runs]
+    ax.loglog(n, [r["mean_abs_residual"] for r in runs], "o-", label="mean |residual|")
+    ax.axhline(result["mean_abs_u"], color="k", ls=":", label="mean |u|")
+    ax.set_xlabel("training points")
+    ax.set_ylabel("m per m³ potency")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    for a in axs[:, 1:].ravel():
+        a.set_xlabel("x (km)", fontsize=8)
+    return _save(fig, path)
+
+
+def canonical_residuals(metrics: dict[str, dict], path, time_index: int = -1) -> Path:
+    """Seed Fig. 3: mean absolute residual against the exact solver on the test grid per
+    depth, per time and per viscosity structure (one line per surrogate, the mean
+    postseismic signal |u(t) - u(0)| dashed), and residual maps of each surrogate.
+
+    metrics : {label: output of :func:`viscoann.evaluate.evaluate` (or ``evaluate.load``)}.
+    """
+    labels = list(metrics)
+    first = metrics[labels[0]]
+    fig = _figure(4.2 * max(3, len(labels) + 1), 8.0)
+    gs = fig.add_gridspec(2, max(3, len(labels) + 1))
+    panels = [("per_depth", first["depths"] / 1e3, "source depth (km)"),
+              ("per_time", first["times"] / YEAR, "time (yr)"),
+              ("per_eta", np.arange(len(first["etas"])), "viscosity structure")]  # fmt: skip
+    for j, (key, xv, xl) in enumerate(panels):
+        ax = fig.add_subplot(gs[0, j])
+        for i, lab in enumerate(labels):
+            m = metrics[lab]
+            ax.semilogy(xv, m[key], "o-", ms=3, color=f"C{i}",
+                        label=f"{lab}: {m['mean_abs_residual']:.2e}")  # fmt: skip
+        ax.semilogy(xv, first[key + "_postseismic"], "k--", label="mean |u(t) - u(0)|")
+        ax.set_xlabel(xl)
+        ax.set_ylabel("mean |residual| (m/m³)")
+        ax.grid(True, which="both", alpha=0.3)
+        if key == "per_eta":
+            ax.set_xticks(xv)
+            ax.set_xticklabels([f"{np.log10(a):.1f}\n{np.log10(b):.1f}" for a, b in first["etas"]],
+                               fontsize=6)  # fmt: skip
+            ax.set_xlabel("log10 η_M / log10 η_K")
+        ax.legend(fontsize=7)
+    shard = next(iter(first["maps"]), None)
+    if shard is not None:
+        d, e = (int(v) for v in shard.split(","))
+        t = time_index % len(first["times"])
+        truth = first["maps"][shard]["truth"][t, :, 1]
+        ax = fig.add_subplot(gs[1, 0])
+        _map(ax, fig, first["x"], first["y"], truth,
+             f"exact $u_y$, depth {first['depths'][d] / 1e3:g} km, "
+             f"t = {first['times'][t] / YEAR:.3g} yr", None)  # fmt: skip
+        for i, lab in enumerate(labels):
+            mp = metrics[lab]["maps"].get(shard)
+            if mp is None:
+                continue
+            ax = fig.add_subplot(gs[1, i + 1])
+            _map(ax, fig, first["x"], first["y"], mp["pred"][t, :, 1] - truth,
+                 f"{lab}: residual $u_y$")  # fmt: skip
+    return _save(fig, path)

@@ -1,0 +1,182 @@
+"""Training (train.py), test-grid evaluation (evaluate.py) and the training figures (plot.py).
+
+A tiny end-to-end run on a closed-form stand-in solver checks the machinery in seconds:
+the loss falls, predictions approach the data, runs are deterministic and resumable.
+"""
+
+import json
+
+import numpy as np
+import pytest
+from test_data import standin_solver
+from viscoann import cli, data, evaluate, plot, train
+
+
+def standin_elastic(x, y, depth):
+    """u(t = 0) of the stand-in solver (its field at t = 0 does not depend on viscosity)."""
+    return standin_solver(x, y, [depth], [0.0], np.array([[1e19, 1e18]]))[0, 0, 0]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    root = tmp_path_factory.mktemp("tiny")
+    g = data.training_grid(0.1, [12, 3, 6, 2, 2])  # 144 points x 3 depths x 6 times x 4 etas
+    data.generate(root / "train", g, solver=standin_solver, progress=False)
+    data.generate(root / "test", data.test_grid(0.1, [10, 2, 4, 2, 2]), solver=standin_solver,
+                  progress=False)  # fmt: skip
+    return root
+
+
+def _cfg(**kw):
+    base = dict(hidden_layers=3, width=16, epochs=20, batch_size=64, lr=1e-2, lr_final=1e-4,
+                seed=3, val_fraction=0.1)  # fmt: skip
+    base.update(kw)
+    return train.TrainConfig(**base)
+
+
+def test_features_map_the_domain_box_to_unit_cube():
+    lo, hi = train.canonical_box()
+    corners = np.array([[-100e3, -100e3, 1e3, 0.0, 1e18, 1e17],
+                        [100e3, 100e3, 14e3, 100 * data.YEAR, 1e21, 1e20]])  # fmt: skip
+    np.testing.assert_allclose(train.features(corners, lo, hi, dtype=np.float64),
+                               [[-1] * 6, [1] * 6], atol=1e-12)  # fmt: skip
+    mid = train.features(np.array([[0, 0, 7.5e3, 50 * data.YEAR, 10**19.5, 10**18.5]]), lo, hi,
+                         dtype=np.float64)  # fmt: skip
+    np.testing.assert_allclose(mid, 0, atol=1e-12)
+
+
+def test_config_rejects_bad_values_naming_them():
+    for kw, match in [({"activations": ("tanh", "gelu")}, "activations"),
+                      ({"target": "log"}, "target must be one of"),
+                      ({"hidden_layers": 0}, "hidden_layers"),
+                      ({"loss": "huber"}, "loss"),
+                      ({"val_fraction": 1.0}, "val_fraction"),
+                      ({"lr": -1.0}, "lr")]:  # fmt: skip
+        with pytest.raises(ValueError, match=match):
+            train.TrainConfig(**kw).check()
+    assert train.TrainConfig(hidden_layers=5).layer_activations() == [
+        "tanh", "relu", "tanh", "relu", "tanh", "identity"]  # fmt: skip
+
+
+@pytest.mark.parametrize(("target", "bound"), [("remainder", 0.03), ("full", 0.15)])
+def test_end_to_end_loss_falls_and_predictions_approach_data(tiny, target, bound):
+    cfg = _cfg(target=target)
+    spec = train.train(tiny / "train", None, cfg, elastic=standin_elastic, progress=False)
+    h = spec["history"]
+    assert len(h) == 20
+    assert h[-1]["train_loss"] < 0.2 * h[0]["train_loss"], [r["train_loss"] for r in h]
+    assert h[-1]["val_loss"] < 0.2, [r["val_loss"] for r in h]  # targets have unit RMS
+    # the reference evaluation of the spec reproduces training data to a loose bound
+    g = data.load_manifest(tiny / "train")["grid"]
+    X = g.inputs(1, 2)
+    u = data.read_shard(tiny / "train" / data.shard_name(1, 2)).reshape(-1, 3)
+    pred = train.predict_reference(spec, X, elastic=standin_elastic)
+    err = np.abs(pred - u).mean() / np.abs(u).mean()
+    assert err < bound, err  # the exact elastic part makes the remainder net ~10x closer
+    assert spec["add_elastic"] == ("okada_canonical" if target == "remainder" else None)
+    assert [w.shape for w, _ in spec["layers"]] == [(16, 6), (16, 16), (16, 16), (3, 16)]
+
+
+def test_remainder_target_is_postseismic_part_exactly(tiny):
+    s = train.ShardStream(tiny / "train", _cfg(target="remainder"), elastic=standin_elastic)
+    X, Y = s._samples(0, 1, np.arange(5))
+    g = s.grid
+    np.testing.assert_array_equal(X[:5, 3], 0.0)  # first time is t = 0 ...
+    # ... so u - u0 = 0, up to the float32 rounding of the stored u
+    np.testing.assert_allclose(Y[:5], 0.0, atol=1e-7 * np.abs(s.u0(0)).max())
+    u = data.read_shard(tiny / "train" / data.shard_name(0, 1))[:, :5].astype(float)
+    np.testing.assert_allclose(Y.reshape(len(g.times), 5, 3), u - s.u0(0)[:5])
+    # validation points are never used for training
+    assert not set(s.val_points) & set(s.train_points)
+    assert len(s.val_points) + len(s.train_points) == len(g.x)
+
+
+def test_same_seed_gives_identical_weights_and_resume_matches(tiny, tmp_path):
+    cfg = _cfg(target="remainder", epochs=4, batch_size=256)
+    a = train.train(tiny / "train", tmp_path / "a", cfg, elastic=standin_elastic, progress=False)
+    b = train.train(tiny / "train", None, cfg, elastic=standin_elastic, progress=False)
+    for (wa, ba), (wb, bb) in zip(a["layers"], b["layers"], strict=True):
+        np.testing.assert_array_equal(wa, wb)
+        np.testing.assert_array_equal(ba, bb)
+    other = train.train(tiny / "train", None, _cfg(epochs=4, batch_size=256, seed=4),
+                        elastic=standin_elastic, progress=False)  # fmt: skip
+    assert not np.array_equal(other["layers"][0][0], a["layers"][0][0])
+
+    # interrupted after epoch 2, then resumed from the checkpoint: same weights as one run
+    class Stop(Exception):
+        pass
+
+    def stop_after_two(rec):
+        if rec["epoch"] == 1:
+            raise Stop
+
+    stream = train.ShardStream(tiny / "train", cfg, elastic=standin_elastic)
+    with pytest.raises(Stop):
+        train.fit(stream, cfg, tmp_path / "c", progress=False, log=stop_after_two)
+    assert not list((tmp_path / "c").glob(".*tmp"))
+    hist = json.loads((tmp_path / "c" / "history.json").read_text())
+    assert len(hist) == 1  # the epoch that raised is not checkpointed
+    c = train.train(tiny / "train", tmp_path / "c", cfg, elastic=standin_elastic, progress=False)
+    assert [h["epoch"] for h in c["history"]] == [0, 1, 2, 3]
+    for (wa, _), (wc, _) in zip(a["layers"], c["layers"], strict=True):
+        np.testing.assert_array_equal(wa, wc)
+    with pytest.raises(ValueError, match="another config"):
+        train.train(tiny / "train", tmp_path / "c", _cfg(epochs=5), elastic=standin_elastic,
+                    progress=False)  # fmt: skip
+
+
+def test_evaluate_metrics_are_exact_for_a_perfect_and_a_biased_predictor(tiny):
+    g = data.load_manifest(tiny / "test")["grid"]
+
+    def exact(X):
+        out = np.empty((len(X), 3))
+        for dep in np.unique(X[:, 2]):
+            for em, ek in np.unique(X[:, 4:], axis=0):
+                m = (X[:, 2] == dep) & (X[:, 4] == em) & (X[:, 5] == ek)
+                P = len(g.x)
+                tt = X[m, 3][::P]
+                out[m] = standin_solver(g.x, g.y, [dep], tt, [[em, ek]]).reshape(-1, 3)
+        return out
+
+    m0 = evaluate.evaluate(exact, tiny / "test", elastic=standin_elastic, progress=False)
+    assert m0["mean_abs_residual"] < 1e-7 * m0["mean_abs_u"]  # float32 storage only
+    bias = 1e-9
+    m1 = evaluate.evaluate(lambda X: exact(X) + bias, tiny / "test", elastic=standin_elastic,
+                           progress=False)  # fmt: skip
+    assert m1["mean_abs_residual"] == pytest.approx(bias, rel=1e-4)
+    np.testing.assert_allclose(m1["per_depth"], bias, rtol=1e-4)
+    np.testing.assert_allclose(m1["per_time"], bias, rtol=1e-4)
+    assert m1["p99_abs_residual"] == pytest.approx(bias, rel=0.03)  # histogram bin width
+    assert m1["rel_total"] == pytest.approx(bias / m1["mean_abs_u"], rel=1e-4)
+    # the postseismic signal: u(t) - u(0) of the stand-in, mean over the grid
+    D, E, T, P = g.shape
+    full = standin_solver(g.x, g.y, g.depths, g.times, g.etas)
+    u0 = standin_solver(g.x, g.y, g.depths, [0.0], g.etas)
+    assert m1["mean_abs_postseismic"] == pytest.approx(np.abs(full - u0).mean(), rel=1e-5)
+
+
+def test_elastic_warmup_residual_falls_with_training_points(tmp_path):
+    r = train.elastic_warmup((30, 2000), depth=7.9e3, steps=1500, n_map=21,
+                             config=_cfg(target="full", batch_size=64, lr=1e-2),
+                             elastic=standin_elastic, progress=False)  # fmt: skip
+    res = [run["mean_abs_residual"] for run in r["runs"]]
+    assert res[1] < 0.5 * res[0], res
+    assert res[1] < 0.15 * r["mean_abs_u"], (res, r["mean_abs_u"])
+    png = plot.elastic_warmup(r, tmp_path / "warmup.png")
+    assert png.stat().st_size > 20_000
+
+
+def test_cli_train_writes_history_spec_and_curves(tiny, tmp_path, monkeypatch):
+    monkeypatch.setattr(train, "okada_canonical", standin_elastic)
+    out = tmp_path / "run"
+    rc = cli.main(["train", str(tiny / "train"), str(out), "--layers", "2", "--width", "8",
+                   "--epochs", "3", "--batch-size", "256", "--seed", "1",
+                   "--no-progress"])  # fmt: skip
+    assert rc == 0
+    hist = json.loads((out / "history.json").read_text())
+    assert [h["epoch"] for h in hist] == [0, 1, 2]
+    spec = train.load_spec(out / "spec.json")
+    assert spec["provenance"]["config"]["hidden_layers"] == 2
+    assert spec["activations"] == ["tanh", "relu", "identity"]
+    assert (out / "training_curves.png").stat().st_size > 10_000
+    assert cli.main(["train", str(tiny / "train"), str(out), "--activations", "tanh,swish"]) == 2
