@@ -130,7 +130,95 @@ def _cmd_train(args) -> int:
     return 0
 
 
-_COMMANDS = [_add_info, _add_bench, _add_generate, _add_train]
+def _add_plot(sub):
+    p = sub.add_parser("plot", help="figures: the seed's experiments, training curves")
+    figs = p.add_subparsers(dest="figure", required=True)
+    w = figs.add_parser("warmup", help="seed Fig. 2: elastic warm-up (trains one net per size)")
+    w.add_argument("out", help="output directory (elastic_warmup.png, elastic_warmup.json)")
+    w.add_argument("--points", default="500,13450,42200", help="training-set sizes")
+    w.add_argument("--depth-km", type=float, default=7.9, help="source depth, km (default 7.9)")
+    w.add_argument("--steps", type=int, default=20000, help="Adam steps per net")
+    w.add_argument("--layers", type=int, default=6)
+    w.add_argument("--width", type=int, default=20)
+    w.add_argument("--seed", type=int, default=0)
+    w.add_argument("--no-progress", action="store_true")
+    w.set_defaults(func=_cmd_plot_warmup)
+    c = figs.add_parser("canonical", help="seed Fig. 3: surrogates against the exact solver "
+                                          "on the test grid")  # fmt: skip
+    c.add_argument("test", help="test data directory (`viscoann generate --grid test`)")
+    c.add_argument("models", nargs="+", metavar="LABEL=MODEL",
+                   help="model files (.safetensors) or training run directories (spec.json)")
+    c.add_argument("--out", required=True, help="output directory")
+    c.add_argument("--no-progress", action="store_true")
+    c.set_defaults(func=_cmd_plot_canonical)
+    k = figs.add_parser("curves", help="training and validation loss of training runs")
+    k.add_argument("out", help="output image (.png)")
+    k.add_argument("runs", nargs="+", metavar="[LABEL=]RUN_DIR")
+    k.set_defaults(func=_cmd_plot_curves)
+
+
+def _labelled(items):
+    out = {}
+    for item in items:
+        label, _, path = item.rpartition("=")
+        out[label or path.rstrip("/").rsplit("/", 1)[-1]] = path
+    return out
+
+
+def _cmd_plot_warmup(args) -> int:
+    import json
+    from pathlib import Path
+
+    from . import plot, train
+
+    sizes = [int(v) for v in args.points.split(",")]
+    cfg = train.TrainConfig(hidden_layers=args.layers, width=args.width, target="full",
+                            batch_size=256, lr=3e-3, lr_final=1e-5, seed=args.seed)  # fmt: skip
+    r = train.elastic_warmup(sizes, depth=args.depth_km * 1e3, config=cfg, steps=args.steps,
+                             progress=not args.no_progress)  # fmt: skip
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    plot.elastic_warmup(r, out / "elastic_warmup.png")
+    runs = [{k: v for k, v in run.items() if k != "pred"} for run in r["runs"]]
+    summary = {"depth_m": r["depth"], "net": r["net"], "activations": r["activations"],
+               "steps": r["steps"], "mean_abs_u": r["mean_abs_u"], "runs": runs}  # fmt: skip
+    (out / "elastic_warmup.json").write_text(json.dumps(summary, indent=1))
+    for run in r["runs"]:
+        print(f"{run['n_points']:>7,} points: mean |residual| {run['mean_abs_residual']:.3e} "
+              f"(mean |u| {r['mean_abs_u']:.3e})")  # fmt: skip
+    return 0
+
+
+def _cmd_plot_canonical(args) -> int:
+    from pathlib import Path
+
+    from . import evaluate, plot
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    metrics = {}
+    for label, path in _labelled(args.models).items():
+        m = evaluate.evaluate(evaluate.predictor(path), args.test, progress=not args.no_progress)
+        evaluate.save(m, out / f"canonical_{label}.json")
+        metrics[label] = m
+        print(f"{label}: " + ", ".join(f"{k} {v:.4g}" for k, v in evaluate.summary(m).items()))
+    plot.canonical_residuals(metrics, out / "canonical_residuals.png")
+    return 0
+
+
+def _cmd_plot_curves(args) -> int:
+    import json
+    from pathlib import Path
+
+    from . import plot
+
+    hist = {label: json.loads((Path(p) / "history.json").read_text())
+            for label, p in _labelled(args.runs).items()}  # fmt: skip
+    plot.training_curves(hist, args.out)
+    return 0
+
+
+_COMMANDS = [_add_info, _add_bench, _add_generate, _add_train, _add_plot]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -102,6 +102,21 @@ def evaluate(predict: Callable[[np.ndarray], np.ndarray], test_dir, *,
     return out
 
 
+def predictor(path) -> Callable[[np.ndarray], np.ndarray]:
+    """``predict(X)`` of a model file (.safetensors, native engine) or of a training run
+    (a directory with ``spec.json``, or the spec itself; float64 reference evaluation)."""
+    path = Path(path)
+    if path.suffix == ".safetensors":
+        from .surrogate import Surrogate
+
+        net = Surrogate.load(str(path))
+        return lambda X: net.predict(X)
+    from .train import load_spec, predict_reference
+
+    spec = load_spec(path / "spec.json" if path.is_dir() else path)
+    return lambda X: predict_reference(spec, X)
+
+
 def summary(metrics: dict) -> dict:
     """The scalar metrics of :func:`evaluate` (JSON-ready)."""
     keys = ("n_samples", "mean_abs_residual", "mean_abs_u", "mean_abs_postseismic",
