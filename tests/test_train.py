@@ -180,3 +180,28 @@ def test_cli_train_writes_history_spec_and_curves(tiny, tmp_path, monkeypatch):
     assert spec["activations"] == ["tanh", "relu", "identity"]
     assert (out / "training_curves.png").stat().st_size > 10_000
     assert cli.main(["train", str(tiny / "train"), str(out), "--activations", "tanh,swish"]) == 2
+
+
+def test_cli_plot_warmup_canonical_and_curves(tiny, tmp_path, monkeypatch):
+    monkeypatch.setattr(train, "okada_canonical", standin_elastic)
+    out = tmp_path / "figs"
+    assert cli.main(["plot", "warmup", str(out), "--points", "30,2000", "--steps", "300",
+                     "--layers", "2", "--width", "8", "--no-progress"]) == 0  # fmt: skip
+    w = json.loads((out / "elastic_warmup.json").read_text())
+    assert [r["n_points"] for r in w["runs"]] == [30, 2000] and w["depth_m"] == 7.9e3
+    assert all(0 < r["mean_abs_residual"] < w["mean_abs_u"] for r in w["runs"])
+    assert (out / "elastic_warmup.png").stat().st_size > 20_000
+
+    run = tmp_path / "run"
+    assert cli.main(["train", str(tiny / "train"), str(run), "--layers", "2", "--width", "8",
+                     "--epochs", "2", "--no-progress"]) == 0  # fmt: skip
+    assert cli.main(["plot", "canonical", str(tiny / "test"), f"small={run}", "--out", str(out),
+                     "--no-progress"]) == 0  # fmt: skip
+    saved = evaluate.load(out / "canonical_small.json")
+    direct = evaluate.evaluate(evaluate.predictor(run), tiny / "test", progress=False)
+    assert saved["mean_abs_residual"] == pytest.approx(direct["mean_abs_residual"], rel=1e-12)
+    np.testing.assert_allclose(saved["per_time"], direct["per_time"], rtol=1e-12)
+    assert set(saved["maps"]) == {"1,2"}  # middle depth and viscosity of the 2 x 4 test shards
+    assert (out / "canonical_residuals.png").stat().st_size > 20_000
+    assert cli.main(["plot", "curves", str(out / "curves.png"), f"small={run}"]) == 0
+    assert (out / "curves.png").stat().st_size > 10_000
