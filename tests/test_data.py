@@ -6,6 +6,7 @@ independently of the physics.
 """
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -169,3 +170,19 @@ def test_cli_generate_writes_manifest_and_shards(tmp_path, monkeypatch, capsys):
     assert data.load_manifest(out)["grid"].digest() == g.digest()
     assert cli.main(["generate", str(out), "--scale", "2"]) == 2
     assert "scale must be in (0, 1], got 2.0" in capsys.readouterr().err
+
+
+def test_cli_generate_sizes_override_single_axes(tmp_path, monkeypatch, capsys):
+    monkeypatch.setattr(data, "_default_solver", lambda: standin_solver)
+    out = tmp_path / "test"
+    assert cli.main(["generate", str(out), "--grid", "test", "--scale", "0.1",
+                     "--sizes", "5,-,4,-,3", "--no-progress"]) == 0  # fmt: skip
+    g = data.load_manifest(out)["grid"]
+    # 2 depths (scaled), 2 x 3 viscosities, 4 times, and 6 x 6 points, not 5 x 5: 5 cell
+    # centres would put a point on x = 0, a training value, so the axis gets one more
+    assert g.shape == (2, 6, 4, 36)
+    assert all(data.test_values_differ(data.training_grid(0.1), g).values())
+    for bad, msg in [("5,4", "sizes must have 5 entries"), ("5,x,4,2,2", "--sizes must be"),
+                     ("1,-,-,-,-", r"sizes\[0\] must be >= 2")]:  # fmt: skip
+        assert cli.main(["generate", str(tmp_path / "x"), "--sizes", bad]) == 2
+        assert re.search(msg, capsys.readouterr().err)
