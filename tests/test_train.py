@@ -73,7 +73,7 @@ def test_end_to_end_loss_falls_and_predictions_approach_data(tiny, target, bound
     pred = train.predict_reference(spec, X, elastic=standin_elastic)
     err = np.abs(pred - u).mean() / np.abs(u).mean()
     assert err < bound, err  # the exact elastic part makes the remainder net ~10x closer
-    assert spec["add_elastic"] == ("okada_canonical" if target == "remainder" else None)
+    assert spec["elastic_part"] == ("okada_point_strike_slip" if target == "remainder" else "none")
     assert [w.shape for w, _ in spec["layers"]] == [(16, 6), (16, 16), (16, 16), (3, 16)]
 
 

@@ -394,7 +394,8 @@ def model_spec(result: dict, config: TrainConfig, stream: ShardStream, **provena
         "feature_hi": hi.tolist(),
         "output_scale": stream.out_scale.tolist(),
         "target": config.target,
-        "add_elastic": "okada_canonical" if config.target == "remainder" else None,
+        # the exact part the engine adds back, named as in the model file (export.py)
+        "elastic_part": "okada_point_strike_slip" if config.target == "remainder" else "none",
         "provenance": {
             "trainer": f"viscoann {__version__} train.py",
             "config": config.to_json(),
@@ -415,12 +416,34 @@ def predict_reference(spec: dict, X: np.ndarray, elastic: Callable | None = None
     F = features(X, np.array(spec["feature_lo"]), np.array(spec["feature_hi"]),
                  tuple(spec["log10_inputs"]), dtype=np.float64)  # fmt: skip
     u = forward_reference(spec["layers"], spec["activations"], F) * np.array(spec["output_scale"])
-    if spec.get("add_elastic"):
+    if spec.get("elastic_part", "none") != "none":
         el = elastic or okada_canonical
         for dep in np.unique(X[:, 2]):
             m = X[:, 2] == dep
             u[m] += np.asarray(el(X[m, 0], X[m, 1], dep)).reshape(-1, 3)
     return u
+
+
+def export_spec(spec: dict, path, *, metrics: dict | None = None) -> Path:
+    """Write a model spec as a model file (``viscoann.export``; the canonical inputs, whose
+    affine maps equal :func:`features`), with provenance and optional test ``metrics``."""
+    from . import export
+
+    lo, hi = np.array(spec["feature_lo"]), np.array(spec["feature_hi"])
+    if not (np.allclose(lo, canonical_box()[0]) and np.allclose(hi, canonical_box()[1])):
+        raise ValueError("export_spec writes canonical-domain models only; this spec's box "
+                         f"is {lo.tolist()} .. {hi.tolist()}")  # fmt: skip
+    scales = spec["output_scale"]
+    outputs = [{**o, "scale": float(s)}
+               for o, s in zip(export.CANONICAL_OUTPUTS, scales, strict=True)]  # fmt: skip
+    prov = dict(spec["provenance"])
+    prov["target"] = spec["target"]
+    prov["final_epoch"] = spec["history"][-1] if spec.get("history") else None
+    if metrics is not None:
+        prov["test_metrics"] = metrics
+    return export.save(path, [W for W, _ in spec["layers"]], [b for _, b in spec["layers"]],
+                       spec["activations"], inputs=export.CANONICAL_INPUTS, outputs=outputs,
+                       elastic_part=spec["elastic_part"], provenance=prov)  # fmt: skip
 
 
 def train(data_dir, out_dir, config: TrainConfig, *, elastic: Callable | None = None,
