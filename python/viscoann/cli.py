@@ -55,6 +55,8 @@ def _add_generate(sub):
     p.add_argument("--sizes", default=None, metavar="NXY,ND,NT,NM,NK",
                    help="override axis sizes (points per horizontal axis, depths, times, "
                         "eta_M values, eta_K values); '-' keeps the scaled size")
+    p.add_argument("--layout", choices=["uniform", "stretched"], default="uniform",
+                   help="training points: the seed's uniform grid, or denser near the source")
     p.add_argument("--dask", default=None, metavar="ADDRESS",
                    help="run shards on a Dask cluster: a scheduler address, or 'local'")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -75,7 +77,7 @@ def _parse_sizes(text: str | None):
 def _cmd_generate(args) -> int:
     from . import data
 
-    g = data.grid(args.grid, args.scale, _parse_sizes(args.sizes))
+    g = data.grid(args.grid, args.scale, _parse_sizes(args.sizes), args.layout)
     D, E, T, P = g.shape
     print(f"{args.grid} grid: {P} points x {D} depths x {T} times x {E} viscosities "
           f"= {g.n_samples:,} samples in {D * E} shards -> {args.out}", file=sys.stderr)

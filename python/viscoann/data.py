@@ -158,7 +158,21 @@ def _sizes(seed_sizes, scale: float, sizes, least) -> tuple[int, ...]:
     return tuple(out)
 
 
-def training_grid(scale: float = 1.0, sizes=None) -> Grid:
+LAYOUTS = ("uniform", "stretched")
+STRETCH = 3.0  # x = 100 km sinh(a s) / sinh(a): spacing 0.30x uniform at the centre, 3x at edges
+
+
+def _points_axis(n: int, layout: str) -> np.ndarray:
+    lo, hi = DOMAIN["x"]
+    if layout == "uniform":
+        return _axis(lo, hi, n, 0)
+    if layout == "stretched":
+        s = np.linspace(-1.0, 1.0, n)
+        return hi * np.sinh(STRETCH * s) / np.sinh(STRETCH)
+    raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+
+
+def training_grid(scale: float = 1.0, sizes=None, layout: str = "uniform") -> Grid:
     """The seed's training grid (DESIGN §3), every axis shrunk by ``scale``.
 
     103 x 103 surface points on [-100, 100] km (end points included), 20 depths on
@@ -166,9 +180,12 @@ def training_grid(scale: float = 1.0, sizes=None) -> Grid:
     t = 0 included), 6 x 6 viscosity structures log-spaced over log10 eta_M in [18, 21] and
     log10 eta_K in [17, 20]: 236,792,880 samples at scale 1. ``sizes`` = (points per
     horizontal axis, depths, times, eta_M values, eta_K values) overrides single axes.
+    ``layout="stretched"`` places the points of each axis at 100 km sinh(3 s)/sinh(3),
+    s uniform in [-1, 1]: 0.6 km apart near the source, 6 km at the edges, where the field
+    is smooth (the same count as the seed's uniform 2 km grid).
     """
     nxy, nd, nt, nm, nk = _sizes(TRAIN_SIZES, scale, sizes, (2, 2, 3, 2, 2))
-    g = _axis(*DOMAIN["x"], nxy, 0)
+    g = _points_axis(nxy, layout)
     X, Y = np.meshgrid(g, g, indexing="xy")
     times = DOMAIN["t"][1] * (np.arange(nt) / (nt - 1)) ** 2
     return Grid("train", X.ravel(), Y.ravel(), _axis(*DOMAIN["depth"], nd, 0), times,
@@ -183,10 +200,11 @@ def test_grid(scale: float = 1.0, sizes=None) -> Grid:
     [0, 100] yr (linear), 5 x 5 viscosity structures at cell centres of the log10 ranges:
     263,250,000 samples at scale 1. At a reduced scale an axis that would share a value with
     the training grid of the same scale gets one more value. ``sizes`` as in
-    :func:`training_grid`; values are kept off the training grids of scale 1 and ``scale``.
+    :func:`training_grid`; values are kept off the training grids (both layouts) of scale 1
+    and ``scale``.
     """
     nxy, nd, nt, nm, nk = _sizes(TEST_SIZES, scale, sizes, (2, 2, 2, 2, 2))
-    tr = [training_grid(1.0), training_grid(scale)]
+    tr = [training_grid(sc, layout=lay) for sc in (1.0, scale) for lay in LAYOUTS]
     xs = _disjoint_axis(*DOMAIN["x"], nxy, np.concatenate([g.x for g in tr]))
     X, Y = np.meshgrid(xs, xs, indexing="xy")
     depths = _disjoint_axis(*DOMAIN["depth"], nd, np.concatenate([g.depths for g in tr]))
@@ -231,10 +249,10 @@ test_values_differ.__test__ = False  # not a pytest test, despite its name
 test_grid.__test__ = False
 
 
-def grid(kind: str, scale: float = 1.0, sizes=None) -> Grid:
-    """``training_grid`` for ``"train"``, ``test_grid`` for ``"test"``."""
+def grid(kind: str, scale: float = 1.0, sizes=None, layout: str = "uniform") -> Grid:
+    """``training_grid`` for ``"train"``, ``test_grid`` for ``"test"`` (always uniform)."""
     if kind == "train":
-        return training_grid(scale, sizes)
+        return training_grid(scale, sizes, layout)
     if kind == "test":
         return test_grid(scale, sizes)
     raise ValueError(f"grid kind must be 'train' or 'test', got {kind!r}")
