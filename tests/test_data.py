@@ -186,3 +186,17 @@ def test_cli_generate_sizes_override_single_axes(tmp_path, monkeypatch, capsys):
                      ("1,-,-,-,-", r"sizes\[0\] must be >= 2")]:  # fmt: skip
         assert cli.main(["generate", str(tmp_path / "x"), "--sizes", bad]) == 2
         assert re.search(msg, capsys.readouterr().err)
+
+
+def test_stretched_layout_is_denser_near_the_source_with_the_seed_count():
+    g = data.training_grid(layout="stretched")
+    xs = np.unique(g.x)
+    assert len(xs) == 103 and g.n_samples == 236_792_880
+    assert xs[0] == pytest.approx(-100e3) and xs[-1] == pytest.approx(100e3)
+    np.testing.assert_allclose(xs, -xs[::-1], atol=1e-9)  # symmetric about the source
+    step = np.diff(xs)
+    assert step[51] == pytest.approx(200e3 / 102 * 3 / np.sinh(3), rel=1e-3)  # 0.59 km
+    assert step[0] == pytest.approx(5742, rel=1e-3) and np.all(np.diff(step[:51]) < 0)
+    assert all(data.test_values_differ(g, data.test_grid()).values())
+    with pytest.raises(ValueError, match="layout must be one of"):
+        data.training_grid(layout="random")
