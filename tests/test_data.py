@@ -15,10 +15,10 @@ from viscoann import cli, data
 
 
 def standin_solver(x, y, depths, times, etas):
-    """Smooth closed-form field with the solver's signature and (D, E, T, P, 3) output."""
+    """Smooth closed-form field with the solver's signature and (E, D, T, P, 3) output."""
     x, y, depths, times, etas = (np.asarray(a, float) for a in (x, y, depths, times, etas))
-    d = depths[:, None, None, None]
-    tau = etas[None, :, 0, None, None] / 30e9 + etas[None, :, 1, None, None] / 60e9
+    d = depths[None, :, None, None]
+    tau = etas[:, None, 0, None, None] / 30e9 + etas[:, None, 1, None, None] / 60e9
     t = times[None, None, :, None]
     r2 = x**2 + y**2 + d**2
     relax = 1.0 - np.exp(-t / tau)
@@ -75,7 +75,7 @@ def test_generate_shards_hold_solver_values_in_documented_order(tmp_path):
     full = standin_solver(g.x, g.y, g.depths, g.times, g.etas)
     for d, e, u in data.iter_shards(tmp_path):
         assert u.dtype == np.float32 and u.shape == (T, P, 3)
-        np.testing.assert_array_equal(u, full[d, e].astype(np.float32))
+        np.testing.assert_array_equal(u, full[e, d].astype(np.float32))
         # inputs rows follow u's (time, point) order
         X = g.inputs(d, e)
         np.testing.assert_array_equal(X[:P, 0], g.x)
@@ -84,6 +84,8 @@ def test_generate_shards_hold_solver_values_in_documented_order(tmp_path):
         np.testing.assert_allclose(u.reshape(-1, 3), one.reshape(-1, 3), rtol=1e-6)
     # manifest: grid round trip, sizes, solver identity and accuracy settings
     saved = json.loads((tmp_path / "manifest.json").read_text())
+    assert data.solver_info(lambda x, y, d, t, e, *, nodes=24, refine=1.5: 0)["settings"] == {
+        "nodes": 24, "refine": 1.5}  # fmt: skip
     back = data.load_manifest(tmp_path)["grid"]
     np.testing.assert_array_equal(back.times, g.times)
     np.testing.assert_array_equal(back.etas, g.etas)

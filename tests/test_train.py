@@ -150,7 +150,7 @@ def test_evaluate_metrics_are_exact_for_a_perfect_and_a_biased_predictor(tiny):
     assert m1["rel_total"] == pytest.approx(bias / m1["mean_abs_u"], rel=1e-4)
     # the postseismic signal: u(t) - u(0) of the stand-in, mean over the grid
     D, E, T, P = g.shape
-    full = standin_solver(g.x, g.y, g.depths, g.times, g.etas)
+    full = standin_solver(g.x, g.y, g.depths, g.times, g.etas)  # (E, D, T, P, 3)
     u0 = standin_solver(g.x, g.y, g.depths, [0.0], g.etas)
     assert m1["mean_abs_postseismic"] == pytest.approx(np.abs(full - u0).mean(), rel=1e-5)
 

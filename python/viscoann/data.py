@@ -274,17 +274,20 @@ def _default_solver() -> Callable:
 def solver_info(solver: Callable) -> dict:
     """Name, package version and accuracy settings of a solver, for the manifest.
 
-    A solver may carry its settings as a ``settings`` attribute (dict) or a
-    ``solver_settings()`` function in its module.
+    The settings are the solver's ``settings`` attribute (dict) if it has one, else the
+    defaults of its keyword arguments (``va.exact.grid``: talbot_nodes, k_refine, r_refine).
     """
+    import inspect
+
     name = f"{getattr(solver, '__module__', '?')}.{getattr(solver, '__qualname__', repr(solver))}"
     settings = getattr(solver, "settings", None)
     if settings is None:
-        import sys
-
-        mod = sys.modules.get(getattr(solver, "__module__", ""), None)
-        fn = getattr(mod, "solver_settings", None)
-        settings = fn() if callable(fn) else None
+        try:
+            params = inspect.signature(solver).parameters.values()
+        except (TypeError, ValueError):
+            params = []
+        settings = {p.name: p.default for p in params if p.default is not inspect.Parameter.empty
+                    and isinstance(p.default, (int, float, str, bool))}  # fmt: skip
     return {"name": name, "viscoann_version": __version__, "settings": settings}
 
 
@@ -293,7 +296,8 @@ def write_shard(out_dir: str | os.PathLike, grid: Grid, d: int, e: int,
     """Compute shard (depth ``d``, viscosity structure ``e``) and write it atomically.
 
     The solver is called as ``solver(x, y, depths, times, etas)`` with one depth and one
-    viscosity structure and must return (1, 1, T, P, 3) displacements (m per m^3 potency).
+    viscosity structure and must return (E=1, D=1, T, P, 3) displacements (m per m^3
+    potency), the layout of ``va.exact.grid``.
     The file appears under its final name only when complete (temporary name + rename).
 
     Returns
@@ -388,7 +392,7 @@ def generate(out_dir: str | os.PathLike, grid: Grid, *, solver: Callable | None 
     grid : Grid
         E.g. ``training_grid(scale)`` or ``test_grid(scale)``.
     solver : callable, optional
-        ``solver(x, y, depths, times, etas) -> (D, E, T, P, 3)``; default ``va.exact.grid``.
+        ``solver(x, y, depths, times, etas) -> (E, D, T, P, 3)``; default ``va.exact.grid``.
     dask : None, "local", str or distributed.Client
         None runs shards here, one after another; ``"local"`` starts a Dask LocalCluster;
         any other string is a scheduler address; a Client is used as is.
