@@ -73,6 +73,9 @@ def test_end_to_end_loss_falls_and_predictions_approach_data(tiny, target, bound
     pred = train.predict_reference(spec, X, elastic=standin_elastic)
     err = np.abs(pred - u).mean() / np.abs(u).mean()
     assert err < bound, err  # the exact elastic part makes the remainder net ~10x closer
+    # the float32 torch evaluator agrees with the float64 reference to float32 rounding
+    fast = train.predictor_torch(spec, elastic=standin_elastic, batch=100)(X)
+    np.testing.assert_allclose(fast, pred, rtol=0, atol=1e-5 * np.abs(pred).max())
     assert spec["elastic_part"] == ("okada_point_strike_slip" if target == "remainder" else "none")
     assert [w.shape for w, _ in spec["layers"]] == [(16, 6), (16, 16), (16, 16), (3, 16)]
 

@@ -424,6 +424,43 @@ def predict_reference(spec: dict, X: np.ndarray, elastic: Callable | None = None
     return u
 
 
+def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 1,
+                    batch: int = 1 << 18) -> Callable[[np.ndarray], np.ndarray]:  # fmt: skip
+    """``predict(X)`` of a model spec with a float32 PyTorch forward pass (fast evaluation of
+    training runs before export; the native engine does the same in C++).
+    Transforms in float64 as in the engine; X (N, 6) SI -> (N, 3) float64 m."""
+    import torch
+
+    torch.set_num_threads(int(threads))
+    layers, acts = spec["layers"], spec["activations"]
+    Ws = [torch.from_numpy(np.ascontiguousarray(W.T, np.float32)) for W, _ in layers]
+    bs = [torch.from_numpy(np.asarray(b, np.float32)) for _, b in layers]
+    f = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid,
+         "identity": lambda a: a}  # fmt: skip
+    lo, hi = np.array(spec["feature_lo"]), np.array(spec["feature_hi"])
+    scale = np.array(spec["output_scale"])
+    el = (elastic or okada_canonical) if spec.get("elastic_part", "none") != "none" else None
+
+    def predict(X):
+        X = np.asarray(X, float)
+        F = torch.from_numpy(features(X, lo, hi, tuple(spec["log10_inputs"])))
+        out = np.empty((len(X), 3))
+        with torch.no_grad():
+            for i in range(0, len(X), batch):
+                h = F[i : i + batch]
+                for W, b, a in zip(Ws, bs, acts, strict=True):
+                    h = f[a](torch.addmm(b, h, W))
+                out[i : i + batch] = h.numpy()
+        out *= scale
+        if el is not None:
+            for dep in np.unique(X[:, 2]):
+                m = X[:, 2] == dep
+                out[m] += np.asarray(el(X[m, 0], X[m, 1], dep)).reshape(-1, 3)
+        return out
+
+    return predict
+
+
 def export_spec(spec: dict, path, *, metrics: dict | None = None) -> Path:
     """Write a model spec as a model file (``viscoann.export``; the canonical inputs, whose
     affine maps equal :func:`features`), with provenance and optional test ``metrics``."""
