@@ -7,9 +7,18 @@ matplotlib) are imported lazily on first use.
 
 import importlib
 
+from . import exact
 from ._core import __version__, built_with_cuda, cuda_available, cuda_device_name
+from .earth import Burgers, EarthModel, Elastic, Layer, Maxwell, StandardLinearSolid
 
 __all__ = [
+    "Burgers",
+    "EarthModel",
+    "Elastic",
+    "Layer",
+    "Maxwell",
+    "StandardLinearSolid",
+    "exact",
     "__version__",
     "built_with_cuda",
     "cuda_available",
