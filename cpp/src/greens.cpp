@@ -266,6 +266,25 @@ void strike_slip_surface(const EarthModel& model, double depth, std::size_t n, c
         tix[i] = std::size_t(std::lower_bound(times.begin(), times.end(), t[i]) - times.begin());
         r_max = std::max(r_max, std::hypot(x[i], y[i]));
     }
+    if (model.layers.empty()) {
+        // Homogeneous half-space: the remainder vanishes identically, u = A + G(t) B.
+        const Layer& hs = model.halfspace;
+        const double mu0 = hs.rheology.mu_M;
+        detail::parallel_for(n, o.threads, 256, [&](std::size_t b, std::size_t e) {
+            for (std::size_t i = b; i < e; ++i) {
+                double G = 0.0;
+                if (t[i] == 0.0) {
+                    G = ratio_r({mu0, hs.lam}).real();
+                } else {
+                    for (std::size_t j = 0; j < tr.node.size(); ++j)
+                        G += std::imag(tr.weight[j] * ratio_r(hs.moduli(tr.node[j] / t[i])));
+                }
+                const double g[3] = {0.0, 0.0, 0.0};
+                assemble(x[i], y[i], depth, G, g, &out[3 * i]);
+            }
+        });
+        return;
+    }
     const Plan plan = make_plan(decay_depth(model, depth), r_max, o);
     Prepared P;
     prepare(P, model, depth, plan, o);
