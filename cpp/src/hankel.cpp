@@ -21,7 +21,7 @@ WavenumberRule wavenumber_rule(double k_max, std::size_t panels) {
     WavenumberRule rule;
     const double h = k_max / double(panels);
     for (std::size_t p = 0; p < panels; ++p) {
-        const double mid = (p + 0.5) * h, half = 0.5 * h;
+        const double mid = (double(p) + 0.5) * h, half = 0.5 * h;
         for (int i = 3; i >= 0; --i) rule.k.push_back(mid - half * kGx[i]), rule.w.push_back(half * kGw[i]);
         for (int i = 0; i < 4; ++i) rule.k.push_back(mid + half * kGx[i]), rule.w.push_back(half * kGw[i]);
     }
