@@ -1,7 +1,6 @@
 """``viscoann solve``: exit codes and the numbers in the files it writes."""
 
 import numpy as np
-
 import viscoann as va
 from viscoann import cli
 

@@ -5,7 +5,6 @@ import math
 
 import numpy as np
 import pytest
-
 import viscoann as va
 
 YR = 365.25 * 86400.0
@@ -109,7 +108,7 @@ def test_strike_slip_symmetries():
     X = np.concatenate([x, -x, x, -x])
     Y = np.concatenate([y, y, -y, -y])
     u = va.exact.grid(X, Y, [6e3], [0.0, 3 * YR, 50 * YR], [[1e19, 1e18]])[0, 0]
-    pp, mp, pm, mm = (u[:, i * 50:(i + 1) * 50] for i in range(4))
+    pp, mp, pm, mm = (u[:, i * 50 : (i + 1) * 50] for i in range(4))
     scale = np.abs(u).max()
     # ux even in x, odd in y; uy odd in x, even in y; uz odd in both.
     sx = np.array([1, -1, -1])

@@ -122,4 +122,4 @@ class EarthModel:
                 raise ValueError(f"layers[{i}].thickness = None is invalid; allowed: finite > 0 m")
             thick = 0.0 if half else float(layer.thickness)
             rows.append((thick, layer.lame_lambda, *layer.rheology.params()))
-        return [np.array(c, dtype=float) for c in zip(*rows)]
+        return [np.array(c, dtype=float) for c in zip(*rows, strict=True)]

@@ -140,5 +140,6 @@ def grid(x, y, depths, times, etas, *, talbot_nodes=24, k_refine=1.0, r_refine=1
     out, stages = _core.canonical_grid(
         x, y, _as_1d("depths", depths), _as_1d("times", times),
         np.ascontiguousarray(etas[:, 0]), np.ascontiguousarray(etas[:, 1]),
-        talbot_nodes=talbot_nodes, k_refine=k_refine, r_refine=r_refine, threads=threads)  # fmt: skip
+        talbot_nodes=talbot_nodes, k_refine=k_refine, r_refine=r_refine,
+        threads=threads)  # fmt: skip
     return (out, stages) if return_stages else out
