@@ -66,7 +66,7 @@ void bind_greens(py::module_& m) {
         },
         py::arg("thickness"), py::arg("lam"), py::arg("mu_M"), py::arg("eta_M"), py::arg("mu_K"),
         py::arg("eta_K"), py::arg("depth"), py::arg("x"), py::arg("y"), py::arg("t"),
-        py::arg("talbot_nodes") = 24, py::arg("k_refine") = 1.0, py::arg("r_refine") = 1.0,
+        py::arg("talbot_nodes") = 20, py::arg("k_refine") = 1.0, py::arg("r_refine") = 1.0,
         py::arg("dense") = false, py::arg("threads") = 0,
         "Canonical-source surface displacement (N, 3) in a layered model (see viscoann.exact).");
     m.def(
@@ -99,7 +99,7 @@ void bind_greens(py::module_& m) {
             return py::make_tuple(out, stages);
         },
         py::arg("x"), py::arg("y"), py::arg("depths"), py::arg("times"), py::arg("eta_M"),
-        py::arg("eta_K"), py::arg("talbot_nodes") = 24, py::arg("k_refine") = 1.0,
+        py::arg("eta_K"), py::arg("talbot_nodes") = 20, py::arg("k_refine") = 1.0,
         py::arg("r_refine") = 1.0, py::arg("threads") = 0,
         "Canonical model on a grid: ((E, D, T, P, 3) array, stage seconds).");
 }

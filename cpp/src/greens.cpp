@@ -69,10 +69,10 @@ Plan make_plan(double D, double r_max, const GreensOptions& o) {
     p.r_max = r_max;
     const double r_eff = std::max(r_max, D);
     const double k_max = o.k_max_decay / D;
-    const double dk = std::min(kPi / r_eff, 2.0 / D) / o.k_refine;
+    const double dk = std::min(2.0 * kPi / r_eff, 4.0 / D) / o.k_refine;
     const auto panels = std::size_t(std::max(4.0, std::ceil(k_max / dk)));
     p.rule = detail::wavenumber_rule(k_max, panels);
-    p.h = std::min(D / (20.0 * o.r_refine), std::max(r_max, 1.0) / 8.0);
+    p.h = std::min(D / (40.0 * o.r_refine), std::max(r_max, 1.0) / 8.0);
     return p;
 }
 

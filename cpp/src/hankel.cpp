@@ -15,16 +15,26 @@ constexpr double kGx[4] = {0.1834346424956498, 0.5255324099163290, 0.79666647741
                            0.9602898564975363};
 constexpr double kGw[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745,
                            0.1012285362903763};
+constexpr int kGraded = 5;  // first panel split at h/2, h/4, ..., h/32
 }  // namespace
 
 WavenumberRule wavenumber_rule(double k_max, std::size_t panels) {
     WavenumberRule rule;
-    const double h = k_max / double(panels);
-    for (std::size_t p = 0; p < panels; ++p) {
-        const double mid = (double(p) + 0.5) * h, half = 0.5 * h;
+    auto panel = [&](double a, double b) {
+        const double mid = 0.5 * (a + b), half = 0.5 * (b - a);
         for (int i = 3; i >= 0; --i) rule.k.push_back(mid - half * kGx[i]), rule.w.push_back(half * kGw[i]);
         for (int i = 0; i < 4; ++i) rule.k.push_back(mid + half * kGx[i]), rule.w.push_back(half * kGw[i]);
+    };
+    const double h = k_max / double(panels);
+    // The relaxed kernels vary fastest at the longest wavelengths (k -> 0): the first panel
+    // is graded geometrically towards 0.
+    double a = 0.0;
+    for (int g = kGraded; g >= 0; --g) {
+        const double b = h / double(1 << g);
+        panel(a, b);
+        a = b;
     }
+    for (std::size_t p = 1; p < panels; ++p) panel(double(p) * h, double(p + 1) * h);
     return rule;
 }
 

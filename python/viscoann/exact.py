@@ -7,7 +7,7 @@ z up, t [s] after the event. Method (README "Exact solver"): correspondence prin
 global-matrix wavenumber kernels minus the homogeneous half-space (Okada's closed form),
 Talbot inversion per wavenumber, Hankel transforms to radial tables.
 
-Resolution keywords (all functions): ``talbot_nodes`` (24), ``k_refine`` (1), ``r_refine``
+Resolution keywords (all functions): ``talbot_nodes`` (20), ``k_refine`` (1), ``r_refine``
 (1); larger refines. ``threads`` (0 = all cores).
 """
 
@@ -34,7 +34,7 @@ def _model(model) -> EarthModel:
     return model
 
 
-def displacement(model, x, y, depth, t, *, talbot_nodes=24, k_refine=1.0, r_refine=1.0,
+def displacement(model, x, y, depth, t, *, talbot_nodes=20, k_refine=1.0, r_refine=1.0,
                  threads=0) -> np.ndarray:  # fmt: skip
     """Surface displacement of the canonical source in ``model``.
 
@@ -104,7 +104,7 @@ def canonical(X, **options) -> np.ndarray:
     return out
 
 
-def grid(x, y, depths, times, etas, *, talbot_nodes=24, k_refine=1.0, r_refine=1.0,
+def grid(x, y, depths, times, etas, *, talbot_nodes=20, k_refine=1.0, r_refine=1.0,
          threads=0, return_stages=False):  # fmt: skip
     """The canonical model on a structured grid (the fast path).
 

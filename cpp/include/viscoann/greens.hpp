@@ -12,10 +12,10 @@ namespace viscoann {
 /// Numerical resolution of the solver. Defaults converge to < 1e-7 of the field maximum
 /// (README "Exact solver"); every factor > 1 refines.
 struct GreensOptions {
-    int talbot_nodes = 24;        ///< nodes on the Talbot contour (even, 4..200)
-    double k_refine = 1.0;        ///< wavenumber panels per π / r_max (and per 2 / D)
+    int talbot_nodes = 20;        ///< nodes on the Talbot contour (even, 4..200)
+    double k_refine = 1.0;        ///< 8-point panels per 2π / r_max (and per 4 / D)
     double k_max_decay = 36.0;    ///< k_max = k_max_decay / D, D = decay depth of the remainder
-    double r_refine = 1.0;        ///< radial table spacing = D / (20 r_refine)
+    double r_refine = 1.0;        ///< radial table spacing = D / (40 r_refine)
     bool dense = false;           ///< dense global-matrix solve at every s (reference path)
     int threads = 0;              ///< 0: all hardware threads
 };
