@@ -756,6 +756,31 @@ bool dc3d_kernel(const Consts& c, double x, double y, double z, double depth, do
     return true;
 }
 
+// The canonical source on the surface: part B of DC3D0 for dip = 90, POT1 = 1, z = 0 (parts
+// A cancel, z * C vanishes), branch-free so the compiler vectorises it. depth > 0 keeps R and
+// R + d away from 0, so no point is singular. depth[i * dstride].
+void canonical_block(std::size_t n, const double* __restrict x, const double* __restrict y,
+                     const double* __restrict depth, std::size_t dstride, double alp3,
+                     double* __restrict u) noexcept {
+    for (std::size_t i = 0; i < n; ++i) {
+        const double xv = x[i], yv = y[i], d = depth[i * dstride];
+        const double x2 = xv * xv, y2 = yv * yv, xy = xv * yv;
+        const double r = std::sqrt(x2 + y2 + d * d);
+        const double ir = 1.0 / r, ird = 1.0 / (r + d);
+        const double ir2 = ir * ir;
+        const double d12 = ir * ird * ird;
+        const double d32 = d12 * (2.0 * r + d) * ir2;
+        const double d33 = d12 * (3.0 * r + d) * ir2 * ird;
+        const double qr = 3.0 * yv * ir2 * ir2 * ir;
+        const double fi1 = yv * (d12 - x2 * d33);
+        const double fi2 = xv * (d12 - y2 * d33);
+        const double fi4 = -xy * d32;
+        u[3 * i + 0] = kInv2Pi * (-x2 * qr - alp3 * fi1);
+        u[3 * i + 1] = kInv2Pi * (-xy * qr - alp3 * fi2);
+        u[3 * i + 2] = kInv2Pi * (-d * xv * qr - alp3 * fi4);
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // Validation (throws; outside the hot loops).
 
@@ -931,29 +956,15 @@ std::size_t okada_canonical_surface(std::size_t n, Column x, Column y, Column de
     if (!(alpha > 0.0 && alpha < 1.0)) bad("alpha", alpha, 0, "(0, 1)");
     if (n == 0) return 0;
     if (u == nullptr) throw std::invalid_argument("u (output) is a null pointer");
-    // Part B of DC3D0 for dip = 90, POT1 = 1, z = 0 (parts A cancel, z * C vanishes); written
-    // branch-free so the compiler vectorises it. depth > 0 keeps R and R + d away from 0.
     const double alp3 = (1.0 - alpha) / alpha;
     detail::parallel_for(n, threads, kGrain, [&](std::size_t b, std::size_t e) noexcept {
-        for (std::size_t i = b; i < e; ++i) {
-            const double xv = x[i], yv = y[i], d = depth[i];
-            const double x2 = xv * xv, y2 = yv * yv, xy = xv * yv;
-            const double r2 = x2 + y2 + d * d;
-            const double r = std::sqrt(r2);
-            const double rd = r + d;
-            const double ir = 1.0 / r, ird = 1.0 / rd;
-            const double ir2 = ir * ir;
-            const double d12 = ir * ird * ird;
-            const double d32 = d12 * (2.0 * r + d) * ir2;
-            const double d33 = d12 * (3.0 * r + d) * ir2 * ird;
-            const double qr = 3.0 * yv * ir2 * ir2 * ir;
-            const double fi1 = yv * (d12 - x2 * d33);
-            const double fi2 = xv * (d12 - y2 * d33);
-            const double fi4 = -xy * d32;
-            u[3 * i + 0] = kInv2Pi * (-x2 * qr - alp3 * fi1);
-            u[3 * i + 1] = kInv2Pi * (-xy * qr - alp3 * fi2);
-            u[3 * i + 2] = kInv2Pi * (-d * xv * qr - alp3 * fi4);
-        }
+        // Contiguous x, y and one depth is the common case: plain pointers let it vectorise.
+        if (x.stride == 1 && y.stride == 1 && depth.uniform())
+            canonical_block(e - b, x.data + b, y.data + b, depth.data, 0, alp3, u + 3 * b);
+        else
+            for (std::size_t i = b; i < e; ++i)
+                canonical_block(1, &x.data[i * x.stride], &y.data[i * y.stride],
+                                &depth.data[i * depth.stride], 0, alp3, u + 3 * i);
     });
     return 0;
 }

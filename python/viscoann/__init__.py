@@ -7,13 +7,17 @@ matplotlib) are imported lazily on first use.
 
 import importlib
 
+from . import okada
 from ._core import __version__, built_with_cuda, cuda_available, cuda_device_name
+from .okada import SingularPointWarning
 
 __all__ = [
+    "SingularPointWarning",
     "__version__",
     "built_with_cuda",
     "cuda_available",
     "cuda_device_name",
+    "okada",
 ]
 
 # Modules that pull in heavy optional dependencies, reached lazily as attributes.
