@@ -796,6 +796,7 @@ std::string fmt(double v) {
 }
 
 void check_column(const char* name, const Column& col, std::size_t n) {
+    if (n == 0) return;
     if (col.data == nullptr) throw std::invalid_argument(std::string(name) + " is a null pointer");
     const std::size_t m = col.uniform() ? std::min<std::size_t>(n, 1) : n;
     for (std::size_t i = 0; i < m; ++i)
