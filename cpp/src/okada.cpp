@@ -10,6 +10,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "okada_canonical.hpp"
 #include "parallel_for.hpp"
 
 namespace viscoann {
@@ -756,31 +757,6 @@ bool dc3d_kernel(const Consts& c, double x, double y, double z, double depth, do
     return true;
 }
 
-// The canonical source on the surface: part B of DC3D0 for dip = 90, POT1 = 1, z = 0 (parts
-// A cancel, z * C vanishes), branch-free so the compiler vectorises it. depth > 0 keeps R and
-// R + d away from 0, so no point is singular. depth[i * dstride].
-void canonical_block(std::size_t n, const double* __restrict x, const double* __restrict y,
-                     const double* __restrict depth, std::size_t dstride, double alp3,
-                     double* __restrict u) noexcept {
-    for (std::size_t i = 0; i < n; ++i) {
-        const double xv = x[i], yv = y[i], d = depth[i * dstride];
-        const double x2 = xv * xv, y2 = yv * yv, xy = xv * yv;
-        const double r = std::sqrt(x2 + y2 + d * d);
-        const double ir = 1.0 / r, ird = 1.0 / (r + d);
-        const double ir2 = ir * ir;
-        const double d12 = ir * ird * ird;
-        const double d32 = d12 * (2.0 * r + d) * ir2;
-        const double d33 = d12 * (3.0 * r + d) * ir2 * ird;
-        const double qr = 3.0 * yv * ir2 * ir2 * ir;
-        const double fi1 = yv * (d12 - x2 * d33);
-        const double fi2 = xv * (d12 - y2 * d33);
-        const double fi4 = -xy * d32;
-        u[3 * i + 0] = kInv2Pi * (-x2 * qr - alp3 * fi1);
-        u[3 * i + 1] = kInv2Pi * (-xy * qr - alp3 * fi2);
-        u[3 * i + 2] = kInv2Pi * (-d * xv * qr - alp3 * fi4);
-    }
-}
-
 // ---------------------------------------------------------------------------------------
 // Validation (throws; outside the hot loops).
 
@@ -866,6 +842,25 @@ std::size_t drive(std::size_t n, double* u, double* g, std::uint8_t* flags, int 
 }
 
 }  // namespace
+
+namespace detail {
+void okada_canonical_scalar(std::size_t n, const double* x, const double* y, double depth,
+                            double alp3, double* u) noexcept {
+    canonical_block(n, x, y, depth, alp3, u);
+}
+
+CanonicalKernel canonical_kernel() noexcept {
+#if VISCOANN_OKADA_X86
+    static const CanonicalKernel k = __builtin_cpu_supports("avx512f")  ? okada_canonical_avx512
+                                     : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+                                         ? okada_canonical_avx2
+                                         : okada_canonical_scalar;
+    return k;
+#else
+    return okada_canonical_scalar;
+#endif
+}
+}  // namespace detail
 
 std::size_t okada_point(std::size_t n, const OkadaPoints& pts, const OkadaPointSources& src,
                         double* u, double* g, std::uint8_t* flags, int threads) {
@@ -958,14 +953,14 @@ std::size_t okada_canonical_surface(std::size_t n, Column x, Column y, Column de
     if (n == 0) return 0;
     if (u == nullptr) throw std::invalid_argument("u (output) is a null pointer");
     const double alp3 = (1.0 - alpha) / alpha;
+    const detail::CanonicalKernel fast = detail::canonical_kernel();
     detail::parallel_for(n, threads, kGrain, [&](std::size_t b, std::size_t e) noexcept {
-        // Contiguous x, y and one depth is the common case: plain pointers let it vectorise.
+        // Contiguous x, y and one depth is the common case: the SIMD kernel of this CPU.
         if (x.stride == 1 && y.stride == 1 && depth.uniform())
-            canonical_block(e - b, x.data + b, y.data + b, depth.data, 0, alp3, u + 3 * b);
+            fast(e - b, x.data + b, y.data + b, depth[0], alp3, u + 3 * b);
         else
             for (std::size_t i = b; i < e; ++i)
-                canonical_block(1, &x.data[i * x.stride], &y.data[i * y.stride],
-                                &depth.data[i * depth.stride], 0, alp3, u + 3 * i);
+                detail::canonical_point(x[i], y[i], depth[i], alp3, u + 3 * i);
     });
     return 0;
 }
