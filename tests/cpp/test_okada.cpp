@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "check.hpp"
+#include "viscoann.h"
 
 namespace {
 
@@ -206,6 +207,29 @@ void test_bad_input() {
     CHECK_THROWS(dc3d(0.5, 0, 0, 0, 1000, 90, -1, 1, -1, 2000, {1, 0, 0}), std::invalid_argument, "aw2");
 }
 
+// The C API: same numbers as the C++ API, bad input as a status naming the argument.
+void test_c_api() {
+    const double x[2] = {1500, 0}, y[2] = {-2500, 0}, z[2] = {-300, -4000};
+    const double pot[4] = {0.2, 1.0, -0.3, 0.4}, slip[3] = {1.0, -0.5, 0.25};
+    double u[6], g[18];
+    unsigned char sing[2];
+    size_t ns = 99;
+    CHECK(viscoann_okada_point(2, x, y, z, 4000, 55, pot, 0.6, u, g, sing, &ns, 1) == VISCOANN_OK);
+    const auto f = viscoann::dc3d0(0.6, x[0], y[0], z[0], 4000, 55, {0.2, 1.0, -0.3, 0.4});
+    for (int i = 0; i < 3; ++i) CHECK(u[i] == f.u[i]);
+    for (int i = 0; i < 9; ++i) CHECK(g[i] == f.g[i]);
+    CHECK(ns == 1 && sing[0] == 0 && sing[1] == 1 && std::isnan(u[3]));
+    CHECK(viscoann_okada_rectangle(1, x, y, z, 4000, 55, -1000, 1000, -500, 500, slip, 0.6, u,
+                                   nullptr, nullptr, nullptr, 1) == VISCOANN_OK);
+    const auto r = viscoann::dc3d(0.6, x[0], y[0], z[0], 4000, 55, -1000, 1000, -500, 500, {1.0, -0.5, 0.25});
+    for (int i = 0; i < 3; ++i) CHECK(u[i] == r.u[i]);
+    CHECK(viscoann_okada_point(1, x, y, z, 4000, 95, pot, 0.6, u, nullptr, nullptr, nullptr, 1) ==
+          VISCOANN_INVALID_ARGUMENT);
+    CHECK(std::string(viscoann_last_error()).find("dip = 95") != std::string::npos);
+    CHECK(viscoann_okada_point(1, nullptr, y, z, 4000, 45, pot, 0.6, u, nullptr, nullptr, nullptr, 1) ==
+          VISCOANN_INVALID_ARGUMENT);
+}
+
 }  // namespace
 
 int main() {
@@ -216,5 +240,6 @@ int main() {
     test_singular();
     test_canonical_left_lateral();
     test_bad_input();
+    test_c_api();
     return check::report();
 }
