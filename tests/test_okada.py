@@ -305,3 +305,45 @@ def test_cli_okada_writes_hdf5_and_plot(tmp_path):
 def test_cli_okada_bad_input_exits_2(capsys):
     assert cli.main(["okada", "--depth-km", "-1"]) == 2
     assert "depth" in capsys.readouterr().err
+
+
+def test_cli_okada_rectangle(tmp_path):
+    out = tmp_path / "rect.csv"
+    argv = [
+        "okada",
+        "--depth-km",
+        "6",
+        "--dip",
+        "60",
+        "--rectangle-km",
+        "-5",
+        "5",
+        "-2",
+        "2",
+        "--slip",
+        "0",
+        "1",
+        "0",
+        "--extent-km",
+        "30",
+        "--n",
+        "7",
+        "--out",
+        str(out),
+    ]
+    assert cli.main(argv) == 0
+    t = np.genfromtxt(out, delimiter=",", names=True)
+    u = va.okada.rectangle(t["x_m"], t["y_m"], 0.0, 6e3, 60.0, -5e3, 5e3, -2e3, 2e3, [0, 1.0, 0])
+    np.testing.assert_allclose(np.stack([t["ux_m"], t["uy_m"], t["uz_m"]], -1), u, rtol=1e-12)
+
+
+def test_readme_okada_snippet_runs():
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Okada elastic half-space", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    env: dict = {}
+    exec(compile(code, "README.md", "exec"), env)
+    assert env["u"].shape == (201, 201, 3)
+    assert np.isfinite(env["g"]).all()

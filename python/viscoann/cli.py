@@ -48,16 +48,23 @@ def _cmd_bench(args) -> int:
 def _add_okada(sub):
     p = sub.add_parser(
         "okada",
-        help="elastic half-space field of a point source on a surface grid (Okada 1992)",
-        description="Displacement of an Okada point source (DC3D0) on a square grid of the "
-        "free surface, in Okada's frame (x along strike, y across, z up). Defaults: the "
-        "canonical source, vertical strike-slip, potency 1 m^3.",
+        help="elastic half-space field of a source on a surface grid (Okada 1992)",
+        description="Displacement of an Okada point source (DC3D0) or rectangle (DC3D) on a "
+        "square grid of the free surface, in Okada's frame (x along strike, y across, z up). "
+        "Defaults: the canonical source, vertical strike-slip, potency 1 m^3. A singular grid "
+        "point (on a fault edge) is NaN, with a warning.",
     )
     p.add_argument("--depth-km", type=float, default=10.0, help="source depth (km, > 0)")
     p.add_argument("--dip", type=float, default=90.0, help="dip (degrees, 0-90)")
     p.add_argument("--potency", type=float, nargs=4, default=[1.0, 0.0, 0.0, 0.0],
                    metavar=("SS", "DS", "TENS", "INFL"),
                    help="potencies (m^3): strike-slip, dip-slip, tensile, inflation")  # fmt: skip
+    p.add_argument("--rectangle-km", type=float, nargs=4, metavar=("AL1", "AL2", "AW1", "AW2"),
+                   help="a finite rectangle instead of a point source (DC3D): extent along "
+                   "strike and up-dip from the reference point at --depth-km (km)")  # fmt: skip
+    p.add_argument("--slip", type=float, nargs=3, default=[1.0, 0.0, 0.0],
+                   metavar=("SS", "DS", "TENS"),
+                   help="rectangle slip (m): strike-slip, dip-slip, tensile")  # fmt: skip
     p.add_argument("--alpha", type=float, default=2 / 3, help="(lambda+mu)/(lambda+2mu)")
     p.add_argument("--extent-km", type=float, default=50.0, help="grid half-width (km)")
     p.add_argument("--n", type=int, default=101, help="grid points per axis")
@@ -79,7 +86,14 @@ def _cmd_okada(args) -> int:
     x = np.linspace(-extent, extent, args.n)
     y = np.linspace(-extent, extent, args.n)
     gx, gy = np.meshgrid(x, y, indexing="xy")
-    u = okada.point(gx, gy, 0.0, depth, args.dip, args.potency, alpha=args.alpha)
+    if args.rectangle_km:
+        al1, al2, aw1, aw2 = (v * 1e3 for v in args.rectangle_km)
+        u = okada.rectangle(gx, gy, 0.0, depth, args.dip, al1, al2, aw1, aw2, args.slip,
+                            alpha=args.alpha)  # fmt: skip
+        source = f"rectangle {tuple(args.rectangle_km)} km, slip {tuple(args.slip)} m"
+    else:
+        u = okada.point(gx, gy, 0.0, depth, args.dip, args.potency, alpha=args.alpha)
+        source = f"point source, potency {tuple(args.potency)} m³"
     out = args.out
     if out and out.endswith((".h5", ".hdf5")):
         import h5py
@@ -89,7 +103,11 @@ def _cmd_okada(args) -> int:
             f["u"].attrs["description"] = "u[iy, ix, k]: (ux, uy, uz) in m, Okada frame"
             for key, value in (("depth_m", depth), ("dip_deg", args.dip), ("alpha", args.alpha)):
                 f.attrs[key] = value
-            f.attrs["potency_m3"] = np.asarray(args.potency)
+            if args.rectangle_km:
+                f.attrs["rectangle_m"] = np.asarray(args.rectangle_km) * 1e3
+                f.attrs["slip_m"] = np.asarray(args.slip)
+            else:
+                f.attrs["potency_m3"] = np.asarray(args.potency)
     else:
         table = np.column_stack([gx.ravel(), gy.ravel(), u.reshape(-1, 3)])
         header = "x_m,y_m,ux_m,uy_m,uz_m"
@@ -98,8 +116,7 @@ def _cmd_okada(args) -> int:
     if args.plot:
         from .plot import displacement_maps
 
-        title = (f"Okada point source: depth {args.depth_km:g} km, dip {args.dip:g}°, "
-                 f"potency {tuple(args.potency)} m³")  # fmt: skip
+        title = f"Okada {source}: depth {args.depth_km:g} km, dip {args.dip:g}°"
         displacement_maps(x, y, u, args.plot, title=title)
         print(f"wrote {args.plot}", file=sys.stderr)
     if out:
