@@ -59,7 +59,7 @@ Consts make_consts(double alpha, double dip) noexcept {
 
 // Geometry of one source image at (x, y, d) (Okada's DCCON1).
 struct Geo0 {
-    double x, y, d, p, q, s, t, xy, x2, y2, d2, r, r2, r3, r5;
+    double x, y, d, p, q, s, t, xy, x2, y2, d2, r, r2, r3, r5, ir2, ir3, ir5;
     double a3, a5, b3, c3, qr, qrx, uy, uz, vy, vz, wy, wz;
 };
 
@@ -80,16 +80,20 @@ inline bool geo0(double x, double y, double d, const Consts& c, Geo0& g) noexcep
     g.r = std::sqrt(g.r2);
     g.r3 = g.r * g.r2;
     g.r5 = g.r3 * g.r2;
-    g.a3 = 1.0 - 3.0 * g.x2 / g.r2;
-    g.a5 = 1.0 - 5.0 * g.x2 / g.r2;
-    g.b3 = 1.0 - 3.0 * g.y2 / g.r2;
-    g.c3 = 1.0 - 3.0 * g.d2 / g.r2;
-    g.qr = 3.0 * g.q / g.r5;
-    g.qrx = 5.0 * g.qr * x / g.r2;
-    g.uy = c.sd - 5.0 * y * g.q / g.r2;
-    g.uz = c.cd + 5.0 * d * g.q / g.r2;
-    g.vy = g.s - 5.0 * y * g.p * g.q / g.r2;
-    g.vz = g.t + 5.0 * d * g.p * g.q / g.r2;
+    // Inverse powers once: the parts below multiply instead of dividing (divisions dominate).
+    g.ir2 = 1.0 / g.r2;
+    g.ir3 = g.ir2 / g.r;
+    g.ir5 = g.ir3 * g.ir2;
+    g.a3 = 1.0 - 3.0 * g.x2 * g.ir2;
+    g.a5 = 1.0 - 5.0 * g.x2 * g.ir2;
+    g.b3 = 1.0 - 3.0 * g.y2 * g.ir2;
+    g.c3 = 1.0 - 3.0 * g.d2 * g.ir2;
+    g.qr = 3.0 * g.q * g.ir5;
+    g.qrx = 5.0 * g.qr * x * g.ir2;
+    g.uy = c.sd - 5.0 * y * g.q * g.ir2;
+    g.uz = c.cd + 5.0 * d * g.q * g.ir2;
+    g.vy = g.s - 5.0 * y * g.p * g.q * g.ir2;
+    g.vz = g.t + 5.0 * d * g.p * g.q * g.ir2;
     g.wy = g.uy + c.sd;
     g.wz = g.uz + c.cd;
     return true;
@@ -99,76 +103,76 @@ inline bool geo0(double x, double y, double d, const Consts& c, Geo0& g) noexcep
 template <bool G>
 inline void ua0(const Geo0& g, const Consts& c, const double w[4], double u[12]) noexcept {
     const double x = g.x, y = g.y, d = g.d, q = g.q, s = g.s, t = g.t, p = g.p;
-    const double r3 = g.r3, r5 = g.r5, qr = g.qr, qrx = g.qrx;
+    const double ir3 = g.ir3, ir5 = g.ir5, qr = g.qr, qrx = g.qrx;
     const double a1 = c.alp1, a2 = c.alp2, sd = c.sd, cd = c.cd;
     if (w[0] != 0.0) {  // strike-slip
         const double k = w[0];
-        u[0] += k * (a1 * q / r3 + a2 * g.x2 * qr);
-        u[1] += k * (a1 * x / r3 * sd + a2 * g.xy * qr);
-        u[2] += k * (-a1 * x / r3 * cd + a2 * x * d * qr);
+        u[0] += k * (a1 * q * ir3 + a2 * g.x2 * qr);
+        u[1] += k * (a1 * x * ir3 * sd + a2 * g.xy * qr);
+        u[2] += k * (-a1 * x * ir3 * cd + a2 * x * d * qr);
         if constexpr (G) {
             u[3] += k * (x * qr * (-a1 + a2 * (1.0 + g.a5)));
-            u[4] += k * (a1 * g.a3 / r3 * sd + a2 * y * qr * g.a5);
-            u[5] += k * (-a1 * g.a3 / r3 * cd + a2 * d * qr * g.a5);
-            u[6] += k * (a1 * (sd / r3 - y * qr) + a2 * 3.0 * g.x2 / r5 * g.uy);
-            u[7] += k * (3.0 * x / r5 * (-a1 * y * sd + a2 * (y * g.uy + q)));
-            u[8] += k * (3.0 * x / r5 * (a1 * y * cd + a2 * d * g.uy));
-            u[9] += k * (a1 * (cd / r3 + d * qr) + a2 * 3.0 * g.x2 / r5 * g.uz);
-            u[10] += k * (3.0 * x / r5 * (a1 * d * sd + a2 * y * g.uz));
-            u[11] += k * (3.0 * x / r5 * (-a1 * d * cd + a2 * (d * g.uz - q)));
+            u[4] += k * (a1 * g.a3 * ir3 * sd + a2 * y * qr * g.a5);
+            u[5] += k * (-a1 * g.a3 * ir3 * cd + a2 * d * qr * g.a5);
+            u[6] += k * (a1 * (sd * ir3 - y * qr) + a2 * 3.0 * g.x2 * ir5 * g.uy);
+            u[7] += k * (3.0 * x * ir5 * (-a1 * y * sd + a2 * (y * g.uy + q)));
+            u[8] += k * (3.0 * x * ir5 * (a1 * y * cd + a2 * d * g.uy));
+            u[9] += k * (a1 * (cd * ir3 + d * qr) + a2 * 3.0 * g.x2 * ir5 * g.uz);
+            u[10] += k * (3.0 * x * ir5 * (a1 * d * sd + a2 * y * g.uz));
+            u[11] += k * (3.0 * x * ir5 * (-a1 * d * cd + a2 * (d * g.uz - q)));
         }
     }
     if (w[1] != 0.0) {  // dip-slip
         const double k = w[1];
         u[0] += k * (a2 * x * p * qr);
-        u[1] += k * (a1 * s / r3 + a2 * y * p * qr);
-        u[2] += k * (-a1 * t / r3 + a2 * d * p * qr);
+        u[1] += k * (a1 * s * ir3 + a2 * y * p * qr);
+        u[2] += k * (-a1 * t * ir3 + a2 * d * p * qr);
         if constexpr (G) {
             u[3] += k * (a2 * p * qr * g.a5);
-            u[4] += k * (-a1 * 3.0 * x * s / r5 - a2 * y * p * qrx);
-            u[5] += k * (a1 * 3.0 * x * t / r5 - a2 * d * p * qrx);
-            u[6] += k * (a2 * 3.0 * x / r5 * g.vy);
-            u[7] += k * (a1 * (c.s2d / r3 - 3.0 * y * s / r5) + a2 * (3.0 * y / r5 * g.vy + p * qr));
-            u[8] += k * (-a1 * (c.c2d / r3 - 3.0 * y * t / r5) + a2 * 3.0 * d / r5 * g.vy);
-            u[9] += k * (a2 * 3.0 * x / r5 * g.vz);
-            u[10] += k * (a1 * (c.c2d / r3 + 3.0 * d * s / r5) + a2 * 3.0 * y / r5 * g.vz);
-            u[11] += k * (a1 * (c.s2d / r3 - 3.0 * d * t / r5) + a2 * (3.0 * d / r5 * g.vz - p * qr));
+            u[4] += k * (-a1 * 3.0 * x * s * ir5 - a2 * y * p * qrx);
+            u[5] += k * (a1 * 3.0 * x * t * ir5 - a2 * d * p * qrx);
+            u[6] += k * (a2 * 3.0 * x * ir5 * g.vy);
+            u[7] += k * (a1 * (c.s2d * ir3 - 3.0 * y * s * ir5) + a2 * (3.0 * y * ir5 * g.vy + p * qr));
+            u[8] += k * (-a1 * (c.c2d * ir3 - 3.0 * y * t * ir5) + a2 * 3.0 * d * ir5 * g.vy);
+            u[9] += k * (a2 * 3.0 * x * ir5 * g.vz);
+            u[10] += k * (a1 * (c.c2d * ir3 + 3.0 * d * s * ir5) + a2 * 3.0 * y * ir5 * g.vz);
+            u[11] += k * (a1 * (c.s2d * ir3 - 3.0 * d * t * ir5) + a2 * (3.0 * d * ir5 * g.vz - p * qr));
         }
     }
     if (w[2] != 0.0) {  // tensile
         const double k = w[2];
-        u[0] += k * (a1 * x / r3 - a2 * x * q * qr);
-        u[1] += k * (a1 * t / r3 - a2 * y * q * qr);
-        u[2] += k * (a1 * s / r3 - a2 * d * q * qr);
+        u[0] += k * (a1 * x * ir3 - a2 * x * q * qr);
+        u[1] += k * (a1 * t * ir3 - a2 * y * q * qr);
+        u[2] += k * (a1 * s * ir3 - a2 * d * q * qr);
         if constexpr (G) {
-            u[3] += k * (a1 * g.a3 / r3 - a2 * q * qr * g.a5);
-            u[4] += k * (-a1 * 3.0 * x * t / r5 + a2 * y * q * qrx);
-            u[5] += k * (-a1 * 3.0 * x * s / r5 + a2 * d * q * qrx);
-            u[6] += k * (-a1 * 3.0 * g.xy / r5 - a2 * x * qr * g.wy);
-            u[7] += k * (a1 * (c.c2d / r3 - 3.0 * y * t / r5) - a2 * (y * g.wy + q) * qr);
-            u[8] += k * (a1 * (c.s2d / r3 - 3.0 * y * s / r5) - a2 * d * qr * g.wy);
-            u[9] += k * (a1 * 3.0 * x * d / r5 - a2 * x * qr * g.wz);
-            u[10] += k * (-a1 * (c.s2d / r3 - 3.0 * d * t / r5) - a2 * y * qr * g.wz);
-            u[11] += k * (a1 * (c.c2d / r3 + 3.0 * d * s / r5) - a2 * (d * g.wz - q) * qr);
+            u[3] += k * (a1 * g.a3 * ir3 - a2 * q * qr * g.a5);
+            u[4] += k * (-a1 * 3.0 * x * t * ir5 + a2 * y * q * qrx);
+            u[5] += k * (-a1 * 3.0 * x * s * ir5 + a2 * d * q * qrx);
+            u[6] += k * (-a1 * 3.0 * g.xy * ir5 - a2 * x * qr * g.wy);
+            u[7] += k * (a1 * (c.c2d * ir3 - 3.0 * y * t * ir5) - a2 * (y * g.wy + q) * qr);
+            u[8] += k * (a1 * (c.s2d * ir3 - 3.0 * y * s * ir5) - a2 * d * qr * g.wy);
+            u[9] += k * (a1 * 3.0 * x * d * ir5 - a2 * x * qr * g.wz);
+            u[10] += k * (-a1 * (c.s2d * ir3 - 3.0 * d * t * ir5) - a2 * y * qr * g.wz);
+            u[11] += k * (a1 * (c.c2d * ir3 + 3.0 * d * s * ir5) - a2 * (d * g.wz - q) * qr);
         }
     }
     if (w[3] != 0.0) {  // inflation
         const double k = w[3];
-        u[0] += k * (-a1 * x / r3);
-        u[1] += k * (-a1 * y / r3);
-        u[2] += k * (-a1 * d / r3);
+        u[0] += k * (-a1 * x * ir3);
+        u[1] += k * (-a1 * y * ir3);
+        u[2] += k * (-a1 * d * ir3);
         if constexpr (G) {
-            const double dxy = a1 * 3.0 * g.xy / r5, dxd = a1 * 3.0 * x * d / r5;
-            const double dyd = a1 * 3.0 * y * d / r5;
-            u[3] += k * (-a1 * g.a3 / r3);
+            const double dxy = a1 * 3.0 * g.xy * ir5, dxd = a1 * 3.0 * x * d * ir5;
+            const double dyd = a1 * 3.0 * y * d * ir5;
+            u[3] += k * (-a1 * g.a3 * ir3);
             u[4] += k * dxy;
             u[5] += k * dxd;
             u[6] += k * dxy;
-            u[7] += k * (-a1 * g.b3 / r3);
+            u[7] += k * (-a1 * g.b3 * ir3);
             u[8] += k * dyd;
             u[9] += k * (-dxd);
             u[10] += k * (-dyd);
-            u[11] += k * (a1 * g.c3 / r3);
+            u[11] += k * (a1 * g.c3 * ir3);
         }
     }
 }
@@ -178,28 +182,28 @@ template <bool G>
 inline void ub0(const Geo0& g, const Consts& c, double z, const double w[4],
                 double u[12]) noexcept {
     const double x = g.x, y = g.y, d = g.d, q = g.q, p = g.p, r = g.r, r2 = g.r2;
-    const double r3 = g.r3, r5 = g.r5, qr = g.qr, qrx = g.qrx, a3c = c.alp3;
+    const double ir2 = g.ir2, ir3 = g.ir3, ir5 = g.ir5, qr = g.qr, qrx = g.qrx, a3c = c.alp3;
     const double cc = d + z;
     const double rd = r + d;
     const double d12 = 1.0 / (r * rd * rd);
-    const double d32 = d12 * (2.0 * r + d) / r2;
+    const double d32 = d12 * (2.0 * r + d) * ir2;
     const double d33 = d12 * (3.0 * r + d) / (r2 * rd);
     const double fi1 = y * (d12 - g.x2 * d33);
     const double fi2 = x * (d12 - g.y2 * d33);
-    const double fi3 = x / r3 - fi2;
+    const double fi3 = x * ir3 - fi2;
     const double fi4 = -g.xy * d32;
     const double fi5 = 1.0 / (r * rd) - g.x2 * d32;
     double fj1 = 0, fj2 = 0, fj3 = 0, fj4 = 0, fk1 = 0, fk2 = 0, fk3 = 0;
     if constexpr (G) {
         const double d53 = d12 * (8.0 * r2 + 9.0 * r * d + 3.0 * g.d2) / (r2 * r2 * rd);
-        const double d54 = d12 * (5.0 * r2 + 4.0 * r * d + g.d2) / r3 * d12;
+        const double d54 = d12 * (5.0 * r2 + 4.0 * r * d + g.d2) * ir3 * d12;
         fj1 = -3.0 * g.xy * (d33 - g.x2 * d54);
-        fj2 = 1.0 / r3 - 3.0 * d12 + 3.0 * g.x2 * g.y2 * d54;
-        fj3 = g.a3 / r3 - fj2;
-        fj4 = -3.0 * g.xy / r5 - fj1;
+        fj2 = 1.0 * ir3 - 3.0 * d12 + 3.0 * g.x2 * g.y2 * d54;
+        fj3 = g.a3 * ir3 - fj2;
+        fj4 = -3.0 * g.xy * ir5 - fj1;
         fk1 = -y * (d32 - g.x2 * d53);
         fk2 = -x * (d32 - g.y2 * d53);
-        fk3 = -3.0 * x * d / r5 - fk2;
+        fk3 = -3.0 * x * d * ir5 - fk2;
     }
     if (w[0] != 0.0) {  // strike-slip
         const double k = w[0], sd = c.sd;
@@ -210,12 +214,12 @@ inline void ub0(const Geo0& g, const Consts& c, double z, const double w[4],
             u[3] += k * (-x * qr * (1.0 + g.a5) - a3c * fj1 * sd);
             u[4] += k * (-y * qr * g.a5 - a3c * fj2 * sd);
             u[5] += k * (-cc * qr * g.a5 - a3c * fk1 * sd);
-            u[6] += k * (-3.0 * g.x2 / r5 * g.uy - a3c * fj2 * sd);
-            u[7] += k * (-3.0 * g.xy / r5 * g.uy - x * qr - a3c * fj4 * sd);
-            u[8] += k * (-3.0 * cc * x / r5 * g.uy - a3c * fk2 * sd);
-            u[9] += k * (-3.0 * g.x2 / r5 * g.uz + a3c * fk1 * sd);
-            u[10] += k * (-3.0 * g.xy / r5 * g.uz + a3c * fk2 * sd);
-            u[11] += k * (3.0 * x / r5 * (-cc * g.uz + a3c * y * sd));
+            u[6] += k * (-3.0 * g.x2 * ir5 * g.uy - a3c * fj2 * sd);
+            u[7] += k * (-3.0 * g.xy * ir5 * g.uy - x * qr - a3c * fj4 * sd);
+            u[8] += k * (-3.0 * cc * x * ir5 * g.uy - a3c * fk2 * sd);
+            u[9] += k * (-3.0 * g.x2 * ir5 * g.uz + a3c * fk1 * sd);
+            u[10] += k * (-3.0 * g.xy * ir5 * g.uz + a3c * fk2 * sd);
+            u[11] += k * (3.0 * x * ir5 * (-cc * g.uz + a3c * y * sd));
         }
     }
     if (w[1] != 0.0) {  // dip-slip
@@ -227,12 +231,12 @@ inline void ub0(const Geo0& g, const Consts& c, double z, const double w[4],
             u[3] += k * (-p * qr * g.a5 + a3c * fj3 * sc);
             u[4] += k * (y * p * qrx + a3c * fj1 * sc);
             u[5] += k * (cc * p * qrx + a3c * fk3 * sc);
-            u[6] += k * (-3.0 * x / r5 * g.vy + a3c * fj1 * sc);
-            u[7] += k * (-3.0 * y / r5 * g.vy - p * qr + a3c * fj2 * sc);
-            u[8] += k * (-3.0 * cc / r5 * g.vy + a3c * fk1 * sc);
-            u[9] += k * (-3.0 * x / r5 * g.vz - a3c * fk3 * sc);
-            u[10] += k * (-3.0 * y / r5 * g.vz - a3c * fk1 * sc);
-            u[11] += k * (-3.0 * cc / r5 * g.vz + a3c * g.a3 / r3 * sc);
+            u[6] += k * (-3.0 * x * ir5 * g.vy + a3c * fj1 * sc);
+            u[7] += k * (-3.0 * y * ir5 * g.vy - p * qr + a3c * fj2 * sc);
+            u[8] += k * (-3.0 * cc * ir5 * g.vy + a3c * fk1 * sc);
+            u[9] += k * (-3.0 * x * ir5 * g.vz - a3c * fk3 * sc);
+            u[10] += k * (-3.0 * y * ir5 * g.vz - a3c * fk1 * sc);
+            u[11] += k * (-3.0 * cc * ir5 * g.vz + a3c * g.a3 * ir3 * sc);
         }
     }
     if (w[2] != 0.0) {  // tensile
@@ -249,26 +253,26 @@ inline void ub0(const Geo0& g, const Consts& c, double z, const double w[4],
             u[8] += k * (cc * qr * g.wy - a3c * fk1 * ss);
             u[9] += k * (x * qr * g.wz + a3c * fk3 * ss);
             u[10] += k * (y * qr * g.wz + a3c * fk1 * ss);
-            u[11] += k * (cc * qr * g.wz - a3c * g.a3 / r3 * ss);
+            u[11] += k * (cc * qr * g.wz - a3c * g.a3 * ir3 * ss);
         }
     }
     if (w[3] != 0.0) {  // inflation
         const double k = w[3];
-        u[0] += k * (a3c * x / r3);
-        u[1] += k * (a3c * y / r3);
-        u[2] += k * (a3c * d / r3);
+        u[0] += k * (a3c * x * ir3);
+        u[1] += k * (a3c * y * ir3);
+        u[2] += k * (a3c * d * ir3);
         if constexpr (G) {
-            const double dxy = -a3c * 3.0 * g.xy / r5, dxd = -a3c * 3.0 * x * d / r5;
-            const double dyd = -a3c * 3.0 * y * d / r5;
-            u[3] += k * (a3c * g.a3 / r3);
+            const double dxy = -a3c * 3.0 * g.xy * ir5, dxd = -a3c * 3.0 * x * d * ir5;
+            const double dyd = -a3c * 3.0 * y * d * ir5;
+            u[3] += k * (a3c * g.a3 * ir3);
             u[4] += k * dxy;
             u[5] += k * dxd;
             u[6] += k * dxy;
-            u[7] += k * (a3c * g.b3 / r3);
+            u[7] += k * (a3c * g.b3 * ir3);
             u[8] += k * dyd;
             u[9] += k * (-dxd);
             u[10] += k * (-dyd);
-            u[11] += k * (-a3c * g.c3 / r3);
+            u[11] += k * (-a3c * g.c3 * ir3);
         }
     }
 }
@@ -277,92 +281,92 @@ inline void ub0(const Geo0& g, const Consts& c, double z, const double w[4],
 template <bool G>
 inline void uc0(const Geo0& g, const Consts& c, double z, const double w[4],
                 double u[12]) noexcept {
-    const double x = g.x, y = g.y, d = g.d, q = g.q, p = g.p, s = g.s, t = g.t, r2 = g.r2;
-    const double r3 = g.r3, r5 = g.r5, qr = g.qr, qrx = g.qrx;
+    const double x = g.x, y = g.y, d = g.d, q = g.q, p = g.p, s = g.s, t = g.t;
+    const double ir2 = g.ir2, ir3 = g.ir3, ir5 = g.ir5, qr = g.qr, qrx = g.qrx;
     const double a4 = c.alp4, a5c = c.alp5, sd = c.sd, cd = c.cd;
     const double cc = d + z;
-    const double r7 = r5 * r2;
-    const double a7 = 1.0 - 7.0 * g.x2 / r2;
-    const double b5 = 1.0 - 5.0 * g.y2 / r2;
-    const double b7 = 1.0 - 7.0 * g.y2 / r2;
-    const double c5 = 1.0 - 5.0 * g.d2 / r2;
-    const double c7 = 1.0 - 7.0 * g.d2 / r2;
-    const double d7 = 2.0 - 7.0 * q * q / r2;
-    const double qr5 = 5.0 * q / r2, qr7 = 7.0 * q / r2, dr5 = 5.0 * d / r2;
+    const double ir7 = ir5 * ir2;
+    const double a7 = 1.0 - 7.0 * g.x2 * ir2;
+    const double b5 = 1.0 - 5.0 * g.y2 * ir2;
+    const double b7 = 1.0 - 7.0 * g.y2 * ir2;
+    const double c5 = 1.0 - 5.0 * g.d2 * ir2;
+    const double c7 = 1.0 - 7.0 * g.d2 * ir2;
+    const double d7 = 2.0 - 7.0 * q * q * ir2;
+    const double qr5 = 5.0 * q * ir2, qr7 = 7.0 * q * ir2, dr5 = 5.0 * d * ir2;
     const double a5 = g.a5;
     if (w[0] != 0.0) {  // strike-slip
         const double k = w[0];
-        u[0] += k * (-a4 * g.a3 / r3 * cd + a5c * cc * qr * a5);
-        u[1] += k * (3.0 * x / r5 * (a4 * y * cd + a5c * cc * (sd - y * qr5)));
-        u[2] += k * (3.0 * x / r5 * (-a4 * y * sd + a5c * cc * (cd + d * qr5)));
+        u[0] += k * (-a4 * g.a3 * ir3 * cd + a5c * cc * qr * a5);
+        u[1] += k * (3.0 * x * ir5 * (a4 * y * cd + a5c * cc * (sd - y * qr5)));
+        u[2] += k * (3.0 * x * ir5 * (-a4 * y * sd + a5c * cc * (cd + d * qr5)));
         if constexpr (G) {
-            const double dyx = 3.0 / r5 * (a4 * y * a5 * cd + a5c * cc * (a5 * sd - y * qr5 * a7));
-            u[3] += k * (a4 * 3.0 * x / r5 * (2.0 + a5) * cd - a5c * cc * qrx * (2.0 + a7));
+            const double dyx = 3.0 * ir5 * (a4 * y * a5 * cd + a5c * cc * (a5 * sd - y * qr5 * a7));
+            u[3] += k * (a4 * 3.0 * x * ir5 * (2.0 + a5) * cd - a5c * cc * qrx * (2.0 + a7));
             u[4] += k * dyx;
-            u[5] += k * (3.0 / r5 * (-a4 * y * a5 * sd + a5c * cc * (a5 * cd + d * qr5 * a7)));
+            u[5] += k * (3.0 * ir5 * (-a4 * y * a5 * sd + a5c * cc * (a5 * cd + d * qr5 * a7)));
             u[6] += k * dyx;
-            u[7] += k * (3.0 * x / r5 * (a4 * b5 * cd - a5c * 5.0 * cc / r2 * (2.0 * y * sd + q * b7)));
-            u[8] += k * (3.0 * x / r5 * (-a4 * b5 * sd + a5c * 5.0 * cc / r2 * (d * b7 * sd - y * c7 * cd)));
-            u[9] += k * (3.0 / r5 * (-a4 * d * a5 * cd + a5c * cc * (a5 * cd + d * qr5 * a7)));
-            u[10] += k * (15.0 * x / r7 * (a4 * y * d * cd + a5c * cc * (d * b7 * sd - y * c7 * cd)));
-            u[11] += k * (15.0 * x / r7 * (-a4 * y * d * sd + a5c * cc * (2.0 * d * cd - q * c7)));
+            u[7] += k * (3.0 * x * ir5 * (a4 * b5 * cd - a5c * 5.0 * cc * ir2 * (2.0 * y * sd + q * b7)));
+            u[8] += k * (3.0 * x * ir5 * (-a4 * b5 * sd + a5c * 5.0 * cc * ir2 * (d * b7 * sd - y * c7 * cd)));
+            u[9] += k * (3.0 * ir5 * (-a4 * d * a5 * cd + a5c * cc * (a5 * cd + d * qr5 * a7)));
+            u[10] += k * (15.0 * x * ir7 * (a4 * y * d * cd + a5c * cc * (d * b7 * sd - y * c7 * cd)));
+            u[11] += k * (15.0 * x * ir7 * (-a4 * y * d * sd + a5c * cc * (2.0 * d * cd - q * c7)));
         }
     }
     if (w[1] != 0.0) {  // dip-slip
         const double k = w[1];
-        u[0] += k * (a4 * 3.0 * x * t / r5 - a5c * cc * p * qrx);
-        u[1] += k * (-a4 / r3 * (c.c2d - 3.0 * y * t / r2) + a5c * 3.0 * cc / r5 * (s - y * p * qr5));
-        u[2] += k * (-a4 * g.a3 / r3 * c.sdcd + a5c * 3.0 * cc / r5 * (t + d * p * qr5));
+        u[0] += k * (a4 * 3.0 * x * t * ir5 - a5c * cc * p * qrx);
+        u[1] += k * (-a4 * ir3 * (c.c2d - 3.0 * y * t * ir2) + a5c * 3.0 * cc * ir5 * (s - y * p * qr5));
+        u[2] += k * (-a4 * g.a3 * ir3 * c.sdcd + a5c * 3.0 * cc * ir5 * (t + d * p * qr5));
         if constexpr (G) {
-            const double dyx = 3.0 * x / r5 *
-                               (a4 * (c.c2d - 5.0 * y * t / r2) - a5c * 5.0 * cc / r2 * (s - y * p * qr7));
-            const double dzy = 3.0 / r5 * (a4 * y * a5 * c.sdcd - a5c * cc * ((3.0 + a5) * c.c2d + y * p * dr5 * qr7));
-            u[3] += k * (a4 * 3.0 * t / r5 * a5 - a5c * 5.0 * cc * p * qr / r2 * a7);
+            const double dyx = 3.0 * x * ir5 *
+                               (a4 * (c.c2d - 5.0 * y * t * ir2) - a5c * 5.0 * cc * ir2 * (s - y * p * qr7));
+            const double dzy = 3.0 * ir5 * (a4 * y * a5 * c.sdcd - a5c * cc * ((3.0 + a5) * c.c2d + y * p * dr5 * qr7));
+            u[3] += k * (a4 * 3.0 * t * ir5 * a5 - a5c * 5.0 * cc * p * qr * ir2 * a7);
             u[4] += k * dyx;
-            u[5] += k * (3.0 * x / r5 * (a4 * (2.0 + a5) * c.sdcd - a5c * 5.0 * cc / r2 * (t + d * p * qr7)));
+            u[5] += k * (3.0 * x * ir5 * (a4 * (2.0 + a5) * c.sdcd - a5c * 5.0 * cc * ir2 * (t + d * p * qr7)));
             u[6] += k * dyx;
-            u[7] += k * (3.0 / r5 * (a4 * (2.0 * y * c.c2d + t * b5) + a5c * cc * (c.s2d - 10.0 * y * s / r2 - p * qr5 * b7)));
+            u[7] += k * (3.0 * ir5 * (a4 * (2.0 * y * c.c2d + t * b5) + a5c * cc * (c.s2d - 10.0 * y * s * ir2 - p * qr5 * b7)));
             u[8] += k * dzy;
-            u[9] += k * (3.0 * x / r5 * (-a4 * (c.s2d - t * dr5) - a5c * 5.0 * cc / r2 * (t + d * p * qr7)));
-            u[10] += k * (3.0 / r5 * (-a4 * (d * b5 * c.c2d + y * c5 * c.s2d) - a5c * cc * ((3.0 + a5) * c.c2d + y * p * dr5 * qr7)));
-            u[11] += k * (3.0 / r5 * (-a4 * d * a5 * c.sdcd - a5c * cc * (c.s2d - 10.0 * d * t / r2 + p * qr5 * c7)));
+            u[9] += k * (3.0 * x * ir5 * (-a4 * (c.s2d - t * dr5) - a5c * 5.0 * cc * ir2 * (t + d * p * qr7)));
+            u[10] += k * (3.0 * ir5 * (-a4 * (d * b5 * c.c2d + y * c5 * c.s2d) - a5c * cc * ((3.0 + a5) * c.c2d + y * p * dr5 * qr7)));
+            u[11] += k * (3.0 * ir5 * (-a4 * d * a5 * c.sdcd - a5c * cc * (c.s2d - 10.0 * d * t * ir2 + p * qr5 * c7)));
         }
     }
     if (w[2] != 0.0) {  // tensile
         const double k = w[2], ss = c.sdsd;
-        u[0] += k * (3.0 * x / r5 * (-a4 * s + a5c * (cc * q * qr5 - z)));
-        u[1] += k * (a4 / r3 * (c.s2d - 3.0 * y * s / r2) + a5c * 3.0 / r5 * (cc * (t - y + y * q * qr5) - y * z));
-        u[2] += k * (-a4 / r3 * (1.0 - g.a3 * ss) - a5c * 3.0 / r5 * (cc * (s - d + d * q * qr5) - d * z));
+        u[0] += k * (3.0 * x * ir5 * (-a4 * s + a5c * (cc * q * qr5 - z)));
+        u[1] += k * (a4 * ir3 * (c.s2d - 3.0 * y * s * ir2) + a5c * 3.0 * ir5 * (cc * (t - y + y * q * qr5) - y * z));
+        u[2] += k * (-a4 * ir3 * (1.0 - g.a3 * ss) - a5c * 3.0 * ir5 * (cc * (s - d + d * q * qr5) - d * z));
         if constexpr (G) {
-            const double dyx = 3.0 * x / r5 * (-a4 * (c.s2d - 5.0 * y * s / r2) - a5c * 5.0 / r2 * (cc * (t - y + y * q * qr7) - y * z));
-            u[3] += k * (-a4 * 3.0 * s / r5 * a5 + a5c * (cc * qr * qr5 * a7 - 3.0 * z / r5 * a5));
+            const double dyx = 3.0 * x * ir5 * (-a4 * (c.s2d - 5.0 * y * s * ir2) - a5c * 5.0 * ir2 * (cc * (t - y + y * q * qr7) - y * z));
+            u[3] += k * (-a4 * 3.0 * s * ir5 * a5 + a5c * (cc * qr * qr5 * a7 - 3.0 * z * ir5 * a5));
             u[4] += k * dyx;
-            u[5] += k * (3.0 * x / r5 * (a4 * (1.0 - (2.0 + a5) * ss) + a5c * 5.0 / r2 * (cc * (s - d + d * q * qr7) - d * z)));
+            u[5] += k * (3.0 * x * ir5 * (a4 * (1.0 - (2.0 + a5) * ss) + a5c * 5.0 * ir2 * (cc * (s - d + d * q * qr7) - d * z)));
             u[6] += k * dyx;
-            u[7] += k * (3.0 / r5 * (-a4 * (2.0 * y * c.s2d + s * b5) - a5c * (cc * (2.0 * ss + 10.0 * y * (t - y) / r2 - q * qr5 * b7) + z * b5)));
-            u[8] += k * (3.0 / r5 * (a4 * y * (1.0 - a5 * ss) + a5c * (cc * (3.0 + a5) * c.s2d - y * dr5 * (cc * d7 + z))));
-            u[9] += k * (3.0 * x / r5 * (-a4 * (c.c2d + s * dr5) + a5c * (5.0 * cc / r2 * (s - d + d * q * qr7) - 1.0 - z * dr5)));
-            u[10] += k * (3.0 / r5 * (a4 * (d * b5 * c.s2d - y * c5 * c.c2d) + a5c * (cc * ((3.0 + a5) * c.s2d - y * dr5 * d7) - y * (1.0 + z * dr5))));
-            u[11] += k * (3.0 / r5 * (-a4 * d * (1.0 - a5 * ss) - a5c * (cc * (c.c2d + 10.0 * d * (s - d) / r2 - q * qr5 * c7) + z * (1.0 + c5))));
+            u[7] += k * (3.0 * ir5 * (-a4 * (2.0 * y * c.s2d + s * b5) - a5c * (cc * (2.0 * ss + 10.0 * y * (t - y) * ir2 - q * qr5 * b7) + z * b5)));
+            u[8] += k * (3.0 * ir5 * (a4 * y * (1.0 - a5 * ss) + a5c * (cc * (3.0 + a5) * c.s2d - y * dr5 * (cc * d7 + z))));
+            u[9] += k * (3.0 * x * ir5 * (-a4 * (c.c2d + s * dr5) + a5c * (5.0 * cc * ir2 * (s - d + d * q * qr7) - 1.0 - z * dr5)));
+            u[10] += k * (3.0 * ir5 * (a4 * (d * b5 * c.s2d - y * c5 * c.c2d) + a5c * (cc * ((3.0 + a5) * c.s2d - y * dr5 * d7) - y * (1.0 + z * dr5))));
+            u[11] += k * (3.0 * ir5 * (-a4 * d * (1.0 - a5 * ss) - a5c * (cc * (c.c2d + 10.0 * d * (s - d) * ir2 - q * qr5 * c7) + z * (1.0 + c5))));
         }
     }
     if (w[3] != 0.0) {  // inflation
         const double k = w[3];
-        u[0] += k * (a4 * 3.0 * x * d / r5);
-        u[1] += k * (a4 * 3.0 * y * d / r5);
-        u[2] += k * (a4 * g.c3 / r3);
+        u[0] += k * (a4 * 3.0 * x * d * ir5);
+        u[1] += k * (a4 * 3.0 * y * d * ir5);
+        u[2] += k * (a4 * g.c3 * ir3);
         if constexpr (G) {
-            const double dxy = -a4 * 15.0 * g.xy * d / r7;
-            const double dzx = -a4 * 3.0 * x / r5 * c5, dzy = -a4 * 3.0 * y / r5 * c5;
-            u[3] += k * (a4 * 3.0 * d / r5 * a5);
+            const double dxy = -a4 * 15.0 * g.xy * d * ir7;
+            const double dzx = -a4 * 3.0 * x * ir5 * c5, dzy = -a4 * 3.0 * y * ir5 * c5;
+            u[3] += k * (a4 * 3.0 * d * ir5 * a5);
             u[4] += k * dxy;
             u[5] += k * dzx;
             u[6] += k * dxy;
-            u[7] += k * (a4 * 3.0 * d / r5 * b5);
+            u[7] += k * (a4 * 3.0 * d * ir5 * b5);
             u[8] += k * dzy;
             u[9] += k * dzx;
             u[10] += k * dzy;
-            u[11] += k * (a4 * 3.0 * d / r5 * (2.0 + c5));
+            u[11] += k * (a4 * 3.0 * d * ir5 * (2.0 + c5));
         }
     }
 }
