@@ -23,6 +23,7 @@ struct Column {
     std::size_t stride = 0;
     /// A column that repeats the value at `v` (which must outlive the call).
     static Column scalar(const double& v) noexcept { return {&v, 0}; }
+    static Column scalar(const double&& v) = delete;  // a temporary would dangle
     /// A column over a contiguous array.
     static Column array(const double* p) noexcept { return {p, 1}; }
     double operator[](std::size_t i) const noexcept { return data[i * stride]; }
@@ -54,6 +55,10 @@ enum OkadaFlag : std::uint8_t {
     /// At the point source, or on an edge of the rectangle: u and g are NaN there.
     okada_singular = 1,
 };
+
+// The array functions validate every input first (throwing before any output is written),
+// then evaluate in noexcept, allocation-free loops split over `threads` std::threads; they
+// are safe to call concurrently from several threads on distinct outputs.
 
 /// Displacement (and optionally the gradient) of n point sources at n points.
 /// u: n x 3 (row-major, m); g: n x 9 or nullptr (row-major du_i/dx_j); flags: n or nullptr.
