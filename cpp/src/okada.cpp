@@ -1,6 +1,7 @@
-// Okada (1992, BSSA 82, 1018-1040): point source DC3D0 (Tables 2-5: parts A, B, C of the
-// four potencies, eq. (9) image sum) and rectangle DC3D (Tables 6-9, eq. (25) with the
-// Chinnery sum over the four corners, the singular rules of section 5), float64.
+// Okada (1992, BSSA 82, 1018-1040): point source DC3D0 and rectangle DC3D in float64: parts
+// A, B, C of each source type from the paper's tables, the real + image source sum, the
+// Chinnery corner sum and the singular-case rules (on an edge, R + xi or R + eta -> 0,
+// cos(dip) = 0). Long (~1000 lines): the tables are transcribed term by term, one function each.
 #include "viscoann/okada.hpp"
 
 #include <atomic>
@@ -99,7 +100,7 @@ inline bool geo0(double x, double y, double d, const Consts& c, Geo0& g) noexcep
     return true;
 }
 
-// Part A (Table 2), weights w = potency / (2 pi), accumulated into u.
+// Part A, weights w = potency / (2 pi), accumulated into u.
 template <bool G>
 inline void ua0(const Geo0& g, const Consts& c, const double w[4], double u[12]) noexcept {
     const double x = g.x, y = g.y, d = g.d, q = g.q, s = g.s, t = g.t, p = g.p;
@@ -177,7 +178,7 @@ inline void ua0(const Geo0& g, const Consts& c, const double w[4], double u[12])
     }
 }
 
-// Part B (Table 3) for the image source; z is the observation depth coordinate (<= 0).
+// Part B for the image source; z is the observation depth coordinate (<= 0).
 template <bool G>
 inline void ub0(const Geo0& g, const Consts& c, double z, const double w[4],
                 double u[12]) noexcept {
@@ -277,7 +278,7 @@ inline void ub0(const Geo0& g, const Consts& c, double z, const double w[4],
     }
 }
 
-// Part C (Table 4) for the image source; multiplied by z by the caller.
+// Part C for the image source; multiplied by z by the caller.
 template <bool G>
 inline void uc0(const Geo0& g, const Consts& c, double z, const double w[4],
                 double u[12]) noexcept {
@@ -460,7 +461,7 @@ inline void geo2(double xi, double et, double q, const Consts& c, bool kxi, bool
     g.hz = g.y * q * g.x32 + xi * q * g.y32 * c.cd;
 }
 
-// Part A (Table 6) in the fault's (1, 2, 3) components; w = dislocation / (2 pi).
+// Part A in the fault's (1, 2, 3) components; w = dislocation / (2 pi).
 template <bool G>
 inline void ua(const Geo2& g, const Consts& c, const double w[3], double u[12]) noexcept {
     const double xi = g.xi, et = g.et, q = g.q, r = g.r, r3 = g.r3, a1 = c.alp1, a2 = c.alp2;
@@ -519,7 +520,7 @@ inline void ua(const Geo2& g, const Consts& c, const double w[3], double u[12]) 
     }
 }
 
-// Part B (Table 7), including the vertical-fault (cos(dip) = 0) forms of I3, I4, K1, K3, J3, J6.
+// Part B, including the vertical-fault (cos(dip) = 0) forms of I3, I4, K1, K3, J3, J6.
 template <bool G>
 inline void ub(const Geo2& g, const Consts& c, const double w[3], double u[12]) noexcept {
     const double xi = g.xi, et = g.et, q = g.q, r = g.r, r3 = g.r3, a3c = c.alp3;
@@ -613,7 +614,7 @@ inline void ub(const Geo2& g, const Consts& c, const double w[3], double u[12]) 
     }
 }
 
-// Part C (Table 8); multiplied by z by the caller.
+// Part C; multiplied by z by the caller.
 template <bool G>
 inline void uc(const Geo2& g, const Consts& c, double z, const double w[3],
                double u[12]) noexcept {
