@@ -347,3 +347,14 @@ def test_readme_okada_snippet_runs():
     exec(compile(code, "README.md", "exec"), env)
     assert env["u"].shape == (201, 201, 3)
     assert np.isfinite(env["g"]).all()
+
+
+def test_edge_extension_uses_the_limit_and_is_continuous():
+    # On the extension of the surface trace beyond its end (q = 0, eta = 0, xi < 0 at both
+    # corners: R + xi = 0) Okada's limit rule applies; the field is continuous there.
+    kw = dict(z=0.0, depth=3000.0, dip=90.0, al1=-1e3, al2=1e3, aw1=-3e3, aw2=3e3)
+    slip = [1.0, 0.3, 0.2]
+    on, g_on = va.okada.rectangle(-1500.0, 0.0, slip=slip, gradients=True, **kw)
+    off, g_off = va.okada.rectangle(-1500.0, 1e-3, slip=slip, gradients=True, **kw)
+    assert np.isfinite(on).all() and np.isfinite(g_on).all()
+    np.testing.assert_allclose(on, off, rtol=0, atol=1e-5 * np.abs(on).max())
