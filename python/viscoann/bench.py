@@ -93,12 +93,15 @@ def format_table(rows: list[dict]) -> str:
     head = f"{'impl':<14}{'device':<7}{'thr':>4} {'net':<8}{'points':>12}{'median s':>12}" \
            f"{'points/s':>12}{'full s':>11}  notes"  # fmt: skip
     lines = [head, "-" * len(head)]
+    def num(v, spec):
+        return "-" if v is None else format(v, spec)
+
     for r in rows:
-        full = r["extrapolated_full_seconds"]
         lines.append(
             f"{r['impl']:<14}{r['device']:<7}{r['threads']:>4} {r['net'] or '-':<8}"
-            f"{r['n_points']:>12,}{r['seconds_median']:>12.4g}{r['points_per_s']:>12.4g}"
-            f"{(f'{full:.4g}' if full is not None else '-'):>11}  {r['notes']}"
+            f"{num(r['n_points'], ','):>12}{num(r['seconds_median'], '.4g'):>12}"
+            f"{num(r['points_per_s'], '.4g'):>12}{num(r['extrapolated_full_seconds'], '.4g'):>11}"
+            f"  {r['notes']}"
         )
     return "\n".join(lines)
 
