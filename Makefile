@@ -13,6 +13,8 @@ export PATH := $(abspath $(BIN)):$(PATH)
 demo: install
 	mkdir -p out
 	$(BIN)/viscoann info
+	$(BIN)/viscoann okada --depth-km 7.9 --extent-km 50 --n 201 --out out/okada_field.h5 --plot out/okada_map.png
+	$(BIN)/viscoann bench okada
 
 test: install pytest ctest
 

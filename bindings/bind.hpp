@@ -4,4 +4,5 @@
 #include <pybind11/pybind11.h>
 
 void bind_device(pybind11::module_& m);
+void bind_okada(pybind11::module_& m);
 void bind_greens(pybind11::module_& m);

@@ -17,7 +17,7 @@ def _rel_rows(u, ref):
 
 @pytest.fixture(scope="module")
 def okada_rows(data_dir):
-    return np.loadtxt(data_dir / "okada_canonical_surface.csv", delimiter=",", skiprows=1)
+    return np.loadtxt(data_dir / "okada" / "canonical_surface.csv", delimiter=",", skiprows=1)
 
 
 # ---- check 1: t = 0 equals Okada DC3D0 ------------------------------------------------------

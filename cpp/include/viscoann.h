@@ -32,6 +32,27 @@ const char* viscoann_version(void);
 int viscoann_cuda_available(void);
 
 /* ---- Okada elastic half-space ------------------------------------------------------ */
+/* Okada (1992) in Okada's frame: x along strike, y across, z up, observation z <= 0 (m);
+   depth > 0 (m), dip in [0, 90] degrees, alpha = (lambda+mu)/(lambda+2mu) in (0, 1) (2/3 for
+   lambda = mu). One source, n points (x, y, z: n values each). Outputs: u (n x 3, m),
+   g (n x 9, g[9 k + 3 i + j] = du_i/dx_j) or NULL, singular (n, 1 where the point is
+   singular and u, g are NaN) or NULL, n_singular or NULL. threads <= 0: all hardware threads.
+   VISCOANN_INVALID_ARGUMENT names the bad value (viscoann_last_error()). */
+
+/** Point source (DC3D0); potency[4] = strike-slip, dip-slip, tensile, inflation (m^3). */
+viscoann_status viscoann_okada_point(size_t n, const double* x, const double* y, const double* z,
+                                     double depth, double dip, const double potency[4],
+                                     double alpha, double* u, double* g,
+                                     unsigned char* singular, size_t* n_singular, int threads);
+
+/** Rectangle (DC3D): al1 <= xi <= al2 along strike, aw1 <= eta <= aw2 up-dip (m) from the
+    reference point at depth; slip[3] = strike-slip, dip-slip, tensile (m). */
+viscoann_status viscoann_okada_rectangle(size_t n, const double* x, const double* y,
+                                         const double* z, double depth, double dip, double al1,
+                                         double al2, double aw1, double aw2,
+                                         const double slip[3], double alpha, double* u,
+                                         double* g, unsigned char* singular,
+                                         size_t* n_singular, int threads);
 
 /* ---- Surrogate (exported MLP) ------------------------------------------------------ */
 

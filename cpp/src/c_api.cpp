@@ -1,11 +1,13 @@
 // C API: every function is a call to the C++ API wrapped in detail::c_guard.
 #include "viscoann.h"
 
+#include <stdexcept>
 #include <string>
 
 #include "c_api_guard.hpp"
 #include "viscoann/config.hpp"
 #include "viscoann/device.hpp"
+#include "viscoann/okada.hpp"
 
 namespace viscoann::detail {
 std::string& c_last_error() {
@@ -36,5 +38,42 @@ const char* viscoann_last_error(void) { return viscoann::detail::c_last_error().
 const char* viscoann_version(void) { return VISCOANN_VERSION; }
 
 int viscoann_cuda_available(void) { return viscoann::cuda_available() ? 1 : 0; }
+
+viscoann_status viscoann_okada_point(size_t n, const double* x, const double* y, const double* z,
+                                     double depth, double dip, const double potency[4],
+                                     double alpha, double* u, double* g,
+                                     unsigned char* singular, size_t* n_singular, int threads) {
+    return c_guard([&] {
+        using viscoann::Column;
+        if (potency == nullptr) throw std::invalid_argument("potency is a null pointer");
+        const viscoann::OkadaPoints pts{Column::array(x), Column::array(y), Column::array(z)};
+        const viscoann::OkadaPointSources src{
+            Column::scalar(depth),      Column::scalar(dip),        Column::scalar(potency[0]),
+            Column::scalar(potency[1]), Column::scalar(potency[2]), Column::scalar(potency[3]),
+            Column::scalar(alpha)};
+        const std::size_t s = viscoann::okada_point(n, pts, src, u, g, singular, threads);
+        if (n_singular) *n_singular = s;
+    });
+}
+
+viscoann_status viscoann_okada_rectangle(size_t n, const double* x, const double* y,
+                                         const double* z, double depth, double dip, double al1,
+                                         double al2, double aw1, double aw2,
+                                         const double slip[3], double alpha, double* u,
+                                         double* g, unsigned char* singular,
+                                         size_t* n_singular, int threads) {
+    return c_guard([&] {
+        using viscoann::Column;
+        if (slip == nullptr) throw std::invalid_argument("slip is a null pointer");
+        const viscoann::OkadaPoints pts{Column::array(x), Column::array(y), Column::array(z)};
+        const viscoann::OkadaRectSources src{
+            Column::scalar(depth),   Column::scalar(dip),     Column::scalar(al1),
+            Column::scalar(al2),     Column::scalar(aw1),     Column::scalar(aw2),
+            Column::scalar(slip[0]), Column::scalar(slip[1]), Column::scalar(slip[2]),
+            Column::scalar(alpha)};
+        const std::size_t s = viscoann::okada_rectangle(n, pts, src, u, g, singular, threads);
+        if (n_singular) *n_singular = s;
+    });
+}
 
 }  // extern "C"

@@ -13,7 +13,7 @@
 
 #include "hankel.hpp"
 #include "laplace.hpp"
-#include "okada_surface.hpp"
+#include "okada_canonical.hpp"
 #include "parallel_for.hpp"
 #include "propagator.hpp"
 
@@ -130,6 +130,15 @@ void prepare(Prepared& P, const EarthModel& model, double depth, const Plan& pla
 
 cplx ratio_r(const Moduli& m) { return m.mu / (m.lam + m.mu); }
 
+// Okada's canonical surface field split as u = A + r B (r = mu/(lambda + mu) = ALP3 of
+// DC3D0's part B): A at r = 0, B from r = 1.
+inline void okada_split(double x, double y, double d, double* A, double* B) noexcept {
+    double u1[3];
+    detail::canonical_point(x, y, d, 0.0, A);
+    detail::canonical_point(x, y, d, 1.0, u1);
+    for (int c = 0; c < 3; ++c) B[c] = u1[c] - A[c];
+}
+
 // Remainder kernels in time: krem[(it nk + ik) 3 + c], c = U, V - W, V + W; and the
 // homogeneous factor G(t) = L^{-1}[r_src(s)/s].
 void time_kernels(const Prepared& P, const EarthModel& model, const Plan& plan,
@@ -207,7 +216,7 @@ inline void radial(const detail::BesselTables& bt, const double* krem_t, std::si
 inline void assemble(double x, double y, double d, double Gt, const double g[3],
                      double* u) noexcept {
     double A[3], B[3];
-    detail::okada_strike_slip_surface(x, y, d, A, B);
+    okada_split(x, y, d, A, B);
     for (int c = 0; c < 3; ++c) u[c] = A[c] + Gt * B[c];
     const double r = std::hypot(x, y);
     if (r == 0.0) return;  // every m = 2 term vanishes on the axis
@@ -355,7 +364,7 @@ void canonical_grid(std::size_t n, const double* x, const double* y, std::size_t
     for (std::size_t d = 0; d < nd; ++d) {
         t0 = now();
         for (std::size_t i = 0; i < n; ++i)
-            detail::okada_strike_slip_surface(x[i], y[i], depths[d], &A[3 * i], &B[3 * i]);
+            okada_split(x[i], y[i], depths[d], &A[3 * i], &B[3 * i]);
         acc.evaluation += now() - t0;
         Prepared P;
         std::vector<char> prepared_for;

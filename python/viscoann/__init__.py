@@ -7,9 +7,10 @@ matplotlib) are imported lazily on first use.
 
 import importlib
 
-from . import exact
+from . import exact, okada
 from ._core import __version__, built_with_cuda, cuda_available, cuda_device_name
 from .earth import Burgers, EarthModel, Elastic, Layer, Maxwell, StandardLinearSolid
+from .okada import SingularPointWarning
 
 __all__ = [
     "Burgers",
@@ -17,12 +18,14 @@ __all__ = [
     "Elastic",
     "Layer",
     "Maxwell",
+    "SingularPointWarning",
     "StandardLinearSolid",
     "exact",
     "__version__",
     "built_with_cuda",
     "cuda_available",
     "cuda_device_name",
+    "okada",
 ]
 
 # Modules that pull in heavy optional dependencies, reached lazily as attributes.

@@ -1,6 +1,47 @@
 # Type stubs for the native module viscoann._core (see bindings/).
+import numpy as np
+from numpy.typing import NDArray
+
 __version__: str
 built_with_cuda: bool
 
 def cuda_available() -> bool: ...
 def cuda_device_name() -> str: ...
+def okada_point(
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    z: NDArray[np.float64],
+    depth: NDArray[np.float64],
+    dip: NDArray[np.float64],
+    pot1: NDArray[np.float64],
+    pot2: NDArray[np.float64],
+    pot3: NDArray[np.float64],
+    pot4: NDArray[np.float64],
+    alpha: NDArray[np.float64],
+    gradients: bool,
+    threads: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.uint8], int]: ...
+def okada_rectangle(
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    z: NDArray[np.float64],
+    depth: NDArray[np.float64],
+    dip: NDArray[np.float64],
+    al1: NDArray[np.float64],
+    al2: NDArray[np.float64],
+    aw1: NDArray[np.float64],
+    aw2: NDArray[np.float64],
+    disl1: NDArray[np.float64],
+    disl2: NDArray[np.float64],
+    disl3: NDArray[np.float64],
+    alpha: NDArray[np.float64],
+    gradients: bool,
+    threads: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.uint8], int]: ...
+def okada_canonical_surface(
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    depth: NDArray[np.float64],
+    alpha: float,
+    threads: int,
+) -> NDArray[np.float64]: ...
