@@ -15,7 +15,7 @@ constexpr double kGx[4] = {0.1834346424956498, 0.5255324099163290, 0.79666647741
                            0.9602898564975363};
 constexpr double kGw[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745,
                            0.1012285362903763};
-constexpr int kGraded = 5;  // first panel split at h/2, h/4, ..., h/32
+constexpr int kGraded = 8;  // first panel split at h/2, h/4, ..., h/256
 }  // namespace
 
 WavenumberRule wavenumber_rule(double k_max, std::size_t panels) {

@@ -45,3 +45,32 @@ def okada_canonical_surface(
     alpha: float,
     threads: int,
 ) -> NDArray[np.float64]: ...
+def strike_slip_surface(
+    thickness: NDArray[np.float64],
+    lam: NDArray[np.float64],
+    mu_M: NDArray[np.float64],
+    eta_M: NDArray[np.float64],
+    mu_K: NDArray[np.float64],
+    eta_K: NDArray[np.float64],
+    depth: float,
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    t: NDArray[np.float64],
+    talbot_nodes: int = 20,
+    k_refine: float = 1.0,
+    r_refine: float = 1.0,
+    dense: bool = False,
+    threads: int = 0,
+) -> NDArray[np.float64]: ...
+def canonical_grid(
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    depths: NDArray[np.float64],
+    times: NDArray[np.float64],
+    eta_M: NDArray[np.float64],
+    eta_K: NDArray[np.float64],
+    talbot_nodes: int = 20,
+    k_refine: float = 1.0,
+    r_refine: float = 1.0,
+    threads: int = 0,
+) -> tuple[NDArray[np.float64], dict[str, float]]: ...
