@@ -54,6 +54,31 @@ viscoann_status viscoann_okada_rectangle(size_t n, const double* x, const double
                                          double* g, unsigned char* singular,
                                          size_t* n_singular, int threads);
 
+/* ---- Exact layered viscoelastic solver -------------------------------------------- */
+/* Surface displacement of the canonical point source (vertical strike-slip along +x,
+   left-lateral, potency 1 m^3) below (0, 0) at depth > 0 (m), at points (x[i], y[i]) (m,
+   x east, y north) and times t[i] >= 0 (s) after a step in slip: out[3 i + c] = ux, uy, uz
+   (m per m^3, z up). Viscosities may be INFINITY (no relaxation of that element).
+   threads <= 0: all hardware threads. VISCOANN_INVALID_ARGUMENT names the bad value. */
+
+/** The canonical model: 15 km elastic layer (mu = lambda = 30 GPa) over a Burgers
+    half-space (mu_M = mu_K = 30 GPa, eta_M, eta_K in Pa s; eta_K = INFINITY: Maxwell). */
+viscoann_status viscoann_exact_canonical(size_t n, const double* x, const double* y,
+                                         const double* t, double depth, double eta_M,
+                                         double eta_K, double* out, int threads);
+
+/** Any layered model: n_layers layers over a half-space, described by arrays of
+    n_layers + 1 entries (the last is the half-space, its thickness ignored): thickness (m),
+    unrelaxed Lame lambda (Pa; the bulk modulus stays elastic), and the Burgers shear
+    rheology mu_M (Pa), eta_M (Pa s), mu_K (Pa), eta_K (Pa s) (elastic: eta_M = eta_K =
+    mu_K = INFINITY; Maxwell: eta_K = mu_K = INFINITY). */
+viscoann_status viscoann_exact_layered(size_t n_layers, const double* thickness,
+                                       const double* lam, const double* mu_M,
+                                       const double* eta_M, const double* mu_K,
+                                       const double* eta_K, size_t n, const double* x,
+                                       const double* y, const double* t, double depth,
+                                       double* out, int threads);
+
 /* ---- Surrogate (exported MLP) ------------------------------------------------------ */
 
 #ifdef __cplusplus

@@ -7,6 +7,7 @@
 #include "c_api_guard.hpp"
 #include "viscoann/config.hpp"
 #include "viscoann/device.hpp"
+#include "viscoann/greens.hpp"
 #include "viscoann/okada.hpp"
 
 namespace viscoann::detail {
@@ -73,6 +74,39 @@ viscoann_status viscoann_okada_rectangle(size_t n, const double* x, const double
             Column::scalar(alpha)};
         const std::size_t s = viscoann::okada_rectangle(n, pts, src, u, g, singular, threads);
         if (n_singular) *n_singular = s;
+    });
+}
+
+viscoann_status viscoann_exact_canonical(size_t n, const double* x, const double* y,
+                                         const double* t, double depth, double eta_M,
+                                         double eta_K, double* out, int threads) {
+    return c_guard([&] {
+        viscoann::GreensOptions o;
+        o.threads = threads;
+        viscoann::strike_slip_surface(viscoann::EarthModel::canonical(eta_M, eta_K), depth, n,
+                                      x, y, t, out, o);
+    });
+}
+
+viscoann_status viscoann_exact_layered(size_t n_layers, const double* thickness,
+                                       const double* lam, const double* mu_M,
+                                       const double* eta_M, const double* mu_K,
+                                       const double* eta_K, size_t n, const double* x,
+                                       const double* y, const double* t, double depth,
+                                       double* out, int threads) {
+    return c_guard([&] {
+        viscoann::EarthModel m;
+        for (size_t i = 0; i <= n_layers; ++i) {
+            const viscoann::Layer l{thickness[i], lam[i],
+                                    {mu_M[i], eta_M[i], mu_K[i], eta_K[i]}};
+            if (i < n_layers)
+                m.layers.push_back(l);
+            else
+                m.halfspace = l;
+        }
+        viscoann::GreensOptions o;
+        o.threads = threads;
+        viscoann::strike_slip_surface(m, depth, n, x, y, t, out, o);
     });
 }
 

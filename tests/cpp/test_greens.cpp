@@ -3,11 +3,13 @@
 #include <cmath>
 #include <complex>
 #include <stdexcept>
+#include <string>
 
 #include "check.hpp"
 #include "laplace.hpp"
 #include "okada_canonical.hpp"
 #include "propagator.hpp"
+#include "viscoann.h"
 #include "viscoann/greens.hpp"
 
 using namespace viscoann;
@@ -92,7 +94,26 @@ static void test_validation() {
                  "layers[0].thickness");
 }
 
+static void test_c_api() {
+    // The C entry points equal the C++ solver and report bad input by status and message.
+    const double x[2] = {12e3, -30e3}, y[2] = {5e3, 44e3}, t[2] = {3e8, 1e9};
+    double a[6], b[6];
+    CHECK(viscoann_exact_canonical(2, x, y, t, 7e3, 1e19, 1e18, a, 1) == VISCOANN_OK);
+    strike_slip_surface(EarthModel::canonical(1e19, 1e18), 7e3, 2, x, y, t, b);
+    for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-15 * std::fabs(b[i]) + 1e-30);
+    const double inf = INFINITY;
+    const double th[2] = {15e3, 0}, lam[2] = {30e9, 30e9}, mu[2] = {30e9, 30e9},
+                 em[2] = {inf, 1e19}, mk[2] = {inf, 30e9}, ek[2] = {inf, 1e18};
+    CHECK(viscoann_exact_layered(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, a, 1) ==
+          VISCOANN_OK);
+    for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-15 * std::fabs(b[i]) + 1e-30);
+    CHECK(viscoann_exact_canonical(2, x, y, t, -1.0, 1e19, 1e18, a, 1) ==
+          VISCOANN_INVALID_ARGUMENT);
+    CHECK(std::string(viscoann_last_error()).find("depth") != std::string::npos);
+}
+
 int main() {
+    test_c_api();
     test_talbot();
     test_fast_equals_dense();
     test_homogeneous_kernel_affine_in_r();
