@@ -165,6 +165,19 @@ def test_viscosity_time_scaling():
     assert np.abs(a - b).max() < 1e-9 * np.abs(a).max()
 
 
+def test_radial_functions_rebuild_the_field():
+    rng = np.random.default_rng(13)
+    x, y = rng.uniform(-8e4, 8e4, 30), rng.uniform(-8e4, 8e4, 30)
+    times, etas = [0.0, 12 * YR], [[2e19, 5e18]]
+    u = va.exact.grid(x, y, [6e3], times, etas)
+    g = va.exact.radial_grid(np.hypot(x, y), [6e3], times, etas)
+    assert g.shape == (1, 1, 2, 30, 3)
+    rebuilt = va.exact.from_radial(x, y, g)
+    assert np.abs(rebuilt - u).max() < 1e-7 * np.abs(u).max()  # interpolation in r
+    g2 = va.exact.radial(np.hypot(x[:5], y[:5]), 6e3, 12 * YR, 2e19, 5e18)
+    assert np.abs(g2 - g[0, 0, 1, :5]).max() < 1e-7 * np.abs(g2).max()
+
+
 # ---- check 5: PSGRN for the canonical model --------------------------------------------------
 @pytest.mark.parametrize("name", ["psgrn_maxwell_1e19.csv", "psgrn_burgers_1e19_1e18.csv"])
 def test_psgrn_canonical_model(data_dir, name):

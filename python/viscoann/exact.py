@@ -18,7 +18,7 @@ import numpy as np
 from . import _core
 from .earth import EarthModel
 
-__all__ = ["displacement", "canonical", "grid"]
+__all__ = ["displacement", "canonical", "grid", "radial", "radial_grid", "from_radial"]
 
 
 def _as_1d(name: str, value) -> np.ndarray:
@@ -143,3 +143,84 @@ def grid(x, y, depths, times, etas, *, talbot_nodes=20, k_refine=1.0, r_refine=1
         talbot_nodes=talbot_nodes, k_refine=k_refine, r_refine=r_refine,
         threads=threads)  # fmt: skip
     return (out, stages) if return_stages else out
+
+
+_SQRT_HALF = np.sqrt(0.5)
+
+
+def _radial_from_two(u45, u0):
+    # At φ = 45° sin2φ = 1, cos2φ = 0: u_r = g_r, u_z = g_z; at φ = 0, u_φ = u_y = g_φ.
+    g_r = _SQRT_HALF * (u45[..., 0] + u45[..., 1])
+    return np.stack([g_r, u0[..., 1], u45[..., 2]], axis=-1)
+
+
+def radial(r, depth, t, eta_M, eta_K, **options) -> np.ndarray:
+    """Radial functions of the canonical source in the canonical model.
+
+    The surface field is u_r = g_r(r) sin 2φ, u_φ = g_φ(r) cos 2φ, u_z = g_z(r) sin 2φ
+    (φ from +x towards +y); these three functions carry all of it (DESIGN §8).
+
+    Parameters
+    ----------
+    r, depth, t, eta_M, eta_K : array_like, (N,) or scalar
+        Epicentral distance [m] >= 0, source depth [m], time [s], viscosities [Pa s];
+        broadcast to N.
+
+    Returns
+    -------
+    ndarray, (N, 3)
+        (g_r, g_φ, g_z) [m per m³ of potency].
+    """
+    r, d, t, em, ek = np.broadcast_arrays(*(_as_1d(n, v) for n, v in (
+        ("r", r), ("depth", depth), ("t", t), ("eta_M", eta_M), ("eta_K", eta_K))))  # fmt: skip
+    if np.any(r < 0):
+        raise ValueError(f"r = {r[r < 0][0]} is invalid; allowed: >= 0 m")
+    z = np.zeros_like(r)
+    u45 = canonical(np.column_stack([r * _SQRT_HALF, r * _SQRT_HALF, d, t, em, ek]), **options)
+    u0 = canonical(np.column_stack([r, z, d, t, em, ek]), **options)
+    return _radial_from_two(u45, u0)
+
+
+def radial_grid(r, depths, times, etas, **options) -> np.ndarray:
+    """Radial functions (g_r, g_φ, g_z) on a structured grid (see :func:`radial`).
+
+    Parameters
+    ----------
+    r : array_like, (R,)
+        Epicentral distances [m] >= 0.
+    depths, times, etas
+        As in :func:`grid`.
+
+    Returns
+    -------
+    ndarray, (E, D, T, R, 3)
+    """
+    r = _as_1d("r", r)
+    if np.any(r < 0):
+        raise ValueError(f"r = {r[r < 0][0]} is invalid; allowed: >= 0 m")
+    x = np.concatenate([r * _SQRT_HALF, r])
+    y = np.concatenate([r * _SQRT_HALF, np.zeros_like(r)])
+    u = grid(x, y, depths, times, etas, **options)
+    return _radial_from_two(u[..., : r.size, :], u[..., r.size :, :])
+
+
+def from_radial(x, y, g) -> np.ndarray:
+    """Surface field (ux, uy, uz) from radial functions at points (x, y) [m].
+
+    Parameters
+    ----------
+    x, y : array_like, (N,)
+    g : array_like, (..., N, 3)
+        (g_r, g_φ, g_z) at r = hypot(x, y).
+
+    Returns
+    -------
+    ndarray, (..., N, 3)
+    """
+    x, y, g = np.asarray(x, float), np.asarray(y, float), np.asarray(g, float)
+    r = np.hypot(x, y)
+    safe = np.where(r > 0, r, 1.0)
+    c, s = np.where(r > 0, x / safe, 1.0), np.where(r > 0, y / safe, 0.0)
+    s2, c2 = 2 * s * c, c * c - s * s
+    ur, up, uz = g[..., 0] * s2, g[..., 1] * c2, g[..., 2] * s2
+    return np.stack([ur * c - up * s, ur * s + up * c, uz], axis=-1)

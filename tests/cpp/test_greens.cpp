@@ -1,5 +1,6 @@
 // ctest for the exact solver's steps: Talbot inversion, kernels (fast path = dense path,
 // homogeneous kernel affine in r), the t = 0 limit and input validation.
+#include <algorithm>
 #include <cmath>
 #include <complex>
 #include <stdexcept>
@@ -46,6 +47,29 @@ static void test_fast_equals_dense() {
             CHECK_NEAR(std::abs(a.V - b.V) / scale, 0.0, 1e-12);
             CHECK_NEAR(std::abs(a.W - b.W) / scale, 0.0, 1e-12);
         }
+    }
+}
+
+static void test_fast_equals_dense_many_viscous_layers() {
+    // Several viscoelastic layers (the Woodbury block grows), sources in a viscous layer, on
+    // an interface and in the half-space: the fast solver equals the dense one.
+    EarthModel m;
+    m.layers.push_back({10e3, 25e9, Rheology::elastic(20e9)});
+    m.layers.push_back({20e3, 40e9, Rheology::maxwell(35e9, 1e19)});
+    m.layers.push_back({5e3, 30e9, Rheology::standard_linear_solid(50e9, 20e9, 1e18)});
+    m.halfspace = {0.0, 60e9, Rheology::burgers(60e9, 3e19, 40e9, 2e18)};
+    const double x[3] = {3e3, -25e3, 70e3}, y[3] = {8e3, 14e3, -50e3};
+    const double t[3] = {0.0, 3e8, 3e9};
+    for (double depth : {12e3, 10e3, 40e3}) {
+        double a[9], b[9];
+        GreensOptions dense;
+        dense.dense = true;
+        strike_slip_surface(m, depth, 3, x, y, t, a);
+        strike_slip_surface(m, depth, 3, x, y, t, b, dense);
+        double scale = 0.0;
+        for (double v : b) scale = std::max(scale, std::fabs(v));
+        for (int i = 0; i < 9; ++i) CHECK(std::isfinite(a[i]));
+        for (int i = 0; i < 9; ++i) CHECK_NEAR(a[i], b[i], 1e-11 * scale);
     }
 }
 
@@ -116,6 +140,7 @@ int main() {
     test_c_api();
     test_talbot();
     test_fast_equals_dense();
+    test_fast_equals_dense_many_viscous_layers();
     test_homogeneous_kernel_affine_in_r();
     test_t0_is_okada();
     test_validation();
