@@ -33,8 +33,9 @@ viscoann::EarthModel to_model(const Arr& thickness, const Arr& lam, const Arr& m
 }
 
 viscoann::GreensOptions options(int talbot_nodes, double k_refine, double r_refine, bool dense,
-                                int threads) {
+                                int threads, bool subtract = true) {
     viscoann::GreensOptions o;
+    o.subtract_homogeneous = subtract;
     o.talbot_nodes = talbot_nodes;
     o.k_refine = k_refine;
     o.r_refine = r_refine;
@@ -50,13 +51,14 @@ void bind_greens(py::module_& m) {
         "strike_slip_surface",
         [](Arr thickness, Arr lam, Arr mu_M, Arr eta_M, Arr mu_K, Arr eta_K, double depth, Arr x,
            Arr y, Arr t, int talbot_nodes, double k_refine, double r_refine, bool dense,
-           int threads) {
+           int threads, bool subtract_homogeneous) {
             const auto model = to_model(thickness, lam, mu_M, eta_M, mu_K, eta_K);
             const auto n = static_cast<std::size_t>(x.size());
             if (static_cast<std::size_t>(y.size()) != n || static_cast<std::size_t>(t.size()) != n)
                 throw std::invalid_argument("x, y, t must have equal length");
             py::array_t<double> out({static_cast<py::ssize_t>(n), py::ssize_t{3}});
-            const auto o = options(talbot_nodes, k_refine, r_refine, dense, threads);
+            const auto o =
+                options(talbot_nodes, k_refine, r_refine, dense, threads, subtract_homogeneous);
             double* po = out.mutable_data();
             {
                 py::gil_scoped_release release;
@@ -67,7 +69,7 @@ void bind_greens(py::module_& m) {
         py::arg("thickness"), py::arg("lam"), py::arg("mu_M"), py::arg("eta_M"), py::arg("mu_K"),
         py::arg("eta_K"), py::arg("depth"), py::arg("x"), py::arg("y"), py::arg("t"),
         py::arg("talbot_nodes") = 20, py::arg("k_refine") = 1.0, py::arg("r_refine") = 1.0,
-        py::arg("dense") = false, py::arg("threads") = 0,
+        py::arg("dense") = false, py::arg("threads") = 0, py::arg("subtract_homogeneous") = true,
         "Canonical-source surface displacement (N, 3) in a layered model (see viscoann.exact).");
     m.def(
         "canonical_grid",

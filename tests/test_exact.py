@@ -67,6 +67,32 @@ def test_surface_layer_of_same_material_closed_form(homogeneous_rows):
     assert _rel_rows(np.array(u), rows[:, 6:9]).max() < 1e-6
 
 
+@pytest.mark.parametrize(
+    "model",
+    [
+        va.EarthModel([], va.Layer(None, va.Elastic(MU), lam=MU)),
+        va.EarthModel([va.Layer(12e3, va.Elastic(20e9), lam=25e9)],
+                      va.Layer(None, va.Elastic(45e9), lam=50e9)),
+        va.EarthModel.canonical(1e19, 1e18),
+        va.EarthModel([va.Layer(5e3, va.Elastic(MU), lam=MU)],
+                      va.Layer(None, va.Maxwell(MU, 1e19), lam=MU)),
+    ],
+    ids=["homogeneous", "elastic-contrast", "canonical", "source-in-maxwell"],
+)  # fmt: skip
+def test_subtraction_equals_full_wavenumber_integral(model):
+    # Hankel-transforming the whole layered kernel (no homogeneous part subtracted, no Okada
+    # added) must give the same field: checks the kernel normalisation against Okada, the
+    # A + r(s) B split and G(t) of a viscoelastic source layer.
+    from viscoann import _core
+
+    rng = np.random.default_rng(2)
+    x, y, t = rng.uniform(-6e4, 6e4, 12), rng.uniform(-6e4, 6e4, 12), np.full(12, 20 * YR)
+    a = _core.strike_slip_surface(*model.columns(), 8e3, x, y, t)
+    b = _core.strike_slip_surface(*model.columns(), 8e3, x, y, t, subtract_homogeneous=False,
+                                  k_refine=2.0)  # fmt: skip
+    assert np.abs(a - b).max() < 1e-9 * np.abs(a).max()
+
+
 # ---- check 2: elastic limits ------------------------------------------------------------------
 def test_sls_relaxes_to_elastic_layered_model():
     mu_K, eta_K = 20e9, 1e17  # tau = eta_K/(mu_M + mu_K) = 2e6 s

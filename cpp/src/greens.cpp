@@ -120,6 +120,10 @@ void prepare(Prepared& P, const EarthModel& model, double depth, const Plan& pla
             const double k = plan.rule.k[i];
             if (!o.dense) P.fast[i].prepare(P.stack, P.unrelaxed.data(), P.viscous, k);
             const Moduli half{1.0, 1.0}, quarter{1.0, 3.0};  // r = 1/2 and r = 1/4
+            if (!o.subtract_homogeneous) {
+                P.ha[i] = P.hb[i] = {0.0, 0.0, 0.0};
+                continue;
+            }
             const auto k2 = detail::solve_dense(hstack, &half, k, w);
             const auto k4 = detail::solve_dense(hstack, &quarter, k, w);
             P.hb[i] = {4.0 * (k2.U - k4.U), 4.0 * (k2.V - k4.V), 4.0 * (k2.W - k4.W)};
@@ -213,10 +217,10 @@ inline void radial(const detail::BesselTables& bt, const double* krem_t, std::si
 }
 
 // Total field at one point from the homogeneous part and the remainder's radial functions.
-inline void assemble(double x, double y, double d, double Gt, const double g[3],
-                     double* u) noexcept {
-    double A[3], B[3];
-    okada_split(x, y, d, A, B);
+inline void assemble(double x, double y, double d, double Gt, const double g[3], double* u,
+                     bool homogeneous = true) noexcept {
+    double A[3] = {0.0, 0.0, 0.0}, B[3] = {0.0, 0.0, 0.0};
+    if (homogeneous) okada_split(x, y, d, A, B);
     for (int c = 0; c < 3; ++c) u[c] = A[c] + Gt * B[c];
     const double r = std::hypot(x, y);
     if (r == 0.0) return;  // every m = 2 term vanishes on the axis
@@ -275,7 +279,8 @@ void strike_slip_surface(const EarthModel& model, double depth, std::size_t n, c
         tix[i] = std::size_t(std::lower_bound(times.begin(), times.end(), t[i]) - times.begin());
         r_max = std::max(r_max, std::hypot(x[i], y[i]));
     }
-    if (model.layers.empty()) {
+    const bool sub = o.subtract_homogeneous;
+    if (model.layers.empty() && sub) {
         // Homogeneous half-space: the remainder vanishes identically, u = A + G(t) B.
         const Layer& hs = model.halfspace;
         const double mu0 = hs.rheology.mu_M;
@@ -294,7 +299,7 @@ void strike_slip_surface(const EarthModel& model, double depth, std::size_t n, c
         });
         return;
     }
-    const Plan plan = make_plan(decay_depth(model, depth), r_max, o);
+    const Plan plan = make_plan(sub ? decay_depth(model, depth) : depth, r_max, o);
     Prepared P;
     prepare(P, model, depth, plan, o);
     std::vector<double> krem, G;
@@ -309,7 +314,7 @@ void strike_slip_surface(const EarthModel& model, double depth, std::size_t n, c
             for (std::size_t i = b; i < e; ++i) {
                 double g[3];
                 radial(bt, &krem[tix[i] * bt.n_k * 3], i, g);
-                assemble(x[i], y[i], depth, G[tix[i]], g, &out[3 * i]);
+                assemble(x[i], y[i], depth, G[tix[i]], g, &out[3 * i], sub);
             }
         });
         return;
@@ -321,7 +326,7 @@ void strike_slip_surface(const EarthModel& model, double depth, std::size_t n, c
         for (std::size_t i = b; i < e; ++i) {
             double gi[3];
             interpolate(g, bt.n_r, tix[i], plan.h, std::hypot(x[i], y[i]), gi);
-            assemble(x[i], y[i], depth, G[tix[i]], gi, &out[3 * i]);
+            assemble(x[i], y[i], depth, G[tix[i]], gi, &out[3 * i], sub);
         }
     });
 }
@@ -342,6 +347,8 @@ void canonical_grid(std::size_t n, const double* x, const double* y, std::size_t
     }
     if (n == 0 || nd == 0 || nt == 0 || ne == 0) return;
     const auto tr = detail::talbot_rule(o.talbot_nodes);
+    GreensOptions o_sub = o;
+    o_sub.subtract_homogeneous = true;
     double t0 = now();
     std::vector<double> tv(times, times + nt), rp(n);
     for (std::size_t i = 0; i < n; ++i) rp[i] = std::hypot(x[i], y[i]), r_max = std::max(r_max, rp[i]);
@@ -371,7 +378,7 @@ void canonical_grid(std::size_t n, const double* x, const double* y, std::size_t
         for (std::size_t e = 0; e < ne; ++e) {
             t0 = now();
             const std::vector<char> flags = {0, char(models[e].halfspace.rheology.is_elastic() ? 0 : 1)};
-            if (flags != prepared_for) prepare(P, models[e], depths[d], plan, o), prepared_for = flags;
+            if (flags != prepared_for) prepare(P, models[e], depths[d], plan, o_sub), prepared_for = flags;
             time_kernels(P, models[e], plan, tv, tr, o, krem, G);
             const double t1 = now();
             acc.kernels += t1 - t0;

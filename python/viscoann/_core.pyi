@@ -61,6 +61,7 @@ def strike_slip_surface(
     r_refine: float = 1.0,
     dense: bool = False,
     threads: int = 0,
+    subtract_homogeneous: bool = True,
 ) -> NDArray[np.float64]: ...
 def canonical_grid(
     x: NDArray[np.float64],

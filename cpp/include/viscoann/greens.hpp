@@ -17,6 +17,10 @@ struct GreensOptions {
     double k_max_decay = 36.0;    ///< k_max = k_max_decay / D, D = decay depth of the remainder
     double r_refine = 1.0;        ///< radial table spacing = D / (40 r_refine)
     bool dense = false;           ///< dense global-matrix solve at every s (reference path)
+    /// Subtract the homogeneous half-space of the source layer and add it back in closed form
+    /// (Okada). false: Hankel-transform the whole kernel (a check of the subtraction; needs
+    /// r >~ depth/2 for the default resolution). canonical_grid always subtracts.
+    bool subtract_homogeneous = true;
     int threads = 0;              ///< 0: all hardware threads
 };
 
