@@ -117,11 +117,9 @@ void fill_sh(const Stack& st, const Moduli* mod, const double* eh, Set&& set, Ta
     }
 }
 
-// Unit source vectors (mu_src = 1): the jump enters as y_above - y_below = -[y].
+// Row of the Q (P-SV) and R (SH) jump at the source interface; U, V, P precede Q, W precedes R.
 std::size_t psv_source_row(const Stack& st) { return 2 + 4 * (st.source_iface - 1) + 3; }
 std::size_t sh_source_row(const Stack& st) { return 1 + 2 * (st.source_iface - 1) + 1; }
-constexpr double kPsvSource = -1.0 / kTwoPi;
-constexpr double kShSource = 1.0 / kTwoPi;
 
 // LU with partial pivoting of the n x n row-major matrix a, in place. A tiny pivot means a
 // singular system, which a physical elastic model never gives.
@@ -203,8 +201,21 @@ Stack Stack::build(const EarthModel& model, double depth) {
     return st;
 }
 
-SurfaceKernel solve_dense(const Stack& st, const Moduli* mod, double k, DenseWork& w) {
+SourceJump strike_slip_jump(const Moduli* mod, const Stack& st) noexcept {
+    // M_xy = -mu_src (unit potency, left-lateral): [Q](J2 sin2φ) = -M_xy/2π,
+    // [R](J2 cos2φ) = +M_xy/2π (see point_source_jumps for the general moment tensor).
+    const cplx mu = mod[st.source_layer].mu;
+    SourceJump j;
+    j.psv[3] = mu / kTwoPi;
+    j.sh[1] = -mu / kTwoPi;
+    return j;
+}
+
+SurfaceKernel solve_dense(const Stack& st, const Moduli* mod, double k, DenseWork& w,
+                          const SourceJump* jump) {
+    const SourceJump jj = jump ? *jump : strike_slip_jump(mod, st);
     const std::size_t L = st.subs.size(), n = st.n_psv(), n2 = st.n_sh();
+    const std::size_t ps = psv_source_row(st) - 3, ss = sh_source_row(st) - 1;
     std::vector<double> eh(L);
     sub_exponentials(st, k, eh.data());
     auto all = [](std::size_t) { return true; };
@@ -213,8 +224,7 @@ SurfaceKernel solve_dense(const Stack& st, const Moduli* mod, double k, DenseWor
     w.piv.resize(n);
     fill_psv(st, mod, eh.data(), k, [&](std::size_t r, std::size_t c, cplx v) { w.a[r * n + c] = v; },
              all);
-    const cplx mu_src = mod[st.source_layer].mu;
-    w.b[psv_source_row(st)] = kPsvSource * mu_src;
+    for (std::size_t q = 0; q < 4; ++q) w.b[ps + q] = -jj.psv[q];  // y_above - y_below = -[y]
     lu_factor(n, w.a.data(), w.piv.data());
     lu_solve(n, w.a.data(), w.piv.data(), w.b.data());
     SurfaceKernel out;
@@ -224,7 +234,7 @@ SurfaceKernel solve_dense(const Stack& st, const Moduli* mod, double k, DenseWor
     w.b.assign(n2, 0.0);
     fill_sh(st, mod, eh.data(), [&](std::size_t r, std::size_t c, cplx v) { w.a[r * n2 + c] = v; },
             all);
-    w.b[sh_source_row(st)] = kShSource * mu_src;
+    for (std::size_t q = 0; q < 2; ++q) w.b[ss + q] = -jj.sh[q];
     lu_factor(n2, w.a.data(), w.piv.data());
     lu_solve(n2, w.a.data(), w.piv.data(), w.b.data());
     out.W = w.b[0] + eh[0] * w.b[1];
@@ -243,9 +253,10 @@ void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed,
     auto all = [](std::size_t) { return true; };
     std::size_t scratch = 0;
 
-    auto setup = [&](Part& p, std::size_t n, std::size_t n_out_cols, std::size_t src_row,
-                     double src_val, auto&& fill) {
+    auto setup = [&](Part& p, std::size_t n, std::size_t n_out_cols, std::size_t src_row0,
+                     std::size_t n_src, auto&& fill) {
         p.n = n;
+        p.n_src = n_src;
         p.row_pos.assign(n, -1);
         p.col_pos.assign(n, -1);
         p.vrows.clear();
@@ -269,17 +280,20 @@ void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed,
             if (p.col_pos[c] < 0) p.need.push_back(c);
         p.need_pos.assign(n, -1);
         for (std::size_t i = 0; i < p.need.size(); ++i) p.need_pos[p.need[i]] = int(i);
-        // Factor the unrelaxed system, solve for the unit source and the unit rows.
+        // Factor the unrelaxed system; solve for unit right-hand sides on the source rows and
+        // on the rows the viscous columns touch.
         std::vector<cplx> a(n * n, 0.0), b(n);
         std::vector<std::size_t> piv(n);
         fill([&](std::size_t r, std::size_t c, cplx v) { a[r * n + c] = v; }, all);
         lu_factor(n, a.data(), piv.data());
         const std::size_t nn = p.need.size();
-        p.z_need.resize(nn);
-        std::fill(b.begin(), b.end(), 0.0);
-        b[src_row] = src_val;
-        lu_solve(n, a.data(), piv.data(), b.data());
-        for (std::size_t i = 0; i < nn; ++i) p.z_need[i] = b[p.need[i]];
+        p.z_need.assign(nn * n_src, 0.0);
+        for (std::size_t q = 0; q < n_src; ++q) {
+            std::fill(b.begin(), b.end(), 0.0);
+            b[src_row0 + q] = 1.0;
+            lu_solve(n, a.data(), piv.data(), b.data());
+            for (std::size_t i = 0; i < nn; ++i) p.z_need[i * n_src + q] = b[p.need[i]];
+        }
         p.minv_need.assign(nn * nr, 0.0);
         for (std::size_t q = 0; q < nr; ++q) {
             std::fill(b.begin(), b.end(), 0.0);
@@ -287,11 +301,11 @@ void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed,
             lu_solve(n, a.data(), piv.data(), b.data());
             for (std::size_t i = 0; i < nn; ++i) p.minv_need[i * nr + q] = b[p.need[i]];
         }
-        scratch = std::max(scratch, nr * nv + nv * nv + nv + nr + nn + nv);
+        scratch = std::max(scratch, nr * nv + nv * nv + nv + nr + 2 * nn + nv);
     };
-    setup(psv_, st.n_psv(), 4, psv_source_row(st), kPsvSource,
+    setup(psv_, st.n_psv(), 4, psv_source_row(st) - 3, 4,
           [&](auto&& set, auto&& take) { fill_psv(st, unrelaxed, eh_.data(), k, set, take); });
-    setup(sh_, st.n_sh(), 2, sh_source_row(st), kShSource,
+    setup(sh_, st.n_sh(), 2, sh_source_row(st) - 1, 2,
           [&](auto&& set, auto&& take) { fill_sh(st, unrelaxed, eh_.data(), set, take); });
     scratch_.assign(scratch, 0.0);
     piv_.assign(std::max(psv_.vcols.size(), sh_.vcols.size()) + 1, 0);
@@ -299,60 +313,78 @@ void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed,
 }
 
 SurfaceKernel FastKernel::eval(const Moduli* mod) const noexcept {
+    const SourceJump j = strike_slip_jump(mod, *stack_);
+    SurfaceKernel out;
+    eval_many(mod, 1, &j, &out);
+    return out;
+}
+
+void FastKernel::eval_many(const Moduli* mod, std::size_t n_jumps, const SourceJump* jumps,
+                           SurfaceKernel* out) const noexcept {
     const Stack& st = *stack_;
-    const cplx sigma = mod[st.source_layer].mu;
     auto is_visc = [&](std::size_t layer) { return viscous_[layer] != 0; };
-    // x_need = sigma z - Minv[need, rows] C (I + Minv[v, rows] C)^{-1} sigma z[v]
-    auto solve_part = [&](const Part& p, auto&& fill, cplx* x_need) {
+    // For each source f = -[y]: x_need = z_f - Minv[need, rows] C (I + Minv[v, rows] C)^{-1} z_f[v],
+    // z_f = M0^{-1} f from the unit source solutions; I + Minv C is factored once.
+    auto solve_part = [&](const Part& p, auto&& fill, auto&& src_of, auto&& emit) {
         const std::size_t nv = p.vcols.size(), nr = p.vrows.size(), nn = p.need.size();
-        if (nv == 0) {
-            for (std::size_t i = 0; i < nn; ++i) x_need[i] = sigma * p.z_need[i];
-            return;
-        }
         cplx* C = scratch_.data();
         cplx* A = C + nr * nv;
         cplx* w = A + nv * nv;
         cplx* Cw = w + nv;
-        for (std::size_t i = 0; i < nr * nv; ++i) C[i] = -p.c0[i];
-        fill([&](std::size_t r, std::size_t c, cplx v) { C[p.row_pos[r] * nv + p.col_pos[c]] += v; },
-             is_visc);
-        // A = I + Minv[v, rows] C ; the viscous columns are the first nv entries of need.
-        for (std::size_t i = 0; i < nv; ++i)
-            for (std::size_t j = 0; j < nv; ++j) {
-                cplx acc = (i == j) ? 1.0 : 0.0;
-                for (std::size_t q = 0; q < nr; ++q) acc += p.minv_need[i * nr + q] * C[q * nv + j];
-                A[i * nv + j] = acc;
-            }
-        for (std::size_t i = 0; i < nv; ++i) w[i] = sigma * p.z_need[i];
-        lu_factor(nv, A, piv_.data());
-        lu_solve(nv, A, piv_.data(), w);
-        for (std::size_t q = 0; q < nr; ++q) {
-            cplx acc = 0.0;
-            for (std::size_t j = 0; j < nv; ++j) acc += C[q * nv + j] * w[j];
-            Cw[q] = acc;
+        cplx* zf = Cw + nr;
+        cplx* x_need = zf + nn;
+        if (nv > 0) {
+            for (std::size_t i = 0; i < nr * nv; ++i) C[i] = -p.c0[i];
+            fill([&](std::size_t r, std::size_t c, cplx v) { C[p.row_pos[r] * nv + p.col_pos[c]] += v; },
+                 is_visc);
+            // A = I + Minv[v, rows] C ; the viscous columns are the first nv entries of need.
+            for (std::size_t i = 0; i < nv; ++i)
+                for (std::size_t j = 0; j < nv; ++j) {
+                    cplx acc = (i == j) ? 1.0 : 0.0;
+                    for (std::size_t q = 0; q < nr; ++q) acc += p.minv_need[i * nr + q] * C[q * nv + j];
+                    A[i * nv + j] = acc;
+                }
+            lu_factor(nv, A, piv_.data());
         }
-        for (std::size_t i = 0; i < nn; ++i) {
-            cplx acc = sigma * p.z_need[i];
-            for (std::size_t q = 0; q < nr; ++q) acc -= p.minv_need[i * nr + q] * Cw[q];
-            x_need[i] = acc;
+        for (std::size_t jn = 0; jn < n_jumps; ++jn) {
+            const cplx* f = src_of(jumps[jn]);
+            for (std::size_t i = 0; i < nn; ++i) {
+                cplx acc = 0.0;
+                for (std::size_t q = 0; q < p.n_src; ++q)
+                    if (f[q] != cplx(0.0)) acc -= f[q] * p.z_need[i * p.n_src + q];
+                zf[i] = acc;
+            }
+            if (nv == 0) {
+                for (std::size_t i = 0; i < nn; ++i) x_need[i] = zf[i];
+            } else {
+                for (std::size_t i = 0; i < nv; ++i) w[i] = zf[i];
+                lu_solve(nv, A, piv_.data(), w);
+                for (std::size_t q = 0; q < nr; ++q) {
+                    cplx acc = 0.0;
+                    for (std::size_t j = 0; j < nv; ++j) acc += C[q * nv + j] * w[j];
+                    Cw[q] = acc;
+                }
+                for (std::size_t i = 0; i < nn; ++i) {
+                    cplx acc = zf[i];
+                    for (std::size_t q = 0; q < nr; ++q) acc -= p.minv_need[i * nr + q] * Cw[q];
+                    x_need[i] = acc;
+                }
+            }
+            emit(jn, x_need);
         }
     };
-    SurfaceKernel out;
-    cplx xs[4];
-    {
-        cplx* x_need = scratch_.data() + (scratch_.size() - (psv_.need.size()));
-        solve_part(psv_, [&](auto&& set, auto&& take) { fill_psv(st, mod, eh_.data(), k_, set, take); },
-                   x_need);
-        for (std::size_t c = 0; c < 4; ++c) xs[c] = x_need[psv_.need_pos[c]];
-        surface_psv(st, mod, eh_.data(), k_, xs, out.U, out.V);
-    }
-    {
-        cplx* x_need = scratch_.data() + (scratch_.size() - (sh_.need.size()));
-        solve_part(sh_, [&](auto&& set, auto&& take) { fill_sh(st, mod, eh_.data(), set, take); },
-                   x_need);
-        out.W = x_need[sh_.need_pos[0]] + eh_[0] * x_need[sh_.need_pos[1]];
-    }
-    return out;
+    solve_part(psv_, [&](auto&& set, auto&& take) { fill_psv(st, mod, eh_.data(), k_, set, take); },
+               [](const SourceJump& j) { return j.psv; },
+               [&](std::size_t jn, const cplx* x_need) {
+                   cplx xs[4];
+                   for (std::size_t c = 0; c < 4; ++c) xs[c] = x_need[psv_.need_pos[c]];
+                   surface_psv(st, mod, eh_.data(), k_, xs, out[jn].U, out[jn].V);
+               });
+    solve_part(sh_, [&](auto&& set, auto&& take) { fill_sh(st, mod, eh_.data(), set, take); },
+               [](const SourceJump& j) { return j.sh; },
+               [&](std::size_t jn, const cplx* x_need) {
+                   out[jn].W = x_need[sh_.need_pos[0]] + eh_[0] * x_need[sh_.need_pos[1]];
+               });
 }
 
 }  // namespace viscoann::detail

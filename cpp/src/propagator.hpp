@@ -18,6 +18,13 @@ struct SurfaceKernel {
     cplx U, V, W;
 };
 
+/// Jump of the state vector at the source depth, [y] = y(below) - y(above), per unit potency:
+/// psv = (U, V, P, Q), sh = (W, R) in the units of SurfaceKernel's state (tractions / k / mu_ref).
+struct SourceJump {
+    cplx psv[4] = {0.0, 0.0, 0.0, 0.0};
+    cplx sh[2] = {0.0, 0.0};
+};
+
 /// The model's layers split at the source depth into finite sub-layers over the half-space.
 struct Stack {
     struct Sub {
@@ -41,7 +48,12 @@ struct DenseWork {
 
 /// Dense global-matrix solve at wavenumber k [1/m] for the moduli of each model layer
 /// (index layers.size() = half-space), all divided by mu_ref. The reference path.
-SurfaceKernel solve_dense(const Stack& stack, const Moduli* moduli, double k, DenseWork& work);
+/// `jump` = nullptr: the canonical strike-slip source (strike_slip_jump).
+SurfaceKernel solve_dense(const Stack& stack, const Moduli* moduli, double k, DenseWork& work,
+                          const SourceJump* jump = nullptr);
+
+/// The canonical source's jump (vertical strike-slip along x, unit potency, harmonic m = 2).
+SourceJump strike_slip_jump(const Moduli* moduli, const Stack& stack) noexcept;
 
 /// Fast evaluation at many s for one k: the system at the unrelaxed moduli is factored once;
 /// only the columns of viscoelastic layers change with s (Woodbury identity on those columns).
@@ -50,17 +62,20 @@ class FastKernel {
     /// `viscous[i]` marks model layers whose moduli depend on s; moduli normalised as above.
     void prepare(const Stack& stack, const Moduli* unrelaxed, const std::vector<char>& viscous,
                  double k);
-    /// Kernel at the moduli of one s (same layout as prepare). No allocation.
+    /// Canonical-source kernel at the moduli of one s (same layout as prepare). No allocation.
     SurfaceKernel eval(const Moduli* moduli) const noexcept;
+    /// Kernels of n sources (jumps) at the moduli of one s, sharing one factorisation.
+    void eval_many(const Moduli* moduli, std::size_t n, const SourceJump* jumps,
+                   SurfaceKernel* out) const noexcept;
 
   private:
     struct Part {  // one system (P-SV or SH)
-        std::size_t n = 0;
+        std::size_t n = 0, n_src = 0;                 // unknowns, source rows
         std::vector<std::size_t> vcols, vrows, need;  // viscous columns, their rows, needed x
         std::vector<int> row_pos, col_pos;            // global index -> position (or -1)
         std::vector<cplx> c0;                         // unrelaxed viscous block (rows x cols)
         std::vector<cplx> minv_need;                  // (M0^-1)[need, vrows]
-        std::vector<cplx> z_need;                     // (M0^-1 f_unit)[need]
+        std::vector<cplx> z_need;                     // (M0^-1 e_source_row)[need, q]
         std::vector<int> need_pos;                    // global column -> position in need
     };
     const Stack* stack_ = nullptr;
