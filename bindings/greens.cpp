@@ -72,6 +72,33 @@ void bind_greens(py::module_& m) {
         py::arg("dense") = false, py::arg("threads") = 0, py::arg("subtract_homogeneous") = true,
         "Canonical-source surface displacement (N, 3) in a layered model (see viscoann.exact).");
     m.def(
+        "point_source_surface",
+        [](Arr thickness, Arr lam, Arr mu_M, Arr eta_M, Arr mu_K, Arr eta_K, double depth,
+           double dip, Arr potency, Arr x, Arr y, Arr t, int talbot_nodes, double k_refine,
+           double r_refine, bool dense, int threads, bool subtract_homogeneous) {
+            const auto model = to_model(thickness, lam, mu_M, eta_M, mu_K, eta_K);
+            const auto n = static_cast<std::size_t>(x.size());
+            if (static_cast<std::size_t>(y.size()) != n || static_cast<std::size_t>(t.size()) != n)
+                throw std::invalid_argument("x, y, t must have equal length");
+            if (potency.size() != 4) throw std::invalid_argument("potency must have 4 values");
+            py::array_t<double> out({static_cast<py::ssize_t>(n), py::ssize_t{3}});
+            const auto o =
+                options(talbot_nodes, k_refine, r_refine, dense, threads, subtract_homogeneous);
+            double* po = out.mutable_data();
+            {
+                py::gil_scoped_release release;
+                viscoann::point_source_surface(model, depth, dip, potency.data(), n, x.data(),
+                                               y.data(), t.data(), po, o);
+            }
+            return out;
+        },
+        py::arg("thickness"), py::arg("lam"), py::arg("mu_M"), py::arg("eta_M"), py::arg("mu_K"),
+        py::arg("eta_K"), py::arg("depth"), py::arg("dip"), py::arg("potency"), py::arg("x"),
+        py::arg("y"), py::arg("t"), py::arg("talbot_nodes") = 20, py::arg("k_refine") = 1.0,
+        py::arg("r_refine") = 1.0, py::arg("dense") = false, py::arg("threads") = 0,
+        py::arg("subtract_homogeneous") = true,
+        "Okada-type point source surface displacement (N, 3) in a layered model.");
+    m.def(
         "canonical_grid",
         [](Arr x, Arr y, Arr depths, Arr times, Arr eta_M, Arr eta_K, int talbot_nodes,
            double k_refine, double r_refine, int threads) {

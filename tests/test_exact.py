@@ -268,3 +268,69 @@ M = va.EarthModel.canonical(1e19, 1e18)
 def test_bad_input_names_the_argument(call, needle):
     with pytest.raises(ValueError, match=needle):
         call()
+
+
+# ---- general point sources (DC3D0 mechanisms) -------------------------------------------------
+MECHANISMS = [
+    (90.0, 0),
+    (90.0, 1),
+    (90.0, 2),
+    (90.0, 3),
+    (30.0, 0),
+    (30.0, 1),
+    (30.0, 2),
+    (30.0, 3),
+]
+
+
+@pytest.mark.parametrize(("dip", "q"), MECHANISMS)
+def test_point_source_t0_equals_okada(dip, q):
+    rng = np.random.default_rng(q)
+    x, y = rng.uniform(-5e4, 5e4, 10), rng.uniform(-5e4, 5e4, 10)
+    pot = np.eye(4)[q]
+    ok = va.okada.point(x, y, 0 * x, 6e3, dip, pot)
+    for model in (va.EarthModel.canonical(1e19, 1e18),
+                  va.EarthModel([], va.Layer(None, va.Elastic(MU), lam=MU))):  # fmt: skip
+        u = va.exact.point_source(model, x, y, 6e3, 0.0, dip=dip, potency=pot)
+        assert np.abs(u - ok).max() < 1e-12 * np.abs(ok).max()
+
+
+@pytest.mark.parametrize(("dip", "q"), MECHANISMS)
+def test_point_source_subtraction_equals_full_integral(dip, q):
+    # Layered elastic contrast, viscous half-space below the source layer, and a homogeneous
+    # Burgers half-space (G(t) of the closed form for every mechanism).
+    from viscoann import _core
+
+    rng = np.random.default_rng(10 + q)
+    x, y = rng.uniform(-6e4, 6e4, 6), rng.uniform(-6e4, 6e4, 6)
+    t = np.array([0.0, 2 * YR, 15 * YR, 15 * YR, 80 * YR, 80 * YR])
+    pot = np.eye(4)[q]
+    for model in (
+        va.EarthModel([va.Layer(12e3, va.Elastic(20e9), lam=25e9)],
+                      va.Layer(None, va.Elastic(45e9), lam=50e9)),
+        va.EarthModel.canonical(1e19, 1e18),
+        va.EarthModel([], va.Layer(None, va.Burgers(MU, 1e19, 20e9, 1e18), lam=40e9)),
+    ):  # fmt: skip
+        a = _core.point_source_surface(*model.columns(), 8e3, dip, pot, x, y, t)
+        b = _core.point_source_surface(*model.columns(), 8e3, dip, pot, x, y, t,
+                                       subtract_homogeneous=False, k_refine=2.0)  # fmt: skip
+        assert np.abs(a - b).max() < 1e-9 * np.abs(a).max()
+
+
+def test_point_source_strike_slip_is_the_canonical_source():
+    m = va.EarthModel.canonical(2e19, 3e18)
+    x, y, t = np.array([7e3, -30e3, 55e3]), np.array([2e3, 25e3, -60e3]), 9 * YR
+    a = va.exact.point_source(m, x, y, 9e3, t, dip=90.0, potency=[1.0, 0, 0, 0])
+    b = va.exact.displacement(m, x, y, 9e3, t)
+    assert np.abs(a - b).max() < 1e-13 * np.abs(b).max()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [({"dip": 95.0, "potency": [1, 0, 0, 0]}, "dip"),
+     ({"dip": 45.0, "potency": [1, 0, 0]}, "potency"),
+     ({"dip": 45.0, "potency": [1, 0, math.nan, 0]}, "potency")],
+)  # fmt: skip
+def test_point_source_bad_input(kwargs, needle):
+    with pytest.raises(ValueError, match=needle):
+        va.exact.point_source(M, 1e3, 1e3, 5e3, 1.0, **kwargs)

@@ -16,6 +16,7 @@
 #include "okada_canonical.hpp"
 #include "parallel_for.hpp"
 #include "propagator.hpp"
+#include "viscoann/okada.hpp"
 
 namespace viscoann {
 
@@ -406,6 +407,235 @@ void canonical_grid(std::size_t n, const double* x, const double* y, std::size_t
         }
     }
     if (st) st->kernels += acc.kernels, st->transforms += acc.transforms, st->evaluation += acc.evaluation;
+}
+
+// ---- General point source (Okada's DC3D0 mechanisms), harmonics m = 0, 1, 2 ---------------
+
+namespace {
+
+constexpr std::size_t kHarm = 5;  // J0; J1 cos φ, J1 sin φ; J2 cos 2φ, J2 sin 2φ
+
+// Moment tensor per unit potency of Okada's sources on a plane striking along +x with dip δ
+// (z up): normal n = (0, -sin δ, cos δ) into the hanging wall, slips s1 = x (left-lateral),
+// s2 = (0, cos δ, sin δ) (reverse), s3 = n (opening); M = λ (s·n) I + μ (s nᵀ + n sᵀ).
+// Inflation (pot4) is the isotropic μ I: DC3D0's normalisation (checked against it for
+// several λ/μ), so that the surface field stays A + r B per unit potency.
+struct Moment {
+    cplx xx, yy, zz, xy, xz, yz;
+};
+
+Moment okada_moment(double dip_deg, const double pot[4], cplx mu, cplx lam) {
+    const double d = dip_deg * kPi / 180.0, sd = std::sin(d), cd = std::cos(d);
+    const double n[3] = {0.0, -sd, cd};
+    const double s[3][3] = {{1.0, 0.0, 0.0}, {0.0, cd, sd}, {0.0, -sd, cd}};
+    cplx m[3][3] = {};
+    for (int q = 0; q < 3; ++q) {
+        const double sn = s[q][0] * n[0] + s[q][1] * n[1] + s[q][2] * n[2];
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j)
+                m[i][j] += pot[q] * ((i == j ? lam * sn : cplx(0.0)) +
+                                     mu * (s[q][i] * n[j] + s[q][j] * n[i]));
+    }
+    for (int i = 0; i < 3; ++i) m[i][i] += pot[3] * mu;
+    return {m[0][0], m[1][1], m[2][2], m[0][1], m[0][2], m[1][2]};
+}
+
+// Jumps of the five harmonics (see propagator.hpp for the state); z is down in the solver,
+// so M_xz and M_yz change sign. Derivation: stress glut sigma = c:eps - M delta, giving
+// [u_z] = M_zz/(λ+2μ), [u_h] = M_hz/μ, [σ_hz] = div_h(M_hh δ) - λ M_zz/(λ+2μ) grad δ.
+std::array<detail::SourceJump, kHarm> point_jumps(const Moment& mu_up, const Moduli& src) {
+    constexpr double i2p = 1.0 / (2.0 * kPi);
+    const cplx mu = src.mu, lam = src.lam, l2m = lam + 2.0 * mu;
+    const cplx xz = -mu_up.xz, yz = -mu_up.yz, zz = mu_up.zz;
+    const cplx p = 0.5 * (mu_up.xx + mu_up.yy), a = 0.5 * (mu_up.xx - mu_up.yy), b = mu_up.xy;
+    std::array<detail::SourceJump, kHarm> j;
+    j[0].psv[0] = zz / l2m * i2p;
+    j[0].psv[3] = (p - lam * zz / l2m) * i2p;
+    j[1].psv[1] = xz / mu * i2p;
+    j[1].sh[0] = -yz / mu * i2p;
+    j[2].psv[1] = yz / mu * i2p;
+    j[2].sh[0] = xz / mu * i2p;
+    j[3].psv[3] = -a * i2p;
+    j[3].sh[1] = b * i2p;
+    j[4].psv[3] = -b * i2p;
+    j[4].sh[1] = -a * i2p;
+    return j;
+}
+
+}  // namespace
+
+void point_source_surface(const EarthModel& model, double depth, double dip,
+                          const double potency[4], std::size_t n, const double* x,
+                          const double* y, const double* t, double* out, const GreensOptions& o) {
+    model.validate();
+    require_depth(depth);
+    if (!(dip >= 0.0 && dip <= 90.0)) {
+        std::ostringstream m;
+        m << "dip = " << dip << " is invalid; allowed: 0..90 degrees";
+        throw std::invalid_argument(m.str());
+    }
+    require_finite("potency", 4, potency, false);
+    require_finite("x", n, x, false);
+    require_finite("y", n, y, false);
+    require_finite("t", n, t, true);
+    if (n == 0) return;
+    const bool sub = o.subtract_homogeneous;
+    const auto tr = detail::talbot_rule(o.talbot_nodes);
+    std::vector<double> times(t, t + n);
+    std::sort(times.begin(), times.end());
+    times.erase(std::unique(times.begin(), times.end()), times.end());
+    std::vector<std::size_t> tix(n);
+    double r_max = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        tix[i] = std::size_t(std::lower_bound(times.begin(), times.end(), t[i]) - times.begin());
+        r_max = std::max(r_max, std::hypot(x[i], y[i]));
+    }
+    const Plan plan = make_plan(sub ? decay_depth(model, depth) : depth, r_max, o);
+    const std::size_t nk = plan.rule.k.size(), nt = times.size(), nj = tr.node.size();
+
+    // s-independent preparation (unrelaxed factorisation, homogeneous kernels a + r b).
+    Prepared P;
+    {
+        GreensOptions oq = o;
+        oq.subtract_homogeneous = false;  // the strike-slip a, b are not used here
+        prepare(P, model, depth, plan, oq);
+    }
+    EarthModel hom;
+    hom.halfspace = Layer{0.0, 1.0, Rheology::elastic(1.0)};
+    const detail::Stack hstack = detail::Stack::build(hom, depth);
+    std::vector<detail::SurfaceKernel> ha(nk * kHarm), hb(nk * kHarm);
+    if (sub) {
+        const Moduli half{1.0, 1.0}, quarter{1.0, 3.0};  // r = 1/2 and r = 1/4
+        const auto j2 = point_jumps(okada_moment(dip, potency, half.mu, half.lam), half);
+        const auto j4 = point_jumps(okada_moment(dip, potency, quarter.mu, quarter.lam), quarter);
+        detail::parallel_for(nk, o.threads, 8, [&](std::size_t b, std::size_t e) {
+            detail::DenseWork w;
+            for (std::size_t ik = b; ik < e; ++ik)
+                for (std::size_t h = 0; h < kHarm; ++h) {
+                    const double k = plan.rule.k[ik];
+                    const auto k2 = detail::solve_dense(hstack, &half, k, w, &j2[h]);
+                    const auto k4 = detail::solve_dense(hstack, &quarter, k, w, &j4[h]);
+                    auto& B = hb[ik * kHarm + h];
+                    B = {4.0 * (k2.U - k4.U), 4.0 * (k2.V - k4.V), 4.0 * (k2.W - k4.W)};
+                    ha[ik * kHarm + h] = {k2.U - 0.5 * B.U, k2.V - 0.5 * B.V, k2.W - 0.5 * B.W};
+                }
+        });
+    }
+
+    // Moduli at every node, G(t) of the homogeneous part.
+    const auto layers = layer_list(model);
+    const std::size_t nl = layers.size(), src = P.stack.source_layer;
+    std::vector<Moduli> mods(nt * nj * nl);
+    std::vector<double> G(nt, 0.0);
+    for (std::size_t it = 0; it < nt; ++it) {
+        if (times[it] == 0.0) {
+            G[it] = ratio_r(P.unrelaxed[src]).real();
+            continue;
+        }
+        for (std::size_t j = 0; j < nj; ++j) {
+            const cplx s = tr.node[j] / times[it];
+            for (std::size_t l = 0; l < nl; ++l) {
+                const Moduli m = layers[l]->moduli(s);
+                mods[(it * nj + j) * nl + l] = {m.mu / P.mu_ref, m.lam / P.mu_ref};
+            }
+            G[it] += std::imag(tr.weight[j] * ratio_r(mods[(it * nj + j) * nl + src]));
+        }
+    }
+
+    // Remainder kernels in time: krem[((it nk + ik) kHarm + h) 3 + c], c = U, V, W.
+    std::vector<double> krem(nt * nk * kHarm * 3, 0.0);
+    detail::parallel_for(nk, o.threads, 8, [&](std::size_t b, std::size_t e) {
+        detail::DenseWork w;
+        for (std::size_t ik = b; ik < e; ++ik) {
+            const double k = plan.rule.k[ik];
+            auto remainder = [&](const Moduli* m, std::array<std::array<cplx, 3>, kHarm>& R) {
+                const auto jumps =
+                    point_jumps(okada_moment(dip, potency, m[src].mu, m[src].lam), m[src]);
+                detail::SurfaceKernel kl[kHarm];
+                if (o.dense) {
+                    for (std::size_t h = 0; h < kHarm; ++h)
+                        kl[h] = detail::solve_dense(P.stack, m, k, w, &jumps[h]);
+                } else {
+                    P.fast[ik].eval_many(m, kHarm, jumps.data(), kl);
+                }
+                const cplx r = ratio_r(m[src]);
+                for (std::size_t h = 0; h < kHarm; ++h) {
+                    const auto& a = ha[ik * kHarm + h];
+                    const auto& bb = hb[ik * kHarm + h];
+                    R[h] = {kl[h].U - (a.U + r * bb.U), kl[h].V - (a.V + r * bb.V),
+                            kl[h].W - (a.W + r * bb.W)};
+                }
+            };
+            std::array<std::array<cplx, 3>, kHarm> R;
+            for (std::size_t it = 0; it < nt; ++it) {
+                double* acc = &krem[(it * nk + ik) * kHarm * 3];
+                if (times[it] == 0.0) {
+                    remainder(P.unrelaxed.data(), R);
+                    for (std::size_t h = 0; h < kHarm; ++h)
+                        for (int c = 0; c < 3; ++c) acc[h * 3 + c] = R[h][c].real();
+                    continue;
+                }
+                for (std::size_t j = 0; j < nj; ++j) {
+                    remainder(&mods[(it * nj + j) * nl], R);
+                    for (std::size_t h = 0; h < kHarm; ++h)
+                        for (int c = 0; c < 3; ++c)
+                            acc[h * 3 + c] += std::imag(tr.weight[j] * R[h][c]);
+                }
+            }
+        }
+    });
+
+    // Hankel transforms at each point's own radius and time, azimuthal factors, Okada part.
+    detail::parallel_for(n, o.threads, 4, [&](std::size_t b, std::size_t e) {
+        for (std::size_t i = b; i < e; ++i) {
+            const double r = std::hypot(x[i], y[i]);
+            const double cs = r > 0 ? x[i] / r : 1.0, sn = r > 0 ? y[i] / r : 0.0;
+            // Θ, Θ' of the harmonics; I1..I5 = ∫k V J', ∫k V J/(kr), ∫k W J/(kr), ∫k W J',
+            // ∫k U J.
+            const double th[kHarm] = {1.0, cs, sn, cs * cs - sn * sn, 2.0 * sn * cs};
+            const double dth[kHarm] = {0.0, -sn, cs, -2.0 * (2.0 * sn * cs),
+                                       2.0 * (cs * cs - sn * sn)};
+            double I[kHarm][5] = {};
+            const double* kr_t = &krem[tix[i] * nk * kHarm * 3];
+            for (std::size_t ik = 0; ik < nk; ++ik) {
+                const double k = plan.rule.k[ik], wk = plan.rule.w[ik] * k;
+                double j0 = std::cyl_bessel_j(0.0, k * r), j1, j2, j3;
+                detail::bessel_123(k * r, j1, j2, j3);
+                const double dj[3] = {-j1, 0.5 * (j0 - j2), 0.5 * (j1 - j3)};
+                const double jo[3] = {0.0, 0.5 * (j0 + j2), 0.25 * (j1 + j3)};
+                const double jm[3] = {j0, j1, j2};
+                for (std::size_t h = 0; h < kHarm; ++h) {
+                    const std::size_t m = (h + 1) / 2;
+                    const double* K = kr_t + (ik * kHarm + h) * 3;
+                    I[h][0] += wk * K[1] * dj[m];
+                    I[h][1] += wk * K[1] * jo[m];
+                    I[h][2] += wk * K[2] * jo[m];
+                    I[h][3] += wk * K[2] * dj[m];
+                    I[h][4] += wk * K[0] * jm[m];
+                }
+            }
+            double ur = 0.0, up = 0.0, uz = 0.0;
+            for (std::size_t h = 0; h < kHarm; ++h) {
+                ur += I[h][0] * th[h] + I[h][2] * dth[h];
+                up += I[h][1] * dth[h] - I[h][3] * th[h];
+                uz -= I[h][4] * th[h];  // the solver's U is down
+            }
+            double* u = &out[3 * i];
+            u[0] = ur * cs - up * sn;
+            u[1] = ur * sn + up * cs;
+            u[2] = uz;
+            if (sub) {
+                const std::array<double, 4> pot = {potency[0], potency[1], potency[2], potency[3]};
+                const auto f2 = dc3d0(2.0 / 3.0, x[i], y[i], 0.0, depth, dip, pot);  // r = 1/2
+                const auto f4 = dc3d0(0.8, x[i], y[i], 0.0, depth, dip, pot);        // r = 1/4
+                const double Gt = G[tix[i]];
+                for (int c = 0; c < 3; ++c) {
+                    const double B = 4.0 * (f2.u[c] - f4.u[c]), A = f2.u[c] - 0.5 * B;
+                    u[c] += A + Gt * B;
+                }
+            }
+        }
+    });
 }
 
 }  // namespace viscoann

@@ -75,3 +75,23 @@ def canonical_grid(
     r_refine: float = 1.0,
     threads: int = 0,
 ) -> tuple[NDArray[np.float64], dict[str, float]]: ...
+def point_source_surface(
+    thickness: NDArray[np.float64],
+    lam: NDArray[np.float64],
+    mu_M: NDArray[np.float64],
+    eta_M: NDArray[np.float64],
+    mu_K: NDArray[np.float64],
+    eta_K: NDArray[np.float64],
+    depth: float,
+    dip: float,
+    potency: NDArray[np.float64],
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    t: NDArray[np.float64],
+    talbot_nodes: int = 20,
+    k_refine: float = 1.0,
+    r_refine: float = 1.0,
+    dense: bool = False,
+    threads: int = 0,
+    subtract_homogeneous: bool = True,
+) -> NDArray[np.float64]: ...

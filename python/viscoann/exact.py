@@ -18,7 +18,9 @@ import numpy as np
 from . import _core
 from .earth import EarthModel
 
-__all__ = ["displacement", "canonical", "grid", "radial", "radial_grid", "from_radial"]
+__all__ = [
+    "displacement", "canonical", "grid", "point_source", "radial", "radial_grid", "from_radial",
+]  # fmt: skip
 
 
 def _as_1d(name: str, value) -> np.ndarray:
@@ -63,6 +65,51 @@ def displacement(model, x, y, depth, t, *, talbot_nodes=20, k_refine=1.0, r_refi
         out[sel] = _core.strike_slip_surface(
             *cols, float(d), xs[sel], ys[sel], ts[sel], talbot_nodes=talbot_nodes,
             k_refine=k_refine, r_refine=r_refine, threads=threads)  # fmt: skip
+        if not np.isfinite(d):
+            break
+    return out
+
+
+def point_source(model, x, y, depth, t, *, dip, potency, talbot_nodes=20, k_refine=1.0,
+                 r_refine=1.0, threads=0) -> np.ndarray:  # fmt: skip
+    """Surface displacement of an Okada-type point source (DC3D0 mechanisms) in ``model``.
+
+    The source plane strikes along +x and dips ``dip`` degrees (Okada's frame: x along
+    strike, y across, z up; rotate the points for another strike). ``potency`` =
+    (strike-slip, left-lateral positive; dip-slip, reverse positive; tensile, opening
+    positive; inflation) [m³], exactly DC3D0's POT1..POT4; a step at t = 0. Harmonics
+    m = 0, 1, 2 are transformed at each sample's own radius, so the cost grows with N: use
+    :func:`grid` for the canonical source on large grids.
+
+    Parameters
+    ----------
+    model : EarthModel
+    x, y, depth, t : array_like, (N,) or scalar
+        Surface point [m], source depth [m] > 0, time [s] >= 0; broadcast to N.
+    dip : float
+        Dip [degrees] in [0, 90].
+    potency : array_like, (4,)
+        (pot1, pot2, pot3, pot4) [m³].
+
+    Returns
+    -------
+    ndarray, (N, 3)
+        (ux, uy, uz) [m].
+    """
+    cols = _model(model).columns()
+    pot = np.ascontiguousarray(np.asarray(potency, dtype=float).reshape(-1))
+    if pot.size != 4:
+        raise ValueError(f"potency must have 4 values (pot1..pot4), got {pot.size}")
+    arrays = np.broadcast_arrays(*(_as_1d(n, v) for n, v in
+                                   (("x", x), ("y", y), ("depth", depth), ("t", t))))  # fmt: skip
+    xs, ys, ds, ts = (np.ascontiguousarray(a) for a in arrays)
+    out = np.empty((xs.size, 3))
+    for d in np.unique(ds):
+        sel = np.flatnonzero(ds == d) if np.isfinite(d) else np.flatnonzero(~np.isfinite(ds))
+        out[sel] = _core.point_source_surface(
+            *cols, float(d), float(dip), pot, xs[sel], ys[sel], ts[sel],
+            talbot_nodes=talbot_nodes, k_refine=k_refine, r_refine=r_refine,
+            threads=threads)  # fmt: skip
         if not np.isfinite(d):
             break
     return out

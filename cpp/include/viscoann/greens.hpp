@@ -38,6 +38,16 @@ void strike_slip_surface(const EarthModel& model, double depth, std::size_t n, c
                          const double* y, const double* t, double* out,
                          const GreensOptions& options = {});
 
+/// Okada-type point source (DC3D0 mechanisms) on a plane striking along +x with `dip` [deg]
+/// in [0, 90]: potency = (strike-slip left-lateral, dip-slip reverse, tensile opening,
+/// inflation volume change) [m^3] (Okada's frame and signs); out[3 i + c] as above.
+/// Harmonics m = 0, 1, 2 are Hankel-transformed at every sample's own radius (no tables):
+/// cost grows with n times the wavenumber count, for modest n.
+void point_source_surface(const EarthModel& model, double depth, double dip,
+                          const double potency[4], std::size_t n, const double* x,
+                          const double* y, const double* t, double* out,
+                          const GreensOptions& options = {});
+
 /// Structured grid: out[((e d_count + d) nt + it) n + i) * 3 + c], the canonical model
 /// (EarthModel::canonical(eta_M[e], eta_K[e])), depths[d], times[it], points (x[i], y[i]).
 /// Radial tables per (depth, viscosity) are computed once and evaluated at every point.
