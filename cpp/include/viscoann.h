@@ -79,6 +79,16 @@ viscoann_status viscoann_exact_layered(size_t n_layers, const double* thickness,
                                        const double* y, const double* t, double depth,
                                        double* out, int threads);
 
+/** Okada-type point source (DC3D0 mechanisms) in the layered model above: plane striking
+    along +x with dip in [0, 90] degrees, potency[4] = strike-slip, dip-slip, tensile,
+    inflation (m^3, DC3D0's POT1..POT4); out[3 i + c] (m). */
+viscoann_status viscoann_exact_point(size_t n_layers, const double* thickness,
+                                     const double* lam, const double* mu_M, const double* eta_M,
+                                     const double* mu_K, const double* eta_K, size_t n,
+                                     const double* x, const double* y, const double* t,
+                                     double depth, double dip, const double potency[4],
+                                     double* out, int threads);
+
 /* ---- Surrogate (exported MLP) ------------------------------------------------------ */
 
 #ifdef __cplusplus

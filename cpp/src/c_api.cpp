@@ -88,6 +88,22 @@ viscoann_status viscoann_exact_canonical(size_t n, const double* x, const double
     });
 }
 
+namespace {
+viscoann::EarthModel c_model(size_t n_layers, const double* thickness, const double* lam,
+                             const double* mu_M, const double* eta_M, const double* mu_K,
+                             const double* eta_K) {
+    viscoann::EarthModel m;
+    for (size_t i = 0; i <= n_layers; ++i) {
+        const viscoann::Layer l{thickness[i], lam[i], {mu_M[i], eta_M[i], mu_K[i], eta_K[i]}};
+        if (i < n_layers)
+            m.layers.push_back(l);
+        else
+            m.halfspace = l;
+    }
+    return m;
+}
+}  // namespace
+
 viscoann_status viscoann_exact_layered(size_t n_layers, const double* thickness,
                                        const double* lam, const double* mu_M,
                                        const double* eta_M, const double* mu_K,
@@ -95,18 +111,25 @@ viscoann_status viscoann_exact_layered(size_t n_layers, const double* thickness,
                                        const double* y, const double* t, double depth,
                                        double* out, int threads) {
     return c_guard([&] {
-        viscoann::EarthModel m;
-        for (size_t i = 0; i <= n_layers; ++i) {
-            const viscoann::Layer l{thickness[i], lam[i],
-                                    {mu_M[i], eta_M[i], mu_K[i], eta_K[i]}};
-            if (i < n_layers)
-                m.layers.push_back(l);
-            else
-                m.halfspace = l;
-        }
         viscoann::GreensOptions o;
         o.threads = threads;
-        viscoann::strike_slip_surface(m, depth, n, x, y, t, out, o);
+        viscoann::strike_slip_surface(c_model(n_layers, thickness, lam, mu_M, eta_M, mu_K, eta_K),
+                                      depth, n, x, y, t, out, o);
+    });
+}
+
+viscoann_status viscoann_exact_point(size_t n_layers, const double* thickness,
+                                     const double* lam, const double* mu_M, const double* eta_M,
+                                     const double* mu_K, const double* eta_K, size_t n,
+                                     const double* x, const double* y, const double* t,
+                                     double depth, double dip, const double potency[4],
+                                     double* out, int threads) {
+    return c_guard([&] {
+        viscoann::GreensOptions o;
+        o.threads = threads;
+        viscoann::point_source_surface(
+            c_model(n_layers, thickness, lam, mu_M, eta_M, mu_K, eta_K), depth, dip, potency, n,
+            x, y, t, out, o);
     });
 }
 

@@ -1,7 +1,8 @@
 // The exact solver: layered kernel minus the homogeneous half-space kernel of the source
 // layer (whose spatial form is Okada's closed form u = A + r(s) B), inverted to time per
 // wavenumber on Talbot's contour, Hankel-transformed to radial tables, then evaluated at the
-// points with the exact azimuthal factors of the m = 2 source (sin2φ, cos2φ).
+// points with the exact azimuthal factors of the m = 2 source (sin2φ, cos2φ). The general
+// DC3D0 point source (harmonics m = 0, 1, 2) shares every stage, hence one ~650-line file.
 #include "viscoann/greens.hpp"
 
 #include <algorithm>

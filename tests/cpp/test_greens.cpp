@@ -131,6 +131,13 @@ static void test_c_api() {
     CHECK(viscoann_exact_layered(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, a, 1) ==
           VISCOANN_OK);
     for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-15 * std::fabs(b[i]) + 1e-30);
+    const double pot[4] = {1.0, 0.0, 0.0, 0.0};
+    CHECK(viscoann_exact_point(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, 90.0, pot, a, 1) ==
+          VISCOANN_OK);
+    for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-13 * std::fabs(b[i]) + 1e-30);
+    CHECK(viscoann_exact_point(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, 91.0, pot, a, 1) ==
+          VISCOANN_INVALID_ARGUMENT);
+    CHECK(std::string(viscoann_last_error()).find("dip") != std::string::npos);
     CHECK(viscoann_exact_canonical(2, x, y, t, -1.0, 1e19, 1e18, a, 1) ==
           VISCOANN_INVALID_ARGUMENT);
     CHECK(std::string(viscoann_last_error()).find("depth") != std::string::npos);
