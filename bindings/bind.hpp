@@ -4,3 +4,4 @@
 #include <pybind11/pybind11.h>
 
 void bind_device(pybind11::module_& m);
+void bind_surrogate(pybind11::module_& m);

@@ -7,7 +7,9 @@
 #if defined(__CUDACC__)
 #define VISCOANN_HD __host__ __device__ __forceinline__
 #else
-#define VISCOANN_HD inline
+// static: the ISA-flagged CPU units (mlp_cpu_avx*.cpp) include this header too, and an
+// external inline copy built with AVX-512 must never be the one a portable caller links to.
+#define VISCOANN_HD static inline
 #endif
 
 namespace viscoann::detail {

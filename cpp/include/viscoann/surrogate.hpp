@@ -38,6 +38,11 @@ CpuIsa cpu_isa_selected();
 /// True when this build has the path and this CPU can run it.
 bool cpu_isa_supported(CpuIsa isa);
 
+/// Measured FP32 FMA peak of this machine in GFLOP/s (2 flops per lane per FMA), summed over
+/// `threads` threads (<= 0: all), from a native FMA loop on the widest ISA the engine uses;
+/// each thread is timed for about `seconds`. Benchmarks report engine FLOPs as a fraction of it.
+double fma_peak_gflops(int threads = 0, double seconds = 0.2);
+
 /// An immutable, thread-safe surrogate model. Copies share the parsed weights.
 class Surrogate {
 public:
