@@ -5,3 +5,4 @@
 
 void bind_device(pybind11::module_& m);
 void bind_surrogate(pybind11::module_& m);
+void bind_errors(pybind11::module_& m);

@@ -6,5 +6,6 @@
 PYBIND11_MODULE(_core, m) {
     m.doc() = "viscoann native core (C++); use the viscoann package, not this module";
     bind_device(m);
+    bind_errors(m);
     bind_surrogate(m);
 }

@@ -135,6 +135,29 @@ private:
         }
     }
 
+    // Copies one multi-byte UTF-8 sequence starting with lead byte c, rejecting overlong
+    // forms, surrogates and values above U+10FFFF (RFC 3629), so every string is valid UTF-8.
+    void utf8_sequence(std::string& out, unsigned char c) {
+        int len;
+        std::uint32_t cp;
+        if (c >= 0xC2 && c <= 0xDF) { len = 1; cp = c & 0x1Fu; }
+        else if (c >= 0xE0 && c <= 0xEF) { len = 2; cp = c & 0x0Fu; }
+        else if (c >= 0xF0 && c <= 0xF4) { len = 3; cp = c & 0x07u; }
+        else { --i_; fail("invalid UTF-8 in string"); }
+        if (n_ - i_ < static_cast<std::size_t>(len)) fail("truncated UTF-8 sequence in string");
+        out += char(c);
+        for (int k = 0; k < len; ++k) {
+            const unsigned char d = static_cast<unsigned char>(s_[i_]);
+            if ((d & 0xC0u) != 0x80u) fail("invalid UTF-8 in string");
+            cp = (cp << 6) | (d & 0x3Fu);
+            out += char(d);
+            ++i_;
+        }
+        if ((len == 2 && cp < 0x800) || (len == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+            (cp >= 0xD800 && cp < 0xE000))
+            fail("invalid UTF-8 in string");
+    }
+
     std::string string() {
         expect('"');
         std::string out;
@@ -143,6 +166,7 @@ private:
             const unsigned char c = static_cast<unsigned char>(s_[i_++]);
             if (c == '"') return out;
             if (c < 0x20) fail("control character in string");
+            if (c >= 0x80) { utf8_sequence(out, c); continue; }
             if (c != '\\') { out += char(c); continue; }
             if (eof()) fail("unterminated escape");
             const char e = s_[i_++];
@@ -170,7 +194,12 @@ private:
                     put_utf8(out, cp);
                     break;
                 }
-                default: fail(std::string("invalid escape '\\") + e + "'");
+                default: {
+                    const bool printable = e > 0x20 && e < 0x7f;
+                    fail(printable ? std::string("invalid escape '\\") + e + "'"
+                                   : "invalid escape character " +
+                                         std::to_string(static_cast<unsigned char>(e)));
+                }
             }
         }
     }

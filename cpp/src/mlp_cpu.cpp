@@ -3,7 +3,9 @@
 // vectorises it with the baseline ISA); the x86 paths live in mlp_cpu_avx2/avx512.cpp.
 #include "mlp_cpu.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <cstdlib>
 #include <memory>
 #include <mutex>
@@ -72,7 +74,9 @@ CpuIsa best_isa() noexcept {
     return CpuIsa::scalar;
 }
 
-CpuKernel kernel_for(CpuIsa isa) noexcept {
+}  // namespace
+
+CpuKernel mlp_cpu_kernel_for(CpuIsa isa) noexcept {
     switch (isa) {
 #ifdef VISCOANN_CPU_X86
         case CpuIsa::avx512: return mlp_cpu_kernel_avx512();
@@ -82,6 +86,8 @@ CpuKernel kernel_for(CpuIsa isa) noexcept {
     }
 }
 
+namespace {
+
 struct AlignedFree {
     void operator()(float* p) const noexcept { ::operator delete[](p, std::align_val_t(64)); }
 };
@@ -89,7 +95,38 @@ struct AlignedFree {
 }  // namespace
 
 CpuKernel mlp_cpu_kernel_scalar() noexcept {
-    return {&cpu::run_range<VScalar, 2, 4>, 2 * VScalar::lanes};
+    return {&cpu::run_range<VScalar, 2, 4>, 2 * VScalar::lanes, &cpu::tanh_array<VScalar>};
+}
+
+TanhError mlp_cpu_tanh_error(CpuIsa isa, std::uint32_t stride) {
+    const CpuKernel k = mlp_cpu_kernel_for(mlp_cpu_resolve_isa(isa));
+    if (stride == 0) throw std::invalid_argument("stride = 0 must be >= 1");
+    constexpr std::size_t chunk = 4096;
+    alignas(64) float x[chunk], y[chunk];
+    TanhError e;
+    std::uint64_t bits = 0;
+    while (bits <= 0xffffffffull) {
+        std::size_t n = 0;
+        for (; n < chunk && bits <= 0xffffffffull; bits += stride) {
+            const auto u = static_cast<std::uint32_t>(bits);
+            float f;
+            std::memcpy(&f, &u, sizeof f);
+            if (std::isfinite(f)) x[n++] = f;
+        }
+        const std::size_t full = (n + 15) / 16 * 16;
+        for (std::size_t j = n; j < full; ++j) x[j] = 0.0f;
+        k.tanh(x, y, full);
+        for (std::size_t j = 0; j < n; ++j) {
+            const double ref = std::tanh(static_cast<double>(x[j]));
+            const double err = std::fabs(static_cast<double>(y[j]) - ref);
+            if (err > e.max_abs) {
+                e.max_abs = err;
+                e.worst_x = x[j];
+            }
+            if (std::fabs(x[j]) >= 0.015625f) e.max_rel = std::max(e.max_rel, err / std::fabs(ref));
+        }
+    }
+    return e;
 }
 
 CpuIsa mlp_cpu_resolve_isa(CpuIsa isa) {
@@ -103,7 +140,7 @@ CpuIsa mlp_cpu_resolve_isa(CpuIsa isa) {
 
 void mlp_cpu_predict(const MlpModel& m, const double* X, std::size_t n, void* out,
                      bool out_f64, int threads, CpuIsa isa) {
-    const CpuKernel k = kernel_for(mlp_cpu_resolve_isa(isa));
+    const CpuKernel k = mlp_cpu_kernel_for(mlp_cpu_resolve_isa(isa));
     const std::size_t scratch = mlp_cpu_scratch_floats(m, k.block_points);
     std::mutex mu;
     BadInput first;

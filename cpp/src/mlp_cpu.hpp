@@ -22,12 +22,26 @@ using CpuRangeFn = void (*)(const MlpModel& m, const double* X, std::size_t begi
                             std::size_t end, void* out, bool out_f64, float* scratch,
                             BadInput& bad) noexcept;
 
+/// The engine's vector tanh on n floats (n a multiple of 16; for tests and error bounds).
+using CpuTanhFn = void (*)(const float* x, float* y, std::size_t n) noexcept;
+
 struct CpuKernel {
     CpuRangeFn run;
     std::size_t block_points;  ///< points per fused block (SIMD lanes x vectors)
+    CpuTanhFn tanh;
 };
 
+/// Maximum errors of the engine's tanh on `isa` against std::tanh (in double) over every
+/// `stride`-th float bit pattern (stride 1: all finite floats).
+struct TanhError {
+    double max_abs = 0.0;       ///< max |tanh_engine(x) - tanh(x)|
+    double max_rel = 0.0;       ///< max of the same divided by |tanh(x)|, over |x| >= 2^-6
+    double worst_x = 0.0;       ///< where max_abs occurs
+};
+TanhError mlp_cpu_tanh_error(CpuIsa isa, std::uint32_t stride);
+
 CpuKernel mlp_cpu_kernel_scalar() noexcept;
+CpuKernel mlp_cpu_kernel_for(CpuIsa resolved) noexcept;
 #if defined(__x86_64__) || defined(_M_X64)
 #define VISCOANN_CPU_X86 1
 CpuKernel mlp_cpu_kernel_avx2() noexcept;

@@ -63,7 +63,7 @@ struct V256 {
 }  // namespace
 
 CpuKernel mlp_cpu_kernel_avx2() noexcept {
-    return {&cpu::run_range<V256, 4, 2>, 4 * V256::lanes};
+    return {&cpu::run_range<V256, 4, 2>, 4 * V256::lanes, &cpu::tanh_array<V256>};
 }
 
 }  // namespace viscoann::detail

@@ -62,7 +62,7 @@ struct V512 {
 }  // namespace
 
 CpuKernel mlp_cpu_kernel_avx512() noexcept {
-    return {&cpu::run_range<V512, 4, 5>, 4 * V512::lanes};
+    return {&cpu::run_range<V512, 4, 5>, 4 * V512::lanes, &cpu::tanh_array<V512>};
 }
 
 }  // namespace viscoann::detail

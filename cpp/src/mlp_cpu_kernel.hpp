@@ -234,4 +234,14 @@ void run_range(const MlpModel& m, const double* X, std::size_t begin, std::size_
     }
 }
 
+template <class V>
+void tanh_array(const float* x, float* y, std::size_t n) noexcept {
+    for (std::size_t k = 0; k + V::lanes <= n; k += V::lanes) {
+        alignas(64) float buf[V::lanes];
+        for (int j = 0; j < V::lanes; ++j) buf[j] = x[k + j];
+        V::store(buf, tanh(V::load(buf)));
+        for (int j = 0; j < V::lanes; ++j) y[k + j] = buf[j];
+    }
+}
+
 }  // namespace viscoann::detail::cpu

@@ -91,8 +91,13 @@ std::vector<TensorEntry> parse_tensor_table(const Json& header, std::uint64_t da
         }
         const auto& off = member(v, "data_offsets", Json::Type::array, where).array;
         if (off.size() != 2) bad(where + " \"data_offsets\" must hold [begin, end]");
-        t.begin = as_uint(off[0], where + " data_offsets begin", data_size);
-        t.end = as_uint(off[1], where + " data_offsets end", data_size);
+        const std::uint64_t huge = std::uint64_t(1) << 53;  // exact in a JSON double
+        t.begin = as_uint(off[0], where + " data_offsets begin", huge);
+        t.end = as_uint(off[1], where + " data_offsets end", huge);
+        if (t.begin > data_size || t.end > data_size)
+            bad(where + " data_offsets [" + std::to_string(t.begin) + ", " +
+                std::to_string(t.end) + "] run past the end of the data section (" +
+                std::to_string(data_size) + " bytes): out of range or truncated file");
         if (t.end < t.begin)
             bad(where + " data_offsets [" + std::to_string(t.begin) + ", " +
                 std::to_string(t.end) + "] end before begin");

@@ -7,10 +7,11 @@ matplotlib) are imported lazily on first use.
 
 import importlib
 
-from ._core import __version__, built_with_cuda, cuda_available, cuda_device_name
+from ._core import FormatError, __version__, built_with_cuda, cuda_available, cuda_device_name
 from .surrogate import OutOfDomainWarning, Surrogate
 
 __all__ = [
+    "FormatError",
     "OutOfDomainWarning",
     "Surrogate",
     "__version__",
