@@ -42,6 +42,20 @@ struct VScalar {
     static VScalar fnmadd(VScalar a, VScalar b, VScalar c) noexcept {
         VISCOANN_LANEWISE(c.v[j] - a.v[j] * b.v[j]);
     }
+    static float bits(float x, std::uint32_t (*op)(std::uint32_t, std::uint32_t), float y) noexcept {
+        std::uint32_t u, w;
+        std::memcpy(&u, &x, 4);
+        std::memcpy(&w, &y, 4);
+        u = op(u, w);
+        std::memcpy(&x, &u, 4);
+        return x;
+    }
+    static std::uint32_t op_and(std::uint32_t a, std::uint32_t b) noexcept { return a & b; }
+    static std::uint32_t op_xor(std::uint32_t a, std::uint32_t b) noexcept { return a ^ b; }
+    static std::uint32_t op_or(std::uint32_t a, std::uint32_t b) noexcept { return a | b; }
+    static VScalar bit_and(VScalar a, VScalar b) noexcept { VISCOANN_LANEWISE(bits(a.v[j], op_and, b.v[j])); }
+    static VScalar bit_xor(VScalar a, VScalar b) noexcept { VISCOANN_LANEWISE(bits(a.v[j], op_xor, b.v[j])); }
+    static VScalar bit_or(VScalar a, VScalar b) noexcept { VISCOANN_LANEWISE(bits(a.v[j], op_or, b.v[j])); }
     static VScalar min(VScalar a, VScalar b) noexcept {
         VISCOANN_LANEWISE(a.v[j] < b.v[j] ? a.v[j] : b.v[j]);
     }
@@ -123,7 +137,7 @@ TanhError mlp_cpu_tanh_error(CpuIsa isa, std::uint32_t stride) {
                 e.max_abs = err;
                 e.worst_x = x[j];
             }
-            if (std::fabs(x[j]) >= 0.015625f) e.max_rel = std::max(e.max_rel, err / std::fabs(ref));
+            if (ref != 0.0) e.max_rel = std::max(e.max_rel, err / std::fabs(ref));
         }
     }
     return e;

@@ -35,7 +35,7 @@ struct CpuKernel {
 /// `stride`-th float bit pattern (stride 1: all finite floats).
 struct TanhError {
     double max_abs = 0.0;       ///< max |tanh_engine(x) - tanh(x)|
-    double max_rel = 0.0;       ///< max of the same divided by |tanh(x)|, over |x| >= 2^-6
+    double max_rel = 0.0;       ///< max of the same divided by |tanh(x)| (x != 0)
     double worst_x = 0.0;       ///< where max_abs occurs
 };
 TanhError mlp_cpu_tanh_error(CpuIsa isa, std::uint32_t stride);
