@@ -6,7 +6,6 @@ import struct
 
 import numpy as np
 import pytest
-
 import viscoann as va
 from viscoann import export
 
@@ -20,8 +19,9 @@ def small_net(seed=0, widths=(6, 5, 4, 3), acts=("tanh", "relu", "identity")):
 
 def good_bytes(**kw):
     ws, bs, acts = small_net()
-    return export.to_bytes(ws, bs, acts, inputs=export.CANONICAL_INPUTS,
-                           outputs=export.CANONICAL_OUTPUTS, **kw)  # fmt: skip
+    return export.to_bytes(
+        ws, bs, acts, inputs=export.CANONICAL_INPUTS, outputs=export.CANONICAL_OUTPUTS, **kw
+    )
 
 
 def split(data: bytes):
@@ -59,8 +59,15 @@ def refused(data: bytes, *needles: str):
 # ---- writing and reading back ---------------------------------------------------------------
 def test_round_trip_metadata_and_weights(tmp_path):
     ws, bs, acts = small_net()
-    path = export.save(tmp_path / "m.safetensors", ws, bs, acts, inputs=export.CANONICAL_INPUTS,
-                       outputs=export.CANONICAL_OUTPUTS, provenance={"data": "unit test"})  # fmt: skip
+    path = export.save(
+        tmp_path / "m.safetensors",
+        ws,
+        bs,
+        acts,
+        inputs=export.CANONICAL_INPUTS,
+        outputs=export.CANONICAL_OUTPUTS,
+        provenance={"data": "unit test"},
+    )
     s = va.Surrogate.load(path)
     assert s.widths == [6, 5, 4, 3]
     assert s.activations == ["tanh", "relu", "identity"]
@@ -73,7 +80,9 @@ def test_round_trip_metadata_and_weights(tmp_path):
     # log10 inputs map [18, 21] -> [-1, 1]
     e = meta["inputs"][4]
     assert e["log10"] is True
-    assert e["scale"] * 18 + e["offset"] == pytest.approx(-1) and e["scale"] * 21 + e["offset"] == pytest.approx(1)
+    assert e["scale"] * 18 + e["offset"] == pytest.approx(-1) and e["scale"] * 21 + e[
+        "offset"
+    ] == pytest.approx(1)
     # The file is standard safetensors: the reference library reads the same weights.
     st = pytest.importorskip("safetensors.numpy")
     t = st.load_file(str(path))
@@ -91,7 +100,9 @@ def test_writer_rejects_bad_arguments():
     with pytest.raises(ValueError, match="non-finite"):
         export.to_bytes([ws[0] * np.nan, ws[1], ws[2]], bs, acts, **kw)
     with pytest.raises(ValueError, match="inputs"):
-        export.to_bytes(ws, bs, acts, inputs=export.CANONICAL_INPUTS[:5], outputs=export.CANONICAL_OUTPUTS)
+        export.to_bytes(
+            ws, bs, acts, inputs=export.CANONICAL_INPUTS[:5], outputs=export.CANONICAL_OUTPUTS
+        )
     with pytest.raises(ValueError, match="elastic_part"):
         export.to_bytes(ws, bs, acts, elastic_part="okada", **kw)
 
@@ -99,8 +110,13 @@ def test_writer_rejects_bad_arguments():
 def test_save_torch_matches_numpy_writer(tmp_path):
     torch = pytest.importorskip("torch")
     torch.manual_seed(0)
-    net = torch.nn.Sequential(torch.nn.Linear(6, 5), torch.nn.Tanh(), torch.nn.Linear(5, 4),
-                              torch.nn.ReLU(), torch.nn.Linear(4, 3))  # fmt: skip
+    net = torch.nn.Sequential(
+        torch.nn.Linear(6, 5),
+        torch.nn.Tanh(),
+        torch.nn.Linear(5, 4),
+        torch.nn.ReLU(),
+        torch.nn.Linear(4, 3),
+    )
     kw = {"inputs": export.CANONICAL_INPUTS, "outputs": export.CANONICAL_OUTPUTS}
     export.save_torch(tmp_path / "t.safetensors", net, **kw)
     s = va.Surrogate.load(tmp_path / "t.safetensors")
@@ -158,8 +174,11 @@ def test_refuses_unknown_dtype():
 
 
 def test_refuses_unknown_activation():
-    refused(edit(fn_doc=lambda d: d["activations"].__setitem__(1, "swish")),
-            "unknown activation 'swish'", "layer 1")  # fmt: skip
+    refused(
+        edit(fn_doc=lambda d: d["activations"].__setitem__(1, "swish")),
+        "unknown activation 'swish'",
+        "layer 1",
+    )
 
 
 def test_refuses_shape_mismatched_with_widths():
@@ -201,7 +220,11 @@ def test_refuses_missing_tensor():
 
 def test_refuses_unexpected_tensor():
     def extra(h, body):
-        h["layers.9.weight"] = {"dtype": "F32", "shape": [2], "data_offsets": [len(body), len(body) + 8]}
+        h["layers.9.weight"] = {
+            "dtype": "F32",
+            "shape": [2],
+            "data_offsets": [len(body), len(body) + 8],
+        }
         return body + bytes(8)
 
     refused(edit(extra), "unexpected tensor 'layers.9.weight'")
@@ -210,7 +233,7 @@ def test_refuses_unexpected_tensor():
 def test_refuses_non_finite_weight():
     header, body = split(good_bytes())
     b0 = header["layers.1.weight"]["data_offsets"][0]
-    body = body[:b0 + 8] + struct.pack("<f", float("inf")) + body[b0 + 12:]
+    body = body[: b0 + 8] + struct.pack("<f", float("inf")) + body[b0 + 12 :]
     refused(join(header, body), "tensor 'layers.1.weight'", "non-finite", "flat index 2")
 
 

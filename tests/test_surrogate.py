@@ -9,7 +9,6 @@ import warnings
 
 import numpy as np
 import pytest
-
 import viscoann as va
 from viscoann import export
 
@@ -23,10 +22,10 @@ def make_net(widths, acts, seed):
     """A random float64 torch MLP: hidden layers use `acts` cyclically, the last is linear."""
     torch.manual_seed(seed)
     mods = []
-    for l in range(len(widths) - 1):
-        mods.append(torch.nn.Linear(widths[l], widths[l + 1]))
-        if l < len(widths) - 2:
-            mods.append(TORCH_ACT[acts[l % len(acts)]]())
+    for li in range(len(widths) - 1):
+        mods.append(torch.nn.Linear(widths[li], widths[li + 1]))
+        if li < len(widths) - 2:
+            mods.append(TORCH_ACT[acts[li % len(acts)]]())
     return torch.nn.Sequential(*mods).double()
 
 
@@ -58,8 +57,9 @@ def torch_reference(net, surrogate, X):
 
 def exported(tmp_path, net, name="m", **kw):
     outputs = kw.pop("outputs", export.CANONICAL_OUTPUTS)
-    path = export.save_torch(tmp_path / f"{name}.safetensors", net,
-                             inputs=export.CANONICAL_INPUTS, outputs=outputs, **kw)  # fmt: skip
+    path = export.save_torch(
+        tmp_path / f"{name}.safetensors", net, inputs=export.CANONICAL_INPUTS, outputs=outputs, **kw
+    )
     return va.Surrogate.load(path)
 
 
@@ -75,11 +75,17 @@ NETS = [  # (widths, hidden activation pattern)
 
 
 @pytest.mark.parametrize("isa", ISAS)
-@pytest.mark.parametrize("widths,acts", NETS,
-                         ids=["x".join(map(str, w)) + "-" + ("-".join(a) or "linear") for w, a in NETS])  # fmt: skip
+@pytest.mark.parametrize(
+    "widths,acts",
+    NETS,
+    ids=["x".join(map(str, w)) + "-" + ("-".join(a) or "linear") for w, a in NETS],
+)
 def test_engine_matches_torch_float64(tmp_path, widths, acts, isa):
     net = make_net(widths, acts, seed=len(widths) * 7 + widths[1])
-    outputs = [dict(e, scale=1e-6 * (k + 1), offset=1e-7 * k) for k, e in enumerate(export.CANONICAL_OUTPUTS)]  # fmt: skip
+    outputs = [
+        dict(e, scale=1e-6 * (k + 1), offset=1e-7 * k)
+        for k, e in enumerate(export.CANONICAL_OUTPUTS)
+    ]
     s = exported(tmp_path, net, outputs=outputs)
     X = canonical_points(1003, seed=1)  # not a multiple of any block or SIMD width
     ref = torch_reference(net, s, X)
@@ -188,10 +194,14 @@ def test_cuda_device_without_gpu_engine_is_a_clear_error(tmp_path):
 
 
 def test_isa_forced_by_environment_variable(tmp_path):
-    code = ("import viscoann._core as c; print(c.cpu_isa_selected())")
+    code = "import viscoann._core as c; print(c.cpu_isa_selected())"
     for isa in ISAS:
-        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                             env={"VISCOANN_CPU_ISA": isa, "PATH": ""})  # fmt: skip
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env={"VISCOANN_CPU_ISA": isa, "PATH": ""},
+        )
         assert out.returncode == 0, out.stderr
         assert out.stdout.strip() == isa
 

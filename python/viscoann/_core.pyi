@@ -1,5 +1,6 @@
 # Type stubs for the native module viscoann._core (see bindings/).
 import numpy as np
+
 __version__: str
 built_with_cuda: bool
 
@@ -24,8 +25,14 @@ class Surrogate:
     domain_lower: list[float]
     domain_upper: list[float]
     metadata_json: str
-    def predict(self, X: np.ndarray, device: str = "cpu", threads: int = 0, isa: str = "auto",
-                float32: bool = False) -> np.ndarray: ...
+    def predict(
+        self,
+        X: np.ndarray,
+        device: str = "cpu",
+        threads: int = 0,
+        isa: str = "auto",
+        float32: bool = False,
+    ) -> np.ndarray: ...
     def in_domain(self, X: np.ndarray) -> np.ndarray: ...
 
 def cpu_isa_supported(isa: str) -> bool: ...

@@ -123,11 +123,15 @@ def _add_engine_args(p) -> None:
     p.add_argument("--threads", default="1,2", help="comma-separated thread counts")
     p.add_argument("--widths", default="20,10,40", help="hidden widths (6 hidden layers each)")
     p.add_argument("--depth", type=int, default=6, help="hidden layers")
-    p.add_argument("--batches", default="4096,65536,1048576",
-                   help="batch sizes tried for PyTorch / ONNX Runtime (best reported)")
+    p.add_argument(
+        "--batches",
+        default="4096,65536,1048576",
+        help="batch sizes tried for PyTorch / ONNX Runtime (best reported)",
+    )
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--torch-compile", action="store_true",
-                   help="also try torch.compile (slow to compile)")
+    p.add_argument(
+        "--torch-compile", action="store_true", help="also try torch.compile (slow to compile)"
+    )
     p.add_argument("--no-baselines", action="store_true", help="engine rows only")
 
 
@@ -137,7 +141,7 @@ def _engine_net(width: int, depth: int, seed: int = 0):
     ws = [6] + [width] * depth + [3]
     W = [rng.normal(size=(ws[i + 1], ws[i])) / np.sqrt(ws[i]) for i in range(len(ws) - 1)]
     B = [0.1 * rng.normal(size=ws[i + 1]) for i in range(len(ws) - 1)]
-    acts = ["tanh" if l % 2 == 0 else "relu" for l in range(depth)] + ["identity"]
+    acts = ["tanh" if li % 2 == 0 else "relu" for li in range(depth)] + ["identity"]
     return W, B, acts
 
 
@@ -150,7 +154,7 @@ def _torch_modules(W, B, acts, threads):
 
     torch.set_num_threads(threads)
     mods = []
-    for w, b, a in zip(W, B, acts):
+    for w, b, a in zip(W, B, acts, strict=True):
         lin = torch.nn.Linear(w.shape[1], w.shape[0])
         with torch.no_grad():
             lin.weight.copy_(torch.from_numpy(w.astype(np.float32)))
@@ -167,19 +171,27 @@ def _onnx_session(W, B, acts, threads):
     from onnx import TensorProto, helper, numpy_helper
 
     nodes, inits, prev = [], [], "z"
-    for l, (w, b, a) in enumerate(zip(W, B, acts)):
-        inits += [numpy_helper.from_array(w.T.astype(np.float32), f"W{l}"),
-                  numpy_helper.from_array(b.astype(np.float32), f"B{l}")]  # fmt: skip
-        nodes += [helper.make_node("MatMul", [prev, f"W{l}"], [f"m{l}"]),
-                  helper.make_node("Add", [f"m{l}", f"B{l}"], [f"a{l}"])]  # fmt: skip
-        prev = f"a{l}"
+    for li, (w, b, a) in enumerate(zip(W, B, acts, strict=True)):
+        inits += [
+            numpy_helper.from_array(w.T.astype(np.float32), f"W{li}"),
+            numpy_helper.from_array(b.astype(np.float32), f"B{li}"),
+        ]
+        nodes += [
+            helper.make_node("MatMul", [prev, f"W{li}"], [f"m{li}"]),
+            helper.make_node("Add", [f"m{li}", f"B{li}"], [f"a{li}"]),
+        ]
+        prev = f"a{li}"
         if a != "identity":
-            nodes.append(helper.make_node("Tanh" if a == "tanh" else "Relu", [prev], [f"h{l}"]))
-            prev = f"h{l}"
+            nodes.append(helper.make_node("Tanh" if a == "tanh" else "Relu", [prev], [f"h{li}"]))
+            prev = f"h{li}"
     nodes.append(helper.make_node("Identity", [prev], ["u"]))
     graph = helper.make_graph(
-        nodes, "mlp", [helper.make_tensor_value_info("z", TensorProto.FLOAT, [None, 6])],
-        [helper.make_tensor_value_info("u", TensorProto.FLOAT, [None, 3])], inits)  # fmt: skip
+        nodes,
+        "mlp",
+        [helper.make_tensor_value_info("z", TensorProto.FLOAT, [None, 6])],
+        [helper.make_tensor_value_info("u", TensorProto.FLOAT, [None, 3])],
+        inits,
+    )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
     model.ir_version = 8
     so = ort.SessionOptions()
@@ -225,24 +237,41 @@ def run_engine(args) -> list[dict]:
         for width in widths:
             W, B, acts = _engine_net(width, args.depth)
             name = f"{args.depth}x{width}"
-            path = export.save(f"{tmp}/{name}.safetensors", W, B, acts,
-                               inputs=export.CANONICAL_INPUTS, outputs=export.CANONICAL_OUTPUTS)  # fmt: skip
+            path = export.save(
+                f"{tmp}/{name}.safetensors",
+                W,
+                B,
+                acts,
+                inputs=export.CANONICAL_INPUTS,
+                outputs=export.CANONICAL_OUTPUTS,
+            )
             net = Surrogate.load(path)
             flops = _flops_per_point(W)
             for t in threads_list:
-                def engine(t=t):
+
+                def engine(t=t, net=net):
                     net._core.predict(X, "cpu", t, "auto", False)
 
                 sec = median_seconds(engine, args.repeats)
                 gf = flops * n / sec * 1e-9
-                erow = make_row("viscoann", "cpu", t, n, sec, net=name,
-                                notes=f"fused {_core.cpu_isa_selected()}, float64 in/out, "
-                                      f"{gf:.0f} GFLOP/s = {gf / peak[t]:.0%} of FP32 FMA peak",
-                                gflops=gf, fraction_of_peak=gf / peak[t],
-                                peak_gflops=peak[t])  # fmt: skip
+                erow = make_row(
+                    "viscoann",
+                    "cpu",
+                    t,
+                    n,
+                    sec,
+                    net=name,
+                    notes=f"fused {_core.cpu_isa_selected()}, float64 in/out, "
+                    f"{gf:.0f} GFLOP/s = {gf / peak[t]:.0%} of FP32 FMA peak",
+                    gflops=gf,
+                    fraction_of_peak=gf / peak[t],
+                    peak_gflops=peak[t],
+                )
                 rows.append(erow)
-                log(f"{name} viscoann {t} thr: {n / sec / 1e6:.1f} M points/s "
-                    f"({gf / peak[t]:.0%} of peak)")  # fmt: skip
+                log(
+                    f"{name} viscoann {t} thr: {n / sec / 1e6:.1f} M points/s "
+                    f"({gf / peak[t]:.0%} of peak)"
+                )
                 if args.no_baselines:
                     continue
                 rows += _torch_rows(W, B, acts, Z, t, batches, args, name, erow)
@@ -250,7 +279,7 @@ def run_engine(args) -> list[dict]:
             # accuracy of the engine against float64 on the same net (1e5 points)
             m = min(n, 100_000)
             h = Z[:m].astype(np.float64)
-            for w, b, a in zip(W, B, acts):
+            for w, b, a in zip(W, B, acts, strict=True):
                 h = h @ w.astype(np.float32).astype(np.float64).T + b.astype(np.float32)
                 h = np.tanh(h) if a == "tanh" else np.maximum(h, 0) if a == "relu" else h
             y = net.predict(X[:m], check_domain=False)
@@ -289,10 +318,19 @@ def _torch_rows(W, B, acts, Z, t, batches, args, name, erow) -> list[dict]:
     sec, mode, batch = best
     n = len(Z)
     log(f"{name} torch {t} thr: {n / sec / 1e6:.1f} M points/s ({mode}, batch {batch})")
-    return [make_row("torch", "cpu", t, n, sec, net=name,
-                     notes=f"best: {mode}, batch {batch}, inference_mode, float32 pre-transformed "
-                           f"inputs; viscoann is {sec / erow['seconds_median']:.1f}x faster",
-                     speedup_viscoann=sec / erow["seconds_median"])]  # fmt: skip
+    return [
+        make_row(
+            "torch",
+            "cpu",
+            t,
+            n,
+            sec,
+            net=name,
+            notes=f"best: {mode}, batch {batch}, inference_mode, float32 pre-transformed "
+            f"inputs; viscoann is {sec / erow['seconds_median']:.1f}x faster",
+            speedup_viscoann=sec / erow["seconds_median"],
+        )
+    ]
 
 
 def _onnx_rows(W, B, acts, Z, t, batches, args, name, erow) -> list[dict]:
@@ -309,10 +347,19 @@ def _onnx_rows(W, B, acts, Z, t, batches, args, name, erow) -> list[dict]:
     sec, batch = best
     n = len(Z)
     log(f"{name} onnxruntime {t} thr: {n / sec / 1e6:.1f} M points/s (batch {batch})")
-    return [make_row("onnxruntime", "cpu", t, n, sec, net=name,
-                     notes=f"best batch {batch}, ORT_ENABLE_ALL, float32 pre-transformed inputs; "
-                           f"viscoann is {sec / erow['seconds_median']:.1f}x faster",
-                     speedup_viscoann=sec / erow["seconds_median"])]  # fmt: skip
+    return [
+        make_row(
+            "onnxruntime",
+            "cpu",
+            t,
+            n,
+            sec,
+            net=name,
+            notes=f"best batch {batch}, ORT_ENABLE_ALL, float32 pre-transformed inputs; "
+            f"viscoann is {sec / erow['seconds_median']:.1f}x faster",
+            speedup_viscoann=sec / erow["seconds_median"],
+        )
+    ]
 
 
 TOPICS["engine"] = (_add_engine_args, run_engine)

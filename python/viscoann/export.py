@@ -55,9 +55,12 @@ def input_spec(inputs: Sequence[dict]) -> list[dict]:
     """Complete input descriptions: the affine map defaults to domain -> [-1, 1] (after log10)."""
     out = []
     for k, d in enumerate(inputs):
-        e = {"name": str(d["name"]), "unit": str(d.get("unit", "")),
-             "log10": bool(d.get("log10", False)),
-             "domain": [float(d["domain"][0]), float(d["domain"][1])]}  # fmt: skip
+        e = {
+            "name": str(d["name"]),
+            "unit": str(d.get("unit", "")),
+            "log10": bool(d.get("log10", False)),
+            "domain": [float(d["domain"][0]), float(d["domain"][1])],
+        }
         lo, hi = e["domain"]
         if not lo <= hi:
             raise ValueError(f"inputs[{k}] domain = {e['domain']} must have lower <= upper")
@@ -76,15 +79,28 @@ def input_spec(inputs: Sequence[dict]) -> list[dict]:
 
 def output_spec(outputs: Sequence[dict]) -> list[dict]:
     """Complete output descriptions (scale 1, offset 0 unless given)."""
-    return [{"name": str(d["name"]), "unit": str(d.get("unit", "")),
-             "scale": float(d.get("scale", 1.0)), "offset": float(d.get("offset", 0.0))}
-            for d in outputs]  # fmt: skip
+    return [
+        {
+            "name": str(d["name"]),
+            "unit": str(d.get("unit", "")),
+            "scale": float(d.get("scale", 1.0)),
+            "offset": float(d.get("offset", 0.0)),
+        }
+        for d in outputs
+    ]
 
 
-def to_bytes(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
-             activations: Sequence[str], *, inputs: Sequence[dict], outputs: Sequence[dict],
-             elastic_part: str = "none", elastic_inputs: Sequence[int] | None = None,
-             provenance: dict | None = None) -> bytes:  # fmt: skip
+def to_bytes(
+    weights: Sequence[np.ndarray],
+    biases: Sequence[np.ndarray],
+    activations: Sequence[str],
+    *,
+    inputs: Sequence[dict],
+    outputs: Sequence[dict],
+    elastic_part: str = "none",
+    elastic_inputs: Sequence[int] | None = None,
+    provenance: dict | None = None,
+) -> bytes:
     """The model file as bytes.
 
     Parameters
@@ -111,24 +127,34 @@ def to_bytes(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
     ws = [np.ascontiguousarray(w, dtype="<f4") for w in weights]
     bs = [np.ascontiguousarray(b, dtype="<f4") for b in biases]
     widths = [int(ws[0].shape[1])] + [int(w.shape[0]) for w in ws]
-    for l, (w, b) in enumerate(zip(ws, bs)):
-        if w.ndim != 2 or w.shape[1] != widths[l] or b.shape != (w.shape[0],):
-            raise ValueError(f"layer {l}: weight shape {w.shape} / bias shape {b.shape} do not "
-                             f"chain from width {widths[l]}")  # fmt: skip
+    for li, (w, b) in enumerate(zip(ws, bs, strict=True)):
+        if w.ndim != 2 or w.shape[1] != widths[li] or b.shape != (w.shape[0],):
+            raise ValueError(
+                f"layer {li}: weight shape {w.shape} / bias shape {b.shape} do not "
+                f"chain from width {widths[li]}"
+            )
         if not (np.isfinite(w).all() and np.isfinite(b).all()):
-            raise ValueError(f"layer {l} holds non-finite weights or biases")
-    for l, a in enumerate(activations):
+            raise ValueError(f"layer {li} holds non-finite weights or biases")
+    for li, a in enumerate(activations):
         if a not in ACTIVATIONS:
-            raise ValueError(f"activations[{l}] = {a!r} is not one of {ACTIVATIONS}")
+            raise ValueError(f"activations[{li}] = {a!r} is not one of {ACTIVATIONS}")
     ins, outs = input_spec(inputs), output_spec(outputs)
     if len(ins) != widths[0] or len(outs) != widths[-1]:
-        raise ValueError(f"{len(ins)} inputs / {len(outs)} outputs described, the widths say "
-                         f"{widths[0]} / {widths[-1]}")  # fmt: skip
+        raise ValueError(
+            f"{len(ins)} inputs / {len(outs)} outputs described, the widths say "
+            f"{widths[0]} / {widths[-1]}"
+        )
     if elastic_part not in ELASTIC_PARTS:
         raise ValueError(f"elastic_part = {elastic_part!r} is not one of {ELASTIC_PARTS}")
-    doc = {"format": FORMAT, "version": VERSION, "widths": widths,
-           "activations": list(activations), "inputs": ins, "outputs": outs,
-           "elastic_part": elastic_part}  # fmt: skip
+    doc = {
+        "format": FORMAT,
+        "version": VERSION,
+        "widths": widths,
+        "activations": list(activations),
+        "inputs": ins,
+        "outputs": outs,
+        "elastic_part": elastic_part,
+    }
     if elastic_part != "none":
         doc["elastic_inputs"] = [int(i) for i in (elastic_inputs or (0, 1, 2))]
     prov = dict(provenance or {})
@@ -140,11 +166,14 @@ def to_bytes(weights: Sequence[np.ndarray], biases: Sequence[np.ndarray],
 
     header: dict = {"__metadata__": {"viscoann": json.dumps(doc, sort_keys=False)}}
     blobs, offset = [], 0
-    for l, (w, b) in enumerate(zip(ws, bs)):
-        for name, arr in ((f"layers.{l}.weight", w), (f"layers.{l}.bias", b)):
+    for li, (w, b) in enumerate(zip(ws, bs, strict=True)):
+        for name, arr in ((f"layers.{li}.weight", w), (f"layers.{li}.bias", b)):
             raw = arr.tobytes()
-            header[name] = {"dtype": "F32", "shape": list(arr.shape),
-                            "data_offsets": [offset, offset + len(raw)]}  # fmt: skip
+            header[name] = {
+                "dtype": "F32",
+                "shape": list(arr.shape),
+                "data_offsets": [offset, offset + len(raw)],
+            }
             blobs.append(raw)
             offset += len(raw)
     text = json.dumps(header, separators=(",", ":")).encode()
@@ -172,7 +201,9 @@ def torch_layers(model) -> tuple[list[np.ndarray], list[np.ndarray], list[str]]:
         if isinstance(mod, nn.Linear):
             ws.append(mod.weight.detach().cpu().double().numpy())
             b = mod.bias
-            bs.append(np.zeros(mod.out_features) if b is None else b.detach().cpu().double().numpy())
+            bs.append(
+                np.zeros(mod.out_features) if b is None else b.detach().cpu().double().numpy()
+            )
             acts.append("identity")
         elif type(mod) in kinds:
             if kinds[type(mod)] is None:

@@ -108,8 +108,10 @@ class Surrogate:
         X = np.asarray(X, dtype=np.float64)
         n_in = len(self.widths) and self.widths[0]
         if X.ndim == 0 or X.shape[-1] != n_in:
-            raise ValueError(f"X has shape {X.shape}; its last axis must have {n_in} inputs "
-                             f"({', '.join(self.input_names)})")  # fmt: skip
+            raise ValueError(
+                f"X has shape {X.shape}; its last axis must have {n_in} inputs "
+                f"({', '.join(self.input_names)})"
+            )
         lead = X.shape[:-1]
         return np.ascontiguousarray(X.reshape(-1, n_in)), lead
 
@@ -128,8 +130,16 @@ class Surrogate:
         P, lead = self._as_points(X)
         return self._core.in_domain(P).reshape(lead)
 
-    def predict(self, X, device: str = "cpu", threads: int | None = None,
-                dtype=np.float64, *, isa: str = "auto", check_domain: bool = True) -> np.ndarray:  # fmt: skip
+    def predict(
+        self,
+        X,
+        device: str = "cpu",
+        threads: int | None = None,
+        dtype=np.float64,
+        *,
+        isa: str = "auto",
+        check_domain: bool = True,
+    ) -> np.ndarray:
         """Evaluate the surrogate.
 
         Parameters
@@ -174,7 +184,8 @@ class Surrogate:
                     OutOfDomainWarning(
                         f"{outside} of {mask.size} points lie outside the training domain "
                         "(outputs there are extrapolated; see Surrogate.in_domain)",
-                        outside, mask.reshape(lead),
+                        outside,
+                        mask.reshape(lead),
                     ),
                     stacklevel=2,
                 )
