@@ -242,3 +242,18 @@ def test_prediction_does_not_import_torch(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_readme_surrogate_snippet_runs(monkeypatch):
+    from conftest import ROOT
+
+    section = (ROOT / "README.md").read_text().split("## Surrogate engine", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    monkeypatch.chdir(ROOT)
+    ns: dict = {}
+    exec(compile(code, "README.md", "exec"), ns)
+    expected = np.loadtxt(
+        ROOT / "tests/data/surrogate_tiny_expected.csv", delimiter=",", skiprows=1
+    )[0, 6:]
+    np.testing.assert_allclose(ns["u"][0], expected, rtol=0, atol=1e-5 * np.abs(expected).max())
+    assert ns["ok"].tolist() == [True]
