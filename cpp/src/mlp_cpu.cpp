@@ -50,12 +50,14 @@ struct VScalar {
         std::memcpy(&x, &u, 4);
         return x;
     }
-    static std::uint32_t op_and(std::uint32_t a, std::uint32_t b) noexcept { return a & b; }
+    static std::uint32_t op_andnot(std::uint32_t a, std::uint32_t b) noexcept { return ~a & b; }
     static std::uint32_t op_xor(std::uint32_t a, std::uint32_t b) noexcept { return a ^ b; }
-    static std::uint32_t op_or(std::uint32_t a, std::uint32_t b) noexcept { return a | b; }
-    static VScalar bit_and(VScalar a, VScalar b) noexcept { VISCOANN_LANEWISE(bits(a.v[j], op_and, b.v[j])); }
-    static VScalar bit_xor(VScalar a, VScalar b) noexcept { VISCOANN_LANEWISE(bits(a.v[j], op_xor, b.v[j])); }
-    static VScalar bit_or(VScalar a, VScalar b) noexcept { VISCOANN_LANEWISE(bits(a.v[j], op_or, b.v[j])); }
+    static VScalar bit_andnot(VScalar a, VScalar b) noexcept {
+        VISCOANN_LANEWISE(bits(a.v[j], op_andnot, b.v[j]));
+    }
+    static VScalar bit_xor(VScalar a, VScalar b) noexcept {
+        VISCOANN_LANEWISE(bits(a.v[j], op_xor, b.v[j]));
+    }
     static VScalar min(VScalar a, VScalar b) noexcept {
         VISCOANN_LANEWISE(a.v[j] < b.v[j] ? a.v[j] : b.v[j]);
     }

@@ -22,9 +22,8 @@ struct V256 {
     static V256 fnmadd(V256 a, V256 b, V256 c) noexcept {
         return {_mm256_fnmadd_ps(a.r, b.r, c.r)};
     }
-    static V256 bit_and(V256 a, V256 b) noexcept { return {_mm256_and_ps(a.r, b.r)}; }
+    static V256 bit_andnot(V256 a, V256 b) noexcept { return {_mm256_andnot_ps(a.r, b.r)}; }
     static V256 bit_xor(V256 a, V256 b) noexcept { return {_mm256_xor_ps(a.r, b.r)}; }
-    static V256 bit_or(V256 a, V256 b) noexcept { return {_mm256_or_ps(a.r, b.r)}; }
     static V256 min(V256 a, V256 b) noexcept { return {_mm256_min_ps(a.r, b.r)}; }
     static V256 max(V256 a, V256 b) noexcept { return {_mm256_max_ps(a.r, b.r)}; }
     static V256 round(V256 a) noexcept {

@@ -27,9 +27,8 @@ struct V512 {
     static V512 fnmadd(V512 a, V512 b, V512 c) noexcept {
         return {_mm512_fnmadd_ps(a.r, b.r, c.r)};
     }
-    static V512 bit_and(V512 a, V512 b) noexcept { return {_mm512_and_ps(a.r, b.r)}; }
+    static V512 bit_andnot(V512 a, V512 b) noexcept { return {_mm512_andnot_ps(a.r, b.r)}; }
     static V512 bit_xor(V512 a, V512 b) noexcept { return {_mm512_xor_ps(a.r, b.r)}; }
-    static V512 bit_or(V512 a, V512 b) noexcept { return {_mm512_or_ps(a.r, b.r)}; }
     static V512 min(V512 a, V512 b) noexcept { return {_mm512_min_ps(a.r, b.r)}; }
     static V512 max(V512 a, V512 b) noexcept { return {_mm512_max_ps(a.r, b.r)}; }
     static V512 round(V512 a) noexcept {

@@ -5,7 +5,8 @@
 //
 // V provides: lanes, load/store (aligned), set1, add, sub, mul, fmadd(a, b, c) = a*b + c,
 // fnmadd(a, b, c) = c - a*b, min, max, round (to nearest), scale2(p, k) = p * 2^k for
-// integral k, rcp (~float accurate 1/x), log2 (x > 0, normal), bit_and/bit_xor/bit_or.
+// integral k, rcp (~float accurate 1/x), log2 (x > 0, normal), bit_andnot(a, b) = ~a & b,
+// bit_xor.
 #pragma once
 
 #include <algorithm>
@@ -25,7 +26,10 @@ namespace viscoann::detail::cpu {
 // (remainder r^8/8! <= 5e-9 relative). For k = 0 this is q itself: no cancellation near 0.
 template <class V>
 inline V expm1_reduced(V t) noexcept {
-    const V k = V::round(V::mul(t, V::set1(1.44269504088896341f)));
+    // k = round(t / ln2) by the 1.5 * 2^23 shifter (two FMA-port ops instead of a rounding
+    // instruction); valid for |t / ln2| < 2^22.
+    const V shifter = V::set1(12582912.0f);
+    const V k = V::sub(V::fmadd(t, V::set1(1.44269504088896341f), shifter), shifter);
     V r = V::fnmadd(k, V::set1(0.693145751953125f), t);
     r = V::fnmadd(k, V::set1(1.42860682030941723212e-6f), r);
     V p = V::set1(1.0f / 5040.0f);
@@ -46,11 +50,12 @@ inline V expm1_reduced(V t) noexcept {
 // path (test_mlp_cpu asserts it).
 template <class V>
 inline V tanh(V x) noexcept {
-    const V sign = V::bit_and(x, V::set1(-0.0f));
-    const V ax = V::min(V::bit_xor(x, sign), V::set1(tanh_clamp));
+    const V minus0 = V::set1(-0.0f);
+    const V ax = V::min(V::bit_andnot(minus0, x), V::set1(tanh_clamp));  // |x|, clamped
+    const V flip = V::bit_andnot(x, minus0);  // sign bit set where x >= 0
     const V m = expm1_reduced(V::mul(ax, V::set1(-2.0f)));
-    const V t = V::mul(V::bit_xor(m, V::set1(-0.0f)), V::rcp(V::add(m, V::set1(2.0f))));
-    return V::bit_or(t, sign);
+    // m / (2 + m) <= 0 has the sign of -|x|; flipping it where x >= 0 gives tanh(x).
+    return V::bit_xor(V::mul(m, V::rcp(V::add(m, V::set1(2.0f)))), flip);
 }
 
 template <class V, Activation A>
