@@ -75,6 +75,28 @@ void bind_surrogate(py::module_& m) {
              },
              py::arg("X"), py::arg("device") = "cpu", py::arg("threads") = 0,
              py::arg("isa") = "auto", py::arg("float32") = false)
+        .def("predict_into",
+             [](const Surrogate& s, const Array& X, py::array out, const std::string& device,
+                int threads, const std::string& isa) {
+                 const std::size_t n = rows_of(s, X);
+                 const auto o = options(device, threads, isa);
+                 const bool f64 = py::isinstance<py::array_t<double>>(out);
+                 if (!(f64 || py::isinstance<py::array_t<float>>(out)) || out.ndim() != 2 ||
+                     static_cast<std::size_t>(out.shape(0)) != n ||
+                     static_cast<std::size_t>(out.shape(1)) != s.n_outputs() ||
+                     !(out.flags() & py::array::c_style) || !out.writeable())
+                     throw std::invalid_argument(
+                         "out must be a writeable C-contiguous float64 or float32 array of shape (" +
+                         std::to_string(n) + ", " + std::to_string(s.n_outputs()) + ")");
+                 void* po = out.mutable_data();
+                 py::gil_scoped_release release;
+                 if (f64)
+                     s.predict(X.data(), n, static_cast<double*>(po), o);
+                 else
+                     s.predict(X.data(), n, static_cast<float*>(po), o);
+             },
+             py::arg("X"), py::arg("out"), py::arg("device") = "cpu", py::arg("threads") = 0,
+             py::arg("isa") = "auto")
         .def("in_domain",
              [](const Surrogate& s, const Array& X) {
                  const std::size_t n = rows_of(s, X);

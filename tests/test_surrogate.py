@@ -117,6 +117,13 @@ def test_float32_output_and_broadcast_shapes(tmp_path):
     assert s.predict(X.reshape(3, 4, 5, 6)).shape == (3, 4, 5, 3)
     assert s.predict(X[0]).shape == (3,)
     np.testing.assert_array_equal(s.predict(X.reshape(3, 20, 6)).reshape(60, 3), y64)
+    buf = np.full((60, 3), np.nan)
+    assert s.predict(X, out=buf) is buf
+    np.testing.assert_array_equal(buf, y64)
+    buf32 = np.empty((60, 3), np.float32)
+    np.testing.assert_array_equal(s.predict(X, out=buf32), y32)
+    with pytest.raises(ValueError, match=r"out must be .* shape \(60, 3\)"):
+        s.predict(X, out=np.empty((60, 4)))
 
 
 def test_concurrent_predictions_from_threads(tmp_path):

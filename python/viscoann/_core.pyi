@@ -33,6 +33,14 @@ class Surrogate:
         isa: str = "auto",
         float32: bool = False,
     ) -> np.ndarray: ...
+    def predict_into(
+        self,
+        X: np.ndarray,
+        out: np.ndarray,
+        device: str = "cpu",
+        threads: int = 0,
+        isa: str = "auto",
+    ) -> None: ...
     def in_domain(self, X: np.ndarray) -> np.ndarray: ...
 
 def cpu_isa_supported(isa: str) -> bool: ...

@@ -139,6 +139,7 @@ class Surrogate:
         *,
         isa: str = "auto",
         check_domain: bool = True,
+        out: np.ndarray | None = None,
     ) -> np.ndarray:
         """Evaluate the surrogate.
 
@@ -157,6 +158,9 @@ class Surrogate:
         check_domain : bool
             Warn (:class:`OutOfDomainWarning`, with the count and mask) when points lie
             outside the training domain.
+        out : ndarray (N, n_out), optional
+            C-contiguous float64 or float32 array to write into (``dtype`` is then ignored);
+            reusing one avoids allocating (and page-faulting) a fresh output per call.
 
         Returns
         -------
@@ -189,5 +193,8 @@ class Surrogate:
                     ),
                     stacklevel=2,
                 )
-        out = self._core.predict(P, device, threads or 0, isa, dt == np.float32)
-        return out.reshape(*lead, out.shape[-1])
+        if out is not None:
+            self._core.predict_into(P, out, device, threads or 0, isa)
+            return out
+        y = self._core.predict(P, device, threads or 0, isa, dt == np.float32)
+        return y.reshape(*lead, y.shape[-1])
