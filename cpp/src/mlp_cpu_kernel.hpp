@@ -78,6 +78,7 @@ inline void layer_tile(const float* __restrict w, const float* __restrict b, int
         const V bias = V::set1(b[o + r]);
         for (int k = 0; k < K; ++k) acc[r][k] = bias;
     }
+#pragma GCC unroll 2  // a little less loop overhead per 20-FMA step
     for (int i = 0; i < fan_in; ++i) {
         V h[K];
         for (int k = 0; k < K; ++k) h[k] = V::load(in + static_cast<std::size_t>(i) * bp + k * V::lanes);
