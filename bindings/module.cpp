@@ -8,4 +8,6 @@ PYBIND11_MODULE(_core, m) {
     bind_device(m);
     bind_okada(m);
     bind_greens(m);
+    bind_errors(m);
+    bind_surrogate(m);
 }

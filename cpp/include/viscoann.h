@@ -91,6 +91,43 @@ viscoann_status viscoann_exact_point(size_t n_layers, const double* thickness,
 
 /* ---- Surrogate (exported MLP) ------------------------------------------------------ */
 
+/** An exported MLP surrogate (model file) ready for prediction. Immutable: one handle may be
+    used by several threads at once. */
+typedef struct viscoann_surrogate viscoann_surrogate;
+
+/** Loads a model file (.safetensors written by viscoann.export) into *out (NULL on error).
+    VISCOANN_IO_ERROR: unreadable; VISCOANN_FORMAT_ERROR: malformed (last_error says why). */
+viscoann_status viscoann_surrogate_load(const char* path, viscoann_surrogate** out);
+
+/** As viscoann_surrogate_load, from the file's bytes in memory. */
+viscoann_status viscoann_surrogate_from_bytes(const void* data, size_t size,
+                                              viscoann_surrogate** out);
+
+/** Frees a surrogate (NULL is allowed). */
+void viscoann_surrogate_free(viscoann_surrogate* surrogate);
+
+/** Number of inputs / outputs per point (0 for NULL). */
+size_t viscoann_surrogate_n_inputs(const viscoann_surrogate* surrogate);
+size_t viscoann_surrogate_n_outputs(const viscoann_surrogate* surrogate);
+
+/** Predicts n points on the CPU. X: n x n_inputs row-major float64 in SI units (canonical:
+    x, y, depth [m], t [s], eta_M, eta_K [Pa s]); out: n x n_outputs row-major float64
+    (canonical: ux, uy, uz in m per m^3 of potency). threads <= 0 uses all cores.
+    VISCOANN_INVALID_ARGUMENT for non-finite inputs (last_error names row and column). */
+viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* surrogate, const double* X,
+                                           size_t n, double* out, int threads);
+
+/** As viscoann_surrogate_predict with float32 outputs. */
+viscoann_status viscoann_surrogate_predict_f32(const viscoann_surrogate* surrogate,
+                                               const double* X, size_t n, float* out,
+                                               int threads);
+
+/** mask[i] = 1 when point i lies inside the training domain, else 0; *n_outside (may be
+    NULL) receives the number of points outside. */
+viscoann_status viscoann_surrogate_in_domain(const viscoann_surrogate* surrogate,
+                                             const double* X, size_t n, unsigned char* mask,
+                                             size_t* n_outside);
+
 #ifdef __cplusplus
 }
 #endif

@@ -8,23 +8,27 @@ matplotlib) are imported lazily on first use.
 import importlib
 
 from . import exact, okada
-from ._core import __version__, built_with_cuda, cuda_available, cuda_device_name
+from ._core import FormatError, __version__, built_with_cuda, cuda_available, cuda_device_name
 from .earth import Burgers, EarthModel, Elastic, Layer, Maxwell, StandardLinearSolid
 from .okada import SingularPointWarning
+from .surrogate import OutOfDomainWarning, Surrogate
 
 __all__ = [
     "Burgers",
     "EarthModel",
     "Elastic",
+    "FormatError",
     "Layer",
     "Maxwell",
+    "OutOfDomainWarning",
     "SingularPointWarning",
     "StandardLinearSolid",
-    "exact",
+    "Surrogate",
     "__version__",
     "built_with_cuda",
     "cuda_available",
     "cuda_device_name",
+    "exact",
     "okada",
 ]
 
