@@ -23,9 +23,17 @@ std::size_t rows_of(const Surrogate& s, const Array& X) {
     return static_cast<std::size_t>(X.shape(0));
 }
 
-viscoann::PredictOptions options(const std::string& device, int threads, const std::string& isa) {
+viscoann::CudaPrecision parse_precision(const std::string& p) {
+    if (p == "fp32") return viscoann::CudaPrecision::fp32;
+    if (p == "tensor_fp16") return viscoann::CudaPrecision::tensor_fp16;
+    throw std::invalid_argument("precision = '" + p + "' is not one of 'fp32', 'tensor_fp16'");
+}
+
+viscoann::PredictOptions options(const std::string& device, int threads, const std::string& isa,
+                                 const std::string& precision) {
     viscoann::PredictOptions o;
     o.device = viscoann::parse_device(device);
+    o.precision = parse_precision(precision);
     o.threads = threads;
     o.isa = viscoann::parse_cpu_isa(isa);
     return o;
@@ -55,9 +63,9 @@ void bind_surrogate(py::module_& m) {
         .def_property_readonly("metadata_json", &Surrogate::metadata_json)
         .def("predict",
              [](const Surrogate& s, const Array& X, const std::string& device, int threads,
-                const std::string& isa, bool float32) -> py::array {
+                const std::string& isa, bool float32, const std::string& precision) -> py::array {
                  const std::size_t n = rows_of(s, X);
-                 const auto o = options(device, threads, isa);
+                 const auto o = options(device, threads, isa, precision);
                  const std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n),
                                                       static_cast<py::ssize_t>(s.n_outputs())};
                  if (float32) {
@@ -74,12 +82,12 @@ void bind_surrogate(py::module_& m) {
                  return std::move(out);
              },
              py::arg("X"), py::arg("device") = "cpu", py::arg("threads") = 0,
-             py::arg("isa") = "auto", py::arg("float32") = false)
+             py::arg("isa") = "auto", py::arg("float32") = false, py::arg("precision") = "fp32")
         .def("predict_into",
              [](const Surrogate& s, const Array& X, py::array out, const std::string& device,
-                int threads, const std::string& isa) {
+                int threads, const std::string& isa, const std::string& precision) {
                  const std::size_t n = rows_of(s, X);
-                 const auto o = options(device, threads, isa);
+                 const auto o = options(device, threads, isa, precision);
                  const bool f64 = py::isinstance<py::array_t<double>>(out);
                  if (!(f64 || py::isinstance<py::array_t<float>>(out)) || out.ndim() != 2 ||
                      static_cast<std::size_t>(out.shape(0)) != n ||
@@ -96,7 +104,50 @@ void bind_surrogate(py::module_& m) {
                      s.predict(X.data(), n, static_cast<float*>(po), o);
              },
              py::arg("X"), py::arg("out"), py::arg("device") = "cpu", py::arg("threads") = 0,
-             py::arg("isa") = "auto")
+             py::arg("isa") = "auto", py::arg("precision") = "fp32")
+        .def("predict_grid",
+             [](const Surrogate& s, const Array& x, const Array& y, const Array& depths,
+                const Array& times, const Array& eta_M, const Array& eta_K,
+                const std::string& device, int threads, const std::string& isa, bool float32,
+                const std::string& precision) -> py::array {
+                 if (x.ndim() != 1 || y.ndim() != 1 || x.size() != y.size() ||
+                     eta_M.ndim() != 1 || eta_K.ndim() != 1 || eta_M.size() != eta_K.size() ||
+                     depths.ndim() != 1 || times.ndim() != 1)
+                     throw std::invalid_argument(
+                         "predict_grid needs 1-D x, y of equal length, 1-D depths, times, and "
+                         "1-D eta_M, eta_K of equal length");
+                 viscoann::InputGrid g;
+                 g.x = x.data();
+                 g.y = y.data();
+                 g.n_points = static_cast<std::size_t>(x.size());
+                 g.depths = depths.data();
+                 g.n_depths = static_cast<std::size_t>(depths.size());
+                 g.times = times.data();
+                 g.n_times = static_cast<std::size_t>(times.size());
+                 g.eta_M = eta_M.data();
+                 g.eta_K = eta_K.data();
+                 g.n_etas = static_cast<std::size_t>(eta_M.size());
+                 const auto o = options(device, threads, isa, precision);
+                 const std::vector<py::ssize_t> shape{
+                     static_cast<py::ssize_t>(g.n_etas), static_cast<py::ssize_t>(g.n_depths),
+                     static_cast<py::ssize_t>(g.n_times), static_cast<py::ssize_t>(g.n_points),
+                     static_cast<py::ssize_t>(s.n_outputs())};
+                 if (float32) {
+                     py::array_t<float> out(shape);
+                     float* po = out.mutable_data();
+                     py::gil_scoped_release release;
+                     s.predict_grid(g, po, o);
+                     return std::move(out);
+                 }
+                 py::array_t<double> out(shape);
+                 double* po = out.mutable_data();
+                 py::gil_scoped_release release;
+                 s.predict_grid(g, po, o);
+                 return std::move(out);
+             },
+             py::arg("x"), py::arg("y"), py::arg("depths"), py::arg("times"), py::arg("eta_M"),
+             py::arg("eta_K"), py::arg("device") = "cpu", py::arg("threads") = 0,
+             py::arg("isa") = "auto", py::arg("float32") = false, py::arg("precision") = "fp32")
         .def("in_domain",
              [](const Surrogate& s, const Array& X) {
                  const std::size_t n = rows_of(s, X);

@@ -138,6 +138,7 @@ class Surrogate:
         dtype=np.float64,
         *,
         isa: str = "auto",
+        precision: str = "fp32",
         check_domain: bool = True,
         out: np.ndarray | None = None,
     ) -> np.ndarray:
@@ -155,6 +156,9 @@ class Surrogate:
             Output type; compute is float32 in every engine.
         isa : {"auto", "scalar", "avx2", "avx512"}
             Force a CPU path (default: the best this CPU has, or ``VISCOANN_CPU_ISA``).
+        precision : {"fp32", "tensor_fp16"}
+            CUDA arithmetic: FP32, or FP16 tensor cores with FP32 accumulation (widths <= 64;
+            see bench/RESULTS.md for its measured error).
         check_domain : bool
             Warn (:class:`OutOfDomainWarning`, with the count and mask) when points lie
             outside the training domain.
@@ -194,7 +198,61 @@ class Surrogate:
                     stacklevel=2,
                 )
         if out is not None:
-            self._core.predict_into(P, out, device, threads or 0, isa)
+            self._core.predict_into(P, out, device, threads or 0, isa, precision)
             return out
-        y = self._core.predict(P, device, threads or 0, isa, dt == np.float32)
+        y = self._core.predict(P, device, threads or 0, isa, dt == np.float32, precision)
         return y.reshape(*lead, y.shape[-1])
+
+    def predict_grid(self, x, y, depths, times, etas, device: str = "cpu",
+                     threads: int | None = None, dtype=np.float64, *, isa: str = "auto",
+                     precision: str = "fp32", check_domain: bool = True) -> np.ndarray:  # fmt: skip
+        """Evaluate a canonical surrogate on a structured grid without building the inputs.
+
+        Every combination of viscosity structure, depth, time and point is evaluated; on
+        ``device="cuda"`` the points are generated on the GPU, so only the axes cross PCIe.
+
+        Parameters
+        ----------
+        x, y : array_like (P,)
+            Surface points, east and north, m.
+        depths : array_like (D,)
+            Source depths, m.
+        times : array_like (T,)
+            Times after the event, s.
+        etas : array_like (E, 2)
+            Rows (eta_M, eta_K), Pa s.
+        device, threads, dtype, isa, precision, check_domain
+            As :meth:`predict`.
+
+        Returns
+        -------
+        ndarray (E, D, T, P, n_out)
+            The layout of :func:`viscoann.exact.grid`.
+        """
+        x, y, depths, times = (np.ascontiguousarray(a, dtype=np.float64).ravel()
+                               for a in (x, y, depths, times))  # fmt: skip
+        etas = np.ascontiguousarray(etas, dtype=np.float64).reshape(-1, 2)
+        if x.shape != y.shape:
+            raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}")
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads = {threads} must be >= 1 (or None for all cores)")
+        dt = np.dtype(dtype)
+        if dt not in (np.float64, np.float32):
+            raise ValueError(f"dtype = {dt} is not float64 or float32")
+        if check_domain:
+            lo, hi = self.domain[:, 0], self.domain[:, 1]
+            axes = [x, y, depths, times, etas[:, 0], etas[:, 1]]
+            bad = [self.input_names[i] for i, a in enumerate(axes)
+                   if a.size and (np.any(~(a >= lo[i])) or np.any(~(a <= hi[i])))]  # fmt: skip
+            if bad:
+                warnings.warn(
+                    OutOfDomainWarning(
+                        f"grid axes {', '.join(bad)} leave the training domain "
+                        "(outputs there are extrapolated; see Surrogate.domain)"
+                    ),
+                    stacklevel=2,
+                )
+        return self._core.predict_grid(x, y, depths, times,
+                                       np.ascontiguousarray(etas[:, 0]),
+                                       np.ascontiguousarray(etas[:, 1]), device, threads or 0,
+                                       isa, dt == np.float32, precision)  # fmt: skip

@@ -22,9 +22,31 @@ enum class CpuIsa { automatic, scalar, avx2, avx512 };
 /// Element type of the predicted outputs (compute is float32 in every engine).
 enum class OutputType { float64, float32 };
 
+/// Arithmetic of the CUDA engine: FP32 everywhere, or FP16 tensor cores (WMMA) with FP32
+/// accumulation for the hidden layers (inputs and outputs stay FP32/FP64; widths <= 64).
+enum class CudaPrecision { fp32, tensor_fp16 };
+
+/// A structured grid of the canonical inputs (x, y, depth, t, eta_M, eta_K): every combination
+/// of viscosity structure e, depth d, time t and point p. Outputs are laid out (E, D, T, P,
+/// n_outputs) row-major, as viscoann.exact.grid. The arrays are SI and must outlive the call.
+struct InputGrid {
+    const double* x = nullptr;  ///< (n_points,) east, m
+    const double* y = nullptr;  ///< (n_points,) north, m
+    std::size_t n_points = 0;
+    const double* depths = nullptr;  ///< (n_depths,) m, > 0
+    std::size_t n_depths = 0;
+    const double* times = nullptr;  ///< (n_times,) s, >= 0
+    std::size_t n_times = 0;
+    const double* eta_M = nullptr;  ///< (n_etas,) Pa s
+    const double* eta_K = nullptr;  ///< (n_etas,) Pa s
+    std::size_t n_etas = 0;
+    std::size_t size() const noexcept { return n_points * n_depths * n_times * n_etas; }
+};
+
 /// How to run a prediction.
 struct PredictOptions {
     Device device = Device::cpu;
+    CudaPrecision precision = CudaPrecision::fp32;  ///< CUDA engine only
     int threads = 0;                  ///< CPU threads; <= 0 means all hardware threads
     CpuIsa isa = CpuIsa::automatic;   ///< CPU path (tests force each one)
 };
@@ -77,6 +99,13 @@ public:
                  const PredictOptions& options = {}) const;
     void predict(const double* X, std::size_t n, float* out,
                  const PredictOptions& options = {}) const;
+
+    /// Predicts every point of a structured grid of the canonical inputs (the model must have
+    /// 6 inputs: x, y, depth, t, eta_M, eta_K); out: grid.size() x n_outputs in the layout of
+    /// InputGrid. The CUDA engine generates the points on the device. Throws
+    /// std::invalid_argument for non-finite or non-positive axis values (naming the axis).
+    void predict_grid(const InputGrid& grid, double* out, const PredictOptions& options = {}) const;
+    void predict_grid(const InputGrid& grid, float* out, const PredictOptions& options = {}) const;
 
     /// mask[i] = true when row i of X (n, n_inputs) lies inside the training domain (NaN is
     /// outside). Returns the number of rows outside.
