@@ -193,13 +193,6 @@ def test_bad_inputs_are_refused_with_names(tmp_path):
         s.predict(X, device="tpu")
 
 
-@pytest.mark.skipif(va.cuda_available(), reason="a GPU is present: device='cuda' runs")
-def test_cuda_device_without_gpu_engine_is_a_clear_error(tmp_path):
-    s = exported(tmp_path, make_net((6, 5, 3), ("tanh",), seed=8))
-    with pytest.raises(RuntimeError, match="device = 'cuda'.*not available"):
-        s.predict(canonical_points(4), device="cuda")
-
-
 def test_isa_forced_by_environment_variable(tmp_path):
     code = "import viscoann._core as c; print(c.cpu_isa_selected())"
     for isa in ISAS:
@@ -223,10 +216,8 @@ def test_elastic_part_adds_okada_point_source(tmp_path):
     s = exported(tmp_path, net, elastic_part="okada_point_strike_slip")
     X = canonical_points(200, seed=8)
     u = s.predict(X)
-    x, y, d = X[:, 0], X[:, 1], X[:, 2]
-    R = np.sqrt(x**2 + y**2 + d**2)
-    c = -3 * x * y / (2 * np.pi * R**5)
-    np.testing.assert_allclose(u, np.column_stack([c * x, c * y, c * d]), rtol=1e-12)
+    ref = va.okada.point(X[:, 0], X[:, 1], 0.0, X[:, 2], 90.0, [1.0, 0.0, 0.0, 0.0])
+    np.testing.assert_allclose(u, ref, rtol=0, atol=1e-12 * np.abs(ref).max())
     Xm = X.copy()
     Xm[:, 0] *= -1
     um = s.predict(Xm)

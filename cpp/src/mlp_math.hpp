@@ -38,16 +38,24 @@ VISCOANN_HD double transform_output(float y, double scale, double offset) {
     return scale * static_cast<double>(y) + offset;
 }
 
-/// Okada (1985, eqs. 25-27 with dip 90 deg) surface displacement of a vertical strike-slip
+/// Okada (1985, eqs. 25-30 with cos(dip) = 0) surface displacement of a vertical strike-slip
 /// point source at `depth` (> 0, m) per unit potency (m^3), strike along +x, left-lateral
-/// positive: u = -(3 x q / (2 pi R^5)) (x, y, d) with q = y; the I-terms vanish at dip 90.
+/// positive, lambda = mu (mu/(lambda+mu) = 1/2): u_i = -(3 x y x_i / R^5 + I_i) / (2 pi)
+/// with x_i = (x, y, d) and the half-space terms I_1, I_2, I_4 of the vertical-dip case.
 VISCOANN_HD void okada_point_strike_slip(double x, double y, double depth, double u[3]) {
-    const double r2 = x * x + y * y + depth * depth;
-    const double r5 = r2 * r2 * ::sqrt(r2);
-    const double c = -3.0 * x * y / (2.0 * 3.14159265358979323846 * r5);
-    u[0] = c * x;
-    u[1] = c * y;
-    u[2] = c * depth;
+    const double d = depth;
+    const double r2 = x * x + y * y + d * d;
+    const double r = ::sqrt(r2), r3 = r2 * r, rd = r + d;
+    const double c = 3.0 * x * y / (r2 * r3);
+    const double m = 0.5;  // mu / (lambda + mu)
+    const double a = 1.0 / (r * rd * rd), b = (3.0 * r + d) / (r3 * rd * rd * rd);
+    const double i1 = m * y * (a - x * x * b);
+    const double i2 = m * x * (a - y * y * b);
+    const double i4 = -m * x * y * (2.0 * r + d) / (r3 * rd * rd);
+    const double k = -1.0 / (2.0 * 3.14159265358979323846);
+    u[0] = k * (c * x + i1);
+    u[1] = k * (c * y + i2);
+    u[2] = k * (c * d + i4);
 }
 
 }  // namespace viscoann::detail
