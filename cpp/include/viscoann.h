@@ -122,6 +122,19 @@ viscoann_status viscoann_surrogate_predict_f32(const viscoann_surrogate* surroga
                                                const double* X, size_t n, float* out,
                                                int threads);
 
+/** Engines for viscoann_surrogate_predict_on. */
+typedef enum viscoann_engine {
+    VISCOANN_ENGINE_CPU = 0,         /* fused CPU engine (threads as given) */
+    VISCOANN_ENGINE_CUDA_FP32 = 1,   /* fused CUDA engine, FP32 */
+    VISCOANN_ENGINE_CUDA_TENSOR = 2  /* fused CUDA engine, FP16 tensor cores, FP32 accumulation */
+} viscoann_engine;
+
+/** As viscoann_surrogate_predict on a chosen engine. VISCOANN_UNAVAILABLE when a CUDA engine
+    is asked for on a build without CUDA or a machine without a GPU. */
+viscoann_status viscoann_surrogate_predict_on(const viscoann_surrogate* surrogate,
+                                              viscoann_engine engine, const double* X, size_t n,
+                                              double* out, int threads);
+
 /** mask[i] = 1 when point i lies inside the training domain, else 0; *n_outside (may be
     NULL) receives the number of points outside. */
 viscoann_status viscoann_surrogate_in_domain(const viscoann_surrogate* surrogate,

@@ -68,6 +68,26 @@ viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* s, const do
     return c_guard([&] { get(s).predict(X, n, out, cpu_threads(threads)); });
 }
 
+viscoann_status viscoann_surrogate_predict_on(const viscoann_surrogate* s, viscoann_engine engine,
+                                              const double* X, size_t n, double* out,
+                                              int threads) {
+    return c_guard([&] {
+        viscoann::PredictOptions o = cpu_threads(threads);
+        switch (engine) {
+            case VISCOANN_ENGINE_CPU: break;
+            case VISCOANN_ENGINE_CUDA_FP32: o.device = viscoann::Device::cuda; break;
+            case VISCOANN_ENGINE_CUDA_TENSOR:
+                o.device = viscoann::Device::cuda;
+                o.precision = viscoann::CudaPrecision::tensor_fp16;
+                break;
+            default:
+                throw std::invalid_argument("engine = " + std::to_string(static_cast<int>(engine)) +
+                                            " is not a viscoann_engine (0, 1 or 2)");
+        }
+        get(s).predict(X, n, out, o);
+    });
+}
+
 viscoann_status viscoann_surrogate_predict_f32(const viscoann_surrogate* s, const double* X,
                                                size_t n, float* out, int threads) {
     return c_guard([&] { get(s).predict(X, n, out, cpu_threads(threads)); });

@@ -51,6 +51,17 @@ int main() {
     std::vector<double> uc(n * 3);
     CHECK(viscoann_surrogate_predict(s, X.data(), n, uc.data(), 2) == VISCOANN_OK);
     CHECK(uc == u);
+    CHECK(viscoann_surrogate_predict_on(s, VISCOANN_ENGINE_CPU, X.data(), n, uc.data(), 1) ==
+          VISCOANN_OK);
+    CHECK(uc == u);
+    if (!viscoann::cuda_available()) {
+        CHECK(viscoann_surrogate_predict_on(s, VISCOANN_ENGINE_CUDA_FP32, X.data(), n, uc.data(),
+                                            0) == VISCOANN_UNAVAILABLE);
+        CHECK(std::strstr(viscoann_last_error(), "device = 'cuda'") != nullptr);
+    }
+    CHECK(viscoann_surrogate_predict_on(s, static_cast<viscoann_engine>(7), X.data(), n,
+                                        uc.data(), 1) == VISCOANN_INVALID_ARGUMENT);
+    CHECK(std::strstr(viscoann_last_error(), "engine = 7") != nullptr);
     std::vector<float> uf(n * 3);
     CHECK(viscoann_surrogate_predict_f32(s, X.data(), n, uf.data(), 1) == VISCOANN_OK);
     for (std::size_t k = 0; k < u.size(); ++k) CHECK(uf[k] == static_cast<float>(u[k]));
