@@ -567,3 +567,6 @@ def _onnx_rows(W, B, acts, Z, t, batches, args, name, erow) -> list[dict]:
 
 
 TOPICS["engine"] = (_add_engine_args, run_engine)
+
+
+from . import bench_seed  # noqa: E402, F401  (registers the "seed" topic)

@@ -115,3 +115,36 @@ def exact_profile(t_yr, series, labels, path, *, title: str = "") -> None:
         fig.suptitle(title)
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def seed_table_figure(rows, path, *, title: str = "The seed paper's table on this machine") -> None:
+    """Bar chart (log scale) of the full-test-set seconds of each ``bench seed`` row, and the
+    accuracy of each surrogate row against the exact solver (relative to the postseismic
+    signal and to the total field)."""
+    plt = _pyplot()
+    timed = [r for r in rows if r.get("extrapolated_full_seconds")]
+    labels = [f"{r['impl']}\n{r['device']} {r['threads']} thr" if r["impl"] != "seed-paper"
+              else f"seed paper\n{r['notes'].split(',')[0]}" for r in timed]  # fmt: skip
+    colours = {"seed-paper": "0.6", "exact": "tab:red", "viscoann": "tab:blue",
+               "torch": "tab:orange", "onnxruntime": "tab:green"}  # fmt: skip
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [3, 1]})
+    secs = [r["extrapolated_full_seconds"] for r in timed]
+    ax.bar(range(len(timed)), secs, color=[colours.get(r["impl"], "k") for r in timed])
+    ax.set_yscale("log")
+    ax.set_xticks(range(len(timed)), labels, fontsize=7)
+    ax.set_ylabel("seconds for 263,250,000 predictions")
+    for i, s in enumerate(secs):
+        ax.text(i, s, f"{s:.3g}", ha="center", va="bottom", fontsize=7)
+    ax.set_title(title)
+    acc = [r for r in rows if r.get("relative_to_postseismic") is not None]
+    bx.bar(range(len(acc)), [100 * r["relative_to_postseismic"] for r in acc],
+           label="vs postseismic |u(t) - u(0)|")  # fmt: skip
+    bx.bar(range(len(acc)), [100 * r["relative_to_total"] for r in acc], alpha=0.7,
+           label="vs total |u|")  # fmt: skip
+    bx.set_xticks(range(len(acc)), [f"{r['device']} {r['threads']}" for r in acc], fontsize=7)
+    bx.set_ylabel("mean |residual| vs exact (%)")
+    bx.legend(fontsize=7)
+    bx.set_title("accuracy on the exact pairs")
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
