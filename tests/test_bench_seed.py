@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from viscoann import bench_seed, cli, export
+from viscoann import bench, bench_seed, cli, export
 
 N_IN, N_OUT = 6, 3
 
@@ -53,7 +53,7 @@ def test_bench_seed_json_rows(okada_only_model, capsys, tmp_path):
     assert {"cpu", "cores", "gpu"} <= doc["machine"].keys()
     rows = doc["rows"]
     for r in rows:
-        assert set(bench_seed.ROW_KEYS) <= r.keys()
+        assert set(bench.ROW_KEYS) <= r.keys()
     impls = [r["impl"] for r in rows]
     assert impls.count("seed-paper") == 3 and impls.count("exact") == 1
     assert {"torch", "onnxruntime"} <= set(impls)
