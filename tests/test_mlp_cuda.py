@@ -3,7 +3,6 @@ the structured-grid path that the CUDA engine shares with the CPU engine."""
 
 import numpy as np
 import pytest
-
 import viscoann as va
 from viscoann import export
 
@@ -27,17 +26,23 @@ NET_IDS = ["x".join(map(str, w)) + "-" + "-".join(a) for w, a in NETS]
 
 def random_net(widths, acts, seed):
     rng = np.random.default_rng(seed)
-    ws = [rng.normal(0, 1 / np.sqrt(widths[l]), (widths[l + 1], widths[l]))
-          for l in range(len(widths) - 1)]  # fmt: skip
-    bs = [rng.normal(0, 0.1, widths[l + 1]) for l in range(len(widths) - 1)]
-    names = [acts[l % len(acts)] for l in range(len(widths) - 2)] + ["identity"]
+    layers = range(len(widths) - 1)
+    ws = [rng.normal(0, 1 / np.sqrt(widths[i]), (widths[i + 1], widths[i])) for i in layers]
+    bs = [rng.normal(0, 0.1, widths[i + 1]) for i in layers]
+    names = [acts[i % len(acts)] for i in range(len(widths) - 2)] + ["identity"]
     return ws, bs, names
 
 
 def load(tmp_path, widths, acts, seed=0):
     ws, bs, names = random_net(widths, acts, seed)
-    path = export.save(tmp_path / "net.safetensors", ws, bs, names,
-                       inputs=export.CANONICAL_INPUTS, outputs=export.CANONICAL_OUTPUTS)  # fmt: skip
+    path = export.save(
+        tmp_path / "net.safetensors",
+        ws,
+        bs,
+        names,
+        inputs=export.CANONICAL_INPUTS,
+        outputs=export.CANONICAL_OUTPUTS,
+    )
     return va.Surrogate.load(path), (ws, bs, names)
 
 
@@ -48,7 +53,7 @@ def reference(net, model, X):
     Z = X.copy()
     for i, e in enumerate(meta["inputs"]):
         Z[:, i] = e["scale"] * (np.log10(Z[:, i]) if e["log10"] else Z[:, i]) + e["offset"]
-    for w, b, a in zip(ws, bs, names):
+    for w, b, a in zip(ws, bs, names, strict=True):
         Z = ACT[a](Z @ w.astype(np.float32).astype(np.float64).T + b.astype(np.float32))
     s = np.array([e["scale"] for e in meta["outputs"]])
     o = np.array([e["offset"] for e in meta["outputs"]])
@@ -67,8 +72,7 @@ def canonical_axes(P=37, D=3, T=5, E=2, seed=1):
 def expand(x, y, depths, times, etas):
     """The grid's points in the (E, D, T, P) order of exact.grid, as rows of X."""
     E, D, T, P = len(etas), len(depths), len(times), len(x)
-    e, d, t, p = np.meshgrid(np.arange(E), np.arange(D), np.arange(T), np.arange(P),
-                             indexing="ij")  # fmt: skip
+    e, d, t, p = np.meshgrid(np.arange(E), np.arange(D), np.arange(T), np.arange(P), indexing="ij")
     e, d, t, p = (a.ravel() for a in (e, d, t, p))
     return np.column_stack([x[p], y[p], depths[d], times[t], etas[e, 0], etas[e, 1]])
 
@@ -103,8 +107,9 @@ def test_grid_rejects_bad_axis_values(tmp_path, axis, index):
     arrays[axis] = arrays[axis].copy()
     arrays[axis].flat[0] = np.nan
     with pytest.raises(ValueError, match="must be finite"):
-        model.predict_grid(x, y, arrays["depths"], arrays["times"], arrays["etas"],
-                           check_domain=False)  # fmt: skip
+        model.predict_grid(
+            x, y, arrays["depths"], arrays["times"], arrays["etas"], check_domain=False
+        )
 
 
 def test_grid_rejects_mismatched_points(tmp_path):
@@ -153,8 +158,11 @@ def test_cuda_fp32_matches_float64(tmp_path, widths, acts, n):
 
 
 @pytest.mark.cuda
-@pytest.mark.parametrize("widths,acts", [n for n in NETS if max(n[0]) <= 64],
-                         ids=[i for i, n in zip(NET_IDS, NETS) if max(n[0]) <= 64])  # fmt: skip
+@pytest.mark.parametrize(
+    "widths,acts",
+    [n for n in NETS if max(n[0]) <= 64],
+    ids=[i for i, n in zip(NET_IDS, NETS, strict=True) if max(n[0]) <= 64],
+)
 def test_cuda_tensor_cores_within_stated_bound(tmp_path, widths, acts):
     model, net = load(tmp_path, widths, acts)
     X = expand(*canonical_axes(P=501))
@@ -185,3 +193,11 @@ def test_cuda_float32_output_and_bad_input(tmp_path):
     X[5, 4] = -1.0
     with pytest.raises(ValueError, match=r"X\[5, 4\]"):
         model.predict(X, device="cuda", check_domain=False)
+
+
+@pytest.mark.skipif(va.cuda_available(), reason="checks the error raised when no GPU is present")
+def test_bench_engine_cuda_without_gpu_is_a_clear_error(capsys):
+    from viscoann import cli
+
+    assert cli.main(["bench", "engine", "--device", "cuda", "--points", "1000"]) == 2
+    assert "no CUDA GPU is present" in capsys.readouterr().err

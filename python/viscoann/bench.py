@@ -315,6 +315,8 @@ def _add_engine_args(p) -> None:
         "--torch-compile", action="store_true", help="also try torch.compile (slow to compile)"
     )
     p.add_argument("--no-baselines", action="store_true", help="engine rows only")
+    p.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
+                   help="cuda: the CUDA engine vs PyTorch on the same GPU")  # fmt: skip
 
 
 def _timed(fn, repeats: int) -> tuple[float, float]:
@@ -407,6 +409,11 @@ def _batched(fn, Z, batch):
 
 def run_engine(args) -> list[dict]:
     import tempfile
+
+    if args.device == "cuda":
+        from .bench_gpu import run_engine_cuda
+
+        return run_engine_cuda(args)
 
     from . import _core, export
     from .surrogate import Surrogate
