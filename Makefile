@@ -5,16 +5,22 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip --disable-pip-version-check -q
 CTEST_BUILD := build/ctest
+ASAN_BUILD  := build/asan
 JOBS   ?= 2
+# The wheel build (make install) already compiles and links the CUDA target; the ctest build
+# skips it to halve CI time (GPU checks run from pytest). CTEST_CUDA=AUTO builds it here too.
+CTEST_CUDA ?= OFF
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test install pytest ctest lint clean
+.PHONY: demo test install pytest ctest asan lint clean
 
 demo: install
 	mkdir -p out
 	$(BIN)/viscoann info
+	$(BIN)/viscoann okada --depth-km 7.9 --extent-km 50 --n 201 --out out/okada_field.h5 --plot out/okada_map.png
+	$(BIN)/viscoann bench okada
 
-test: install pytest ctest
+test: install pytest ctest asan
 
 $(BIN)/python:
 	$(PYTHON) -m venv --system-site-packages $(VENV)
@@ -30,9 +36,16 @@ pytest: install
 	$(BIN)/python -m pytest
 
 ctest: $(VENV)/.deps
-	cmake -S . -B $(CTEST_BUILD) -G Ninja -DVISCOANN_BUILD_TESTS=ON
+	cmake -S . -B $(CTEST_BUILD) -G Ninja -DVISCOANN_BUILD_TESTS=ON -DVISCOANN_CUDA=$(CTEST_CUDA)
 	cmake --build $(CTEST_BUILD) -j $(JOBS)
 	ctest --test-dir $(CTEST_BUILD) --output-on-failure -j $(JOBS)
+
+# The model-file reader's tests (malformed files, mutation corpus) under ASan + UBSan.
+asan: $(VENV)/.deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DVISCOANN_BUILD_TESTS=ON -DVISCOANN_SANITIZE=ON \
+	  -DVISCOANN_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target test_model_io
+	ctest --test-dir $(ASAN_BUILD) -R '^test_model_io$$' --output-on-failure
 
 lint:
 	$(BIN)/ruff check python tests bench

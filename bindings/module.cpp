@@ -6,4 +6,8 @@
 PYBIND11_MODULE(_core, m) {
     m.doc() = "viscoann native core (C++); use the viscoann package, not this module";
     bind_device(m);
+    bind_okada(m);
+    bind_greens(m);
+    bind_errors(m);
+    bind_surrogate(m);
 }

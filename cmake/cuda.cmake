@@ -5,8 +5,9 @@ if(NOT VISCOANN_CUDA STREQUAL "OFF")
   check_language(CUDA)
   if(CMAKE_CUDA_COMPILER)
     if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
-      # Build machines have no GPU: an explicit list, never "native" (A100, L4/L40, H100).
-      set(CMAKE_CUDA_ARCHITECTURES 80 89 90)
+      # Build machines have no GPU: an explicit list, never "native" (A100 and H100 SASS,
+      # plus sm_90 PTX so newer GPUs JIT-compile it).
+      set(CMAKE_CUDA_ARCHITECTURES 80-real 90)
     endif()
     enable_language(CUDA)
     set(VISCOANN_HAVE_CUDA ON)

@@ -24,5 +24,5 @@ def pytest_collection_modifyitems(config, items):
         else "this build has no CUDA engine (no CUDA toolkit at build time)"
     )
     for item in items:
-        if "cuda" in item.keywords:
+        if item.get_closest_marker("cuda") is not None:
             item.add_marker(pytest.mark.skip(reason=reason))

@@ -208,3 +208,33 @@ def test_cli_plot_warmup_canonical_and_curves(tiny, tmp_path, monkeypatch):
     assert (out / "canonical_residuals.png").stat().st_size > 20_000
     assert cli.main(["plot", "curves", str(out / "curves.png"), f"small={run}"]) == 0
     assert (out / "curves.png").stat().st_size > 10_000
+
+
+def test_okada_canonical_is_dc3d0_dip_90_unit_strike_slip_potency():
+    # the remainder target subtracts exactly this field; tests/test_okada.py checks it
+    # against Okada's Fortran
+    rng = np.random.default_rng(1)
+    x, y = rng.uniform(-100e3, 100e3, (2, 200))
+    u = train.okada_canonical(x, y, 7.9e3)
+    import viscoann as va
+
+    ref = va.okada.point(x, y, np.zeros_like(x), 7.9e3, 90.0, [1.0, 0, 0, 0], alpha=2 / 3)
+    np.testing.assert_allclose(u, ref, rtol=1e-12, atol=1e-12 * np.abs(ref).max())
+
+
+@pytest.mark.parametrize("target", ["remainder", "full"])
+def test_exported_model_on_the_engine_equals_the_reference(tiny, tmp_path, target):
+    import viscoann as va
+
+    spec = train.train(tiny / "train", None, _cfg(target=target, epochs=2), progress=False)
+    path = train.export_spec(spec, tmp_path / "m.safetensors", metrics={"note": "tiny"})
+    net = va.Surrogate.load(path)
+    meta = net.metadata
+    assert meta["elastic_part"] == spec["elastic_part"]
+    assert meta["provenance"]["test_metrics"] == {"note": "tiny"}
+    assert meta["provenance"]["config"]["seed"] == 3
+    g = data.load_manifest(tiny / "train")["grid"]
+    X = np.concatenate([g.inputs(d, e) for d in range(2) for e in range(2)])
+    ref = train.predict_reference(spec, X)  # float64, elastic part from va.okada
+    got = net.predict(X)  # float32 engine, its own elastic part
+    np.testing.assert_allclose(got, ref, rtol=0, atol=2e-5 * np.abs(ref).max())

@@ -6,24 +6,17 @@
 #include <string>
 
 #include "viscoann.h"
+#include "viscoann/errors.hpp"
 
 namespace viscoann::detail {
 
 /// Error message of the last failed C call on this thread.
 std::string& c_last_error();
 
-/// Thrown by readers for malformed files, so the C API can say VISCOANN_FORMAT_ERROR.
-struct FormatError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-/// Thrown when a file cannot be opened or read.
-struct IoError : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
-/// Thrown when a requested device/feature is not available in this build or machine.
-struct Unavailable : std::runtime_error {
-    using std::runtime_error::runtime_error;
-};
+// The public exception types (viscoann/errors.hpp), named here for the engines' use.
+using viscoann::FormatError;
+using viscoann::IoError;
+using viscoann::Unavailable;
 
 template <class Fn>
 viscoann_status c_guard(Fn&& fn) noexcept {

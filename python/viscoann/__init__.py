@@ -7,13 +7,29 @@ matplotlib) are imported lazily on first use.
 
 import importlib
 
-from ._core import __version__, built_with_cuda, cuda_available, cuda_device_name
+from . import exact, okada
+from ._core import FormatError, __version__, built_with_cuda, cuda_available, cuda_device_name
+from .earth import Burgers, EarthModel, Elastic, Layer, Maxwell, StandardLinearSolid
+from .okada import SingularPointWarning
+from .surrogate import OutOfDomainWarning, Surrogate
 
 __all__ = [
+    "Burgers",
+    "EarthModel",
+    "Elastic",
+    "FormatError",
+    "Layer",
+    "Maxwell",
+    "OutOfDomainWarning",
+    "SingularPointWarning",
+    "StandardLinearSolid",
+    "Surrogate",
     "__version__",
     "built_with_cuda",
     "cuda_available",
     "cuda_device_name",
+    "exact",
+    "okada",
 ]
 
 # Modules that pull in heavy optional dependencies, reached lazily as attributes.

@@ -1,6 +1,137 @@
 # Type stubs for the native module viscoann._core (see bindings/).
+import numpy as np
+from numpy.typing import NDArray
+
 __version__: str
 built_with_cuda: bool
 
 def cuda_available() -> bool: ...
 def cuda_device_name() -> str: ...
+def okada_point(
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    z: NDArray[np.float64],
+    depth: NDArray[np.float64],
+    dip: NDArray[np.float64],
+    pot1: NDArray[np.float64],
+    pot2: NDArray[np.float64],
+    pot3: NDArray[np.float64],
+    pot4: NDArray[np.float64],
+    alpha: NDArray[np.float64],
+    gradients: bool,
+    threads: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.uint8], int]: ...
+def okada_rectangle(
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    z: NDArray[np.float64],
+    depth: NDArray[np.float64],
+    dip: NDArray[np.float64],
+    al1: NDArray[np.float64],
+    al2: NDArray[np.float64],
+    aw1: NDArray[np.float64],
+    aw2: NDArray[np.float64],
+    disl1: NDArray[np.float64],
+    disl2: NDArray[np.float64],
+    disl3: NDArray[np.float64],
+    alpha: NDArray[np.float64],
+    gradients: bool,
+    threads: int,
+) -> tuple[NDArray[np.float64], NDArray[np.float64] | None, NDArray[np.uint8], int]: ...
+def okada_canonical_surface(
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    depth: NDArray[np.float64],
+    alpha: float,
+    threads: int,
+) -> NDArray[np.float64]: ...
+def strike_slip_surface(
+    thickness: NDArray[np.float64],
+    lam: NDArray[np.float64],
+    mu_M: NDArray[np.float64],
+    eta_M: NDArray[np.float64],
+    mu_K: NDArray[np.float64],
+    eta_K: NDArray[np.float64],
+    depth: float,
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    t: NDArray[np.float64],
+    talbot_nodes: int = 20,
+    k_refine: float = 1.0,
+    r_refine: float = 1.0,
+    dense: bool = False,
+    threads: int = 0,
+    subtract_homogeneous: bool = True,
+) -> NDArray[np.float64]: ...
+def canonical_grid(
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    depths: NDArray[np.float64],
+    times: NDArray[np.float64],
+    eta_M: NDArray[np.float64],
+    eta_K: NDArray[np.float64],
+    talbot_nodes: int = 20,
+    k_refine: float = 1.0,
+    r_refine: float = 1.0,
+    threads: int = 0,
+) -> tuple[NDArray[np.float64], dict[str, float]]: ...
+def point_source_surface(
+    thickness: NDArray[np.float64],
+    lam: NDArray[np.float64],
+    mu_M: NDArray[np.float64],
+    eta_M: NDArray[np.float64],
+    mu_K: NDArray[np.float64],
+    eta_K: NDArray[np.float64],
+    depth: float,
+    dip: float,
+    potency: NDArray[np.float64],
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    t: NDArray[np.float64],
+    talbot_nodes: int = 20,
+    k_refine: float = 1.0,
+    r_refine: float = 1.0,
+    dense: bool = False,
+    threads: int = 0,
+    subtract_homogeneous: bool = True,
+) -> NDArray[np.float64]: ...
+
+class FormatError(ValueError): ...
+
+class Surrogate:
+    @staticmethod
+    def load(path: str) -> Surrogate: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> Surrogate: ...
+    n_inputs: int
+    n_outputs: int
+    widths: list[int]
+    activations: list[str]
+    input_names: list[str]
+    input_units: list[str]
+    output_names: list[str]
+    output_units: list[str]
+    domain_lower: list[float]
+    domain_upper: list[float]
+    metadata_json: str
+    def predict(
+        self,
+        X: np.ndarray,
+        device: str = "cpu",
+        threads: int = 0,
+        isa: str = "auto",
+        float32: bool = False,
+    ) -> np.ndarray: ...
+    def predict_into(
+        self,
+        X: np.ndarray,
+        out: np.ndarray,
+        device: str = "cpu",
+        threads: int = 0,
+        isa: str = "auto",
+    ) -> None: ...
+    def in_domain(self, X: np.ndarray) -> np.ndarray: ...
+
+def cpu_isa_supported(isa: str) -> bool: ...
+def cpu_isa_selected() -> str: ...
+def fma_peak_gflops(threads: int = 0, seconds: float = 0.2) -> float: ...

@@ -51,12 +51,11 @@ def features(X: np.ndarray, lo: np.ndarray, hi: np.ndarray, log10: tuple = LOG10
 
 def okada_canonical(x: np.ndarray, y: np.ndarray, depth: float | np.ndarray) -> np.ndarray:
     """u(t = 0) of the canonical source: Okada DC3D0, DIP = 90°, POT1 = 1 m^3, alpha = 2/3, on
-    the free surface. x, y (N,) m, depth m -> (N, 3) m (east, north, up)."""
+    the free surface (``va.okada.canonical_surface``; the engine's elastic part
+    "okada_point_strike_slip" is the same field). x, y (N,) m, depth m -> (N, 3) m."""
     from . import okada
 
-    x = np.asarray(x, float)
-    return okada.point(x, np.asarray(y, float), np.zeros_like(x), depth, 90.0,
-                       (1.0, 0.0, 0.0, 0.0), alpha=2.0 / 3.0)  # fmt: skip
+    return okada.canonical_surface(np.asarray(x, float), np.asarray(y, float), depth)
 
 
 @dataclass

@@ -1,0 +1,88 @@
+// AVX2 + FMA instantiation of the fused MLP kernel: 8 points per vector, 4 vectors per block,
+// 2 x 4 accumulator tiles (the 16 ymm registers hold accumulators, inputs and weights).
+#include <immintrin.h>
+
+#include "fma_peak.hpp"
+#include "mlp_cpu_kernel.hpp"
+
+namespace viscoann::detail {
+
+namespace {
+
+struct V256 {
+    static constexpr int lanes = 8;
+    __m256 r;
+    static V256 load(const float* p) noexcept { return {_mm256_load_ps(p)}; }
+    static void store(float* p, V256 a) noexcept { _mm256_store_ps(p, a.r); }
+    static V256 set1(float x) noexcept { return {_mm256_set1_ps(x)}; }
+    static V256 add(V256 a, V256 b) noexcept { return {_mm256_add_ps(a.r, b.r)}; }
+    static V256 sub(V256 a, V256 b) noexcept { return {_mm256_sub_ps(a.r, b.r)}; }
+    static V256 mul(V256 a, V256 b) noexcept { return {_mm256_mul_ps(a.r, b.r)}; }
+    static V256 fmadd(V256 a, V256 b, V256 c) noexcept { return {_mm256_fmadd_ps(a.r, b.r, c.r)}; }
+    static V256 fnmadd(V256 a, V256 b, V256 c) noexcept {
+        return {_mm256_fnmadd_ps(a.r, b.r, c.r)};
+    }
+    static V256 bit_andnot(V256 a, V256 b) noexcept { return {_mm256_andnot_ps(a.r, b.r)}; }
+    static V256 bit_xor(V256 a, V256 b) noexcept { return {_mm256_xor_ps(a.r, b.r)}; }
+    static V256 min(V256 a, V256 b) noexcept { return {_mm256_min_ps(a.r, b.r)}; }
+    static V256 max(V256 a, V256 b) noexcept { return {_mm256_max_ps(a.r, b.r)}; }
+    static V256 round(V256 a) noexcept {
+        return {_mm256_round_ps(a.r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
+    }
+    // p * 2^k through the exponent field (|k| <= 26 here, so no overflow or denormals).
+    static V256 scale2(V256 p, V256 k) noexcept {
+        const __m256i e = _mm256_slli_epi32(
+            _mm256_add_epi32(_mm256_cvtps_epi32(k.r), _mm256_set1_epi32(127)), 23);
+        return {_mm256_mul_ps(p.r, _mm256_castsi256_ps(e))};
+    }
+    // rcp (relative error < 1.5 2^-12) and one Newton step: ~2^-23.
+    static V256 rcp(V256 a) noexcept {
+        const __m256 r0 = _mm256_rcp_ps(a.r);
+        return {_mm256_mul_ps(r0, _mm256_fnmadd_ps(a.r, r0, _mm256_set1_ps(2.0f)))};
+    }
+    // As the AVX-512 log2, with exponent and mantissa taken from the bits (normal x > 0).
+    static V256 log2(V256 a) noexcept {
+        const __m256i bits = _mm256_castps_si256(a.r);
+        __m256 e = _mm256_cvtepi32_ps(
+            _mm256_sub_epi32(_mm256_srli_epi32(bits, 23), _mm256_set1_epi32(127)));
+        __m256 m = _mm256_castsi256_ps(_mm256_or_si256(
+            _mm256_and_si256(bits, _mm256_set1_epi32(0x7fffff)), _mm256_set1_epi32(0x3f800000)));
+        const __m256 big = _mm256_cmp_ps(m, _mm256_set1_ps(1.41421356f), _CMP_GT_OQ);
+        m = _mm256_blendv_ps(m, _mm256_mul_ps(m, _mm256_set1_ps(0.5f)), big);
+        e = _mm256_add_ps(e, _mm256_and_ps(big, _mm256_set1_ps(1.0f)));
+        const __m256 s =
+            _mm256_div_ps(_mm256_sub_ps(m, _mm256_set1_ps(1.0f)), _mm256_add_ps(m, _mm256_set1_ps(1.0f)));
+        const __m256 s2 = _mm256_mul_ps(s, s);
+        __m256 p = _mm256_set1_ps(1.0f / 9.0f);
+        p = _mm256_fmadd_ps(p, s2, _mm256_set1_ps(1.0f / 7.0f));
+        p = _mm256_fmadd_ps(p, s2, _mm256_set1_ps(1.0f / 5.0f));
+        p = _mm256_fmadd_ps(p, s2, _mm256_set1_ps(1.0f / 3.0f));
+        p = _mm256_fmadd_ps(p, s2, _mm256_set1_ps(1.0f));
+        return {_mm256_fmadd_ps(_mm256_mul_ps(s, p), _mm256_set1_ps(2.88539008177792681f), e)};
+    }
+};
+
+}  // namespace
+
+CpuKernel mlp_cpu_kernel_avx2() noexcept {
+    return {&cpu::run_range<V256, 4, 2>, 4 * V256::lanes, &cpu::tanh_array<V256>};
+}
+
+}  // namespace viscoann::detail
+
+namespace viscoann::detail {
+
+float fma_loop_avx2(long iters) noexcept {
+    __m256 a[fma_loop_chains];
+    for (int c = 0; c < fma_loop_chains; ++c) a[c] = _mm256_set1_ps(1.0f + 1e-3f * float(c));
+    const __m256 m = _mm256_set1_ps(0.999999f), b = _mm256_set1_ps(1e-7f);
+    for (long k = 0; k < iters; ++k)
+        for (int c = 0; c < fma_loop_chains; ++c) a[c] = _mm256_fmadd_ps(a[c], m, b);
+    __m256 s = a[0];
+    for (int c = 1; c < fma_loop_chains; ++c) s = _mm256_add_ps(s, a[c]);
+    float out[8];
+    _mm256_storeu_ps(out, s);
+    return out[0] + out[1] + out[2] + out[3] + out[4] + out[5] + out[6] + out[7];
+}
+
+}  // namespace viscoann::detail

@@ -1,0 +1,258 @@
+// Private: the fused MLP kernel, written once over a SIMD vector type V and instantiated per
+// ISA (mlp_cpu.cpp, mlp_cpu_avx2.cpp, mlp_cpu_avx512.cpp). Points sit in SIMD lanes
+// (structure of arrays); a block of K vectors of points goes through every layer while its
+// activations stay in L1 and each OB x K tile of accumulators stays in registers.
+//
+// V provides: lanes, load/store (aligned), set1, add, sub, mul, fmadd(a, b, c) = a*b + c,
+// fnmadd(a, b, c) = c - a*b, min, max, round (to nearest), scale2(p, k) = p * 2^k for
+// integral k, rcp (~float accurate 1/x), log2 (x > 0, normal), bit_andnot(a, b) = ~a & b,
+// bit_xor.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+
+#include "mlp_cpu.hpp"
+#include "mlp_math.hpp"
+#include "mlp_model.hpp"
+
+namespace viscoann::detail::cpu {
+
+// expm1(t) for -18 <= t <= 0: t = k ln2 + r, |r| <= ln2/2 (Cody-Waite split of ln2), so
+// e^t - 1 = 2^k q + (2^k - 1) with q = e^r - 1 from its degree-7 Taylor polynomial
+// (remainder r^8/8! <= 5e-9 relative). For k = 0 this is q itself: no cancellation near 0.
+template <class V>
+inline V expm1_reduced(V t) noexcept {
+    // k = round(t / ln2) by the 1.5 * 2^23 shifter (two FMA-port ops instead of a rounding
+    // instruction); valid for |t / ln2| < 2^22.
+    const V shifter = V::set1(12582912.0f);
+    const V k = V::sub(V::fmadd(t, V::set1(1.44269504088896341f), shifter), shifter);
+    V r = V::fnmadd(k, V::set1(0.693145751953125f), t);
+    r = V::fnmadd(k, V::set1(1.42860682030941723212e-6f), r);
+    V p = V::set1(1.0f / 5040.0f);
+    p = V::fmadd(p, r, V::set1(1.0f / 720.0f));
+    p = V::fmadd(p, r, V::set1(1.0f / 120.0f));
+    p = V::fmadd(p, r, V::set1(1.0f / 24.0f));
+    p = V::fmadd(p, r, V::set1(1.0f / 6.0f));
+    p = V::fmadd(p, r, V::set1(0.5f));
+    const V q = V::fmadd(p, V::mul(r, r), r);
+    const V two_k = V::scale2(V::set1(1.0f), k);
+    return V::fmadd(two_k, q, V::sub(two_k, V::set1(1.0f)));
+}
+
+// tanh(x) = -sign(x) m / (2 + m) with m = expm1(-2|x|) in (-1, 0], |x| clamped to 9
+// (1 - tanh 9 = 3e-8): numerator and denominator are both free of cancellation, so the
+// relative error stays a few float ulps for every x. Measured maximum errors against
+// std::tanh over every float (bench/RESULTS.md): <= 3e-7 absolute, <= 3.5e-7 relative on every
+// path (test_mlp_cpu asserts it).
+template <class V>
+inline V tanh(V x) noexcept {
+    const V minus0 = V::set1(-0.0f);
+    const V ax = V::min(V::bit_andnot(minus0, x), V::set1(tanh_clamp));  // |x|, clamped
+    const V flip = V::bit_andnot(x, minus0);  // sign bit set where x >= 0
+    const V m = expm1_reduced(V::mul(ax, V::set1(-2.0f)));
+    // m / (2 + m) <= 0 has the sign of -|x|; flipping it where x >= 0 gives tanh(x).
+    return V::bit_xor(V::mul(m, V::rcp(V::add(m, V::set1(2.0f)))), flip);
+}
+
+template <class V, Activation A>
+inline V activate(V x) noexcept {
+    if constexpr (A == Activation::tanh) return tanh(x);
+    if constexpr (A == Activation::relu) return V::max(x, V::set1(0.0f));
+    if constexpr (A == Activation::sigmoid)  // sigmoid(x) = (1 + tanh(x/2)) / 2
+        return V::fmadd(V::set1(0.5f), tanh(V::mul(x, V::set1(0.5f))), V::set1(0.5f));
+    return x;
+}
+
+// One tile: outputs [o, o+OB) for the K vectors of the block; in/out are [width][BP] buffers.
+// The activation is a template argument so it runs on the accumulators still in registers.
+template <class V, int K, int OB, Activation A>
+inline void layer_tile(const float* __restrict w, const float* __restrict b, int fan_in, int o,
+                       const float* __restrict in, float* __restrict out,
+                       std::size_t bp) noexcept {
+    V acc[OB][K];
+    for (int r = 0; r < OB; ++r) {
+        const V bias = V::set1(b[o + r]);
+        for (int k = 0; k < K; ++k) acc[r][k] = bias;
+    }
+#pragma GCC unroll 2  // a little less loop overhead per 20-FMA step
+    for (int i = 0; i < fan_in; ++i) {
+        V h[K];
+        for (int k = 0; k < K; ++k) h[k] = V::load(in + static_cast<std::size_t>(i) * bp + k * V::lanes);
+        for (int r = 0; r < OB; ++r) {
+            const V wv = V::set1(w[static_cast<std::size_t>(o + r) * fan_in + i]);
+            for (int k = 0; k < K; ++k) acc[r][k] = V::fmadd(wv, h[k], acc[r][k]);
+        }
+    }
+    for (int r = 0; r < OB; ++r)
+        for (int k = 0; k < K; ++k)
+            V::store(out + static_cast<std::size_t>(o + r) * bp + k * V::lanes,
+                     activate<V, A>(acc[r][k]));
+}
+
+template <class V, int K, int OB, Activation A>
+inline void layer_rows(const float* w, const float* b, int fan_in, int fan_out, const float* in,
+                       float* out, std::size_t bp) noexcept {
+    // Cheap activations run on the accumulators in registers; tanh and sigmoid run as a
+    // second pass over the (L1-resident) outputs, where their long dependency chains
+    // interleave freely instead of spilling the accumulator tile.
+    constexpr bool fused = A == Activation::identity || A == Activation::relu;
+    constexpr Activation T = fused ? A : Activation::identity;
+    int o = 0;
+    for (; o + OB <= fan_out; o += OB) layer_tile<V, K, OB, T>(w, b, fan_in, o, in, out, bp);
+    // Remainder rows, one tile of the exact size.
+    switch (fan_out - o) {
+        case 1: layer_tile<V, K, 1, T>(w, b, fan_in, o, in, out, bp); break;
+        case 2: if constexpr (OB > 2) layer_tile<V, K, 2, T>(w, b, fan_in, o, in, out, bp); break;
+        case 3: if constexpr (OB > 3) layer_tile<V, K, 3, T>(w, b, fan_in, o, in, out, bp); break;
+        case 4: if constexpr (OB > 4) layer_tile<V, K, 4, T>(w, b, fan_in, o, in, out, bp); break;
+        default: break;
+    }
+    if constexpr (!fused) {
+        const std::size_t n = static_cast<std::size_t>(fan_out) * bp;
+        for (std::size_t k = 0; k < n; k += V::lanes) V::store(out + k, activate<V, A>(V::load(out + k)));
+    }
+}
+
+template <class V, int K, int OB>
+inline void layer(const MlpModel& m, std::size_t l, const float* in, float* out,
+                  std::size_t bp) noexcept {
+    const int fan_in = m.widths[l], fan_out = m.widths[l + 1];
+    const float* w = m.weights.data() + m.weight_offset[l];
+    const float* b = m.biases.data() + m.bias_offset[l];
+    switch (m.activations[l]) {
+        case Activation::tanh:
+            layer_rows<V, K, OB, Activation::tanh>(w, b, fan_in, fan_out, in, out, bp);
+            break;
+        case Activation::relu:
+            layer_rows<V, K, OB, Activation::relu>(w, b, fan_in, fan_out, in, out, bp);
+            break;
+        case Activation::sigmoid:
+            layer_rows<V, K, OB, Activation::sigmoid>(w, b, fan_in, fan_out, in, out, bp);
+            break;
+        case Activation::identity:
+            layer_rows<V, K, OB, Activation::identity>(w, b, fan_in, fan_out, in, out, bp);
+            break;
+    }
+}
+
+// Loads points [p0, p0+np) into buf[n_in][BP] as float after log10 and the affine map:
+// a contiguous (vectorisable) double -> float pass into `stage`, then an L1 transpose.
+// Padding lanes get 1.0 (harmless for log10). Records the first bad value in `bad`.
+template <class V, int K>
+inline void load_inputs(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
+                        float* buf, float* stage, BadInput& bad) noexcept {
+    constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
+    const std::size_t n_in = m.widths.front();
+    const double* src = X + p0 * n_in;
+    const std::size_t count = np * n_in;
+    // Integer test of the exponent field (all ones: NaN or inf), so the loop vectorises.
+    std::uint64_t nonfinite = 0;
+    for (std::size_t k = 0; k < count; ++k) {
+        std::uint64_t u;
+        std::memcpy(&u, src + k, sizeof u);
+        nonfinite |= static_cast<std::uint64_t>((u & 0x7ff0000000000000ull) == 0x7ff0000000000000ull);
+        stage[k] = static_cast<float>(src[k]);
+    }
+    const bool finite = nonfinite == 0;
+    for (std::size_t i = 0; i < n_in; ++i) {
+        float* row = buf + i * bp;
+        for (std::size_t p = 0; p < np; ++p) row[p] = stage[p * n_in + i];
+        for (std::size_t p = np; p < bp; ++p) row[p] = 1.0f;
+    }
+    bool positive = true;
+    for (std::size_t i = 0; i < n_in; ++i)
+        if (m.in_log10[i])
+            for (std::size_t p = 0; p < np; ++p) positive &= src[p * n_in + i] > 0.0;
+    if (!finite || !positive) {  // rare: find the first offender, keep the math finite
+        for (std::size_t p = 0; p < np && bad.row == SIZE_MAX; ++p)
+            for (std::size_t i = 0; i < n_in; ++i) {
+                const double v = src[p * n_in + i];
+                if (!(v - v == 0.0) || (m.in_log10[i] && !(v > 0.0))) {
+                    bad.row = p0 + p;
+                    bad.col = i;
+                    bad.value = v;
+                    break;
+                }
+            }
+        for (std::size_t k = 0; k < n_in * bp; ++k) buf[k] = 1.0f;
+    }
+    for (std::size_t i = 0; i < n_in; ++i) {
+        float* row = buf + i * bp;
+        const bool lg = m.in_log10[i] != 0;
+        const V s = V::set1(static_cast<float>(m.in_scale[i]));
+        const V c = V::set1(static_cast<float>(m.in_offset[i]));
+        for (int k = 0; k < K; ++k) {
+            V v = V::load(row + k * V::lanes);
+            if (lg) v = V::mul(V::log2(v), V::set1(0.301029995663981195f));
+            V::store(row + k * V::lanes, V::fmadd(s, v, c));
+        }
+    }
+}
+
+// Writes the last layer's rows y[n_out][BP] as out (n, n_out) row-major after the output
+// transform, then adds the exact elastic part when the model has one.
+template <class T>
+inline void store_outputs(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
+                          const float* y, std::size_t bp, T* out) noexcept {
+    const std::size_t n_out = m.widths.back(), n_in = m.widths.front();
+    T* dst = out + p0 * n_out;
+    for (std::size_t j = 0; j < n_out; ++j) {
+        const double s = m.out_scale[j], o = m.out_offset[j];
+        const float* row = y + j * bp;
+        for (std::size_t p = 0; p < np; ++p)
+            dst[p * n_out + j] = static_cast<T>(s * static_cast<double>(row[p]) + o);
+    }
+    if (m.elastic == ElasticPart::okada_point_strike_slip) {
+        for (std::size_t p = 0; p < np; ++p) {
+            const double* x = X + (p0 + p) * n_in;
+            double u[3];
+            okada_point_strike_slip(x[m.elastic_inputs[0]], x[m.elastic_inputs[1]],
+                                    x[m.elastic_inputs[2]], u);
+            for (std::size_t j = 0; j < 3; ++j)
+                dst[p * n_out + j] = static_cast<T>(static_cast<double>(dst[p * n_out + j]) + u[j]);
+        }
+    }
+}
+
+template <class V, int K, int OB>
+void run_range(const MlpModel& m, const double* X, std::size_t begin, std::size_t end,
+               void* out, bool out_f64, float* scratch, BadInput& bad) noexcept {
+    constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
+    // Not m.max_layer_width(): inline non-template code in an ISA-flagged TU could be the
+    // copy the linker keeps for every caller (see VISCOANN_HD in mlp_math.hpp).
+    std::size_t maxw = 0;
+    for (int w : m.widths) maxw = std::max(maxw, static_cast<std::size_t>(w));
+    float* a = scratch;
+    float* z = scratch + maxw * bp;
+    float* stage = z + maxw * bp;  // n_in x bp floats, used only while loading inputs
+    for (std::size_t p0 = begin; p0 < end; p0 += bp) {
+        const std::size_t np = std::min(bp, end - p0);
+        load_inputs<V, K>(m, X, p0, np, a, stage, bad);
+        float* cur = a;
+        float* nxt = z;
+        for (std::size_t l = 0; l + 1 < m.widths.size(); ++l) {
+            layer<V, K, OB>(m, l, cur, nxt, bp);
+            std::swap(cur, nxt);
+        }
+        if (out_f64)
+            store_outputs(m, X, p0, np, cur, bp, static_cast<double*>(out));
+        else
+            store_outputs(m, X, p0, np, cur, bp, static_cast<float*>(out));
+    }
+}
+
+template <class V>
+void tanh_array(const float* x, float* y, std::size_t n) noexcept {
+    for (std::size_t k = 0; k + V::lanes <= n; k += V::lanes) {
+        alignas(64) float buf[V::lanes];
+        for (int j = 0; j < V::lanes; ++j) buf[j] = x[k + j];
+        V::store(buf, tanh(V::load(buf)));
+        for (int j = 0; j < V::lanes; ++j) y[k + j] = buf[j];
+    }
+}
+
+}  // namespace viscoann::detail::cpu

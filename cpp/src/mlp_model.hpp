@@ -1,0 +1,73 @@
+// Private: the parsed MLP shared by the CPU and CUDA engines (what model_io.cpp produces).
+// Layout: layer l maps widths[l] -> widths[l+1]; its weights are float32 row-major
+// [out][in] (PyTorch nn.Linear layout) at weights[weight_offset[l]], biases [out] at
+// biases[bias_offset[l]]. Points flow x -> input transform -> layers -> output transform.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace viscoann::detail {
+
+/// Activation after a layer's affine map. Values are stable (the CUDA engine switches on them).
+enum class Activation : std::int32_t { identity = 0, tanh = 1, relu = 2, sigmoid = 3 };
+
+/// Exact part added to the net's scaled output (DESIGN §8), evaluated in the engine.
+enum class ElasticPart : std::int32_t {
+    none = 0,
+    /// Okada (1985) point source at the free surface, vertical strike-slip along +x,
+    /// per unit potency: inputs elastic_inputs = (x, y, depth) indices, outputs 0..2 = ux,uy,uz.
+    okada_point_strike_slip = 1,
+};
+
+/// Maximum supported layer width (engine scratch is sized for it).
+inline constexpr int max_width = 1024;
+/// Current model file format version.
+inline constexpr int format_version = 1;
+
+struct MlpModel {
+    std::vector<int> widths;              ///< {n_in, hidden..., n_out}; size = n_layers + 1
+    std::vector<Activation> activations;  ///< one per layer
+    std::vector<float> weights;           ///< all layers, row-major [out][in], concatenated
+    std::vector<float> biases;            ///< all layers, concatenated
+    std::vector<std::size_t> weight_offset, bias_offset;  ///< per layer, into the above
+
+    // Input transform per input i: v = X[i] (SI); if log10[i]: v = log10(v);
+    // z = in_scale[i] * v + in_offset[i] (maps the training domain to about [-1, 1]).
+    std::vector<std::uint8_t> in_log10;
+    std::vector<double> in_scale, in_offset;
+    std::vector<double> domain_lo, domain_hi;  ///< training domain, SI, before log10
+
+    // Output transform per output j: u = out_scale[j] * y[j] + out_offset[j] (+ elastic part).
+    std::vector<double> out_scale, out_offset;
+    ElasticPart elastic = ElasticPart::none;
+    int elastic_inputs[3] = {0, 1, 2};
+
+    std::vector<std::string> input_names, input_units, output_names, output_units;
+    std::string metadata_json;  ///< the full "viscoann" metadata document
+
+    std::size_t n_layers() const noexcept { return activations.size(); }
+    std::size_t n_inputs() const noexcept { return static_cast<std::size_t>(widths.front()); }
+    std::size_t n_outputs() const noexcept { return static_cast<std::size_t>(widths.back()); }
+    int max_layer_width() const noexcept {
+        int m = 0;
+        for (int w : widths) m = w > m ? w : m;
+        return m;
+    }
+    /// FLOPs per point of the affine maps (2 * fan_in * fan_out summed over layers).
+    double flops_per_point() const noexcept {
+        double f = 0;
+        for (std::size_t l = 0; l + 1 < widths.size(); ++l) f += 2.0 * widths[l] * widths[l + 1];
+        return f;
+    }
+};
+
+/// Parses a model file image; throws FormatError naming the problem (c_api_guard.hpp).
+MlpModel parse_model(const unsigned char* data, std::size_t size);
+
+/// Name <-> enum for activations; parse throws FormatError listing the known names.
+const char* activation_name(Activation a) noexcept;
+
+}  // namespace viscoann::detail

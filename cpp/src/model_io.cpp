@@ -1,0 +1,302 @@
+// Model file reader: safetensors (8-byte little-endian header length, JSON header, raw
+// little-endian tensors) whose "__metadata__"."viscoann" entry is a JSON document describing
+// the MLP (format in python/viscoann/export.py). Strict: every malformed case is a FormatError.
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "c_api_guard.hpp"
+#include "json.hpp"
+#include "mlp_model.hpp"
+
+namespace viscoann::detail {
+
+namespace {
+
+constexpr std::uint64_t max_header_bytes = 100u << 20;  // safetensors' own limit
+
+[[noreturn]] void bad(const std::string& why) { throw FormatError("model file: " + why); }
+
+struct TensorEntry {
+    std::string name;
+    std::vector<std::uint64_t> shape;
+    std::uint64_t begin = 0, end = 0;
+};
+
+std::string shape_str(const std::vector<std::uint64_t>& s) {
+    std::string out = "[";
+    for (std::size_t k = 0; k < s.size(); ++k) out += (k ? ", " : "") + std::to_string(s[k]);
+    return out + "]";
+}
+
+// A JSON number that is an exact non-negative integer not above `limit`.
+std::uint64_t as_uint(const Json& v, const std::string& what, std::uint64_t limit) {
+    if (v.type != Json::Type::number || !(v.number >= 0) || v.number != std::floor(v.number) ||
+        v.number > static_cast<double>(limit))
+        bad(what + " must be an integer in [0, " + std::to_string(limit) + "]");
+    return static_cast<std::uint64_t>(v.number);
+}
+
+const Json& member(const Json& obj, const std::string& key, Json::Type type,
+                   const std::string& where) {
+    const Json* v = obj.find(key);
+    if (!v) bad(where + " lacks \"" + key + "\"");
+    if (v->type != type)
+        bad(where + " \"" + key + "\" must be a " + json_type_name(type) + ", not a " +
+            json_type_name(v->type));
+    return *v;
+}
+
+double finite_number(const Json& obj, const std::string& key, const std::string& where) {
+    const double d = member(obj, key, Json::Type::number, where).number;
+    if (!std::isfinite(d)) bad(where + " \"" + key + "\" must be finite");
+    return d;
+}
+
+Activation parse_activation(const std::string& s, std::size_t layer) {
+    if (s == "identity" || s == "linear") return Activation::identity;
+    if (s == "tanh") return Activation::tanh;
+    if (s == "relu") return Activation::relu;
+    if (s == "sigmoid") return Activation::sigmoid;
+    bad("unknown activation '" + s + "' for layer " + std::to_string(layer) +
+        " (known: identity, tanh, relu, sigmoid)");
+}
+
+std::vector<TensorEntry> parse_tensor_table(const Json& header, std::uint64_t data_size,
+                                            const Json** metadata) {
+    std::vector<TensorEntry> tensors;
+    *metadata = nullptr;
+    for (const auto& [name, v] : header.object) {
+        if (name == "__metadata__") {
+            if (v.type != Json::Type::object) bad("\"__metadata__\" must be an object");
+            *metadata = &v;
+            continue;
+        }
+        const std::string where = "tensor '" + name + "'";
+        if (v.type != Json::Type::object) bad(where + " entry must be an object");
+        const std::string& dtype = member(v, "dtype", Json::Type::string, where).string;
+        if (dtype != "F32") bad(where + " has dtype '" + dtype + "'; only F32 is supported");
+        TensorEntry t;
+        t.name = name;
+        std::uint64_t count = 1;
+        for (const Json& d : member(v, "shape", Json::Type::array, where).array) {
+            const std::uint64_t e = as_uint(d, where + " shape entry", 1u << 24);
+            t.shape.push_back(e);
+            count *= e;  // each factor <= 2^24 and at most 2 dims are accepted below
+            if (t.shape.size() > 2) bad(where + " has more than 2 dimensions");
+        }
+        const auto& off = member(v, "data_offsets", Json::Type::array, where).array;
+        if (off.size() != 2) bad(where + " \"data_offsets\" must hold [begin, end]");
+        const std::uint64_t huge = std::uint64_t(1) << 53;  // exact in a JSON double
+        t.begin = as_uint(off[0], where + " data_offsets begin", huge);
+        t.end = as_uint(off[1], where + " data_offsets end", huge);
+        if (t.begin > data_size || t.end > data_size)
+            bad(where + " data_offsets [" + std::to_string(t.begin) + ", " +
+                std::to_string(t.end) + "] run past the end of the data section (" +
+                std::to_string(data_size) + " bytes): out of range or truncated file");
+        if (t.end < t.begin)
+            bad(where + " data_offsets [" + std::to_string(t.begin) + ", " +
+                std::to_string(t.end) + "] end before begin");
+        if (t.end - t.begin != count * 4)
+            bad(where + " has " + std::to_string(t.end - t.begin) + " bytes but shape " +
+                shape_str(t.shape) + " of F32 needs " + std::to_string(count * 4));
+        tensors.push_back(std::move(t));
+    }
+    std::vector<const TensorEntry*> order;
+    for (const auto& t : tensors) order.push_back(&t);
+    std::sort(order.begin(), order.end(),
+              [](const TensorEntry* a, const TensorEntry* b) { return a->begin < b->begin; });
+    for (std::size_t k = 1; k < order.size(); ++k)
+        if (order[k]->begin < order[k - 1]->end)
+            bad("tensors '" + order[k - 1]->name + "' and '" + order[k]->name +
+                "' overlap in the data section");
+    return tensors;
+}
+
+float load_f32_le(const unsigned char* p) {
+    const std::uint32_t u = std::uint32_t(p[0]) | std::uint32_t(p[1]) << 8 |
+                            std::uint32_t(p[2]) << 16 | std::uint32_t(p[3]) << 24;
+    float f;
+    std::memcpy(&f, &u, 4);
+    return f;
+}
+
+void copy_tensor(const std::vector<TensorEntry>& tensors, const unsigned char* data,
+                 const std::string& name, std::vector<std::uint64_t> expect,
+                 std::vector<float>& dst) {
+    const TensorEntry* t = nullptr;
+    for (const auto& e : tensors)
+        if (e.name == name) t = &e;
+    if (!t) bad("missing tensor '" + name + "'");
+    if (t->shape != expect)
+        bad("tensor '" + name + "' has shape " + shape_str(t->shape) + ", expected " +
+            shape_str(expect) + " from the widths");
+    const std::size_t n = static_cast<std::size_t>((t->end - t->begin) / 4);
+    for (std::size_t k = 0; k < n; ++k) {
+        const float f = load_f32_le(data + t->begin + 4 * k);
+        if (!std::isfinite(f))
+            bad("tensor '" + name + "' holds a non-finite value at flat index " +
+                std::to_string(k));
+        dst.push_back(f);
+    }
+}
+
+void parse_io_list(const Json& doc, const char* key, std::size_t count, bool inputs,
+                   MlpModel& m) {
+    const auto& list = member(doc, key, Json::Type::array, "metadata").array;
+    if (list.size() != count)
+        bad(std::string("metadata \"") + key + "\" has " + std::to_string(list.size()) +
+            " entries, the widths say " + std::to_string(count));
+    for (std::size_t k = 0; k < count; ++k) {
+        const Json& e = list[k];
+        const std::string where = std::string("metadata ") + key + "[" + std::to_string(k) + "]";
+        if (e.type != Json::Type::object) bad(where + " must be an object");
+        const std::string name = member(e, "name", Json::Type::string, where).string;
+        const std::string unit = member(e, "unit", Json::Type::string, where).string;
+        const double scale = finite_number(e, "scale", where);
+        const double offset = finite_number(e, "offset", where);
+        if (inputs) {
+            const bool lg = member(e, "log10", Json::Type::boolean, where).boolean;
+            const auto& dom = member(e, "domain", Json::Type::array, where).array;
+            if (dom.size() != 2 || dom[0].type != Json::Type::number ||
+                dom[1].type != Json::Type::number || !std::isfinite(dom[0].number) ||
+                !std::isfinite(dom[1].number) || !(dom[0].number <= dom[1].number))
+                bad(where + " \"domain\" must be [lower, upper] finite numbers, lower <= upper");
+            if (lg && !(dom[0].number > 0)) bad(where + " is log10 but its domain is not > 0");
+            m.input_names.push_back(name);
+            m.input_units.push_back(unit);
+            m.in_log10.push_back(lg ? 1 : 0);
+            m.in_scale.push_back(scale);
+            m.in_offset.push_back(offset);
+            m.domain_lo.push_back(dom[0].number);
+            m.domain_hi.push_back(dom[1].number);
+        } else {
+            m.output_names.push_back(name);
+            m.output_units.push_back(unit);
+            m.out_scale.push_back(scale);
+            m.out_offset.push_back(offset);
+        }
+    }
+}
+
+}  // namespace
+
+const char* activation_name(Activation a) noexcept {
+    switch (a) {
+        case Activation::identity: return "identity";
+        case Activation::tanh: return "tanh";
+        case Activation::relu: return "relu";
+        case Activation::sigmoid: return "sigmoid";
+    }
+    return "?";
+}
+
+MlpModel parse_model(const unsigned char* data, std::size_t size) {
+    if (size < 8)
+        bad("truncated: " + std::to_string(size) + " bytes, fewer than the 8-byte header length");
+    std::uint64_t hlen = 0;
+    for (int k = 7; k >= 0; --k) hlen = (hlen << 8) | data[k];
+    if (hlen > size - 8)
+        bad("header length " + std::to_string(hlen) + " runs past the end of the file (" +
+            std::to_string(size) + " bytes): truncated or not a safetensors file");
+    if (hlen > max_header_bytes) bad("header length " + std::to_string(hlen) + " exceeds 100 MiB");
+    const char* htext = reinterpret_cast<const char*>(data + 8);
+    const Json header = parse_json(htext, static_cast<std::size_t>(hlen), "the safetensors header");
+    if (header.type != Json::Type::object) bad("the safetensors header is not a JSON object");
+    const unsigned char* tdata = data + 8 + hlen;
+    const std::uint64_t tsize = size - 8 - hlen;
+
+    const Json* meta = nullptr;
+    const std::vector<TensorEntry> tensors = parse_tensor_table(header, tsize, &meta);
+    if (!meta) bad("no \"__metadata__\" (not a viscoann model file)");
+    for (const auto& kv : meta->object)
+        if (kv.second.type != Json::Type::string)
+            bad("\"__metadata__\" value of '" + kv.first + "' is not a string");
+    const Json* doc_text = meta->find("viscoann");
+    if (!doc_text) bad("\"__metadata__\" has no \"viscoann\" entry (not a viscoann model file)");
+
+    MlpModel m;
+    m.metadata_json = doc_text->string;
+    const Json doc = parse_json(m.metadata_json.data(), m.metadata_json.size(),
+                                "the \"viscoann\" metadata");
+    if (doc.type != Json::Type::object) bad("the \"viscoann\" metadata is not a JSON object");
+    const std::string& fmt = member(doc, "format", Json::Type::string, "metadata").string;
+    if (fmt != "viscoann-mlp") bad("unknown format '" + fmt + "' (expected 'viscoann-mlp')");
+    const Json& ver = member(doc, "version", Json::Type::number, "metadata");
+    if (ver.number != format_version)
+        bad("unknown format version " + std::to_string(ver.number) + " (this reader knows " +
+            std::to_string(format_version) + ")");
+
+    const auto& widths = member(doc, "widths", Json::Type::array, "metadata").array;
+    if (widths.size() < 2) bad("metadata \"widths\" needs at least 2 entries (inputs, outputs)");
+    for (std::size_t k = 0; k < widths.size(); ++k) {
+        const auto w = as_uint(widths[k], "metadata widths[" + std::to_string(k) + "]",
+                               static_cast<std::uint64_t>(max_width));
+        if (w == 0) bad("metadata widths[" + std::to_string(k) + "] is 0");
+        m.widths.push_back(static_cast<int>(w));
+    }
+    const auto& acts = member(doc, "activations", Json::Type::array, "metadata").array;
+    if (acts.size() != widths.size() - 1)
+        bad("metadata \"activations\" has " + std::to_string(acts.size()) +
+            " entries for " + std::to_string(widths.size() - 1) + " layers");
+    for (std::size_t l = 0; l < acts.size(); ++l) {
+        if (acts[l].type != Json::Type::string)
+            bad("metadata activations[" + std::to_string(l) + "] is not a string");
+        m.activations.push_back(parse_activation(acts[l].string, l));
+    }
+
+    parse_io_list(doc, "inputs", m.n_inputs(), true, m);
+    parse_io_list(doc, "outputs", m.n_outputs(), false, m);
+
+    const Json* ep = doc.find("elastic_part");
+    if (ep) {
+        if (ep->type != Json::Type::string) bad("metadata \"elastic_part\" is not a string");
+        if (ep->string == "okada_point_strike_slip") {
+            m.elastic = ElasticPart::okada_point_strike_slip;
+            if (m.n_outputs() != 3)
+                bad("elastic_part 'okada_point_strike_slip' needs 3 outputs (ux, uy, uz)");
+            const auto& idx = member(doc, "elastic_inputs", Json::Type::array, "metadata").array;
+            if (idx.size() != 3) bad("metadata \"elastic_inputs\" must hold 3 input indices");
+            for (int k = 0; k < 3; ++k)
+                m.elastic_inputs[k] = static_cast<int>(as_uint(
+                    idx[static_cast<std::size_t>(k)], "metadata elastic_inputs entry",
+                    m.n_inputs() - 1));
+        } else if (ep->string != "none") {
+            bad("unknown elastic_part '" + ep->string +
+                "' (known: none, okada_point_strike_slip)");
+        }
+    }
+
+    std::size_t used = 0;
+    for (std::size_t l = 0; l < m.n_layers(); ++l) {
+        const auto in = static_cast<std::uint64_t>(m.widths[l]);
+        const auto out = static_cast<std::uint64_t>(m.widths[l + 1]);
+        const std::string p = "layers." + std::to_string(l);
+        m.weight_offset.push_back(m.weights.size());
+        copy_tensor(tensors, tdata, p + ".weight", {out, in}, m.weights);
+        m.bias_offset.push_back(m.biases.size());
+        copy_tensor(tensors, tdata, p + ".bias", {out}, m.biases);
+        used += 2;
+    }
+    if (tensors.size() != used) {
+        for (const auto& t : tensors) {
+            const auto dot = t.name.find('.', 7);
+            bool known = t.name.rfind("layers.", 0) == 0 && dot != std::string::npos;
+            if (known) {
+                const std::string idx = t.name.substr(7, dot - 7), tail = t.name.substr(dot);
+                known = (tail == ".weight" || tail == ".bias") && !idx.empty() &&
+                        idx.size() < 6 &&
+                        idx.find_first_not_of("0123456789") == std::string::npos &&
+                        std::stoul(idx) < m.n_layers() && std::to_string(std::stoul(idx)) == idx;
+            }
+            if (!known) bad("unexpected tensor '" + t.name + "' (not a layer of the widths)");
+        }
+    }
+    return m;
+}
+
+}  // namespace viscoann::detail

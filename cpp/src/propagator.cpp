@@ -1,0 +1,390 @@
+// Surface kernels of the vertical strike-slip point source in a layered half-space, per
+// wavenumber k and Laplace variable s: the static P-SV and SH systems (correspondence
+// principle) solved by the global-matrix method. In every layer the solutions are written
+// with exponentials normalised at the layer's own top (e^{-k(z-z_top)}) or bottom
+// (e^{-k(z_bot-z)}), so no entry exceeds O(1 + kh) e^0 and the system stays well conditioned
+// at any k h (no e^{+kh} growth as in raw propagator matrices).
+//
+// State vector per order m (Takeuchi & Saito style, z down): U (vertical), V, W (horizontal
+// spheroidal / toroidal), P = sigma_zz / k, Q = sigma_z,S / k, R = sigma_z,T / k (all / mu_ref).
+// Homogeneous-layer solutions: grad of e^{-+kz} Y and the Papkovich solution
+// 4(1-nu) psi e_z - grad((z - z0) psi). Source jump (m = 2, moment tensor M_xy = M_yx =
+// -mu_src * potency for left-lateral slip on a vertical plane along x): [Q] = -M0 / (2 pi),
+// [R] = +M0 / (2 pi) for the harmonics J2 sin2φ (P-SV) and J2 cos2φ (SH).
+#include "propagator.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace viscoann::detail {
+
+namespace {
+
+constexpr double kTwoPi = 6.283185307179586476925286766559;
+
+Stack::Sub make_sub(double h, std::size_t layer) { return Stack::Sub{h, layer}; }
+
+// P-SV solution values (rows U, V, P, Q) of the 4 solutions at decaying offset xi (E =
+// e^{-xi}) and growing offset eta (F = e^{-eta}); E, F passed to avoid recomputing exp.
+struct PsvCols {
+    cplx v[4][4];  // v[row][col]
+};
+inline PsvCols psv_values(const Moduli& m, double xi, double E, double eta, double F) {
+    const cplx mu = m.mu, lam = m.lam;
+    const cplx lm = lam + mu;
+    const cplx c = (lam + 3.0 * mu) / lm, g = (lam + 2.0 * mu) / lm, r = mu / lm;
+    const cplx mu2 = 2.0 * mu;
+    PsvCols p;
+    // sol1: grad e^{-kz}; sol2: Papkovich with e^{-kz}
+    p.v[0][0] = -E;
+    p.v[1][0] = E;
+    p.v[2][0] = mu2 * E;
+    p.v[3][0] = -mu2 * E;
+    p.v[0][1] = (c + xi) * E;
+    p.v[1][1] = -xi * E;
+    p.v[2][1] = -mu2 * E * (g + xi);
+    p.v[3][1] = mu2 * E * (r + xi);
+    // sol3: grad e^{+kz}; sol4: Papkovich with e^{+kz}
+    p.v[0][2] = F;
+    p.v[1][2] = F;
+    p.v[2][2] = mu2 * F;
+    p.v[3][2] = mu2 * F;
+    p.v[0][3] = (c + eta) * F;
+    p.v[1][3] = eta * F;
+    p.v[2][3] = mu2 * F * (g + eta);
+    p.v[3][3] = mu2 * F * (r + eta);
+    return p;
+}
+
+// Fills the P-SV matrix entries of the sub-layers accepted by `take(model_layer)`.
+template <class Set, class Take>
+void fill_psv(const Stack& st, const Moduli* mod, const double* eh, double k, Set&& set,
+              Take&& take) {
+    const std::size_t L = st.subs.size();
+    for (std::size_t i = 0; i < L; ++i) {
+        const auto& sub = st.subs[i];
+        if (!take(sub.layer)) continue;
+        const double kh = k * sub.h;
+        const PsvCols top = psv_values(mod[sub.layer], 0.0, 1.0, kh, eh[i]);
+        const PsvCols bot = psv_values(mod[sub.layer], kh, eh[i], 0.0, 1.0);
+        for (std::size_t c = 0; c < 4; ++c) {
+            const std::size_t col = 4 * i + c;
+            if (i == 0) {
+                set(0, col, top.v[2][c]);
+                set(1, col, top.v[3][c]);
+            } else {
+                for (std::size_t r = 0; r < 4; ++r) set(2 + 4 * (i - 1) + r, col, -top.v[r][c]);
+            }
+            for (std::size_t r = 0; r < 4; ++r) set(2 + 4 * i + r, col, bot.v[r][c]);
+        }
+    }
+    if (take(st.halfspace)) {
+        const PsvCols top = psv_values(mod[st.halfspace], 0.0, 1.0, 0.0, 1.0);
+        for (std::size_t c = 0; c < 2; ++c)
+            for (std::size_t r = 0; r < 4; ++r) set(2 + 4 * (L - 1) + r, 4 * L + c, -top.v[r][c]);
+    }
+}
+
+// SH: W = c1 E + c2 F, R = mu (-c1 E + c2 F).
+template <class Set, class Take>
+void fill_sh(const Stack& st, const Moduli* mod, const double* eh, Set&& set, Take&& take) {
+    const std::size_t L = st.subs.size();
+    for (std::size_t i = 0; i < L; ++i) {
+        const auto& sub = st.subs[i];
+        if (!take(sub.layer)) continue;
+        const cplx mu = mod[sub.layer].mu;
+        if (i == 0) {
+            set(0, 0, -mu);
+            set(0, 1, mu * eh[0]);
+        } else {
+            const std::size_t b = 1 + 2 * (i - 1);
+            set(b, 2 * i, -1.0);
+            set(b, 2 * i + 1, -eh[i]);
+            set(b + 1, 2 * i, mu);
+            set(b + 1, 2 * i + 1, -mu * eh[i]);
+        }
+        const std::size_t b = 1 + 2 * i;
+        set(b, 2 * i, eh[i]);
+        set(b, 2 * i + 1, 1.0);
+        set(b + 1, 2 * i, -mu * eh[i]);
+        set(b + 1, 2 * i + 1, mu);
+    }
+    if (take(st.halfspace)) {
+        const std::size_t b = 1 + 2 * (L - 1);
+        set(b, 2 * L, -1.0);
+        set(b + 1, 2 * L, mod[st.halfspace].mu);
+    }
+}
+
+// Row of the Q (P-SV) and R (SH) jump at the source interface; U, V, P precede Q, W precedes R.
+std::size_t psv_source_row(const Stack& st) { return 2 + 4 * (st.source_iface - 1) + 3; }
+std::size_t sh_source_row(const Stack& st) { return 1 + 2 * (st.source_iface - 1) + 1; }
+
+// LU with partial pivoting of the n x n row-major matrix a, in place. A tiny pivot means a
+// singular system, which a physical elastic model never gives.
+void lu_factor(std::size_t n, cplx* a, std::size_t* piv) noexcept {
+    for (std::size_t j = 0; j < n; ++j) {
+        std::size_t p = j;
+        double best = std::abs(a[j * n + j]);
+        for (std::size_t i = j + 1; i < n; ++i) {
+            const double v = std::abs(a[i * n + j]);
+            if (v > best) best = v, p = i;
+        }
+        piv[j] = p;
+        if (p != j)
+            for (std::size_t c = 0; c < n; ++c) std::swap(a[j * n + c], a[p * n + c]);
+        const cplx inv = 1.0 / a[j * n + j];
+        for (std::size_t i = j + 1; i < n; ++i) {
+            const cplx f = a[i * n + j] * inv;
+            a[i * n + j] = f;
+            if (f == cplx(0.0)) continue;
+            for (std::size_t c = j + 1; c < n; ++c) a[i * n + c] -= f * a[j * n + c];
+        }
+    }
+}
+
+// Solves with the factors for one right-hand side b (in place).
+void lu_solve(std::size_t n, const cplx* a, const std::size_t* piv, cplx* b) noexcept {
+    // The multipliers moved with later row swaps, so every swap is applied first.
+    for (std::size_t j = 0; j < n; ++j)
+        if (piv[j] != j) std::swap(b[j], b[piv[j]]);
+    for (std::size_t j = 0; j < n; ++j)
+        for (std::size_t i = j + 1; i < n; ++i) b[i] -= a[i * n + j] * b[j];
+    for (std::size_t j = n; j-- > 0;) {
+        for (std::size_t c = j + 1; c < n; ++c) b[j] -= a[j * n + c] * b[c];
+        b[j] /= a[j * n + j];
+    }
+}
+
+void sub_exponentials(const Stack& st, double k, double* eh) {
+    for (std::size_t i = 0; i < st.subs.size(); ++i) eh[i] = std::exp(-k * st.subs[i].h);
+}
+
+// Surface U, V from sub-layer 0's four coefficients.
+void surface_psv(const Stack& st, const Moduli* mod, const double* eh, double k, const cplx* x,
+                 cplx& U, cplx& V) {
+    const PsvCols top = psv_values(mod[st.subs[0].layer], 0.0, 1.0, k * st.subs[0].h, eh[0]);
+    U = V = 0.0;
+    for (std::size_t c = 0; c < 4; ++c) {
+        U += top.v[0][c] * x[c];
+        V += top.v[1][c] * x[c];
+    }
+}
+
+}  // namespace
+
+Stack Stack::build(const EarthModel& model, double depth) {
+    if (!(std::isfinite(depth) && depth > 0))
+        throw std::invalid_argument("depth = " + std::to_string(depth) +
+                                    " is invalid; allowed: finite > 0 m (below the surface)");
+    Stack st;
+    st.halfspace = model.layers.size();
+    st.source_layer = model.layer_at(depth);
+    double top = 0.0;
+    for (std::size_t i = 0; i < model.layers.size(); ++i) {
+        const double h = model.layers[i].thickness, bot = top + h;
+        if (depth > top && depth < bot) {
+            st.subs.push_back(make_sub(depth - top, i));
+            st.source_iface = st.subs.size();
+            st.subs.push_back(make_sub(bot - depth, i));
+        } else {
+            st.subs.push_back(make_sub(h, i));
+            if (depth == bot) st.source_iface = st.subs.size();
+        }
+        top = bot;
+    }
+    if (depth > top) {
+        st.subs.push_back(make_sub(depth - top, st.halfspace));
+        st.source_iface = st.subs.size();
+    }
+    return st;
+}
+
+SourceJump strike_slip_jump(const Moduli* mod, const Stack& st) noexcept {
+    // M_xy = -mu_src (unit potency, left-lateral): [Q](J2 sin2φ) = -M_xy/2π,
+    // [R](J2 cos2φ) = +M_xy/2π (see point_source_jumps for the general moment tensor).
+    const cplx mu = mod[st.source_layer].mu;
+    SourceJump j;
+    j.psv[3] = mu / kTwoPi;
+    j.sh[1] = -mu / kTwoPi;
+    return j;
+}
+
+SurfaceKernel solve_dense(const Stack& st, const Moduli* mod, double k, DenseWork& w,
+                          const SourceJump* jump) {
+    const SourceJump jj = jump ? *jump : strike_slip_jump(mod, st);
+    const std::size_t L = st.subs.size(), n = st.n_psv(), n2 = st.n_sh();
+    const std::size_t ps = psv_source_row(st) - 3, ss = sh_source_row(st) - 1;
+    std::vector<double> eh(L);
+    sub_exponentials(st, k, eh.data());
+    auto all = [](std::size_t) { return true; };
+    w.a.assign(n * n, 0.0);
+    w.b.assign(n, 0.0);
+    w.piv.resize(n);
+    fill_psv(st, mod, eh.data(), k, [&](std::size_t r, std::size_t c, cplx v) { w.a[r * n + c] = v; },
+             all);
+    for (std::size_t q = 0; q < 4; ++q) w.b[ps + q] = -jj.psv[q];  // y_above - y_below = -[y]
+    lu_factor(n, w.a.data(), w.piv.data());
+    lu_solve(n, w.a.data(), w.piv.data(), w.b.data());
+    SurfaceKernel out;
+    surface_psv(st, mod, eh.data(), k, w.b.data(), out.U, out.V);
+
+    w.a.assign(n2 * n2, 0.0);
+    w.b.assign(n2, 0.0);
+    fill_sh(st, mod, eh.data(), [&](std::size_t r, std::size_t c, cplx v) { w.a[r * n2 + c] = v; },
+            all);
+    for (std::size_t q = 0; q < 2; ++q) w.b[ss + q] = -jj.sh[q];
+    lu_factor(n2, w.a.data(), w.piv.data());
+    lu_solve(n2, w.a.data(), w.piv.data(), w.b.data());
+    out.W = w.b[0] + eh[0] * w.b[1];
+    return out;
+}
+
+void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed,
+                         const std::vector<char>& viscous, double k) {
+    stack_ = &st;
+    k_ = k;
+    viscous_ = viscous;
+    const std::size_t L = st.subs.size();
+    eh_.resize(L);
+    sub_exponentials(st, k, eh_.data());
+    auto is_visc = [&](std::size_t layer) { return viscous_[layer] != 0; };
+    auto all = [](std::size_t) { return true; };
+    std::size_t scratch = 0;
+
+    auto setup = [&](Part& p, std::size_t n, std::size_t n_out_cols, std::size_t src_row0,
+                     std::size_t n_src, auto&& fill) {
+        p.n = n;
+        p.n_src = n_src;
+        p.row_pos.assign(n, -1);
+        p.col_pos.assign(n, -1);
+        p.vrows.clear();
+        p.vcols.clear();
+        // Viscous columns and the rows they touch.
+        fill([&](std::size_t r, std::size_t c, cplx) {
+            if (p.col_pos[c] < 0) p.col_pos[c] = 0, p.vcols.push_back(c);
+            if (p.row_pos[r] < 0) p.row_pos[r] = 0, p.vrows.push_back(r);
+        }, is_visc);
+        std::sort(p.vcols.begin(), p.vcols.end());
+        std::sort(p.vrows.begin(), p.vrows.end());
+        for (std::size_t i = 0; i < p.vcols.size(); ++i) p.col_pos[p.vcols[i]] = int(i);
+        for (std::size_t i = 0; i < p.vrows.size(); ++i) p.row_pos[p.vrows[i]] = int(i);
+        const std::size_t nv = p.vcols.size(), nr = p.vrows.size();
+        p.c0.assign(nr * nv, 0.0);
+        fill([&](std::size_t r, std::size_t c, cplx v) { p.c0[p.row_pos[r] * nv + p.col_pos[c]] = v; },
+             is_visc);
+        // Needed unknowns: the viscous columns first, then the surface layer's columns.
+        p.need = p.vcols;
+        for (std::size_t c = 0; c < n_out_cols; ++c)
+            if (p.col_pos[c] < 0) p.need.push_back(c);
+        p.need_pos.assign(n, -1);
+        for (std::size_t i = 0; i < p.need.size(); ++i) p.need_pos[p.need[i]] = int(i);
+        // Factor the unrelaxed system; solve for unit right-hand sides on the source rows and
+        // on the rows the viscous columns touch.
+        std::vector<cplx> a(n * n, 0.0), b(n);
+        std::vector<std::size_t> piv(n);
+        fill([&](std::size_t r, std::size_t c, cplx v) { a[r * n + c] = v; }, all);
+        lu_factor(n, a.data(), piv.data());
+        const std::size_t nn = p.need.size();
+        p.z_need.assign(nn * n_src, 0.0);
+        for (std::size_t q = 0; q < n_src; ++q) {
+            std::fill(b.begin(), b.end(), 0.0);
+            b[src_row0 + q] = 1.0;
+            lu_solve(n, a.data(), piv.data(), b.data());
+            for (std::size_t i = 0; i < nn; ++i) p.z_need[i * n_src + q] = b[p.need[i]];
+        }
+        p.minv_need.assign(nn * nr, 0.0);
+        for (std::size_t q = 0; q < nr; ++q) {
+            std::fill(b.begin(), b.end(), 0.0);
+            b[p.vrows[q]] = 1.0;
+            lu_solve(n, a.data(), piv.data(), b.data());
+            for (std::size_t i = 0; i < nn; ++i) p.minv_need[i * nr + q] = b[p.need[i]];
+        }
+        scratch = std::max(scratch, nr * nv + nv * nv + nv + nr + 2 * nn + nv);
+    };
+    setup(psv_, st.n_psv(), 4, psv_source_row(st) - 3, 4,
+          [&](auto&& set, auto&& take) { fill_psv(st, unrelaxed, eh_.data(), k, set, take); });
+    setup(sh_, st.n_sh(), 2, sh_source_row(st) - 1, 2,
+          [&](auto&& set, auto&& take) { fill_sh(st, unrelaxed, eh_.data(), set, take); });
+    scratch_.assign(scratch, 0.0);
+    piv_.assign(std::max(psv_.vcols.size(), sh_.vcols.size()) + 1, 0);
+    (void)L;
+}
+
+SurfaceKernel FastKernel::eval(const Moduli* mod) const noexcept {
+    const SourceJump j = strike_slip_jump(mod, *stack_);
+    SurfaceKernel out;
+    eval_many(mod, 1, &j, &out);
+    return out;
+}
+
+void FastKernel::eval_many(const Moduli* mod, std::size_t n_jumps, const SourceJump* jumps,
+                           SurfaceKernel* out) const noexcept {
+    const Stack& st = *stack_;
+    auto is_visc = [&](std::size_t layer) { return viscous_[layer] != 0; };
+    // For each source f = -[y]: x_need = z_f - Minv[need, rows] C (I + Minv[v, rows] C)^{-1} z_f[v],
+    // z_f = M0^{-1} f from the unit source solutions; I + Minv C is factored once.
+    auto solve_part = [&](const Part& p, auto&& fill, auto&& src_of, auto&& emit) {
+        const std::size_t nv = p.vcols.size(), nr = p.vrows.size(), nn = p.need.size();
+        cplx* C = scratch_.data();
+        cplx* A = C + nr * nv;
+        cplx* w = A + nv * nv;
+        cplx* Cw = w + nv;
+        cplx* zf = Cw + nr;
+        cplx* x_need = zf + nn;
+        if (nv > 0) {
+            for (std::size_t i = 0; i < nr * nv; ++i) C[i] = -p.c0[i];
+            fill([&](std::size_t r, std::size_t c, cplx v) { C[p.row_pos[r] * nv + p.col_pos[c]] += v; },
+                 is_visc);
+            // A = I + Minv[v, rows] C ; the viscous columns are the first nv entries of need.
+            for (std::size_t i = 0; i < nv; ++i)
+                for (std::size_t j = 0; j < nv; ++j) {
+                    cplx acc = (i == j) ? 1.0 : 0.0;
+                    for (std::size_t q = 0; q < nr; ++q) acc += p.minv_need[i * nr + q] * C[q * nv + j];
+                    A[i * nv + j] = acc;
+                }
+            lu_factor(nv, A, piv_.data());
+        }
+        for (std::size_t jn = 0; jn < n_jumps; ++jn) {
+            const cplx* f = src_of(jumps[jn]);
+            for (std::size_t i = 0; i < nn; ++i) {
+                cplx acc = 0.0;
+                for (std::size_t q = 0; q < p.n_src; ++q)
+                    if (f[q] != cplx(0.0)) acc -= f[q] * p.z_need[i * p.n_src + q];
+                zf[i] = acc;
+            }
+            if (nv == 0) {
+                for (std::size_t i = 0; i < nn; ++i) x_need[i] = zf[i];
+            } else {
+                for (std::size_t i = 0; i < nv; ++i) w[i] = zf[i];
+                lu_solve(nv, A, piv_.data(), w);
+                for (std::size_t q = 0; q < nr; ++q) {
+                    cplx acc = 0.0;
+                    for (std::size_t j = 0; j < nv; ++j) acc += C[q * nv + j] * w[j];
+                    Cw[q] = acc;
+                }
+                for (std::size_t i = 0; i < nn; ++i) {
+                    cplx acc = zf[i];
+                    for (std::size_t q = 0; q < nr; ++q) acc -= p.minv_need[i * nr + q] * Cw[q];
+                    x_need[i] = acc;
+                }
+            }
+            emit(jn, x_need);
+        }
+    };
+    solve_part(psv_, [&](auto&& set, auto&& take) { fill_psv(st, mod, eh_.data(), k_, set, take); },
+               [](const SourceJump& j) { return j.psv; },
+               [&](std::size_t jn, const cplx* x_need) {
+                   cplx xs[4];
+                   for (std::size_t c = 0; c < 4; ++c) xs[c] = x_need[psv_.need_pos[c]];
+                   surface_psv(st, mod, eh_.data(), k_, xs, out[jn].U, out[jn].V);
+               });
+    solve_part(sh_, [&](auto&& set, auto&& take) { fill_sh(st, mod, eh_.data(), set, take); },
+               [](const SourceJump& j) { return j.sh; },
+               [&](std::size_t jn, const cplx* x_need) {
+                   out[jn].W = x_need[sh_.need_pos[0]] + eh_[0] * x_need[sh_.need_pos[1]];
+               });
+}
+
+}  // namespace viscoann::detail

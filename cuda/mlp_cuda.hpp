@@ -1,0 +1,23 @@
+// Private: the fused CUDA engine's entry points, callable from plain C++ (no CUDA types here).
+#pragma once
+
+#include <cstddef>
+
+#include "mlp_model.hpp"
+#include "viscoann/surrogate.hpp"
+
+namespace viscoann::detail {
+
+/// Evaluates X (n, n_in) row-major into out (n, n_out) (double or float by out_f64) on GPU 0:
+/// one fused kernel per chunk, chunks pipelined over two streams through pinned buffers.
+/// Inputs must already be validated (finite, positive where log10 is applied).
+/// Throws Unavailable when no GPU is present, std::runtime_error on a CUDA failure.
+void mlp_cuda_predict(const MlpModel& m, const double* X, std::size_t n, void* out,
+                      bool out_f64, CudaPrecision precision);
+
+/// Same for every point of a structured grid, generated on the device (no inputs cross PCIe);
+/// out has the layout of InputGrid. The model must have the 6 canonical inputs.
+void mlp_cuda_predict_grid(const MlpModel& m, const InputGrid& grid, void* out, bool out_f64,
+                           CudaPrecision precision);
+
+}  // namespace viscoann::detail

@@ -1,0 +1,130 @@
+"""``viscoann bench engine --device cuda``: the fused CUDA engine (FP32 and tensor-core paths)
+against PyTorch on the same GPU, same nets, same points, in one process."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .bench import _engine_net, _flops_per_point, _torch_modules, log, make_row, median_seconds
+
+
+def _reference(W, B, acts, Z):
+    """float64 forward of the float32-stored weights on transformed inputs Z."""
+    h = Z.astype(np.float64)
+    for w, b, a in zip(W, B, acts, strict=True):
+        h = h @ w.astype(np.float32).astype(np.float64).T + b.astype(np.float32)
+        h = np.tanh(h) if a == "tanh" else np.maximum(h, 0) if a == "relu" else h
+    return h
+
+
+def run_engine_cuda(args) -> list[dict]:
+    import tempfile
+
+    from . import _core, export
+    from .surrogate import Surrogate
+
+    if not _core.cuda_available():
+        raise RuntimeError("bench engine --device cuda: no CUDA GPU is present on this machine")
+    gpu = _core.cuda_device_name()
+    n = args.points
+    rng = np.random.default_rng(1)
+    spec = export.input_spec(export.CANONICAL_INPUTS)
+    lo = np.array([e["domain"][0] for e in spec])
+    hi = np.array([e["domain"][1] for e in spec])
+    X = lo + (hi - lo) * rng.random((n, 6))
+    X[:, 4:] = 10 ** (np.log10(lo[4:]) + np.log10(hi[4:] / lo[4:]) * rng.random((n, 2)))
+    Z = X.copy()
+    Z[:, 4:] = np.log10(Z[:, 4:])
+    Z = (Z * [e["scale"] for e in spec] + [e["offset"] for e in spec]).astype(np.float32)
+    rows: list[dict] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for width in [int(w) for w in args.widths.split(",")]:
+            W, B, acts = _engine_net(width, args.depth)
+            name = f"{args.depth}x{width}"
+            path = export.save(
+                f"{tmp}/{name}.safetensors",
+                W,
+                B,
+                acts,
+                inputs=export.CANONICAL_INPUTS,
+                outputs=export.CANONICAL_OUTPUTS,
+            )
+            net = Surrogate.load(path)
+            ref = _reference(W, B, acts, Z[:100_000])
+            flops = _flops_per_point(W)
+            ours = {}
+            for precision in ("fp32", "tensor_fp16"):
+                out = np.empty((n, 3), np.float32)
+
+                def run(precision=precision, out=out, net=net):
+                    net.predict(
+                        X,
+                        device="cuda",
+                        dtype=np.float32,
+                        precision=precision,
+                        check_domain=False,
+                        out=out,
+                    )
+
+                try:
+                    sec = median_seconds(run, args.repeats)
+                except RuntimeError as e:  # e.g. a width the tensor-core path does not take
+                    log(f"{name} cuda {precision}: {e}")
+                    continue
+                err = float(np.abs(out[:100_000] - ref).max() / np.abs(ref).max())
+                ours[precision] = sec
+                rows.append(
+                    make_row(
+                        "viscoann",
+                        "cuda",
+                        1,
+                        n,
+                        sec,
+                        net=name,
+                        notes=f"fused CUDA {precision} on {gpu}, end to end (host float64 in, "
+                        f"float32 out, PCIe included); {flops * n / sec * 1e-12:.2f} TFLOP/s",
+                        max_rel_error_vs_float64=err,
+                    )
+                )
+                log(
+                    f"{name} viscoann cuda {precision}: {n / sec / 1e6:.1f} M points/s, "
+                    f"error {err:.1e}"
+                )
+            if args.no_baselines or not ours:
+                continue
+            rows += _torch_cuda_rows(W, B, acts, Z, args, name, min(ours.values()))
+    return rows
+
+
+def _torch_cuda_rows(W, B, acts, Z, args, name, ours_sec) -> list[dict]:
+    import torch
+
+    model = _torch_modules(W, B, acts, 1).cuda()
+    n = len(Z)
+    rows = []
+    with torch.inference_mode():
+        Zg = torch.from_numpy(Z).cuda()
+        for label, fn in (
+            ("eager, inputs already on the GPU", lambda: model(Zg)),
+            ("eager, host inputs, PCIe both ways", lambda: model(torch.from_numpy(Z).cuda()).cpu()),
+        ):
+
+            def run(fn=fn):
+                fn()
+                torch.cuda.synchronize()
+
+            sec = median_seconds(run, args.repeats)
+            rows.append(
+                make_row(
+                    "torch",
+                    "cuda",
+                    1,
+                    n,
+                    sec,
+                    net=name,
+                    notes=f"{label}, float32 pre-transformed inputs, one batch; viscoann's best "
+                    f"is {sec / ours_sec:.1f}x faster",
+                    speedup_viscoann=sec / ours_sec,
+                )
+            )
+    return rows

@@ -1,0 +1,258 @@
+"""Exported MLP surrogates on the native engines (DESIGN §5, §7).
+
+A model file (written by :mod:`viscoann.export`) holds the weights, the feature transforms and
+the training domain; the engine applies the transforms fused with the network.
+"""
+
+from __future__ import annotations
+
+import os
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from . import _core
+
+
+class OutOfDomainWarning(UserWarning):
+    """Some points lie outside the model's training domain (their outputs are extrapolated).
+
+    Attributes
+    ----------
+    count : int
+        Number of points outside.
+    mask : ndarray of bool, shape (N,)
+        True for points inside the domain (as :meth:`Surrogate.in_domain` returns).
+    """
+
+    def __init__(self, message: str, count: int = 0, mask: np.ndarray | None = None):
+        super().__init__(message)
+        self.count = count
+        self.mask = mask
+
+
+class Surrogate:
+    """A model file loaded for prediction. Immutable and thread-safe; predictions release
+    the GIL, so several Python threads may predict at once.
+
+    Use :meth:`load` (or :meth:`from_bytes`) to construct.
+    """
+
+    def __init__(self, core: _core.Surrogate, path: Path | None = None):
+        self._core = core
+        self.path = path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Surrogate:
+        """Read a model file.
+
+        Raises
+        ------
+        OSError
+            The file cannot be read.
+        ValueError
+            The file is malformed or unsupported; the message names the problem.
+        """
+        return cls(_core.Surrogate.load(os.fspath(path)), Path(path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Surrogate:
+        """Parse a model file image held in memory (errors as :meth:`load`)."""
+        return cls(_core.Surrogate.from_bytes(bytes(data)))
+
+    # ---- description -------------------------------------------------------------------
+    @property
+    def widths(self) -> list[int]:
+        """Layer widths, inputs first: [n_in, hidden..., n_out]."""
+        return self._core.widths
+
+    @property
+    def activations(self) -> list[str]:
+        return self._core.activations
+
+    @property
+    def input_names(self) -> list[str]:
+        return self._core.input_names
+
+    @property
+    def input_units(self) -> list[str]:
+        return self._core.input_units
+
+    @property
+    def output_names(self) -> list[str]:
+        return self._core.output_names
+
+    @property
+    def output_units(self) -> list[str]:
+        return self._core.output_units
+
+    @property
+    def domain(self) -> np.ndarray:
+        """Training domain, shape (n_in, 2): [lower, upper] per input in SI units."""
+        return np.column_stack([self._core.domain_lower, self._core.domain_upper])
+
+    @property
+    def metadata(self) -> dict:
+        """The model file's ``viscoann`` metadata document (transforms, provenance)."""
+        import json
+
+        return json.loads(self._core.metadata_json)
+
+    def __repr__(self) -> str:
+        net = "x".join(str(w) for w in self.widths)
+        return f"Surrogate({net}, {'/'.join(self.activations)})"
+
+    # ---- evaluation --------------------------------------------------------------------
+    def _as_points(self, X) -> tuple[np.ndarray, tuple]:
+        X = np.asarray(X, dtype=np.float64)
+        n_in = len(self.widths) and self.widths[0]
+        if X.ndim == 0 or X.shape[-1] != n_in:
+            raise ValueError(
+                f"X has shape {X.shape}; its last axis must have {n_in} inputs "
+                f"({', '.join(self.input_names)})"
+            )
+        lead = X.shape[:-1]
+        return np.ascontiguousarray(X.reshape(-1, n_in)), lead
+
+    def in_domain(self, X) -> np.ndarray:
+        """True for points inside the training domain (NaN counts as outside).
+
+        Parameters
+        ----------
+        X : array_like (..., n_in)
+            Inputs in SI units, in the order of ``input_names``.
+
+        Returns
+        -------
+        ndarray of bool, shape (...)
+        """
+        P, lead = self._as_points(X)
+        return self._core.in_domain(P).reshape(lead)
+
+    def predict(
+        self,
+        X,
+        device: str = "cpu",
+        threads: int | None = None,
+        dtype=np.float64,
+        *,
+        isa: str = "auto",
+        precision: str = "fp32",
+        check_domain: bool = True,
+        out: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Evaluate the surrogate.
+
+        Parameters
+        ----------
+        X : array_like (..., n_in)
+            Inputs in SI units, in the order of ``input_names`` (canonical: x, y, depth, t,
+            eta_M, eta_K in m, m, m, s, Pa s, Pa s).
+        device : {"cpu", "cuda"}
+        threads : int, optional
+            CPU threads (default: all cores).
+        dtype : {numpy.float64, numpy.float32}
+            Output type; compute is float32 in every engine.
+        isa : {"auto", "scalar", "avx2", "avx512"}
+            Force a CPU path (default: the best this CPU has, or ``VISCOANN_CPU_ISA``).
+        precision : {"fp32", "tensor_fp16"}
+            CUDA arithmetic: FP32, or FP16 tensor cores with FP32 accumulation (widths <= 64;
+            see bench/RESULTS.md for its measured error).
+        check_domain : bool
+            Warn (:class:`OutOfDomainWarning`, with the count and mask) when points lie
+            outside the training domain.
+        out : ndarray (N, n_out), optional
+            C-contiguous float64 or float32 array to write into (``dtype`` is then ignored);
+            reusing one avoids allocating (and page-faulting) a fresh output per call.
+
+        Returns
+        -------
+        ndarray (..., n_out)
+            Outputs in the units of ``output_units`` (canonical: ux, uy, uz in m per m^3).
+
+        Raises
+        ------
+        ValueError
+            Non-finite inputs, non-positive inputs of log10 features, bad shapes/options.
+        RuntimeError
+            ``device="cuda"`` when this build or machine has no CUDA engine.
+        """
+        P, lead = self._as_points(X)
+        dt = np.dtype(dtype)
+        if dt not in (np.float64, np.float32):
+            raise ValueError(f"dtype = {dt} is not float64 or float32")
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads = {threads} must be >= 1 (or None for all cores)")
+        if check_domain:
+            mask = self._core.in_domain(P)
+            outside = int(mask.size - np.count_nonzero(mask))
+            if outside:
+                warnings.warn(
+                    OutOfDomainWarning(
+                        f"{outside} of {mask.size} points lie outside the training domain "
+                        "(outputs there are extrapolated; see Surrogate.in_domain)",
+                        outside,
+                        mask.reshape(lead),
+                    ),
+                    stacklevel=2,
+                )
+        if out is not None:
+            self._core.predict_into(P, out, device, threads or 0, isa, precision)
+            return out
+        y = self._core.predict(P, device, threads or 0, isa, dt == np.float32, precision)
+        return y.reshape(*lead, y.shape[-1])
+
+    def predict_grid(self, x, y, depths, times, etas, device: str = "cpu",
+                     threads: int | None = None, dtype=np.float64, *, isa: str = "auto",
+                     precision: str = "fp32", check_domain: bool = True) -> np.ndarray:  # fmt: skip
+        """Evaluate a canonical surrogate on a structured grid without building the inputs.
+
+        Every combination of viscosity structure, depth, time and point is evaluated; on
+        ``device="cuda"`` the points are generated on the GPU, so only the axes cross PCIe.
+
+        Parameters
+        ----------
+        x, y : array_like (P,)
+            Surface points, east and north, m.
+        depths : array_like (D,)
+            Source depths, m.
+        times : array_like (T,)
+            Times after the event, s.
+        etas : array_like (E, 2)
+            Rows (eta_M, eta_K), Pa s.
+        device, threads, dtype, isa, precision, check_domain
+            As :meth:`predict`.
+
+        Returns
+        -------
+        ndarray (E, D, T, P, n_out)
+            The layout of :func:`viscoann.exact.grid`.
+        """
+        x, y, depths, times = (np.ascontiguousarray(a, dtype=np.float64).ravel()
+                               for a in (x, y, depths, times))  # fmt: skip
+        etas = np.ascontiguousarray(etas, dtype=np.float64).reshape(-1, 2)
+        if x.shape != y.shape:
+            raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}")
+        if threads is not None and threads < 1:
+            raise ValueError(f"threads = {threads} must be >= 1 (or None for all cores)")
+        dt = np.dtype(dtype)
+        if dt not in (np.float64, np.float32):
+            raise ValueError(f"dtype = {dt} is not float64 or float32")
+        if check_domain:
+            lo, hi = self.domain[:, 0], self.domain[:, 1]
+            axes = [x, y, depths, times, etas[:, 0], etas[:, 1]]
+            bad = [self.input_names[i] for i, a in enumerate(axes)
+                   if a.size and (np.any(~(a >= lo[i])) or np.any(~(a <= hi[i])))]  # fmt: skip
+            if bad:
+                warnings.warn(
+                    OutOfDomainWarning(
+                        f"grid axes {', '.join(bad)} leave the training domain "
+                        "(outputs there are extrapolated; see Surrogate.domain)"
+                    ),
+                    stacklevel=2,
+                )
+        return self._core.predict_grid(x, y, depths, times,
+                                       np.ascontiguousarray(etas[:, 0]),
+                                       np.ascontiguousarray(etas[:, 1]), device, threads or 0,
+                                       isa, dt == np.float32, precision)  # fmt: skip

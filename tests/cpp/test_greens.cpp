@@ -1,0 +1,155 @@
+// ctest for the exact solver's steps: Talbot inversion, kernels (fast path = dense path,
+// homogeneous kernel affine in r), the t = 0 limit and input validation.
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <stdexcept>
+#include <string>
+
+#include "check.hpp"
+#include "laplace.hpp"
+#include "okada_canonical.hpp"
+#include "propagator.hpp"
+#include "viscoann.h"
+#include "viscoann/greens.hpp"
+
+using namespace viscoann;
+using cplx = std::complex<double>;
+
+static void test_talbot() {
+    // L^{-1}[1/(s (s + a))] = (1 - e^{-a t}) / a: step response of K(s) = 1/(s + a).
+    const auto rule = detail::talbot_rule(24);
+    const double a = 0.7;
+    for (double t : {1e-3, 0.1, 1.0, 10.0, 300.0}) {
+        double f = 0.0;
+        for (std::size_t j = 0; j < rule.node.size(); ++j)
+            f += std::imag(rule.weight[j] / (rule.node[j] / t + a));
+        CHECK_NEAR(f, (1.0 - std::exp(-a * t)) / a, 1e-12);
+    }
+    CHECK_THROWS(detail::talbot_rule(7), std::invalid_argument, "talbot_nodes");
+}
+
+static void test_fast_equals_dense() {
+    const EarthModel m = EarthModel::canonical(1e19, 1e18);
+    const auto st = detail::Stack::build(m, 9e3);
+    Moduli unrel[2] = {{1.0, 1.0}, {1.0, 1.0}};
+    const std::vector<char> visc = {0, 1};
+    detail::DenseWork w;
+    for (double k : {1e-6, 3e-5, 2e-4, 1e-3}) {
+        detail::FastKernel fk;
+        fk.prepare(st, unrel, visc, k);
+        for (cplx s : {cplx(1e-9, 2e-9), cplx(3e-11, -1e-10), cplx(1e-6, 0.0)}) {
+            Moduli mod[2] = {unrel[0], m.halfspace.moduli(s)};
+            mod[1].mu /= 30e9, mod[1].lam /= 30e9;
+            const auto a = fk.eval(mod), b = detail::solve_dense(st, mod, k, w);
+            const double scale = std::abs(b.U) + std::abs(b.V) + std::abs(b.W);
+            CHECK_NEAR(std::abs(a.U - b.U) / scale, 0.0, 1e-12);
+            CHECK_NEAR(std::abs(a.V - b.V) / scale, 0.0, 1e-12);
+            CHECK_NEAR(std::abs(a.W - b.W) / scale, 0.0, 1e-12);
+        }
+    }
+}
+
+static void test_fast_equals_dense_many_viscous_layers() {
+    // Several viscoelastic layers (the Woodbury block grows), sources in a viscous layer, on
+    // an interface and in the half-space: the fast solver equals the dense one.
+    EarthModel m;
+    m.layers.push_back({10e3, 25e9, Rheology::elastic(20e9)});
+    m.layers.push_back({20e3, 40e9, Rheology::maxwell(35e9, 1e19)});
+    m.layers.push_back({5e3, 30e9, Rheology::standard_linear_solid(50e9, 20e9, 1e18)});
+    m.halfspace = {0.0, 60e9, Rheology::burgers(60e9, 3e19, 40e9, 2e18)};
+    const double x[3] = {3e3, -25e3, 70e3}, y[3] = {8e3, 14e3, -50e3};
+    const double t[3] = {0.0, 3e8, 3e9};
+    for (double depth : {12e3, 10e3, 40e3}) {
+        double a[9], b[9];
+        GreensOptions dense;
+        dense.dense = true;
+        strike_slip_surface(m, depth, 3, x, y, t, a);
+        strike_slip_surface(m, depth, 3, x, y, t, b, dense);
+        double scale = 0.0;
+        for (double v : b) scale = std::max(scale, std::fabs(v));
+        for (int i = 0; i < 9; ++i) CHECK(std::isfinite(a[i]));
+        for (int i = 0; i < 9; ++i) CHECK_NEAR(a[i], b[i], 1e-11 * scale);
+    }
+}
+
+static void test_homogeneous_kernel_affine_in_r() {
+    // Okada's surface field is A + r B; its wavenumber kernel must be affine in r too.
+    EarthModel h;
+    h.halfspace = {0.0, 1.0, Rheology::elastic(1.0)};
+    const auto st = detail::Stack::build(h, 5e3);
+    detail::DenseWork w;
+    for (double k : {1e-5, 4e-4}) {
+        const Moduli r2{1.0, 1.0}, r4{1.0, 3.0}, r3{1.0, 2.0};  // r = 1/2, 1/4, 1/3
+        const auto a = detail::solve_dense(st, &r2, k, w), b = detail::solve_dense(st, &r4, k, w),
+                   c = detail::solve_dense(st, &r3, k, w);
+        // linear interpolation in r: c = b + (1/3 - 1/4) / (1/2 - 1/4) (a - b)
+        const double f = (1.0 / 3 - 0.25) / 0.25;
+        CHECK_NEAR(std::abs(c.U - (b.U + f * (a.U - b.U))), 0.0, 1e-13);
+        CHECK_NEAR(std::abs(c.V - (b.V + f * (a.V - b.V))), 0.0, 1e-13);
+        CHECK_NEAR(std::abs(c.W - (b.W + f * (a.W - b.W))), 0.0, 1e-13);
+    }
+}
+
+static void test_t0_is_okada() {
+    const EarthModel m = EarthModel::canonical(1e19, 1e18);
+    const double x[3] = {4e3, -25e3, 60e3}, y[3] = {9e3, 7e3, -80e3}, t[3] = {0, 0, 0};
+    double u[9];
+    strike_slip_surface(m, 6e3, 3, x, y, t, u);
+    for (int i = 0; i < 3; ++i) {
+        double ok[3];
+        detail::canonical_point(x[i], y[i], 6e3, 0.5, ok);  // Okada, lambda = mu
+        const double scale = std::fabs(ok[0]) + std::fabs(ok[1]);
+        for (int c = 0; c < 3; ++c) CHECK_NEAR(u[3 * i + c], ok[c], 1e-12 * scale);
+    }
+}
+
+static void test_validation() {
+    const EarthModel m = EarthModel::canonical(1e19, 1e18);
+    const double x = 1e3, y = 1e3, t = 1.0, tneg = -1.0, nan = std::nan("");
+    double u[3];
+    CHECK_THROWS(strike_slip_surface(m, -1.0, 1, &x, &y, &t, u), std::invalid_argument, "depth");
+    CHECK_THROWS(strike_slip_surface(m, 5e3, 1, &x, &y, &tneg, u), std::invalid_argument, "t[0]");
+    CHECK_THROWS(strike_slip_surface(m, 5e3, 1, &nan, &y, &t, u), std::invalid_argument, "x[0]");
+    CHECK_THROWS(EarthModel::canonical(-1.0, 1e18), std::invalid_argument, "eta_M");
+    EarthModel bad = m;
+    bad.layers[0].thickness = 0.0;
+    CHECK_THROWS(strike_slip_surface(bad, 5e3, 1, &x, &y, &t, u), std::invalid_argument,
+                 "layers[0].thickness");
+}
+
+static void test_c_api() {
+    // The C entry points equal the C++ solver and report bad input by status and message.
+    const double x[2] = {12e3, -30e3}, y[2] = {5e3, 44e3}, t[2] = {3e8, 1e9};
+    double a[6], b[6];
+    CHECK(viscoann_exact_canonical(2, x, y, t, 7e3, 1e19, 1e18, a, 1) == VISCOANN_OK);
+    strike_slip_surface(EarthModel::canonical(1e19, 1e18), 7e3, 2, x, y, t, b);
+    for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-15 * std::fabs(b[i]) + 1e-30);
+    const double inf = INFINITY;
+    const double th[2] = {15e3, 0}, lam[2] = {30e9, 30e9}, mu[2] = {30e9, 30e9},
+                 em[2] = {inf, 1e19}, mk[2] = {inf, 30e9}, ek[2] = {inf, 1e18};
+    CHECK(viscoann_exact_layered(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, a, 1) ==
+          VISCOANN_OK);
+    for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-15 * std::fabs(b[i]) + 1e-30);
+    const double pot[4] = {1.0, 0.0, 0.0, 0.0};
+    CHECK(viscoann_exact_point(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, 90.0, pot, a, 1) ==
+          VISCOANN_OK);
+    for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-13 * std::fabs(b[i]) + 1e-30);
+    CHECK(viscoann_exact_point(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, 91.0, pot, a, 1) ==
+          VISCOANN_INVALID_ARGUMENT);
+    CHECK(std::string(viscoann_last_error()).find("dip") != std::string::npos);
+    CHECK(viscoann_exact_canonical(2, x, y, t, -1.0, 1e19, 1e18, a, 1) ==
+          VISCOANN_INVALID_ARGUMENT);
+    CHECK(std::string(viscoann_last_error()).find("depth") != std::string::npos);
+}
+
+int main() {
+    test_c_api();
+    test_talbot();
+    test_fast_equals_dense();
+    test_fast_equals_dense_many_viscous_layers();
+    test_homogeneous_kernel_affine_in_r();
+    test_t0_is_okada();
+    test_validation();
+    return check::report();
+}

@@ -1,0 +1,203 @@
+"""The CUDA engine against a float64 reference (GPU tests skip, saying why, without a GPU), and
+the structured-grid path that the CUDA engine shares with the CPU engine."""
+
+import numpy as np
+import pytest
+import viscoann as va
+from viscoann import export
+
+ACT = {
+    "identity": lambda z: z,
+    "tanh": np.tanh,
+    "relu": lambda z: np.maximum(z, 0.0),
+    "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
+}
+
+NETS = [  # (widths, hidden activations cycled; the output layer is linear)
+    ((6, 20, 20, 20, 20, 20, 20, 3), ("tanh", "relu")),  # the seed's best net
+    ((6, 10, 10, 3), ("tanh",)),
+    ((6, 40, 40, 40, 40, 3), ("relu", "tanh")),
+    ((6, 7, 13, 5, 3), ("sigmoid", "relu", "tanh")),
+    ((6, 64, 64, 3), ("tanh",)),
+    ((6, 100, 3), ("tanh",)),
+]
+NET_IDS = ["x".join(map(str, w)) + "-" + "-".join(a) for w, a in NETS]
+
+
+def random_net(widths, acts, seed):
+    rng = np.random.default_rng(seed)
+    layers = range(len(widths) - 1)
+    ws = [rng.normal(0, 1 / np.sqrt(widths[i]), (widths[i + 1], widths[i])) for i in layers]
+    bs = [rng.normal(0, 0.1, widths[i + 1]) for i in layers]
+    names = [acts[i % len(acts)] for i in range(len(widths) - 2)] + ["identity"]
+    return ws, bs, names
+
+
+def load(tmp_path, widths, acts, seed=0):
+    ws, bs, names = random_net(widths, acts, seed)
+    path = export.save(
+        tmp_path / "net.safetensors",
+        ws,
+        bs,
+        names,
+        inputs=export.CANONICAL_INPUTS,
+        outputs=export.CANONICAL_OUTPUTS,
+    )
+    return va.Surrogate.load(path), (ws, bs, names)
+
+
+def reference(net, model, X):
+    """float64 forward of the same (float32-stored) weights with the file's transforms."""
+    ws, bs, names = net
+    meta = model.metadata
+    Z = X.copy()
+    for i, e in enumerate(meta["inputs"]):
+        Z[:, i] = e["scale"] * (np.log10(Z[:, i]) if e["log10"] else Z[:, i]) + e["offset"]
+    for w, b, a in zip(ws, bs, names, strict=True):
+        Z = ACT[a](Z @ w.astype(np.float32).astype(np.float64).T + b.astype(np.float32))
+    s = np.array([e["scale"] for e in meta["outputs"]])
+    o = np.array([e["offset"] for e in meta["outputs"]])
+    return Z * s + o
+
+
+def canonical_axes(P=37, D=3, T=5, E=2, seed=1):
+    rng = np.random.default_rng(seed)
+    x, y = rng.uniform(-100e3, 100e3, (2, P))
+    depths = np.linspace(1e3, 14e3, D)
+    times = np.linspace(0.0, 100 * export.YEAR, T)
+    etas = 10.0 ** np.column_stack([rng.uniform(18, 21, E), rng.uniform(17, 20, E)])
+    return x, y, depths, times, etas
+
+
+def expand(x, y, depths, times, etas):
+    """The grid's points in the (E, D, T, P) order of exact.grid, as rows of X."""
+    E, D, T, P = len(etas), len(depths), len(times), len(x)
+    e, d, t, p = np.meshgrid(np.arange(E), np.arange(D), np.arange(T), np.arange(P), indexing="ij")
+    e, d, t, p = (a.ravel() for a in (e, d, t, p))
+    return np.column_stack([x[p], y[p], depths[d], times[t], etas[e, 0], etas[e, 1]])
+
+
+# ---- CPU: the grid path (shared with the GPU's on-device grid generation) ------------------
+
+
+@pytest.mark.parametrize("widths,acts", NETS[:3], ids=NET_IDS[:3])
+def test_cpu_grid_equals_points(tmp_path, widths, acts):
+    model, _ = load(tmp_path, widths, acts)
+    axes = canonical_axes()
+    g = model.predict_grid(*axes, threads=2)
+    assert g.shape == (2, 3, 5, 37, 3)
+    p = model.predict(expand(*axes), threads=1).reshape(g.shape)
+    np.testing.assert_allclose(g, p, rtol=0, atol=1e-6 * np.abs(p).max())
+
+
+def test_cpu_grid_float32_and_threads(tmp_path):
+    model, _ = load(tmp_path, *NETS[0])
+    axes = canonical_axes(P=1001, D=2, T=3, E=1)  # 6006 points: not a multiple of any block
+    g1 = model.predict_grid(*axes, threads=1)
+    g2 = model.predict_grid(*axes, threads=2, dtype=np.float32)
+    assert g2.dtype == np.float32
+    np.testing.assert_allclose(g2, g1, rtol=1e-6, atol=1e-7 * np.abs(g1).max())
+
+
+@pytest.mark.parametrize("axis,index", [("depths", 2), ("times", 3), ("etas", 4)])
+def test_grid_rejects_bad_axis_values(tmp_path, axis, index):
+    model, _ = load(tmp_path, *NETS[1])
+    x, y, depths, times, etas = canonical_axes()
+    arrays = {"depths": depths, "times": times, "etas": etas}
+    arrays[axis] = arrays[axis].copy()
+    arrays[axis].flat[0] = np.nan
+    with pytest.raises(ValueError, match="must be finite"):
+        model.predict_grid(
+            x, y, arrays["depths"], arrays["times"], arrays["etas"], check_domain=False
+        )
+
+
+def test_grid_rejects_mismatched_points(tmp_path):
+    model, _ = load(tmp_path, *NETS[1])
+    x, y, depths, times, etas = canonical_axes()
+    with pytest.raises(ValueError, match="x has shape"):
+        model.predict_grid(x, y[:-1], depths, times, etas)
+
+
+def test_grid_warns_outside_domain(tmp_path):
+    model, _ = load(tmp_path, *NETS[1])
+    x, y, depths, times, etas = canonical_axes()
+    with pytest.warns(va.OutOfDomainWarning, match="depth"):
+        model.predict_grid(x, y, depths * 2, times, etas)
+
+
+def test_unknown_precision_is_refused(tmp_path):
+    model, _ = load(tmp_path, *NETS[1])
+    with pytest.raises(ValueError, match="precision = 'fp8'"):
+        model.predict(expand(*canonical_axes())[:4], precision="fp8")
+
+
+@pytest.mark.skipif(va.cuda_available(), reason="checks the error raised when no GPU is present")
+def test_cuda_without_gpu_is_a_clear_error(tmp_path):
+    model, _ = load(tmp_path, *NETS[1])
+    X = expand(*canonical_axes())[:10]
+    with pytest.raises(RuntimeError, match="device = 'cuda'"):
+        model.predict(X, device="cuda")
+    with pytest.raises(RuntimeError, match="device = 'cuda'"):
+        model.predict_grid(*canonical_axes(), device="cuda")
+
+
+# ---- GPU ------------------------------------------------------------------------------------
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize("widths,acts", NETS, ids=NET_IDS)
+@pytest.mark.parametrize("n", [1, 17, 4099, 2_100_001])  # the last spans two pipelined chunks
+def test_cuda_fp32_matches_float64(tmp_path, widths, acts, n):
+    model, net = load(tmp_path, widths, acts)
+    X = expand(*canonical_axes(P=n // 30 + 1, D=3, T=5, E=2))[:n]
+    ref = reference(net, model, X)
+    got = model.predict(X, device="cuda")
+    scale = np.abs(ref).max()
+    assert np.abs(got - ref).max() <= 1e-5 * scale
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize(
+    "widths,acts",
+    [n for n in NETS if max(n[0]) <= 64],
+    ids=[i for i, n in zip(NET_IDS, NETS, strict=True) if max(n[0]) <= 64],
+)
+def test_cuda_tensor_cores_within_stated_bound(tmp_path, widths, acts):
+    model, net = load(tmp_path, widths, acts)
+    X = expand(*canonical_axes(P=501))
+    ref = reference(net, model, X)
+    got = model.predict(X, device="cuda", precision="tensor_fp16")
+    # FP16 operands (11-bit significands), FP32 accumulation: stated bound 1e-2 of the scale.
+    assert np.abs(got - ref).max() <= 1e-2 * np.abs(ref).max()
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize("precision", ["fp32", "tensor_fp16"])
+def test_cuda_grid_equals_cuda_points(tmp_path, precision):
+    model, _ = load(tmp_path, *NETS[0])
+    axes = canonical_axes(P=2003, D=3, T=7, E=3)
+    g = model.predict_grid(*axes, device="cuda", precision=precision)
+    p = model.predict(expand(*axes), device="cuda", precision=precision).reshape(g.shape)
+    np.testing.assert_array_equal(g, p)
+
+
+@pytest.mark.cuda
+def test_cuda_float32_output_and_bad_input(tmp_path):
+    model, net = load(tmp_path, *NETS[0])
+    X = expand(*canonical_axes())
+    got = model.predict(X, device="cuda", dtype=np.float32)
+    assert got.dtype == np.float32
+    ref = reference(net, model, X)
+    assert np.abs(got - ref).max() <= 1e-5 * np.abs(ref).max()
+    X[5, 4] = -1.0
+    with pytest.raises(ValueError, match=r"X\[5, 4\]"):
+        model.predict(X, device="cuda", check_domain=False)
+
+
+@pytest.mark.skipif(va.cuda_available(), reason="checks the error raised when no GPU is present")
+def test_bench_engine_cuda_without_gpu_is_a_clear_error(capsys):
+    from viscoann import cli
+
+    assert cli.main(["bench", "engine", "--device", "cuda", "--points", "1000"]) == 2
+    assert "no CUDA GPU is present" in capsys.readouterr().err
