@@ -238,3 +238,51 @@ def test_exported_model_on_the_engine_equals_the_reference(tiny, tmp_path, targe
     ref = train.predict_reference(spec, X)  # float64, elastic part from va.okada
     got = net.predict(X)  # float32 engine, its own elastic part
     np.testing.assert_allclose(got, ref, rtol=0, atol=2e-5 * np.abs(ref).max())
+
+
+def test_shipped_model_predicts_within_its_recorded_test_error():
+    import viscoann as va
+
+    net = va.Surrogate.pretrained()
+    assert net.path.stat().st_size < 1_000_000
+    meta = net.metadata
+    rec = meta["provenance"]["test_metrics"]
+    assert meta["elastic_part"] == "okada_point_strike_slip" and net.widths[0] == 6
+    assert rec["n_samples"] == 263_250_000  # measured on the seed's full test grid
+    # a fresh random sample of the domain, exact solver vs the engine
+    rng = np.random.default_rng(2027)
+    x, y = rng.uniform(-100e3, 100e3, (2, 300))
+    depths = rng.uniform(1e3, 14e3, 3)
+    times = rng.uniform(0.5, 100, 4) * data.YEAR
+    etas = 10 ** np.column_stack([rng.uniform(18, 21, 2), rng.uniform(17, 20, 2)])
+    u = va.exact.grid(x, y, depths, times, etas)  # (E, D, T, P, 3)
+    E, D, T, P = len(etas), len(depths), len(times), len(x)
+    X = np.empty((E, D, T, P, 6))
+    X[..., 0], X[..., 1] = x, y
+    X[..., 2] = depths[None, :, None, None]
+    X[..., 3] = times[None, None, :, None]
+    X[..., 4:] = etas[:, None, None, None, :]
+    pred = net.predict(X.reshape(-1, 6)).reshape(u.shape)
+    res = np.abs(pred - u).mean()
+    u0 = train.okada_canonical(np.tile(x, D), np.tile(y, D), np.repeat(depths, P))
+    post = np.abs(u - u0.reshape(1, D, 1, P, 3)).mean()
+    # sampling noise of 21,600 values: well inside a factor 2 of the full test-grid numbers
+    assert res < 2 * rec["mean_abs_residual"], (res, rec["mean_abs_residual"])
+    assert res / post < 2 * rec["rel_postseismic"], (res / post, rec["rel_postseismic"])
+
+
+def test_shipped_model_flags_out_of_domain_points():
+    import viscoann as va
+
+    net = va.Surrogate.pretrained()
+    yr = data.YEAR
+    X = np.array([[10e3, 5e3, 5e3, 10 * yr, 1e19, 1e18],  # inside
+                  [150e3, 5e3, 5e3, 10 * yr, 1e19, 1e18],  # x beyond 100 km
+                  [10e3, 5e3, 20e3, 10 * yr, 1e19, 1e18],  # depth beyond 14 km
+                  [10e3, 5e3, 5e3, 200 * yr, 1e19, 1e18],  # t beyond 100 yr
+                  [10e3, 5e3, 5e3, 10 * yr, 1e22, 1e18]])  # eta_M beyond 1e21  # fmt: skip
+    assert net.in_domain(X).tolist() == [True, False, False, False, False]
+    with pytest.warns(va.OutOfDomainWarning, match="4"):
+        net.predict(X)
+    with pytest.raises(ValueError, match="name = 'nope' is not a shipped model"):
+        va.Surrogate.pretrained("nope")

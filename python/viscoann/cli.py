@@ -423,7 +423,39 @@ def _cmd_plot_curves(args) -> int:
     return 0
 
 
-_COMMANDS = [_add_info, _add_bench, _add_okada, _add_solve, _add_generate, _add_train, _add_plot]
+def _add_export(sub):
+    p = sub.add_parser("export", help="write a training run as a model file (.safetensors)")
+    p.add_argument("run", help="training run directory (spec.json) or a spec.json")
+    p.add_argument("model", help="output model file (.safetensors)")
+    p.add_argument("--metrics", default=None,
+                   help="test-grid metrics JSON (`viscoann plot canonical`) to record in the "
+                        "model's provenance")  # fmt: skip
+    p.set_defaults(func=_cmd_export)
+
+
+def _cmd_export(args) -> int:
+    import json
+    from pathlib import Path
+
+    from . import train
+
+    run = Path(args.run)
+    spec = train.load_spec(run / "spec.json" if run.is_dir() else run)
+    metrics = None
+    if args.metrics:
+        m = json.loads(Path(args.metrics).read_text())
+        metrics = {k: m[k] for k in ("n_samples", "mean_abs_residual", "mean_abs_u",
+                                     "mean_abs_postseismic", "rel_total", "rel_postseismic",
+                                     "p99_abs_residual", "max_abs_residual", "per_depth",
+                                     "per_time", "per_eta", "depths", "times", "etas")
+                   if k in m}  # fmt: skip
+    path = train.export_spec(spec, args.model, metrics=metrics)
+    print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
+    return 0
+
+
+_COMMANDS = [_add_info, _add_bench, _add_okada, _add_solve, _add_generate, _add_train,
+             _add_plot, _add_export]  # fmt: skip
 
 
 def build_parser() -> argparse.ArgumentParser:

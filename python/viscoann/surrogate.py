@@ -57,6 +57,26 @@ class Surrogate:
         return cls(_core.Surrogate.load(os.fspath(path)), Path(path))
 
     @classmethod
+    def pretrained(cls, name: str = "canonical") -> Surrogate:
+        """A surrogate shipped with the package (``viscoann/models/<name>.safetensors``).
+
+        ``"canonical"``: the canonical source in the canonical Earth model over the canonical
+        domain (DESIGN §3), trained on the exact solver's data on the seed's training grid;
+        its training provenance and test-grid metrics are in ``metadata["provenance"]``.
+
+        Raises
+        ------
+        ValueError
+            ``name`` is not a shipped model (the message lists those that are).
+        """
+        models = Path(__file__).resolve().parent / "models"
+        path = models / f"{name}.safetensors"
+        if not path.is_file():
+            have = sorted(p.stem for p in models.glob("*.safetensors"))
+            raise ValueError(f"name = {name!r} is not a shipped model; shipped: {have}")
+        return cls.load(path)
+
+    @classmethod
     def from_bytes(cls, data: bytes) -> Surrogate:
         """Parse a model file image held in memory (errors as :meth:`load`)."""
         return cls(_core.Surrogate.from_bytes(bytes(data)))
