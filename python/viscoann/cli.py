@@ -384,7 +384,8 @@ def _cmd_plot_warmup(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     plot.elastic_warmup(r, out / "elastic_warmup.png")
-    runs = [{k: v for k, v in run.items() if k != "pred"} for run in r["runs"]]
+    runs = [{**{k: v for k, v in run.items() if k not in ("pred", "history")},
+             "final_epoch": run["history"][-1]} for run in r["runs"]]  # fmt: skip
     summary = {"depth_m": r["depth"], "net": r["net"], "activations": r["activations"],
                "steps": r["steps"], "mean_abs_u": r["mean_abs_u"], "runs": runs}  # fmt: skip
     (out / "elastic_warmup.json").write_text(json.dumps(summary, indent=1))
