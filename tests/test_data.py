@@ -5,6 +5,7 @@ check the machinery (every shard holds exactly the solver's values, in the docum
 independently of the physics.
 """
 
+import inspect
 import json
 import re
 
@@ -202,3 +203,22 @@ def test_stretched_layout_is_denser_near_the_source_with_the_seed_count():
     assert all(data.test_values_differ(g, data.test_grid()).values())
     with pytest.raises(ValueError, match="layout must be one of"):
         data.training_grid(layout="random")
+
+
+def test_generate_with_the_exact_solver_records_its_settings(tmp_path):
+    g = data.training_grid(0.05, [4, 2, 3, 2, 2])  # 16 points x 2 depths x 3 times x 4 etas
+    data.generate(tmp_path, g, progress=False)  # default solver: va.exact.grid
+    man = json.loads((tmp_path / "manifest.json").read_text())
+    assert man["solver"]["name"] == "viscoann.exact.grid"
+    sig = inspect.signature(va.exact.grid).parameters
+    for key in ("talbot_nodes", "k_refine", "r_refine"):  # the solver's accuracy settings
+        assert man["solver"]["settings"][key] == sig[key].default
+    full = va.exact.grid(g.x, g.y, g.depths, g.times, g.etas)  # (E, D, T, P, 3)
+    for d, e, u in data.iter_shards(tmp_path):
+        # one call per shard vs one call for all: the solver's radial tables span each call's
+        # range, so the two agree to its accuracy, not bit for bit
+        np.testing.assert_allclose(u, full[e, d], rtol=0, atol=1e-6 * np.abs(full[e, d]).max())
+    # t = 0 is the elastic Okada field (DESIGN §4 check 1), so the remainder target starts at 0
+    u0 = va.okada.canonical_surface(g.x, g.y, g.depths[1])
+    np.testing.assert_allclose(data.read_shard(tmp_path / data.shard_name(1, 3))[0], u0,
+                               rtol=0, atol=1e-6 * np.abs(u0).max())  # fmt: skip
