@@ -304,3 +304,18 @@ def test_real_solver_end_to_end_generate_train_export_predict(tmp_path):
     pred = net.predict(X)
     rel = np.abs(pred - u).mean() / np.abs(u).mean()
     assert rel < 0.1, rel  # a 4 x 32 net after seconds of training (measured 0.065)
+
+
+def test_init_from_fine_tunes_from_given_weights(tiny, tmp_path):
+    a = train.train(tiny / "train", tmp_path / "a", _cfg(epochs=3), elastic=standin_elastic,
+                    progress=False)  # fmt: skip
+    train.save_spec(a, tmp_path / "a" / "spec.json")
+    tiny_lr = _cfg(epochs=1, lr=1e-12, lr_final=1e-12, init_from=str(tmp_path / "a" / "spec.json"))
+    b = train.train(tiny / "train", None, tiny_lr, elastic=standin_elastic, progress=False)
+    for (wa, ba), (wb, bb) in zip(a["layers"], b["layers"], strict=True):
+        np.testing.assert_allclose(wb, wa, rtol=0, atol=1e-8)
+        np.testing.assert_allclose(bb, ba, rtol=0, atol=1e-8)
+    assert b["history"][0]["val_loss"] == pytest.approx(a["history"][-1]["val_loss"], rel=1e-5)
+    with pytest.raises(ValueError, match="init_from .* has layers"):
+        train.train(tiny / "train", None, _cfg(width=8, init_from=tiny_lr.init_from),
+                    elastic=standin_elastic, progress=False)  # fmt: skip

@@ -305,6 +305,8 @@ def _add_train(sub):
     p.add_argument("--loss", choices=["mse", "l1"], default="mse")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
+    p.add_argument("--init-from", default=None, metavar="SPEC_JSON",
+                   help="start from these weights (fine-tuning, same architecture)")
     p.add_argument("--model", default=None,
                    help="also write the model file (.safetensors) here")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -320,7 +322,7 @@ def _cmd_train(args) -> int:
         hidden_layers=args.layers, width=args.width,
         activations=tuple(a.strip() for a in args.activations.split(",")), target=args.target,
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lr_final=args.lr_final,
-        loss=args.loss, seed=args.seed,
+        loss=args.loss, seed=args.seed, init_from=args.init_from,
     )  # fmt: skip
     cfg.check()
     out = Path(args.out)

@@ -70,6 +70,8 @@ class TrainConfig:
     val_fraction : surface points held out of optimisation for the validation loss.
     val_max : at most this many validation samples (a fixed random subset).
     buffer_shards : shards shuffled together in memory while streaming.
+    init_from : path of a ``spec.json`` whose weights start the run (fine-tuning; same
+        architecture), or None for the seeded random initialisation.
     """
 
     hidden_layers: int = 6
@@ -85,6 +87,7 @@ class TrainConfig:
     val_fraction: float = 0.05
     val_max: int = 200_000
     buffer_shards: int = 8
+    init_from: str | None = None
     extra: dict = field(default_factory=dict)
 
     def check(self) -> None:
@@ -319,6 +322,17 @@ def fit(stream, config: TrainConfig, out_dir=None, *, n_in: int = 6, n_out: int 
     torch.set_num_threads(int(threads or 1))
     torch.use_deterministic_algorithms(True)
     net = build_net(n_in, n_out, config)
+    if config.init_from:
+        init = load_spec(config.init_from)["layers"]
+        lin = [m for m in net if isinstance(m, torch.nn.Linear)]
+        if [W.shape for W, _ in init] != [tuple(m.weight.shape) for m in lin]:
+            raise ValueError(f"init_from {config.init_from!r} has layers "
+                             f"{[W.shape for W, _ in init]}, this config "
+                             f"{[tuple(m.weight.shape) for m in lin]}")  # fmt: skip
+        with torch.no_grad():
+            for m, (W, b) in zip(lin, init, strict=True):
+                m.weight.copy_(torch.from_numpy(W))
+                m.bias.copy_(torch.from_numpy(b))
     opt = torch.optim.Adam(net.parameters(), lr=config.lr)
     lossf = torch.nn.MSELoss() if config.loss == "mse" else torch.nn.L1Loss()
     history, start = [], 0
