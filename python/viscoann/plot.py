@@ -182,8 +182,9 @@ def training_curves(histories: dict[str, list[dict]], path) -> Path:
     ax = fig.add_subplot()
     for i, (label, hist) in enumerate(histories.items()):
         ep = [h["epoch"] + 1 for h in hist]
-        ax.semilogy(ep, [h["train_loss"] for h in hist], "-", color=f"C{i}", label=f"{label} train")
-        ax.semilogy(ep, [h["val_loss"] for h in hist], "--", color=f"C{i}", label=f"{label} val")
+        c = f"C{i}"
+        ax.semilogy(ep, [h["train_loss"] for h in hist], "o-", color=c, label=f"{label} train")
+        ax.semilogy(ep, [h["val_loss"] for h in hist], "s--", color=c, label=f"{label} val")
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss (scaled target)")
     ax.grid(True, which="both", alpha=0.3)
