@@ -412,9 +412,13 @@ def model_spec(result: dict, config: TrainConfig, stream: ShardStream, **provena
         "provenance": {
             "trainer": f"viscoann {__version__} train.py",
             "config": config.to_json(),
-            "data": {"kind": stream.man["kind"], "shape": stream.man["shape"],
-                     "n_samples": stream.man["n_samples"], "solver": stream.man["solver"],
-                     "grid_sha256": stream.man["grid_sha256"]},  # fmt: skip
+            "data": {
+                "kind": stream.man["kind"],
+                "shape": stream.man["shape"],
+                "n_samples": stream.man["n_samples"],
+                "solver": stream.man["solver"],
+                "grid_sha256": stream.man["grid_sha256"],
+            },  # fmt: skip
             "epochs_run": len(result["history"]),
             "final_val_loss": result["history"][-1]["val_loss"] if result["history"] else None,
             **provenance,
@@ -496,8 +500,15 @@ def export_spec(spec: dict, path, *, metrics: dict | None = None) -> Path:
                        elastic_part=spec["elastic_part"], provenance=prov)  # fmt: skip
 
 
-def train(data_dir, out_dir, config: TrainConfig, *, elastic: Callable | None = None,
-          progress: bool = True, threads: int | None = None) -> dict:
+def train(
+    data_dir,
+    out_dir,
+    config: TrainConfig,
+    *,
+    elastic: Callable | None = None,
+    progress: bool = True,
+    threads: int | None = None,
+) -> dict:
     """Train on the shards of ``data_dir`` (from ``viscoann generate``), checkpointing to
     ``out_dir``; returns the model spec (see :func:`model_spec`) with ``history``."""
     config.check()
