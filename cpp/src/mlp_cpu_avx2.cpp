@@ -22,23 +22,17 @@ struct V256 {
     static V256 fnmadd(V256 a, V256 b, V256 c) noexcept {
         return {_mm256_fnmadd_ps(a.r, b.r, c.r)};
     }
-    static V256 bit_andnot(V256 a, V256 b) noexcept { return {_mm256_andnot_ps(a.r, b.r)}; }
-    static V256 bit_xor(V256 a, V256 b) noexcept { return {_mm256_xor_ps(a.r, b.r)}; }
     static V256 min(V256 a, V256 b) noexcept { return {_mm256_min_ps(a.r, b.r)}; }
     static V256 max(V256 a, V256 b) noexcept { return {_mm256_max_ps(a.r, b.r)}; }
-    static V256 round(V256 a) noexcept {
-        return {_mm256_round_ps(a.r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
+    static V256 clamp_abs(V256 a, V256 c) noexcept {
+        return {_mm256_min_ps(_mm256_max_ps(a.r, _mm256_sub_ps(_mm256_setzero_ps(), c.r)), c.r)};
     }
-    // p * 2^k through the exponent field (|k| <= 26 here, so no overflow or denormals).
-    static V256 scale2(V256 p, V256 k) noexcept {
-        const __m256i e = _mm256_slli_epi32(
-            _mm256_add_epi32(_mm256_cvtps_epi32(k.r), _mm256_set1_epi32(127)), 23);
-        return {_mm256_mul_ps(p.r, _mm256_castsi256_ps(e))};
-    }
-    // rcp (relative error < 1.5 2^-12) and one Newton step: ~2^-23.
-    static V256 rcp(V256 a) noexcept {
-        const __m256 r0 = _mm256_rcp_ps(a.r);
-        return {_mm256_mul_ps(r0, _mm256_fnmadd_ps(a.r, r0, _mm256_set1_ps(2.0f)))};
+    // rcp (relative error < 1.5 2^-12), y0 = a r0, one Newton step on the quotient:
+    // y = y0 + r0 (a - b y0), relative error ~2^-23.
+    static V256 div(V256 a, V256 b) noexcept {
+        const __m256 r0 = _mm256_rcp_ps(b.r);
+        const __m256 y0 = _mm256_mul_ps(a.r, r0);
+        return {_mm256_fmadd_ps(r0, _mm256_fnmadd_ps(b.r, y0, a.r), y0)};
     }
     // As the AVX-512 log2, with exponent and mantissa taken from the bits (normal x > 0).
     static V256 log2(V256 a) noexcept {

@@ -27,18 +27,16 @@ struct V512 {
     static V512 fnmadd(V512 a, V512 b, V512 c) noexcept {
         return {_mm512_fnmadd_ps(a.r, b.r, c.r)};
     }
-    static V512 bit_andnot(V512 a, V512 b) noexcept { return {_mm512_andnot_ps(a.r, b.r)}; }
-    static V512 bit_xor(V512 a, V512 b) noexcept { return {_mm512_xor_ps(a.r, b.r)}; }
     static V512 min(V512 a, V512 b) noexcept { return {_mm512_min_ps(a.r, b.r)}; }
     static V512 max(V512 a, V512 b) noexcept { return {_mm512_max_ps(a.r, b.r)}; }
-    static V512 round(V512 a) noexcept {
-        return {_mm512_roundscale_ps(a.r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
-    }
-    static V512 scale2(V512 p, V512 k) noexcept { return {_mm512_scalef_ps(p.r, k.r)}; }
-    // rcp14 (relative error < 2^-14) and one Newton step: error ~2^-28, below float rounding.
-    static V512 rcp(V512 a) noexcept {
-        const __m512 r0 = _mm512_rcp14_ps(a.r);
-        return {_mm512_mul_ps(r0, _mm512_fnmadd_ps(a.r, r0, _mm512_set1_ps(2.0f)))};
+    // vrangeps: the smaller of |a|, |c| with the sign of a, one instruction.
+    static V512 clamp_abs(V512 a, V512 c) noexcept { return {_mm512_range_ps(a.r, c.r, 0x2)}; }
+    // rcp14 (relative error < 2^-14), y0 = a r0, then one Newton step on the quotient,
+    // y = y0 + r0 (a - b y0): relative error ~2^-28 before the final rounding.
+    static V512 div(V512 a, V512 b) noexcept {
+        const __m512 r0 = _mm512_rcp14_ps(b.r);
+        const __m512 y0 = _mm512_mul_ps(a.r, r0);
+        return {_mm512_fmadd_ps(r0, _mm512_fnmadd_ps(b.r, y0, a.r), y0)};
     }
     // log2 x = e + log2 m, m in [sqrt(1/2), sqrt(2)); ln m = 2 atanh(s), s = (m-1)/(m+1),
     // |s| <= 0.172, series to s^9 (remainder 2 s^11 / 11 < 1e-9).

@@ -4,9 +4,8 @@
 // activations stay in L1 and each OB x K tile of accumulators stays in registers.
 //
 // V provides: lanes, load/store (aligned), set1, add, sub, mul, fmadd(a, b, c) = a*b + c,
-// fnmadd(a, b, c) = c - a*b, min, max, round (to nearest), scale2(p, k) = p * 2^k for
-// integral k, rcp (~float accurate 1/x), log2 (x > 0, normal), bit_andnot(a, b) = ~a & b,
-// bit_xor.
+// fnmadd(a, b, c) = c - a*b, min, max, clamp_abs(x, c) = x clamped to [-c, c] (c > 0),
+// div (a / b to ~1 ulp, b > 0), log2 (x > 0, normal).
 #pragma once
 
 #include <algorithm>
@@ -21,41 +20,28 @@
 
 namespace viscoann::detail::cpu {
 
-// expm1(t) for -18 <= t <= 0: t = k ln2 + r, |r| <= ln2/2 (Cody-Waite split of ln2), so
-// e^t - 1 = 2^k q + (2^k - 1) with q = e^r - 1 from its degree-7 Taylor polynomial
-// (remainder r^8/8! <= 5e-9 relative). For k = 0 this is q itself: no cancellation near 0.
-template <class V>
-inline V expm1_reduced(V t) noexcept {
-    // k = round(t / ln2) by the 1.5 * 2^23 shifter (two FMA-port ops instead of a rounding
-    // instruction); valid for |t / ln2| < 2^22.
-    const V shifter = V::set1(12582912.0f);
-    const V k = V::sub(V::fmadd(t, V::set1(1.44269504088896341f), shifter), shifter);
-    V r = V::fnmadd(k, V::set1(0.693145751953125f), t);
-    r = V::fnmadd(k, V::set1(1.42860682030941723212e-6f), r);
-    V p = V::set1(1.0f / 5040.0f);
-    p = V::fmadd(p, r, V::set1(1.0f / 720.0f));
-    p = V::fmadd(p, r, V::set1(1.0f / 120.0f));
-    p = V::fmadd(p, r, V::set1(1.0f / 24.0f));
-    p = V::fmadd(p, r, V::set1(1.0f / 6.0f));
-    p = V::fmadd(p, r, V::set1(0.5f));
-    const V q = V::fmadd(p, V::mul(r, r), r);
-    const V two_k = V::scale2(V::set1(1.0f), k);
-    return V::fmadd(two_k, q, V::sub(two_k, V::set1(1.0f)));
-}
+// tanh(x) = x P(x^2) / Q(x^2) for |x| <= 8.75 (P, Q of degree 4, Q(0) = 1), x clamped to
+// +-8.75 beyond (1 - tanh 8.75 = 5e-8). Minimax for the relative error of tanh(x)/x on
+// [0, 8.75] (linear-programming fit, differential correction): 8.4e-8 in exact arithmetic.
+// All coefficients are positive, so neither polynomial cancels in float; the quotient is a
+// reciprocal estimate refined by one Newton step on the quotient itself (V::div). Measured
+// maximum errors against std::tanh over every float are in bench/RESULTS.md and asserted by
+// test_mlp_cpu. 13 vector operations + one reciprocal (the exp-based form needed 24).
+inline constexpr float tanh_rational_clamp = 8.75f;
 
-// tanh(x) = -sign(x) m / (2 + m) with m = expm1(-2|x|) in (-1, 0], |x| clamped to 9
-// (1 - tanh 9 = 3e-8): numerator and denominator are both free of cancellation, so the
-// relative error stays a few float ulps for every x. Measured maximum errors against
-// std::tanh over every float (bench/RESULTS.md): <= 3e-7 absolute, <= 3.5e-7 relative on every
-// path (test_mlp_cpu asserts it).
 template <class V>
 inline V tanh(V x) noexcept {
-    const V minus0 = V::set1(-0.0f);
-    const V ax = V::min(V::bit_andnot(minus0, x), V::set1(tanh_clamp));  // |x|, clamped
-    const V flip = V::bit_andnot(x, minus0);  // sign bit set where x >= 0
-    const V m = expm1_reduced(V::mul(ax, V::set1(-2.0f)));
-    // m / (2 + m) <= 0 has the sign of -|x|; flipping it where x >= 0 gives tanh(x).
-    return V::bit_xor(V::mul(m, V::rcp(V::add(m, V::set1(2.0f)))), flip);
+    const V xc = V::clamp_abs(x, V::set1(tanh_rational_clamp));
+    const V s = V::mul(xc, xc);
+    V p = V::fmadd(V::set1(1.196724573e-08f), s, V::set1(1.967429911e-05f));
+    p = V::fmadd(p, s, V::set1(3.441868828e-03f));
+    p = V::fmadd(p, s, V::set1(1.333686060e-01f));
+    p = V::fmadd(p, s, V::set1(9.999999285e-01f));
+    V q = V::fmadd(V::set1(7.227984071e-07f), s, V::set1(3.195575694e-04f));
+    q = V::fmadd(q, s, V::set1(2.567591915e-02f));
+    q = V::fmadd(q, s, V::set1(4.667019285e-01f));
+    q = V::fmadd(q, s, V::set1(1.0f));
+    return V::div(V::mul(p, xc), q);
 }
 
 template <class V, Activation A>
@@ -96,24 +82,17 @@ inline void layer_tile(const float* __restrict w, const float* __restrict b, int
 template <class V, int K, int OB, Activation A>
 inline void layer_rows(const float* w, const float* b, int fan_in, int fan_out, const float* in,
                        float* out, std::size_t bp) noexcept {
-    // Cheap activations run on the accumulators in registers; tanh and sigmoid run as a
-    // second pass over the (L1-resident) outputs, where their long dependency chains
-    // interleave freely instead of spilling the accumulator tile.
-    constexpr bool fused = A == Activation::identity || A == Activation::relu;
-    constexpr Activation T = fused ? A : Activation::identity;
+    // Every activation runs on the accumulators still in registers (the rational tanh is
+    // short enough; a second pass over L1 measured slower on AVX-512 and AVX2).
     int o = 0;
-    for (; o + OB <= fan_out; o += OB) layer_tile<V, K, OB, T>(w, b, fan_in, o, in, out, bp);
+    for (; o + OB <= fan_out; o += OB) layer_tile<V, K, OB, A>(w, b, fan_in, o, in, out, bp);
     // Remainder rows, one tile of the exact size.
     switch (fan_out - o) {
-        case 1: layer_tile<V, K, 1, T>(w, b, fan_in, o, in, out, bp); break;
-        case 2: if constexpr (OB > 2) layer_tile<V, K, 2, T>(w, b, fan_in, o, in, out, bp); break;
-        case 3: if constexpr (OB > 3) layer_tile<V, K, 3, T>(w, b, fan_in, o, in, out, bp); break;
-        case 4: if constexpr (OB > 4) layer_tile<V, K, 4, T>(w, b, fan_in, o, in, out, bp); break;
+        case 1: layer_tile<V, K, 1, A>(w, b, fan_in, o, in, out, bp); break;
+        case 2: if constexpr (OB > 2) layer_tile<V, K, 2, A>(w, b, fan_in, o, in, out, bp); break;
+        case 3: if constexpr (OB > 3) layer_tile<V, K, 3, A>(w, b, fan_in, o, in, out, bp); break;
+        case 4: if constexpr (OB > 4) layer_tile<V, K, 4, A>(w, b, fan_in, o, in, out, bp); break;
         default: break;
-    }
-    if constexpr (!fused) {
-        const std::size_t n = static_cast<std::size_t>(fan_out) * bp;
-        for (std::size_t k = 0; k < n; k += V::lanes) V::store(out + k, activate<V, A>(V::load(out + k)));
     }
 }
 
