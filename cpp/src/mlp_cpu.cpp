@@ -32,6 +32,16 @@ struct VScalar {
     static void store(float* p, VScalar a) noexcept {
         for (int j = 0; j < lanes; ++j) p[j] = a.v[j];
     }
+    static VScalar load_strided(const double* p, std::size_t stride, bool positive,
+                                unsigned& flags) noexcept {
+        VScalar r;
+        for (int j = 0; j < lanes; ++j) {
+            const double v = p[j * stride];
+            flags |= static_cast<unsigned>(!(v - v == 0.0) || (positive && !(v > 0.0)));
+            r.v[j] = static_cast<float>(v);
+        }
+        return r;
+    }
     static VScalar set1(float x) noexcept { VISCOANN_LANEWISE(x); }
     static VScalar add(VScalar a, VScalar b) noexcept { VISCOANN_LANEWISE(a.v[j] + b.v[j]); }
     static VScalar sub(VScalar a, VScalar b) noexcept { VISCOANN_LANEWISE(a.v[j] - b.v[j]); }

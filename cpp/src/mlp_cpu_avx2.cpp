@@ -1,5 +1,9 @@
 // AVX2 + FMA instantiation of the fused MLP kernel: 8 points per vector, 4 vectors per block,
 // 2 x 4 accumulator tiles (the 16 ymm registers hold accumulators, inputs and weights).
+// GCC 12 flags _mm256_undefined_*() inside its own gather intrinsics as (maybe-)uninitialized.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include "fma_peak.hpp"
@@ -14,6 +18,25 @@ struct V256 {
     __m256 r;
     static V256 load(const float* p) noexcept { return {_mm256_load_ps(p)}; }
     static void store(float* p, V256 a) noexcept { _mm256_store_ps(p, a.r); }
+    // float(p[j * stride]) for the 8 lanes j, by two 4-double gathers; flags gets a nonzero
+    // bit for a lane that is NaN or inf, or (when `positive`) not > 0.
+    static V256 load_strided(const double* p, std::size_t stride, bool positive,
+                             unsigned& flags) noexcept {
+        const __m128i idx = _mm_mullo_epi32(_mm_setr_epi32(0, 1, 2, 3),
+                                            _mm_set1_epi32(static_cast<int>(stride)));
+        const __m256d lo = _mm256_i32gather_pd(p, idx, 8);
+        const __m256d hi = _mm256_i32gather_pd(p + 4 * stride, idx, 8);
+        const __m256d z = _mm256_setzero_pd();
+        // x - x is NaN exactly for NaN and inf.
+        __m256d bad = _mm256_or_pd(_mm256_cmp_pd(_mm256_sub_pd(lo, lo), z, _CMP_NEQ_UQ),
+                                   _mm256_cmp_pd(_mm256_sub_pd(hi, hi), z, _CMP_NEQ_UQ));
+        if (positive)
+            bad = _mm256_or_pd(bad, _mm256_or_pd(_mm256_cmp_pd(lo, z, _CMP_NGT_UQ),
+                                                 _mm256_cmp_pd(hi, z, _CMP_NGT_UQ)));
+        flags |= static_cast<unsigned>(_mm256_movemask_pd(bad));
+        return {_mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)),
+                                     _mm256_cvtpd_ps(hi), 1)};
+    }
     static V256 set1(float x) noexcept { return {_mm256_set1_ps(x)}; }
     static V256 add(V256 a, V256 b) noexcept { return {_mm256_add_ps(a.r, b.r)}; }
     static V256 sub(V256 a, V256 b) noexcept { return {_mm256_sub_ps(a.r, b.r)}; }

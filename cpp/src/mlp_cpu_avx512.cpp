@@ -19,6 +19,23 @@ struct V512 {
     __m512 r;
     static V512 load(const float* p) noexcept { return {_mm512_load_ps(p)}; }
     static void store(float* p, V512 a) noexcept { _mm512_store_ps(p, a.r); }
+    // float(p[j * stride]) for the 16 lanes j, by two 8-double gathers; flags gets a nonzero
+    // bit for a lane that is NaN or inf, or (when `positive`) not > 0.
+    static V512 load_strided(const double* p, std::size_t stride, bool positive,
+                             unsigned& flags) noexcept {
+        const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                               _mm256_set1_epi32(static_cast<int>(stride)));
+        const __m512d lo = _mm512_i32gather_pd(idx, p, 8);
+        const __m512d hi = _mm512_i32gather_pd(idx, p + 8 * stride, 8);
+        // fpclass 0x99: quiet NaN, +inf, -inf, signalling NaN.
+        unsigned bad = _mm512_fpclass_pd_mask(lo, 0x99) | _mm512_fpclass_pd_mask(hi, 0x99);
+        if (positive)
+            bad |= _mm512_cmp_pd_mask(lo, _mm512_setzero_pd(), _CMP_NGT_UQ) |
+                   _mm512_cmp_pd_mask(hi, _mm512_setzero_pd(), _CMP_NGT_UQ);
+        flags |= bad;
+        return {_mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo)),
+                                   _mm512_cvtpd_ps(hi), 1)};
+    }
     static V512 set1(float x) noexcept { return {_mm512_set1_ps(x)}; }
     static V512 add(V512 a, V512 b) noexcept { return {_mm512_add_ps(a.r, b.r)}; }
     static V512 sub(V512 a, V512 b) noexcept { return {_mm512_sub_ps(a.r, b.r)}; }

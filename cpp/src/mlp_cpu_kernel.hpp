@@ -3,7 +3,7 @@
 // (structure of arrays); a block of K vectors of points goes through every layer while its
 // activations stay in L1 and each OB x K tile of accumulators stays in registers.
 //
-// V provides: lanes, load/store (aligned), set1, add, sub, mul, fmadd(a, b, c) = a*b + c,
+// V provides: lanes, load/store (aligned), load_strided (float64 rows, checked), set1, add, sub, mul, fmadd(a, b, c) = a*b + c,
 // fnmadd(a, b, c) = c - a*b, min, max, clamp_abs(x, c) = x clamped to [-c, c] (c > 0),
 // div (a / b to ~1 ulp, b > 0), log2 (x > 0, normal).
 #pragma once
@@ -118,11 +118,30 @@ inline void layer(const MlpModel& m, std::size_t l, const float* in, float* out,
     }
 }
 
+// log10 where the model asks for it, then the affine map, on the rows buf[n_in][BP] in place.
+template <class V, int K>
+inline void transform_inputs(const MlpModel& m, float* buf) noexcept {
+    constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
+    const std::size_t n_in = m.widths.front();
+    for (std::size_t i = 0; i < n_in; ++i) {
+        float* row = buf + i * bp;
+        const bool lg = m.in_log10[i] != 0;
+        const V s = V::set1(static_cast<float>(m.in_scale[i]));
+        const V c = V::set1(static_cast<float>(m.in_offset[i]));
+        for (int k = 0; k < K; ++k) {
+            V v = V::load(row + k * V::lanes);
+            if (lg) v = V::mul(V::log2(v), V::set1(0.301029995663981195f));
+            V::store(row + k * V::lanes, V::fmadd(s, v, c));
+        }
+    }
+}
+
 // Loads points [p0, p0+np) into buf[n_in][BP] as float after log10 and the affine map:
 // a contiguous (vectorisable) double -> float pass into `stage`, then an L1 transpose.
-// Padding lanes get 1.0 (harmless for log10). Records the first bad value in `bad`.
+// Padding lanes get 1.0 (harmless for log10). Records the first bad value in `bad`. The
+// path for partial blocks and blocks with a bad value.
 template <class V, int K>
-inline void load_inputs(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
+inline void load_inputs_checked(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
                         float* buf, float* stage, BadInput& bad) noexcept {
     constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
     const std::size_t n_in = m.widths.front();
@@ -159,17 +178,32 @@ inline void load_inputs(const MlpModel& m, const double* X, std::size_t p0, std:
             }
         for (std::size_t k = 0; k < n_in * bp; ++k) buf[k] = 1.0f;
     }
-    for (std::size_t i = 0; i < n_in; ++i) {
-        float* row = buf + i * bp;
-        const bool lg = m.in_log10[i] != 0;
-        const V s = V::set1(static_cast<float>(m.in_scale[i]));
-        const V c = V::set1(static_cast<float>(m.in_offset[i]));
-        for (int k = 0; k < K; ++k) {
-            V v = V::load(row + k * V::lanes);
-            if (lg) v = V::mul(V::log2(v), V::set1(0.301029995663981195f));
-            V::store(row + k * V::lanes, V::fmadd(s, v, c));
+    transform_inputs<V, K>(m, buf);
+}
+
+// Loads points [p0, p0+np) into buf[n_in][BP] (see load_inputs_checked). A full block of
+// valid values goes through strided vector loads of the float64 rows (gathers), checked in
+// vector form, with no staging pass; anything else takes load_inputs_checked, so both give
+// bit-identical rows.
+template <class V, int K>
+inline void load_inputs(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
+                        float* buf, float* stage, BadInput& bad) noexcept {
+    constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
+    const std::size_t n_in = m.widths.front();
+    if (np == bp) {
+        const double* src = X + p0 * n_in;
+        unsigned flags = 0;
+        for (std::size_t i = 0; i < n_in; ++i)
+            for (int k = 0; k < K; ++k)
+                V::store(buf + i * bp + k * V::lanes,
+                         V::load_strided(src + static_cast<std::size_t>(k) * V::lanes * n_in + i,
+                                         n_in, m.in_log10[i] != 0, flags));
+        if (flags == 0) {
+            transform_inputs<V, K>(m, buf);
+            return;
         }
     }
+    load_inputs_checked<V, K>(m, X, p0, np, buf, stage, bad);
 }
 
 // Writes the last layer's rows y[n_out][BP] as out (n, n_out) row-major after the output
