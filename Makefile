@@ -17,8 +17,12 @@ export PATH := $(abspath $(BIN)):$(PATH)
 demo: install
 	mkdir -p out
 	$(BIN)/viscoann info
+	$(BIN)/viscoann bench seed --scale 0.01 --plot out/seed_table.png | tee out/seed_table.txt
+	$(BIN)/viscoann solve --depth-km 10 --time-yr 0 20 --eta-m 1e19 --eta-k 1e18 --n 101 \
+		--out out/field.h5 --plot out/postseismic_map.png --profile 20,10 \
+		--profile-out out/profile.csv --profile-plot out/profile.png
 	$(BIN)/viscoann okada --depth-km 7.9 --extent-km 50 --n 201 --out out/okada_field.h5 --plot out/okada_map.png
-	$(BIN)/viscoann bench okada
+	@echo "demo outputs: out/seed_table.txt out/seed_table.png out/postseismic_map.png out/profile.png out/okada_map.png"
 
 test: install pytest ctest asan
 

@@ -32,6 +32,16 @@ struct VScalar {
     static void store(float* p, VScalar a) noexcept {
         for (int j = 0; j < lanes; ++j) p[j] = a.v[j];
     }
+    static VScalar load_strided(const double* p, std::size_t stride, bool positive,
+                                unsigned& flags) noexcept {
+        VScalar r;
+        for (int j = 0; j < lanes; ++j) {
+            const double v = p[j * stride];
+            flags |= static_cast<unsigned>(!(v - v == 0.0) || (positive && !(v > 0.0)));
+            r.v[j] = static_cast<float>(v);
+        }
+        return r;
+    }
     static VScalar set1(float x) noexcept { VISCOANN_LANEWISE(x); }
     static VScalar add(VScalar a, VScalar b) noexcept { VISCOANN_LANEWISE(a.v[j] + b.v[j]); }
     static VScalar sub(VScalar a, VScalar b) noexcept { VISCOANN_LANEWISE(a.v[j] - b.v[j]); }
@@ -42,33 +52,16 @@ struct VScalar {
     static VScalar fnmadd(VScalar a, VScalar b, VScalar c) noexcept {
         VISCOANN_LANEWISE(c.v[j] - a.v[j] * b.v[j]);
     }
-    static float bits(float x, std::uint32_t (*op)(std::uint32_t, std::uint32_t), float y) noexcept {
-        std::uint32_t u, w;
-        std::memcpy(&u, &x, 4);
-        std::memcpy(&w, &y, 4);
-        u = op(u, w);
-        std::memcpy(&x, &u, 4);
-        return x;
-    }
-    static std::uint32_t op_andnot(std::uint32_t a, std::uint32_t b) noexcept { return ~a & b; }
-    static std::uint32_t op_xor(std::uint32_t a, std::uint32_t b) noexcept { return a ^ b; }
-    static VScalar bit_andnot(VScalar a, VScalar b) noexcept {
-        VISCOANN_LANEWISE(bits(a.v[j], op_andnot, b.v[j]));
-    }
-    static VScalar bit_xor(VScalar a, VScalar b) noexcept {
-        VISCOANN_LANEWISE(bits(a.v[j], op_xor, b.v[j]));
-    }
     static VScalar min(VScalar a, VScalar b) noexcept {
         VISCOANN_LANEWISE(a.v[j] < b.v[j] ? a.v[j] : b.v[j]);
     }
     static VScalar max(VScalar a, VScalar b) noexcept {
         VISCOANN_LANEWISE(a.v[j] > b.v[j] ? a.v[j] : b.v[j]);
     }
-    static VScalar round(VScalar a) noexcept { VISCOANN_LANEWISE(std::nearbyint(a.v[j])); }
-    static VScalar scale2(VScalar p, VScalar k) noexcept {
-        VISCOANN_LANEWISE(std::ldexp(p.v[j], static_cast<int>(k.v[j])));
+    static VScalar clamp_abs(VScalar a, VScalar c) noexcept {
+        VISCOANN_LANEWISE(std::min(std::max(a.v[j], -c.v[j]), c.v[j]));
     }
-    static VScalar rcp(VScalar a) noexcept { VISCOANN_LANEWISE(1.0f / a.v[j]); }
+    static VScalar div(VScalar a, VScalar b) noexcept { VISCOANN_LANEWISE(a.v[j] / b.v[j]); }
     static VScalar log2(VScalar a) noexcept { VISCOANN_LANEWISE(std::log2(a.v[j])); }
 #undef VISCOANN_LANEWISE
 };

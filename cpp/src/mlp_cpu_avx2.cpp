@@ -1,5 +1,9 @@
 // AVX2 + FMA instantiation of the fused MLP kernel: 8 points per vector, 4 vectors per block,
 // 2 x 4 accumulator tiles (the 16 ymm registers hold accumulators, inputs and weights).
+// GCC 12 flags _mm256_undefined_*() inside its own gather intrinsics as (maybe-)uninitialized.
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include "fma_peak.hpp"
@@ -14,6 +18,25 @@ struct V256 {
     __m256 r;
     static V256 load(const float* p) noexcept { return {_mm256_load_ps(p)}; }
     static void store(float* p, V256 a) noexcept { _mm256_store_ps(p, a.r); }
+    // float(p[j * stride]) for the 8 lanes j, by two 4-double gathers; flags gets a nonzero
+    // bit for a lane that is NaN or inf, or (when `positive`) not > 0.
+    static V256 load_strided(const double* p, std::size_t stride, bool positive,
+                             unsigned& flags) noexcept {
+        const __m128i idx = _mm_mullo_epi32(_mm_setr_epi32(0, 1, 2, 3),
+                                            _mm_set1_epi32(static_cast<int>(stride)));
+        const __m256d lo = _mm256_i32gather_pd(p, idx, 8);
+        const __m256d hi = _mm256_i32gather_pd(p + 4 * stride, idx, 8);
+        const __m256d z = _mm256_setzero_pd();
+        // x - x is NaN exactly for NaN and inf.
+        __m256d bad = _mm256_or_pd(_mm256_cmp_pd(_mm256_sub_pd(lo, lo), z, _CMP_NEQ_UQ),
+                                   _mm256_cmp_pd(_mm256_sub_pd(hi, hi), z, _CMP_NEQ_UQ));
+        if (positive)
+            bad = _mm256_or_pd(bad, _mm256_or_pd(_mm256_cmp_pd(lo, z, _CMP_NGT_UQ),
+                                                 _mm256_cmp_pd(hi, z, _CMP_NGT_UQ)));
+        flags |= static_cast<unsigned>(_mm256_movemask_pd(bad));
+        return {_mm256_insertf128_ps(_mm256_castps128_ps256(_mm256_cvtpd_ps(lo)),
+                                     _mm256_cvtpd_ps(hi), 1)};
+    }
     static V256 set1(float x) noexcept { return {_mm256_set1_ps(x)}; }
     static V256 add(V256 a, V256 b) noexcept { return {_mm256_add_ps(a.r, b.r)}; }
     static V256 sub(V256 a, V256 b) noexcept { return {_mm256_sub_ps(a.r, b.r)}; }
@@ -22,23 +45,17 @@ struct V256 {
     static V256 fnmadd(V256 a, V256 b, V256 c) noexcept {
         return {_mm256_fnmadd_ps(a.r, b.r, c.r)};
     }
-    static V256 bit_andnot(V256 a, V256 b) noexcept { return {_mm256_andnot_ps(a.r, b.r)}; }
-    static V256 bit_xor(V256 a, V256 b) noexcept { return {_mm256_xor_ps(a.r, b.r)}; }
     static V256 min(V256 a, V256 b) noexcept { return {_mm256_min_ps(a.r, b.r)}; }
     static V256 max(V256 a, V256 b) noexcept { return {_mm256_max_ps(a.r, b.r)}; }
-    static V256 round(V256 a) noexcept {
-        return {_mm256_round_ps(a.r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
+    static V256 clamp_abs(V256 a, V256 c) noexcept {
+        return {_mm256_min_ps(_mm256_max_ps(a.r, _mm256_sub_ps(_mm256_setzero_ps(), c.r)), c.r)};
     }
-    // p * 2^k through the exponent field (|k| <= 26 here, so no overflow or denormals).
-    static V256 scale2(V256 p, V256 k) noexcept {
-        const __m256i e = _mm256_slli_epi32(
-            _mm256_add_epi32(_mm256_cvtps_epi32(k.r), _mm256_set1_epi32(127)), 23);
-        return {_mm256_mul_ps(p.r, _mm256_castsi256_ps(e))};
-    }
-    // rcp (relative error < 1.5 2^-12) and one Newton step: ~2^-23.
-    static V256 rcp(V256 a) noexcept {
-        const __m256 r0 = _mm256_rcp_ps(a.r);
-        return {_mm256_mul_ps(r0, _mm256_fnmadd_ps(a.r, r0, _mm256_set1_ps(2.0f)))};
+    // rcp (relative error < 1.5 2^-12), y0 = a r0, one Newton step on the quotient:
+    // y = y0 + r0 (a - b y0), relative error ~2^-23.
+    static V256 div(V256 a, V256 b) noexcept {
+        const __m256 r0 = _mm256_rcp_ps(b.r);
+        const __m256 y0 = _mm256_mul_ps(a.r, r0);
+        return {_mm256_fmadd_ps(r0, _mm256_fnmadd_ps(b.r, y0, a.r), y0)};
     }
     // As the AVX-512 log2, with exponent and mantissa taken from the bits (normal x > 0).
     static V256 log2(V256 a) noexcept {

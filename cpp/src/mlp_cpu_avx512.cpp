@@ -19,6 +19,23 @@ struct V512 {
     __m512 r;
     static V512 load(const float* p) noexcept { return {_mm512_load_ps(p)}; }
     static void store(float* p, V512 a) noexcept { _mm512_store_ps(p, a.r); }
+    // float(p[j * stride]) for the 16 lanes j, by two 8-double gathers; flags gets a nonzero
+    // bit for a lane that is NaN or inf, or (when `positive`) not > 0.
+    static V512 load_strided(const double* p, std::size_t stride, bool positive,
+                             unsigned& flags) noexcept {
+        const __m256i idx = _mm256_mullo_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7),
+                                               _mm256_set1_epi32(static_cast<int>(stride)));
+        const __m512d lo = _mm512_i32gather_pd(idx, p, 8);
+        const __m512d hi = _mm512_i32gather_pd(idx, p + 8 * stride, 8);
+        // fpclass 0x99: quiet NaN, +inf, -inf, signalling NaN.
+        unsigned bad = _mm512_fpclass_pd_mask(lo, 0x99) | _mm512_fpclass_pd_mask(hi, 0x99);
+        if (positive)
+            bad |= _mm512_cmp_pd_mask(lo, _mm512_setzero_pd(), _CMP_NGT_UQ) |
+                   _mm512_cmp_pd_mask(hi, _mm512_setzero_pd(), _CMP_NGT_UQ);
+        flags |= bad;
+        return {_mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo)),
+                                   _mm512_cvtpd_ps(hi), 1)};
+    }
     static V512 set1(float x) noexcept { return {_mm512_set1_ps(x)}; }
     static V512 add(V512 a, V512 b) noexcept { return {_mm512_add_ps(a.r, b.r)}; }
     static V512 sub(V512 a, V512 b) noexcept { return {_mm512_sub_ps(a.r, b.r)}; }
@@ -27,18 +44,16 @@ struct V512 {
     static V512 fnmadd(V512 a, V512 b, V512 c) noexcept {
         return {_mm512_fnmadd_ps(a.r, b.r, c.r)};
     }
-    static V512 bit_andnot(V512 a, V512 b) noexcept { return {_mm512_andnot_ps(a.r, b.r)}; }
-    static V512 bit_xor(V512 a, V512 b) noexcept { return {_mm512_xor_ps(a.r, b.r)}; }
     static V512 min(V512 a, V512 b) noexcept { return {_mm512_min_ps(a.r, b.r)}; }
     static V512 max(V512 a, V512 b) noexcept { return {_mm512_max_ps(a.r, b.r)}; }
-    static V512 round(V512 a) noexcept {
-        return {_mm512_roundscale_ps(a.r, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC)};
-    }
-    static V512 scale2(V512 p, V512 k) noexcept { return {_mm512_scalef_ps(p.r, k.r)}; }
-    // rcp14 (relative error < 2^-14) and one Newton step: error ~2^-28, below float rounding.
-    static V512 rcp(V512 a) noexcept {
-        const __m512 r0 = _mm512_rcp14_ps(a.r);
-        return {_mm512_mul_ps(r0, _mm512_fnmadd_ps(a.r, r0, _mm512_set1_ps(2.0f)))};
+    // vrangeps: the smaller of |a|, |c| with the sign of a, one instruction.
+    static V512 clamp_abs(V512 a, V512 c) noexcept { return {_mm512_range_ps(a.r, c.r, 0x2)}; }
+    // rcp14 (relative error < 2^-14), y0 = a r0, then one Newton step on the quotient,
+    // y = y0 + r0 (a - b y0): relative error ~2^-28 before the final rounding.
+    static V512 div(V512 a, V512 b) noexcept {
+        const __m512 r0 = _mm512_rcp14_ps(b.r);
+        const __m512 y0 = _mm512_mul_ps(a.r, r0);
+        return {_mm512_fmadd_ps(r0, _mm512_fnmadd_ps(b.r, y0, a.r), y0)};
     }
     // log2 x = e + log2 m, m in [sqrt(1/2), sqrt(2)); ln m = 2 atanh(s), s = (m-1)/(m+1),
     // |s| <= 0.172, series to s^9 (remainder 2 s^11 / 11 < 1e-9).

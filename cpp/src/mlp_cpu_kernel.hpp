@@ -3,10 +3,9 @@
 // (structure of arrays); a block of K vectors of points goes through every layer while its
 // activations stay in L1 and each OB x K tile of accumulators stays in registers.
 //
-// V provides: lanes, load/store (aligned), set1, add, sub, mul, fmadd(a, b, c) = a*b + c,
-// fnmadd(a, b, c) = c - a*b, min, max, round (to nearest), scale2(p, k) = p * 2^k for
-// integral k, rcp (~float accurate 1/x), log2 (x > 0, normal), bit_andnot(a, b) = ~a & b,
-// bit_xor.
+// V provides: lanes, load/store (aligned), load_strided (float64 rows, checked), set1, add, sub, mul, fmadd(a, b, c) = a*b + c,
+// fnmadd(a, b, c) = c - a*b, min, max, clamp_abs(x, c) = x clamped to [-c, c] (c > 0),
+// div (a / b to ~1 ulp, b > 0), log2 (x > 0, normal).
 #pragma once
 
 #include <algorithm>
@@ -21,41 +20,29 @@
 
 namespace viscoann::detail::cpu {
 
-// expm1(t) for -18 <= t <= 0: t = k ln2 + r, |r| <= ln2/2 (Cody-Waite split of ln2), so
-// e^t - 1 = 2^k q + (2^k - 1) with q = e^r - 1 from its degree-7 Taylor polynomial
-// (remainder r^8/8! <= 5e-9 relative). For k = 0 this is q itself: no cancellation near 0.
-template <class V>
-inline V expm1_reduced(V t) noexcept {
-    // k = round(t / ln2) by the 1.5 * 2^23 shifter (two FMA-port ops instead of a rounding
-    // instruction); valid for |t / ln2| < 2^22.
-    const V shifter = V::set1(12582912.0f);
-    const V k = V::sub(V::fmadd(t, V::set1(1.44269504088896341f), shifter), shifter);
-    V r = V::fnmadd(k, V::set1(0.693145751953125f), t);
-    r = V::fnmadd(k, V::set1(1.42860682030941723212e-6f), r);
-    V p = V::set1(1.0f / 5040.0f);
-    p = V::fmadd(p, r, V::set1(1.0f / 720.0f));
-    p = V::fmadd(p, r, V::set1(1.0f / 120.0f));
-    p = V::fmadd(p, r, V::set1(1.0f / 24.0f));
-    p = V::fmadd(p, r, V::set1(1.0f / 6.0f));
-    p = V::fmadd(p, r, V::set1(0.5f));
-    const V q = V::fmadd(p, V::mul(r, r), r);
-    const V two_k = V::scale2(V::set1(1.0f), k);
-    return V::fmadd(two_k, q, V::sub(two_k, V::set1(1.0f)));
-}
+// tanh(x) = x P(x^2) / Q(x^2) for |x| <= 8.75 (P, Q of degree 4, Q(0) = 1), x clamped to
+// +-8.75 beyond (1 - tanh 8.75 = 5e-8). Minimax for the relative error of tanh(x)/x on
+// [0, 8.75] (linear-programming fit, differential correction): 8.4e-8 in exact arithmetic.
+// All coefficients are positive, so neither polynomial cancels in float; the quotient is a
+// reciprocal estimate refined by one Newton step on the quotient itself (V::div). Measured
+// over every finite float against std::tanh (bench/RESULTS.md): max absolute and relative
+// error 3.84e-7 (AVX2, AVX-512), 4.14e-7 (portable path, no FMA); test_mlp_cpu asserts
+// <= 4.5e-7. 13 vector operations + one reciprocal (the exp-based form needed 24).
+inline constexpr float tanh_rational_clamp = 8.75f;
 
-// tanh(x) = -sign(x) m / (2 + m) with m = expm1(-2|x|) in (-1, 0], |x| clamped to 9
-// (1 - tanh 9 = 3e-8): numerator and denominator are both free of cancellation, so the
-// relative error stays a few float ulps for every x. Measured maximum errors against
-// std::tanh over every float (bench/RESULTS.md): <= 3e-7 absolute, <= 3.5e-7 relative on every
-// path (test_mlp_cpu asserts it).
 template <class V>
 inline V tanh(V x) noexcept {
-    const V minus0 = V::set1(-0.0f);
-    const V ax = V::min(V::bit_andnot(minus0, x), V::set1(tanh_clamp));  // |x|, clamped
-    const V flip = V::bit_andnot(x, minus0);  // sign bit set where x >= 0
-    const V m = expm1_reduced(V::mul(ax, V::set1(-2.0f)));
-    // m / (2 + m) <= 0 has the sign of -|x|; flipping it where x >= 0 gives tanh(x).
-    return V::bit_xor(V::mul(m, V::rcp(V::add(m, V::set1(2.0f)))), flip);
+    const V xc = V::clamp_abs(x, V::set1(tanh_rational_clamp));
+    const V s = V::mul(xc, xc);
+    V p = V::fmadd(V::set1(1.196724573e-08f), s, V::set1(1.967429911e-05f));
+    p = V::fmadd(p, s, V::set1(3.441868828e-03f));
+    p = V::fmadd(p, s, V::set1(1.333686060e-01f));
+    p = V::fmadd(p, s, V::set1(9.999999285e-01f));
+    V q = V::fmadd(V::set1(7.227984071e-07f), s, V::set1(3.195575694e-04f));
+    q = V::fmadd(q, s, V::set1(2.567591915e-02f));
+    q = V::fmadd(q, s, V::set1(4.667019285e-01f));
+    q = V::fmadd(q, s, V::set1(1.0f));
+    return V::div(V::mul(p, xc), q);
 }
 
 template <class V, Activation A>
@@ -69,6 +56,9 @@ inline V activate(V x) noexcept {
 
 // One tile: outputs [o, o+OB) for the K vectors of the block; in/out are [width][BP] buffers.
 // The activation is a template argument so it runs on the accumulators still in registers.
+// fan_in >= 1. Telling the compiler the loop has no zero-trip path keeps the accumulators in registers: with a
+// plain for loop GCC 12 kept them in a stack array, ~60 extra moves per tile (a tile fully
+// unrolled for a compile-time fan_in of 20 measured no faster than this loop).
 template <class V, int K, int OB, Activation A>
 inline void layer_tile(const float* __restrict w, const float* __restrict b, int fan_in, int o,
                        const float* __restrict in, float* __restrict out,
@@ -78,12 +68,14 @@ inline void layer_tile(const float* __restrict w, const float* __restrict b, int
         const V bias = V::set1(b[o + r]);
         for (int k = 0; k < K; ++k) acc[r][k] = bias;
     }
+    const float* wo = w + static_cast<std::size_t>(o) * fan_in;
+    if (fan_in < 1) __builtin_unreachable();  // no zero-trip path (see above)
 #pragma GCC unroll 2  // a little less loop overhead per 20-FMA step
     for (int i = 0; i < fan_in; ++i) {
         V h[K];
         for (int k = 0; k < K; ++k) h[k] = V::load(in + static_cast<std::size_t>(i) * bp + k * V::lanes);
         for (int r = 0; r < OB; ++r) {
-            const V wv = V::set1(w[static_cast<std::size_t>(o + r) * fan_in + i]);
+            const V wv = V::set1(wo[static_cast<std::size_t>(r) * fan_in + i]);
             for (int k = 0; k < K; ++k) acc[r][k] = V::fmadd(wv, h[k], acc[r][k]);
         }
     }
@@ -96,24 +88,17 @@ inline void layer_tile(const float* __restrict w, const float* __restrict b, int
 template <class V, int K, int OB, Activation A>
 inline void layer_rows(const float* w, const float* b, int fan_in, int fan_out, const float* in,
                        float* out, std::size_t bp) noexcept {
-    // Cheap activations run on the accumulators in registers; tanh and sigmoid run as a
-    // second pass over the (L1-resident) outputs, where their long dependency chains
-    // interleave freely instead of spilling the accumulator tile.
-    constexpr bool fused = A == Activation::identity || A == Activation::relu;
-    constexpr Activation T = fused ? A : Activation::identity;
+    // Every activation runs on the accumulators still in registers (the rational tanh is
+    // short enough; a second pass over L1 measured slower on AVX-512 and AVX2).
     int o = 0;
-    for (; o + OB <= fan_out; o += OB) layer_tile<V, K, OB, T>(w, b, fan_in, o, in, out, bp);
+    for (; o + OB <= fan_out; o += OB) layer_tile<V, K, OB, A>(w, b, fan_in, o, in, out, bp);
     // Remainder rows, one tile of the exact size.
     switch (fan_out - o) {
-        case 1: layer_tile<V, K, 1, T>(w, b, fan_in, o, in, out, bp); break;
-        case 2: if constexpr (OB > 2) layer_tile<V, K, 2, T>(w, b, fan_in, o, in, out, bp); break;
-        case 3: if constexpr (OB > 3) layer_tile<V, K, 3, T>(w, b, fan_in, o, in, out, bp); break;
-        case 4: if constexpr (OB > 4) layer_tile<V, K, 4, T>(w, b, fan_in, o, in, out, bp); break;
+        case 1: layer_tile<V, K, 1, A>(w, b, fan_in, o, in, out, bp); break;
+        case 2: if constexpr (OB > 2) layer_tile<V, K, 2, A>(w, b, fan_in, o, in, out, bp); break;
+        case 3: if constexpr (OB > 3) layer_tile<V, K, 3, A>(w, b, fan_in, o, in, out, bp); break;
+        case 4: if constexpr (OB > 4) layer_tile<V, K, 4, A>(w, b, fan_in, o, in, out, bp); break;
         default: break;
-    }
-    if constexpr (!fused) {
-        const std::size_t n = static_cast<std::size_t>(fan_out) * bp;
-        for (std::size_t k = 0; k < n; k += V::lanes) V::store(out + k, activate<V, A>(V::load(out + k)));
     }
 }
 
@@ -139,11 +124,30 @@ inline void layer(const MlpModel& m, std::size_t l, const float* in, float* out,
     }
 }
 
+// log10 where the model asks for it, then the affine map, on the rows buf[n_in][BP] in place.
+template <class V, int K>
+inline void transform_inputs(const MlpModel& m, float* buf) noexcept {
+    constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
+    const std::size_t n_in = m.widths.front();
+    for (std::size_t i = 0; i < n_in; ++i) {
+        float* row = buf + i * bp;
+        const bool lg = m.in_log10[i] != 0;
+        const V s = V::set1(static_cast<float>(m.in_scale[i]));
+        const V c = V::set1(static_cast<float>(m.in_offset[i]));
+        for (int k = 0; k < K; ++k) {
+            V v = V::load(row + k * V::lanes);
+            if (lg) v = V::mul(V::log2(v), V::set1(0.301029995663981195f));
+            V::store(row + k * V::lanes, V::fmadd(s, v, c));
+        }
+    }
+}
+
 // Loads points [p0, p0+np) into buf[n_in][BP] as float after log10 and the affine map:
 // a contiguous (vectorisable) double -> float pass into `stage`, then an L1 transpose.
-// Padding lanes get 1.0 (harmless for log10). Records the first bad value in `bad`.
+// Padding lanes get 1.0 (harmless for log10). Records the first bad value in `bad`. The
+// path for partial blocks and blocks with a bad value.
 template <class V, int K>
-inline void load_inputs(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
+inline void load_inputs_checked(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
                         float* buf, float* stage, BadInput& bad) noexcept {
     constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
     const std::size_t n_in = m.widths.front();
@@ -180,17 +184,32 @@ inline void load_inputs(const MlpModel& m, const double* X, std::size_t p0, std:
             }
         for (std::size_t k = 0; k < n_in * bp; ++k) buf[k] = 1.0f;
     }
-    for (std::size_t i = 0; i < n_in; ++i) {
-        float* row = buf + i * bp;
-        const bool lg = m.in_log10[i] != 0;
-        const V s = V::set1(static_cast<float>(m.in_scale[i]));
-        const V c = V::set1(static_cast<float>(m.in_offset[i]));
-        for (int k = 0; k < K; ++k) {
-            V v = V::load(row + k * V::lanes);
-            if (lg) v = V::mul(V::log2(v), V::set1(0.301029995663981195f));
-            V::store(row + k * V::lanes, V::fmadd(s, v, c));
+    transform_inputs<V, K>(m, buf);
+}
+
+// Loads points [p0, p0+np) into buf[n_in][BP] (see load_inputs_checked). A full block of
+// valid values goes through strided vector loads of the float64 rows (gathers), checked in
+// vector form, with no staging pass; anything else takes load_inputs_checked, so both give
+// bit-identical rows.
+template <class V, int K>
+inline void load_inputs(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
+                        float* buf, float* stage, BadInput& bad) noexcept {
+    constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
+    const std::size_t n_in = m.widths.front();
+    if (np == bp) {
+        const double* src = X + p0 * n_in;
+        unsigned flags = 0;
+        for (std::size_t i = 0; i < n_in; ++i)
+            for (int k = 0; k < K; ++k)
+                V::store(buf + i * bp + k * V::lanes,
+                         V::load_strided(src + static_cast<std::size_t>(k) * V::lanes * n_in + i,
+                                         n_in, m.in_log10[i] != 0, flags));
+        if (flags == 0) {
+            transform_inputs<V, K>(m, buf);
+            return;
         }
     }
+    load_inputs_checked<V, K>(m, X, p0, np, buf, stage, bad);
 }
 
 // Writes the last layer's rows y[n_out][BP] as out (n, n_out) row-major after the output
@@ -229,12 +248,28 @@ void run_range(const MlpModel& m, const double* X, std::size_t begin, std::size_
     float* a = scratch;
     float* z = scratch + maxw * bp;
     float* stage = z + maxw * bp;  // n_in x bp floats, used only while loading inputs
+    const std::size_t n_in = m.widths.front(), n_out = m.widths.back();
+    const std::size_t n_layers = m.widths.size() - 1;
+    const std::size_t osz = out_f64 ? sizeof(double) : sizeof(float);
     for (std::size_t p0 = begin; p0 < end; p0 += bp) {
         const std::size_t np = std::min(bp, end - p0);
+        // The next block's inputs and outputs are fetched while this one computes, a share
+        // after each layer: a block reads and writes ~4.6 KB at once, a burst the hardware
+        // prefetchers miss. On 1 M points (6x20, per core) ~22 M points/s without, and
+        // spreading the prefetches measured ~10% faster than issuing them all at once.
+        const char* xs = reinterpret_cast<const char*>(X + (p0 + bp) * n_in);
+        const char* os = static_cast<const char*>(out) + (p0 + bp) * n_out * osz;
+        const std::size_t nn = p0 + bp < end ? std::min(bp, end - p0 - bp) : 0;
+        const std::size_t xlines = (nn * n_in * sizeof(double) + 63) / 64;
+        const std::size_t olines = (nn * n_out * osz + 63) / 64;
         load_inputs<V, K>(m, X, p0, np, a, stage, bad);
         float* cur = a;
         float* nxt = z;
-        for (std::size_t l = 0; l + 1 < m.widths.size(); ++l) {
+        for (std::size_t l = 0; l < n_layers; ++l) {
+            for (std::size_t c = xlines * l / n_layers; c < xlines * (l + 1) / n_layers; ++c)
+                __builtin_prefetch(xs + 64 * c, 0, 3);
+            for (std::size_t c = olines * l / n_layers; c < olines * (l + 1) / n_layers; ++c)
+                __builtin_prefetch(os + 64 * c, 1, 3);
             layer<V, K, OB>(m, l, cur, nxt, bp);
             std::swap(cur, nxt);
         }

@@ -127,20 +127,13 @@ SEED_EXACT_SECONDS = 419_790.0  # DeVries et al. 2017, viscoelastic code, full t
 
 
 def seed_test_grid(n_points: int = 10_000, n_times: int = 81):
-    """The seed's test grid layout (DESIGN §3), at values away from the training grid:
-    points on a regular grid in [-100, 100] km, 13 depths in [1.5, 13.5] km, 81 times in
-    [0, 100] yr (quadratic, dense near 0), 5 x 5 viscosity structures (log10 eta_M in
-    [18.1, 20.9], log10 eta_K in [17.1, 19.9]). Returns x, y, depths, times, etas (SI)."""
-    import numpy as np
+    """The seed's test grid (DESIGN §3; :func:`viscoann.data.test_grid`, at values away from
+    the training grid) with about ``n_points`` points: returns x, y, depths, times, etas (SI)."""
+    from .data import test_grid
 
-    side = int(round(np.sqrt(n_points)))
-    axis = np.linspace(-100e3, 100e3, side)
-    X, Y = np.meshgrid(axis, axis)
-    depths = np.linspace(1.5e3, 13.5e3, SEED_TEST["depths"])
-    times = np.linspace(0.0, 10.0, n_times) ** 2 * 365.25 * 86400.0
-    em, ek = np.meshgrid(np.linspace(18.1, 20.9, 5), np.linspace(17.1, 19.9, 5), indexing="ij")
-    etas = 10.0 ** np.column_stack([em.ravel(), ek.ravel()])
-    return X.ravel(), Y.ravel(), depths, times, etas
+    side = max(2, int(round(np.sqrt(n_points))))
+    g = test_grid(sizes=(side, SEED_TEST["depths"], n_times, 5, 5))
+    return g.x, g.y, g.depths, g.times, g.etas
 
 
 def _exact_arguments(p) -> None:
@@ -299,6 +292,8 @@ def run_okada(args) -> list[dict]:
 
 
 TOPICS["okada"] = (_add_okada_arguments, run_okada)
+
+
 # ---- topic "engine": the fused CPU engine vs PyTorch and ONNX Runtime on the same nets -----
 def _add_engine_args(p) -> None:
     p.add_argument("--points", type=int, default=500_000, help="points per timed run")
@@ -407,6 +402,24 @@ def _batched(fn, Z, batch):
     return run
 
 
+def canonical_inputs(n: int, seed: int = 1):
+    """n random points of the canonical domain (viscosities uniform in log10): the SI rows X
+    the engines take, and the float32 transformed rows Z the baselines take (the engines
+    apply the same transform fused)."""
+    from . import export
+
+    rng = np.random.default_rng(seed)
+    spec = export.input_spec(export.CANONICAL_INPUTS)
+    lo = np.array([e["domain"][0] for e in spec])
+    hi = np.array([e["domain"][1] for e in spec])
+    X = lo + (hi - lo) * rng.random((n, 6))
+    X[:, 4:] = 10 ** (np.log10(lo[4:]) + np.log10(hi[4:] / lo[4:]) * rng.random((n, 2)))
+    Z = X.copy()
+    Z[:, 4:] = np.log10(Z[:, 4:])
+    Z = (Z * [e["scale"] for e in spec] + [e["offset"] for e in spec]).astype(np.float32)
+    return X, Z
+
+
 def run_engine(args) -> list[dict]:
     import tempfile
 
@@ -425,15 +438,7 @@ def run_engine(args) -> list[dict]:
     rows: list[dict] = []
     peak = {t: _core.fma_peak_gflops(t) for t in threads_list}
     log("FP32 FMA peak: " + ", ".join(f"{t} thr {g:.0f} GFLOP/s" for t, g in peak.items()))
-    rng = np.random.default_rng(1)
-    spec = export.input_spec(export.CANONICAL_INPUTS)
-    lo = np.array([e["domain"][0] for e in spec])
-    hi = np.array([e["domain"][1] for e in spec])
-    X = lo + (hi - lo) * rng.random((n, 6))
-    X[:, 4:] = 10 ** (np.log10(lo[4:]) + np.log10(hi[4:] / lo[4:]) * rng.random((n, 2)))
-    Z = X.copy()  # the transformed inputs the baselines get (the engine transforms itself)
-    Z[:, 4:] = np.log10(Z[:, 4:])
-    Z = (Z * [e["scale"] for e in spec] + [e["offset"] for e in spec]).astype(np.float32)
+    X, Z = canonical_inputs(n)
 
     with tempfile.TemporaryDirectory() as tmp:
         for width in widths:

@@ -5,7 +5,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from .bench import _engine_net, _flops_per_point, _torch_modules, log, make_row, median_seconds
+from .bench import (
+    _engine_net,
+    _flops_per_point,
+    _torch_modules,
+    canonical_inputs,
+    log,
+    make_row,
+    median_seconds,
+)
 
 
 def _reference(W, B, acts, Z):
@@ -27,15 +35,7 @@ def run_engine_cuda(args) -> list[dict]:
         raise RuntimeError("bench engine --device cuda: no CUDA GPU is present on this machine")
     gpu = _core.cuda_device_name()
     n = args.points
-    rng = np.random.default_rng(1)
-    spec = export.input_spec(export.CANONICAL_INPUTS)
-    lo = np.array([e["domain"][0] for e in spec])
-    hi = np.array([e["domain"][1] for e in spec])
-    X = lo + (hi - lo) * rng.random((n, 6))
-    X[:, 4:] = 10 ** (np.log10(lo[4:]) + np.log10(hi[4:] / lo[4:]) * rng.random((n, 2)))
-    Z = X.copy()
-    Z[:, 4:] = np.log10(Z[:, 4:])
-    Z = (Z * [e["scale"] for e in spec] + [e["offset"] for e in spec]).astype(np.float32)
+    X, Z = canonical_inputs(n)
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         for width in [int(w) for w in args.widths.split(",")]:

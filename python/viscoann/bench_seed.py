@@ -107,7 +107,8 @@ def run_seed(args) -> list[dict]:
 
     x, y, depths, times, etas = scaled_test_grid(args.scale)
     net = Surrogate.load(args.model) if args.model else Surrogate.pretrained()
-    name = "x".join(str(w) for w in net.widths[1:-1])
+    hidden = net.widths[1:-1]
+    name = f"{len(hidden)}x{hidden[0]}" if len(set(hidden)) == 1 else "x".join(map(str, hidden))
     E, D, T, P = len(etas), len(depths), len(times), len(x)
     n = E * D * T * P
     cores = os.cpu_count() or 1

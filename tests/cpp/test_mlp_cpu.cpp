@@ -32,8 +32,8 @@ void tanh_bound(std::uint32_t stride) {
         const auto e = detail::mlp_cpu_tanh_error(isa, stride);
         std::printf("tanh %-7s stride %u: max abs error %.3g at x = %.9g, max rel error %.3g\n",
                     cpu_isa_name(isa).c_str(), stride, e.max_abs, e.worst_x, e.max_rel);
-        CHECK(e.max_abs <= 3e-7);
-        CHECK(e.max_rel <= 3.5e-7);
+        CHECK(e.max_abs <= 4.5e-7);
+        CHECK(e.max_rel <= 4.5e-7);
     }
 }
 
@@ -148,12 +148,41 @@ void isa_names() {
     CHECK(fma_peak_gflops(1, 0.02) > 0.1);
 }
 
+// A bad value anywhere (full blocks take the vector-checked load, the tail the scalar one)
+// is refused naming its row and column, on every path and thread count.
+void bad_inputs_named() {
+    const Activation T = Activation::tanh, I = Activation::identity;
+    const MlpModel m = random_model({6, 8, 3}, {T, I}, 5);  // inputs 2 and 5 go through log10
+    const std::size_t n = 997, n_in = 6;
+    std::vector<double> X(n * n_in);
+    for (std::size_t p = 0; p < n; ++p)
+        for (std::size_t i = 0; i < n_in; ++i) X[p * n_in + i] = m.in_log10[i] ? 1e18 : 1.5 * double(i);
+    const double nan = std::nan(""), inf = HUGE_VAL;
+    struct Case { std::size_t row, col; double v; };
+    const Case cases[] = {{0, 0, nan},  {37, 3, inf},   {63, 5, -1e19}, {64, 2, 0.0},
+                          {130, 2, -0.0}, {500, 5, nan}, {959, 1, -inf}, {996, 2, -1.0}};
+    std::vector<double> out(n * 3);
+    for (CpuIsa isa : paths())
+        for (int threads : {1, 2})
+            for (const Case& c : cases) {
+                std::vector<double> bad = X;
+                bad[c.row * n_in + c.col] = c.v;
+                bad[(c.row + 1) % n * n_in + 4] = nan;  // a later offender must not win
+                if (c.row + 1 == n) bad[(c.row + 1) % n * n_in + 4] = 1.0;
+                const std::string needle =
+                    "X[" + std::to_string(c.row) + ", " + std::to_string(c.col) + "]";
+                CHECK_THROWS(detail::mlp_cpu_predict(m, bad.data(), n, out.data(), true, threads, isa),
+                             std::invalid_argument, needle.c_str());
+            }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
     const bool full = argc > 1 && std::strcmp(argv[1], "full") == 0;
     tanh_bound(full ? 1u : 4099u);
     engine_matches_reference();
+    bad_inputs_named();
     isa_names();
     return check::report();
 }
