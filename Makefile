@@ -52,7 +52,7 @@ asan: $(VENV)/.deps
 	ctest --test-dir $(ASAN_BUILD) -R '^test_model_io$$' --output-on-failure
 
 lint:
-	$(BIN)/ruff check python tests bench
+	ruff check python tests bench
 
 clean:
 	rm -rf build out

@@ -303,7 +303,7 @@ def test_real_solver_end_to_end_generate_train_export_predict(tmp_path):
                         for d in range(2) for e in range(4)])  # fmt: skip
     pred = net.predict(X)
     rel = np.abs(pred - u).mean() / np.abs(u).mean()
-    assert rel < 0.1, rel  # a 4 x 32 net after seconds of training (measured 0.065)
+    assert rel < 0.1, rel  # a 4 x 32 net after a short training run (measured 0.065)
 
 
 def test_init_from_fine_tunes_from_given_weights(tiny, tmp_path):
