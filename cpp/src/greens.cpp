@@ -145,16 +145,14 @@ inline void okada_split(double x, double y, double d, double* A, double* B) noex
     for (int c = 0; c < 3; ++c) B[c] = u1[c] - A[c];
 }
 
-// Remainder kernels in time: krem[(it nk + ik) 3 + c], c = U, V - W, V + W; and the
-// homogeneous factor G(t) = L^{-1}[r_src(s)/s].
-void time_kernels(const Prepared& P, const EarthModel& model, const Plan& plan,
-                  const std::vector<double>& times, const detail::TalbotRule& tr,
-                  const GreensOptions& o, std::vector<double>& krem, std::vector<double>& G) {
-    const auto layers = layer_list(model);
+// Moduli of every layer at every Talbot node (node j at time it has s = z_j / t), scaled by
+// mu_ref: mods[(it nj + j) nl + l]; and G(t) = L^{-1}[r_src(s)/s] of the homogeneous part.
+template <class Layers>
+void node_moduli(const Prepared& P, const Layers& layers, const std::vector<double>& times,
+                 const detail::TalbotRule& tr, std::vector<Moduli>& mods, std::vector<double>& G) {
     const std::size_t nl = layers.size(), nt = times.size(), nj = tr.node.size();
-    const std::size_t nk = plan.rule.k.size(), src = P.stack.source_layer;
-    // Moduli of every layer at every node (the s of node j at time it is z_j / t).
-    std::vector<Moduli> mods(nt * nj * nl);
+    const std::size_t src = P.stack.source_layer;
+    mods.assign(nt * nj * nl, Moduli{});
     G.assign(nt, 0.0);
     for (std::size_t it = 0; it < nt; ++it) {
         if (times[it] == 0.0) {
@@ -170,6 +168,18 @@ void time_kernels(const Prepared& P, const EarthModel& model, const Plan& plan,
             G[it] += std::imag(tr.weight[j] * ratio_r(mods[(it * nj + j) * nl + src]));
         }
     }
+}
+
+// Remainder kernels in time: krem[(it nk + ik) 3 + c], c = U, V - W, V + W; and the
+// homogeneous factor G(t) = L^{-1}[r_src(s)/s].
+void time_kernels(const Prepared& P, const EarthModel& model, const Plan& plan,
+                  const std::vector<double>& times, const detail::TalbotRule& tr,
+                  const GreensOptions& o, std::vector<double>& krem, std::vector<double>& G) {
+    const auto layers = layer_list(model);
+    const std::size_t nl = layers.size(), nt = times.size(), nj = tr.node.size();
+    const std::size_t nk = plan.rule.k.size(), src = P.stack.source_layer;
+    std::vector<Moduli> mods;
+    node_moduli(P, layers, times, tr, mods, G);
     krem.assign(nt * nk * 3, 0.0);
     detail::parallel_for(nk, o.threads, 8, [&](std::size_t b, std::size_t e) {
         detail::DenseWork w;
@@ -526,22 +536,9 @@ void point_source_surface(const EarthModel& model, double depth, double dip,
     // Moduli at every node, G(t) of the homogeneous part.
     const auto layers = layer_list(model);
     const std::size_t nl = layers.size(), src = P.stack.source_layer;
-    std::vector<Moduli> mods(nt * nj * nl);
-    std::vector<double> G(nt, 0.0);
-    for (std::size_t it = 0; it < nt; ++it) {
-        if (times[it] == 0.0) {
-            G[it] = ratio_r(P.unrelaxed[src]).real();
-            continue;
-        }
-        for (std::size_t j = 0; j < nj; ++j) {
-            const cplx s = tr.node[j] / times[it];
-            for (std::size_t l = 0; l < nl; ++l) {
-                const Moduli m = layers[l]->moduli(s);
-                mods[(it * nj + j) * nl + l] = {m.mu / P.mu_ref, m.lam / P.mu_ref};
-            }
-            G[it] += std::imag(tr.weight[j] * ratio_r(mods[(it * nj + j) * nl + src]));
-        }
-    }
+    std::vector<Moduli> mods;
+    std::vector<double> G;
+    node_moduli(P, layers, times, tr, mods, G);
 
     // Remainder kernels in time: krem[((it nk + ik) kHarm + h) 3 + c], c = U, V, W.
     std::vector<double> krem(nt * nk * kHarm * 3, 0.0);
