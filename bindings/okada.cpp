@@ -33,10 +33,23 @@ std::size_t length(std::initializer_list<const Arr*> arrays) {
     return n;
 }
 
-py::tuple outputs(py::array_t<double>& u, py::object g, py::array_t<std::uint8_t>& flags,
-                  std::size_t singular) {
-    return py::make_tuple(u, g, flags, singular);
-}
+// Output arrays of one Okada call: u (n, 3), flags (n,), and g (n, 3, 3) when asked for.
+struct Outputs {
+    py::array_t<double> u;
+    py::array_t<std::uint8_t> flags;
+    py::object g = py::none();
+    double* g_data = nullptr;
+    Outputs(std::size_t n, bool gradients)
+        : u({static_cast<py::ssize_t>(n), py::ssize_t{3}}), flags(static_cast<py::ssize_t>(n)) {
+        if (gradients) {
+            py::array_t<double> ga({static_cast<py::ssize_t>(n), py::ssize_t{3}, py::ssize_t{3}});
+            g_data = ga.mutable_data();
+            g = ga;
+        }
+    }
+    /// What the Python layer unpacks: (u, g or None, flags, number of singular points).
+    py::tuple result(std::size_t singular) const { return py::make_tuple(u, g, flags, singular); }
+};
 
 }  // namespace
 
@@ -52,23 +65,15 @@ void bind_okada(py::module_& m) {
                 column("depth", depth, n), column("dip", dip, n),     column("pot1", pot1, n),
                 column("pot2", pot2, n),   column("pot3", pot3, n),   column("pot4", pot4, n),
                 column("alpha", alpha, n)};
-            py::array_t<double> u({static_cast<py::ssize_t>(n), py::ssize_t{3}});
-            py::array_t<std::uint8_t> flags(static_cast<py::ssize_t>(n));
-            py::object g = py::none();
-            double* gp = nullptr;
-            if (gradients) {
-                py::array_t<double> ga({static_cast<py::ssize_t>(n), py::ssize_t{3}, py::ssize_t{3}});
-                gp = ga.mutable_data();
-                g = ga;
-            }
-            double* up = u.mutable_data();
-            std::uint8_t* fp = flags.mutable_data();
+            Outputs out(n, gradients);
+            double *up = out.u.mutable_data(), *gp = out.g_data;
+            std::uint8_t* fp = out.flags.mutable_data();
             std::size_t singular;
             {
                 py::gil_scoped_release release;
                 singular = viscoann::okada_point(n, pts, src, up, gp, fp, threads);
             }
-            return outputs(u, g, flags, singular);
+            return out.result(singular);
         },
         py::arg("x"), py::arg("y"), py::arg("z"), py::arg("depth"), py::arg("dip"),
         py::arg("pot1"), py::arg("pot2"), py::arg("pot3"), py::arg("pot4"), py::arg("alpha"),
@@ -86,23 +91,15 @@ void bind_okada(py::module_& m) {
                 column("al2", al2, n),     column("aw1", aw1, n), column("aw2", aw2, n),
                 column("slip", d1, n),     column("slip", d2, n), column("slip", d3, n),
                 column("alpha", alpha, n)};
-            py::array_t<double> u({static_cast<py::ssize_t>(n), py::ssize_t{3}});
-            py::array_t<std::uint8_t> flags(static_cast<py::ssize_t>(n));
-            py::object g = py::none();
-            double* gp = nullptr;
-            if (gradients) {
-                py::array_t<double> ga({static_cast<py::ssize_t>(n), py::ssize_t{3}, py::ssize_t{3}});
-                gp = ga.mutable_data();
-                g = ga;
-            }
-            double* up = u.mutable_data();
-            std::uint8_t* fp = flags.mutable_data();
+            Outputs out(n, gradients);
+            double *up = out.u.mutable_data(), *gp = out.g_data;
+            std::uint8_t* fp = out.flags.mutable_data();
             std::size_t singular;
             {
                 py::gil_scoped_release release;
                 singular = viscoann::okada_rectangle(n, pts, src, up, gp, fp, threads);
             }
-            return outputs(u, g, flags, singular);
+            return out.result(singular);
         },
         py::arg("x"), py::arg("y"), py::arg("z"), py::arg("depth"), py::arg("dip"),
         py::arg("al1"), py::arg("al2"), py::arg("aw1"), py::arg("aw2"), py::arg("disl1"),
