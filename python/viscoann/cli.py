@@ -251,13 +251,15 @@ def _cmd_okada(args) -> int:
 def _add_generate(sub):
     p = sub.add_parser("generate", help="training/test data on the seed's grids (HDF5 shards)")
     p.add_argument("out", help="output directory (resumes if it holds the same grid)")
-    p.add_argument("--grid", choices=["train", "test"], default="train",
-                   help="the seed's training grid or its test grid (default train)")
+    p.add_argument("--grid", choices=["train", "test", "radial"], default="train",
+                   help="the seed's training grid, its test grid, or the radial functions' "
+                        "grid of the radial form (default train)")
     p.add_argument("--scale", type=float, default=1.0,
                    help="shrink every axis by this factor, in (0, 1] (default 1: full size)")
     p.add_argument("--sizes", default=None, metavar="NXY,ND,NT,NM,NK",
-                   help="override axis sizes (points per horizontal axis, depths, times, "
-                        "eta_M values, eta_K values); '-' keeps the scaled size")
+                   help="override axis sizes (points per horizontal axis, or distances for "
+                        "--grid radial, depths, times, eta_M values, eta_K values); '-' keeps "
+                        "the scaled size")
     p.add_argument("--layout", choices=["uniform", "stretched"], default="uniform",
                    help="training points: the seed's uniform grid, or denser near the source")
     p.add_argument("--dask", default=None, metavar="ADDRESS",
@@ -296,8 +298,11 @@ def _add_train(sub):
     p.add_argument("--width", type=int, default=20, help="neurons per hidden layer (default 20)")
     p.add_argument("--activations", default="tanh,relu",
                    help="activation pattern over the hidden layers (default tanh,relu)")
-    p.add_argument("--target", choices=["remainder", "full"], default="remainder",
-                   help="learn u(t) - u(0) on top of exact Okada (default) or the full field")
+    p.add_argument("--target", choices=["remainder", "full", "radial"], default="remainder",
+                   help="learn u(t) - u(0) on top of exact Okada (default), the full field, or "
+                        "the radial functions' remainder (data from --grid radial)")
+    p.add_argument("--time-shift-yr", type=float, default=0.01,
+                   help="radial target: time feature log10(t + shift) (default 0.01 yr)")
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--batch-size", type=int, default=1024)
     p.add_argument("--lr", type=float, default=3e-3, help="initial Adam learning rate")
@@ -323,6 +328,7 @@ def _cmd_train(args) -> int:
         activations=tuple(a.strip() for a in args.activations.split(",")), target=args.target,
         epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lr_final=args.lr_final,
         loss=args.loss, seed=args.seed, init_from=args.init_from,
+        time_shift=args.time_shift_yr * train.YEAR,
     )  # fmt: skip
     cfg.check()
     out = Path(args.out)

@@ -36,6 +36,9 @@ DOMAIN = {
 # The seed's axis sizes: (points per horizontal axis, depths, times, eta_M values, eta_K values)
 TRAIN_SIZES = (103, 20, 31, 6, 6)  # 103^2 = 10,609 points x 20 x 31 x 36 = 236,792,880 samples
 TEST_SIZES = (100, 13, 81, 5, 5)  # 100^2 = 10,000 points x 13 x 81 x 25 = 263,250,000 samples
+# The radial form's grid (DESIGN §8): (radii, depths, times, eta_M values, eta_K values)
+RADIAL_SIZES = (96, 24, 48, 12, 12)  # 96 x 24 x 48 x 144 = 15,925,248 samples
+R_MAX = float(np.hypot(DOMAIN["x"][1], DOMAIN["y"][1]))  # farthest epicentral distance, m
 
 
 @dataclass(frozen=True)
@@ -249,13 +252,44 @@ test_values_differ.__test__ = False  # not a pytest test, despite its name
 test_grid.__test__ = False
 
 
+def radial_grid(scale: float = 1.0, sizes=None) -> Grid:
+    """Training grid of the radial form (DESIGN §8): the radial functions (g_r, g_φ, g_z) of
+    the canonical source, which depend on the epicentral distance r only.
+
+    The points lie on the x axis (x = r, y = 0), each shard holds (g_r, g_φ, g_z) instead of
+    (ux, uy, uz) (see :func:`radial_solver`). Default 96 distances on [0, R_MAX] (equal
+    steps, R_MAX = 141.4 km, the domain's corner), 24 depths on [1, 14] km, 48 times on the
+    quadratic sequence 100 yr (k/47)^2 (t = 0 included: the remainder's reference),
+    12 x 12 log-spaced viscosity structures: 15,925,248 samples. ``sizes`` as in
+    :func:`training_grid`, its first entry the number of distances.
+    """
+    nr, nd, nt, nm, nk = _sizes(RADIAL_SIZES, scale, sizes, (3, 2, 3, 2, 2))
+    r = np.linspace(0.0, R_MAX, nr)
+    times = DOMAIN["t"][1] * (np.arange(nt) / (nt - 1)) ** 2
+    return Grid("radial", r, np.zeros_like(r), _axis(*DOMAIN["depth"], nd, 0), times,
+                _etas(nm, nk, 0))  # fmt: skip
+
+
+def radial_solver(x, y, depths, times, etas):
+    """The solver of radial grids: ``va.exact.radial_grid`` at r = x, (E, D, T, P, 3) rows
+    (g_r, g_φ, g_z) [m per m^3 potency]; y must be 0 (the points lie on the x axis)."""
+    from . import exact
+
+    if np.any(np.asarray(y) != 0) or np.any(np.asarray(x) < 0):
+        raise ValueError("radial grids have points (x = r >= 0, y = 0)")
+    return exact.radial_grid(x, depths, times, etas)
+
+
 def grid(kind: str, scale: float = 1.0, sizes=None, layout: str = "uniform") -> Grid:
-    """``training_grid`` for ``"train"``, ``test_grid`` for ``"test"`` (always uniform)."""
+    """``training_grid`` for ``"train"``, ``test_grid`` for ``"test"`` (always uniform),
+    ``radial_grid`` for ``"radial"``."""
     if kind == "train":
         return training_grid(scale, sizes, layout)
     if kind == "test":
         return test_grid(scale, sizes)
-    raise ValueError(f"grid kind must be 'train' or 'test', got {kind!r}")
+    if kind == "radial":
+        return radial_grid(scale, sizes)
+    raise ValueError(f"grid kind must be 'train', 'test' or 'radial', got {kind!r}")
 
 
 # ---- shards ------------------------------------------------------------------------------
@@ -265,7 +299,9 @@ def shard_name(d: int, e: int) -> str:
     return f"shard_d{d:03d}_e{e:03d}.h5"
 
 
-def _default_solver() -> Callable:
+def _default_solver(grid: Grid) -> Callable:
+    if grid.kind == "radial":
+        return radial_solver
     from . import exact
 
     return exact.grid
@@ -392,7 +428,8 @@ def generate(out_dir: str | os.PathLike, grid: Grid, *, solver: Callable | None 
     grid : Grid
         E.g. ``training_grid(scale)`` or ``test_grid(scale)``.
     solver : callable, optional
-        ``solver(x, y, depths, times, etas) -> (E, D, T, P, 3)``; default ``va.exact.grid``.
+        ``solver(x, y, depths, times, etas) -> (E, D, T, P, 3)``; default ``va.exact.grid``
+        (``radial_solver`` for a radial grid).
     dask : None, "local", str or distributed.Client
         None runs shards here, one after another; ``"local"`` starts a Dask LocalCluster;
         any other string is a scheduler address; a Client is used as is.
@@ -406,7 +443,7 @@ def generate(out_dir: str | os.PathLike, grid: Grid, *, solver: Callable | None 
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    solver = _default_solver() if solver is None else solver
+    solver = _default_solver(grid) if solver is None else solver
     man_path = out_dir / MANIFEST
     if man_path.is_file():
         old = json.loads(man_path.read_text())
@@ -421,7 +458,8 @@ def generate(out_dir: str | os.PathLike, grid: Grid, *, solver: Callable | None 
         "kind": grid.kind,
         "shape": {"depths": D, "etas": E, "times": T, "points": P},
         "n_samples": grid.n_samples,
-        "shard_layout": "one HDF5 file per (depth d, viscosity e): dataset u (T, P, 3) float32",
+        "shard_layout": "one HDF5 file per (depth d, viscosity e): dataset u (T, P, 3) float32"
+                        + (" holding (g_r, g_phi, g_z) at r = x" if grid.kind == "radial" else ""),
         "units": "SI: m, s, Pa s; u in m per m^3 potency (canonical point source)",
         "solver": solver_info(solver),
         "grid_sha256": grid.digest(),

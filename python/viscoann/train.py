@@ -2,8 +2,10 @@
 ``data.py``), after DeVries et al. (2017); target transforms of DESIGN §8.
 
 The net sees the engine's input features (log10 of the viscosities, affine map of the domain
-box to [-1, 1]) and learns a scaled target: the full field (the seed's choice) or the
-postseismic remainder u(t) - u(0), to which the engine adds the exact Okada field back.
+box to [-1, 1]) and learns a scaled target: the full field (the seed's choice), the
+postseismic remainder u(t) - u(0), to which the engine adds the exact Okada field back, or
+(the "radial" form, DESIGN §8) the remainder of the source's radial functions
+g(r, depth, t, eta_M, eta_K), to which the engine applies the azimuthal factors exactly.
 torch is imported inside the functions only (``import viscoann`` never loads it).
 """
 
@@ -21,13 +23,13 @@ from pathlib import Path
 import numpy as np
 
 from . import __version__
-from .data import DOMAIN, load_manifest, read_shard, shard_name
+from .data import DOMAIN, R_MAX, YEAR, load_manifest, read_shard, shard_name
 
 INPUT_NAMES = ("x", "y", "depth", "t", "eta_M", "eta_K")
 INPUT_UNITS = ("m", "m", "m", "s", "Pa s", "Pa s")
 OUTPUT_NAMES = ("ux", "uy", "uz")
 ACTIVATIONS = ("tanh", "relu", "identity", "sigmoid")
-TARGETS = ("full", "remainder")
+TARGETS = ("full", "remainder", "radial")
 LOG10_INPUTS = (4, 5)  # the viscosities enter as log10
 
 
@@ -49,6 +51,24 @@ def features(X: np.ndarray, lo: np.ndarray, hi: np.ndarray, log10: tuple = LOG10
     return (2.0 * (F - lo) / (hi - lo) - 1.0).astype(dtype)
 
 
+def radial_features(X: np.ndarray, time_shift: float, dtype=np.float32) -> np.ndarray:
+    """The radial form's input features (what the engine computes for a radial_strike_slip
+    model): X (N, 6) canonical inputs in SI -> (N, 5) ``dtype`` rows
+    (r, depth, log10(t + time_shift), log10 eta_M, log10 eta_K), each mapped to [-1, 1] over
+    the domain (r over [0, R_MAX]); r = hypot(x, y)."""
+    X = np.asarray(X, np.float64)
+    lo, hi = canonical_box()
+    r = np.hypot(X[:, 0], X[:, 1])
+    tl = np.log10(np.array(DOMAIN["t"]) + time_shift)
+    F = np.empty((len(X), 5))
+    F[:, 0] = 2.0 * r / R_MAX - 1.0
+    F[:, 1] = 2.0 * (X[:, 2] - lo[2]) / (hi[2] - lo[2]) - 1.0
+    F[:, 2] = 2.0 * (np.log10(X[:, 3] + time_shift) - tl[0]) / (tl[1] - tl[0]) - 1.0
+    for j in (4, 5):
+        F[:, j - 1] = 2.0 * (np.log10(X[:, j]) - lo[j]) / (hi[j] - lo[j]) - 1.0
+    return F.astype(dtype)
+
+
 def okada_canonical(x: np.ndarray, y: np.ndarray, depth: float | np.ndarray) -> np.ndarray:
     """u(t = 0) of the canonical source: Okada DC3D0, DIP = 90°, POT1 = 1 m^3, alpha = 2/3, on
     the free surface (``va.okada.canonical_surface``; the engine's elastic part
@@ -64,7 +84,10 @@ class TrainConfig:
 
     hidden_layers, width : the MLP's hidden layers, all ``width`` neurons wide.
     activations : pattern repeated over the hidden layers (the seed's tanh/ReLU alternation).
-    target : "full" (the seed's) or "remainder" (u(t) - u(0), exact Okada added back).
+    target : "full" (the seed's), "remainder" (u(t) - u(0), exact Okada added back) or
+        "radial" (g(t) - g(0) of the radial functions; data from ``viscoann generate --grid
+        radial``).
+    time_shift : s; the radial form's time feature is log10(t + time_shift).
     epochs, batch_size, lr, lr_final : Adam with a cosine decay from lr to lr_final.
     loss : "mse" or "l1" on the scaled target.
     val_fraction : surface points held out of optimisation for the validation loss.
@@ -88,6 +111,7 @@ class TrainConfig:
     val_max: int = 200_000
     buffer_shards: int = 8
     init_from: str | None = None
+    time_shift: float = 0.01 * YEAR
     extra: dict = field(default_factory=dict)
 
     def check(self) -> None:
@@ -109,6 +133,8 @@ class TrainConfig:
             )
         if not 0 < self.val_fraction < 1:
             raise ValueError(f"val_fraction must be in (0, 1), got {self.val_fraction}")
+        if not (np.isfinite(self.time_shift) and self.time_shift > 0):
+            raise ValueError(f"time_shift must be > 0 s, got {self.time_shift}")
 
     def layer_activations(self) -> list[str]:
         """Activation of every layer, the output layer's ("identity") last."""
@@ -261,7 +287,7 @@ class ShardStream:
 
 class ArrayStream:
     """Training batches from arrays in memory (features F, scaled targets Y); same protocol
-    as :class:`ShardStream` (used by the elastic warm-up)."""
+    as :class:`ShardStream` (used by the elastic warm-up and the radial form)."""
 
     def __init__(self, F, Y, val_F, val_T, config: TrainConfig):
         self.F, self.Y = np.asarray(F, np.float32), np.asarray(Y, np.float32)
@@ -281,6 +307,44 @@ class ArrayStream:
         for j in range(0, len(perm), b):
             idx = perm[j : j + b]
             yield self.F[idx], self.Y[idx]
+
+
+class RadialStream(ArrayStream):
+    """The samples of a radial data directory (``data.radial_grid``), held in memory (16 M
+    samples at full size, 0.5 GB): features of :func:`radial_features`, targets
+    g(t) - g(0) scaled by the RMS of each component. A fixed random subset of the
+    (depth, viscosity) shards (``val_fraction``) is held out for validation, so the
+    validation loss measures generalisation to unseen sources and rheologies."""
+
+    def __init__(self, data_dir, config: TrainConfig):
+        self.dir = Path(data_dir)
+        self.man = load_manifest(self.dir)
+        g = self.man["grid"]
+        if g.kind != "radial" or g.times[0] != 0:
+            raise ValueError(f"data_dir {str(data_dir)!r} holds a {g.kind!r} grid; the radial "
+                             "target needs `viscoann generate --grid radial` data")  # fmt: skip
+        D, E, T, P = g.shape
+        rng = np.random.default_rng([config.seed, 7])
+        shards = [(d, e) for d in range(D) for e in range(E)]
+        perm = rng.permutation(len(shards))
+        n_val = max(1, int(round(config.val_fraction * len(shards))))
+        val = set(perm[:n_val].tolist())
+        self.val_shards = [shards[k] for k in sorted(val)]
+        X = np.empty((T - 1, P, 6))
+        X[..., 0], X[..., 1], X[..., 3] = g.x, 0.0, g.times[1:, None]
+        parts = {True: ([], []), False: ([], [])}
+        for k, (d, e) in enumerate(shards):
+            u = read_shard(self.dir / shard_name(d, e)).astype(np.float64)  # (T, P, 3)
+            X[..., 2], X[..., 4:] = g.depths[d], g.etas[e]
+            F, Y = parts[k in val]
+            F.append(radial_features(X.reshape(-1, 6), config.time_shift))
+            Y.append((u[1:] - u[0]).reshape(-1, 3))
+        Ft, Yt = np.concatenate(parts[False][0]), np.concatenate(parts[False][1])
+        self.out_scale = np.sqrt(np.mean(Yt**2, axis=0))
+        self.out_scale[self.out_scale == 0] = 1.0
+        Fv, Yv = np.concatenate(parts[True][0]), np.concatenate(parts[True][1])
+        pick = np.sort(rng.choice(len(Fv), size=min(config.val_max, len(Fv)), replace=False))
+        super().__init__(Ft, Yt / self.out_scale, Fv[pick], Yv[pick] / self.out_scale, config)
 
 
 # ---- the loop -------------------------------------------------------------------------------
@@ -408,7 +472,8 @@ def model_spec(result: dict, config: TrainConfig, stream: ShardStream, **provena
         "output_scale": stream.out_scale.tolist(),
         "target": config.target,
         # the exact part the engine adds back, named as in the model file (export.py)
-        "elastic_part": "okada_point_strike_slip" if config.target == "remainder" else "none",
+        "elastic_part": "none" if config.target == "full" else "okada_point_strike_slip",
+        **({"time_shift": config.time_shift} if config.target == "radial" else {}),
         "provenance": {
             "trainer": f"viscoann {__version__} train.py",
             "config": config.to_json(),
@@ -426,19 +491,37 @@ def model_spec(result: dict, config: TrainConfig, stream: ShardStream, **provena
     }
 
 
-def predict_reference(spec: dict, X: np.ndarray, elastic: Callable | None = None) -> np.ndarray:
-    """Reference float64 evaluation of a model spec at X (N, 6) SI -> (N, 3) m: transforms,
-    MLP, output scale, plus the exact elastic field for a "remainder" target."""
-    X = np.asarray(X, float)
-    F = features(X, np.array(spec["feature_lo"]), np.array(spec["feature_hi"]),
-                 tuple(spec["log10_inputs"]), dtype=np.float64)  # fmt: skip
-    u = forward_reference(spec["layers"], spec["activations"], F) * np.array(spec["output_scale"])
+def spec_features(spec: dict, X: np.ndarray, dtype=np.float32) -> np.ndarray:
+    """The net's input features of a model spec at X (N, 6) SI."""
+    if spec["target"] == "radial":
+        return radial_features(X, spec["time_shift"], dtype)
+    return features(X, np.array(spec["feature_lo"]), np.array(spec["feature_hi"]),
+                    tuple(spec["log10_inputs"]), dtype=dtype)  # fmt: skip
+
+
+def spec_outputs(spec: dict, X: np.ndarray, y: np.ndarray,
+                 elastic: Callable | None = None) -> np.ndarray:  # fmt: skip
+    """(ux, uy, uz) (N, 3) float64 from the net's raw outputs y (N, 3) at X (N, 6): output
+    scale, the azimuthal factors of the radial form, the exact elastic part."""
+    from .exact import from_radial
+
+    u = np.asarray(y, np.float64) * np.array(spec["output_scale"])
+    if spec["target"] == "radial":
+        u = from_radial(X[:, 0], X[:, 1], u)
     if spec.get("elastic_part", "none") != "none":
         el = elastic or okada_canonical
         for dep in np.unique(X[:, 2]):
             m = X[:, 2] == dep
             u[m] += np.asarray(el(X[m, 0], X[m, 1], dep)).reshape(-1, 3)
     return u
+
+
+def predict_reference(spec: dict, X: np.ndarray, elastic: Callable | None = None) -> np.ndarray:
+    """Reference float64 evaluation of a model spec at X (N, 6) SI -> (N, 3) m: transforms,
+    MLP, output scale, plus the exact elastic field for a "remainder" target."""
+    X = np.asarray(X, float)
+    y = forward_reference(spec["layers"], spec["activations"], spec_features(spec, X, np.float64))
+    return spec_outputs(spec, X, y, elastic)
 
 
 def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 1,
@@ -454,13 +537,10 @@ def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 
     bs = [torch.from_numpy(np.asarray(b, np.float32)) for _, b in layers]
     f = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid,
          "identity": lambda a: a}  # fmt: skip
-    lo, hi = np.array(spec["feature_lo"]), np.array(spec["feature_hi"])
-    scale = np.array(spec["output_scale"])
-    el = (elastic or okada_canonical) if spec.get("elastic_part", "none") != "none" else None
 
     def predict(X):
         X = np.asarray(X, float)
-        F = torch.from_numpy(features(X, lo, hi, tuple(spec["log10_inputs"])))
+        F = torch.from_numpy(spec_features(spec, X))
         out = np.empty((len(X), 3))
         with torch.no_grad():
             for i in range(0, len(X), batch):
@@ -468,12 +548,7 @@ def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 
                 for W, b, a in zip(Ws, bs, acts, strict=True):
                     h = f[a](torch.addmm(b, h, W))
                 out[i : i + batch] = h.numpy()
-        out *= scale
-        if el is not None:
-            for dep in np.unique(X[:, 2]):
-                m = X[:, 2] == dep
-                out[m] += np.asarray(el(X[m, 0], X[m, 1], dep)).reshape(-1, 3)
-        return out
+        return spec_outputs(spec, X, out, elastic)
 
     return predict
 
@@ -490,14 +565,21 @@ def export_spec(spec: dict, path, *, metrics: dict | None = None) -> Path:
     scales = spec["output_scale"]
     outputs = [{**o, "scale": float(s)}
                for o, s in zip(export.CANONICAL_OUTPUTS, scales, strict=True)]  # fmt: skip
+    inputs, geometry = list(export.CANONICAL_INPUTS), None
+    if spec["target"] == "radial":  # the maps of radial_features
+        inputs[0] = {**inputs[0], "scale": 1.0, "offset": 0.0}
+        inputs[1] = {**inputs[1], "scale": 1.0, "offset": 0.0}
+        inputs[3] = {**inputs[3], "log10": True, "shift": float(spec["time_shift"])}
+        geometry = {"kind": "radial_strike_slip", "r_scale": 2.0 / R_MAX, "r_offset": -1.0}
     prov = dict(spec["provenance"])
     prov["target"] = spec["target"]
     prov["final_epoch"] = spec["history"][-1] if spec.get("history") else None
     if metrics is not None:
         prov["test_metrics"] = metrics
     return export.save(path, [W for W, _ in spec["layers"]], [b for _, b in spec["layers"]],
-                       spec["activations"], inputs=export.CANONICAL_INPUTS, outputs=outputs,
-                       elastic_part=spec["elastic_part"], provenance=prov)  # fmt: skip
+                       spec["activations"], inputs=inputs, outputs=outputs,
+                       elastic_part=spec["elastic_part"], geometry=geometry,
+                       provenance=prov)  # fmt: skip
 
 
 def train(
@@ -512,9 +594,13 @@ def train(
     """Train on the shards of ``data_dir`` (from ``viscoann generate``), checkpointing to
     ``out_dir``; returns the model spec (see :func:`model_spec`) with ``history``."""
     config.check()
-    stream = ShardStream(data_dir, config, elastic=elastic)
+    if config.target == "radial":
+        stream = RadialStream(data_dir, config)
+    else:
+        stream = ShardStream(data_dir, config, elastic=elastic)
     t0 = time.perf_counter()
-    result = fit(stream, config, out_dir, progress=progress, threads=threads)
+    n_in = 5 if config.target == "radial" else 6
+    result = fit(stream, config, out_dir, n_in=n_in, progress=progress, threads=threads)
     spec = model_spec(result, config, stream, train_seconds=time.perf_counter() - t0)
     spec["history"] = result["history"]
     return spec
