@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from . import __version__, export
 from .data import DOMAIN, load_manifest, read_shard, shard_name
 
 INPUT_NAMES = ("x", "y", "depth", "t", "eta_M", "eta_K")
@@ -157,14 +157,8 @@ def net_layers(net) -> list[tuple[np.ndarray, np.ndarray]]:
             for m in net if isinstance(m, torch.nn.Linear)]  # fmt: skip
 
 
-def forward_reference(layers, activations, F: np.ndarray) -> np.ndarray:
-    """float64 numpy forward pass of the core MLP on features F (N, n_in) -> (N, n_out)."""
-    f = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0), "identity": lambda a: a,
-         "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a))}  # fmt: skip
-    h = np.asarray(F, np.float64)
-    for (W, b), act in zip(layers, activations, strict=True):
-        h = f[act](h @ np.asarray(W, np.float64).T + b)
-    return h
+# The float64 MLP forward pass lives with the model file format (export.py).
+forward_reference = export.forward_reference
 
 
 # ---- batches --------------------------------------------------------------------------------
@@ -426,19 +420,48 @@ def model_spec(result: dict, config: TrainConfig, stream: ShardStream, **provena
     }
 
 
-def predict_reference(spec: dict, X: np.ndarray, elastic: Callable | None = None) -> np.ndarray:
-    """Reference float64 evaluation of a model spec at X (N, 6) SI -> (N, 3) m: transforms,
-    MLP, output scale, plus the exact elastic field for a "remainder" target."""
+def spec_features(spec: dict, X: np.ndarray, dtype=np.float64) -> np.ndarray:
+    """The net's features of a model spec at X (N, 6) SI, as the engine forms them: the
+    :func:`features` of the spec's box, the optional ``spec["input_shift"]`` (6 values, added
+    before log10) and, for ``spec["geometry"]`` radial_strike_slip, x, y replaced by the one
+    feature r_scale * hypot(x, y) + r_offset (export.py, format version 2)."""
     X = np.asarray(X, float)
+    shift = spec.get("input_shift")
+    if shift is not None and np.any(shift):
+        X = X + np.where(np.isin(np.arange(X.shape[1]), spec["log10_inputs"]), shift, 0.0)
     F = features(X, np.array(spec["feature_lo"]), np.array(spec["feature_hi"]),
                  tuple(spec["log10_inputs"]), dtype=np.float64)  # fmt: skip
-    u = forward_reference(spec["layers"], spec["activations"], F) * np.array(spec["output_scale"])
+    geo = spec.get("geometry") or {"kind": "cartesian"}
+    if geo["kind"] == "radial_strike_slip":
+        r = geo["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + geo["r_offset"]
+        F = np.column_stack([r, F[:, 2:]])
+    return F.astype(dtype)
+
+
+def spec_outputs(spec: dict, X: np.ndarray, u: np.ndarray, elastic: Callable | None = None):
+    """The scaled net outputs u (N, 3) of a model spec at X turned into (ux, uy, uz) in place:
+    the azimuthal factors of the radial geometry, then the exact elastic part."""
+    geo = spec.get("geometry") or {"kind": "cartesian"}
+    if geo["kind"] == "radial_strike_slip":
+        from .exact import from_radial
+
+        u[:] = from_radial(X[:, 0], X[:, 1], u)
     if spec.get("elastic_part", "none") != "none":
         el = elastic or okada_canonical
         for dep in np.unique(X[:, 2]):
             m = X[:, 2] == dep
             u[m] += np.asarray(el(X[m, 0], X[m, 1], dep)).reshape(-1, 3)
     return u
+
+
+def predict_reference(spec: dict, X: np.ndarray, elastic: Callable | None = None) -> np.ndarray:
+    """Reference float64 evaluation of a model spec at X (N, 6) SI -> (N, 3) m: transforms,
+    MLP, output scale, azimuthal factors (radial geometry), plus the exact elastic field for a
+    "remainder" target. (The same for a model file: :func:`viscoann.export.reference_predict`.)"""
+    X = np.asarray(X, float)
+    F = spec_features(spec, X)
+    u = forward_reference(spec["layers"], spec["activations"], F) * np.array(spec["output_scale"])
+    return spec_outputs(spec, X, u, elastic)
 
 
 def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 1,
@@ -454,13 +477,11 @@ def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 
     bs = [torch.from_numpy(np.asarray(b, np.float32)) for _, b in layers]
     f = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid,
          "identity": lambda a: a}  # fmt: skip
-    lo, hi = np.array(spec["feature_lo"]), np.array(spec["feature_hi"])
     scale = np.array(spec["output_scale"])
-    el = (elastic or okada_canonical) if spec.get("elastic_part", "none") != "none" else None
 
     def predict(X):
         X = np.asarray(X, float)
-        F = torch.from_numpy(features(X, lo, hi, tuple(spec["log10_inputs"])))
+        F = torch.from_numpy(spec_features(spec, X, dtype=np.float32))
         out = np.empty((len(X), 3))
         with torch.no_grad():
             for i in range(0, len(X), batch):
@@ -469,11 +490,7 @@ def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 
                     h = f[a](torch.addmm(b, h, W))
                 out[i : i + batch] = h.numpy()
         out *= scale
-        if el is not None:
-            for dep in np.unique(X[:, 2]):
-                m = X[:, 2] == dep
-                out[m] += np.asarray(el(X[m, 0], X[m, 1], dep)).reshape(-1, 3)
-        return out
+        return spec_outputs(spec, X, out, elastic)
 
     return predict
 
@@ -481,10 +498,17 @@ def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 
 def export_spec(spec: dict, path, *, metrics: dict | None = None) -> Path:
     """Write a model spec as a model file (``viscoann.export``; the canonical inputs, whose
     affine maps equal :func:`features`), with provenance and optional test ``metrics``."""
-    from . import export
-
     lo, hi = np.array(spec["feature_lo"]), np.array(spec["feature_hi"])
-    if not (np.allclose(lo, canonical_box()[0]) and np.allclose(hi, canonical_box()[1])):
+    shift = np.asarray(spec.get("input_shift") or np.zeros(6), float)
+    inputs = []
+    for i, e in enumerate(export.CANONICAL_INPUTS):  # the spec's log10 choice and shifts
+        e = dict(e, log10=i in spec["log10_inputs"])
+        if e["log10"] and shift[i]:
+            e["shift"] = float(shift[i])
+        inputs.append(e)
+    box = np.array([np.log10(np.add(e["domain"], e.get("shift", 0.0))) if e["log10"]
+                    else e["domain"] for e in inputs])  # fmt: skip
+    if not (np.allclose(lo, box[:, 0]) and np.allclose(hi, box[:, 1])):
         raise ValueError("export_spec writes canonical-domain models only; this spec's box "
                          f"is {lo.tolist()} .. {hi.tolist()}")  # fmt: skip
     scales = spec["output_scale"]
@@ -496,8 +520,9 @@ def export_spec(spec: dict, path, *, metrics: dict | None = None) -> Path:
     if metrics is not None:
         prov["test_metrics"] = metrics
     return export.save(path, [W for W, _ in spec["layers"]], [b for _, b in spec["layers"]],
-                       spec["activations"], inputs=export.CANONICAL_INPUTS, outputs=outputs,
-                       elastic_part=spec["elastic_part"], provenance=prov)  # fmt: skip
+                       spec["activations"], inputs=inputs, outputs=outputs,
+                       elastic_part=spec["elastic_part"], geometry=spec.get("geometry"),
+                       provenance=prov)  # fmt: skip
 
 
 def train(
