@@ -380,8 +380,8 @@ def _onnx_session(W, B, acts, threads):
     graph = helper.make_graph(
         nodes,
         "mlp",
-        [helper.make_tensor_value_info("z", TensorProto.FLOAT, [None, 6])],
-        [helper.make_tensor_value_info("u", TensorProto.FLOAT, [None, 3])],
+        [helper.make_tensor_value_info("z", TensorProto.FLOAT, [None, W[0].shape[1]])],
+        [helper.make_tensor_value_info("u", TensorProto.FLOAT, [None, W[-1].shape[0]])],
         inits,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])

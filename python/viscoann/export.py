@@ -296,7 +296,7 @@ def torch_layers(model) -> tuple[list[np.ndarray], list[np.ndarray], list[str]]:
 
 def save_torch(path: str | Path, model, **kwargs) -> Path:
     """Write a torch ``nn.Sequential`` MLP as a model file (keyword arguments as
-    :func:`to_bytes`: ``inputs``, ``outputs``, ``elastic_part``, ``provenance``)."""
+    :func:`to_bytes`: ``inputs``, ``outputs``, ``elastic_part``, ``geometry``, ``provenance``)."""
     ws, bs, acts = torch_layers(model)
     return save(path, ws, bs, acts, **kwargs)
 

@@ -205,12 +205,14 @@ class Surrogate:
         Returns
         -------
         ndarray (..., n_out)
-            Outputs in the units of ``output_units`` (canonical: ux, uy, uz in m per m^3).
+            Outputs in the units of ``output_units`` (canonical: ux, uy, uz in m per m^3; a
+            radial-geometry model returns them too, its azimuthal factors applied in the engine).
 
         Raises
         ------
         ValueError
-            Non-finite inputs, non-positive inputs of log10 features, bad shapes/options.
+            Non-finite inputs, log10 inputs with x + shift <= 0 (shift 0 unless the model file
+            sets one), bad shapes/options; the message names the row, column, value and bound.
         RuntimeError
             ``device="cuda"`` when this build or machine has no CUDA engine.
         """
