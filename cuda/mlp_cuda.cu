@@ -35,7 +35,7 @@ constexpr int kThreads = 128;
 
 /// Everything about the net except its weights, passed by value as a kernel parameter.
 struct NetDesc {
-    int n_layers, n_in, n_out;
+    int n_layers, n_in, n_out;  // n_in: columns of X (widths[0] + 1 in the radial geometry)
     int widths[kMaxLayers + 1];
     int act[kMaxLayers];
     int w_off[kMaxLayers];   // FP32 path: floats, rows padded to a multiple of 4
@@ -44,9 +44,11 @@ struct NetDesc {
     int total;               // floats (FP32) or halves (FP16) of packed weights
     int bias_total;
     int in_log10[kMaxIo];
-    double in_scale[kMaxIo], in_offset[kMaxIo];
+    double in_shift[kMaxIo], in_scale[kMaxIo], in_offset[kMaxIo];
     double out_scale[kMaxIo], out_offset[kMaxIo];
     int elastic, elastic_in[3];
+    int radial;  // Geometry::radial_strike_slip
+    double r_scale, r_offset;
 };
 
 /// Where a point's inputs come from: rows of X, or the axes of a grid (decoded from the index).
@@ -83,6 +85,20 @@ __device__ __forceinline__ void load_inputs(const Source& s, unsigned long long 
     v[5] = s.eta_k[e];
 }
 
+// Net feature c (< widths[0]) of a point's inputs v: the transformed input c, or in the radial
+// geometry z_r (c = 0) followed by the transformed inputs 2.. (c >= 1).
+// Written so that an unrolled constant c indexes v with constants only (v stays in registers).
+__device__ __forceinline__ float feature(const NetDesc& net, const double v[kMaxIo], int c) {
+    if (net.radial) {
+        if (c == 0) return radial_feature(v[0], v[1], net.r_scale, net.r_offset);
+        const int i = c + 1 < kMaxIo ? c + 1 : kMaxIo - 1;  // c < widths[0] = n_in - 1
+        return transform_input(v[i], net.in_log10[i] != 0, net.in_shift[i], net.in_scale[i],
+                               net.in_offset[i]);
+    }
+    return transform_input(v[c], net.in_log10[c] != 0, net.in_shift[c], net.in_scale[c],
+                           net.in_offset[c]);
+}
+
 // tanh as 1 - 2/(e^{2|x|}+1) with the fast exponential: absolute error <= 2.4e-7 over the
 // float range (cancellation near 0 costs relative, not absolute, accuracy).
 __device__ __forceinline__ float fast_tanh(float x) {
@@ -107,8 +123,14 @@ __device__ __forceinline__ void write_outputs(const NetDesc& net, const Sink& si
     if (net.elastic == 1)
         okada_point_strike_slip(v[net.elastic_in[0]], v[net.elastic_in[1]],
                                 v[net.elastic_in[2]], el);
+    double g[3] = {0.0, 0.0, 0.0};  // radial geometry: (g_r, g_phi, g_z) -> (ux, uy, uz)
+    if (net.radial) {
+        for (int j = 0; j < 3; ++j) g[j] = transform_output(y[j], net.out_scale[j], net.out_offset[j]);
+        radial_strike_slip_rotate(v[0], v[1], g, g);
+    }
     for (int j = 0; j < net.n_out; ++j) {
-        double u = transform_output(y[j], net.out_scale[j], net.out_offset[j]);
+        double u = net.radial && j < 3 ? g[j]
+                                       : transform_output(y[j], net.out_scale[j], net.out_offset[j]);
         if (j < 3) u += el[j];
         if (sink.f64)
             static_cast<double*>(sink.out)[idx * net.n_out + j] = u;
@@ -145,9 +167,7 @@ __global__ void __launch_bounds__(kThreads)
             load_inputs(src, idx, net.n_in, v[p]);
 #pragma unroll
             for (int i = 0; i < kMaxIo && i < W; ++i)
-                if (i < net.n_in)
-                    h[p][i] = transform_input(v[p][i], net.in_log10[i] != 0, net.in_scale[i],
-                                              net.in_offset[i]);
+                if (i < net.widths[0]) h[p][i] = feature(net, v[p], i);
         }
         for (int l = 0; l < net.n_layers; ++l) {
             const int in = net.widths[l], out = net.widths[l + 1], code = net.act[l];
@@ -223,10 +243,7 @@ __global__ void __launch_bounds__(kThreads)
         if (lane < 16) {
             load_inputs(src, idx, net.n_in, v);
             for (int c = 0; c < WP; ++c)
-                A[r * WP + c] = __float2half(
-                    c < net.n_in ? transform_input(v[c], net.in_log10[c] != 0, net.in_scale[c],
-                                                   net.in_offset[c])
-                                 : 0.0f);
+                A[r * WP + c] = __float2half(c < net.widths[0] ? feature(net, v, c) : 0.0f);
         }
         __syncwarp();
         for (int l = 0; l < net.n_layers; ++l) {
@@ -287,6 +304,7 @@ NetDesc describe(const MlpModel& m) {
     for (std::size_t l = 0; l < m.n_layers(); ++l) d.act[l] = static_cast<int>(m.activations[l]);
     for (int i = 0; i < d.n_in; ++i) {
         d.in_log10[i] = m.in_log10[i];
+        d.in_shift[i] = m.in_shift[i];
         d.in_scale[i] = m.in_scale[i];
         d.in_offset[i] = m.in_offset[i];
     }
@@ -296,6 +314,9 @@ NetDesc describe(const MlpModel& m) {
     }
     d.elastic = static_cast<int>(m.elastic);
     for (int k = 0; k < 3; ++k) d.elastic_in[k] = m.elastic_inputs[k];
+    d.radial = m.geometry == Geometry::radial_strike_slip ? 1 : 0;
+    d.r_scale = m.r_scale;
+    d.r_offset = m.r_offset;
     return d;
 }
 

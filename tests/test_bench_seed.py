@@ -85,3 +85,25 @@ def test_bench_seed_rejects_bad_scale(okada_only_model, capsys):
     rc = cli.main(["bench", "seed", "--scale", "2", "--model", str(okada_only_model)])
     assert rc == 2
     assert "scale = 2.0 must be in (0, 1]" in capsys.readouterr().err
+
+
+def test_baseline_features_of_a_radial_model_reproduce_its_reference(tmp_path):
+    """The baselines' pre-transformed inputs follow the file (log10(t + shift), r for x, y):
+    the float64 MLP on them, scaled and rotated, equals export.reference_predict."""
+    rng = np.random.default_rng(0)
+    ws = [rng.normal(size=(7, 5)), rng.normal(size=(3, 7))]
+    bs = [rng.normal(size=7), rng.normal(size=3)]
+    ins = [dict(e, log10=True, shift=86400.0) if e["name"] == "t" else e
+           for e in export.CANONICAL_INPUTS]  # fmt: skip
+    path = export.save(tmp_path / "r.safetensors", ws, bs, ["tanh", "identity"], inputs=ins,
+                       outputs=export.CANONICAL_OUTPUTS, geometry="radial_strike_slip")  # fmt: skip
+    W, B, acts, meta = bench_seed._net_arrays(path)
+    X = bench_seed._expand(*bench_seed.scaled_test_grid(1e-4))
+    Z = bench_seed._transformed(X, meta)
+    assert Z.shape == (len(X), 5) and Z.dtype == np.float32
+    g = export.forward_reference(list(zip(W, B, strict=True)), acts, Z.astype(np.float64))
+    from viscoann.exact import from_radial
+
+    u = from_radial(X[:, 0], X[:, 1], g)
+    ref = export.reference_predict(path, X)
+    np.testing.assert_allclose(u, ref, rtol=0, atol=1e-5 * np.abs(ref).max())

@@ -75,7 +75,8 @@ def test_round_trip_metadata_and_weights(tmp_path):
     assert s.input_units[3] == "s" and s.output_units == ["m/m^3"] * 3
     np.testing.assert_array_equal(s.domain[4], [1e18, 1e21])
     meta = s.metadata
-    assert meta["format"] == "viscoann-mlp" and meta["version"] == 1
+    assert meta["format"] == "viscoann-mlp" and meta["version"] == 2
+    assert meta["geometry"] == {"kind": "cartesian"} and s.geometry == "cartesian"
     assert meta["provenance"]["data"] == "unit test" and "date" in meta["provenance"]
     # log10 inputs map [18, 21] -> [-1, 1]
     e = meta["inputs"][4]
@@ -142,9 +143,8 @@ def test_refuses_truncated_tensor_data():
 
 def test_refuses_invalid_json_header():
     data = good_bytes()
-    (n,) = struct.unpack("<Q", data[:8])
     bad = bytearray(data)
-    bad[8 + n // 2] = ord("{")
+    bad[data.index(b'"layers.0.weight"')] = ord("{")  # in the header, outside the metadata
     refused(bytes(bad), "invalid JSON in the safetensors header", "at byte")
 
 
@@ -163,7 +163,20 @@ def test_refuses_missing_metadata():
 
 
 def test_refuses_unknown_version():
-    refused(edit(fn_doc=lambda d: d.update(version=2)), "unknown format version 2")
+    refused(edit(fn_doc=lambda d: d.update(version=3)), "unknown format version 3", "knows 1, 2")
+
+
+def test_version_1_file_loads_without_the_new_keys():
+    def v1(d):
+        d["version"] = 1
+        del d["geometry"]
+
+    data = edit(fn_doc=v1)
+    s = va.Surrogate.from_bytes(data)
+    X = np.tile([1e3, 2e3, 5e3, 1e8, 1e19, 1e18], (5, 1))
+    np.testing.assert_array_equal(s.predict(X), va.Surrogate.from_bytes(good_bytes()).predict(X))
+    np.testing.assert_allclose(s.predict(X), export.reference_predict(data, X), rtol=1e-5)
+    refused(edit(fn_doc=lambda d: d.update(version=1)), "geometry", "needs format version 2")
 
 
 def test_refuses_unknown_dtype():
@@ -287,3 +300,108 @@ def test_random_mutations_never_crash():
         except va.FormatError:
             refusedn += 1
     assert loaded + refusedn == 400 and refusedn > 200
+
+
+# ---- format version 2: shift and the radial geometry ---------------------------------------
+RADIAL = {"kind": "radial_strike_slip", "r_scale": 1e-5, "r_offset": -0.5}
+T_SHIFT = [dict(e, log10=True, shift=86400.0) if e["name"] == "t" else e
+           for e in export.CANONICAL_INPUTS]  # fmt: skip
+
+
+def radial_bytes(**kw):
+    ws, bs, acts = small_net(widths=(5, 4, 3))
+    ws[0] = ws[0][:, :5]
+    kw.setdefault("inputs", T_SHIFT)
+    kw.setdefault("geometry", RADIAL)
+    return export.to_bytes(ws, bs, acts[1:], outputs=export.CANONICAL_OUTPUTS, **kw)
+
+
+def test_radial_round_trip_and_defaults():
+    s = va.Surrogate.from_bytes(radial_bytes())
+    meta = s.metadata
+    assert meta["geometry"] == RADIAL and s.geometry == RADIAL
+    assert s.widths == [5, 4, 3] and s.n_inputs == 6 and s.input_names[:2] == ["x", "y"]
+    assert [(e["scale"], e["offset"]) for e in meta["inputs"][:2]] == [(1.0, 0.0)] * 2
+    t = meta["inputs"][3]
+    assert t["shift"] == 86400.0 and t["log10"] is True
+    # the default affine map sends log10(domain + shift) to [-1, 1]
+    lo, hi = np.log10(np.array(t["domain"]) + 86400.0)
+    assert t["scale"] * lo + t["offset"] == pytest.approx(-1)
+    assert t["scale"] * hi + t["offset"] == pytest.approx(1)
+    # r_scale / r_offset default to mapping r over the x, y domain to [-1, 1]
+    geo = va.Surrogate.from_bytes(radial_bytes(geometry="radial_strike_slip")).geometry
+    assert geo["r_offset"] == -1.0 and geo["r_scale"] == pytest.approx(2 / np.hypot(1e5, 1e5))
+
+
+def test_writer_rejects_bad_geometry_and_shift():
+    ws, bs, acts = small_net(widths=(5, 4, 3))
+    kw = {"inputs": T_SHIFT, "outputs": export.CANONICAL_OUTPUTS}
+    with pytest.raises(ValueError, match="geometry kind = 'polar'"):
+        radial_bytes(geometry={"kind": "polar"})
+    with pytest.raises(ValueError, match="widths\\[0\\] = n_inputs - 1 = 5.*widths\\[0\\] = 6"):
+        export.to_bytes(*small_net()[:2], small_net()[2], geometry=RADIAL, **kw)
+    with pytest.raises(ValueError, match="3 net outputs.*give 4"):
+        outs = export.CANONICAL_OUTPUTS + ({"name": "w"},)
+        export.to_bytes(ws[:1], bs[:1], ["identity"], inputs=T_SHIFT, outputs=outs, geometry=RADIAL)
+    swapped = [T_SHIFT[1], T_SHIFT[0], *T_SHIFT[2:]]
+    with pytest.raises(ValueError, match="needs x .* as inputs\\[0\\]; got 'y'"):
+        radial_bytes(inputs=swapped)
+    for bad in (0.0, -1.0, float("inf"), float("nan")):
+        with pytest.raises(ValueError, match=f"r_scale = {bad} must be finite and > 0"):
+            radial_bytes(geometry=dict(RADIAL, r_scale=bad))
+    with pytest.raises(ValueError, match="r_offset = nan must be finite"):
+        radial_bytes(geometry=dict(RADIAL, r_offset=float("nan")))
+    with pytest.raises(ValueError, match="unknown keys \\['r_max'\\]"):
+        radial_bytes(geometry=dict(RADIAL, r_max=1.0))
+    depth_shift = [dict(e, shift=1.0) if e["name"] == "depth" else e for e in T_SHIFT]
+    with pytest.raises(ValueError, match=r"inputs\[2\] \(depth\) has shift = 1.0 but is not log10"):
+        radial_bytes(inputs=depth_shift)
+    inf_shift = [dict(e, shift=float("inf")) if e["name"] == "t" else e for e in T_SHIFT]
+    with pytest.raises(ValueError, match="inputs\\[3\\] \\(t\\) shift = inf must be finite"):
+        radial_bytes(inputs=inf_shift)
+    neg = [dict(e, shift=-1.0) if e["name"] == "t" else e for e in T_SHIFT]
+    with pytest.raises(ValueError, match="inputs\\[3\\] is log10 .* not > 0 after the shift -1.0"):
+        radial_bytes(inputs=neg)
+
+
+def test_reader_refuses_bad_geometry_and_shift():
+    good = radial_bytes()
+    va.Surrogate.from_bytes(good)
+
+    def geo(**kw):
+        return lambda d: d["geometry"].update(kw)
+
+    refused(edit(fn_doc=geo(kind="polar"), data=good), "unknown geometry kind 'polar'")
+    refused(edit(fn_doc=geo(r_scale=0), data=good), '"r_scale" = 0 must be finite and > 0')
+    refused(edit(fn_doc=geo(r_scale=-3.5), data=good), '"r_scale" = -3.5 must be finite and > 0')
+    refused(edit(fn_doc=lambda d: d["geometry"].pop("r_offset"), data=good), 'lacks "r_offset"')
+    refused(edit(fn_doc=lambda d: d["inputs"].pop(), data=good),
+            "widths[0] = n_inputs - 1", "widths[0] = 5 with 5 inputs")  # fmt: skip
+
+    def swap(d):
+        d["inputs"][0]["name"], d["inputs"][1]["name"] = "y", "x"
+
+    refused(edit(fn_doc=swap, data=good), "needs x and y", "inputs[0] is 'y'")
+    refused(edit(fn_doc=lambda d: d["inputs"][2].update(shift=2.5), data=good),
+            "inputs[2] (depth) has \"shift\" = 2.5 but is not log10")  # fmt: skip
+
+    def v1(d):
+        d["version"] = 1
+        del d["geometry"]
+
+    shifted = export.to_bytes(*small_net(), inputs=T_SHIFT, outputs=export.CANONICAL_OUTPUTS)
+    refused(edit(fn_doc=v1, data=shifted), 'inputs[3] has "shift"', "needs format version 2")
+    cart = edit(fn_doc=lambda d: d.update(geometry={"kind": "cartesian"}))
+    assert va.Surrogate.from_bytes(cart).geometry == "cartesian"
+
+
+def test_reader_refuses_radial_with_other_than_3_outputs():
+    ws, bs, acts = small_net(widths=(5, 4, 2))
+    data = export.to_bytes(ws, bs, acts[1:], inputs=T_SHIFT[:5],
+                           outputs=export.CANONICAL_OUTPUTS[:2])  # fmt: skip
+
+    def radial(d):
+        d["inputs"].append(dict(d["inputs"][4], name="eta_K"))
+        d["geometry"] = RADIAL
+
+    refused(edit(fn_doc=radial, data=data), "needs 3 net outputs", "widths[-1] = 2")

@@ -201,3 +201,90 @@ def test_bench_engine_cuda_without_gpu_is_a_clear_error(capsys):
 
     assert cli.main(["bench", "engine", "--device", "cuda", "--points", "1000"]) == 2
     assert "no CUDA GPU is present" in capsys.readouterr().err
+
+
+# ---- radial geometry (format version 2) on the GPU: mirrors of test_surrogate's CPU tests ---
+RADIAL_INPUTS = [dict(e, log10=True, shift=86400.0) if e["name"] == "t" else e
+                 for e in export.CANONICAL_INPUTS]  # fmt: skip
+
+
+def radial_load(widths=(5, 20, 20, 20, 20, 3), acts=("tanh", "relu"), seed=0, **kw):
+    ws, bs, names = random_net(widths, acts, seed)
+    model = {"weights": ws, "biases": bs, "activations": names, "inputs": RADIAL_INPUTS,
+             "outputs": [dict(e, scale=1e-6 * (k + 1), offset=1e-7 * k)
+                         for k, e in enumerate(export.CANONICAL_OUTPUTS)],
+             "geometry": {"kind": "radial_strike_slip", "r_scale": 1 / 70e3, "r_offset": -1.0},
+             **kw}  # fmt: skip
+    data = export.to_bytes(
+        ws,
+        bs,
+        names,
+        **{k: v for k, v in model.items() if k not in ("weights", "biases", "activations")},
+    )
+    return va.Surrogate.from_bytes(data), model
+
+
+def radial_X(n, seed=2):
+    X = expand(*canonical_axes(P=n // 30 + 1, D=3, T=5, E=2, seed=seed))[:n]
+    X[::5, 3] = 0.0
+    return X
+
+
+def test_cpu_radial_grid_equals_points():
+    model, _ = radial_load()
+    axes = canonical_axes()
+    g = model.predict_grid(*axes, threads=2)
+    p = model.predict(expand(*axes), threads=1).reshape(g.shape)
+    np.testing.assert_array_equal(g, p)
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize("elastic_part", ["none", "okada_point_strike_slip"])
+@pytest.mark.parametrize("n", [1, 4099, 2_100_001])
+def test_cuda_radial_fp32_matches_float64(n, elastic_part):
+    model, spec = radial_load(elastic_part=elastic_part)
+    X = radial_X(n)
+    ref = export.reference_predict(spec, X)
+    net = export.reference_predict(dict(spec, elastic_part="none"), X)
+    for dtype in (np.float64, np.float32):
+        got = model.predict(X, device="cuda", dtype=dtype)
+        assert (np.abs(got - ref) / np.abs(net).max(axis=0)).max() <= 1e-5
+
+
+@pytest.mark.cuda
+def test_cuda_radial_tensor_cores_within_stated_bound():
+    model, spec = radial_load()
+    X = radial_X(5001)
+    ref = export.reference_predict(spec, X)
+    got = model.predict(X, device="cuda", precision="tensor_fp16")
+    assert np.abs(got - ref).max() <= 1e-2 * np.abs(ref).max()
+
+
+@pytest.mark.cuda
+@pytest.mark.parametrize("precision", ["fp32", "tensor_fp16"])
+def test_cuda_radial_symmetries_and_grid(precision):
+    model, _ = radial_load(seed=3)
+    X = radial_X(1000, seed=3)
+    u = model.predict(X, device="cuda", precision=precision)
+    for col, sign in ((1, [-1, 1, -1]), (0, [1, -1, -1])):
+        Xm = X.copy()
+        Xm[:, col] *= -1
+        np.testing.assert_array_equal(model.predict(Xm, device="cuda", precision=precision),
+                                      u * sign)  # fmt: skip
+    X0 = X[:10].copy()
+    X0[:, :2] = 0.0
+    u0 = model.predict(X0, device="cuda", precision=precision)
+    assert (u0[:, [0, 2]] == 0).all()
+    axes = canonical_axes(P=503, D=2, T=3, E=2)
+    g = model.predict_grid(*axes, device="cuda", precision=precision)
+    p = model.predict(expand(*axes), device="cuda", precision=precision).reshape(g.shape)
+    np.testing.assert_array_equal(g, p)
+
+
+@pytest.mark.cuda
+def test_cuda_radial_shift_bound_is_enforced():
+    model, _ = radial_load()
+    X = radial_X(100)
+    X[7, 3] = -1e5
+    with pytest.raises(ValueError, match=r"X\[7, 3\] \(t\) = -100000.*t > -shift = -86400"):
+        model.predict(X, device="cuda", check_domain=False)

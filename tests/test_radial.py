@@ -97,7 +97,7 @@ def test_radial_training_learns_and_references_agree(radial_dir):
     spec = train.train(radial_dir, None, cfg, progress=False)
     h = spec["history"]
     assert h[-1]["train_loss"] < 0.2 * h[0]["train_loss"]
-    assert spec["target"] == "radial" and spec["time_shift"] == cfg.time_shift
+    assert spec["target"] == "radial" and spec["input_shift"][3] == cfg.time_shift
     assert spec["elastic_part"] == "okada_point_strike_slip"
     # reference prediction = from_radial of the net's radial functions + exact Okada
     rng = np.random.default_rng(4)

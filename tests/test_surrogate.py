@@ -255,3 +255,149 @@ def test_readme_surrogate_snippet_runs(monkeypatch):
     )[0, 6:]
     np.testing.assert_allclose(ns["u"][0], expected, rtol=0, atol=1e-5 * np.abs(expected).max())
     assert ns["ok"].tolist() == [True]
+
+
+# ---- radial geometry (format version 2): the net learns g(r, ...), the engine rotates -------
+RADIAL_INPUTS = [dict(e, log10=True, shift=86400.0) if e["name"] == "t" else dict(e)
+                 for e in export.CANONICAL_INPUTS]  # fmt: skip
+RADIAL_GEOMETRY = {"kind": "radial_strike_slip", "r_scale": 1 / 70e3, "r_offset": -1.0}
+
+
+def radial_model(widths=(5, 20, 20, 20, 3), acts=("tanh", "relu"), seed=0, **kw):
+    """A random radial model (log10(t + 1 day) feature) as a dict of export.to_bytes's
+    arguments plus the Surrogate it loads as."""
+    rng = np.random.default_rng(seed)
+    layers = range(len(widths) - 1)
+    model = {
+        "weights": [
+            rng.normal(0, 1 / np.sqrt(widths[i]), (widths[i + 1], widths[i])) for i in layers
+        ],
+        "biases": [rng.normal(0, 0.2, widths[i + 1]) for i in layers],
+        "activations": [acts[i % len(acts)] for i in range(len(widths) - 2)] + ["identity"],
+        "inputs": RADIAL_INPUTS,
+        "outputs": [
+            dict(e, scale=1e-6 * (k + 1), offset=2e-7 * (1 - k))
+            for k, e in enumerate(export.CANONICAL_OUTPUTS)
+        ],
+        "geometry": RADIAL_GEOMETRY,
+        **kw,
+    }
+    data = export.to_bytes(model["weights"], model["biases"], model["activations"],
+                           **{k: v for k, v in model.items()
+                              if k not in ("weights", "biases", "activations")})  # fmt: skip
+    return model, va.Surrogate.from_bytes(data)
+
+
+def radial_points(n, seed=0):
+    X = canonical_points(n, seed=seed)
+    X[::7, 3] = 0.0  # t = 0 lies in the domain: log10(0 + shift)
+    return X
+
+
+def radial_functions(model, X):
+    """(g_r, g_phi, g_z) of the net in float64, features formed by hand from the spec."""
+    Z = [model["geometry"]["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + model["geometry"]["r_offset"]]
+    for e in export.input_spec(model["inputs"])[2:]:
+        i = [d["name"] for d in model["inputs"]].index(e["name"])
+        v = np.log10(X[:, i] + e.get("shift", 0.0)) if e["log10"] else X[:, i]
+        Z.append(e["scale"] * v + e["offset"])
+    layers = [(np.float32(W).astype(float), np.float32(b).astype(float))
+              for W, b in zip(model["weights"], model["biases"], strict=True)]  # fmt: skip
+    y = export.forward_reference(layers, model["activations"], np.column_stack(Z))
+    outs = model["outputs"]
+    return y * [o["scale"] for o in outs] + [o["offset"] for o in outs]
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_radial_engine_equals_from_radial_of_the_radial_functions(isa):
+    model, s = radial_model()
+    assert s.n_inputs == 6 and s.widths == [5, 20, 20, 20, 3]
+    assert s.geometry == RADIAL_GEOMETRY and "radial_strike_slip" in repr(s)
+    X = radial_points(1003, seed=1)
+    ref = va.exact.from_radial(X[:, 0], X[:, 1], radial_functions(model, X))
+    scale = np.abs(ref).max(axis=0)
+    y64 = s.predict(X, threads=2, isa=isa)
+    y32 = s.predict(X, threads=2, isa=isa, dtype=np.float32)
+    assert y64.dtype == np.float64 and y32.dtype == np.float32
+    assert (np.abs(y64 - ref) / scale).max() <= 1e-5
+    assert (np.abs(y32 - ref) / scale).max() <= 1e-5
+    # the model-file reference (export.reference_predict) is the same function
+    np.testing.assert_allclose(export.reference_predict(model, X), ref, rtol=1e-12,
+                               atol=1e-12 * scale.max())  # fmt: skip
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_radial_engine_with_elastic_part_matches_reference(isa):
+    model, s = radial_model(seed=2, elastic_part="okada_point_strike_slip")
+    X = radial_points(517, seed=2)
+    ref = export.reference_predict(model, X)
+    net = export.reference_predict(dict(model, elastic_part="none"), X)
+    y = s.predict(X, threads=1, isa=isa)
+    assert (np.abs(y - ref) / np.abs(net).max(axis=0)).max() <= 1e-5
+    el = va.okada.point(X[:, 0], X[:, 1], 0.0, X[:, 2], 90.0, [1.0, 0.0, 0.0, 0.0])
+    np.testing.assert_allclose(ref - net, el, rtol=1e-9, atol=1e-12 * np.abs(el).max())
+
+
+@pytest.mark.parametrize("isa", ISAS)
+def test_radial_symmetries_hold_by_construction(isa):
+    """u(x, -y) = (-ux, uy, -uz), u(-x, y) = (ux, -uy, -uz) bit for bit (r and the rotation are
+    exactly symmetric), u(y, x) = (uy, ux, uz) to float rounding of r, and u(0, 0) =
+    (0, g_phi(0), 0)."""
+    model, s = radial_model(seed=3)
+    X = radial_points(300, seed=3)
+    u = s.predict(X, isa=isa)
+    Xm = X.copy()
+    Xm[:, 1] *= -1
+    np.testing.assert_array_equal(s.predict(Xm, isa=isa), u * [-1, 1, -1])
+    Xm = X.copy()
+    Xm[:, 0] *= -1
+    np.testing.assert_array_equal(s.predict(Xm, isa=isa), u * [1, -1, -1])
+    Xs = X.copy()
+    Xs[:, [0, 1]] = X[:, [1, 0]]
+    np.testing.assert_allclose(s.predict(Xs, isa=isa), u[:, [1, 0, 2]], rtol=0,
+                               atol=2e-6 * np.abs(u).max())  # fmt: skip
+    X0 = X[:20].copy()
+    X0[:, :2] = 0.0
+    u0 = s.predict(X0, isa=isa)
+    g0 = radial_functions(model, X0)
+    assert (u0[:, 0] == 0).all() and (u0[:, 2] == 0).all()
+    np.testing.assert_allclose(u0[:, 1], g0[:, 1], rtol=0, atol=1e-5 * np.abs(g0[:, 1]).max())
+
+
+def test_radial_grid_equals_points():
+    _, s = radial_model(seed=4)
+    rng = np.random.default_rng(4)
+    x, y = rng.uniform(-100e3, 100e3, (2, 41))
+    x[0] = y[0] = 0.0  # r = 0 on the grid too
+    times = np.array([0.0, 1e6, 3e8, 3e9])
+    etas = np.array([[1e19, 1e18], [3e20, 5e17]])
+    g = s.predict_grid(x, y, [2e3, 9e3], times, etas, threads=2)
+    E, D, T, P = np.meshgrid(range(2), range(2), range(4), range(41), indexing="ij")
+    X = np.column_stack([x[P.ravel()], y[P.ravel()], np.array([2e3, 9e3])[D.ravel()],
+                         times[T.ravel()], etas[E.ravel(), 0], etas[E.ravel(), 1]])  # fmt: skip
+    np.testing.assert_array_equal(g.reshape(-1, 3), s.predict(X, threads=1))
+
+
+def test_radial_shift_bounds_are_enforced_at_predict_time():
+    _, s = radial_model(seed=5)
+    X = radial_points(40, seed=5)
+    X[3, 3] = -80000.0  # t + shift = 6400 s > 0: allowed (outside the domain)
+    assert np.isfinite(s.predict(X, check_domain=False)).all()
+    for t in (-1e5, -86400.0):
+        X[3, 3] = t
+        for isa in ISAS:
+            with pytest.raises(ValueError, match=r"X\[3, 3\] \(t\) = -[0-9]+ is not allowed.*"
+                               r"t > -shift = -86400"):  # fmt: skip
+                s.predict(X, check_domain=False, isa=isa)
+    with pytest.raises(ValueError, match=r"times\[1\] = -100000.* > -shift = -86400"):
+        s.predict_grid(X[:2, 0], X[:2, 1], [5e3], [0.0, -1e5], [[1e19, 1e18]], check_domain=False)
+
+
+def test_version_1_shipped_model_still_loads_and_matches_its_reference():
+    s = va.Surrogate.pretrained()
+    assert s.metadata["version"] == 1 and s.geometry == "cartesian" and s.n_inputs == 6
+    X = canonical_points(2000, seed=9)
+    ref = export.reference_predict(s.path, X)
+    net = export.reference_predict(dict(export.read(s.path), elastic_part="none"), X)
+    for isa in ISAS:
+        assert (np.abs(s.predict(X, isa=isa) - ref) / np.abs(net).max(axis=0)).max() <= 1e-5

@@ -319,3 +319,39 @@ def test_init_from_fine_tunes_from_given_weights(tiny, tmp_path):
     with pytest.raises(ValueError, match="init_from .* has layers"):
         train.train(tiny / "train", None, _cfg(width=8, init_from=tiny_lr.init_from),
                     elastic=standin_elastic, progress=False)  # fmt: skip
+
+
+@pytest.mark.parametrize("elastic_part", ["none", "okada_point_strike_slip"])
+def test_radial_spec_reference_equals_its_exported_model(tmp_path, elastic_part):
+    """A spec with geometry radial_strike_slip and input_shift (format version 2): the float64
+    spec reference, the float32 torch evaluator, the model file's reference and the engine
+    on the exported file agree."""
+    import viscoann as va
+    from viscoann import export
+
+    rng = np.random.default_rng(5)
+    widths = (5, 12, 12, 3)
+    layers = [(rng.normal(0, 1 / np.sqrt(widths[i]), (widths[i + 1], widths[i])).astype(np.float32),
+               rng.normal(0, 0.1, widths[i + 1]).astype(np.float32)) for i in range(3)]  # fmt: skip
+    shift = [0.0, 0.0, 0.0, 86400.0, 0.0, 0.0]
+    lo, hi = train.canonical_box()
+    lo[3], hi[3] = np.log10(0.0 + 86400.0), np.log10(100 * data.YEAR + 86400.0)
+    spec = {"layers": layers, "activations": ["tanh", "relu", "identity"],
+            "log10_inputs": [3, 4, 5], "input_shift": shift,
+            "feature_lo": lo.tolist(), "feature_hi": hi.tolist(),
+            "output_scale": [1e-11, 2e-11, 5e-12], "target": "full", "elastic_part": elastic_part,
+            "geometry": {"kind": "radial_strike_slip", "r_scale": 1 / 70e3, "r_offset": -1.0},
+            "provenance": {}}  # fmt: skip
+    g = data.test_grid(0.1, [10, 2, 4, 2, 2])
+    X = np.concatenate([g.inputs(d, e) for d in range(2) for e in range(2)])
+    ref = train.predict_reference(spec, X)
+    net = train.predict_reference(dict(spec, elastic_part="none"), X)
+    path = train.export_spec(spec, tmp_path / "radial.safetensors")
+    s = va.Surrogate.load(path)
+    assert s.geometry == spec["geometry"] and s.metadata["inputs"][3]["shift"] == 86400.0
+    np.testing.assert_allclose(export.reference_predict(path, X), ref, rtol=0,
+                               atol=1e-9 * np.abs(net).max())  # fmt: skip
+    np.testing.assert_allclose(s.predict(X), ref, rtol=0, atol=1e-5 * np.abs(net).max())
+    fast = train.predictor_torch(spec, batch=100)(X)
+    np.testing.assert_allclose(fast, ref, rtol=0, atol=1e-5 * np.abs(net).max())
+    assert ref.shape == (len(X), 3) and np.abs(net).max() > 0

@@ -111,9 +111,11 @@ size_t viscoann_surrogate_n_inputs(const viscoann_surrogate* surrogate);
 size_t viscoann_surrogate_n_outputs(const viscoann_surrogate* surrogate);
 
 /** Predicts n points on the CPU. X: n x n_inputs row-major float64 in SI units (canonical:
-    x, y, depth [m], t [s], eta_M, eta_K [Pa s]); out: n x n_outputs row-major float64
-    (canonical: ux, uy, uz in m per m^3 of potency). threads <= 0 uses all cores.
-    VISCOANN_INVALID_ARGUMENT for non-finite inputs (last_error names row and column). */
+    x, y, depth [m], t [s], eta_M, eta_K [Pa s], also for models that learned radial functions:
+    the engine forms r = hypot(x, y) and applies the azimuthal factors itself); out:
+    n x n_outputs row-major float64 (canonical: ux, uy, uz in m per m^3 of potency).
+    threads <= 0 uses all cores. VISCOANN_INVALID_ARGUMENT for non-finite inputs, or a log10
+    input with x + shift <= 0 (last_error names row, column, value and bound). */
 viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* surrogate, const double* X,
                                            size_t n, double* out, int threads);
 

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <cstring>
 #include <cstdlib>
 #include <memory>
@@ -63,6 +64,7 @@ struct VScalar {
     }
     static VScalar div(VScalar a, VScalar b) noexcept { VISCOANN_LANEWISE(a.v[j] / b.v[j]); }
     static VScalar log2(VScalar a) noexcept { VISCOANN_LANEWISE(std::log2(a.v[j])); }
+    static VScalar sqrt(VScalar a) noexcept { VISCOANN_LANEWISE(std::sqrt(a.v[j])); }
 #undef VISCOANN_LANEWISE
 };
 
@@ -84,6 +86,25 @@ CpuIsa best_isa() noexcept {
 }
 
 }  // namespace
+
+std::string describe_bad_input(const MlpModel& m, std::size_t col, double value) {
+    auto num = [](double v) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%.10g", v);
+        return std::string(buf);
+    };
+    const std::string name = col < m.input_names.size() ? m.input_names[col] : "?";
+    std::string s = "(" + name + ") = " + num(value) + " is not allowed: inputs must be finite";
+    if (col < m.in_log10.size() && m.in_log10[col]) {
+        const double shift = m.in_shift[col];
+        if (shift != 0.0)
+            s += "; allowed: " + name + " > -shift = " + num(-shift) + " (this input goes through "
+                 "log10(" + name + " + " + num(shift) + "))";
+        else
+            s += " and > 0 (this input goes through log10)";
+    }
+    return s;
+}
 
 CpuKernel mlp_cpu_kernel_for(CpuIsa isa) noexcept {
     switch (isa) {
@@ -166,11 +187,8 @@ void mlp_cpu_predict(const MlpModel& m, const double* X, std::size_t n, void* ou
     });
     if (first.row != SIZE_MAX) {
         const std::size_t c = first.col;
-        const std::string name = c < m.input_names.size() ? m.input_names[c] : "?";
-        throw std::invalid_argument(
-            "X[" + std::to_string(first.row) + ", " + std::to_string(c) + "] (" + name +
-            ") = " + std::to_string(first.value) + " is not allowed: inputs must be finite" +
-            (m.in_log10[c] ? " and > 0 (this input goes through log10)" : ""));
+        throw std::invalid_argument("X[" + std::to_string(first.row) + ", " + std::to_string(c) +
+                                    "] " + describe_bad_input(m, c, first.value));
     }
 }
 

@@ -1,20 +1,27 @@
 // Private: the fused CPU engine's entry points, one per instruction set (mlp_cpu*.cpp).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <string>
 
 #include "mlp_model.hpp"
 #include "viscoann/surrogate.hpp"
 
 namespace viscoann::detail {
 
-/// First rejected input of a range (row = SIZE_MAX when none): non-finite, or <= 0 for log10.
+/// First rejected input of a range (row = SIZE_MAX when none): non-finite, or x + shift <= 0
+/// for log10.
 struct BadInput {
     std::size_t row = SIZE_MAX;
     std::size_t col = 0;
     double value = 0.0;
 };
+
+/// "(name) = value is not allowed: ..." for a rejected value of input column `col` (non-finite,
+/// or x + shift <= 0 for a log10 input): the allowed range and why.
+std::string describe_bad_input(const MlpModel& m, std::size_t col, double value);
 
 /// Evaluates points [begin, end) of X (n, n_in) into out (n, n_out) (double or float by
 /// out_f64). scratch: scratch_floats(model) floats, 64-byte aligned. Never throws.
@@ -48,10 +55,11 @@ CpuKernel mlp_cpu_kernel_avx2() noexcept;
 CpuKernel mlp_cpu_kernel_avx512() noexcept;
 #endif
 
-/// Floats of scratch a range needs: three buffers of max width x block points (two for
-/// activations, one to stage the inputs).
+/// Floats of scratch a range needs: three buffers of max(max width, n_inputs) x block points
+/// (two for activations, one to stage the inputs).
 inline std::size_t mlp_cpu_scratch_floats(const MlpModel& m, std::size_t block_points) {
-    return 3 * static_cast<std::size_t>(m.max_layer_width()) * block_points;
+    const std::size_t w = std::max(static_cast<std::size_t>(m.max_layer_width()), m.n_inputs());
+    return 3 * w * block_points;
 }
 
 /// The ISA `isa` resolves to (automatic -> VISCOANN_CPU_ISA or the best supported); throws

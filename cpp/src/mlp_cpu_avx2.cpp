@@ -41,6 +41,7 @@ struct V256 {
     static V256 add(V256 a, V256 b) noexcept { return {_mm256_add_ps(a.r, b.r)}; }
     static V256 sub(V256 a, V256 b) noexcept { return {_mm256_sub_ps(a.r, b.r)}; }
     static V256 mul(V256 a, V256 b) noexcept { return {_mm256_mul_ps(a.r, b.r)}; }
+    static V256 sqrt(V256 a) noexcept { return {_mm256_sqrt_ps(a.r)}; }
     static V256 fmadd(V256 a, V256 b, V256 c) noexcept { return {_mm256_fmadd_ps(a.r, b.r, c.r)}; }
     static V256 fnmadd(V256 a, V256 b, V256 c) noexcept {
         return {_mm256_fnmadd_ps(a.r, b.r, c.r)};

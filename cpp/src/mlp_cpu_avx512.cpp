@@ -40,6 +40,7 @@ struct V512 {
     static V512 add(V512 a, V512 b) noexcept { return {_mm512_add_ps(a.r, b.r)}; }
     static V512 sub(V512 a, V512 b) noexcept { return {_mm512_sub_ps(a.r, b.r)}; }
     static V512 mul(V512 a, V512 b) noexcept { return {_mm512_mul_ps(a.r, b.r)}; }
+    static V512 sqrt(V512 a) noexcept { return {_mm512_sqrt_ps(a.r)}; }
     static V512 fmadd(V512 a, V512 b, V512 c) noexcept { return {_mm512_fmadd_ps(a.r, b.r, c.r)}; }
     static V512 fnmadd(V512 a, V512 b, V512 c) noexcept {
         return {_mm512_fnmadd_ps(a.r, b.r, c.r)};

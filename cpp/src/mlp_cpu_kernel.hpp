@@ -5,7 +5,12 @@
 //
 // V provides: lanes, load/store (aligned), load_strided (float64 rows, checked), set1, add, sub, mul, fmadd(a, b, c) = a*b + c,
 // fnmadd(a, b, c) = c - a*b, min, max, clamp_abs(x, c) = x clamped to [-c, c] (c > 0),
-// div (a / b to ~1 ulp, b > 0), log2 (x > 0, normal).
+// div (a / b to ~1 ulp, b > 0), log2 (x > 0, normal), sqrt (IEEE).
+//
+// Rows: the n_in columns of X (m.in_scale.size(), not m.widths.front(): the radial geometry
+// has one feature fewer than inputs) load into rows 0..n_in-1 of a [n][BP] buffer. In the
+// radial geometry row 1 becomes the feature r (from the raw x, y of rows 0, 1) and the layers
+// start at row 1 (first_feature_row), so nothing is copied.
 #pragma once
 
 #include <algorithm>
@@ -124,12 +129,36 @@ inline void layer(const MlpModel& m, std::size_t l, const float* in, float* out,
     }
 }
 
-// log10 where the model asks for it, then the affine map, on the rows buf[n_in][BP] in place.
+static inline std::size_t first_feature_row(const MlpModel& m) noexcept {
+    return m.geometry == Geometry::radial_strike_slip ? 1 : 0;
+}
+
+// Row 1 of buf[n_in][BP] = z_r = r_scale * hypot(x, y) + r_offset from the raw x, y of rows
+// 0, 1 (radial geometry).
+template <class V, int K>
+[[gnu::noinline]] void radial_feature_row(const MlpModel& m, float* buf) noexcept {
+    constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
+    const V s = V::set1(static_cast<float>(m.r_scale));
+    const V c = V::set1(static_cast<float>(m.r_offset));
+    for (int k = 0; k < K; ++k) {
+        const V x = V::load(buf + k * V::lanes), y = V::load(buf + bp + k * V::lanes);
+        const V r = V::sqrt(V::add(V::mul(x, x), V::mul(y, y)));
+        V::store(buf + bp + k * V::lanes, V::fmadd(s, r, c));
+    }
+}
+
+// log10 where the model asks for it (the shift is already added), then the affine map, on the
+// rows buf[n_in][BP] in place; in the radial geometry rows 0, 1 (x, y) give row 1 = z_r.
 template <class V, int K>
 inline void transform_inputs(const MlpModel& m, float* buf) noexcept {
     constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
-    const std::size_t n_in = m.widths.front();
-    for (std::size_t i = 0; i < n_in; ++i) {
+    const std::size_t n_in = m.in_scale.size();
+    std::size_t first = 0;
+    if (m.geometry == Geometry::radial_strike_slip) {
+        radial_feature_row<V, K>(m, buf);
+        first = 2;
+    }
+    for (std::size_t i = first; i < n_in; ++i) {
         float* row = buf + i * bp;
         const bool lg = m.in_log10[i] != 0;
         const V s = V::set1(static_cast<float>(m.in_scale[i]));
@@ -142,15 +171,31 @@ inline void transform_inputs(const MlpModel& m, float* buf) noexcept {
     }
 }
 
+// Row i of column i of `src` (np points, row stride n_in) as float(x + shift), the shift
+// added in double (x near -shift keeps its digits). False when some x + shift is not > 0.
+// Out of line, as the radial steps below: inlined, they grew run_range enough that GCC 12
+// stopped inlining the layer tiles and tanh into it (portable path 3.1 -> 1.4 M points/s).
+// static (as VISCOANN_HD): each ISA-flagged unit keeps its own copy.
+[[gnu::noinline]] static bool load_shifted_column(const double* src, std::size_t n_in, std::size_t i,
+                                double shift, std::size_t np, float* row) noexcept {
+    bool ok = true;
+    for (std::size_t p = 0; p < np; ++p) {
+        const double v = src[p * n_in + i] + shift;
+        ok &= v > 0.0;  // false for NaN
+        row[p] = static_cast<float>(v);
+    }
+    return ok;
+}
+
 // Loads points [p0, p0+np) into buf[n_in][BP] as float after log10 and the affine map:
 // a contiguous (vectorisable) double -> float pass into `stage`, then an L1 transpose.
 // Padding lanes get 1.0 (harmless for log10). Records the first bad value in `bad`. The
-// path for partial blocks and blocks with a bad value.
+// path for partial blocks and blocks with a bad value; out of line (see load_shifted_column).
 template <class V, int K>
-inline void load_inputs_checked(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
+[[gnu::noinline]] void load_inputs_checked(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
                         float* buf, float* stage, BadInput& bad) noexcept {
     constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
-    const std::size_t n_in = m.widths.front();
+    const std::size_t n_in = m.in_scale.size();
     const double* src = X + p0 * n_in;
     const std::size_t count = np * n_in;
     // Integer test of the exponent field (all ones: NaN or inf), so the loop vectorises.
@@ -169,13 +214,17 @@ inline void load_inputs_checked(const MlpModel& m, const double* X, std::size_t 
     }
     bool positive = true;
     for (std::size_t i = 0; i < n_in; ++i)
-        if (m.in_log10[i])
-            for (std::size_t p = 0; p < np; ++p) positive &= src[p * n_in + i] > 0.0;
+        if (m.in_log10[i]) {
+            if (m.in_shift[i] != 0.0)
+                positive &= load_shifted_column(src, n_in, i, m.in_shift[i], np, buf + i * bp);
+            else
+                for (std::size_t p = 0; p < np; ++p) positive &= src[p * n_in + i] > 0.0;
+        }
     if (!finite || !positive) {  // rare: find the first offender, keep the math finite
         for (std::size_t p = 0; p < np && bad.row == SIZE_MAX; ++p)
             for (std::size_t i = 0; i < n_in; ++i) {
                 const double v = src[p * n_in + i];
-                if (!(v - v == 0.0) || (m.in_log10[i] && !(v > 0.0))) {
+                if (!(v - v == 0.0) || (m.in_log10[i] && !(v + m.in_shift[i] > 0.0))) {
                     bad.row = p0 + p;
                     bad.col = i;
                     bad.value = v;
@@ -195,15 +244,19 @@ template <class V, int K>
 inline void load_inputs(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
                         float* buf, float* stage, BadInput& bad) noexcept {
     constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
-    const std::size_t n_in = m.widths.front();
+    const std::size_t n_in = m.in_scale.size();
     if (np == bp) {
         const double* src = X + p0 * n_in;
         unsigned flags = 0;
-        for (std::size_t i = 0; i < n_in; ++i)
+        for (std::size_t i = 0; i < n_in; ++i) {
+            const bool shifted = m.in_shift[i] != 0.0;  // then the positivity is checked below
             for (int k = 0; k < K; ++k)
                 V::store(buf + i * bp + k * V::lanes,
                          V::load_strided(src + static_cast<std::size_t>(k) * V::lanes * n_in + i,
-                                         n_in, m.in_log10[i] != 0, flags));
+                                         n_in, m.in_log10[i] != 0 && !shifted, flags));
+            if (shifted && !load_shifted_column(src, n_in, i, m.in_shift[i], bp, buf + i * bp))
+                flags |= 1u;
+        }
         if (flags == 0) {
             transform_inputs<V, K>(m, buf);
             return;
@@ -212,12 +265,39 @@ inline void load_inputs(const MlpModel& m, const double* X, std::size_t p0, std:
     load_inputs_checked<V, K>(m, X, p0, np, buf, stage, bad);
 }
 
+// store_outputs of the radial geometry: the scaled outputs (g_r, g_phi, g_z) turned into
+// (ux, uy, uz) in float64, then the exact elastic part; n_out = 3, x, y = inputs 0, 1.
+template <class T>
+[[gnu::noinline]] static void store_outputs_radial(const MlpModel& m, const double* X,
+                                                   std::size_t p0, std::size_t np,
+                                                   const float* y, std::size_t bp,
+                                                   T* out) noexcept {
+    const std::size_t n_in = m.in_scale.size();
+    T* dst = out + p0 * 3;
+    for (std::size_t p = 0; p < np; ++p) {
+        const double* x = X + (p0 + p) * n_in;
+        double u[3];
+        for (std::size_t j = 0; j < 3; ++j)
+            u[j] = m.out_scale[j] * static_cast<double>(y[j * bp + p]) + m.out_offset[j];
+        radial_strike_slip_rotate(x[0], x[1], u, u);
+        if (m.elastic == ElasticPart::okada_point_strike_slip) {
+            double e[3];
+            okada_point_strike_slip(x[m.elastic_inputs[0]], x[m.elastic_inputs[1]],
+                                    x[m.elastic_inputs[2]], e);
+            for (std::size_t j = 0; j < 3; ++j) u[j] += e[j];
+        }
+        for (std::size_t j = 0; j < 3; ++j) dst[p * 3 + j] = static_cast<T>(u[j]);
+    }
+}
+
 // Writes the last layer's rows y[n_out][BP] as out (n, n_out) row-major after the output
 // transform, then adds the exact elastic part when the model has one.
 template <class T>
 inline void store_outputs(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
                           const float* y, std::size_t bp, T* out) noexcept {
-    const std::size_t n_out = m.widths.back(), n_in = m.widths.front();
+    if (m.geometry == Geometry::radial_strike_slip)
+        return store_outputs_radial(m, X, p0, np, y, bp, out);
+    const std::size_t n_out = m.widths.back(), n_in = m.in_scale.size();
     T* dst = out + p0 * n_out;
     for (std::size_t j = 0; j < n_out; ++j) {
         const double s = m.out_scale[j], o = m.out_offset[j];
@@ -243,12 +323,13 @@ void run_range(const MlpModel& m, const double* X, std::size_t begin, std::size_
     constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
     // Not m.max_layer_width(): inline non-template code in an ISA-flagged TU could be the
     // copy the linker keeps for every caller (see VISCOANN_HD in mlp_math.hpp).
-    std::size_t maxw = 0;
+    const std::size_t n_in = m.in_scale.size(), n_out = m.widths.back();
+    std::size_t maxw = n_in;  // the input rows of the radial geometry outnumber widths[0]
     for (int w : m.widths) maxw = std::max(maxw, static_cast<std::size_t>(w));
     float* a = scratch;
     float* z = scratch + maxw * bp;
     float* stage = z + maxw * bp;  // n_in x bp floats, used only while loading inputs
-    const std::size_t n_in = m.widths.front(), n_out = m.widths.back();
+    const std::size_t first_row = first_feature_row(m);
     const std::size_t n_layers = m.widths.size() - 1;
     const std::size_t osz = out_f64 ? sizeof(double) : sizeof(float);
     for (std::size_t p0 = begin; p0 < end; p0 += bp) {
@@ -263,15 +344,15 @@ void run_range(const MlpModel& m, const double* X, std::size_t begin, std::size_
         const std::size_t xlines = (nn * n_in * sizeof(double) + 63) / 64;
         const std::size_t olines = (nn * n_out * osz + 63) / 64;
         load_inputs<V, K>(m, X, p0, np, a, stage, bad);
-        float* cur = a;
-        float* nxt = z;
+        const float* cur = a + first_row * bp;
         for (std::size_t l = 0; l < n_layers; ++l) {
+            float* nxt = (l & 1) ? a : z;
             for (std::size_t c = xlines * l / n_layers; c < xlines * (l + 1) / n_layers; ++c)
                 __builtin_prefetch(xs + 64 * c, 0, 3);
             for (std::size_t c = olines * l / n_layers; c < olines * (l + 1) / n_layers; ++c)
                 __builtin_prefetch(os + 64 * c, 1, 3);
             layer<V, K, OB>(m, l, cur, nxt, bp);
-            std::swap(cur, nxt);
+            cur = nxt;
         }
         if (out_f64)
             store_outputs(m, X, p0, np, cur, bp, static_cast<double*>(out));

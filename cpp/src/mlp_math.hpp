@@ -27,10 +27,34 @@ VISCOANN_HD float activate(int code, float x) {
     }
 }
 
-/// Input transform of one value: optional log10, then the affine map to about [-1, 1].
-VISCOANN_HD float transform_input(double v, bool log10_flag, double scale, double offset) {
-    if (log10_flag) v = ::log10(v);
+/// Input transform of one value: optional log10(v + shift), then the affine map to about
+/// [-1, 1].
+VISCOANN_HD float transform_input(double v, bool log10_flag, double shift, double scale,
+                                  double offset) {
+    if (log10_flag) v = ::log10(v + shift);
     return static_cast<float>(scale * v + offset);
+}
+
+/// The radial geometry's first feature: z_r = r_scale * hypot(x, y) + r_offset.
+VISCOANN_HD float radial_feature(double x, double y, double r_scale, double r_offset) {
+    return static_cast<float>(r_scale * ::sqrt(x * x + y * y) + r_offset);
+}
+
+/// Azimuthal factors of the canonical vertical strike-slip source (viscoann.exact.from_radial):
+/// with c = cos(phi), s = sin(phi) of (x, y) (c = 1, s = 0 at r = 0), u_r = g_r sin 2phi,
+/// u_phi = g_phi cos 2phi, u_z = g_z sin 2phi, rotated to (ux, uy, uz). g and u may alias.
+VISCOANN_HD void radial_strike_slip_rotate(double x, double y, const double g[3], double u[3]) {
+    const double r = ::sqrt(x * x + y * y);
+    double c = 1.0, s = 0.0;
+    if (r > 0.0) {
+        c = x / r;
+        s = y / r;
+    }
+    const double s2 = 2.0 * s * c, c2 = c * c - s * s;
+    const double ur = g[0] * s2, up = g[1] * c2, uz = g[2] * s2;
+    u[0] = ur * c - up * s;
+    u[1] = ur * s + up * c;
+    u[2] = uz;
 }
 
 /// Output transform of one value: u = scale * y + offset.

@@ -1,7 +1,8 @@
 // Private: the parsed MLP shared by the CPU and CUDA engines (what model_io.cpp produces).
 // Layout: layer l maps widths[l] -> widths[l+1]; its weights are float32 row-major
 // [out][in] (PyTorch nn.Linear layout) at weights[weight_offset[l]], biases [out] at
-// biases[bias_offset[l]]. Points flow x -> input transform -> layers -> output transform.
+// biases[bias_offset[l]]. Points flow x -> input transform -> layers -> output transform
+// (-> azimuthal factors in the radial geometry) (+ exact elastic part).
 #pragma once
 
 #include <cstddef>
@@ -22,21 +23,36 @@ enum class ElasticPart : std::int32_t {
     okada_point_strike_slip = 1,
 };
 
+/// How the net's features and outputs relate to the user's inputs and outputs (DESIGN §8).
+enum class Geometry : std::int32_t {
+    /// Features = the transformed inputs, outputs = the scaled net outputs.
+    cartesian = 0,
+    /// The net learns the radial functions (g_r, g_phi, g_z) of the canonical vertical
+    /// strike-slip source: inputs 0, 1 are x, y; features = (r_scale * hypot(x, y) + r_offset,
+    /// transformed inputs 2..n-1); outputs (ux, uy, uz) = the azimuthal factors applied to the
+    /// scaled net outputs (radial_strike_slip_rotate in mlp_math.hpp).
+    radial_strike_slip = 1,
+};
+
 /// Maximum supported layer width (engine scratch is sized for it).
 inline constexpr int max_width = 1024;
-/// Current model file format version.
-inline constexpr int format_version = 1;
+/// Model file format version written by viscoann.export; the reader accepts 1 and 2 (version 1
+/// has no "shift" and no "geometry").
+inline constexpr int format_version = 2;
 
 struct MlpModel {
-    std::vector<int> widths;              ///< {n_in, hidden..., n_out}; size = n_layers + 1
+    std::vector<int> widths;              ///< {n_features, hidden..., n_out}; size = n_layers + 1
     std::vector<Activation> activations;  ///< one per layer
     std::vector<float> weights;           ///< all layers, row-major [out][in], concatenated
     std::vector<float> biases;            ///< all layers, concatenated
     std::vector<std::size_t> weight_offset, bias_offset;  ///< per layer, into the above
 
-    // Input transform per input i: v = X[i] (SI); if log10[i]: v = log10(v);
+    // Input transform per input i: v = X[i] (SI); if log10[i]: v = log10(v + in_shift[i]);
     // z = in_scale[i] * v + in_offset[i] (maps the training domain to about [-1, 1]).
+    // Per-input vectors have n_inputs() entries (the columns of X), which is widths[0] + 1 in
+    // the radial geometry (x, y become one feature r).
     std::vector<std::uint8_t> in_log10;
+    std::vector<double> in_shift;  ///< 0 unless log10 (then x + shift > 0 is required)
     std::vector<double> in_scale, in_offset;
     std::vector<double> domain_lo, domain_hi;  ///< training domain, SI, before log10
 
@@ -45,11 +61,21 @@ struct MlpModel {
     ElasticPart elastic = ElasticPart::none;
     int elastic_inputs[3] = {0, 1, 2};
 
+    Geometry geometry = Geometry::cartesian;
+    double r_scale = 1.0, r_offset = 0.0;  ///< radial geometry: z_r = r_scale * r + r_offset
+
     std::vector<std::string> input_names, input_units, output_names, output_units;
     std::string metadata_json;  ///< the full "viscoann" metadata document
 
     std::size_t n_layers() const noexcept { return activations.size(); }
-    std::size_t n_inputs() const noexcept { return static_cast<std::size_t>(widths.front()); }
+    /// Columns of X (user inputs); the engines' hot code uses in_scale.size() instead (see
+    /// VISCOANN_HD in mlp_math.hpp on inline code in ISA-flagged units).
+    std::size_t n_inputs() const noexcept {
+        return static_cast<std::size_t>(widths.front()) +
+               (geometry == Geometry::radial_strike_slip ? 1 : 0);
+    }
+    /// Net fan-in (features per point).
+    std::size_t n_features() const noexcept { return static_cast<std::size_t>(widths.front()); }
     std::size_t n_outputs() const noexcept { return static_cast<std::size_t>(widths.back()); }
     int max_layer_width() const noexcept {
         int m = 0;

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <cstring>
 #include <limits>
 #include <string>
@@ -145,7 +146,13 @@ void copy_tensor(const std::vector<TensorEntry>& tensors, const unsigned char* d
     }
 }
 
-void parse_io_list(const Json& doc, const char* key, std::size_t count, bool inputs,
+std::string num_str(double v) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.17g", v);
+    return buf;
+}
+
+void parse_io_list(const Json& doc, const char* key, std::size_t count, bool inputs, int version,
                    MlpModel& m) {
     const auto& list = member(doc, key, Json::Type::array, "metadata").array;
     if (list.size() != count)
@@ -166,10 +173,25 @@ void parse_io_list(const Json& doc, const char* key, std::size_t count, bool inp
                 dom[1].type != Json::Type::number || !std::isfinite(dom[0].number) ||
                 !std::isfinite(dom[1].number) || !(dom[0].number <= dom[1].number))
                 bad(where + " \"domain\" must be [lower, upper] finite numbers, lower <= upper");
-            if (lg && !(dom[0].number > 0)) bad(where + " is log10 but its domain is not > 0");
+            double shift = 0.0;
+            if (const Json* sh = e.find("shift")) {
+                if (version < 2)
+                    bad(where + " has \"shift\", which needs format version 2 (the file says " +
+                        std::to_string(version) + ")");
+                shift = finite_number(e, "shift", where);
+                if (!lg)
+                    bad(where + " (" + name + ") has \"shift\" = " + num_str(shift) +
+                        " but is not log10: shift applies to log10 inputs only");
+            }
+            if (lg && !(dom[0].number + shift > 0))
+                bad(where + " is log10 but its domain is not > 0" +
+                    (shift != 0.0 ? " after the shift (lower + shift = " +
+                                        num_str(dom[0].number + shift) + ")"
+                                  : std::string()));
             m.input_names.push_back(name);
             m.input_units.push_back(unit);
             m.in_log10.push_back(lg ? 1 : 0);
+            m.in_shift.push_back(shift);
             m.in_scale.push_back(scale);
             m.in_offset.push_back(offset);
             m.domain_lo.push_back(dom[0].number);
@@ -181,6 +203,35 @@ void parse_io_list(const Json& doc, const char* key, std::size_t count, bool inp
             m.out_offset.push_back(offset);
         }
     }
+}
+
+// "geometry" (version 2): absent or {"kind": "cartesian"}, or {"kind": "radial_strike_slip",
+// "r_scale": s > 0, "r_offset": o}. Sets m.geometry; checks what follows from the widths.
+void parse_geometry(const Json& doc, int version, MlpModel& m) {
+    const Json* geo = doc.find("geometry");
+    if (!geo) return;
+    if (version < 2)
+        bad("metadata \"geometry\" needs format version 2 (the file says " +
+            std::to_string(version) + ")");
+    if (geo->type != Json::Type::object) bad("metadata \"geometry\" must be an object");
+    const std::string& kind = member(*geo, "kind", Json::Type::string, "metadata geometry").string;
+    if (kind == "cartesian") return;
+    if (kind != "radial_strike_slip")
+        bad("unknown geometry kind '" + kind + "' (known: cartesian, radial_strike_slip)");
+    const double s = member(*geo, "r_scale", Json::Type::number, "metadata geometry").number;
+    if (!std::isfinite(s) || !(s > 0))
+        bad("metadata geometry \"r_scale\" = " + num_str(s) + " must be finite and > 0");
+    m.r_scale = s;
+    m.r_offset = finite_number(*geo, "r_offset", "metadata geometry");
+    m.geometry = Geometry::radial_strike_slip;
+    if (m.n_outputs() != 3)
+        bad("geometry 'radial_strike_slip' needs 3 net outputs (g_r, g_phi, g_z); widths[-1] = " +
+            std::to_string(m.n_outputs()));
+    const Json* inputs = doc.find("inputs");  // absent or not a list: parse_io_list says so
+    if (inputs && inputs->type == Json::Type::array && inputs->array.size() != m.n_inputs())
+        bad("geometry 'radial_strike_slip' needs widths[0] = n_inputs - 1 (x, y become one "
+            "feature r): widths[0] = " + std::to_string(m.n_features()) + " with " +
+            std::to_string(inputs->array.size()) + " inputs");
 }
 
 }  // namespace
@@ -227,9 +278,9 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
     const std::string& fmt = member(doc, "format", Json::Type::string, "metadata").string;
     if (fmt != "viscoann-mlp") bad("unknown format '" + fmt + "' (expected 'viscoann-mlp')");
     const Json& ver = member(doc, "version", Json::Type::number, "metadata");
-    if (ver.number != format_version)
-        bad("unknown format version " + std::to_string(ver.number) + " (this reader knows " +
-            std::to_string(format_version) + ")");
+    if (ver.number != 1 && ver.number != 2)
+        bad("unknown format version " + num_str(ver.number) + " (this reader knows 1, 2)");
+    const int version = static_cast<int>(ver.number);
 
     const auto& widths = member(doc, "widths", Json::Type::array, "metadata").array;
     if (widths.size() < 2) bad("metadata \"widths\" needs at least 2 entries (inputs, outputs)");
@@ -249,8 +300,16 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
         m.activations.push_back(parse_activation(acts[l].string, l));
     }
 
-    parse_io_list(doc, "inputs", m.n_inputs(), true, m);
-    parse_io_list(doc, "outputs", m.n_outputs(), false, m);
+    parse_geometry(doc, version, m);
+    parse_io_list(doc, "inputs", m.n_inputs(), true, version, m);
+    parse_io_list(doc, "outputs", m.n_outputs(), false, version, m);
+    if (m.geometry == Geometry::radial_strike_slip) {
+        for (std::size_t k = 0; k < 2; ++k)
+            if (m.input_names[k] != (k ? "y" : "x") || m.in_log10[k])
+                bad("geometry 'radial_strike_slip' needs x and y (not log10) as inputs 0 and 1; "
+                    "inputs[" + std::to_string(k) + "] is '" + m.input_names[k] + "'" +
+                    (m.in_log10[k] ? " (log10)" : ""));
+    }
 
     const Json* ep = doc.find("elastic_part");
     if (ep) {

@@ -76,11 +76,10 @@ void check_inputs(const detail::MlpModel& m, const double* X, std::size_t n, int
         for (std::size_t p = begin; p < end; ++p)
             for (std::size_t i = 0; i < d; ++i) {
                 const double v = X[p * d + i];
-                if (!std::isfinite(v) || (m.in_log10[i] && !(v > 0)))
-                    throw std::invalid_argument(
-                        "X[" + std::to_string(p) + ", " + std::to_string(i) + "] (" +
-                        m.input_names[i] + ") = " + std::to_string(v) + " must be finite" +
-                        (m.in_log10[i] ? " and > 0" : ""));
+                if (!std::isfinite(v) || (m.in_log10[i] && !(v + m.in_shift[i] > 0)))
+                    throw std::invalid_argument("X[" + std::to_string(p) + ", " +
+                                                std::to_string(i) + "] " +
+                                                detail::describe_bad_input(m, i, v));
             }
     });
 }
@@ -100,14 +99,18 @@ void dispatch(const detail::MlpModel& m, const double* X, std::size_t n, void* o
     detail::mlp_cpu_predict(m, X, n, out, f64, o.threads, o.isa);
 }
 
-void check_axis(const char* name, const double* v, std::size_t n, bool positive) {
+// Axis values must be finite, and v + shift > 0 when the input goes through log10.
+void check_axis(const char* name, const double* v, std::size_t n, bool log10 = false,
+                double shift = 0.0) {
     if (n && !v) throw std::invalid_argument(std::string(name) + " = NULL with length " +
                                              std::to_string(n));
     for (std::size_t i = 0; i < n; ++i)
-        if (!std::isfinite(v[i]) || (positive && !(v[i] > 0)))
-            throw std::invalid_argument(std::string(name) + "[" + std::to_string(i) + "] = " +
-                                        std::to_string(v[i]) + " must be finite" +
-                                        (positive ? " and > 0" : ""));
+        if (!std::isfinite(v[i]) || (log10 && !(v[i] + shift > 0)))
+            throw std::invalid_argument(
+                std::string(name) + "[" + std::to_string(i) + "] = " + std::to_string(v[i]) +
+                " must be finite" +
+                (log10 ? shift != 0.0 ? " and > -shift = " + std::to_string(-shift) : " and > 0"
+                       : ""));
 }
 
 void dispatch_grid(const detail::MlpModel& m, const InputGrid& g, void* out, bool f64,
@@ -116,12 +119,12 @@ void dispatch_grid(const detail::MlpModel& m, const InputGrid& g, void* out, boo
         throw std::invalid_argument("predict_grid needs a model with the 6 canonical inputs "
                                     "(x, y, depth, t, eta_M, eta_K); this one has " +
                                     std::to_string(m.n_inputs()));
-    check_axis("x", g.x, g.n_points, false);
-    check_axis("y", g.y, g.n_points, false);
-    check_axis("depths", g.depths, g.n_depths, m.in_log10[2] != 0);
-    check_axis("times", g.times, g.n_times, m.in_log10[3] != 0);
-    check_axis("eta_M", g.eta_M, g.n_etas, true);
-    check_axis("eta_K", g.eta_K, g.n_etas, true);
+    check_axis("x", g.x, g.n_points);
+    check_axis("y", g.y, g.n_points);
+    check_axis("depths", g.depths, g.n_depths, m.in_log10[2] != 0, m.in_shift[2]);
+    check_axis("times", g.times, g.n_times, m.in_log10[3] != 0, m.in_shift[3]);
+    check_axis("eta_M", g.eta_M, g.n_etas, true, m.in_shift[4]);
+    check_axis("eta_K", g.eta_K, g.n_etas, true, m.in_shift[5]);
     const std::size_t n = g.size();
     check_args(g.x, n, out);
     if (o.device == Device::cuda) {

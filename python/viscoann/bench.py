@@ -312,6 +312,9 @@ def _add_engine_args(p) -> None:
     p.add_argument("--no-baselines", action="store_true", help="engine rows only")
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
                    help="cuda: the CUDA engine vs PyTorch on the same GPU")  # fmt: skip
+    p.add_argument("--geometry", choices=["cartesian", "radial"], default="cartesian",
+                   help="radial: the nets learn radial functions (5 features, the engine "
+                        "forms r and applies the azimuthal factors; export.py)")  # fmt: skip
 
 
 def _timed(fn, repeats: int) -> tuple[float, float]:
@@ -380,8 +383,8 @@ def _onnx_session(W, B, acts, threads):
     graph = helper.make_graph(
         nodes,
         "mlp",
-        [helper.make_tensor_value_info("z", TensorProto.FLOAT, [None, 6])],
-        [helper.make_tensor_value_info("u", TensorProto.FLOAT, [None, 3])],
+        [helper.make_tensor_value_info("z", TensorProto.FLOAT, [None, W[0].shape[1]])],
+        [helper.make_tensor_value_info("u", TensorProto.FLOAT, [None, W[-1].shape[0]])],
         inits,
     )
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
@@ -439,10 +442,21 @@ def run_engine(args) -> list[dict]:
     peak = {t: _core.fma_peak_gflops(t) for t in threads_list}
     log("FP32 FMA peak: " + ", ".join(f"{t} thr {g:.0f} GFLOP/s" for t, g in peak.items()))
     X, Z = canonical_inputs(n)
+    radial = getattr(args, "geometry", "cartesian") == "radial"
+    geometry = {
+        "kind": "radial_strike_slip",
+        "r_scale": 2 / np.hypot(100e3, 100e3),
+        "r_offset": -1.0,
+    }
+    if radial:  # the baselines' features: r in place of x, y
+        r = geometry["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + geometry["r_offset"]
+        Z = np.column_stack([r.astype(np.float32), Z[:, 2:]])
 
     with tempfile.TemporaryDirectory() as tmp:
         for width in widths:
             W, B, acts = _engine_net(width, args.depth)
+            if radial:
+                W[0] = W[0][:, 1:]
             name = f"{args.depth}x{width}"
             path = export.save(
                 f"{tmp}/{name}.safetensors",
@@ -451,6 +465,7 @@ def run_engine(args) -> list[dict]:
                 acts,
                 inputs=export.CANONICAL_INPUTS,
                 outputs=export.CANONICAL_OUTPUTS,
+                geometry=geometry if radial else None,
             )
             net = Surrogate.load(path)
             flops = _flops_per_point(W)
@@ -470,7 +485,8 @@ def run_engine(args) -> list[dict]:
                     sec,
                     net=name,
                     notes=f"fused {_core.cpu_isa_selected()}, float64 in/out, "
-                    f"{gf:.0f} GFLOP/s = {gf / peak[t]:.0%} of FP32 FMA peak",
+                    + ("radial geometry, " if radial else "")
+                    + f"{gf:.0f} GFLOP/s = {gf / peak[t]:.0%} of FP32 FMA peak",
                     gflops=gf,
                     fraction_of_peak=gf / peak[t],
                     peak_gflops=peak[t],
@@ -488,10 +504,13 @@ def run_engine(args) -> list[dict]:
                 rows += _onnx_rows(W, B, acts, Z, t, batches, args, name, erow)
             # accuracy of the engine against float64 on the same net (1e5 points)
             m = min(n, 100_000)
-            h = Z[:m].astype(np.float64)
-            for w, b, a in zip(W, B, acts, strict=True):
-                h = h @ w.astype(np.float32).astype(np.float64).T + b.astype(np.float32)
-                h = np.tanh(h) if a == "tanh" else np.maximum(h, 0) if a == "relu" else h
+            if radial:
+                h = export.reference_predict(path, X[:m])
+            else:
+                h = Z[:m].astype(np.float64)
+                for w, b, a in zip(W, B, acts, strict=True):
+                    h = h @ w.astype(np.float32).astype(np.float64).T + b.astype(np.float32)
+                    h = np.tanh(h) if a == "tanh" else np.maximum(h, 0) if a == "relu" else h
             y = net.predict(X[:m], check_domain=False)
             err = float(np.abs(y - h).max() / np.abs(h).max())
             for r in rows:

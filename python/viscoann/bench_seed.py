@@ -77,12 +77,17 @@ def _net_arrays(path):
 
 
 def _transformed(X, meta):
-    """The net's float32 inputs: the file's log10 and affine maps (the engine fuses these)."""
+    """The net's float32 inputs: the file's log10(x + shift) and affine maps, and for the radial
+    geometry r in place of x, y (the engine fuses these; export.py has the format)."""
     Z = X.copy()
     for i, e in enumerate(meta["inputs"]):
         if e["log10"]:
-            Z[:, i] = np.log10(Z[:, i])
+            Z[:, i] = np.log10(Z[:, i] + e.get("shift", 0.0))
         Z[:, i] = e["scale"] * Z[:, i] + e["offset"]
+    geo = meta.get("geometry") or {"kind": "cartesian"}
+    if geo["kind"] == "radial_strike_slip":
+        r = geo["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + geo["r_offset"]
+        Z = np.column_stack([r, Z[:, 2:]])
     return Z.astype(np.float32)
 
 

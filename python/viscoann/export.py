@@ -1,20 +1,34 @@
 """Write surrogate model files: safetensors holding float32 weights plus a ``"viscoann"``
 metadata document (format below) that the native reader (cpp/src/model_io.cpp) checks strictly.
 
-Format version 1. Tensors ``layers.{l}.weight`` (F32, shape [out, in], PyTorch layout) and
-``layers.{l}.bias`` (F32, [out]). ``__metadata__["viscoann"]`` is a JSON document::
+Format version 2 (the reader also takes version 1, which has no "shift" and no "geometry").
+Tensors ``layers.{l}.weight`` (F32, shape [out, in], PyTorch layout) and ``layers.{l}.bias``
+(F32, [out]). ``__metadata__["viscoann"]`` is a JSON document::
 
-    {"format": "viscoann-mlp", "version": 1,
-     "widths": [n_in, hidden..., n_out],
+    {"format": "viscoann-mlp", "version": 2,
+     "widths": [n_features, hidden..., n_out],
      "activations": ["tanh", "relu", ..., "identity"],         # one per layer
      "inputs":  [{"name", "unit", "log10": bool, "domain": [lo, hi] (SI, before log10),
-                  "scale", "offset"}, ...],                      # z = scale*(log10?)(x) + offset
+                  "shift" (optional, log10 inputs only, default 0),
+                  "scale", "offset"}, ...],   # z = scale*x + offset, x -> log10(x+shift) if log10
      "outputs": [{"name", "unit", "scale", "offset"}, ...],     # u = scale*y + offset
+     "geometry": {"kind": "cartesian"}                           # features = inputs (default)
+               | {"kind": "radial_strike_slip", "r_scale", "r_offset"},
      "elastic_part": "none" | "okada_point_strike_slip",        # exact part added (DESIGN §8)
      "elastic_inputs": [ix, iy, idepth],                        # when elastic_part is not none
      "provenance": {...}}                                       # free-form: data, date, metrics
 
-Only numpy is needed to write a file; :func:`save_torch` imports torch lazily.
+``shift`` makes log features of inputs whose domain touches 0 (log10(t + 1 day)); a point needs
+x + shift > 0. ``geometry`` "radial_strike_slip" (DESIGN §8): the net learns the radial
+functions (g_r, g_φ, g_z) of the canonical vertical strike-slip source and the engine applies
+the azimuthal factors exactly (as :func:`viscoann.exact.from_radial`). The inputs stay the
+canonical (x, y, depth, t, eta_M, eta_K) with x, y first (their own scale/offset unused: 1, 0);
+the net's features are z_r = r_scale*hypot(x, y) + r_offset, then the transformed inputs 2..,
+so widths[0] = n_inputs - 1; its 3 outputs, after output scale/offset, are (g_r, g_φ, g_z) and
+the engine returns ux, uy, uz (the elastic part, if any, is added after the rotation).
+
+Only numpy is needed to write or to evaluate a file (:func:`reference_predict`, float64);
+:func:`save_torch` imports torch lazily.
 """
 
 from __future__ import annotations
@@ -28,9 +42,10 @@ from pathlib import Path
 import numpy as np
 
 FORMAT = "viscoann-mlp"
-VERSION = 1
+VERSION = 2
 ACTIVATIONS = ("identity", "tanh", "relu", "sigmoid")
 ELASTIC_PARTS = ("none", "okada_point_strike_slip")
+GEOMETRIES = ("cartesian", "radial_strike_slip")
 
 YEAR = 365.25 * 86400.0
 
@@ -52,7 +67,8 @@ CANONICAL_OUTPUTS = (
 
 
 def input_spec(inputs: Sequence[dict]) -> list[dict]:
-    """Complete input descriptions: the affine map defaults to domain -> [-1, 1] (after log10)."""
+    """Complete input descriptions: the affine map defaults to domain -> [-1, 1] (after
+    log10(x + shift) for log10 inputs; ``shift`` is optional, log10 inputs only)."""
     out = []
     for k, d in enumerate(inputs):
         e = {
@@ -64,10 +80,20 @@ def input_spec(inputs: Sequence[dict]) -> list[dict]:
         lo, hi = e["domain"]
         if not lo <= hi:
             raise ValueError(f"inputs[{k}] domain = {e['domain']} must have lower <= upper")
+        shift = 0.0
+        if "shift" in d:
+            shift = float(d["shift"])
+            if not np.isfinite(shift):
+                raise ValueError(f"inputs[{k}] ({e['name']}) shift = {shift} must be finite")
+            if not e["log10"]:
+                raise ValueError(f"inputs[{k}] ({e['name']}) has shift = {shift} but is not "
+                                 "log10: shift applies to log10 inputs only")  # fmt: skip
+            e["shift"] = shift
         if e["log10"]:
-            if lo <= 0:
-                raise ValueError(f"inputs[{k}] is log10 but its domain {e['domain']} is not > 0")
-            lo, hi = np.log10(lo), np.log10(hi)
+            if not lo + shift > 0:
+                raise ValueError(f"inputs[{k}] is log10 but its domain {e['domain']} is not > 0"
+                                 + (f" after the shift {shift}" if shift else ""))  # fmt: skip
+            lo, hi = np.log10(lo + shift), np.log10(hi + shift)
         if "scale" in d:
             e["scale"], e["offset"] = float(d["scale"]), float(d.get("offset", 0.0))
         else:
@@ -90,6 +116,54 @@ def output_spec(outputs: Sequence[dict]) -> list[dict]:
     ]
 
 
+def geometry_spec(geometry, ins: list[dict], widths: Sequence[int]) -> dict:
+    """Checked geometry entry (see the module docstring) for complete inputs ``ins`` (from
+    :func:`input_spec`, edited in place: x, y get scale 1, offset 0 in the radial geometry) and
+    layer ``widths``. ``None``/"cartesian" -> {"kind": "cartesian"}. Radial: r_scale and
+    r_offset default to mapping r in [0, hypot(max |x|, max |y|)] of the domain to [-1, 1]."""
+    if geometry is None or geometry == "cartesian":
+        geometry = {"kind": "cartesian"}
+    if isinstance(geometry, str):
+        geometry = {"kind": geometry}
+    if not isinstance(geometry, dict):
+        raise ValueError(f"geometry = {geometry!r} must be None, a kind or a dict")
+    kind = geometry.get("kind")
+    if kind not in GEOMETRIES:
+        raise ValueError(f"geometry kind = {kind!r} is not one of {GEOMETRIES}")
+    if kind == "cartesian":
+        if set(geometry) != {"kind"}:
+            raise ValueError(f"geometry 'cartesian' takes no parameters; got {sorted(geometry)}")
+        if len(ins) != widths[0]:
+            raise ValueError(f"{len(ins)} inputs described, the widths say {widths[0]}")
+        return {"kind": "cartesian"}
+    extra = set(geometry) - {"kind", "r_scale", "r_offset"}
+    if extra:
+        raise ValueError(f"geometry 'radial_strike_slip' got unknown keys {sorted(extra)}")
+    if len(ins) != widths[0] + 1:
+        raise ValueError(
+            f"geometry 'radial_strike_slip' needs widths[0] = n_inputs - 1 = {len(ins) - 1} "
+            f"(x, y become one feature r); the weights give widths[0] = {widths[0]}"
+        )
+    if widths[-1] != 3:
+        raise ValueError("geometry 'radial_strike_slip' needs 3 net outputs (g_r, g_phi, g_z); "
+                         f"the weights give {widths[-1]}")  # fmt: skip
+    for k, name in enumerate(("x", "y")):
+        if ins[k]["name"] != name or ins[k]["log10"]:
+            raise ValueError(f"geometry 'radial_strike_slip' needs {name} (not log10) as "
+                             f"inputs[{k}]; got {ins[k]['name']!r}")  # fmt: skip
+    (x0, x1), (y0, y1) = ins[0]["domain"], ins[1]["domain"]
+    r_max = float(np.hypot(max(abs(x0), abs(x1)), max(abs(y0), abs(y1)))) or 1.0
+    r_scale = float(geometry.get("r_scale", 2.0 / r_max))
+    r_offset = float(geometry.get("r_offset", -1.0))
+    if not (np.isfinite(r_scale) and r_scale > 0):
+        raise ValueError(f"geometry r_scale = {r_scale} must be finite and > 0")
+    if not np.isfinite(r_offset):
+        raise ValueError(f"geometry r_offset = {r_offset} must be finite")
+    for k in (0, 1):
+        ins[k]["scale"], ins[k]["offset"] = 1.0, 0.0
+    return {"kind": kind, "r_scale": r_scale, "r_offset": r_offset}
+
+
 def to_bytes(
     weights: Sequence[np.ndarray],
     biases: Sequence[np.ndarray],
@@ -99,6 +173,7 @@ def to_bytes(
     outputs: Sequence[dict],
     elastic_part: str = "none",
     elastic_inputs: Sequence[int] | None = None,
+    geometry: dict | str | None = None,
     provenance: dict | None = None,
 ) -> bytes:
     """The model file as bytes.
@@ -116,6 +191,10 @@ def to_bytes(
         Exact part the engine adds to the scaled output (DESIGN §8).
     elastic_inputs : 3 ints, optional
         Indices of (x, y, depth) among the inputs for the elastic part (default 0, 1, 2).
+    geometry : None, "cartesian" or dict, optional
+        ``{"kind": "radial_strike_slip", "r_scale": s, "r_offset": o}``: the net learns the
+        radial functions of the canonical source (module docstring); r_scale, r_offset default
+        to mapping r over the x, y domain to [-1, 1]. See :func:`geometry_spec`.
     provenance : dict, optional
         Free-form JSON-serialisable record (data, code version, metrics); the date is added.
     """
@@ -139,11 +218,9 @@ def to_bytes(
         if a not in ACTIVATIONS:
             raise ValueError(f"activations[{li}] = {a!r} is not one of {ACTIVATIONS}")
     ins, outs = input_spec(inputs), output_spec(outputs)
-    if len(ins) != widths[0] or len(outs) != widths[-1]:
-        raise ValueError(
-            f"{len(ins)} inputs / {len(outs)} outputs described, the widths say "
-            f"{widths[0]} / {widths[-1]}"
-        )
+    if len(outs) != widths[-1]:
+        raise ValueError(f"{len(outs)} outputs described, the widths say {widths[-1]}")
+    geo = geometry_spec(geometry, ins, widths)
     if elastic_part not in ELASTIC_PARTS:
         raise ValueError(f"elastic_part = {elastic_part!r} is not one of {ELASTIC_PARTS}")
     doc = {
@@ -153,6 +230,7 @@ def to_bytes(
         "activations": list(activations),
         "inputs": ins,
         "outputs": outs,
+        "geometry": geo,
         "elastic_part": elastic_part,
     }
     if elastic_part != "none":
@@ -218,6 +296,92 @@ def torch_layers(model) -> tuple[list[np.ndarray], list[np.ndarray], list[str]]:
 
 def save_torch(path: str | Path, model, **kwargs) -> Path:
     """Write a torch ``nn.Sequential`` MLP as a model file (keyword arguments as
-    :func:`to_bytes`: ``inputs``, ``outputs``, ``elastic_part``, ``provenance``)."""
+    :func:`to_bytes`: ``inputs``, ``outputs``, ``elastic_part``, ``geometry``, ``provenance``)."""
     ws, bs, acts = torch_layers(model)
     return save(path, ws, bs, acts, **kwargs)
+
+
+# ---- reading back and the float64 reference evaluation -------------------------------------
+def read(source: str | Path | bytes) -> dict:
+    """A model file's contents with numpy only: the metadata document's entries plus
+    ``weights`` / ``biases`` (float32 arrays). No checks beyond the layout (the native reader
+    is the strict one)."""
+    data = bytes(source) if isinstance(source, bytes | bytearray) else Path(source).read_bytes()
+    (n,) = struct.unpack("<Q", data[:8])
+    header = json.loads(data[8 : 8 + n])
+    body = data[8 + n :]
+    doc = json.loads(header["__metadata__"]["viscoann"])
+
+    def tensor(name):
+        e = header[name]
+        b, end = e["data_offsets"]
+        return np.frombuffer(body[b:end], dtype="<f4").reshape(e["shape"]).astype(np.float32)
+
+    L = len(doc["activations"])
+    doc["weights"] = [tensor(f"layers.{li}.weight") for li in range(L)]
+    doc["biases"] = [tensor(f"layers.{li}.bias") for li in range(L)]
+    return doc
+
+
+def forward_reference(layers, activations, F: np.ndarray) -> np.ndarray:
+    """float64 numpy forward pass of the core MLP on features F (N, n_in) -> (N, n_out);
+    ``layers`` = [(W (out, in), b (out,)), ...]."""
+    f = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0), "identity": lambda a: a,
+         "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a))}  # fmt: skip
+    h = np.asarray(F, np.float64)
+    for (W, b), act in zip(layers, activations, strict=True):
+        h = f[act](h @ np.asarray(W, np.float64).T + np.asarray(b, np.float64))
+    return h
+
+
+def reference_predict(model, X, *, elastic=None) -> np.ndarray:
+    """The engines' result in float64 (for tests): input transforms, MLP, output transform,
+    azimuthal factors of the radial geometry, exact elastic part.
+
+    Parameters
+    ----------
+    model : path, bytes or dict
+        A model file, or a dict with the keyword arguments of :func:`to_bytes` plus
+        ``weights``, ``biases``, ``activations`` (weights are rounded to float32 as stored).
+    X : array_like (N, n_inputs)
+        Inputs in SI units, in the model's input order.
+    elastic : callable, optional
+        ``elastic(x, y, depth) -> (N, 3)`` for the elastic part; default the canonical Okada
+        point source (``viscoann.okada.canonical_surface``).
+
+    Returns
+    -------
+    ndarray (N, n_out), float64
+    """
+    if not isinstance(model, dict):
+        model = read(model)
+    ws = [np.asarray(w, np.float32) for w in model["weights"]]
+    bs = [np.asarray(b, np.float32) for b in model["biases"]]
+    widths = [ws[0].shape[1]] + [w.shape[0] for w in ws]
+    ins, outs = input_spec(model["inputs"]), output_spec(model["outputs"])
+    geo = geometry_spec(model.get("geometry"), ins, widths)
+    X = np.asarray(X, np.float64)
+    if X.ndim != 2 or X.shape[1] != len(ins):
+        raise ValueError(f"X has shape {X.shape}; need (N, {len(ins)})")
+    Z = np.empty_like(X)
+    for i, e in enumerate(ins):
+        v = np.log10(X[:, i] + e.get("shift", 0.0)) if e["log10"] else X[:, i]
+        Z[:, i] = e["scale"] * v + e["offset"]
+    radial = geo["kind"] == "radial_strike_slip"
+    if radial:
+        Z = np.column_stack([geo["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + geo["r_offset"],
+                             Z[:, 2:]])  # fmt: skip
+    y = forward_reference(list(zip(ws, bs, strict=True)), model["activations"], Z)
+    u = y * [e["scale"] for e in outs] + [e["offset"] for e in outs]
+    if radial:
+        from .exact import from_radial
+
+        u = from_radial(X[:, 0], X[:, 1], u)
+    if model.get("elastic_part", "none") != "none":
+        ix, iy, idep = model.get("elastic_inputs") or (0, 1, 2)
+        if elastic is None:
+            from .okada import canonical_surface as elastic
+        for dep in np.unique(X[:, idep]):
+            m = X[:, idep] == dep
+            u[m, :3] += np.asarray(elastic(X[m, ix], X[m, iy], dep)).reshape(-1, 3)
+    return u

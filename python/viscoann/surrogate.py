@@ -84,8 +84,22 @@ class Surrogate:
     # ---- description -------------------------------------------------------------------
     @property
     def widths(self) -> list[int]:
-        """Layer widths, inputs first: [n_in, hidden..., n_out]."""
+        """Layer widths, the net's features first: [n_features, hidden..., n_out]
+        (n_features = n_inputs, or n_inputs - 1 in the radial geometry)."""
         return self._core.widths
+
+    @property
+    def n_inputs(self) -> int:
+        """Columns of X (the length of ``input_names``)."""
+        return self._core.n_inputs
+
+    @property
+    def geometry(self) -> str | dict:
+        """``"cartesian"`` (the net maps the inputs to the outputs), or the model file's
+        geometry entry, e.g. ``{"kind": "radial_strike_slip", "r_scale": .., "r_offset": ..}``
+        (the net learns radial functions; the engine applies the azimuthal factors)."""
+        geo = self.metadata.get("geometry") or {"kind": "cartesian"}
+        return "cartesian" if geo.get("kind") == "cartesian" else geo
 
     @property
     def activations(self) -> list[str]:
@@ -121,12 +135,14 @@ class Surrogate:
 
     def __repr__(self) -> str:
         net = "x".join(str(w) for w in self.widths)
-        return f"Surrogate({net}, {'/'.join(self.activations)})"
+        geo = self.geometry
+        kind = "" if geo == "cartesian" else f", {geo['kind']}"
+        return f"Surrogate({net}, {'/'.join(self.activations)}{kind})"
 
     # ---- evaluation --------------------------------------------------------------------
     def _as_points(self, X) -> tuple[np.ndarray, tuple]:
         X = np.asarray(X, dtype=np.float64)
-        n_in = len(self.widths) and self.widths[0]
+        n_in = self.n_inputs
         if X.ndim == 0 or X.shape[-1] != n_in:
             raise ValueError(
                 f"X has shape {X.shape}; its last axis must have {n_in} inputs "
@@ -189,12 +205,14 @@ class Surrogate:
         Returns
         -------
         ndarray (..., n_out)
-            Outputs in the units of ``output_units`` (canonical: ux, uy, uz in m per m^3).
+            Outputs in the units of ``output_units`` (canonical: ux, uy, uz in m per m^3; a
+            radial-geometry model returns them too, its azimuthal factors applied in the engine).
 
         Raises
         ------
         ValueError
-            Non-finite inputs, non-positive inputs of log10 features, bad shapes/options.
+            Non-finite inputs, log10 inputs with x + shift <= 0 (shift 0 unless the model file
+            sets one), bad shapes/options; the message names the row, column, value and bound.
         RuntimeError
             ``device="cuda"`` when this build or machine has no CUDA engine.
         """

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from . import __version__, export
 from .data import DOMAIN, R_MAX, YEAR, load_manifest, read_shard, shard_name
 
 INPUT_NAMES = ("x", "y", "depth", "t", "eta_M", "eta_K")
@@ -51,22 +51,22 @@ def features(X: np.ndarray, lo: np.ndarray, hi: np.ndarray, log10: tuple = LOG10
     return (2.0 * (F - lo) / (hi - lo) - 1.0).astype(dtype)
 
 
-def radial_features(X: np.ndarray, time_shift: float, dtype=np.float32) -> np.ndarray:
-    """The radial form's input features (what the engine computes for a radial_strike_slip
-    model): X (N, 6) canonical inputs in SI -> (N, 5) ``dtype`` rows
-    (r, depth, log10(t + time_shift), log10 eta_M, log10 eta_K), each mapped to [-1, 1] over
-    the domain (r over [0, R_MAX]); r = hypot(x, y)."""
-    X = np.asarray(X, np.float64)
+def radial_transforms(time_shift: float) -> dict:
+    """The radial form's feature maps as model-spec keys (see :func:`spec_features`): r over
+    [0, R_MAX], depth, log10(t + time_shift) and log10 of the viscosities, each mapped to
+    [-1, 1] over the canonical domain."""
     lo, hi = canonical_box()
-    r = np.hypot(X[:, 0], X[:, 1])
-    tl = np.log10(np.array(DOMAIN["t"]) + time_shift)
-    F = np.empty((len(X), 5))
-    F[:, 0] = 2.0 * r / R_MAX - 1.0
-    F[:, 1] = 2.0 * (X[:, 2] - lo[2]) / (hi[2] - lo[2]) - 1.0
-    F[:, 2] = 2.0 * (np.log10(X[:, 3] + time_shift) - tl[0]) / (tl[1] - tl[0]) - 1.0
-    for j in (4, 5):
-        F[:, j - 1] = 2.0 * (np.log10(X[:, j]) - lo[j]) / (hi[j] - lo[j]) - 1.0
-    return F.astype(dtype)
+    lo[3], hi[3] = np.log10(np.array(DOMAIN["t"]) + time_shift)
+    return {"log10_inputs": [3, 4, 5], "input_shift": [0.0, 0.0, 0.0, float(time_shift), 0.0, 0.0],
+            "feature_lo": lo.tolist(), "feature_hi": hi.tolist(),
+            "geometry": {"kind": "radial_strike_slip", "r_scale": 2.0 / R_MAX, "r_offset": -1.0}}
+
+
+def radial_features(X: np.ndarray, time_shift: float, dtype=np.float32) -> np.ndarray:
+    """The radial form's input features, as the engine forms them for a radial_strike_slip
+    model: X (N, 6) canonical inputs in SI -> (N, 5) ``dtype`` rows
+    (r, depth, log10(t + time_shift), log10 eta_M, log10 eta_K) mapped to [-1, 1]."""
+    return spec_features(radial_transforms(time_shift), X, dtype)
 
 
 def okada_canonical(x: np.ndarray, y: np.ndarray, depth: float | np.ndarray) -> np.ndarray:
@@ -183,14 +183,8 @@ def net_layers(net) -> list[tuple[np.ndarray, np.ndarray]]:
             for m in net if isinstance(m, torch.nn.Linear)]  # fmt: skip
 
 
-def forward_reference(layers, activations, F: np.ndarray) -> np.ndarray:
-    """float64 numpy forward pass of the core MLP on features F (N, n_in) -> (N, n_out)."""
-    f = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0), "identity": lambda a: a,
-         "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a))}  # fmt: skip
-    h = np.asarray(F, np.float64)
-    for (W, b), act in zip(layers, activations, strict=True):
-        h = f[act](h @ np.asarray(W, np.float64).T + b)
-    return h
+# The float64 MLP forward pass lives with the model file format (export.py).
+forward_reference = export.forward_reference
 
 
 # ---- batches --------------------------------------------------------------------------------
@@ -459,6 +453,10 @@ def fit(stream, config: TrainConfig, out_dir=None, *, n_in: int = 6, n_out: int 
 def model_spec(result: dict, config: TrainConfig, stream: ShardStream, **provenance) -> dict:
     """Everything the model file needs: layers, activations, transforms, domain, provenance."""
     lo, hi = canonical_box()
+    maps = {"log10_inputs": list(LOG10_INPUTS), "feature_lo": lo.tolist(),
+            "feature_hi": hi.tolist()}  # fmt: skip
+    if config.target == "radial":
+        maps = radial_transforms(config.time_shift)
     return {
         "layers": result["layers"],
         "activations": result["activations"],
@@ -466,14 +464,11 @@ def model_spec(result: dict, config: TrainConfig, stream: ShardStream, **provena
         "input_units": list(INPUT_UNITS),
         "outputs": list(OUTPUT_NAMES),
         "output_units": ["m per m^3 potency"] * 3,
-        "log10_inputs": list(LOG10_INPUTS),
-        "feature_lo": lo.tolist(),
-        "feature_hi": hi.tolist(),
+        **maps,
         "output_scale": stream.out_scale.tolist(),
         "target": config.target,
         # the exact part the engine adds back, named as in the model file (export.py)
         "elastic_part": "none" if config.target == "full" else "okada_point_strike_slip",
-        **({"time_shift": config.time_shift} if config.target == "radial" else {}),
         "provenance": {
             "trainer": f"viscoann {__version__} train.py",
             "config": config.to_json(),
@@ -491,23 +486,32 @@ def model_spec(result: dict, config: TrainConfig, stream: ShardStream, **provena
     }
 
 
-def spec_features(spec: dict, X: np.ndarray, dtype=np.float32) -> np.ndarray:
-    """The net's input features of a model spec at X (N, 6) SI."""
-    if spec["target"] == "radial":
-        return radial_features(X, spec["time_shift"], dtype)
-    return features(X, np.array(spec["feature_lo"]), np.array(spec["feature_hi"]),
-                    tuple(spec["log10_inputs"]), dtype=dtype)  # fmt: skip
+def spec_features(spec: dict, X: np.ndarray, dtype=np.float64) -> np.ndarray:
+    """The net's features of a model spec at X (N, 6) SI, as the engine forms them: the
+    :func:`features` of the spec's box, the optional ``spec["input_shift"]`` (6 values, added
+    before log10) and, for ``spec["geometry"]`` radial_strike_slip, x, y replaced by the one
+    feature r_scale * hypot(x, y) + r_offset (export.py, format version 2)."""
+    X = np.asarray(X, float)
+    shift = spec.get("input_shift")
+    if shift is not None and np.any(shift):
+        X = X + np.where(np.isin(np.arange(X.shape[1]), spec["log10_inputs"]), shift, 0.0)
+    F = features(X, np.array(spec["feature_lo"]), np.array(spec["feature_hi"]),
+                 tuple(spec["log10_inputs"]), dtype=np.float64)  # fmt: skip
+    geo = spec.get("geometry") or {"kind": "cartesian"}
+    if geo["kind"] == "radial_strike_slip":
+        r = geo["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + geo["r_offset"]
+        F = np.column_stack([r, F[:, 2:]])
+    return F.astype(dtype)
 
 
-def spec_outputs(spec: dict, X: np.ndarray, y: np.ndarray,
-                 elastic: Callable | None = None) -> np.ndarray:  # fmt: skip
-    """(ux, uy, uz) (N, 3) float64 from the net's raw outputs y (N, 3) at X (N, 6): output
-    scale, the azimuthal factors of the radial form, the exact elastic part."""
-    from .exact import from_radial
+def spec_outputs(spec: dict, X: np.ndarray, u: np.ndarray, elastic: Callable | None = None):
+    """The scaled net outputs u (N, 3) of a model spec at X turned into (ux, uy, uz) in place:
+    the azimuthal factors of the radial geometry, then the exact elastic part."""
+    geo = spec.get("geometry") or {"kind": "cartesian"}
+    if geo["kind"] == "radial_strike_slip":
+        from .exact import from_radial
 
-    u = np.asarray(y, np.float64) * np.array(spec["output_scale"])
-    if spec["target"] == "radial":
-        u = from_radial(X[:, 0], X[:, 1], u)
+        u[:] = from_radial(X[:, 0], X[:, 1], u)
     if spec.get("elastic_part", "none") != "none":
         el = elastic or okada_canonical
         for dep in np.unique(X[:, 2]):
@@ -518,10 +522,12 @@ def spec_outputs(spec: dict, X: np.ndarray, y: np.ndarray,
 
 def predict_reference(spec: dict, X: np.ndarray, elastic: Callable | None = None) -> np.ndarray:
     """Reference float64 evaluation of a model spec at X (N, 6) SI -> (N, 3) m: transforms,
-    MLP, output scale, plus the exact elastic field for a "remainder" target."""
+    MLP, output scale, azimuthal factors (radial geometry), plus the exact elastic field for a
+    "remainder" target. (The same for a model file: :func:`viscoann.export.reference_predict`.)"""
     X = np.asarray(X, float)
-    y = forward_reference(spec["layers"], spec["activations"], spec_features(spec, X, np.float64))
-    return spec_outputs(spec, X, y, elastic)
+    F = spec_features(spec, X)
+    u = forward_reference(spec["layers"], spec["activations"], F) * np.array(spec["output_scale"])
+    return spec_outputs(spec, X, u, elastic)
 
 
 def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 1,
@@ -537,10 +543,11 @@ def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 
     bs = [torch.from_numpy(np.asarray(b, np.float32)) for _, b in layers]
     f = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid,
          "identity": lambda a: a}  # fmt: skip
+    scale = np.array(spec["output_scale"])
 
     def predict(X):
         X = np.asarray(X, float)
-        F = torch.from_numpy(spec_features(spec, X))
+        F = torch.from_numpy(spec_features(spec, X, dtype=np.float32))
         out = np.empty((len(X), 3))
         with torch.no_grad():
             for i in range(0, len(X), batch):
@@ -548,6 +555,7 @@ def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 
                 for W, b, a in zip(Ws, bs, acts, strict=True):
                     h = f[a](torch.addmm(b, h, W))
                 out[i : i + batch] = h.numpy()
+        out *= scale
         return spec_outputs(spec, X, out, elastic)
 
     return predict
@@ -556,21 +564,22 @@ def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 
 def export_spec(spec: dict, path, *, metrics: dict | None = None) -> Path:
     """Write a model spec as a model file (``viscoann.export``; the canonical inputs, whose
     affine maps equal :func:`features`), with provenance and optional test ``metrics``."""
-    from . import export
-
     lo, hi = np.array(spec["feature_lo"]), np.array(spec["feature_hi"])
-    if not (np.allclose(lo, canonical_box()[0]) and np.allclose(hi, canonical_box()[1])):
+    shift = np.asarray(spec.get("input_shift") or np.zeros(6), float)
+    inputs = []
+    for i, e in enumerate(export.CANONICAL_INPUTS):  # the spec's log10 choice and shifts
+        e = dict(e, log10=i in spec["log10_inputs"])
+        if e["log10"] and shift[i]:
+            e["shift"] = float(shift[i])
+        inputs.append(e)
+    box = np.array([np.log10(np.add(e["domain"], e.get("shift", 0.0))) if e["log10"]
+                    else e["domain"] for e in inputs])  # fmt: skip
+    if not (np.allclose(lo, box[:, 0]) and np.allclose(hi, box[:, 1])):
         raise ValueError("export_spec writes canonical-domain models only; this spec's box "
                          f"is {lo.tolist()} .. {hi.tolist()}")  # fmt: skip
     scales = spec["output_scale"]
     outputs = [{**o, "scale": float(s)}
                for o, s in zip(export.CANONICAL_OUTPUTS, scales, strict=True)]  # fmt: skip
-    inputs, geometry = list(export.CANONICAL_INPUTS), None
-    if spec["target"] == "radial":  # the maps of radial_features
-        inputs[0] = {**inputs[0], "scale": 1.0, "offset": 0.0}
-        inputs[1] = {**inputs[1], "scale": 1.0, "offset": 0.0}
-        inputs[3] = {**inputs[3], "log10": True, "shift": float(spec["time_shift"])}
-        geometry = {"kind": "radial_strike_slip", "r_scale": 2.0 / R_MAX, "r_offset": -1.0}
     prov = dict(spec["provenance"])
     prov["target"] = spec["target"]
     prov["final_epoch"] = spec["history"][-1] if spec.get("history") else None
@@ -578,7 +587,7 @@ def export_spec(spec: dict, path, *, metrics: dict | None = None) -> Path:
         prov["test_metrics"] = metrics
     return export.save(path, [W for W, _ in spec["layers"]], [b for _, b in spec["layers"]],
                        spec["activations"], inputs=inputs, outputs=outputs,
-                       elastic_part=spec["elastic_part"], geometry=geometry,
+                       elastic_part=spec["elastic_part"], geometry=spec.get("geometry"),
                        provenance=prov)  # fmt: skip
 
 

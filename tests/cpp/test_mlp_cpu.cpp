@@ -55,6 +55,7 @@ MlpModel random_model(const std::vector<int>& widths, const std::vector<Activati
     for (int i = 0; i < widths.front(); ++i) {
         const bool lg = i % 3 == 2;
         m.in_log10.push_back(lg ? 1 : 0);
+        m.in_shift.push_back(0.0);
         m.domain_lo.push_back(lg ? 1e17 : -1e5);
         m.domain_hi.push_back(lg ? 1e20 : 1e5);
         m.in_scale.push_back(lg ? 2.0 / 3.0 : 1e-5);

@@ -1,6 +1,7 @@
-// Model file reader (model_io.cpp): a valid file parses; each malformed case is refused with a
-// FormatError naming the problem; random mutations of a valid file never crash (run under
-// ASan + UBSan by `make test`). `test_model_io N` runs N mutations (the long fuzz run).
+// Model file reader (model_io.cpp): a valid file parses (version 1, and version 2 with a shift
+// and the radial geometry); each malformed case is refused with a FormatError naming the
+// problem; random mutations of a valid file never crash (run under ASan + UBSan by
+// `make test`). `test_model_io N` runs N mutations (the long fuzz run).
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
@@ -36,38 +37,55 @@ struct Spec {
     std::string extra_tensor;  // appended verbatim to the header
     bool metadata = true;
     long w0_begin = 0;         // data_offsets of layers.0.weight
+    std::string inputs =
+        "[{\"name\": \"a\", \"unit\": \"m\", \"log10\": false, \"domain\": [-1, 1],"
+        " \"scale\": 1, \"offset\": 0}, {\"name\": \"b\", \"unit\": \"Pa s\", \"log10\": true,"
+        " \"domain\": [1e18, 1e21], \"scale\": 0.5, \"offset\": -9.75}]";
+    std::string outputs = "[{\"name\": \"u\", \"unit\": \"m\", \"scale\": 2, \"offset\": 0.5}]";
+    std::string extra_meta;  // appended verbatim to the metadata document (", \"geometry\": ...")
+    int n_out = 1;           // 1, or 3 (layer 1: W1 [3][3], b1 [3])
 };
 
 std::string doc(const Spec& s) {
     return "{\"format\": \"viscoann-mlp\", \"version\": " + s.version +
            ", \"widths\": " + s.widths + ", \"activations\": " + s.acts +
-           ", \"inputs\": [{\"name\": \"a\", \"unit\": \"m\", \"log10\": false, \"domain\": [-1, 1],"
-           " \"scale\": 1, \"offset\": 0}, {\"name\": \"b\", \"unit\": \"Pa s\", \"log10\": true,"
-           " \"domain\": [1e18, 1e21], \"scale\": 0.5, \"offset\": -9.75}],"
-           " \"outputs\": [{\"name\": \"u\", \"unit\": \"m\", \"scale\": 2, \"offset\": 0.5}],"
-           " \"provenance\": {\"note\": \"caf\\u00e9\"}}";
+           ", \"inputs\": " + s.inputs + ", \"outputs\": " + s.outputs + s.extra_meta +
+           ", \"provenance\": {\"note\": \"caf\\u00e9\"}}";
 }
 
-// Layers 2 -> 3 -> 1: weight0 6 floats, bias0 3, weight1 3, bias1 1 (13 floats, 52 bytes).
+// Layers 2 -> 3 -> n_out: weight0 6 floats, bias0 3, weight1 3 n_out, bias1 n_out
+// (13 floats, 52 bytes for n_out = 1; 21 floats, 84 bytes for n_out = 3).
 Bytes make(const Spec& s = {}) {
-    const float vals[13] = {0.5f, -0.25f, 1.0f, 0.75f, -1.0f, 0.1f,  // W0 [3][2]
-                            0.0f, 0.2f, -0.3f,                      // b0
-                            1.0f, -2.0f, 0.5f,                      // W1 [1][3]
-                            0.05f};                                  // b1
+    const float vals1[13] = {0.5f, -0.25f, 1.0f, 0.75f, -1.0f, 0.1f,  // W0 [3][2]
+                             0.0f, 0.2f, -0.3f,                      // b0
+                             1.0f, -2.0f, 0.5f,                      // W1 [1][3]
+                             0.05f};                                  // b1
+    const float vals3[21] = {0.5f, -0.25f, 1.0f, 0.75f, -1.0f, 0.1f,  // W0 [3][2]
+                             0.0f, 0.2f, -0.3f,                      // b0
+                             1.0f, -2.0f, 0.5f,                      // W1 [3][3]
+                             0.3f, 0.4f, -0.6f,
+                             -0.7f, 0.2f, 0.9f,
+                             0.05f, -0.1f, 0.15f};                   // b1
+    const float* vals = s.n_out == 3 ? vals3 : vals1;
+    const int n_vals = s.n_out == 3 ? 21 : 13;
+    const std::string w1_end = std::to_string(36 + 12 * s.n_out);
+    const std::string b1_end = std::to_string(36 + 16 * s.n_out);
     std::string h = "{";
     if (s.metadata) h += "\"__metadata__\": {\"viscoann\": \"" + escape(doc(s)) + "\"}, ";
     h += "\"layers.0.weight\": {\"dtype\": \"" + s.dtype + "\", \"shape\": [3, 2], \"data_offsets\": [" +
          std::to_string(s.w0_begin) + ", " + std::to_string(s.w0_begin + 24) + "]}, ";
     h += "\"layers.0.bias\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [24, 36]}, ";
     h += "\"layers.1.weight\": {\"dtype\": \"F32\", \"shape\": " + s.w1_shape +
-         ", \"data_offsets\": [36, 48]}, ";
-    h += "\"layers.1.bias\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [48, 52]}";
+         ", \"data_offsets\": [36, " + w1_end + "]}, ";
+    h += "\"layers.1.bias\": {\"dtype\": \"F32\", \"shape\": [" + std::to_string(s.n_out) +
+         "], \"data_offsets\": [" + w1_end + ", " + b1_end + "]}";
     h += s.extra_tensor + "}";
     Bytes out(8);
     std::uint64_t n = h.size();
     for (int k = 0; k < 8; ++k) out[k] = static_cast<unsigned char>(n >> (8 * k));
     out.insert(out.end(), h.begin(), h.end());
-    for (float f : vals) {
+    for (int k = 0; k < n_vals; ++k) {
+        const float f = vals[k];
         std::uint32_t u;
         std::memcpy(&u, &f, 4);
         for (int k = 0; k < 4; ++k) out.push_back(static_cast<unsigned char>(u >> (8 * k)));
@@ -95,6 +113,123 @@ void valid_file() {
     CHECK_NEAR(u, expect, 1e-5);
     bool mask = false;
     CHECK(s.in_domain(X, 1, &mask) == 0 && mask);
+}
+
+// Version 2, radial geometry: inputs (x, y, b) with b = log10(b + shift); widths 2 -> 3 -> 3.
+Spec radial_spec() {
+    Spec s;
+    s.version = "2";
+    s.widths = "[2, 3, 3]";
+    s.w1_shape = "[3, 3]";
+    s.n_out = 3;
+    s.inputs =
+        "[{\"name\": \"x\", \"unit\": \"m\", \"log10\": false, \"domain\": [-1e5, 1e5],"
+        " \"scale\": 1, \"offset\": 0}, {\"name\": \"y\", \"unit\": \"m\", \"log10\": false,"
+        " \"domain\": [-1e5, 1e5], \"scale\": 1, \"offset\": 0}, {\"name\": \"t\", \"unit\": \"s\","
+        " \"log10\": true, \"shift\": 86400, \"domain\": [0, 3e9], \"scale\": 0.4, \"offset\": -3}]";
+    s.outputs =
+        "[{\"name\": \"ux\", \"unit\": \"m\", \"scale\": 2, \"offset\": 0.5}, {\"name\": \"uy\","
+        " \"unit\": \"m\", \"scale\": 3, \"offset\": -0.25}, {\"name\": \"uz\", \"unit\": \"m\","
+        " \"scale\": 0.5, \"offset\": 0.125}]";
+    s.extra_meta = ", \"geometry\": {\"kind\": \"radial_strike_slip\", \"r_scale\": 1e-5,"
+                   " \"r_offset\": -0.5}";
+    return s;
+}
+
+void radial_file() {
+    const auto s = parse(make(radial_spec()));
+    CHECK(s.n_inputs() == 3 && s.n_outputs() == 3);
+    CHECK(s.widths() == (std::vector<int>{2, 3, 3}));
+    // One point by hand: features (1e-5 r - 0.5, 0.4 log10(t + 86400) - 3), then the rotation.
+    const double X[3] = {30e3, -40e3, 1e7};
+    const double z0 = 1e-5 * 50e3 - 0.5, z1 = 0.4 * std::log10(1e7 + 86400.0) - 3.0;
+    const double h[3] = {std::tanh(0.5 * z0 - 0.25 * z1 + 0.0),
+                         std::tanh(1.0 * z0 + 0.75 * z1 + 0.2),
+                         std::tanh(-1.0 * z0 + 0.1 * z1 - 0.3)};
+    const double g[3] = {2.0 * (1.0 * h[0] - 2.0 * h[1] + 0.5 * h[2] + 0.05) + 0.5,
+                         3.0 * (0.3 * h[0] + 0.4 * h[1] - 0.6 * h[2] - 0.1) - 0.25,
+                         0.5 * (-0.7 * h[0] + 0.2 * h[1] + 0.9 * h[2] + 0.15) + 0.125};
+    const double c = 0.6, sn = -0.8, s2 = 2 * sn * c, c2 = c * c - sn * sn;
+    const double expect[3] = {g[0] * s2 * c - g[1] * c2 * sn, g[0] * s2 * sn + g[1] * c2 * c,
+                              g[2] * s2};
+    double u[3] = {0, 0, 0};
+    s.predict(X, 1, u);
+    for (int j = 0; j < 3; ++j) CHECK_NEAR(u[j], expect[j], 1e-5);
+    // t + shift must be > 0: t = -1e5 is refused naming the value and the bound.
+    const double bad[3] = {1.0, 2.0, -1e5};
+    CHECK_THROWS(s.predict(bad, 1, u), std::invalid_argument, "(t) = -100000");
+    CHECK_THROWS(s.predict(bad, 1, u), std::invalid_argument, "t > -shift = -86400");
+}
+
+void malformed_geometry() {
+    auto with = [](auto fn) {
+        Spec s = radial_spec();
+        fn(s);
+        return make(s);
+    };
+    CHECK_THROWS(parse(with([](Spec& s) { s.version = "1"; })), FormatError,
+                 "needs format version 2 (the file says 1)");
+    CHECK_THROWS(parse(with([](Spec& s) {
+                     s.extra_meta = ", \"geometry\": {\"kind\": \"polar\"}";
+                 })),
+                 FormatError, "unknown geometry kind 'polar'");
+    CHECK_THROWS(parse(with([](Spec& s) { s.extra_meta = ", \"geometry\": \"radial\""; })),
+                 FormatError, "\"geometry\" must be an object");
+    for (const char* r : {"0", "-2"}) {
+        const std::string msg = std::string("\"r_scale\" = ") + r + " must be finite and > 0";
+        CHECK_THROWS(parse(with([r](Spec& s) {
+                         s.extra_meta = std::string(", \"geometry\": {\"kind\": "
+                                                    "\"radial_strike_slip\", \"r_scale\": ") +
+                                        r + ", \"r_offset\": 0}";
+                     })),
+                     FormatError, msg.c_str());
+    }
+    CHECK_THROWS(parse(with([](Spec& s) {
+                     s.extra_meta = ", \"geometry\": {\"kind\": \"radial_strike_slip\", "
+                                    "\"r_scale\": 1e999, \"r_offset\": 0}";
+                 })),
+                 FormatError, "number out of range");
+    CHECK_THROWS(parse(with([](Spec& s) {
+                     s.extra_meta = ", \"geometry\": {\"kind\": \"radial_strike_slip\", "
+                                    "\"r_scale\": 1}";
+                 })),
+                 FormatError, "lacks \"r_offset\"");
+    // widths[0] must be n_inputs - 1: the 2-input cartesian list with the radial geometry.
+    CHECK_THROWS(parse(with([](Spec& s) { s.inputs = Spec().inputs; })), FormatError,
+                 "widths[0] = n_inputs - 1");
+    // 3 net outputs: the 1-output layer with the radial geometry.
+    CHECK_THROWS(parse(with([](Spec& s) {
+                     s.widths = "[2, 3, 1]";
+                     s.w1_shape = "[1, 3]";
+                     s.n_out = 1;
+                     s.outputs = Spec().outputs;
+                 })),
+                 FormatError, "needs 3 net outputs");
+    // x and y must be inputs 0 and 1.
+    CHECK_THROWS(parse(with([](Spec& s) {
+                     const auto p = s.inputs.find("\"x\"");
+                     const auto q = s.inputs.find("\"y\"");
+                     s.inputs[p + 1] = 'y';
+                     s.inputs[q + 1] = 'x';
+                 })),
+                 FormatError, "needs x and y (not log10) as inputs 0 and 1; inputs[0] is 'y'");
+    // shift: only on log10 inputs, only from version 2.
+    Spec sh;
+    sh.version = "2";
+    sh.inputs.insert(sh.inputs.find("\"scale\": 1"), "\"shift\": 3, ");
+    CHECK_THROWS(parse(make(sh)), FormatError, "(a) has \"shift\" = 3 but is not log10");
+    Spec sv;
+    sv.inputs.insert(sv.inputs.find("\"scale\": 0.5"), "\"shift\": 3, ");
+    CHECK_THROWS(parse(make(sv)), FormatError, "needs format version 2 (the file says 1)");
+    sv.version = "2";
+    CHECK(parse(make(sv)).n_inputs() == 2);
+    Spec sd = sv;  // domain [1e18, 1e21] with shift -1e19: lower + shift <= 0
+    const std::string shift3 = "\"shift\": 3";
+    sd.inputs.replace(sd.inputs.find(shift3), shift3.size(), "\"shift\": -1e19");
+    CHECK_THROWS(parse(make(sd)), FormatError, "not > 0 after the shift");
+    Spec v3;
+    v3.version = "3";
+    CHECK_THROWS(parse(make(v3)), FormatError, "unknown format version 3 (this reader knows 1, 2)");
 }
 
 void malformed_files() {
@@ -198,7 +333,9 @@ long mutations(long iterations, std::uint64_t seed) {
 
 int main(int argc, char** argv) {
     valid_file();
+    radial_file();
     malformed_files();
+    malformed_geometry();
     json_strictness();
     const long n = argc > 1 ? std::atol(argv[1]) : 3000;
     const long refused = mutations(n, 12345);

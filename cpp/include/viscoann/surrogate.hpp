@@ -75,9 +75,12 @@ public:
     /// Same as load() from the file's bytes in memory.
     static Surrogate from_bytes(const void* data, std::size_t size);
 
+    /// Columns of X per point (the canonical 6 for a radial-geometry model too).
     std::size_t n_inputs() const noexcept;
     std::size_t n_outputs() const noexcept;
-    /// Layer widths, inputs first: {n_inputs, hidden..., n_outputs}.
+    /// Layer widths, the net's features first: {n_features, hidden..., n_outputs}; n_features
+    /// is n_inputs, or n_inputs - 1 for a model of geometry "radial_strike_slip" (x, y enter
+    /// as r = hypot(x, y); metadata_json() holds the "geometry" entry).
     std::vector<int> widths() const;
     /// Activation name of each layer ("identity", "tanh", "relu", "sigmoid").
     std::vector<std::string> activations() const;
@@ -93,8 +96,9 @@ public:
 
     /// Predicts outputs for n points. X: (n, n_inputs) row-major, SI; out: (n, n_outputs)
     /// row-major. Points outside the domain are evaluated (check in_domain() to flag them).
-    /// Throws std::invalid_argument for non-finite inputs or non-positive log10 inputs
-    /// (naming the row and column), Unavailable for a device this build or machine lacks.
+    /// Throws std::invalid_argument for non-finite inputs or log10 inputs with x + shift <= 0
+    /// (shift 0 unless the model file gives one; the message names the row, the column, the
+    /// value and the bound), Unavailable for a device this build or machine lacks.
     void predict(const double* X, std::size_t n, double* out,
                  const PredictOptions& options = {}) const;
     void predict(const double* X, std::size_t n, float* out,

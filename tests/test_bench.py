@@ -1,0 +1,21 @@
+"""``viscoann bench engine`` (bench.py): the rows' structure and the engine's accuracy column
+(timings themselves are not tested)."""
+
+import json
+
+import pytest
+from viscoann import cli
+
+
+@pytest.mark.parametrize("geometry", ["cartesian", "radial"])
+def test_bench_engine_rows_and_accuracy(capsys, geometry):
+    argv = ["bench", "engine", "--json", "--points", "3000", "--threads", "1", "--widths", "10",
+            "--depth", "2", "--repeats", "1", "--no-baselines", "--geometry", geometry]  # fmt: skip
+    assert cli.main(argv) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert [(r["impl"], r["net"], r["threads"], r["n_points"]) for r in rows] == [
+        ("viscoann", "2x10", 1, 3000)
+    ]
+    # float32 engine against float64 on the same net (radial: export.reference_predict)
+    assert rows[0]["max_rel_error_vs_float64"] <= 1e-5
+    assert ("radial geometry" in rows[0]["notes"]) == (geometry == "radial")
