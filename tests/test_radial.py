@@ -3,7 +3,7 @@ features and reference predictions (train.py), checked against the exact solver.
 
 import numpy as np
 import pytest
-from viscoann import data, exact, train
+from viscoann import cli, data, exact, train
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +92,9 @@ def test_radial_stream_targets_are_the_scaled_remainder_and_hold_out_whole_sourc
         train.TrainConfig(target="radial", time_shift=0.0).check()
 
 
-def test_radial_training_learns_and_references_agree(radial_dir):
+def test_radial_training_learns_and_references_agree(radial_dir, tmp_path):
+    import viscoann as va
+
     cfg = _cfg()
     spec = train.train(radial_dir, None, cfg, progress=False)
     h = spec["history"]
@@ -117,3 +119,28 @@ def test_radial_training_learns_and_references_agree(radial_dir):
     mirrored = train.predict_reference(spec, X * [-1, 1, 1, 1, 1, 1])
     np.testing.assert_allclose(mirrored, ref * [1, -1, -1], rtol=0,
                                atol=1e-12 * np.abs(ref).max())  # fmt: skip
+    # the exported model file on the engine: r, log-time and the azimuthal factors fused
+    path = train.export_spec(spec, tmp_path / "radial.safetensors")
+    net = va.Surrogate.load(path)
+    assert net.geometry["kind"] == "radial_strike_slip" and net.widths[0] == 5
+    np.testing.assert_allclose(net.predict(X), ref, rtol=0, atol=1e-5 * np.abs(ref).max())
+
+
+def test_cli_generate_train_export_predict_radial(tmp_path):
+    """The radial form end to end from the command line, at a tiny size (seconds)."""
+    import viscoann as va
+
+    assert cli.main(["generate", str(tmp_path / "d"), "--grid", "radial", "--sizes", "10,2,4,2,2",
+                     "--no-progress"]) == 0  # fmt: skip
+    model = tmp_path / "m.safetensors"
+    assert cli.main(["train", str(tmp_path / "d"), str(tmp_path / "run"), "--target", "radial",
+                     "--layers", "2", "--width", "8", "--activations", "tanh", "--epochs", "3",
+                     "--batch-size", "32", "--model", str(model), "--no-progress"]) == 0  # fmt: skip
+    spec = train.load_spec(tmp_path / "run" / "spec.json")
+    assert spec["geometry"]["kind"] == "radial_strike_slip"
+    assert spec["input_shift"][3] == pytest.approx(0.01 * data.YEAR)
+    X = np.array([[30e3, -20e3, 5e3, 3 * data.YEAR, 1e19, 1e18],
+                  [-70e3, 60e3, 12e3, 80 * data.YEAR, 3e20, 2e17]])  # fmt: skip
+    got = va.Surrogate.load(model).predict(X)
+    ref = train.predict_reference(spec, X)
+    np.testing.assert_allclose(got, ref, rtol=0, atol=1e-5 * np.abs(ref).max())
