@@ -266,28 +266,44 @@ inline void load_inputs(const MlpModel& m, const double* X, std::size_t p0, std:
 }
 
 // store_outputs of the radial geometry: the scaled outputs (g_r, g_phi, g_z) turned into
-// (ux, uy, uz) in float64, then the exact elastic part; n_out = 3, x, y = inputs 0, 1.
+// (ux, uy, uz) in float64, then the exact elastic part; n_out = 3, x, y = inputs 0, 1. Staged
+// in u[3][np] so the rotation loop vectorises over points (bp <= 64 points per block).
 template <class T>
 [[gnu::noinline]] static void store_outputs_radial(const MlpModel& m, const double* X,
                                                    std::size_t p0, std::size_t np,
                                                    const float* y, std::size_t bp,
                                                    T* out) noexcept {
+    constexpr std::size_t max_bp = 64;  // run_range asserts bp <= 64
     const std::size_t n_in = m.in_scale.size();
-    T* dst = out + p0 * 3;
+    const double* __restrict xs = X + p0 * n_in;
+    const float* __restrict y0 = y;
+    const float* __restrict y1 = y + bp;
+    const float* __restrict y2 = y + 2 * bp;
+    const double s0 = m.out_scale[0], s1 = m.out_scale[1], s2 = m.out_scale[2];
+    const double o0 = m.out_offset[0], o1 = m.out_offset[1], o2 = m.out_offset[2];
+    alignas(64) double u[3][max_bp];
     for (std::size_t p = 0; p < np; ++p) {
-        const double* x = X + (p0 + p) * n_in;
-        double u[3];
-        for (std::size_t j = 0; j < 3; ++j)
-            u[j] = m.out_scale[j] * static_cast<double>(y[j * bp + p]) + m.out_offset[j];
-        radial_strike_slip_rotate(x[0], x[1], u, u);
-        if (m.elastic == ElasticPart::okada_point_strike_slip) {
+        const double g[3] = {s0 * static_cast<double>(y0[p]) + o0,
+                             s1 * static_cast<double>(y1[p]) + o1,
+                             s2 * static_cast<double>(y2[p]) + o2};
+        double r[3];
+        radial_strike_slip_rotate(xs[p * n_in], xs[p * n_in + 1], g, r);
+        u[0][p] = r[0];
+        u[1][p] = r[1];
+        u[2][p] = r[2];
+    }
+    if (m.elastic == ElasticPart::okada_point_strike_slip) {
+        for (std::size_t p = 0; p < np; ++p) {
+            const double* x = xs + p * n_in;
             double e[3];
             okada_point_strike_slip(x[m.elastic_inputs[0]], x[m.elastic_inputs[1]],
                                     x[m.elastic_inputs[2]], e);
-            for (std::size_t j = 0; j < 3; ++j) u[j] += e[j];
+            for (std::size_t j = 0; j < 3; ++j) u[j][p] += e[j];
         }
-        for (std::size_t j = 0; j < 3; ++j) dst[p * 3 + j] = static_cast<T>(u[j]);
     }
+    T* dst = out + p0 * 3;
+    for (std::size_t p = 0; p < np; ++p)
+        for (std::size_t j = 0; j < 3; ++j) dst[p * 3 + j] = static_cast<T>(u[j][p]);
 }
 
 // Writes the last layer's rows y[n_out][BP] as out (n, n_out) row-major after the output
@@ -321,6 +337,7 @@ template <class V, int K, int OB>
 void run_range(const MlpModel& m, const double* X, std::size_t begin, std::size_t end,
                void* out, bool out_f64, float* scratch, BadInput& bad) noexcept {
     constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
+    static_assert(bp <= 64, "store_outputs_radial stages at most 64 points per block");
     // Not m.max_layer_width(): inline non-template code in an ISA-flagged TU could be the
     // copy the linker keeps for every caller (see VISCOANN_HD in mlp_math.hpp).
     const std::size_t n_in = m.in_scale.size(), n_out = m.widths.back();

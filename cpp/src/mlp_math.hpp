@@ -45,11 +45,10 @@ VISCOANN_HD float radial_feature(double x, double y, double r_scale, double r_of
 /// u_phi = g_phi cos 2phi, u_z = g_z sin 2phi, rotated to (ux, uy, uz). g and u may alias.
 VISCOANN_HD void radial_strike_slip_rotate(double x, double y, const double g[3], double u[3]) {
     const double r = ::sqrt(x * x + y * y);
-    double c = 1.0, s = 0.0;
-    if (r > 0.0) {
-        c = x / r;
-        s = y / r;
-    }
+    // Selects, not branches, so the CPU store loop vectorises over points.
+    const bool pos = r > 0.0;
+    const double rr = pos ? r : 1.0;
+    const double c = pos ? x / rr : 1.0, s = pos ? y / rr : 0.0;
     const double s2 = 2.0 * s * c, c2 = c * c - s * s;
     const double ur = g[0] * s2, up = g[1] * c2, uz = g[2] * s2;
     u[0] = ur * c - up * s;

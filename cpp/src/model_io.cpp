@@ -174,7 +174,7 @@ void parse_io_list(const Json& doc, const char* key, std::size_t count, bool inp
                 !std::isfinite(dom[1].number) || !(dom[0].number <= dom[1].number))
                 bad(where + " \"domain\" must be [lower, upper] finite numbers, lower <= upper");
             double shift = 0.0;
-            if (const Json* sh = e.find("shift")) {
+            if (e.find("shift")) {
                 if (version < 2)
                     bad(where + " has \"shift\", which needs format version 2 (the file says " +
                         std::to_string(version) + ")");

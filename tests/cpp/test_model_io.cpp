@@ -80,12 +80,13 @@ Bytes make(const Spec& s = {}) {
     h += "\"layers.1.bias\": {\"dtype\": \"F32\", \"shape\": [" + std::to_string(s.n_out) +
          "], \"data_offsets\": [" + w1_end + ", " + b1_end + "]}";
     h += s.extra_tensor + "}";
-    Bytes out(8);
+    Bytes out;
+    out.reserve(8 + h.size() + 4 * static_cast<std::size_t>(n_vals));  // (no GCC 12 -Warray-bounds)
     std::uint64_t n = h.size();
-    for (int k = 0; k < 8; ++k) out[k] = static_cast<unsigned char>(n >> (8 * k));
+    for (int k = 0; k < 8; ++k) out.push_back(static_cast<unsigned char>(n >> (8 * k)));
     out.insert(out.end(), h.begin(), h.end());
-    for (int k = 0; k < n_vals; ++k) {
-        const float f = vals[k];
+    for (int v = 0; v < n_vals; ++v) {
+        const float f = vals[v];
         std::uint32_t u;
         std::memcpy(&u, &f, 4);
         for (int k = 0; k < 4; ++k) out.push_back(static_cast<unsigned char>(u >> (8 * k)));
