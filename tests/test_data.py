@@ -164,7 +164,7 @@ def test_dask_local_cluster_of_two_workers_gives_identical_shards(tmp_path):
 
 
 def test_cli_generate_writes_manifest_and_shards(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(data, "_default_solver", lambda: standin_solver)
+    monkeypatch.setattr(data, "_default_solver", lambda grid: standin_solver)
     out = tmp_path / "train"
     assert cli.main(["generate", str(out), "--scale", "0.06", "--no-progress"]) == 0
     g = data.training_grid(0.06)
@@ -176,7 +176,7 @@ def test_cli_generate_writes_manifest_and_shards(tmp_path, monkeypatch, capsys):
 
 
 def test_cli_generate_sizes_override_single_axes(tmp_path, monkeypatch, capsys):
-    monkeypatch.setattr(data, "_default_solver", lambda: standin_solver)
+    monkeypatch.setattr(data, "_default_solver", lambda grid: standin_solver)
     out = tmp_path / "test"
     assert cli.main(["generate", str(out), "--grid", "test", "--scale", "0.1",
                      "--sizes", "5,-,4,-,3", "--no-progress"]) == 0  # fmt: skip

@@ -133,9 +133,10 @@ def test_cli_generate_train_export_predict_radial(tmp_path):
     assert cli.main(["generate", str(tmp_path / "d"), "--grid", "radial", "--sizes", "10,2,4,2,2",
                      "--no-progress"]) == 0  # fmt: skip
     model = tmp_path / "m.safetensors"
-    assert cli.main(["train", str(tmp_path / "d"), str(tmp_path / "run"), "--target", "radial",
-                     "--layers", "2", "--width", "8", "--activations", "tanh", "--epochs", "3",
-                     "--batch-size", "32", "--model", str(model), "--no-progress"]) == 0  # fmt: skip
+    args = ["train", str(tmp_path / "d"), str(tmp_path / "run"), "--target", "radial", "--layers",
+            "2", "--width", "8", "--activations", "tanh", "--epochs", "3", "--batch-size", "32",
+            "--model", str(model), "--no-progress"]  # fmt: skip
+    assert cli.main(args) == 0
     spec = train.load_spec(tmp_path / "run" / "spec.json")
     assert spec["geometry"]["kind"] == "radial_strike_slip"
     assert spec["input_shift"][3] == pytest.approx(0.01 * data.YEAR)

@@ -4,7 +4,6 @@ postseismic field next to the exact solver's, agreeing to the model's recorded a
 import os
 
 import numpy as np
-
 from conftest import ROOT
 
 
