@@ -113,7 +113,8 @@ def test_radial_training_learns_and_references_agree(radial_dir, tmp_path):
     F = train.radial_features(X, cfg.time_shift, dtype=np.float64)
     gfun = train.forward_reference(spec["layers"], spec["activations"], F) * spec["output_scale"]
     want = exact.from_radial(X[:, 0], X[:, 1], gfun) + np.concatenate(
-        [train.okada_canonical(X[i : i + 1, 0], X[i : i + 1, 1], X[i, 2]) for i in range(40)])
+        [train.okada_canonical(X[i : i + 1, 0], X[i : i + 1, 1], X[i, 2]) for i in range(40)]
+    )
     np.testing.assert_allclose(ref, want, rtol=1e-12, atol=1e-12 * np.abs(want).max())
     fast = train.predictor_torch(spec, batch=16)(X)  # float32 net
     np.testing.assert_allclose(fast, ref, rtol=0, atol=1e-5 * np.abs(ref).max())

@@ -246,24 +246,42 @@ def _cmd_okada(args) -> int:
     return 0
 
 
-
-
 def _add_generate(sub):
     p = sub.add_parser("generate", help="training/test data on the seed's grids (HDF5 shards)")
     p.add_argument("out", help="output directory (resumes if it holds the same grid)")
-    p.add_argument("--grid", choices=["train", "test", "radial"], default="train",
-                   help="the seed's training grid, its test grid, or the radial functions' "
-                        "grid of the radial form (default train)")
-    p.add_argument("--scale", type=float, default=1.0,
-                   help="shrink every axis by this factor, in (0, 1] (default 1: full size)")
-    p.add_argument("--sizes", default=None, metavar="NXY,ND,NT,NM,NK",
-                   help="override axis sizes (points per horizontal axis, or distances for "
-                        "--grid radial, depths, times, eta_M values, eta_K values); '-' keeps "
-                        "the scaled size")
-    p.add_argument("--layout", choices=["uniform", "stretched"], default="uniform",
-                   help="training points: the seed's uniform grid, or denser near the source")
-    p.add_argument("--dask", default=None, metavar="ADDRESS",
-                   help="run shards on a Dask cluster: a scheduler address, or 'local'")
+    p.add_argument(
+        "--grid",
+        choices=["train", "test", "radial"],
+        default="train",
+        help="the seed's training grid, its test grid, or the radial functions' "
+        "grid of the radial form (default train)",
+    )
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="shrink every axis by this factor, in (0, 1] (default 1: full size)",
+    )
+    p.add_argument(
+        "--sizes",
+        default=None,
+        metavar="NXY,ND,NT,NM,NK",
+        help="override axis sizes (points per horizontal axis, or distances for "
+        "--grid radial, depths, times, eta_M values, eta_K values); '-' keeps "
+        "the scaled size",
+    )
+    p.add_argument(
+        "--layout",
+        choices=["uniform", "stretched"],
+        default="uniform",
+        help="training points: the seed's uniform grid, or denser near the source",
+    )
+    p.add_argument(
+        "--dask",
+        default=None,
+        metavar="ADDRESS",
+        help="run shards on a Dask cluster: a scheduler address, or 'local'",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_generate)
 
@@ -284,8 +302,11 @@ def _cmd_generate(args) -> int:
 
     g = data.grid(args.grid, args.scale, _parse_sizes(args.sizes), args.layout)
     D, E, T, P = g.shape
-    print(f"{args.grid} grid: {P} points x {D} depths x {T} times x {E} viscosities "
-          f"= {g.n_samples:,} samples in {D * E} shards -> {args.out}", file=sys.stderr)
+    print(
+        f"{args.grid} grid: {P} points x {D} depths x {T} times x {E} viscosities "
+        f"= {g.n_samples:,} samples in {D * E} shards -> {args.out}",
+        file=sys.stderr,
+    )
     data.generate(args.out, g, dask=args.dask, progress=not args.no_progress)
     return 0
 
@@ -296,13 +317,24 @@ def _add_train(sub):
     p.add_argument("out", help="run directory: checkpoint, history, spec, curves (resumes)")
     p.add_argument("--layers", type=int, default=6, help="hidden layers (default 6)")
     p.add_argument("--width", type=int, default=20, help="neurons per hidden layer (default 20)")
-    p.add_argument("--activations", default="tanh,relu",
-                   help="activation pattern over the hidden layers (default tanh,relu)")
-    p.add_argument("--target", choices=["remainder", "full", "radial"], default="remainder",
-                   help="learn u(t) - u(0) on top of exact Okada (default), the full field, or "
-                        "the radial functions' remainder (data from --grid radial)")
-    p.add_argument("--time-shift-yr", type=float, default=0.01,
-                   help="radial target: time feature log10(t + shift) (default 0.01 yr)")
+    p.add_argument(
+        "--activations",
+        default="tanh,relu",
+        help="activation pattern over the hidden layers (default tanh,relu)",
+    )
+    p.add_argument(
+        "--target",
+        choices=["remainder", "full", "radial"],
+        default="remainder",
+        help="learn u(t) - u(0) on top of exact Okada (default), the full field, or "
+        "the radial functions' remainder (data from --grid radial)",
+    )
+    p.add_argument(
+        "--time-shift-yr",
+        type=float,
+        default=0.01,
+        help="radial target: time feature log10(t + shift) (default 0.01 yr)",
+    )
     p.add_argument("--epochs", type=int, default=10)
     p.add_argument("--batch-size", type=int, default=1024)
     p.add_argument("--lr", type=float, default=3e-3, help="initial Adam learning rate")
@@ -310,10 +342,13 @@ def _add_train(sub):
     p.add_argument("--loss", choices=["mse", "l1"], default="mse")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--threads", type=int, default=1, help="torch threads (default 1)")
-    p.add_argument("--init-from", default=None, metavar="SPEC_JSON",
-                   help="start from these weights (fine-tuning, same architecture)")
-    p.add_argument("--model", default=None,
-                   help="also write the model file (.safetensors) here")
+    p.add_argument(
+        "--init-from",
+        default=None,
+        metavar="SPEC_JSON",
+        help="start from these weights (fine-tuning, same architecture)",
+    )
+    p.add_argument("--model", default=None, help="also write the model file (.safetensors) here")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_train)
 
@@ -336,8 +371,11 @@ def _cmd_train(args) -> int:
     train.save_spec(spec, out / "spec.json")
     plot.training_curves({cfg.name: spec["history"]}, out / "training_curves.png")
     last = spec["history"][-1]
-    print(f"{cfg.name} {cfg.target}: train loss {last['train_loss']:.4g}, "
-          f"val loss {last['val_loss']:.4g} -> {out}", file=sys.stderr)
+    print(
+        f"{cfg.name} {cfg.target}: train loss {last['train_loss']:.4g}, "
+        f"val loss {last['val_loss']:.4g} -> {out}",
+        file=sys.stderr,
+    )
     if args.model:
         train.export_spec(spec, args.model)
     return 0
@@ -359,8 +397,12 @@ def _add_plot(sub):
     c = figs.add_parser("canonical", help="seed Fig. 3: surrogates against the exact solver "
                                           "on the test grid")  # fmt: skip
     c.add_argument("test", help="test data directory (`viscoann generate --grid test`)")
-    c.add_argument("models", nargs="+", metavar="LABEL=MODEL",
-                   help="model files (.safetensors) or training run directories (spec.json)")
+    c.add_argument(
+        "models",
+        nargs="+",
+        metavar="LABEL=MODEL",
+        help="model files (.safetensors) or training run directories (spec.json)",
+    )
     c.add_argument("--out", required=True, help="output directory")
     c.add_argument("--no-progress", action="store_true")
     c.set_defaults(func=_cmd_plot_canonical)

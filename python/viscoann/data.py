@@ -459,7 +459,7 @@ def generate(out_dir: str | os.PathLike, grid: Grid, *, solver: Callable | None 
         "shape": {"depths": D, "etas": E, "times": T, "points": P},
         "n_samples": grid.n_samples,
         "shard_layout": "one HDF5 file per (depth d, viscosity e): dataset u (T, P, 3) float32"
-                        + (" holding (g_r, g_phi, g_z) at r = x" if grid.kind == "radial" else ""),
+        + (" holding (g_r, g_phi, g_z) at r = x" if grid.kind == "radial" else ""),
         "units": "SI: m, s, Pa s; u in m per m^3 potency (canonical point source)",
         "solver": solver_info(solver),
         "grid_sha256": grid.digest(),

@@ -57,9 +57,13 @@ def radial_transforms(time_shift: float) -> dict:
     [-1, 1] over the canonical domain."""
     lo, hi = canonical_box()
     lo[3], hi[3] = np.log10(np.array(DOMAIN["t"]) + time_shift)
-    return {"log10_inputs": [3, 4, 5], "input_shift": [0.0, 0.0, 0.0, float(time_shift), 0.0, 0.0],
-            "feature_lo": lo.tolist(), "feature_hi": hi.tolist(),
-            "geometry": {"kind": "radial_strike_slip", "r_scale": 2.0 / R_MAX, "r_offset": -1.0}}
+    return {
+        "log10_inputs": [3, 4, 5],
+        "input_shift": [0.0, 0.0, 0.0, float(time_shift), 0.0, 0.0],
+        "feature_lo": lo.tolist(),
+        "feature_hi": hi.tolist(),
+        "geometry": {"kind": "radial_strike_slip", "r_scale": 2.0 / R_MAX, "r_offset": -1.0},
+    }
 
 
 def radial_features(X: np.ndarray, time_shift: float, dtype=np.float32) -> np.ndarray:
@@ -310,7 +314,9 @@ class RadialStream(ArrayStream):
     (depth, viscosity) shards (``val_fraction``) is held out for validation, so the
     validation loss measures generalisation to unseen sources and rheologies."""
 
-    def __init__(self, data_dir, config: TrainConfig):
+    def __init__(self, data_dir, config: TrainConfig, progress: bool = False):
+        from tqdm.auto import tqdm
+
         self.dir = Path(data_dir)
         self.man = load_manifest(self.dir)
         g = self.man["grid"]
@@ -327,7 +333,8 @@ class RadialStream(ArrayStream):
         X = np.empty((T - 1, P, 6))
         X[..., 0], X[..., 1], X[..., 3] = g.x, 0.0, g.times[1:, None]
         parts = {True: ([], []), False: ([], [])}
-        for k, (d, e) in enumerate(shards):
+        for k, (d, e) in enumerate(tqdm(shards, desc="load radial shards", unit="shard",
+                                        disable=not progress)):  # fmt: skip
             u = read_shard(self.dir / shard_name(d, e)).astype(np.float64)  # (T, P, 3)
             X[..., 2], X[..., 4:] = g.depths[d], g.etas[e]
             F, Y = parts[k in val]
@@ -604,7 +611,7 @@ def train(
     ``out_dir``; returns the model spec (see :func:`model_spec`) with ``history``."""
     config.check()
     if config.target == "radial":
-        stream = RadialStream(data_dir, config)
+        stream = RadialStream(data_dir, config, progress=progress)
     else:
         stream = ShardStream(data_dir, config, elastic=elastic)
     t0 = time.perf_counter()
