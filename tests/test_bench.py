@@ -19,3 +19,9 @@ def test_bench_engine_rows_and_accuracy(capsys, geometry):
     # float32 engine against float64 on the same net (radial: export.reference_predict)
     assert rows[0]["max_rel_error_vs_float64"] <= 1e-5
     assert ("radial geometry" in rows[0]["notes"]) == (geometry == "radial")
+
+
+def test_bench_engine_cuda_refuses_the_radial_geometry(capsys):
+    argv = ["bench", "engine", "--device", "cuda", "--geometry", "radial", "--points", "100"]
+    assert cli.main(argv) == 2
+    assert "--geometry radial is measured on the CPU" in capsys.readouterr().err

@@ -427,6 +427,11 @@ def run_engine(args) -> list[dict]:
     import tempfile
 
     if args.device == "cuda":
+        if getattr(args, "geometry", "cartesian") != "cartesian":
+            raise ValueError(
+                "bench engine --device cuda times cartesian nets only; "
+                "--geometry radial is measured on the CPU (or by bench seed)"
+            )
         from .bench_gpu import run_engine_cuda
 
         return run_engine_cuda(args)
