@@ -73,7 +73,7 @@ def test_radial_stream_targets_are_the_scaled_remainder_and_hold_out_whole_sourc
     g = s.man["grid"]
     D, E, T, P = g.shape
     assert len(s.val_shards) == 2  # 25 % of 8 sources
-    assert len(s.F) == (D * E - 2) * T * P  # t = 0 included, target 0
+    assert len(s.F) == (D * E - 2) * (T - 1) * P
     assert np.all(np.abs(s.F) <= 1 + 1e-6) and np.all(np.abs(s.val_F) <= 1 + 1e-6)
     np.testing.assert_allclose(np.sqrt(np.mean(s.Y.astype(float) ** 2, axis=0)), 1, rtol=1e-5)
     # the validation source is none of the training ones: its (depth, eta) features differ
@@ -83,10 +83,10 @@ def test_radial_stream_targets_are_the_scaled_remainder_and_hold_out_whole_sourc
     # a training row equals g(t) - g(0) of its shard, scaled
     d, e = next((d, e) for d in range(D) for e in range(E) if (d, e) not in s.val_shards)
     u = data.read_shard(radial_dir / data.shard_name(d, e)).astype(float)
-    rem = (u - u[0]).reshape(-1, 3) / s.out_scale
-    X = np.zeros((T * P, 6))
-    X[:, 0] = np.tile(g.x, T)
-    X[:, 2], X[:, 3], X[:, 4:] = g.depths[d], np.repeat(g.times, P), g.etas[e]
+    rem = (u[1:] - u[0]).reshape(-1, 3) / s.out_scale
+    X = np.zeros(((T - 1) * P, 6))
+    X[:, 0] = np.tile(g.x, T - 1)
+    X[:, 2], X[:, 3], X[:, 4:] = g.depths[d], np.repeat(g.times[1:], P), g.etas[e]
     F = train.radial_features(X, cfg.time_shift)
     rows = {tuple(f): i for i, f in enumerate(s.F[:, :].tolist())}
     idx = [rows[tuple(f)] for f in F.tolist()]

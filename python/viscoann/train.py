@@ -310,8 +310,7 @@ class ArrayStream:
 class RadialStream(ArrayStream):
     """The samples of a radial data directory (``data.radial_grid``), held in memory (16 M
     samples at full size, 0.5 GB): features of :func:`radial_features`, targets
-    g(t) - g(0) scaled by the RMS of each component, t = 0 included (so the net learns that
-    the remainder vanishes there and the field at t = 0 is Okada's). A fixed random subset of the
+    g(t) - g(0) scaled by the RMS of each component. A fixed random subset of the
     (depth, viscosity) shards (``val_fraction``) is held out for validation, so the
     validation loss measures generalisation to unseen sources and rheologies."""
 
@@ -331,8 +330,8 @@ class RadialStream(ArrayStream):
         n_val = max(1, int(round(config.val_fraction * len(shards))))
         val = set(perm[:n_val].tolist())
         self.val_shards = [shards[k] for k in sorted(val)]
-        X = np.empty((T, P, 6))
-        X[..., 0], X[..., 1], X[..., 3] = g.x, 0.0, g.times[:, None]
+        X = np.empty((T - 1, P, 6))
+        X[..., 0], X[..., 1], X[..., 3] = g.x, 0.0, g.times[1:, None]
         parts = {True: ([], []), False: ([], [])}
         for k, (d, e) in enumerate(tqdm(shards, desc="load radial shards", unit="shard",
                                         disable=not progress)):  # fmt: skip
@@ -340,7 +339,7 @@ class RadialStream(ArrayStream):
             X[..., 2], X[..., 4:] = g.depths[d], g.etas[e]
             F, Y = parts[k in val]
             F.append(radial_features(X.reshape(-1, 6), config.time_shift))
-            Y.append((u - u[0]).reshape(-1, 3))  # t = 0 included: g(0) - g(0) = 0
+            Y.append((u[1:] - u[0]).reshape(-1, 3))
         Ft, Yt = np.concatenate(parts[False][0]), np.concatenate(parts[False][1])
         self.out_scale = np.sqrt(np.mean(Yt**2, axis=0))
         self.out_scale[self.out_scale == 0] = 1.0
