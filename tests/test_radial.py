@@ -51,8 +51,12 @@ def test_radial_shards_hold_the_exact_radial_functions(radial_dir):
     u = exact.grid(x, y, g.depths[d : d + 1], g.times, g.etas[e : e + 1])[0, 0]
     scale = np.abs(u).max()
     np.testing.assert_allclose(exact.from_radial(x, y, got), u, rtol=0, atol=2e-6 * scale)
-    with pytest.raises(ValueError, match="y = 0"):
+    with pytest.raises(
+        ValueError, match=r"y = 1\d+\.\d+ is invalid: radial grids have points at y = 0"
+    ):
         data.radial_solver(g.x, g.x, g.depths, g.times, g.etas)
+    with pytest.raises(ValueError, match="x = -5.0 is invalid"):
+        data.radial_solver(g.x - 5.0, 0 * g.x, g.depths, g.times, g.etas)
 
 
 def test_radial_features_map_the_domain_to_the_unit_cube():

@@ -275,8 +275,11 @@ def radial_solver(x, y, depths, times, etas):
     (g_r, g_φ, g_z) [m per m^3 potency]; y must be 0 (the points lie on the x axis)."""
     from . import exact
 
-    if np.any(np.asarray(y) != 0) or np.any(np.asarray(x) < 0):
-        raise ValueError("radial grids have points (x = r >= 0, y = 0)")
+    x, y = np.asarray(x, float), np.asarray(y, float)
+    if np.any(y != 0):
+        raise ValueError(f"y = {y[y != 0][0]} is invalid: radial grids have points at y = 0")
+    if np.any(~(x >= 0)):
+        raise ValueError(f"x = {x[~(x >= 0)][0]} is invalid: radial grids have x = r >= 0 m")
     return exact.radial_grid(x, depths, times, etas)
 
 
