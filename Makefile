@@ -12,7 +12,7 @@ JOBS   ?= 2
 CTEST_CUDA ?= OFF
 export PATH := $(abspath $(BIN)):$(PATH)
 
-.PHONY: demo test install pytest ctest asan lint clean
+.PHONY: demo test install pytest ctest asan lint format clean
 
 demo: install
 	mkdir -p out
@@ -24,13 +24,14 @@ demo: install
 	$(BIN)/viscoann okada --depth-km 7.9 --extent-km 50 --n 201 --out out/okada_field.h5 --plot out/okada_map.png
 	@echo "demo outputs: out/seed_table.txt out/seed_table.png out/postseismic_map.png out/profile.png out/okada_map.png"
 
-test: install pytest ctest asan
+test: lint install pytest ctest asan
 
 $(BIN)/python:
 	$(PYTHON) -m venv --system-site-packages $(VENV)
 
 $(VENV)/.deps: $(BIN)/python pyproject.toml constraints.txt
-	$(PIP) install -c constraints.txt "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.24" ninja
+	$(PIP) install -c constraints.txt "scikit-build-core>=0.10" "pybind11>=2.12" "cmake>=3.24" ninja \
+	  ruff clang-format
 	touch $@
 
 install: $(VENV)/.deps
@@ -51,8 +52,17 @@ asan: $(VENV)/.deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS) --target test_model_io
 	ctest --test-dir $(ASAN_BUILD) -R '^test_model_io$$' --output-on-failure
 
-lint:
-	ruff check python tests bench
+# Formatting is the tools' (versions pinned in constraints.txt); `make format` applies them.
+CXX_SOURCES = $$(git ls-files '*.cpp' '*.hpp' '*.h' '*.c' '*.cu')
+lint: $(VENV)/.deps
+	$(BIN)/ruff format --check python tests bench examples
+	$(BIN)/ruff check python tests bench examples
+	$(BIN)/clang-format --dry-run -Werror $(CXX_SOURCES)
+
+format: $(VENV)/.deps
+	$(BIN)/ruff format python tests bench examples
+	$(BIN)/ruff check --fix python tests bench examples
+	$(BIN)/clang-format -i $(CXX_SOURCES)
 
 clean:
 	rm -rf build out

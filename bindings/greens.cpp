@@ -22,7 +22,8 @@ viscoann::EarthModel to_model(const Arr& thickness, const Arr& lam, const Arr& m
             throw std::invalid_argument("model columns must have equal length >= 1");
     viscoann::EarthModel m;
     for (std::size_t i = 0; i < n; ++i) {
-        viscoann::Layer l{thickness.data()[i], lam.data()[i],
+        viscoann::Layer l{thickness.data()[i],
+                          lam.data()[i],
                           {mu_M.data()[i], eta_M.data()[i], mu_K.data()[i], eta_K.data()[i]}};
         if (i + 1 < n)
             m.layers.push_back(l);
@@ -118,8 +119,8 @@ void bind_greens(py::module_& m) {
             double* po = out.mutable_data();
             {
                 py::gil_scoped_release release;
-                viscoann::canonical_grid(n, x.data(), y.data(), nd, depths.data(), nt,
-                                         times.data(), ne, eta_M.data(), eta_K.data(), po, o, &st);
+                viscoann::canonical_grid(n, x.data(), y.data(), nd, depths.data(), nt, times.data(),
+                                         ne, eta_M.data(), eta_K.data(), po, o, &st);
             }
             py::dict stages;
             stages["kernels"] = st.kernels;

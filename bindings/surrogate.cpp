@@ -45,11 +45,12 @@ void bind_surrogate(py::module_& m) {
     py::class_<Surrogate>(m, "Surrogate")
         .def_static("load", &Surrogate::load, py::arg("path"),
                     py::call_guard<py::gil_scoped_release>())
-        .def_static("from_bytes", [](const py::bytes& b) {
-            const std::string s = b;
-            py::gil_scoped_release release;
-            return Surrogate::from_bytes(s.data(), s.size());
-        })
+        .def_static("from_bytes",
+                    [](const py::bytes& b) {
+                        const std::string s = b;
+                        py::gil_scoped_release release;
+                        return Surrogate::from_bytes(s.data(), s.size());
+                    })
         .def_property_readonly("n_inputs", &Surrogate::n_inputs)
         .def_property_readonly("n_outputs", &Surrogate::n_outputs)
         .def_property_readonly("widths", &Surrogate::widths)
@@ -61,108 +62,116 @@ void bind_surrogate(py::module_& m) {
         .def_property_readonly("domain_lower", &Surrogate::domain_lower)
         .def_property_readonly("domain_upper", &Surrogate::domain_upper)
         .def_property_readonly("metadata_json", &Surrogate::metadata_json)
-        .def("predict",
-             [](const Surrogate& s, const Array& X, const std::string& device, int threads,
-                const std::string& isa, bool float32, const std::string& precision) -> py::array {
-                 const std::size_t n = rows_of(s, X);
-                 const auto o = options(device, threads, isa, precision);
-                 const std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n),
-                                                      static_cast<py::ssize_t>(s.n_outputs())};
-                 if (float32) {
-                     py::array_t<float> out(shape);
-                     float* po = out.mutable_data();
-                     py::gil_scoped_release release;
-                     s.predict(X.data(), n, po, o);
-                     return std::move(out);
-                 }
-                 py::array_t<double> out(shape);
-                 double* po = out.mutable_data();
-                 py::gil_scoped_release release;
-                 s.predict(X.data(), n, po, o);
-                 return std::move(out);
-             },
-             py::arg("X"), py::arg("device") = "cpu", py::arg("threads") = 0,
-             py::arg("isa") = "auto", py::arg("float32") = false, py::arg("precision") = "fp32")
-        .def("predict_into",
-             [](const Surrogate& s, const Array& X, py::array out, const std::string& device,
-                int threads, const std::string& isa, const std::string& precision) {
-                 const std::size_t n = rows_of(s, X);
-                 const auto o = options(device, threads, isa, precision);
-                 const bool f64 = py::isinstance<py::array_t<double>>(out);
-                 if (!(f64 || py::isinstance<py::array_t<float>>(out)) || out.ndim() != 2 ||
-                     static_cast<std::size_t>(out.shape(0)) != n ||
-                     static_cast<std::size_t>(out.shape(1)) != s.n_outputs() ||
-                     !(out.flags() & py::array::c_style) || !out.writeable())
-                     throw std::invalid_argument(
-                         "out must be a writeable C-contiguous float64 or float32 array of shape (" +
-                         std::to_string(n) + ", " + std::to_string(s.n_outputs()) + ")");
-                 void* po = out.mutable_data();
-                 py::gil_scoped_release release;
-                 if (f64)
-                     s.predict(X.data(), n, static_cast<double*>(po), o);
-                 else
-                     s.predict(X.data(), n, static_cast<float*>(po), o);
-             },
-             py::arg("X"), py::arg("out"), py::arg("device") = "cpu", py::arg("threads") = 0,
-             py::arg("isa") = "auto", py::arg("precision") = "fp32")
-        .def("predict_grid",
-             [](const Surrogate& s, const Array& x, const Array& y, const Array& depths,
-                const Array& times, const Array& eta_M, const Array& eta_K,
-                const std::string& device, int threads, const std::string& isa, bool float32,
-                const std::string& precision) -> py::array {
-                 if (x.ndim() != 1 || y.ndim() != 1 || x.size() != y.size() ||
-                     eta_M.ndim() != 1 || eta_K.ndim() != 1 || eta_M.size() != eta_K.size() ||
-                     depths.ndim() != 1 || times.ndim() != 1)
-                     throw std::invalid_argument(
-                         "predict_grid needs 1-D x, y of equal length, 1-D depths, times, and "
-                         "1-D eta_M, eta_K of equal length");
-                 viscoann::InputGrid g;
-                 g.x = x.data();
-                 g.y = y.data();
-                 g.n_points = static_cast<std::size_t>(x.size());
-                 g.depths = depths.data();
-                 g.n_depths = static_cast<std::size_t>(depths.size());
-                 g.times = times.data();
-                 g.n_times = static_cast<std::size_t>(times.size());
-                 g.eta_M = eta_M.data();
-                 g.eta_K = eta_K.data();
-                 g.n_etas = static_cast<std::size_t>(eta_M.size());
-                 const auto o = options(device, threads, isa, precision);
-                 const std::vector<py::ssize_t> shape{
-                     static_cast<py::ssize_t>(g.n_etas), static_cast<py::ssize_t>(g.n_depths),
-                     static_cast<py::ssize_t>(g.n_times), static_cast<py::ssize_t>(g.n_points),
-                     static_cast<py::ssize_t>(s.n_outputs())};
-                 if (float32) {
-                     py::array_t<float> out(shape);
-                     float* po = out.mutable_data();
-                     py::gil_scoped_release release;
-                     s.predict_grid(g, po, o);
-                     return std::move(out);
-                 }
-                 py::array_t<double> out(shape);
-                 double* po = out.mutable_data();
-                 py::gil_scoped_release release;
-                 s.predict_grid(g, po, o);
-                 return std::move(out);
-             },
-             py::arg("x"), py::arg("y"), py::arg("depths"), py::arg("times"), py::arg("eta_M"),
-             py::arg("eta_K"), py::arg("device") = "cpu", py::arg("threads") = 0,
-             py::arg("isa") = "auto", py::arg("float32") = false, py::arg("precision") = "fp32")
-        .def("in_domain",
-             [](const Surrogate& s, const Array& X) {
-                 const std::size_t n = rows_of(s, X);
-                 py::array_t<bool> mask(static_cast<py::ssize_t>(n));
-                 bool* pm = mask.mutable_data();
-                 py::gil_scoped_release release;
-                 s.in_domain(X.data(), n, pm);
-                 return mask;
-             },
-             py::arg("X"));
-    m.def("cpu_isa_supported",
-          [](const std::string& isa) { return viscoann::cpu_isa_supported(viscoann::parse_cpu_isa(isa)); },
-          py::arg("isa"), "True when this build and CPU can run the given CPU path.");
-    m.def("cpu_isa_selected", [] { return viscoann::cpu_isa_name(viscoann::cpu_isa_selected()); },
-          "The CPU path automatic dispatch picks (honours VISCOANN_CPU_ISA).");
+        .def(
+            "predict",
+            [](const Surrogate& s, const Array& X, const std::string& device, int threads,
+               const std::string& isa, bool float32, const std::string& precision) -> py::array {
+                const std::size_t n = rows_of(s, X);
+                const auto o = options(device, threads, isa, precision);
+                const std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n),
+                                                     static_cast<py::ssize_t>(s.n_outputs())};
+                if (float32) {
+                    py::array_t<float> out(shape);
+                    float* po = out.mutable_data();
+                    py::gil_scoped_release release;
+                    s.predict(X.data(), n, po, o);
+                    return std::move(out);
+                }
+                py::array_t<double> out(shape);
+                double* po = out.mutable_data();
+                py::gil_scoped_release release;
+                s.predict(X.data(), n, po, o);
+                return std::move(out);
+            },
+            py::arg("X"), py::arg("device") = "cpu", py::arg("threads") = 0,
+            py::arg("isa") = "auto", py::arg("float32") = false, py::arg("precision") = "fp32")
+        .def(
+            "predict_into",
+            [](const Surrogate& s, const Array& X, py::array out, const std::string& device,
+               int threads, const std::string& isa, const std::string& precision) {
+                const std::size_t n = rows_of(s, X);
+                const auto o = options(device, threads, isa, precision);
+                const bool f64 = py::isinstance<py::array_t<double>>(out);
+                if (!(f64 || py::isinstance<py::array_t<float>>(out)) || out.ndim() != 2 ||
+                    static_cast<std::size_t>(out.shape(0)) != n ||
+                    static_cast<std::size_t>(out.shape(1)) != s.n_outputs() ||
+                    !(out.flags() & py::array::c_style) || !out.writeable())
+                    throw std::invalid_argument(
+                        "out must be a writeable C-contiguous float64 or float32 array of shape (" +
+                        std::to_string(n) + ", " + std::to_string(s.n_outputs()) + ")");
+                void* po = out.mutable_data();
+                py::gil_scoped_release release;
+                if (f64)
+                    s.predict(X.data(), n, static_cast<double*>(po), o);
+                else
+                    s.predict(X.data(), n, static_cast<float*>(po), o);
+            },
+            py::arg("X"), py::arg("out"), py::arg("device") = "cpu", py::arg("threads") = 0,
+            py::arg("isa") = "auto", py::arg("precision") = "fp32")
+        .def(
+            "predict_grid",
+            [](const Surrogate& s, const Array& x, const Array& y, const Array& depths,
+               const Array& times, const Array& eta_M, const Array& eta_K,
+               const std::string& device, int threads, const std::string& isa, bool float32,
+               const std::string& precision) -> py::array {
+                if (x.ndim() != 1 || y.ndim() != 1 || x.size() != y.size() || eta_M.ndim() != 1 ||
+                    eta_K.ndim() != 1 || eta_M.size() != eta_K.size() || depths.ndim() != 1 ||
+                    times.ndim() != 1)
+                    throw std::invalid_argument(
+                        "predict_grid needs 1-D x, y of equal length, 1-D depths, times, and "
+                        "1-D eta_M, eta_K of equal length");
+                viscoann::InputGrid g;
+                g.x = x.data();
+                g.y = y.data();
+                g.n_points = static_cast<std::size_t>(x.size());
+                g.depths = depths.data();
+                g.n_depths = static_cast<std::size_t>(depths.size());
+                g.times = times.data();
+                g.n_times = static_cast<std::size_t>(times.size());
+                g.eta_M = eta_M.data();
+                g.eta_K = eta_K.data();
+                g.n_etas = static_cast<std::size_t>(eta_M.size());
+                const auto o = options(device, threads, isa, precision);
+                const std::vector<py::ssize_t> shape{
+                    static_cast<py::ssize_t>(g.n_etas), static_cast<py::ssize_t>(g.n_depths),
+                    static_cast<py::ssize_t>(g.n_times), static_cast<py::ssize_t>(g.n_points),
+                    static_cast<py::ssize_t>(s.n_outputs())};
+                if (float32) {
+                    py::array_t<float> out(shape);
+                    float* po = out.mutable_data();
+                    py::gil_scoped_release release;
+                    s.predict_grid(g, po, o);
+                    return std::move(out);
+                }
+                py::array_t<double> out(shape);
+                double* po = out.mutable_data();
+                py::gil_scoped_release release;
+                s.predict_grid(g, po, o);
+                return std::move(out);
+            },
+            py::arg("x"), py::arg("y"), py::arg("depths"), py::arg("times"), py::arg("eta_M"),
+            py::arg("eta_K"), py::arg("device") = "cpu", py::arg("threads") = 0,
+            py::arg("isa") = "auto", py::arg("float32") = false, py::arg("precision") = "fp32")
+        .def(
+            "in_domain",
+            [](const Surrogate& s, const Array& X) {
+                const std::size_t n = rows_of(s, X);
+                py::array_t<bool> mask(static_cast<py::ssize_t>(n));
+                bool* pm = mask.mutable_data();
+                py::gil_scoped_release release;
+                s.in_domain(X.data(), n, pm);
+                return mask;
+            },
+            py::arg("X"));
+    m.def(
+        "cpu_isa_supported",
+        [](const std::string& isa) {
+            return viscoann::cpu_isa_supported(viscoann::parse_cpu_isa(isa));
+        },
+        py::arg("isa"), "True when this build and CPU can run the given CPU path.");
+    m.def(
+        "cpu_isa_selected", [] { return viscoann::cpu_isa_name(viscoann::cpu_isa_selected()); },
+        "The CPU path automatic dispatch picks (honours VISCOANN_CPU_ISA).");
     m.def("fma_peak_gflops", &viscoann::fma_peak_gflops, py::arg("threads") = 0,
           py::arg("seconds") = 0.2, py::call_guard<py::gil_scoped_release>(),
           "Measured FP32 FMA peak (GFLOP/s) over `threads` threads, from a native FMA loop.");

@@ -21,12 +21,12 @@ namespace viscoann::detail {
 
 namespace {
 
-#define VISCOANN_CUDA_CHECK(call)                                                        \
-    do {                                                                                 \
-        const cudaError_t err_ = (call);                                                 \
-        if (err_ != cudaSuccess)                                                         \
-            throw std::runtime_error(std::string("CUDA error in ") + #call + ": " +      \
-                                     cudaGetErrorString(err_));                          \
+#define VISCOANN_CUDA_CHECK(call)                                                   \
+    do {                                                                            \
+        const cudaError_t err_ = (call);                                            \
+        if (err_ != cudaSuccess)                                                    \
+            throw std::runtime_error(std::string("CUDA error in ") + #call + ": " + \
+                                     cudaGetErrorString(err_));                     \
     } while (0)
 
 constexpr int kMaxLayers = 32;
@@ -38,7 +38,7 @@ struct NetDesc {
     int n_layers, n_in, n_out;  // n_in: columns of X (widths[0] + 1 in the radial geometry)
     int widths[kMaxLayers + 1];
     int act[kMaxLayers];
-    int w_off[kMaxLayers];   // FP32 path: floats, rows padded to a multiple of 4
+    int w_off[kMaxLayers];  // FP32 path: floats, rows padded to a multiple of 4
     int b_off[kMaxLayers];
     int stride[kMaxLayers];  // padded row length (FP32: 4, FP16: 16)
     int total;               // floats (FP32) or halves (FP16) of packed weights
@@ -109,10 +109,14 @@ __device__ __forceinline__ float fast_tanh(float x) {
 
 __device__ __forceinline__ float activate_fast(int code, float x) {
     switch (code) {
-        case 1: return fast_tanh(x);
-        case 2: return fmaxf(x, 0.0f);
-        case 3: return __fdividef(1.0f, 1.0f + __expf(-x));
-        default: return x;
+        case 1:
+            return fast_tanh(x);
+        case 2:
+            return fmaxf(x, 0.0f);
+        case 3:
+            return __fdividef(1.0f, 1.0f + __expf(-x));
+        default:
+            return x;
     }
 }
 
@@ -121,16 +125,18 @@ __device__ __forceinline__ void write_outputs(const NetDesc& net, const Sink& si
                                               const float* y) {
     double el[3] = {0.0, 0.0, 0.0};
     if (net.elastic == 1)
-        okada_point_strike_slip(v[net.elastic_in[0]], v[net.elastic_in[1]],
-                                v[net.elastic_in[2]], el);
+        okada_point_strike_slip(v[net.elastic_in[0]], v[net.elastic_in[1]], v[net.elastic_in[2]],
+                                el);
     double g[3] = {0.0, 0.0, 0.0};  // radial geometry: (g_r, g_phi, g_z) -> (ux, uy, uz)
     if (net.radial) {
-        for (int j = 0; j < 3; ++j) g[j] = transform_output(y[j], net.out_scale[j], net.out_offset[j]);
+        for (int j = 0; j < 3; ++j)
+            g[j] = transform_output(y[j], net.out_scale[j], net.out_offset[j]);
         radial_strike_slip_rotate(v[0], v[1], g, g);
     }
     for (int j = 0; j < net.n_out; ++j) {
-        double u = net.radial && j < 3 ? g[j]
-                                       : transform_output(y[j], net.out_scale[j], net.out_offset[j]);
+        double u = net.radial && j < 3
+                       ? g[j]
+                       : transform_output(y[j], net.out_scale[j], net.out_offset[j]);
         if (j < 3) u += el[j];
         if (sink.f64)
             static_cast<double*>(sink.out)[idx * net.n_out + j] = u;
@@ -155,8 +161,8 @@ __global__ void __launch_bounds__(kThreads)
     }
     const float* bias = w + net.total;
     const unsigned long long step = 1ull * gridDim.x * blockDim.x * PPT;
-    for (unsigned long long base = (1ull * blockIdx.x * blockDim.x + threadIdx.x) * PPT;
-         base < n; base += step) {
+    for (unsigned long long base = (1ull * blockIdx.x * blockDim.x + threadIdx.x) * PPT; base < n;
+         base += step) {
         float h[PPT][W];
         double v[PPT][kMaxIo];
 #pragma unroll
@@ -218,8 +224,7 @@ __global__ void __launch_bounds__(kThreads)
 template <int WP>
 __global__ void __launch_bounds__(kThreads)
     mlp_wmma_kernel(NetDesc net, const __half* __restrict__ gweights,
-                    const float* __restrict__ gbias, Source src, Sink sink,
-                    unsigned long long n) {
+                    const float* __restrict__ gbias, Source src, Sink sink, unsigned long long n) {
     using namespace nvcuda;
     extern __shared__ float4 smem4[];
     constexpr int kWarps = kThreads / 32;
@@ -230,7 +235,8 @@ __global__ void __launch_bounds__(kThreads)
     const int warp = threadIdx.x / 32, lane = threadIdx.x % 32;
     __half* A = reinterpret_cast<__half*>(bs + net.bias_total) + warp * 16 * WP;
     float* C = reinterpret_cast<float*>(reinterpret_cast<__half*>(bs + net.bias_total) +
-                                        kWarps * 16 * WP) + warp * 16 * WP;
+                                        kWarps * 16 * WP) +
+               warp * 16 * WP;
     __syncthreads();
 
     const unsigned long long tiles = (n + 15) / 16;
@@ -372,7 +378,7 @@ struct Stream {
 
 /// A net uploaded to the device, with the kernel launcher chosen for its widths.
 class DeviceNet {
-public:
+   public:
     DeviceNet(const MlpModel& m, CudaPrecision precision) : desc_(describe(m)) {
         int dev = 0;
         VISCOANN_CUDA_CHECK(cudaGetDevice(&dev));
@@ -417,24 +423,35 @@ public:
         if (n == 0) return;
         if (tensor_) {
             switch (wp_) {
-                case 16: return go_wmma<16>(src, sink, n, s);
-                case 32: return go_wmma<32>(src, sink, n, s);
-                default: return go_wmma<64>(src, sink, n, s);
+                case 16:
+                    return go_wmma<16>(src, sink, n, s);
+                case 32:
+                    return go_wmma<32>(src, sink, n, s);
+                default:
+                    return go_wmma<64>(src, sink, n, s);
             }
         }
         switch (wp_) {
-            case 8: return go_fp32<8, 2>(src, sink, n, s);
-            case 16: return go_fp32<16, 2>(src, sink, n, s);
-            case 20: return go_fp32<20, 2>(src, sink, n, s);
-            case 24: return go_fp32<24, 2>(src, sink, n, s);
-            case 32: return go_fp32<32, 1>(src, sink, n, s);
-            case 40: return go_fp32<40, 1>(src, sink, n, s);
-            case 64: return go_fp32<64, 1>(src, sink, n, s);
-            default: return go_fp32<128, 1>(src, sink, n, s);
+            case 8:
+                return go_fp32<8, 2>(src, sink, n, s);
+            case 16:
+                return go_fp32<16, 2>(src, sink, n, s);
+            case 20:
+                return go_fp32<20, 2>(src, sink, n, s);
+            case 24:
+                return go_fp32<24, 2>(src, sink, n, s);
+            case 32:
+                return go_fp32<32, 1>(src, sink, n, s);
+            case 40:
+                return go_fp32<40, 1>(src, sink, n, s);
+            case 64:
+                return go_fp32<64, 1>(src, sink, n, s);
+            default:
+                return go_fp32<128, 1>(src, sink, n, s);
         }
     }
 
-private:
+   private:
     void upload(const void* w, std::size_t bytes, const std::vector<float>& bias) {
         weights_ = std::make_unique<DeviceBuffer>(bytes);
         VISCOANN_CUDA_CHECK(cudaMemcpy(weights_->p, w, bytes, cudaMemcpyHostToDevice));
@@ -521,8 +538,8 @@ void pipeline(std::size_t n, std::size_t out_bytes_per_point, void* out, Stage&&
 
 }  // namespace
 
-void mlp_cuda_predict(const MlpModel& m, const double* X, std::size_t n, void* out,
-                      bool out_f64, CudaPrecision precision) {
+void mlp_cuda_predict(const MlpModel& m, const double* X, std::size_t n, void* out, bool out_f64,
+                      CudaPrecision precision) {
     require_gpu();
     if (n == 0) return;
     const DeviceNet net(m, precision);

@@ -12,8 +12,8 @@ namespace viscoann::detail {
 /// one fused kernel per chunk, chunks pipelined over two streams through pinned buffers.
 /// Inputs must already be validated (finite, positive where log10 is applied).
 /// Throws Unavailable when no GPU is present, std::runtime_error on a CUDA failure.
-void mlp_cuda_predict(const MlpModel& m, const double* X, std::size_t n, void* out,
-                      bool out_f64, CudaPrecision precision);
+void mlp_cuda_predict(const MlpModel& m, const double* X, std::size_t n, void* out, bool out_f64,
+                      CudaPrecision precision);
 
 /// Same for every point of a structured grid, generated on the device (no inputs cross PCIe);
 /// out has the layout of InputGrid. The model must have the 6 canonical inputs.

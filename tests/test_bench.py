@@ -9,8 +9,24 @@ from viscoann import cli
 
 @pytest.mark.parametrize("geometry", ["cartesian", "radial"])
 def test_bench_engine_rows_and_accuracy(capsys, geometry):
-    argv = ["bench", "engine", "--json", "--points", "3000", "--threads", "1", "--widths", "10",
-            "--depth", "2", "--repeats", "1", "--no-baselines", "--geometry", geometry]  # fmt: skip
+    argv = [
+        "bench",
+        "engine",
+        "--json",
+        "--points",
+        "3000",
+        "--threads",
+        "1",
+        "--widths",
+        "10",
+        "--depth",
+        "2",
+        "--repeats",
+        "1",
+        "--no-baselines",
+        "--geometry",
+        geometry,
+    ]
     assert cli.main(argv) == 0
     rows = json.loads(capsys.readouterr().out)["rows"]
     assert [(r["impl"], r["net"], r["threads"], r["n_points"]) for r in rows] == [

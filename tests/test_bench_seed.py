@@ -93,10 +93,19 @@ def test_baseline_features_of_a_radial_model_reproduce_its_reference(tmp_path):
     rng = np.random.default_rng(0)
     ws = [rng.normal(size=(7, 5)), rng.normal(size=(3, 7))]
     bs = [rng.normal(size=7), rng.normal(size=3)]
-    ins = [dict(e, log10=True, shift=86400.0) if e["name"] == "t" else e
-           for e in export.CANONICAL_INPUTS]  # fmt: skip
-    path = export.save(tmp_path / "r.safetensors", ws, bs, ["tanh", "identity"], inputs=ins,
-                       outputs=export.CANONICAL_OUTPUTS, geometry="radial_strike_slip")  # fmt: skip
+    ins = [
+        dict(e, log10=True, shift=86400.0) if e["name"] == "t" else e
+        for e in export.CANONICAL_INPUTS
+    ]
+    path = export.save(
+        tmp_path / "r.safetensors",
+        ws,
+        bs,
+        ["tanh", "identity"],
+        inputs=ins,
+        outputs=export.CANONICAL_OUTPUTS,
+        geometry="radial_strike_slip",
+    )
     W, B, acts, meta = bench_seed._net_arrays(path)
     X = bench_seed._expand(*bench_seed.scaled_test_grid(1e-4))
     Z = bench_seed._transformed(X, meta)

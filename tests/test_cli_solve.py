@@ -9,8 +9,22 @@ YR = 365.25 * 86400.0
 
 def test_solve_csv_and_hdf5(tmp_path):
     csv, h5 = tmp_path / "f.csv", tmp_path / "f.h5"
-    base = ["solve", "--depth-km", "8", "--time-yr", "0", "20", "--eta-m", "1e19", "--eta-k",
-            "1e18", "--n", "5", "--extent-km", "40"]  # fmt: skip
+    base = [
+        "solve",
+        "--depth-km",
+        "8",
+        "--time-yr",
+        "0",
+        "20",
+        "--eta-m",
+        "1e19",
+        "--eta-k",
+        "1e18",
+        "--n",
+        "5",
+        "--extent-km",
+        "40",
+    ]
     assert cli.main([*base, "--out", str(csv)]) == 0
     assert cli.main([*base, "--out", str(h5)]) == 0
     rows = np.loadtxt(csv, delimiter=",", skiprows=1)
@@ -30,9 +44,24 @@ def test_solve_csv_and_hdf5(tmp_path):
 
 def test_solve_plot_and_profile(tmp_path):
     png, prof, prof_png = tmp_path / "m.png", tmp_path / "p.csv", tmp_path / "p.png"
-    code = cli.main(["solve", "--n", "9", "--time-yr", "0", "30", "--plot", str(png),
-                     "--profile", "20,10", "--profile-out", str(prof), "--profile-plot",
-                     str(prof_png)])  # fmt: skip
+    code = cli.main(
+        [
+            "solve",
+            "--n",
+            "9",
+            "--time-yr",
+            "0",
+            "30",
+            "--plot",
+            str(png),
+            "--profile",
+            "20,10",
+            "--profile-out",
+            str(prof),
+            "--profile-plot",
+            str(prof_png),
+        ]
+    )
     assert code == 0
     assert png.stat().st_size > 10_000 and prof_png.stat().st_size > 5_000
     p = np.loadtxt(prof, delimiter=",", skiprows=1)

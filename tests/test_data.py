@@ -42,8 +42,9 @@ def test_seed_grid_sizes_and_values():
     np.testing.assert_allclose(np.sqrt(tr.times / tr.times[-1]), np.linspace(0, 1, 31), atol=1e-15)
     assert tr.times[1] == pytest.approx(100 * yr / 900)
     np.testing.assert_allclose(np.log10(tr.etas[[0, -1]]), [[18, 17], [21, 20]], atol=1e-12)
-    assert tr.x.min() == -100e3 and tr.x.max() == 100e3 and tr.depths[[0, -1]].tolist() == [
-        1e3, 14e3]  # fmt: skip
+    assert (
+        tr.x.min() == -100e3 and tr.x.max() == 100e3 and tr.depths[[0, -1]].tolist() == [1e3, 14e3]
+    )
     # test values lie inside the domain and differ from every training value on every axis
     assert te.x.min() == pytest.approx(-99e3) and te.depths[0] == pytest.approx(1.5e3)
     assert 0 < te.times.min() and te.times.max() < 100 * yr
@@ -72,7 +73,8 @@ def test_generate_shards_hold_solver_values_in_documented_order(tmp_path):
     man = data.generate(tmp_path, g, solver=standin_solver, progress=False)
     D, E, T, P = g.shape
     assert sorted(p.name for p in tmp_path.glob("shard_*.h5")) == sorted(
-        data.shard_name(d, e) for d in range(D) for e in range(E))  # fmt: skip
+        data.shard_name(d, e) for d in range(D) for e in range(E)
+    )
     full = standin_solver(g.x, g.y, g.depths, g.times, g.etas)
     for d, e, u in data.iter_shards(tmp_path):
         assert u.dtype == np.float32 and u.shape == (T, P, 3)
@@ -86,7 +88,9 @@ def test_generate_shards_hold_solver_values_in_documented_order(tmp_path):
     # manifest: grid round trip, sizes, solver identity and accuracy settings
     saved = json.loads((tmp_path / "manifest.json").read_text())
     assert data.solver_info(lambda x, y, d, t, e, *, nodes=24, refine=1.5: 0)["settings"] == {
-        "nodes": 24, "refine": 1.5}  # fmt: skip
+        "nodes": 24,
+        "refine": 1.5,
+    }
     back = data.load_manifest(tmp_path)["grid"]
     np.testing.assert_array_equal(back.times, g.times)
     np.testing.assert_array_equal(back.etas, g.etas)
@@ -127,8 +131,9 @@ def test_interrupted_run_leaves_no_corrupt_shard_and_resumes(tmp_path):
     for d in range(D):
         for e in range(E):
             name = data.shard_name(d, e)
-            np.testing.assert_array_equal(data.read_shard(tmp_path / name),
-                                          data.read_shard(ref / name))  # fmt: skip
+            np.testing.assert_array_equal(
+                data.read_shard(tmp_path / name), data.read_shard(ref / name)
+            )
 
 
 def test_generate_refuses_to_mix_grids(tmp_path):
@@ -151,16 +156,22 @@ def test_dask_local_cluster_of_two_workers_gives_identical_shards(tmp_path):
 
     g = _small_grid()
     data.generate(tmp_path / "serial", g, solver=standin_solver, progress=False)
-    with LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
-                      processes=True) as cluster, Client(cluster) as client:  # fmt: skip
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, dashboard_address=None, processes=True
+        ) as cluster,
+        Client(cluster) as client,
+    ):
         data.generate(tmp_path / "dask", g, solver=standin_solver, dask=client, progress=False)
         assert len(client.scheduler_info()["workers"]) == 2
     D, E, _, _ = g.shape
     for d in range(D):
         for e in range(E):
             name = data.shard_name(d, e)
-            np.testing.assert_array_equal(data.read_shard(tmp_path / "serial" / name),
-                                          data.read_shard(tmp_path / "dask" / name))  # fmt: skip
+            np.testing.assert_array_equal(
+                data.read_shard(tmp_path / "serial" / name),
+                data.read_shard(tmp_path / "dask" / name),
+            )
 
 
 def test_cli_generate_writes_manifest_and_shards(tmp_path, monkeypatch, capsys):
@@ -178,15 +189,32 @@ def test_cli_generate_writes_manifest_and_shards(tmp_path, monkeypatch, capsys):
 def test_cli_generate_sizes_override_single_axes(tmp_path, monkeypatch, capsys):
     monkeypatch.setattr(data, "_default_solver", lambda grid: standin_solver)
     out = tmp_path / "test"
-    assert cli.main(["generate", str(out), "--grid", "test", "--scale", "0.1",
-                     "--sizes", "5,-,4,-,3", "--no-progress"]) == 0  # fmt: skip
+    assert (
+        cli.main(
+            [
+                "generate",
+                str(out),
+                "--grid",
+                "test",
+                "--scale",
+                "0.1",
+                "--sizes",
+                "5,-,4,-,3",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     g = data.load_manifest(out)["grid"]
     # 2 depths (scaled), 2 x 3 viscosities, 4 times, and 6 x 6 points, not 5 x 5: 5 cell
     # centres would put a point on x = 0, a training value, so the axis gets one more
     assert g.shape == (2, 6, 4, 36)
     assert all(data.test_values_differ(data.training_grid(0.1), g).values())
-    for bad, msg in [("5,4", "sizes must have 5 entries"), ("5,x,4,2,2", "--sizes must be"),
-                     ("1,-,-,-,-", r"sizes\[0\] must be >= 2")]:  # fmt: skip
+    for bad, msg in [
+        ("5,4", "sizes must have 5 entries"),
+        ("5,x,4,2,2", "--sizes must be"),
+        ("1,-,-,-,-", r"sizes\[0\] must be >= 2"),
+    ]:
         assert cli.main(["generate", str(tmp_path / "x"), "--sizes", bad]) == 2
         assert re.search(msg, capsys.readouterr().err)
 
@@ -220,5 +248,9 @@ def test_generate_with_the_exact_solver_records_its_settings(tmp_path):
         np.testing.assert_allclose(u, full[e, d], rtol=0, atol=1e-6 * np.abs(full[e, d]).max())
     # t = 0 is the elastic Okada field (DESIGN §4 check 1), so the remainder target starts at 0
     u0 = va.okada.canonical_surface(g.x, g.y, g.depths[1])
-    np.testing.assert_allclose(data.read_shard(tmp_path / data.shard_name(1, 3))[0], u0,
-                               rtol=0, atol=1e-6 * np.abs(u0).max())  # fmt: skip
+    np.testing.assert_allclose(
+        data.read_shard(tmp_path / data.shard_name(1, 3))[0],
+        u0,
+        rtol=0,
+        atol=1e-6 * np.abs(u0).max(),
+    )

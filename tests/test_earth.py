@@ -37,14 +37,16 @@ def test_canonical_model_columns():
 @pytest.mark.parametrize(
     ("model", "needle"),
     [
-        (va.EarthModel([va.Layer(-1.0, va.Elastic(30e9))], va.Layer(None, va.Elastic(30e9))),
-         "layers[0].thickness"),
+        (
+            va.EarthModel([va.Layer(-1.0, va.Elastic(30e9))], va.Layer(None, va.Elastic(30e9))),
+            "layers[0].thickness",
+        ),
         (va.EarthModel([], va.Layer(None, va.Maxwell(30e9, -1.0))), "eta_M"),
         (va.EarthModel([], va.Layer(None, va.Elastic(0.0))), "mu_M"),
         (va.EarthModel([], va.Layer(None, va.Burgers(30e9, 1e19, 30e9, math.nan))), "eta_K"),
         (va.EarthModel([], va.Layer(None, va.Elastic(30e9), lam=-30e9)), "halfspace.lam"),
     ],
-)  # fmt: skip
+)
 def test_bad_models_name_the_field(model, needle):
     with pytest.raises(ValueError, match=needle.replace("[", r"\[").replace("]", r"\]")):
         va.exact.displacement(model, 1e3, 1e3, 5e3, 0.0)

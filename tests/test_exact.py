@@ -23,8 +23,9 @@ def okada_rows(data_dir):
 # ---- check 1: t = 0 equals Okada DC3D0 ------------------------------------------------------
 def test_t0_equals_okada(okada_rows):
     rows = okada_rows[::4]  # 125 rows, every depth 1-14 km, distances to 140 km
-    X = np.column_stack([rows[:, :3], np.zeros(len(rows)), np.full(len(rows), 1e19),
-                         np.full(len(rows), 1e18)])  # fmt: skip
+    X = np.column_stack(
+        [rows[:, :3], np.zeros(len(rows)), np.full(len(rows), 1e19), np.full(len(rows), 1e18)]
+    )
     u = va.exact.canonical(X)
     # The reference carries ~2e-7 rounding (float32 coordinates in the wrapper); 1e-6 is the bar.
     assert _rel_rows(u, rows[:, 3:6]).max() < 1e-6
@@ -34,8 +35,9 @@ def test_t0_grid_equals_okada(okada_rows):
     rows = okada_rows[okada_rows[:, 2] > 0][:200]
     for d in (rows[0, 2],):
         u = va.exact.grid(rows[:, 0], rows[:, 1], [d], [0.0], [[1e19, 1e18]])[0, 0, 0]
-        ref = va.exact.displacement(va.EarthModel([], va.Layer(None, va.Elastic(MU))),
-                                    rows[:, 0], rows[:, 1], d, 0.0)  # fmt: skip
+        ref = va.exact.displacement(
+            va.EarthModel([], va.Layer(None, va.Elastic(MU))), rows[:, 0], rows[:, 1], d, 0.0
+        )
         assert np.max(np.abs(u - ref)) <= 1e-12 * np.abs(ref).max()
 
 
@@ -51,8 +53,12 @@ def _half(row):
 
 
 def test_homogeneous_halfspace_closed_form(homogeneous_rows):
-    u = np.array([va.exact.displacement(va.EarthModel([], _half(r)), r[0], r[1], r[2], r[3])[0]
-                  for r in homogeneous_rows])  # fmt: skip
+    u = np.array(
+        [
+            va.exact.displacement(va.EarthModel([], _half(r)), r[0], r[1], r[2], r[3])[0]
+            for r in homogeneous_rows
+        ]
+    )
     assert _rel_rows(u, homogeneous_rows[:, 6:9]).max() < 1e-6
 
 
@@ -71,14 +77,16 @@ def test_surface_layer_of_same_material_closed_form(homogeneous_rows):
     "model",
     [
         va.EarthModel([], va.Layer(None, va.Elastic(MU), lam=MU)),
-        va.EarthModel([va.Layer(12e3, va.Elastic(20e9), lam=25e9)],
-                      va.Layer(None, va.Elastic(45e9), lam=50e9)),
+        va.EarthModel(
+            [va.Layer(12e3, va.Elastic(20e9), lam=25e9)], va.Layer(None, va.Elastic(45e9), lam=50e9)
+        ),
         va.EarthModel.canonical(1e19, 1e18),
-        va.EarthModel([va.Layer(5e3, va.Elastic(MU), lam=MU)],
-                      va.Layer(None, va.Maxwell(MU, 1e19), lam=MU)),
+        va.EarthModel(
+            [va.Layer(5e3, va.Elastic(MU), lam=MU)], va.Layer(None, va.Maxwell(MU, 1e19), lam=MU)
+        ),
     ],
     ids=["homogeneous", "elastic-contrast", "canonical", "source-in-maxwell"],
-)  # fmt: skip
+)
 def test_subtraction_equals_full_wavenumber_integral(model):
     # Hankel-transforming the whole layered kernel (no homogeneous part subtracted, no Okada
     # added) must give the same field: checks the kernel normalisation against Okada, the
@@ -88,8 +96,9 @@ def test_subtraction_equals_full_wavenumber_integral(model):
     rng = np.random.default_rng(2)
     x, y, t = rng.uniform(-6e4, 6e4, 12), rng.uniform(-6e4, 6e4, 12), np.full(12, 20 * YR)
     a = _core.strike_slip_surface(*model.columns(), 8e3, x, y, t)
-    b = _core.strike_slip_surface(*model.columns(), 8e3, x, y, t, subtract_homogeneous=False,
-                                  k_refine=2.0)  # fmt: skip
+    b = _core.strike_slip_surface(
+        *model.columns(), 8e3, x, y, t, subtract_homogeneous=False, k_refine=2.0
+    )
     assert np.abs(a - b).max() < 1e-9 * np.abs(a).max()
 
 
@@ -120,8 +129,9 @@ def test_thick_elastic_layer_is_okada_at_all_times(okada_rows):
     # 100,000 km: at 10,000 km a fully relaxed Maxwell half-space still moves the surface by
     # ~(r/H)^3 ~ 1e-6 of the field at r = 75 km after 1000 yr (physics, not error).
     rows = okada_rows[:30]
-    model = va.EarthModel([va.Layer(1e8, va.Elastic(MU), lam=MU)],
-                          va.Layer(None, va.Maxwell(MU, 1e18), lam=MU))  # fmt: skip
+    model = va.EarthModel(
+        [va.Layer(1e8, va.Elastic(MU), lam=MU)], va.Layer(None, va.Maxwell(MU, 1e18), lam=MU)
+    )
     for t in (0.0, 1 * YR, 1e3 * YR):
         u = va.exact.displacement(model, rows[:, 0], rows[:, 1], rows[:, 2], t)
         assert _rel_rows(u, rows[:, 3:6]).max() < 1e-6
@@ -226,17 +236,28 @@ def test_psgrn_canonical_model(data_dir, name):
 def test_no_nan_or_inf_in_domain():
     rng = np.random.default_rng(5)
     n = 60
-    X = np.column_stack([
-        rng.uniform(-1e5, 1e5, n), rng.uniform(-1e5, 1e5, n), rng.uniform(1e3, 14e3, n),
-        rng.uniform(0, 1000 * YR, n), 10 ** rng.uniform(17, 22, n), 10 ** rng.uniform(17, 22, n),
-    ])  # fmt: skip
+    X = np.column_stack(
+        [
+            rng.uniform(-1e5, 1e5, n),
+            rng.uniform(-1e5, 1e5, n),
+            rng.uniform(1e3, 14e3, n),
+            rng.uniform(0, 1000 * YR, n),
+            10 ** rng.uniform(17, 22, n),
+            10 ** rng.uniform(17, 22, n),
+        ]
+    )
     X[:4, :2] = 0.0  # the epicentre
     X[4:8, 3] = [0.0, 1e-3, 1000 * YR, 1.0]
     u = va.exact.canonical(X)
     assert np.isfinite(u).all()
     assert np.abs(u[:4]).max() == 0.0  # the m = 2 field vanishes on the axis
-    g = va.exact.grid([0.0, 1e5, -1e5], [0.0, 1e5, 3.0], [1e3, 14e3], [0.0, 1000 * YR],
-                      [[1e17, 1e17], [1e22, 1e22]])  # fmt: skip
+    g = va.exact.grid(
+        [0.0, 1e5, -1e5],
+        [0.0, 1e5, 3.0],
+        [1e3, 14e3],
+        [0.0, 1000 * YR],
+        [[1e17, 1e17], [1e22, 1e22]],
+    )
     assert np.isfinite(g).all()
 
 
@@ -264,7 +285,7 @@ M = va.EarthModel.canonical(1e19, 1e18)
         (lambda: va.exact.displacement("canonical", 0.0, 0.0, 5e3, 1.0), "model"),
         (lambda: va.exact.displacement(M, 1e3, 1e3, 5e3, 1.0, talbot_nodes=7), "talbot_nodes"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_names_the_argument(call, needle):
     with pytest.raises(ValueError, match=needle):
         call()
@@ -289,8 +310,10 @@ def test_point_source_t0_equals_okada(dip, q):
     x, y = rng.uniform(-5e4, 5e4, 10), rng.uniform(-5e4, 5e4, 10)
     pot = np.eye(4)[q]
     ok = va.okada.point(x, y, 0 * x, 6e3, dip, pot)
-    for model in (va.EarthModel.canonical(1e19, 1e18),
-                  va.EarthModel([], va.Layer(None, va.Elastic(MU), lam=MU))):  # fmt: skip
+    for model in (
+        va.EarthModel.canonical(1e19, 1e18),
+        va.EarthModel([], va.Layer(None, va.Elastic(MU), lam=MU)),
+    ):
         u = va.exact.point_source(model, x, y, 6e3, 0.0, dip=dip, potency=pot)
         assert np.abs(u - ok).max() < 1e-12 * np.abs(ok).max()
 
@@ -306,14 +329,16 @@ def test_point_source_subtraction_equals_full_integral(dip, q):
     t = np.array([0.0, 2 * YR, 15 * YR, 15 * YR, 80 * YR, 80 * YR])
     pot = np.eye(4)[q]
     for model in (
-        va.EarthModel([va.Layer(12e3, va.Elastic(20e9), lam=25e9)],
-                      va.Layer(None, va.Elastic(45e9), lam=50e9)),
+        va.EarthModel(
+            [va.Layer(12e3, va.Elastic(20e9), lam=25e9)], va.Layer(None, va.Elastic(45e9), lam=50e9)
+        ),
         va.EarthModel.canonical(1e19, 1e18),
         va.EarthModel([], va.Layer(None, va.Burgers(MU, 1e19, 20e9, 1e18), lam=40e9)),
-    ):  # fmt: skip
+    ):
         a = _core.point_source_surface(*model.columns(), 8e3, dip, pot, x, y, t)
-        b = _core.point_source_surface(*model.columns(), 8e3, dip, pot, x, y, t,
-                                       subtract_homogeneous=False, k_refine=2.0)  # fmt: skip
+        b = _core.point_source_surface(
+            *model.columns(), 8e3, dip, pot, x, y, t, subtract_homogeneous=False, k_refine=2.0
+        )
         assert np.abs(a - b).max() < 1e-9 * np.abs(a).max()
 
 
@@ -327,10 +352,12 @@ def test_point_source_strike_slip_is_the_canonical_source():
 
 @pytest.mark.parametrize(
     ("kwargs", "needle"),
-    [({"dip": 95.0, "potency": [1, 0, 0, 0]}, "dip"),
-     ({"dip": 45.0, "potency": [1, 0, 0]}, "potency"),
-     ({"dip": 45.0, "potency": [1, 0, math.nan, 0]}, "potency")],
-)  # fmt: skip
+    [
+        ({"dip": 95.0, "potency": [1, 0, 0, 0]}, "dip"),
+        ({"dip": 45.0, "potency": [1, 0, 0]}, "potency"),
+        ({"dip": 45.0, "potency": [1, 0, math.nan, 0]}, "potency"),
+    ],
+)
 def test_point_source_bad_input(kwargs, needle):
     with pytest.raises(ValueError, match=needle):
         va.exact.point_source(M, 1e3, 1e3, 5e3, 1.0, **kwargs)

@@ -304,8 +304,9 @@ def test_random_mutations_never_crash():
 
 # ---- format version 2: shift and the radial geometry ---------------------------------------
 RADIAL = {"kind": "radial_strike_slip", "r_scale": 1e-5, "r_offset": -0.5}
-T_SHIFT = [dict(e, log10=True, shift=86400.0) if e["name"] == "t" else e
-           for e in export.CANONICAL_INPUTS]  # fmt: skip
+T_SHIFT = [
+    dict(e, log10=True, shift=86400.0) if e["name"] == "t" else e for e in export.CANONICAL_INPUTS
+]
 
 
 def radial_bytes(**kw):
@@ -375,15 +376,20 @@ def test_reader_refuses_bad_geometry_and_shift():
     refused(edit(fn_doc=geo(r_scale=0), data=good), '"r_scale" = 0 must be finite and > 0')
     refused(edit(fn_doc=geo(r_scale=-3.5), data=good), '"r_scale" = -3.5 must be finite and > 0')
     refused(edit(fn_doc=lambda d: d["geometry"].pop("r_offset"), data=good), 'lacks "r_offset"')
-    refused(edit(fn_doc=lambda d: d["inputs"].pop(), data=good),
-            "widths[0] = n_inputs - 1", "widths[0] = 5 with 5 inputs")  # fmt: skip
+    refused(
+        edit(fn_doc=lambda d: d["inputs"].pop(), data=good),
+        "widths[0] = n_inputs - 1",
+        "widths[0] = 5 with 5 inputs",
+    )
 
     def swap(d):
         d["inputs"][0]["name"], d["inputs"][1]["name"] = "y", "x"
 
     refused(edit(fn_doc=swap, data=good), "needs x and y", "inputs[0] is 'y'")
-    refused(edit(fn_doc=lambda d: d["inputs"][2].update(shift=2.5), data=good),
-            "inputs[2] (depth) has \"shift\" = 2.5 but is not log10")  # fmt: skip
+    refused(
+        edit(fn_doc=lambda d: d["inputs"][2].update(shift=2.5), data=good),
+        'inputs[2] (depth) has "shift" = 2.5 but is not log10',
+    )
 
     def v1(d):
         d["version"] = 1
@@ -397,8 +403,9 @@ def test_reader_refuses_bad_geometry_and_shift():
 
 def test_reader_refuses_radial_with_other_than_3_outputs():
     ws, bs, acts = small_net(widths=(5, 4, 2))
-    data = export.to_bytes(ws, bs, acts[1:], inputs=T_SHIFT[:5],
-                           outputs=export.CANONICAL_OUTPUTS[:2])  # fmt: skip
+    data = export.to_bytes(
+        ws, bs, acts[1:], inputs=T_SHIFT[:5], outputs=export.CANONICAL_OUTPUTS[:2]
+    )
 
     def radial(d):
         d["inputs"].append(dict(d["inputs"][4], name="eta_K"))

@@ -204,17 +204,25 @@ def test_bench_engine_cuda_without_gpu_is_a_clear_error(capsys):
 
 
 # ---- radial geometry (format version 2) on the GPU: mirrors of test_surrogate's CPU tests ---
-RADIAL_INPUTS = [dict(e, log10=True, shift=86400.0) if e["name"] == "t" else e
-                 for e in export.CANONICAL_INPUTS]  # fmt: skip
+RADIAL_INPUTS = [
+    dict(e, log10=True, shift=86400.0) if e["name"] == "t" else e for e in export.CANONICAL_INPUTS
+]
 
 
 def radial_load(widths=(5, 20, 20, 20, 20, 3), acts=("tanh", "relu"), seed=0, **kw):
     ws, bs, names = random_net(widths, acts, seed)
-    model = {"weights": ws, "biases": bs, "activations": names, "inputs": RADIAL_INPUTS,
-             "outputs": [dict(e, scale=1e-6 * (k + 1), offset=1e-7 * k)
-                         for k, e in enumerate(export.CANONICAL_OUTPUTS)],
-             "geometry": {"kind": "radial_strike_slip", "r_scale": 1 / 70e3, "r_offset": -1.0},
-             **kw}  # fmt: skip
+    model = {
+        "weights": ws,
+        "biases": bs,
+        "activations": names,
+        "inputs": RADIAL_INPUTS,
+        "outputs": [
+            dict(e, scale=1e-6 * (k + 1), offset=1e-7 * k)
+            for k, e in enumerate(export.CANONICAL_OUTPUTS)
+        ],
+        "geometry": {"kind": "radial_strike_slip", "r_scale": 1 / 70e3, "r_offset": -1.0},
+        **kw,
+    }
     data = export.to_bytes(
         ws,
         bs,
@@ -269,8 +277,9 @@ def test_cuda_radial_symmetries_and_grid(precision):
     for col, sign in ((1, [-1, 1, -1]), (0, [1, -1, -1])):
         Xm = X.copy()
         Xm[:, col] *= -1
-        np.testing.assert_array_equal(model.predict(Xm, device="cuda", precision=precision),
-                                      u * sign)  # fmt: skip
+        np.testing.assert_array_equal(
+            model.predict(Xm, device="cuda", precision=precision), u * sign
+        )
     X0 = X[:10].copy()
     X0[:, :2] = 0.0
     u0 = model.predict(X0, device="cuda", precision=precision)

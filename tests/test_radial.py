@@ -15,8 +15,18 @@ def radial_dir(tmp_path_factory):
 
 
 def _cfg(**kw):
-    base = dict(hidden_layers=2, width=12, activations=("tanh",), target="radial", epochs=60,
-                batch_size=32, lr=1e-2, lr_final=1e-4, seed=5, val_fraction=0.25)  # fmt: skip
+    base = dict(
+        hidden_layers=2,
+        width=12,
+        activations=("tanh",),
+        target="radial",
+        epochs=60,
+        batch_size=32,
+        lr=1e-2,
+        lr_final=1e-4,
+        seed=5,
+        val_fraction=0.25,
+    )
     base.update(kw)
     return train.TrainConfig(**base)
 
@@ -30,8 +40,9 @@ def test_radial_grid_covers_the_domain():
     assert np.all(np.diff(g.times) > 0) and np.diff(g.times)[0] < np.diff(g.times)[-1] / 40
     assert g.depths.min() == 1e3 and g.depths.max() == 14e3
     le = np.log10(g.etas)
-    np.testing.assert_allclose([le[:, 0].min(), le[:, 0].max(), le[:, 1].min(), le[:, 1].max()],
-                               [18, 21, 17, 20])  # fmt: skip
+    np.testing.assert_allclose(
+        [le[:, 0].min(), le[:, 0].max(), le[:, 1].min(), le[:, 1].max()], [18, 21, 17, 20]
+    )
     with pytest.raises(ValueError, match="radial"):
         data.grid("sideways")
     # the shipped model's test metrics are measured off its training values on every axis
@@ -61,10 +72,20 @@ def test_radial_shards_hold_the_exact_radial_functions(radial_dir):
 
 def test_radial_features_map_the_domain_to_the_unit_cube():
     shift = 0.01 * data.YEAR
-    X = np.array([[0.0, 0.0, 1e3, 0.0, 1e18, 1e17],
-                  [100e3, -100e3, 14e3, 100 * data.YEAR, 1e21, 1e20],
-                  [3e3, 4e3, 7.5e3, np.sqrt(shift * (100 * data.YEAR + shift)) - shift,
-                   10**19.5, 10**18.5]])  # fmt: skip
+    X = np.array(
+        [
+            [0.0, 0.0, 1e3, 0.0, 1e18, 1e17],
+            [100e3, -100e3, 14e3, 100 * data.YEAR, 1e21, 1e20],
+            [
+                3e3,
+                4e3,
+                7.5e3,
+                np.sqrt(shift * (100 * data.YEAR + shift)) - shift,
+                10**19.5,
+                10**18.5,
+            ],
+        ]
+    )
     F = train.radial_features(X, shift, dtype=np.float64)
     np.testing.assert_allclose(F[0], -1.0, atol=1e-12)
     np.testing.assert_allclose(F[1], 1.0, atol=1e-12)
@@ -110,9 +131,15 @@ def test_radial_training_learns_and_references_agree(radial_dir, tmp_path):
     assert spec["elastic_part"] == "okada_point_strike_slip"
     # reference prediction = from_radial of the net's radial functions + exact Okada
     rng = np.random.default_rng(4)
-    X = np.column_stack([rng.uniform(-100e3, 100e3, (40, 2)), rng.uniform(1e3, 14e3, 40),
-                         rng.uniform(0, 100 * data.YEAR, 40),
-                         10 ** rng.uniform(18, 21, 40), 10 ** rng.uniform(17, 20, 40)])  # fmt: skip
+    X = np.column_stack(
+        [
+            rng.uniform(-100e3, 100e3, (40, 2)),
+            rng.uniform(1e3, 14e3, 40),
+            rng.uniform(0, 100 * data.YEAR, 40),
+            10 ** rng.uniform(18, 21, 40),
+            10 ** rng.uniform(17, 20, 40),
+        ]
+    )
     ref = train.predict_reference(spec, X)
     F = train.radial_features(X, cfg.time_shift, dtype=np.float64)
     gfun = train.forward_reference(spec["layers"], spec["activations"], F) * spec["output_scale"]
@@ -125,8 +152,7 @@ def test_radial_training_learns_and_references_agree(radial_dir, tmp_path):
     # the azimuthal pattern holds by construction (net and Okada alike): mirroring x gives
     # (ux, -uy, -uz)
     mirrored = train.predict_reference(spec, X * [-1, 1, 1, 1, 1, 1])
-    np.testing.assert_allclose(mirrored, ref * [1, -1, -1], rtol=0,
-                               atol=1e-12 * np.abs(ref).max())  # fmt: skip
+    np.testing.assert_allclose(mirrored, ref * [1, -1, -1], rtol=0, atol=1e-12 * np.abs(ref).max())
     # the exported model file on the engine: r, log-time and the azimuthal factors fused
     path = train.export_spec(spec, tmp_path / "radial.safetensors")
     net = va.Surrogate.load(path)
@@ -138,18 +164,51 @@ def test_cli_generate_train_export_predict_radial(tmp_path):
     """The radial form end to end from the command line, at a tiny size (seconds)."""
     import viscoann as va
 
-    assert cli.main(["generate", str(tmp_path / "d"), "--grid", "radial", "--sizes", "10,2,4,2,2",
-                     "--no-progress"]) == 0  # fmt: skip
+    assert (
+        cli.main(
+            [
+                "generate",
+                str(tmp_path / "d"),
+                "--grid",
+                "radial",
+                "--sizes",
+                "10,2,4,2,2",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     model = tmp_path / "m.safetensors"
-    args = ["train", str(tmp_path / "d"), str(tmp_path / "run"), "--target", "radial", "--layers",
-            "2", "--width", "8", "--activations", "tanh", "--epochs", "3", "--batch-size", "32",
-            "--model", str(model), "--no-progress"]  # fmt: skip
+    args = [
+        "train",
+        str(tmp_path / "d"),
+        str(tmp_path / "run"),
+        "--target",
+        "radial",
+        "--layers",
+        "2",
+        "--width",
+        "8",
+        "--activations",
+        "tanh",
+        "--epochs",
+        "3",
+        "--batch-size",
+        "32",
+        "--model",
+        str(model),
+        "--no-progress",
+    ]
     assert cli.main(args) == 0
     spec = train.load_spec(tmp_path / "run" / "spec.json")
     assert spec["geometry"]["kind"] == "radial_strike_slip"
     assert spec["input_shift"][3] == pytest.approx(0.01 * data.YEAR)
-    X = np.array([[30e3, -20e3, 5e3, 3 * data.YEAR, 1e19, 1e18],
-                  [-70e3, 60e3, 12e3, 80 * data.YEAR, 3e20, 2e17]])  # fmt: skip
+    X = np.array(
+        [
+            [30e3, -20e3, 5e3, 3 * data.YEAR, 1e19, 1e18],
+            [-70e3, 60e3, 12e3, 80 * data.YEAR, 3e20, 2e17],
+        ]
+    )
     got = va.Surrogate.load(model).predict(X)
     ref = train.predict_reference(spec, X)
     np.testing.assert_allclose(got, ref, rtol=0, atol=1e-5 * np.abs(ref).max())

@@ -258,8 +258,10 @@ def test_readme_surrogate_snippet_runs(monkeypatch):
 
 
 # ---- radial geometry (format version 2): the net learns g(r, ...), the engine rotates -------
-RADIAL_INPUTS = [dict(e, log10=True, shift=86400.0) if e["name"] == "t" else dict(e)
-                 for e in export.CANONICAL_INPUTS]  # fmt: skip
+RADIAL_INPUTS = [
+    dict(e, log10=True, shift=86400.0) if e["name"] == "t" else dict(e)
+    for e in export.CANONICAL_INPUTS
+]
 RADIAL_GEOMETRY = {"kind": "radial_strike_slip", "r_scale": 1 / 70e3, "r_offset": -1.0}
 
 
@@ -282,9 +284,12 @@ def radial_model(widths=(5, 20, 20, 20, 3), acts=("tanh", "relu"), seed=0, **kw)
         "geometry": RADIAL_GEOMETRY,
         **kw,
     }
-    data = export.to_bytes(model["weights"], model["biases"], model["activations"],
-                           **{k: v for k, v in model.items()
-                              if k not in ("weights", "biases", "activations")})  # fmt: skip
+    data = export.to_bytes(
+        model["weights"],
+        model["biases"],
+        model["activations"],
+        **{k: v for k, v in model.items() if k not in ("weights", "biases", "activations")},
+    )
     return model, va.Surrogate.from_bytes(data)
 
 
@@ -301,8 +306,10 @@ def radial_functions(model, X):
         i = [d["name"] for d in model["inputs"]].index(e["name"])
         v = np.log10(X[:, i] + e.get("shift", 0.0)) if e["log10"] else X[:, i]
         Z.append(e["scale"] * v + e["offset"])
-    layers = [(np.float32(W).astype(float), np.float32(b).astype(float))
-              for W, b in zip(model["weights"], model["biases"], strict=True)]  # fmt: skip
+    layers = [
+        (np.float32(W).astype(float), np.float32(b).astype(float))
+        for W, b in zip(model["weights"], model["biases"], strict=True)
+    ]
     y = export.forward_reference(layers, model["activations"], np.column_stack(Z))
     outs = model["outputs"]
     return y * [o["scale"] for o in outs] + [o["offset"] for o in outs]
@@ -322,8 +329,9 @@ def test_radial_engine_equals_from_radial_of_the_radial_functions(isa):
     assert (np.abs(y64 - ref) / scale).max() <= 1e-5
     assert (np.abs(y32 - ref) / scale).max() <= 1e-5
     # the model-file reference (export.reference_predict) is the same function
-    np.testing.assert_allclose(export.reference_predict(model, X), ref, rtol=1e-12,
-                               atol=1e-12 * scale.max())  # fmt: skip
+    np.testing.assert_allclose(
+        export.reference_predict(model, X), ref, rtol=1e-12, atol=1e-12 * scale.max()
+    )
 
 
 @pytest.mark.parametrize("isa", ISAS)
@@ -354,8 +362,9 @@ def test_radial_symmetries_hold_by_construction(isa):
     np.testing.assert_array_equal(s.predict(Xm, isa=isa), u * [1, -1, -1])
     Xs = X.copy()
     Xs[:, [0, 1]] = X[:, [1, 0]]
-    np.testing.assert_allclose(s.predict(Xs, isa=isa), u[:, [1, 0, 2]], rtol=0,
-                               atol=2e-6 * np.abs(u).max())  # fmt: skip
+    np.testing.assert_allclose(
+        s.predict(Xs, isa=isa), u[:, [1, 0, 2]], rtol=0, atol=2e-6 * np.abs(u).max()
+    )
     X0 = X[:20].copy()
     X0[:, :2] = 0.0
     u0 = s.predict(X0, isa=isa)
@@ -373,8 +382,16 @@ def test_radial_grid_equals_points():
     etas = np.array([[1e19, 1e18], [3e20, 5e17]])
     g = s.predict_grid(x, y, [2e3, 9e3], times, etas, threads=2)
     E, D, T, P = np.meshgrid(range(2), range(2), range(4), range(41), indexing="ij")
-    X = np.column_stack([x[P.ravel()], y[P.ravel()], np.array([2e3, 9e3])[D.ravel()],
-                         times[T.ravel()], etas[E.ravel(), 0], etas[E.ravel(), 1]])  # fmt: skip
+    X = np.column_stack(
+        [
+            x[P.ravel()],
+            y[P.ravel()],
+            np.array([2e3, 9e3])[D.ravel()],
+            times[T.ravel()],
+            etas[E.ravel(), 0],
+            etas[E.ravel(), 1],
+        ]
+    )
     np.testing.assert_array_equal(g.reshape(-1, 3), s.predict(X, threads=1))
 
 
@@ -386,8 +403,11 @@ def test_radial_shift_bounds_are_enforced_at_predict_time():
     for t in (-1e5, -86400.0):
         X[3, 3] = t
         for isa in ISAS:
-            with pytest.raises(ValueError, match=r"X\[3, 3\] \(t\) = -[0-9]+ is not allowed.*"
-                               r"t > -shift = -86400"):  # fmt: skip
+            with pytest.raises(
+                ValueError,
+                match=r"X\[3, 3\] \(t\) = -[0-9]+ is not allowed.*"
+                r"t > -shift = -86400",
+            ):
                 s.predict(X, check_domain=False, isa=isa)
     with pytest.raises(ValueError, match=r"times\[1\] = -100000.* > -shift = -86400"):
         s.predict_grid(X[:2, 0], X[:2, 1], [5e3], [0.0, -1e5], [[1e19, 1e18]], check_domain=False)

@@ -22,40 +22,60 @@ def tiny(tmp_path_factory):
     root = tmp_path_factory.mktemp("tiny")
     g = data.training_grid(0.1, [12, 3, 6, 2, 2])  # 144 points x 3 depths x 6 times x 4 etas
     data.generate(root / "train", g, solver=standin_solver, progress=False)
-    data.generate(root / "test", data.test_grid(0.1, [10, 2, 4, 2, 2]), solver=standin_solver,
-                  progress=False)  # fmt: skip
+    data.generate(
+        root / "test", data.test_grid(0.1, [10, 2, 4, 2, 2]), solver=standin_solver, progress=False
+    )
     return root
 
 
 def _cfg(**kw):
-    base = dict(hidden_layers=3, width=16, epochs=20, batch_size=64, lr=1e-2, lr_final=1e-4,
-                seed=3, val_fraction=0.1)  # fmt: skip
+    base = dict(
+        hidden_layers=3,
+        width=16,
+        epochs=20,
+        batch_size=64,
+        lr=1e-2,
+        lr_final=1e-4,
+        seed=3,
+        val_fraction=0.1,
+    )
     base.update(kw)
     return train.TrainConfig(**base)
 
 
 def test_features_map_the_domain_box_to_unit_cube():
     lo, hi = train.canonical_box()
-    corners = np.array([[-100e3, -100e3, 1e3, 0.0, 1e18, 1e17],
-                        [100e3, 100e3, 14e3, 100 * data.YEAR, 1e21, 1e20]])  # fmt: skip
-    np.testing.assert_allclose(train.features(corners, lo, hi, dtype=np.float64),
-                               [[-1] * 6, [1] * 6], atol=1e-12)  # fmt: skip
-    mid = train.features(np.array([[0, 0, 7.5e3, 50 * data.YEAR, 10**19.5, 10**18.5]]), lo, hi,
-                         dtype=np.float64)  # fmt: skip
+    corners = np.array(
+        [[-100e3, -100e3, 1e3, 0.0, 1e18, 1e17], [100e3, 100e3, 14e3, 100 * data.YEAR, 1e21, 1e20]]
+    )
+    np.testing.assert_allclose(
+        train.features(corners, lo, hi, dtype=np.float64), [[-1] * 6, [1] * 6], atol=1e-12
+    )
+    mid = train.features(
+        np.array([[0, 0, 7.5e3, 50 * data.YEAR, 10**19.5, 10**18.5]]), lo, hi, dtype=np.float64
+    )
     np.testing.assert_allclose(mid, 0, atol=1e-12)
 
 
 def test_config_rejects_bad_values_naming_them():
-    for kw, match in [({"activations": ("tanh", "gelu")}, "activations"),
-                      ({"target": "log"}, "target must be one of"),
-                      ({"hidden_layers": 0}, "hidden_layers"),
-                      ({"loss": "huber"}, "loss"),
-                      ({"val_fraction": 1.0}, "val_fraction"),
-                      ({"lr": -1.0}, "lr")]:  # fmt: skip
+    for kw, match in [
+        ({"activations": ("tanh", "gelu")}, "activations"),
+        ({"target": "log"}, "target must be one of"),
+        ({"hidden_layers": 0}, "hidden_layers"),
+        ({"loss": "huber"}, "loss"),
+        ({"val_fraction": 1.0}, "val_fraction"),
+        ({"lr": -1.0}, "lr"),
+    ]:
         with pytest.raises(ValueError, match=match):
             train.TrainConfig(**kw).check()
     assert train.TrainConfig(hidden_layers=5).layer_activations() == [
-        "tanh", "relu", "tanh", "relu", "tanh", "identity"]  # fmt: skip
+        "tanh",
+        "relu",
+        "tanh",
+        "relu",
+        "tanh",
+        "identity",
+    ]
 
 
 @pytest.mark.parametrize(("target", "bound"), [("remainder", 0.03), ("full", 0.15)])
@@ -101,8 +121,13 @@ def test_same_seed_gives_identical_weights_and_resume_matches(tiny, tmp_path):
     for (wa, ba), (wb, bb) in zip(a["layers"], b["layers"], strict=True):
         np.testing.assert_array_equal(wa, wb)
         np.testing.assert_array_equal(ba, bb)
-    other = train.train(tiny / "train", None, _cfg(epochs=4, batch_size=256, seed=4),
-                        elastic=standin_elastic, progress=False)  # fmt: skip
+    other = train.train(
+        tiny / "train",
+        None,
+        _cfg(epochs=4, batch_size=256, seed=4),
+        elastic=standin_elastic,
+        progress=False,
+    )
     assert not np.array_equal(other["layers"][0][0], a["layers"][0][0])
 
     # interrupted after epoch 2, then resumed from the checkpoint: same weights as one run
@@ -124,8 +149,9 @@ def test_same_seed_gives_identical_weights_and_resume_matches(tiny, tmp_path):
     for (wa, _), (wc, _) in zip(a["layers"], c["layers"], strict=True):
         np.testing.assert_array_equal(wa, wc)
     with pytest.raises(ValueError, match="another config"):
-        train.train(tiny / "train", tmp_path / "c", _cfg(epochs=5), elastic=standin_elastic,
-                    progress=False)  # fmt: skip
+        train.train(
+            tiny / "train", tmp_path / "c", _cfg(epochs=5), elastic=standin_elastic, progress=False
+        )
 
 
 def test_evaluate_metrics_are_exact_for_a_perfect_and_a_biased_predictor(tiny):
@@ -144,8 +170,9 @@ def test_evaluate_metrics_are_exact_for_a_perfect_and_a_biased_predictor(tiny):
     m0 = evaluate.evaluate(exact, tiny / "test", elastic=standin_elastic, progress=False)
     assert m0["mean_abs_residual"] < 1e-7 * m0["mean_abs_u"]  # float32 storage only
     bias = 1e-9
-    m1 = evaluate.evaluate(lambda X: exact(X) + bias, tiny / "test", elastic=standin_elastic,
-                           progress=False)  # fmt: skip
+    m1 = evaluate.evaluate(
+        lambda X: exact(X) + bias, tiny / "test", elastic=standin_elastic, progress=False
+    )
     assert m1["mean_abs_residual"] == pytest.approx(bias, rel=1e-4)
     np.testing.assert_allclose(m1["per_depth"], bias, rtol=1e-4)
     np.testing.assert_allclose(m1["per_time"], bias, rtol=1e-4)
@@ -159,9 +186,15 @@ def test_evaluate_metrics_are_exact_for_a_perfect_and_a_biased_predictor(tiny):
 
 
 def test_elastic_warmup_residual_falls_with_training_points(tmp_path):
-    r = train.elastic_warmup((30, 2000), depth=7.9e3, steps=1500, n_map=21,
-                             config=_cfg(target="full", batch_size=64, lr=1e-2),
-                             elastic=standin_elastic, progress=False)  # fmt: skip
+    r = train.elastic_warmup(
+        (30, 2000),
+        depth=7.9e3,
+        steps=1500,
+        n_map=21,
+        config=_cfg(target="full", batch_size=64, lr=1e-2),
+        elastic=standin_elastic,
+        progress=False,
+    )
     res = [run["mean_abs_residual"] for run in r["runs"]]
     assert res[1] < 0.5 * res[0], res
     assert res[1] < 0.15 * r["mean_abs_u"], (res, r["mean_abs_u"])
@@ -172,9 +205,24 @@ def test_elastic_warmup_residual_falls_with_training_points(tmp_path):
 def test_cli_train_writes_history_spec_and_curves(tiny, tmp_path, monkeypatch):
     monkeypatch.setattr(train, "okada_canonical", standin_elastic)
     out = tmp_path / "run"
-    rc = cli.main(["train", str(tiny / "train"), str(out), "--layers", "2", "--width", "8",
-                   "--epochs", "3", "--batch-size", "256", "--seed", "1",
-                   "--no-progress"])  # fmt: skip
+    rc = cli.main(
+        [
+            "train",
+            str(tiny / "train"),
+            str(out),
+            "--layers",
+            "2",
+            "--width",
+            "8",
+            "--epochs",
+            "3",
+            "--batch-size",
+            "256",
+            "--seed",
+            "1",
+            "--no-progress",
+        ]
+    )
     assert rc == 0
     hist = json.loads((out / "history.json").read_text())
     assert [h["epoch"] for h in hist] == [0, 1, 2]
@@ -188,18 +236,62 @@ def test_cli_train_writes_history_spec_and_curves(tiny, tmp_path, monkeypatch):
 def test_cli_plot_warmup_canonical_and_curves(tiny, tmp_path, monkeypatch):
     monkeypatch.setattr(train, "okada_canonical", standin_elastic)
     out = tmp_path / "figs"
-    assert cli.main(["plot", "warmup", str(out), "--points", "30,2000", "--steps", "300",
-                     "--layers", "2", "--width", "8", "--no-progress"]) == 0  # fmt: skip
+    assert (
+        cli.main(
+            [
+                "plot",
+                "warmup",
+                str(out),
+                "--points",
+                "30,2000",
+                "--steps",
+                "300",
+                "--layers",
+                "2",
+                "--width",
+                "8",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     w = json.loads((out / "elastic_warmup.json").read_text())
     assert [r["n_points"] for r in w["runs"]] == [30, 2000] and w["depth_m"] == 7.9e3
     assert all(0 < r["mean_abs_residual"] < w["mean_abs_u"] for r in w["runs"])
     assert (out / "elastic_warmup.png").stat().st_size > 20_000
 
     run = tmp_path / "run"
-    assert cli.main(["train", str(tiny / "train"), str(run), "--layers", "2", "--width", "8",
-                     "--epochs", "2", "--no-progress"]) == 0  # fmt: skip
-    assert cli.main(["plot", "canonical", str(tiny / "test"), f"small={run}", "--out", str(out),
-                     "--no-progress"]) == 0  # fmt: skip
+    assert (
+        cli.main(
+            [
+                "train",
+                str(tiny / "train"),
+                str(run),
+                "--layers",
+                "2",
+                "--width",
+                "8",
+                "--epochs",
+                "2",
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
+    assert (
+        cli.main(
+            [
+                "plot",
+                "canonical",
+                str(tiny / "test"),
+                f"small={run}",
+                "--out",
+                str(out),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     saved = evaluate.load(out / "canonical_small.json")
     direct = evaluate.evaluate(evaluate.predictor(run), tiny / "test", progress=False)
     assert saved["mean_abs_residual"] == pytest.approx(direct["mean_abs_residual"], rel=1e-12)
@@ -279,11 +371,15 @@ def test_shipped_model_flags_out_of_domain_points():
 
     net = va.Surrogate.pretrained()
     yr = data.YEAR
-    X = np.array([[10e3, 5e3, 5e3, 10 * yr, 1e19, 1e18],  # inside
-                  [150e3, 5e3, 5e3, 10 * yr, 1e19, 1e18],  # x beyond 100 km
-                  [10e3, 5e3, 20e3, 10 * yr, 1e19, 1e18],  # depth beyond 14 km
-                  [10e3, 5e3, 5e3, 200 * yr, 1e19, 1e18],  # t beyond 100 yr
-                  [10e3, 5e3, 5e3, 10 * yr, 1e22, 1e18]])  # eta_M beyond 1e21  # fmt: skip
+    X = np.array(
+        [
+            [10e3, 5e3, 5e3, 10 * yr, 1e19, 1e18],  # inside
+            [150e3, 5e3, 5e3, 10 * yr, 1e19, 1e18],  # x beyond 100 km
+            [10e3, 5e3, 20e3, 10 * yr, 1e19, 1e18],  # depth beyond 14 km
+            [10e3, 5e3, 5e3, 200 * yr, 1e19, 1e18],  # t beyond 100 yr
+            [10e3, 5e3, 5e3, 10 * yr, 1e22, 1e18],
+        ]
+    )  # eta_M beyond 1e21
     assert net.in_domain(X).tolist() == [True, False, False, False, False]
     with pytest.warns(va.OutOfDomainWarning, match="4"):
         net.predict(X)
@@ -302,16 +398,22 @@ def test_real_solver_end_to_end_generate_train_export_predict(tmp_path):
     assert h[-1]["train_loss"] < 0.05 * h[0]["train_loss"], [r["train_loss"] for r in h]
     net = va.Surrogate.load(train.export_spec(spec, tmp_path / "m.safetensors"))
     X = np.concatenate([g.inputs(d, e) for d in range(2) for e in range(4)])
-    u = np.concatenate([data.read_shard(tmp_path / "train" / data.shard_name(d, e)).reshape(-1, 3)
-                        for d in range(2) for e in range(4)])  # fmt: skip
+    u = np.concatenate(
+        [
+            data.read_shard(tmp_path / "train" / data.shard_name(d, e)).reshape(-1, 3)
+            for d in range(2)
+            for e in range(4)
+        ]
+    )
     pred = net.predict(X)
     rel = np.abs(pred - u).mean() / np.abs(u).mean()
     assert rel < 0.1, rel  # a 4 x 32 net after a short training run (measured 0.065)
 
 
 def test_init_from_fine_tunes_from_given_weights(tiny, tmp_path):
-    a = train.train(tiny / "train", tmp_path / "a", _cfg(epochs=3), elastic=standin_elastic,
-                    progress=False)  # fmt: skip
+    a = train.train(
+        tiny / "train", tmp_path / "a", _cfg(epochs=3), elastic=standin_elastic, progress=False
+    )
     train.save_spec(a, tmp_path / "a" / "spec.json")
     tiny_lr = _cfg(epochs=1, lr=1e-12, lr_final=1e-12, init_from=str(tmp_path / "a" / "spec.json"))
     b = train.train(tiny / "train", None, tiny_lr, elastic=standin_elastic, progress=False)
@@ -320,8 +422,13 @@ def test_init_from_fine_tunes_from_given_weights(tiny, tmp_path):
         np.testing.assert_allclose(bb, ba, rtol=0, atol=1e-8)
     assert b["history"][0]["val_loss"] == pytest.approx(a["history"][-1]["val_loss"], rel=1e-5)
     with pytest.raises(ValueError, match="init_from .* has layers"):
-        train.train(tiny / "train", None, _cfg(width=8, init_from=tiny_lr.init_from),
-                    elastic=standin_elastic, progress=False)  # fmt: skip
+        train.train(
+            tiny / "train",
+            None,
+            _cfg(width=8, init_from=tiny_lr.init_from),
+            elastic=standin_elastic,
+            progress=False,
+        )
 
 
 @pytest.mark.parametrize("elastic_part", ["none", "okada_point_strike_slip"])
@@ -334,17 +441,29 @@ def test_radial_spec_reference_equals_its_exported_model(tmp_path, elastic_part)
 
     rng = np.random.default_rng(5)
     widths = (5, 12, 12, 3)
-    layers = [(rng.normal(0, 1 / np.sqrt(widths[i]), (widths[i + 1], widths[i])).astype(np.float32),
-               rng.normal(0, 0.1, widths[i + 1]).astype(np.float32)) for i in range(3)]  # fmt: skip
+    layers = [
+        (
+            rng.normal(0, 1 / np.sqrt(widths[i]), (widths[i + 1], widths[i])).astype(np.float32),
+            rng.normal(0, 0.1, widths[i + 1]).astype(np.float32),
+        )
+        for i in range(3)
+    ]
     shift = [0.0, 0.0, 0.0, 86400.0, 0.0, 0.0]
     lo, hi = train.canonical_box()
     lo[3], hi[3] = np.log10(0.0 + 86400.0), np.log10(100 * data.YEAR + 86400.0)
-    spec = {"layers": layers, "activations": ["tanh", "relu", "identity"],
-            "log10_inputs": [3, 4, 5], "input_shift": shift,
-            "feature_lo": lo.tolist(), "feature_hi": hi.tolist(),
-            "output_scale": [1e-11, 2e-11, 5e-12], "target": "full", "elastic_part": elastic_part,
-            "geometry": {"kind": "radial_strike_slip", "r_scale": 1 / 70e3, "r_offset": -1.0},
-            "provenance": {}}  # fmt: skip
+    spec = {
+        "layers": layers,
+        "activations": ["tanh", "relu", "identity"],
+        "log10_inputs": [3, 4, 5],
+        "input_shift": shift,
+        "feature_lo": lo.tolist(),
+        "feature_hi": hi.tolist(),
+        "output_scale": [1e-11, 2e-11, 5e-12],
+        "target": "full",
+        "elastic_part": elastic_part,
+        "geometry": {"kind": "radial_strike_slip", "r_scale": 1 / 70e3, "r_offset": -1.0},
+        "provenance": {},
+    }
     g = data.test_grid(0.1, [10, 2, 4, 2, 2])
     X = np.concatenate([g.inputs(d, e) for d in range(2) for e in range(2)])
     ref = train.predict_reference(spec, X)
@@ -352,8 +471,9 @@ def test_radial_spec_reference_equals_its_exported_model(tmp_path, elastic_part)
     path = train.export_spec(spec, tmp_path / "radial.safetensors")
     s = va.Surrogate.load(path)
     assert s.geometry == spec["geometry"] and s.metadata["inputs"][3]["shift"] == 86400.0
-    np.testing.assert_allclose(export.reference_predict(path, X), ref, rtol=0,
-                               atol=1e-9 * np.abs(net).max())  # fmt: skip
+    np.testing.assert_allclose(
+        export.reference_predict(path, X), ref, rtol=0, atol=1e-9 * np.abs(net).max()
+    )
     np.testing.assert_allclose(s.predict(X), ref, rtol=0, atol=1e-5 * np.abs(net).max())
     fast = train.predictor_torch(spec, batch=100)(X)
     np.testing.assert_allclose(fast, ref, rtol=0, atol=1e-5 * np.abs(net).max())

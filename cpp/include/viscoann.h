@@ -42,17 +42,16 @@ int viscoann_cuda_available(void);
 /** Point source (DC3D0); potency[4] = strike-slip, dip-slip, tensile, inflation (m^3). */
 viscoann_status viscoann_okada_point(size_t n, const double* x, const double* y, const double* z,
                                      double depth, double dip, const double potency[4],
-                                     double alpha, double* u, double* g,
-                                     unsigned char* singular, size_t* n_singular, int threads);
+                                     double alpha, double* u, double* g, unsigned char* singular,
+                                     size_t* n_singular, int threads);
 
 /** Rectangle (DC3D): al1 <= xi <= al2 along strike, aw1 <= eta <= aw2 up-dip (m) from the
     reference point at depth; slip[3] = strike-slip, dip-slip, tensile (m). */
 viscoann_status viscoann_okada_rectangle(size_t n, const double* x, const double* y,
                                          const double* z, double depth, double dip, double al1,
-                                         double al2, double aw1, double aw2,
-                                         const double slip[3], double alpha, double* u,
-                                         double* g, unsigned char* singular,
-                                         size_t* n_singular, int threads);
+                                         double al2, double aw1, double aw2, const double slip[3],
+                                         double alpha, double* u, double* g,
+                                         unsigned char* singular, size_t* n_singular, int threads);
 
 /* ---- Exact layered viscoelastic solver -------------------------------------------- */
 /* Surface displacement of the canonical point source (vertical strike-slip along +x,
@@ -64,30 +63,28 @@ viscoann_status viscoann_okada_rectangle(size_t n, const double* x, const double
 /** The canonical model: 15 km elastic layer (mu = lambda = 30 GPa) over a Burgers
     half-space (mu_M = mu_K = 30 GPa, eta_M, eta_K in Pa s; eta_K = INFINITY: Maxwell). */
 viscoann_status viscoann_exact_canonical(size_t n, const double* x, const double* y,
-                                         const double* t, double depth, double eta_M,
-                                         double eta_K, double* out, int threads);
+                                         const double* t, double depth, double eta_M, double eta_K,
+                                         double* out, int threads);
 
 /** Any layered model: n_layers layers over a half-space, described by arrays of
     n_layers + 1 entries (the last is the half-space, its thickness ignored): thickness (m),
     unrelaxed Lame lambda (Pa; the bulk modulus stays elastic), and the Burgers shear
     rheology mu_M (Pa), eta_M (Pa s), mu_K (Pa), eta_K (Pa s) (elastic: eta_M = eta_K =
     mu_K = INFINITY; Maxwell: eta_K = mu_K = INFINITY). */
-viscoann_status viscoann_exact_layered(size_t n_layers, const double* thickness,
-                                       const double* lam, const double* mu_M,
-                                       const double* eta_M, const double* mu_K,
+viscoann_status viscoann_exact_layered(size_t n_layers, const double* thickness, const double* lam,
+                                       const double* mu_M, const double* eta_M, const double* mu_K,
                                        const double* eta_K, size_t n, const double* x,
-                                       const double* y, const double* t, double depth,
-                                       double* out, int threads);
+                                       const double* y, const double* t, double depth, double* out,
+                                       int threads);
 
 /** Okada-type point source (DC3D0 mechanisms) in the layered model above: plane striking
     along +x with dip in [0, 90] degrees, potency[4] = strike-slip, dip-slip, tensile,
     inflation (m^3, DC3D0's POT1..POT4); out[3 i + c] (m). */
-viscoann_status viscoann_exact_point(size_t n_layers, const double* thickness,
-                                     const double* lam, const double* mu_M, const double* eta_M,
-                                     const double* mu_K, const double* eta_K, size_t n,
-                                     const double* x, const double* y, const double* t,
-                                     double depth, double dip, const double potency[4],
-                                     double* out, int threads);
+viscoann_status viscoann_exact_point(size_t n_layers, const double* thickness, const double* lam,
+                                     const double* mu_M, const double* eta_M, const double* mu_K,
+                                     const double* eta_K, size_t n, const double* x,
+                                     const double* y, const double* t, double depth, double dip,
+                                     const double potency[4], double* out, int threads);
 
 /* ---- Surrogate (exported MLP) ------------------------------------------------------ */
 
@@ -120,15 +117,14 @@ viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* surrogate, 
                                            size_t n, double* out, int threads);
 
 /** As viscoann_surrogate_predict with float32 outputs. */
-viscoann_status viscoann_surrogate_predict_f32(const viscoann_surrogate* surrogate,
-                                               const double* X, size_t n, float* out,
-                                               int threads);
+viscoann_status viscoann_surrogate_predict_f32(const viscoann_surrogate* surrogate, const double* X,
+                                               size_t n, float* out, int threads);
 
 /** Engines for viscoann_surrogate_predict_on. */
 typedef enum viscoann_engine {
-    VISCOANN_ENGINE_CPU = 0,         /* fused CPU engine (threads as given) */
-    VISCOANN_ENGINE_CUDA_FP32 = 1,   /* fused CUDA engine, FP32 */
-    VISCOANN_ENGINE_CUDA_TENSOR = 2  /* fused CUDA engine, FP16 tensor cores, FP32 accumulation */
+    VISCOANN_ENGINE_CPU = 0,        /* fused CPU engine (threads as given) */
+    VISCOANN_ENGINE_CUDA_FP32 = 1,  /* fused CUDA engine, FP32 */
+    VISCOANN_ENGINE_CUDA_TENSOR = 2 /* fused CUDA engine, FP16 tensor cores, FP32 accumulation */
 } viscoann_engine;
 
 /** As viscoann_surrogate_predict on a chosen engine. VISCOANN_UNAVAILABLE when a CUDA engine
@@ -139,9 +135,8 @@ viscoann_status viscoann_surrogate_predict_on(const viscoann_surrogate* surrogat
 
 /** mask[i] = 1 when point i lies inside the training domain, else 0; *n_outside (may be
     NULL) receives the number of points outside. */
-viscoann_status viscoann_surrogate_in_domain(const viscoann_surrogate* surrogate,
-                                             const double* X, size_t n, unsigned char* mask,
-                                             size_t* n_outside);
+viscoann_status viscoann_surrogate_in_domain(const viscoann_surrogate* surrogate, const double* X,
+                                             size_t n, unsigned char* mask, size_t* n_outside);
 
 #ifdef __cplusplus
 }

@@ -1,10 +1,9 @@
 // C API: every function is a call to the C++ API wrapped in detail::c_guard.
-#include "viscoann.h"
-
 #include <stdexcept>
 #include <string>
 
 #include "c_api_guard.hpp"
+#include "viscoann.h"
 #include "viscoann/config.hpp"
 #include "viscoann/device.hpp"
 #include "viscoann/greens.hpp"
@@ -23,13 +22,20 @@ extern "C" {
 
 const char* viscoann_status_string(viscoann_status status) {
     switch (status) {
-        case VISCOANN_OK: return "ok";
-        case VISCOANN_INVALID_ARGUMENT: return "invalid argument";
-        case VISCOANN_IO_ERROR: return "i/o error";
-        case VISCOANN_FORMAT_ERROR: return "malformed or unsupported file";
-        case VISCOANN_UNAVAILABLE: return "unavailable";
-        case VISCOANN_OUT_OF_MEMORY: return "out of memory";
-        case VISCOANN_INTERNAL_ERROR: return "internal error";
+        case VISCOANN_OK:
+            return "ok";
+        case VISCOANN_INVALID_ARGUMENT:
+            return "invalid argument";
+        case VISCOANN_IO_ERROR:
+            return "i/o error";
+        case VISCOANN_FORMAT_ERROR:
+            return "malformed or unsupported file";
+        case VISCOANN_UNAVAILABLE:
+            return "unavailable";
+        case VISCOANN_OUT_OF_MEMORY:
+            return "out of memory";
+        case VISCOANN_INTERNAL_ERROR:
+            return "internal error";
     }
     return "unknown status";
 }
@@ -42,8 +48,8 @@ int viscoann_cuda_available(void) { return viscoann::cuda_available() ? 1 : 0; }
 
 viscoann_status viscoann_okada_point(size_t n, const double* x, const double* y, const double* z,
                                      double depth, double dip, const double potency[4],
-                                     double alpha, double* u, double* g,
-                                     unsigned char* singular, size_t* n_singular, int threads) {
+                                     double alpha, double* u, double* g, unsigned char* singular,
+                                     size_t* n_singular, int threads) {
     return c_guard([&] {
         using viscoann::Column;
         if (potency == nullptr) throw std::invalid_argument("potency is a null pointer");
@@ -59,32 +65,31 @@ viscoann_status viscoann_okada_point(size_t n, const double* x, const double* y,
 
 viscoann_status viscoann_okada_rectangle(size_t n, const double* x, const double* y,
                                          const double* z, double depth, double dip, double al1,
-                                         double al2, double aw1, double aw2,
-                                         const double slip[3], double alpha, double* u,
-                                         double* g, unsigned char* singular,
-                                         size_t* n_singular, int threads) {
+                                         double al2, double aw1, double aw2, const double slip[3],
+                                         double alpha, double* u, double* g,
+                                         unsigned char* singular, size_t* n_singular, int threads) {
     return c_guard([&] {
         using viscoann::Column;
         if (slip == nullptr) throw std::invalid_argument("slip is a null pointer");
         const viscoann::OkadaPoints pts{Column::array(x), Column::array(y), Column::array(z)};
-        const viscoann::OkadaRectSources src{
-            Column::scalar(depth),   Column::scalar(dip),     Column::scalar(al1),
-            Column::scalar(al2),     Column::scalar(aw1),     Column::scalar(aw2),
-            Column::scalar(slip[0]), Column::scalar(slip[1]), Column::scalar(slip[2]),
-            Column::scalar(alpha)};
+        const viscoann::OkadaRectSources src{Column::scalar(depth),   Column::scalar(dip),
+                                             Column::scalar(al1),     Column::scalar(al2),
+                                             Column::scalar(aw1),     Column::scalar(aw2),
+                                             Column::scalar(slip[0]), Column::scalar(slip[1]),
+                                             Column::scalar(slip[2]), Column::scalar(alpha)};
         const std::size_t s = viscoann::okada_rectangle(n, pts, src, u, g, singular, threads);
         if (n_singular) *n_singular = s;
     });
 }
 
 viscoann_status viscoann_exact_canonical(size_t n, const double* x, const double* y,
-                                         const double* t, double depth, double eta_M,
-                                         double eta_K, double* out, int threads) {
+                                         const double* t, double depth, double eta_M, double eta_K,
+                                         double* out, int threads) {
     return c_guard([&] {
         viscoann::GreensOptions o;
         o.threads = threads;
-        viscoann::strike_slip_surface(viscoann::EarthModel::canonical(eta_M, eta_K), depth, n,
-                                      x, y, t, out, o);
+        viscoann::strike_slip_surface(viscoann::EarthModel::canonical(eta_M, eta_K), depth, n, x, y,
+                                      t, out, o);
     });
 }
 
@@ -104,12 +109,11 @@ viscoann::EarthModel c_model(size_t n_layers, const double* thickness, const dou
 }
 }  // namespace
 
-viscoann_status viscoann_exact_layered(size_t n_layers, const double* thickness,
-                                       const double* lam, const double* mu_M,
-                                       const double* eta_M, const double* mu_K,
+viscoann_status viscoann_exact_layered(size_t n_layers, const double* thickness, const double* lam,
+                                       const double* mu_M, const double* eta_M, const double* mu_K,
                                        const double* eta_K, size_t n, const double* x,
-                                       const double* y, const double* t, double depth,
-                                       double* out, int threads) {
+                                       const double* y, const double* t, double depth, double* out,
+                                       int threads) {
     return c_guard([&] {
         viscoann::GreensOptions o;
         o.threads = threads;
@@ -118,18 +122,16 @@ viscoann_status viscoann_exact_layered(size_t n_layers, const double* thickness,
     });
 }
 
-viscoann_status viscoann_exact_point(size_t n_layers, const double* thickness,
-                                     const double* lam, const double* mu_M, const double* eta_M,
-                                     const double* mu_K, const double* eta_K, size_t n,
-                                     const double* x, const double* y, const double* t,
-                                     double depth, double dip, const double potency[4],
-                                     double* out, int threads) {
+viscoann_status viscoann_exact_point(size_t n_layers, const double* thickness, const double* lam,
+                                     const double* mu_M, const double* eta_M, const double* mu_K,
+                                     const double* eta_K, size_t n, const double* x,
+                                     const double* y, const double* t, double depth, double dip,
+                                     const double potency[4], double* out, int threads) {
     return c_guard([&] {
         viscoann::GreensOptions o;
         o.threads = threads;
-        viscoann::point_source_surface(
-            c_model(n_layers, thickness, lam, mu_M, eta_M, mu_K, eta_K), depth, dip, potency, n,
-            x, y, t, out, o);
+        viscoann::point_source_surface(c_model(n_layers, thickness, lam, mu_M, eta_M, mu_K, eta_K),
+                                       depth, dip, potency, n, x, y, t, out, o);
     });
 }
 

@@ -63,19 +63,21 @@ size_t viscoann_surrogate_n_outputs(const viscoann_surrogate* s) {
     return s ? s->model.n_outputs() : 0;
 }
 
-viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* s, const double* X,
-                                           size_t n, double* out, int threads) {
+viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* s, const double* X, size_t n,
+                                           double* out, int threads) {
     return c_guard([&] { get(s).predict(X, n, out, cpu_threads(threads)); });
 }
 
 viscoann_status viscoann_surrogate_predict_on(const viscoann_surrogate* s, viscoann_engine engine,
-                                              const double* X, size_t n, double* out,
-                                              int threads) {
+                                              const double* X, size_t n, double* out, int threads) {
     return c_guard([&] {
         viscoann::PredictOptions o = cpu_threads(threads);
         switch (engine) {
-            case VISCOANN_ENGINE_CPU: break;
-            case VISCOANN_ENGINE_CUDA_FP32: o.device = viscoann::Device::cuda; break;
+            case VISCOANN_ENGINE_CPU:
+                break;
+            case VISCOANN_ENGINE_CUDA_FP32:
+                o.device = viscoann::Device::cuda;
+                break;
             case VISCOANN_ENGINE_CUDA_TENSOR:
                 o.device = viscoann::Device::cuda;
                 o.precision = viscoann::CudaPrecision::tensor_fp16;
@@ -93,8 +95,8 @@ viscoann_status viscoann_surrogate_predict_f32(const viscoann_surrogate* s, cons
     return c_guard([&] { get(s).predict(X, n, out, cpu_threads(threads)); });
 }
 
-viscoann_status viscoann_surrogate_in_domain(const viscoann_surrogate* s, const double* X,
-                                             size_t n, unsigned char* mask, size_t* n_outside) {
+viscoann_status viscoann_surrogate_in_domain(const viscoann_surrogate* s, const double* X, size_t n,
+                                             unsigned char* mask, size_t* n_outside) {
     return c_guard([&] {
         const auto& m = get(s);
         if (n && !mask) throw std::invalid_argument("mask = NULL with n = " + std::to_string(n));

@@ -1,7 +1,6 @@
 // Measured FP32 FMA peak of this machine: independent FMA chains on the widest vectors the CPU
 // runs (AVX-512 / AVX2 / portable), on each thread; the denominator of "fraction of peak".
 #include "fma_peak.hpp"
-#include "viscoann/surrogate.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -11,10 +10,9 @@
 
 #include "mlp_cpu.hpp"
 #include "parallel_for.hpp"
+#include "viscoann/surrogate.hpp"
 
-namespace viscoann::detail {
-
-}  // namespace viscoann::detail
+namespace viscoann::detail {}  // namespace viscoann::detail
 
 namespace viscoann {
 
@@ -25,8 +23,13 @@ double fma_peak_gflops(int threads, double seconds) {
     FmaLoopFn loop = fma_loop_portable;
     int lanes = 8;
 #ifdef VISCOANN_CPU_X86
-    if (isa == CpuIsa::avx512) { loop = fma_loop_avx512; lanes = 16; }
-    else if (isa == CpuIsa::avx2) { loop = fma_loop_avx2; lanes = 8; }
+    if (isa == CpuIsa::avx512) {
+        loop = fma_loop_avx512;
+        lanes = 16;
+    } else if (isa == CpuIsa::avx2) {
+        loop = fma_loop_avx2;
+        lanes = 8;
+    }
 #endif
     // One call = iters x fma_loop_chains FMAs of `lanes` floats; calibrate to ~seconds.
     const long iters = 1 << 20;
@@ -37,13 +40,16 @@ double fma_peak_gflops(int threads, double seconds) {
         pool.emplace_back([&, t] {
             loop(iters / 16);  // warm up (frequency licence)
             double best = 0.0;
-            const auto stop = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+            const auto stop =
+                std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
             while (std::chrono::steady_clock::now() < stop) {
                 const auto t0 = std::chrono::steady_clock::now();
                 const float s = loop(iters);
-                const double dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+                const double dt =
+                    std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
                 sink.store(s, std::memory_order_relaxed);
-                best = std::max(best, 2.0 * lanes * fma_loop_chains * static_cast<double>(iters) / dt);
+                best =
+                    std::max(best, 2.0 * lanes * fma_loop_chains * static_cast<double>(iters) / dt);
             }
             rate[t] = best;
         });

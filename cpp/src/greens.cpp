@@ -27,7 +27,8 @@ using detail::cplx;
 constexpr double kPi = 3.14159265358979323846;
 
 double now() {
-    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
+        .count();
 }
 
 void require_finite(const char* name, std::size_t n, const double* v, bool nonneg) {
@@ -84,8 +85,8 @@ struct Prepared {
     std::vector<char> viscous;
     std::vector<Moduli> unrelaxed;  // per model layer (last = half-space), / mu_ref
     double mu_ref = 1.0;
-    std::vector<detail::FastKernel> fast;         // per k
-    std::vector<detail::SurfaceKernel> ha, hb;    // homogeneous kernel a + r b per k
+    std::vector<detail::FastKernel> fast;       // per k
+    std::vector<detail::SurfaceKernel> ha, hb;  // homogeneous kernel a + r b per k
 };
 
 std::vector<const Layer*> layer_list(const EarthModel& m) {
@@ -251,8 +252,8 @@ std::vector<double> table_radii(const Plan& plan) {
 }
 
 // Radial tables g[(it n_r + j) 3 + c] for all times on the plan's uniform grid.
-void radial_tables(const detail::BesselTables& bt, const std::vector<double>& krem,
-                   std::size_t nt, int threads, std::vector<double>& g) {
+void radial_tables(const detail::BesselTables& bt, const std::vector<double>& krem, std::size_t nt,
+                   int threads, std::vector<double>& g) {
     g.assign(nt * bt.n_r * 3, 0.0);
     detail::parallel_for(nt * bt.n_r, threads, 16, [&](std::size_t b, std::size_t e) {
         for (std::size_t q = b; q < e; ++q) {
@@ -351,7 +352,8 @@ void canonical_grid(std::size_t n, const double* x, const double* y, std::size_t
     require_finite("y", n, y, false);
     require_finite("times", nt, times, true);
     std::vector<EarthModel> models;
-    for (std::size_t e = 0; e < ne; ++e) models.push_back(EarthModel::canonical(eta_M[e], eta_K[e]));
+    for (std::size_t e = 0; e < ne; ++e)
+        models.push_back(EarthModel::canonical(eta_M[e], eta_K[e]));
     double D = 1e300, r_max = 0.0;
     for (std::size_t d = 0; d < nd; ++d) {
         require_depth(depths[d]);
@@ -363,7 +365,8 @@ void canonical_grid(std::size_t n, const double* x, const double* y, std::size_t
     o_sub.subtract_homogeneous = true;
     double t0 = now();
     std::vector<double> tv(times, times + nt), rp(n);
-    for (std::size_t i = 0; i < n; ++i) rp[i] = std::hypot(x[i], y[i]), r_max = std::max(r_max, rp[i]);
+    for (std::size_t i = 0; i < n; ++i)
+        rp[i] = std::hypot(x[i], y[i]), r_max = std::max(r_max, rp[i]);
     const Plan plan = make_plan(D, r_max, o);
     const auto bt = detail::bessel_tables(plan.rule, table_radii(plan), o.threads);
     GreensStageTimes acc;
@@ -389,8 +392,10 @@ void canonical_grid(std::size_t n, const double* x, const double* y, std::size_t
         std::vector<char> prepared_for;
         for (std::size_t e = 0; e < ne; ++e) {
             t0 = now();
-            const std::vector<char> flags = {0, char(models[e].halfspace.rheology.is_elastic() ? 0 : 1)};
-            if (flags != prepared_for) prepare(P, models[e], depths[d], plan, o_sub), prepared_for = flags;
+            const std::vector<char> flags = {
+                0, char(models[e].halfspace.rheology.is_elastic() ? 0 : 1)};
+            if (flags != prepared_for)
+                prepare(P, models[e], depths[d], plan, o_sub), prepared_for = flags;
             time_kernels(P, models[e], plan, tv, tr, o, krem, G);
             const double t1 = now();
             acc.kernels += t1 - t0;
@@ -405,7 +410,8 @@ void canonical_grid(std::size_t n, const double* x, const double* y, std::size_t
                     const double* gg = &g[(it * bt.n_r + j0[i]) * 3];
                     double gi[3];
                     for (int c = 0; c < 3; ++c)
-                        gi[c] = w[0] * gg[c] + w[1] * gg[3 + c] + w[2] * gg[6 + c] + w[3] * gg[9 + c];
+                        gi[c] =
+                            w[0] * gg[c] + w[1] * gg[3 + c] + w[2] * gg[6 + c] + w[3] * gg[9 + c];
                     const double ur = gi[0], up = gi[1], Gt = G[it];
                     const double* ro = &rot[5 * i];
                     double* u = base + q * 3;
@@ -417,7 +423,9 @@ void canonical_grid(std::size_t n, const double* x, const double* y, std::size_t
             acc.evaluation += now() - t2;
         }
     }
-    if (st) st->kernels += acc.kernels, st->transforms += acc.transforms, st->evaluation += acc.evaluation;
+    if (st)
+        st->kernels += acc.kernels, st->transforms += acc.transforms,
+            st->evaluation += acc.evaluation;
 }
 
 // ---- General point source (Okada's DC3D0 mechanisms), harmonics m = 0, 1, 2 ---------------
@@ -476,8 +484,8 @@ std::array<detail::SourceJump, kHarm> point_jumps(const Moment& mu_up, const Mod
 }  // namespace
 
 void point_source_surface(const EarthModel& model, double depth, double dip,
-                          const double potency[4], std::size_t n, const double* x,
-                          const double* y, const double* t, double* out, const GreensOptions& o) {
+                          const double potency[4], std::size_t n, const double* x, const double* y,
+                          const double* t, double* out, const GreensOptions& o) {
     model.validate();
     require_depth(depth);
     if (!(dip >= 0.0 && dip <= 90.0)) {

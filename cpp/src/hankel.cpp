@@ -22,8 +22,10 @@ WavenumberRule wavenumber_rule(double k_max, std::size_t panels) {
     WavenumberRule rule;
     auto panel = [&](double a, double b) {
         const double mid = 0.5 * (a + b), half = 0.5 * (b - a);
-        for (int i = 3; i >= 0; --i) rule.k.push_back(mid - half * kGx[i]), rule.w.push_back(half * kGw[i]);
-        for (int i = 0; i < 4; ++i) rule.k.push_back(mid + half * kGx[i]), rule.w.push_back(half * kGw[i]);
+        for (int i = 3; i >= 0; --i)
+            rule.k.push_back(mid - half * kGx[i]), rule.w.push_back(half * kGw[i]);
+        for (int i = 0; i < 4; ++i)
+            rule.k.push_back(mid + half * kGx[i]), rule.w.push_back(half * kGw[i]);
     };
     const double h = k_max / double(panels);
     // The relaxed kernels vary fastest at the longest wavelengths (k -> 0): the first panel

@@ -13,7 +13,7 @@ namespace {
 constexpr int max_depth = 64;
 
 class Parser {
-public:
+   public:
     Parser(const char* p, std::size_t n, const std::string& what) : s_(p), n_(n), what_(what) {}
 
     Json parse_document() {
@@ -24,7 +24,7 @@ public:
         return v;
     }
 
-private:
+   private:
     const char* s_;
     std::size_t n_, i_ = 0;
     const std::string& what_;
@@ -45,7 +45,8 @@ private:
     }
     void literal(const char* word) {
         for (const char* w = word; *w; ++w) {
-            if (eof() || s_[i_] != *w) fail(std::string("invalid literal, expected '") + word + "'");
+            if (eof() || s_[i_] != *w)
+                fail(std::string("invalid literal, expected '") + word + "'");
             ++i_;
         }
     }
@@ -55,13 +56,32 @@ private:
         if (eof()) fail("unexpected end of text");
         Json v;
         switch (peek()) {
-            case '{': object(v, depth); break;
-            case '[': array(v, depth); break;
-            case '"': v.type = Json::Type::string; v.string = string(); break;
-            case 't': literal("true"); v.type = Json::Type::boolean; v.boolean = true; break;
-            case 'f': literal("false"); v.type = Json::Type::boolean; break;
-            case 'n': literal("null"); break;
-            default: v.type = Json::Type::number; v.number = number(); break;
+            case '{':
+                object(v, depth);
+                break;
+            case '[':
+                array(v, depth);
+                break;
+            case '"':
+                v.type = Json::Type::string;
+                v.string = string();
+                break;
+            case 't':
+                literal("true");
+                v.type = Json::Type::boolean;
+                v.boolean = true;
+                break;
+            case 'f':
+                literal("false");
+                v.type = Json::Type::boolean;
+                break;
+            case 'n':
+                literal("null");
+                break;
+            default:
+                v.type = Json::Type::number;
+                v.number = number();
+                break;
         }
         return v;
     }
@@ -70,7 +90,10 @@ private:
         v.type = Json::Type::object;
         expect('{');
         skip_ws();
-        if (peek() == '}') { ++i_; return; }
+        if (peek() == '}') {
+            ++i_;
+            return;
+        }
         for (;;) {
             skip_ws();
             if (peek() != '"') fail("expected a string key");
@@ -82,7 +105,10 @@ private:
             skip_ws();
             v.object.emplace_back(std::move(key), value(depth + 1));
             skip_ws();
-            if (peek() == ',') { ++i_; continue; }
+            if (peek() == ',') {
+                ++i_;
+                continue;
+            }
             expect('}');
             return;
         }
@@ -92,12 +118,18 @@ private:
         v.type = Json::Type::array;
         expect('[');
         skip_ws();
-        if (peek() == ']') { ++i_; return; }
+        if (peek() == ']') {
+            ++i_;
+            return;
+        }
         for (;;) {
             skip_ws();
             v.array.push_back(value(depth + 1));
             skip_ws();
-            if (peek() == ',') { ++i_; continue; }
+            if (peek() == ',') {
+                ++i_;
+                continue;
+            }
             expect(']');
             return;
         }
@@ -109,10 +141,14 @@ private:
         for (int k = 0; k < 4; ++k) {
             const char c = s_[i_++];
             u <<= 4;
-            if (c >= '0' && c <= '9') u |= unsigned(c - '0');
-            else if (c >= 'a' && c <= 'f') u |= unsigned(c - 'a' + 10);
-            else if (c >= 'A' && c <= 'F') u |= unsigned(c - 'A' + 10);
-            else fail("invalid hex digit in \\u escape");
+            if (c >= '0' && c <= '9')
+                u |= unsigned(c - '0');
+            else if (c >= 'a' && c <= 'f')
+                u |= unsigned(c - 'a' + 10);
+            else if (c >= 'A' && c <= 'F')
+                u |= unsigned(c - 'A' + 10);
+            else
+                fail("invalid hex digit in \\u escape");
         }
         return u;
     }
@@ -140,10 +176,19 @@ private:
     void utf8_sequence(std::string& out, unsigned char c) {
         int len;
         std::uint32_t cp;
-        if (c >= 0xC2 && c <= 0xDF) { len = 1; cp = c & 0x1Fu; }
-        else if (c >= 0xE0 && c <= 0xEF) { len = 2; cp = c & 0x0Fu; }
-        else if (c >= 0xF0 && c <= 0xF4) { len = 3; cp = c & 0x07u; }
-        else { --i_; fail("invalid UTF-8 in string"); }
+        if (c >= 0xC2 && c <= 0xDF) {
+            len = 1;
+            cp = c & 0x1Fu;
+        } else if (c >= 0xE0 && c <= 0xEF) {
+            len = 2;
+            cp = c & 0x0Fu;
+        } else if (c >= 0xF0 && c <= 0xF4) {
+            len = 3;
+            cp = c & 0x07u;
+        } else {
+            --i_;
+            fail("invalid UTF-8 in string");
+        }
         if (n_ - i_ < static_cast<std::size_t>(len)) fail("truncated UTF-8 sequence in string");
         out += char(c);
         for (int k = 0; k < len; ++k) {
@@ -166,19 +211,41 @@ private:
             const unsigned char c = static_cast<unsigned char>(s_[i_++]);
             if (c == '"') return out;
             if (c < 0x20) fail("control character in string");
-            if (c >= 0x80) { utf8_sequence(out, c); continue; }
-            if (c != '\\') { out += char(c); continue; }
+            if (c >= 0x80) {
+                utf8_sequence(out, c);
+                continue;
+            }
+            if (c != '\\') {
+                out += char(c);
+                continue;
+            }
             if (eof()) fail("unterminated escape");
             const char e = s_[i_++];
             switch (e) {
-                case '"': out += '"'; break;
-                case '\\': out += '\\'; break;
-                case '/': out += '/'; break;
-                case 'b': out += '\b'; break;
-                case 'f': out += '\f'; break;
-                case 'n': out += '\n'; break;
-                case 'r': out += '\r'; break;
-                case 't': out += '\t'; break;
+                case '"':
+                    out += '"';
+                    break;
+                case '\\':
+                    out += '\\';
+                    break;
+                case '/':
+                    out += '/';
+                    break;
+                case 'b':
+                    out += '\b';
+                    break;
+                case 'f':
+                    out += '\f';
+                    break;
+                case 'n':
+                    out += '\n';
+                    break;
+                case 'r':
+                    out += '\r';
+                    break;
+                case 't':
+                    out += '\t';
+                    break;
                 case 'u': {
                     std::uint32_t cp = hex4();
                     if (cp >= 0xD800 && cp < 0xDC00) {  // high surrogate: a low one must follow
@@ -249,12 +316,18 @@ Json parse_json(const char* text, std::size_t size, const std::string& what) {
 
 const char* json_type_name(Json::Type t) noexcept {
     switch (t) {
-        case Json::Type::null: return "null";
-        case Json::Type::boolean: return "boolean";
-        case Json::Type::number: return "number";
-        case Json::Type::string: return "string";
-        case Json::Type::array: return "array";
-        case Json::Type::object: return "object";
+        case Json::Type::null:
+            return "null";
+        case Json::Type::boolean:
+            return "boolean";
+        case Json::Type::number:
+            return "number";
+        case Json::Type::string:
+            return "string";
+        case Json::Type::array:
+            return "array";
+        case Json::Type::object:
+            return "object";
     }
     return "?";
 }

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <mutex>
 #include <new>
@@ -25,8 +25,8 @@ namespace {
 struct VScalar {
     static constexpr int lanes = 8;
     float v[lanes];
-#define VISCOANN_LANEWISE(expr)                     \
-    VScalar r;                                      \
+#define VISCOANN_LANEWISE(expr)                      \
+    VScalar r;                                       \
     for (int j = 0; j < lanes; ++j) r.v[j] = (expr); \
     return r
     static VScalar load(const float* p) noexcept { VISCOANN_LANEWISE(p[j]); }
@@ -98,8 +98,10 @@ std::string describe_bad_input(const MlpModel& m, std::size_t col, double value)
     if (col < m.in_log10.size() && m.in_log10[col]) {
         const double shift = m.in_shift[col];
         if (shift != 0.0)
-            s += "; allowed: " + name + " > -shift = " + num(-shift) + " (this input goes through "
-                 "log10(" + name + " + " + num(shift) + "))";
+            s += "; allowed: " + name + " > -shift = " + num(-shift) +
+                 " (this input goes through "
+                 "log10(" +
+                 name + " + " + num(shift) + "))";
         else
             s += " and > 0 (this input goes through log10)";
     }
@@ -109,10 +111,13 @@ std::string describe_bad_input(const MlpModel& m, std::size_t col, double value)
 CpuKernel mlp_cpu_kernel_for(CpuIsa isa) noexcept {
     switch (isa) {
 #ifdef VISCOANN_CPU_X86
-        case CpuIsa::avx512: return mlp_cpu_kernel_avx512();
-        case CpuIsa::avx2: return mlp_cpu_kernel_avx2();
+        case CpuIsa::avx512:
+            return mlp_cpu_kernel_avx512();
+        case CpuIsa::avx2:
+            return mlp_cpu_kernel_avx2();
 #endif
-        default: return mlp_cpu_kernel_scalar();
+        default:
+            return mlp_cpu_kernel_scalar();
     }
 }
 
@@ -168,8 +173,8 @@ CpuIsa mlp_cpu_resolve_isa(CpuIsa isa) {
     return isa;
 }
 
-void mlp_cpu_predict(const MlpModel& m, const double* X, std::size_t n, void* out,
-                     bool out_f64, int threads, CpuIsa isa) {
+void mlp_cpu_predict(const MlpModel& m, const double* X, std::size_t n, void* out, bool out_f64,
+                     int threads, CpuIsa isa) {
     const CpuKernel k = mlp_cpu_kernel_for(mlp_cpu_resolve_isa(isa));
     const std::size_t scratch = mlp_cpu_scratch_floats(m, k.block_points);
     std::mutex mu;
@@ -198,10 +203,14 @@ namespace viscoann {
 
 std::string cpu_isa_name(CpuIsa isa) {
     switch (isa) {
-        case CpuIsa::automatic: return "automatic";
-        case CpuIsa::scalar: return "scalar";
-        case CpuIsa::avx2: return "avx2";
-        case CpuIsa::avx512: return "avx512";
+        case CpuIsa::automatic:
+            return "automatic";
+        case CpuIsa::scalar:
+            return "scalar";
+        case CpuIsa::avx2:
+            return "avx2";
+        case CpuIsa::avx512:
+            return "avx512";
     }
     return "?";
 }
@@ -217,7 +226,8 @@ CpuIsa parse_cpu_isa(const std::string& name) {
 bool cpu_isa_supported(CpuIsa isa) {
     switch (isa) {
         case CpuIsa::automatic:
-        case CpuIsa::scalar: return true;
+        case CpuIsa::scalar:
+            return true;
 #ifdef VISCOANN_CPU_X86
         case CpuIsa::avx2:
             return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
@@ -226,7 +236,8 @@ bool cpu_isa_supported(CpuIsa isa) {
                    __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
                    __builtin_cpu_supports("fma");
 #endif
-        default: return false;
+        default:
+            return false;
     }
 }
 

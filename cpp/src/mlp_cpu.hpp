@@ -25,9 +25,8 @@ std::string describe_bad_input(const MlpModel& m, std::size_t col, double value)
 
 /// Evaluates points [begin, end) of X (n, n_in) into out (n, n_out) (double or float by
 /// out_f64). scratch: scratch_floats(model) floats, 64-byte aligned. Never throws.
-using CpuRangeFn = void (*)(const MlpModel& m, const double* X, std::size_t begin,
-                            std::size_t end, void* out, bool out_f64, float* scratch,
-                            BadInput& bad) noexcept;
+using CpuRangeFn = void (*)(const MlpModel& m, const double* X, std::size_t begin, std::size_t end,
+                            void* out, bool out_f64, float* scratch, BadInput& bad) noexcept;
 
 /// The engine's vector tanh on n floats (n a multiple of 16; for tests and error bounds).
 using CpuTanhFn = void (*)(const float* x, float* y, std::size_t n) noexcept;
@@ -41,9 +40,9 @@ struct CpuKernel {
 /// Maximum errors of the engine's tanh on `isa` against std::tanh (in double) over every
 /// `stride`-th float bit pattern (stride 1: all finite floats).
 struct TanhError {
-    double max_abs = 0.0;       ///< max |tanh_engine(x) - tanh(x)|
-    double max_rel = 0.0;       ///< max of the same divided by |tanh(x)| (x != 0)
-    double worst_x = 0.0;       ///< where max_abs occurs
+    double max_abs = 0.0;  ///< max |tanh_engine(x) - tanh(x)|
+    double max_rel = 0.0;  ///< max of the same divided by |tanh(x)| (x != 0)
+    double worst_x = 0.0;  ///< where max_abs occurs
 };
 TanhError mlp_cpu_tanh_error(CpuIsa isa, std::uint32_t stride);
 
@@ -68,7 +67,7 @@ CpuIsa mlp_cpu_resolve_isa(CpuIsa isa);
 
 /// Fused evaluation of the whole net, threads over blocks. Throws std::invalid_argument for a
 /// bad input value (naming row and column).
-void mlp_cpu_predict(const MlpModel& m, const double* X, std::size_t n, void* out,
-                     bool out_f64, int threads, CpuIsa isa);
+void mlp_cpu_predict(const MlpModel& m, const double* X, std::size_t n, void* out, bool out_f64,
+                     int threads, CpuIsa isa);
 
 }  // namespace viscoann::detail

@@ -22,8 +22,8 @@ struct V256 {
     // bit for a lane that is NaN or inf, or (when `positive`) not > 0.
     static V256 load_strided(const double* p, std::size_t stride, bool positive,
                              unsigned& flags) noexcept {
-        const __m128i idx = _mm_mullo_epi32(_mm_setr_epi32(0, 1, 2, 3),
-                                            _mm_set1_epi32(static_cast<int>(stride)));
+        const __m128i idx =
+            _mm_mullo_epi32(_mm_setr_epi32(0, 1, 2, 3), _mm_set1_epi32(static_cast<int>(stride)));
         const __m256d lo = _mm256_i32gather_pd(p, idx, 8);
         const __m256d hi = _mm256_i32gather_pd(p + 4 * stride, idx, 8);
         const __m256d z = _mm256_setzero_pd();
@@ -68,8 +68,8 @@ struct V256 {
         const __m256 big = _mm256_cmp_ps(m, _mm256_set1_ps(1.41421356f), _CMP_GT_OQ);
         m = _mm256_blendv_ps(m, _mm256_mul_ps(m, _mm256_set1_ps(0.5f)), big);
         e = _mm256_add_ps(e, _mm256_and_ps(big, _mm256_set1_ps(1.0f)));
-        const __m256 s =
-            _mm256_div_ps(_mm256_sub_ps(m, _mm256_set1_ps(1.0f)), _mm256_add_ps(m, _mm256_set1_ps(1.0f)));
+        const __m256 s = _mm256_div_ps(_mm256_sub_ps(m, _mm256_set1_ps(1.0f)),
+                                       _mm256_add_ps(m, _mm256_set1_ps(1.0f)));
         const __m256 s2 = _mm256_mul_ps(s, s);
         __m256 p = _mm256_set1_ps(1.0f / 9.0f);
         p = _mm256_fmadd_ps(p, s2, _mm256_set1_ps(1.0f / 7.0f));

@@ -33,8 +33,8 @@ struct V512 {
             bad |= _mm512_cmp_pd_mask(lo, _mm512_setzero_pd(), _CMP_NGT_UQ) |
                    _mm512_cmp_pd_mask(hi, _mm512_setzero_pd(), _CMP_NGT_UQ);
         flags |= bad;
-        return {_mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo)),
-                                   _mm512_cvtpd_ps(hi), 1)};
+        return {_mm512_insertf32x8(_mm512_castps256_ps512(_mm512_cvtpd_ps(lo)), _mm512_cvtpd_ps(hi),
+                                   1)};
     }
     static V512 set1(float x) noexcept { return {_mm512_set1_ps(x)}; }
     static V512 add(V512 a, V512 b) noexcept { return {_mm512_add_ps(a.r, b.r)}; }
@@ -64,8 +64,8 @@ struct V512 {
         const __mmask16 big = _mm512_cmp_ps_mask(m, _mm512_set1_ps(1.41421356f), _CMP_GT_OQ);
         m = _mm512_mask_mul_ps(m, big, m, _mm512_set1_ps(0.5f));
         e = _mm512_mask_add_ps(e, big, e, _mm512_set1_ps(1.0f));
-        const __m512 s =
-            _mm512_div_ps(_mm512_sub_ps(m, _mm512_set1_ps(1.0f)), _mm512_add_ps(m, _mm512_set1_ps(1.0f)));
+        const __m512 s = _mm512_div_ps(_mm512_sub_ps(m, _mm512_set1_ps(1.0f)),
+                                       _mm512_add_ps(m, _mm512_set1_ps(1.0f)));
         const __m512 s2 = _mm512_mul_ps(s, s);
         __m512 p = _mm512_set1_ps(1.0f / 9.0f);
         p = _mm512_fmadd_ps(p, s2, _mm512_set1_ps(1.0f / 7.0f));

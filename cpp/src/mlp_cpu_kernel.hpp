@@ -3,9 +3,9 @@
 // (structure of arrays); a block of K vectors of points goes through every layer while its
 // activations stay in L1 and each OB x K tile of accumulators stays in registers.
 //
-// V provides: lanes, load/store (aligned), load_strided (float64 rows, checked), set1, add, sub, mul, fmadd(a, b, c) = a*b + c,
-// fnmadd(a, b, c) = c - a*b, min, max, clamp_abs(x, c) = x clamped to [-c, c] (c > 0),
-// div (a / b to ~1 ulp, b > 0), log2 (x > 0, normal), sqrt (IEEE).
+// V provides: lanes, load/store (aligned), load_strided (float64 rows, checked), set1, add, sub,
+// mul, fmadd(a, b, c) = a*b + c, fnmadd(a, b, c) = c - a*b, min, max, clamp_abs(x, c) = x clamped
+// to [-c, c] (c > 0), div (a / b to ~1 ulp, b > 0), log2 (x > 0, normal), sqrt (IEEE).
 //
 // Rows: the n_in columns of X (m.in_scale.size(), not m.widths.front(): the radial geometry
 // has one feature fewer than inputs) load into rows 0..n_in-1 of a [n][BP] buffer. In the
@@ -61,13 +61,12 @@ inline V activate(V x) noexcept {
 
 // One tile: outputs [o, o+OB) for the K vectors of the block; in/out are [width][BP] buffers.
 // The activation is a template argument so it runs on the accumulators still in registers.
-// fan_in >= 1. Telling the compiler the loop has no zero-trip path keeps the accumulators in registers: with a
-// plain for loop GCC 12 kept them in a stack array, ~60 extra moves per tile (a tile fully
-// unrolled for a compile-time fan_in of 20 measured no faster than this loop).
+// fan_in >= 1. Telling the compiler the loop has no zero-trip path keeps the accumulators in
+// registers: with a plain for loop GCC 12 kept them in a stack array, ~60 extra moves per tile (a
+// tile fully unrolled for a compile-time fan_in of 20 measured no faster than this loop).
 template <class V, int K, int OB, Activation A>
 inline void layer_tile(const float* __restrict w, const float* __restrict b, int fan_in, int o,
-                       const float* __restrict in, float* __restrict out,
-                       std::size_t bp) noexcept {
+                       const float* __restrict in, float* __restrict out, std::size_t bp) noexcept {
     V acc[OB][K];
     for (int r = 0; r < OB; ++r) {
         const V bias = V::set1(b[o + r]);
@@ -75,10 +74,11 @@ inline void layer_tile(const float* __restrict w, const float* __restrict b, int
     }
     const float* wo = w + static_cast<std::size_t>(o) * fan_in;
     if (fan_in < 1) __builtin_unreachable();  // no zero-trip path (see above)
-#pragma GCC unroll 2  // a little less loop overhead per 20-FMA step
+#pragma GCC unroll 2                          // a little less loop overhead per 20-FMA step
     for (int i = 0; i < fan_in; ++i) {
         V h[K];
-        for (int k = 0; k < K; ++k) h[k] = V::load(in + static_cast<std::size_t>(i) * bp + k * V::lanes);
+        for (int k = 0; k < K; ++k)
+            h[k] = V::load(in + static_cast<std::size_t>(i) * bp + k * V::lanes);
         for (int r = 0; r < OB; ++r) {
             const V wv = V::set1(wo[static_cast<std::size_t>(r) * fan_in + i]);
             for (int k = 0; k < K; ++k) acc[r][k] = V::fmadd(wv, h[k], acc[r][k]);
@@ -99,11 +99,20 @@ inline void layer_rows(const float* w, const float* b, int fan_in, int fan_out, 
     for (; o + OB <= fan_out; o += OB) layer_tile<V, K, OB, A>(w, b, fan_in, o, in, out, bp);
     // Remainder rows, one tile of the exact size.
     switch (fan_out - o) {
-        case 1: layer_tile<V, K, 1, A>(w, b, fan_in, o, in, out, bp); break;
-        case 2: if constexpr (OB > 2) layer_tile<V, K, 2, A>(w, b, fan_in, o, in, out, bp); break;
-        case 3: if constexpr (OB > 3) layer_tile<V, K, 3, A>(w, b, fan_in, o, in, out, bp); break;
-        case 4: if constexpr (OB > 4) layer_tile<V, K, 4, A>(w, b, fan_in, o, in, out, bp); break;
-        default: break;
+        case 1:
+            layer_tile<V, K, 1, A>(w, b, fan_in, o, in, out, bp);
+            break;
+        case 2:
+            if constexpr (OB > 2) layer_tile<V, K, 2, A>(w, b, fan_in, o, in, out, bp);
+            break;
+        case 3:
+            if constexpr (OB > 3) layer_tile<V, K, 3, A>(w, b, fan_in, o, in, out, bp);
+            break;
+        case 4:
+            if constexpr (OB > 4) layer_tile<V, K, 4, A>(w, b, fan_in, o, in, out, bp);
+            break;
+        default:
+            break;
     }
 }
 
@@ -176,8 +185,9 @@ inline void transform_inputs(const MlpModel& m, float* buf) noexcept {
 // Out of line, as the radial steps below: inlined, they grew run_range enough that GCC 12
 // stopped inlining the layer tiles and tanh into it (portable path 3.1 -> 1.4 M points/s).
 // static (as VISCOANN_HD): each ISA-flagged unit keeps its own copy.
-[[gnu::noinline]] static bool load_shifted_column(const double* src, std::size_t n_in, std::size_t i,
-                                double shift, std::size_t np, float* row) noexcept {
+[[gnu::noinline]] static bool load_shifted_column(const double* src, std::size_t n_in,
+                                                  std::size_t i, double shift, std::size_t np,
+                                                  float* row) noexcept {
     bool ok = true;
     for (std::size_t p = 0; p < np; ++p) {
         const double v = src[p * n_in + i] + shift;
@@ -192,8 +202,9 @@ inline void transform_inputs(const MlpModel& m, float* buf) noexcept {
 // Padding lanes get 1.0 (harmless for log10). Records the first bad value in `bad`. The
 // path for partial blocks and blocks with a bad value; out of line (see load_shifted_column).
 template <class V, int K>
-[[gnu::noinline]] void load_inputs_checked(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
-                        float* buf, float* stage, BadInput& bad) noexcept {
+[[gnu::noinline]] void load_inputs_checked(const MlpModel& m, const double* X, std::size_t p0,
+                                           std::size_t np, float* buf, float* stage,
+                                           BadInput& bad) noexcept {
     constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
     const std::size_t n_in = m.in_scale.size();
     const double* src = X + p0 * n_in;
@@ -203,7 +214,8 @@ template <class V, int K>
     for (std::size_t k = 0; k < count; ++k) {
         std::uint64_t u;
         std::memcpy(&u, src + k, sizeof u);
-        nonfinite |= static_cast<std::uint64_t>((u & 0x7ff0000000000000ull) == 0x7ff0000000000000ull);
+        nonfinite |=
+            static_cast<std::uint64_t>((u & 0x7ff0000000000000ull) == 0x7ff0000000000000ull);
         stage[k] = static_cast<float>(src[k]);
     }
     const bool finite = nonfinite == 0;
@@ -270,9 +282,8 @@ inline void load_inputs(const MlpModel& m, const double* X, std::size_t p0, std:
 // in u[3][np] so the rotation loop vectorises over points (bp <= 64 points per block).
 template <class T>
 [[gnu::noinline]] static void store_outputs_radial(const MlpModel& m, const double* X,
-                                                   std::size_t p0, std::size_t np,
-                                                   const float* y, std::size_t bp,
-                                                   T* out) noexcept {
+                                                   std::size_t p0, std::size_t np, const float* y,
+                                                   std::size_t bp, T* out) noexcept {
     constexpr std::size_t max_bp = 64;  // run_range asserts bp <= 64
     const std::size_t n_in = m.in_scale.size();
     const double* __restrict xs = X + p0 * n_in;
@@ -334,8 +345,8 @@ inline void store_outputs(const MlpModel& m, const double* X, std::size_t p0, st
 }
 
 template <class V, int K, int OB>
-void run_range(const MlpModel& m, const double* X, std::size_t begin, std::size_t end,
-               void* out, bool out_f64, float* scratch, BadInput& bad) noexcept {
+void run_range(const MlpModel& m, const double* X, std::size_t begin, std::size_t end, void* out,
+               bool out_f64, float* scratch, BadInput& bad) noexcept {
     constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
     static_assert(bp <= 64, "store_outputs_radial stages at most 64 points per block");
     // Not m.max_layer_width(): inline non-template code in an ISA-flagged TU could be the

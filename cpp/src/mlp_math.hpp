@@ -20,10 +20,14 @@ inline constexpr float tanh_clamp = 9.0f;
 /// Scalar activation by code (Activation enum values of mlp_model.hpp).
 VISCOANN_HD float activate(int code, float x) {
     switch (code) {
-        case 1: return ::tanhf(x);
-        case 2: return x > 0.0f ? x : 0.0f;
-        case 3: return 1.0f / (1.0f + ::expf(-x));
-        default: return x;
+        case 1:
+            return ::tanhf(x);
+        case 2:
+            return x > 0.0f ? x : 0.0f;
+        case 3:
+            return 1.0f / (1.0f + ::expf(-x));
+        default:
+            return x;
     }
 }
 

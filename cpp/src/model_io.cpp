@@ -96,12 +96,12 @@ std::vector<TensorEntry> parse_tensor_table(const Json& header, std::uint64_t da
         t.begin = as_uint(off[0], where + " data_offsets begin", huge);
         t.end = as_uint(off[1], where + " data_offsets end", huge);
         if (t.begin > data_size || t.end > data_size)
-            bad(where + " data_offsets [" + std::to_string(t.begin) + ", " +
-                std::to_string(t.end) + "] run past the end of the data section (" +
-                std::to_string(data_size) + " bytes): out of range or truncated file");
+            bad(where + " data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) +
+                "] run past the end of the data section (" + std::to_string(data_size) +
+                " bytes): out of range or truncated file");
         if (t.end < t.begin)
-            bad(where + " data_offsets [" + std::to_string(t.begin) + ", " +
-                std::to_string(t.end) + "] end before begin");
+            bad(where + " data_offsets [" + std::to_string(t.begin) + ", " + std::to_string(t.end) +
+                "] end before begin");
         if (t.end - t.begin != count * 4)
             bad(where + " has " + std::to_string(t.end - t.begin) + " bytes but shape " +
                 shape_str(t.shape) + " of F32 needs " + std::to_string(count * 4));
@@ -230,18 +230,23 @@ void parse_geometry(const Json& doc, int version, MlpModel& m) {
     const Json* inputs = doc.find("inputs");  // absent or not a list: parse_io_list says so
     if (inputs && inputs->type == Json::Type::array && inputs->array.size() != m.n_inputs())
         bad("geometry 'radial_strike_slip' needs widths[0] = n_inputs - 1 (x, y become one "
-            "feature r): widths[0] = " + std::to_string(m.n_features()) + " with " +
-            std::to_string(inputs->array.size()) + " inputs");
+            "feature r): widths[0] = " +
+            std::to_string(m.n_features()) + " with " + std::to_string(inputs->array.size()) +
+            " inputs");
 }
 
 }  // namespace
 
 const char* activation_name(Activation a) noexcept {
     switch (a) {
-        case Activation::identity: return "identity";
-        case Activation::tanh: return "tanh";
-        case Activation::relu: return "relu";
-        case Activation::sigmoid: return "sigmoid";
+        case Activation::identity:
+            return "identity";
+        case Activation::tanh:
+            return "tanh";
+        case Activation::relu:
+            return "relu";
+        case Activation::sigmoid:
+            return "sigmoid";
     }
     return "?";
 }
@@ -272,8 +277,8 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
 
     MlpModel m;
     m.metadata_json = doc_text->string;
-    const Json doc = parse_json(m.metadata_json.data(), m.metadata_json.size(),
-                                "the \"viscoann\" metadata");
+    const Json doc =
+        parse_json(m.metadata_json.data(), m.metadata_json.size(), "the \"viscoann\" metadata");
     if (doc.type != Json::Type::object) bad("the \"viscoann\" metadata is not a JSON object");
     const std::string& fmt = member(doc, "format", Json::Type::string, "metadata").string;
     if (fmt != "viscoann-mlp") bad("unknown format '" + fmt + "' (expected 'viscoann-mlp')");
@@ -292,8 +297,8 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
     }
     const auto& acts = member(doc, "activations", Json::Type::array, "metadata").array;
     if (acts.size() != widths.size() - 1)
-        bad("metadata \"activations\" has " + std::to_string(acts.size()) +
-            " entries for " + std::to_string(widths.size() - 1) + " layers");
+        bad("metadata \"activations\" has " + std::to_string(acts.size()) + " entries for " +
+            std::to_string(widths.size() - 1) + " layers");
     for (std::size_t l = 0; l < acts.size(); ++l) {
         if (acts[l].type != Json::Type::string)
             bad("metadata activations[" + std::to_string(l) + "] is not a string");
@@ -307,7 +312,8 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
         for (std::size_t k = 0; k < 2; ++k)
             if (m.input_names[k] != (k ? "y" : "x") || m.in_log10[k])
                 bad("geometry 'radial_strike_slip' needs x and y (not log10) as inputs 0 and 1; "
-                    "inputs[" + std::to_string(k) + "] is '" + m.input_names[k] + "'" +
+                    "inputs[" +
+                    std::to_string(k) + "] is '" + m.input_names[k] + "'" +
                     (m.in_log10[k] ? " (log10)" : ""));
     }
 
@@ -321,12 +327,11 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
             const auto& idx = member(doc, "elastic_inputs", Json::Type::array, "metadata").array;
             if (idx.size() != 3) bad("metadata \"elastic_inputs\" must hold 3 input indices");
             for (int k = 0; k < 3; ++k)
-                m.elastic_inputs[k] = static_cast<int>(as_uint(
-                    idx[static_cast<std::size_t>(k)], "metadata elastic_inputs entry",
-                    m.n_inputs() - 1));
+                m.elastic_inputs[k] =
+                    static_cast<int>(as_uint(idx[static_cast<std::size_t>(k)],
+                                             "metadata elastic_inputs entry", m.n_inputs() - 1));
         } else if (ep->string != "none") {
-            bad("unknown elastic_part '" + ep->string +
-                "' (known: none, okada_point_strike_slip)");
+            bad("unknown elastic_part '" + ep->string + "' (known: none, okada_point_strike_slip)");
         }
     }
 
@@ -347,8 +352,7 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
             bool known = t.name.rfind("layers.", 0) == 0 && dot != std::string::npos;
             if (known) {
                 const std::string idx = t.name.substr(7, dot - 7), tail = t.name.substr(dot);
-                known = (tail == ".weight" || tail == ".bias") && !idx.empty() &&
-                        idx.size() < 6 &&
+                known = (tail == ".weight" || tail == ".bias") && !idx.empty() && idx.size() < 6 &&
                         idx.find_first_not_of("0123456789") == std::string::npos &&
                         std::stoul(idx) < m.n_layers() && std::to_string(std::stoul(idx)) == idx;
             }

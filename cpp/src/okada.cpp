@@ -133,11 +133,13 @@ inline void ua0(const Geo0& g, const Consts& c, const double w[4], double u[12])
             u[4] += k * (-a1 * 3.0 * x * s * ir5 - a2 * y * p * qrx);
             u[5] += k * (a1 * 3.0 * x * t * ir5 - a2 * d * p * qrx);
             u[6] += k * (a2 * 3.0 * x * ir5 * g.vy);
-            u[7] += k * (a1 * (c.s2d * ir3 - 3.0 * y * s * ir5) + a2 * (3.0 * y * ir5 * g.vy + p * qr));
+            u[7] +=
+                k * (a1 * (c.s2d * ir3 - 3.0 * y * s * ir5) + a2 * (3.0 * y * ir5 * g.vy + p * qr));
             u[8] += k * (-a1 * (c.c2d * ir3 - 3.0 * y * t * ir5) + a2 * 3.0 * d * ir5 * g.vy);
             u[9] += k * (a2 * 3.0 * x * ir5 * g.vz);
             u[10] += k * (a1 * (c.c2d * ir3 + 3.0 * d * s * ir5) + a2 * 3.0 * y * ir5 * g.vz);
-            u[11] += k * (a1 * (c.s2d * ir3 - 3.0 * d * t * ir5) + a2 * (3.0 * d * ir5 * g.vz - p * qr));
+            u[11] +=
+                k * (a1 * (c.s2d * ir3 - 3.0 * d * t * ir5) + a2 * (3.0 * d * ir5 * g.vz - p * qr));
         }
     }
     if (w[2] != 0.0) {  // tensile
@@ -306,49 +308,85 @@ inline void uc0(const Geo0& g, const Consts& c, double z, const double w[4],
             u[4] += k * dyx;
             u[5] += k * (3.0 * ir5 * (-a4 * y * a5 * sd + a5c * cc * (a5 * cd + d * qr5 * a7)));
             u[6] += k * dyx;
-            u[7] += k * (3.0 * x * ir5 * (a4 * b5 * cd - a5c * 5.0 * cc * ir2 * (2.0 * y * sd + q * b7)));
-            u[8] += k * (3.0 * x * ir5 * (-a4 * b5 * sd + a5c * 5.0 * cc * ir2 * (d * b7 * sd - y * c7 * cd)));
+            u[7] += k * (3.0 * x * ir5 *
+                         (a4 * b5 * cd - a5c * 5.0 * cc * ir2 * (2.0 * y * sd + q * b7)));
+            u[8] += k * (3.0 * x * ir5 *
+                         (-a4 * b5 * sd + a5c * 5.0 * cc * ir2 * (d * b7 * sd - y * c7 * cd)));
             u[9] += k * (3.0 * ir5 * (-a4 * d * a5 * cd + a5c * cc * (a5 * cd + d * qr5 * a7)));
-            u[10] += k * (15.0 * x * ir7 * (a4 * y * d * cd + a5c * cc * (d * b7 * sd - y * c7 * cd)));
+            u[10] +=
+                k * (15.0 * x * ir7 * (a4 * y * d * cd + a5c * cc * (d * b7 * sd - y * c7 * cd)));
             u[11] += k * (15.0 * x * ir7 * (-a4 * y * d * sd + a5c * cc * (2.0 * d * cd - q * c7)));
         }
     }
     if (w[1] != 0.0) {  // dip-slip
         const double k = w[1];
         u[0] += k * (a4 * 3.0 * x * t * ir5 - a5c * cc * p * qrx);
-        u[1] += k * (-a4 * ir3 * (c.c2d - 3.0 * y * t * ir2) + a5c * 3.0 * cc * ir5 * (s - y * p * qr5));
+        u[1] += k * (-a4 * ir3 * (c.c2d - 3.0 * y * t * ir2) +
+                     a5c * 3.0 * cc * ir5 * (s - y * p * qr5));
         u[2] += k * (-a4 * g.a3 * ir3 * c.sdcd + a5c * 3.0 * cc * ir5 * (t + d * p * qr5));
         if constexpr (G) {
-            const double dyx = 3.0 * x * ir5 *
-                               (a4 * (c.c2d - 5.0 * y * t * ir2) - a5c * 5.0 * cc * ir2 * (s - y * p * qr7));
-            const double dzy = 3.0 * ir5 * (a4 * y * a5 * c.sdcd - a5c * cc * ((3.0 + a5) * c.c2d + y * p * dr5 * qr7));
+            const double dyx =
+                3.0 * x * ir5 *
+                (a4 * (c.c2d - 5.0 * y * t * ir2) - a5c * 5.0 * cc * ir2 * (s - y * p * qr7));
+            const double dzy =
+                3.0 * ir5 *
+                (a4 * y * a5 * c.sdcd - a5c * cc * ((3.0 + a5) * c.c2d + y * p * dr5 * qr7));
             u[3] += k * (a4 * 3.0 * t * ir5 * a5 - a5c * 5.0 * cc * p * qr * ir2 * a7);
             u[4] += k * dyx;
-            u[5] += k * (3.0 * x * ir5 * (a4 * (2.0 + a5) * c.sdcd - a5c * 5.0 * cc * ir2 * (t + d * p * qr7)));
+            u[5] += k * (3.0 * x * ir5 *
+                         (a4 * (2.0 + a5) * c.sdcd - a5c * 5.0 * cc * ir2 * (t + d * p * qr7)));
             u[6] += k * dyx;
-            u[7] += k * (3.0 * ir5 * (a4 * (2.0 * y * c.c2d + t * b5) + a5c * cc * (c.s2d - 10.0 * y * s * ir2 - p * qr5 * b7)));
+            u[7] += k * (3.0 * ir5 *
+                         (a4 * (2.0 * y * c.c2d + t * b5) +
+                          a5c * cc * (c.s2d - 10.0 * y * s * ir2 - p * qr5 * b7)));
             u[8] += k * dzy;
-            u[9] += k * (3.0 * x * ir5 * (-a4 * (c.s2d - t * dr5) - a5c * 5.0 * cc * ir2 * (t + d * p * qr7)));
-            u[10] += k * (3.0 * ir5 * (-a4 * (d * b5 * c.c2d + y * c5 * c.s2d) - a5c * cc * ((3.0 + a5) * c.c2d + y * p * dr5 * qr7)));
-            u[11] += k * (3.0 * ir5 * (-a4 * d * a5 * c.sdcd - a5c * cc * (c.s2d - 10.0 * d * t * ir2 + p * qr5 * c7)));
+            u[9] += k * (3.0 * x * ir5 *
+                         (-a4 * (c.s2d - t * dr5) - a5c * 5.0 * cc * ir2 * (t + d * p * qr7)));
+            u[10] += k * (3.0 * ir5 *
+                          (-a4 * (d * b5 * c.c2d + y * c5 * c.s2d) -
+                           a5c * cc * ((3.0 + a5) * c.c2d + y * p * dr5 * qr7)));
+            u[11] +=
+                k *
+                (3.0 * ir5 *
+                 (-a4 * d * a5 * c.sdcd - a5c * cc * (c.s2d - 10.0 * d * t * ir2 + p * qr5 * c7)));
         }
     }
     if (w[2] != 0.0) {  // tensile
         const double k = w[2], ss = c.sdsd;
         u[0] += k * (3.0 * x * ir5 * (-a4 * s + a5c * (cc * q * qr5 - z)));
-        u[1] += k * (a4 * ir3 * (c.s2d - 3.0 * y * s * ir2) + a5c * 3.0 * ir5 * (cc * (t - y + y * q * qr5) - y * z));
-        u[2] += k * (-a4 * ir3 * (1.0 - g.a3 * ss) - a5c * 3.0 * ir5 * (cc * (s - d + d * q * qr5) - d * z));
+        u[1] += k * (a4 * ir3 * (c.s2d - 3.0 * y * s * ir2) +
+                     a5c * 3.0 * ir5 * (cc * (t - y + y * q * qr5) - y * z));
+        u[2] += k * (-a4 * ir3 * (1.0 - g.a3 * ss) -
+                     a5c * 3.0 * ir5 * (cc * (s - d + d * q * qr5) - d * z));
         if constexpr (G) {
-            const double dyx = 3.0 * x * ir5 * (-a4 * (c.s2d - 5.0 * y * s * ir2) - a5c * 5.0 * ir2 * (cc * (t - y + y * q * qr7) - y * z));
-            u[3] += k * (-a4 * 3.0 * s * ir5 * a5 + a5c * (cc * qr * qr5 * a7 - 3.0 * z * ir5 * a5));
+            const double dyx = 3.0 * x * ir5 *
+                               (-a4 * (c.s2d - 5.0 * y * s * ir2) -
+                                a5c * 5.0 * ir2 * (cc * (t - y + y * q * qr7) - y * z));
+            u[3] +=
+                k * (-a4 * 3.0 * s * ir5 * a5 + a5c * (cc * qr * qr5 * a7 - 3.0 * z * ir5 * a5));
             u[4] += k * dyx;
-            u[5] += k * (3.0 * x * ir5 * (a4 * (1.0 - (2.0 + a5) * ss) + a5c * 5.0 * ir2 * (cc * (s - d + d * q * qr7) - d * z)));
+            u[5] += k * (3.0 * x * ir5 *
+                         (a4 * (1.0 - (2.0 + a5) * ss) +
+                          a5c * 5.0 * ir2 * (cc * (s - d + d * q * qr7) - d * z)));
             u[6] += k * dyx;
-            u[7] += k * (3.0 * ir5 * (-a4 * (2.0 * y * c.s2d + s * b5) - a5c * (cc * (2.0 * ss + 10.0 * y * (t - y) * ir2 - q * qr5 * b7) + z * b5)));
-            u[8] += k * (3.0 * ir5 * (a4 * y * (1.0 - a5 * ss) + a5c * (cc * (3.0 + a5) * c.s2d - y * dr5 * (cc * d7 + z))));
-            u[9] += k * (3.0 * x * ir5 * (-a4 * (c.c2d + s * dr5) + a5c * (5.0 * cc * ir2 * (s - d + d * q * qr7) - 1.0 - z * dr5)));
-            u[10] += k * (3.0 * ir5 * (a4 * (d * b5 * c.s2d - y * c5 * c.c2d) + a5c * (cc * ((3.0 + a5) * c.s2d - y * dr5 * d7) - y * (1.0 + z * dr5))));
-            u[11] += k * (3.0 * ir5 * (-a4 * d * (1.0 - a5 * ss) - a5c * (cc * (c.c2d + 10.0 * d * (s - d) * ir2 - q * qr5 * c7) + z * (1.0 + c5))));
+            u[7] +=
+                k * (3.0 * ir5 *
+                     (-a4 * (2.0 * y * c.s2d + s * b5) -
+                      a5c * (cc * (2.0 * ss + 10.0 * y * (t - y) * ir2 - q * qr5 * b7) + z * b5)));
+            u[8] += k * (3.0 * ir5 *
+                         (a4 * y * (1.0 - a5 * ss) +
+                          a5c * (cc * (3.0 + a5) * c.s2d - y * dr5 * (cc * d7 + z))));
+            u[9] += k * (3.0 * x * ir5 *
+                         (-a4 * (c.c2d + s * dr5) +
+                          a5c * (5.0 * cc * ir2 * (s - d + d * q * qr7) - 1.0 - z * dr5)));
+            u[10] += k * (3.0 * ir5 *
+                          (a4 * (d * b5 * c.s2d - y * c5 * c.c2d) +
+                           a5c * (cc * ((3.0 + a5) * c.s2d - y * dr5 * d7) - y * (1.0 + z * dr5))));
+            u[11] +=
+                k *
+                (3.0 * ir5 *
+                 (-a4 * d * (1.0 - a5 * ss) -
+                  a5c * (cc * (c.c2d + 10.0 * d * (s - d) * ir2 - q * qr5 * c7) + z * (1.0 + c5))));
         }
     }
     if (w[3] != 0.0) {  // inflation
@@ -374,8 +412,8 @@ inline void uc0(const Geo0& g, const Consts& c, double z, const double w[4],
 
 // DC3D0 at one point: U in Okada's 12-layout; false when the point is the source itself.
 template <bool G>
-bool dc3d0_kernel(const Consts& c, double x, double y, double z, double depth,
-                  const double w[4], double U[12]) noexcept {
+bool dc3d0_kernel(const Consts& c, double x, double y, double z, double depth, const double w[4],
+                  double U[12]) noexcept {
     constexpr int m = G ? 12 : 3;
     for (int i = 0; i < 12; ++i) U[i] = 0.0;
     Geo0 g;
@@ -616,8 +654,7 @@ inline void ub(const Geo2& g, const Consts& c, const double w[3], double u[12]) 
 
 // Part C; multiplied by z by the caller.
 template <bool G>
-inline void uc(const Geo2& g, const Consts& c, double z, const double w[3],
-               double u[12]) noexcept {
+inline void uc(const Geo2& g, const Consts& c, double z, const double w[3], double u[12]) noexcept {
     const double xi = g.xi, et = g.et, q = g.q, r = g.r, r2 = g.r2, r3 = g.r3, r5 = g.r5;
     const double a4 = c.alp4, a5c = c.alp5, sd = c.sd, cd = c.cd, y = g.y, d = g.d;
     const double xi2 = g.xi2, q2 = g.q2, x11 = g.x11, y11 = g.y11, x32 = g.x32, y32 = g.y32;
@@ -653,7 +690,8 @@ inline void uc(const Geo2& g, const Consts& c, double z, const double w[3],
             u[8] += k * (-a4 * q / r3 + yy0 * sd +
                          a5c * (cdr * cd + cc * d * qr - (y0 * cd + q * z0) * sd));
             u[9] += k * (a4 * xi * ppz * cd - a5c * xi * qqz);
-            u[10] += k * (a4 * 2.0 * (y / r3 - y0 * cd) * sd + d / r3 * cd - a5c * (cdr * cd + cc * d * qr));
+            u[10] += k * (a4 * 2.0 * (y / r3 - y0 * cd) * sd + d / r3 * cd -
+                          a5c * (cdr * cd + cc * d * qr));
             u[11] += k * (yy0 * cd - a5c * (cdr * sd - cc * y * qr - y0 * c.sdsd + q * z0 * cd));
         }
     }
@@ -667,11 +705,15 @@ inline void uc(const Geo2& g, const Consts& c, double z, const double w[3],
             u[4] += k * (-a4 * y / r3 + a5c * cc * et * qr);
             u[5] += k * (d / r3 - y0 * sd + a5c * cc / r3 * (1.0 - 3.0 * q2 / r2));
             u[6] += k * (-a4 * et / r3 + y0 * c.sdsd - a5c * (cdr * sd - cc * y * qr));
-            u[7] += k * (a4 * (x11 - y * y * x32) - a5c * cc * ((d + 2.0 * q * cd) * x32 - y * et * q * x53));
-            u[8] += k * (xi * ppy * sd + y * d * x32 + a5c * cc * ((y + 2.0 * q * sd) * x32 - y * q2 * x53));
+            u[7] += k * (a4 * (x11 - y * y * x32) -
+                         a5c * cc * ((d + 2.0 * q * cd) * x32 - y * et * q * x53));
+            u[8] += k * (xi * ppy * sd + y * d * x32 +
+                         a5c * cc * ((y + 2.0 * q * sd) * x32 - y * q2 * x53));
             u[9] += k * (-q / r3 + y0 * c.sdcd - a5c * (cdr * cd + cc * d * qr));
-            u[10] += k * (a4 * y * d * x32 - a5c * cc * ((y - 2.0 * q * sd) * x32 + d * et * q * x53));
-            u[11] += k * (-xi * ppz * sd + x11 - d * d * x32 - a5c * cc * ((d - 2.0 * q * cd) * x32 - d * q2 * x53));
+            u[10] +=
+                k * (a4 * y * d * x32 - a5c * cc * ((y - 2.0 * q * sd) * x32 + d * et * q * x53));
+            u[11] += k * (-xi * ppz * sd + x11 - d * d * x32 -
+                          a5c * cc * ((d - 2.0 * q * cd) * x32 - d * q2 * x53));
         }
     }
     if (w[2] != 0.0) {  // tensile
@@ -680,15 +722,18 @@ inline void uc(const Geo2& g, const Consts& c, double z, const double w[3],
         u[1] += k * (a4 * 2.0 * xy * sd + d * x11 - a5c * cc * (x11 - q2 * x32));
         u[2] += k * (a4 * (y * x11 + xy * cd) + a5c * q * (cc * et * x32 + xi * z32));
         if constexpr (G) {
-            u[3] += k * (a4 * xi / r3 * sd + xi * q * y32 * cd + a5c * xi * (3.0 * cc * et / r5 - 2.0 * z32 - z0));
+            u[3] += k * (a4 * xi / r3 * sd + xi * q * y32 * cd +
+                         a5c * xi * (3.0 * cc * et / r5 - 2.0 * z32 - z0));
             u[4] += k * (a4 * 2.0 * y0 * sd - d / r3 + a5c * cc / r3 * (1.0 - 3.0 * q2 / r2));
             u[5] += k * (-a4 * yy0 - a5c * (cc * et * qr - q * z0));
-            u[6] += k * (a4 * (q / r3 + y0 * c.sdcd) + a5c * (z / r3 * cd + cc * d * qr - q * z0 * sd));
+            u[6] +=
+                k * (a4 * (q / r3 + y0 * c.sdcd) + a5c * (z / r3 * cd + cc * d * qr - q * z0 * sd));
             u[7] += k * (-a4 * 2.0 * xi * ppy * sd - y * d * x32 +
                          a5c * cc * ((y + 2.0 * q * sd) * x32 - y * q2 * x53));
             u[8] += k * (-a4 * (xi * ppy * cd - x11 + y * y * x32) +
                          a5c * (cc * ((d + 2.0 * q * cd) * x32 - y * et * q * x53) + xi * qqy));
-            u[9] += k * (-et / r3 + y0 * c.cdcd - a5c * (z / r3 * sd - cc * y * qr - y0 * c.sdsd + q * z0 * cd));
+            u[9] += k * (-et / r3 + y0 * c.cdcd -
+                         a5c * (z / r3 * sd - cc * y * qr - y0 * c.sdsd + q * z0 * cd));
             u[10] += k * (a4 * 2.0 * xi * ppz * sd - x11 + d * d * x32 -
                           a5c * cc * ((d - 2.0 * q * cd) * x32 - d * q2 * x53));
             u[11] += k * (a4 * (xi * ppz * cd + y * d * x32) +
@@ -745,8 +790,10 @@ bool dc3d_kernel(const Consts& c, double x, double y, double z, double depth, do
                     uc<G>(g, c, z, w, cp);
                     for (int b = 0; b < m; b += 3) {
                         du[b] = a[b] + z * cp[b];
-                        du[b + 1] = (a[b + 1] + z * cp[b + 1]) * c.cd - (a[b + 2] + z * cp[b + 2]) * c.sd;
-                        du[b + 2] = (a[b + 1] - z * cp[b + 1]) * c.sd + (a[b + 2] - z * cp[b + 2]) * c.cd;
+                        du[b + 1] =
+                            (a[b + 1] + z * cp[b + 1]) * c.cd - (a[b + 2] + z * cp[b + 2]) * c.sd;
+                        du[b + 2] =
+                            (a[b + 1] - z * cp[b + 1]) * c.sd + (a[b + 2] - z * cp[b + 2]) * c.cd;
                     }
                     if constexpr (G) {
                         du[9] += cp[0];
@@ -790,7 +837,8 @@ void check_points(std::size_t n, const OkadaPoints& p) {
     check_column("z", p.z, n);
     const std::size_t m = p.z.uniform() ? std::min<std::size_t>(n, 1) : n;
     for (std::size_t i = 0; i < m; ++i)
-        if (!(p.z[i] <= 0.0)) bad("z", p.z[i], i, "z <= 0 m (the half-space; z = 0 is the surface)");
+        if (!(p.z[i] <= 0.0))
+            bad("z", p.z[i], i, "z <= 0 m (the half-space; z = 0 is the surface)");
 }
 
 template <class Pred>
@@ -856,10 +904,10 @@ void okada_canonical_scalar(std::size_t n, const double* x, const double* y, dou
 
 CanonicalKernel canonical_kernel() noexcept {
 #if VISCOANN_OKADA_X86
-    static const CanonicalKernel k = __builtin_cpu_supports("avx512f")  ? okada_canonical_avx512
-                                     : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-                                         ? okada_canonical_avx2
-                                         : okada_canonical_scalar;
+    static const CanonicalKernel k =
+        __builtin_cpu_supports("avx512f")                                 ? okada_canonical_avx512
+        : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") ? okada_canonical_avx2
+                                                                          : okada_canonical_scalar;
     return k;
 #else
     return okada_canonical_scalar;
@@ -882,15 +930,16 @@ std::size_t okada_point(std::size_t n, const OkadaPoints& pts, const OkadaPointS
     if (one_source && g == nullptr && src.dip[0] == 90.0 && src.pot1[0] == 1.0 &&
         src.pot2[0] == 0.0 && src.pot3[0] == 0.0 && src.pot4[0] == 0.0 && pts.z.uniform() &&
         pts.z[0] == 0.0) {
-        const std::size_t s = okada_canonical_surface(n, pts.x, pts.y, src.depth, src.alpha[0], u, threads);
+        const std::size_t s =
+            okada_canonical_surface(n, pts.x, pts.y, src.depth, src.alpha[0], u, threads);
         if (flags)
             for (std::size_t i = 0; i < n; ++i) flags[i] = okada_ok;
         return s;
     }
     if (one_source) {
         const Consts c = make_consts(src.alpha[0], src.dip[0]);
-        const double w[4] = {src.pot1[0] * kInv2Pi, src.pot2[0] * kInv2Pi,
-                             src.pot3[0] * kInv2Pi, src.pot4[0] * kInv2Pi};
+        const double w[4] = {src.pot1[0] * kInv2Pi, src.pot2[0] * kInv2Pi, src.pot3[0] * kInv2Pi,
+                             src.pot4[0] * kInv2Pi};
         if (g)
             return drive(n, u, g, flags, threads, [&](std::size_t i, double* U) noexcept {
                 return dc3d0_kernel<true>(c, pts.x[i], pts.y[i], pts.z[i], src.depth[i], w, U);
@@ -901,26 +950,30 @@ std::size_t okada_point(std::size_t n, const OkadaPoints& pts, const OkadaPointS
     }
     auto eval = [&](auto grad, std::size_t i, double* U) noexcept {
         const Consts c = make_consts(src.alpha[i], src.dip[i]);
-        const double w[4] = {src.pot1[i] * kInv2Pi, src.pot2[i] * kInv2Pi,
-                             src.pot3[i] * kInv2Pi, src.pot4[i] * kInv2Pi};
-        return dc3d0_kernel<decltype(grad)::value>(c, pts.x[i], pts.y[i], pts.z[i], src.depth[i], w, U);
+        const double w[4] = {src.pot1[i] * kInv2Pi, src.pot2[i] * kInv2Pi, src.pot3[i] * kInv2Pi,
+                             src.pot4[i] * kInv2Pi};
+        return dc3d0_kernel<decltype(grad)::value>(c, pts.x[i], pts.y[i], pts.z[i], src.depth[i], w,
+                                                   U);
     };
     if (g)
         return drive(n, u, g, flags, threads, [&](std::size_t i, double* U) noexcept {
             return eval(std::true_type{}, i, U);
         });
-    return drive(n, u, g, flags, threads, [&](std::size_t i, double* U) noexcept {
-        return eval(std::false_type{}, i, U);
-    });
+    return drive(n, u, g, flags, threads,
+                 [&](std::size_t i, double* U) noexcept { return eval(std::false_type{}, i, U); });
 }
 
 std::size_t okada_rectangle(std::size_t n, const OkadaPoints& pts, const OkadaRectSources& src,
                             double* u, double* g, std::uint8_t* flags, int threads) {
     check_points(n, pts);
     check_common(n, src.depth, src.dip, src.alpha);
-    for (auto [name, col] : {std::pair{"al1", &src.al1}, {"al2", &src.al2}, {"aw1", &src.aw1},
-                             {"aw2", &src.aw2}, {"slip[0] (strike-slip)", &src.disl1},
-                             {"slip[1] (dip-slip)", &src.disl2}, {"slip[2] (tensile)", &src.disl3}})
+    for (auto [name, col] : {std::pair{"al1", &src.al1},
+                             {"al2", &src.al2},
+                             {"aw1", &src.aw1},
+                             {"aw2", &src.aw2},
+                             {"slip[0] (strike-slip)", &src.disl1},
+                             {"slip[1] (dip-slip)", &src.disl2},
+                             {"slip[2] (tensile)", &src.disl3}})
         check_column(name, *col, n);
     const bool one_source = src.depth.uniform() && src.dip.uniform() && src.al1.uniform() &&
                             src.al2.uniform() && src.aw1.uniform() && src.aw2.uniform();
@@ -930,27 +983,29 @@ std::size_t okada_rectangle(std::size_t n, const OkadaPoints& pts, const OkadaRe
         if (!(src.aw1[i] <= src.aw2[i])) bad("aw1", src.aw1[i], i, "aw1 <= aw2");
         const double top = src.depth[i] - src.aw2[i] * std::sin(src.dip[i] * kPi / 180.0);
         if (!(top >= -kEps))
-            bad("aw2", src.aw2[i], i, "depth - aw2 * sin(dip) >= 0 (the fault top below the surface)");
+            bad("aw2", src.aw2[i], i,
+                "depth - aw2 * sin(dip) >= 0 (the fault top below the surface)");
     }
     if (n == 0) return 0;
     if (u == nullptr) throw std::invalid_argument("u (output) is a null pointer");
     auto eval = [&](auto grad, std::size_t i, double* U) noexcept {
         const Consts c = make_consts(src.alpha[i], src.dip[i]);
-        const double w[3] = {src.disl1[i] * kInv2Pi, src.disl2[i] * kInv2Pi, src.disl3[i] * kInv2Pi};
+        const double w[3] = {src.disl1[i] * kInv2Pi, src.disl2[i] * kInv2Pi,
+                             src.disl3[i] * kInv2Pi};
         return dc3d_kernel<decltype(grad)::value>(c, pts.x[i], pts.y[i], pts.z[i], src.depth[i],
-                                                  src.al1[i], src.al2[i], src.aw1[i], src.aw2[i], w, U);
+                                                  src.al1[i], src.al2[i], src.aw1[i], src.aw2[i], w,
+                                                  U);
     };
     if (g)
         return drive(n, u, g, flags, threads, [&](std::size_t i, double* U) noexcept {
             return eval(std::true_type{}, i, U);
         });
-    return drive(n, u, g, flags, threads, [&](std::size_t i, double* U) noexcept {
-        return eval(std::false_type{}, i, U);
-    });
+    return drive(n, u, g, flags, threads,
+                 [&](std::size_t i, double* U) noexcept { return eval(std::false_type{}, i, U); });
 }
 
-std::size_t okada_canonical_surface(std::size_t n, Column x, Column y, Column depth,
-                                    double alpha, double* u, int threads) {
+std::size_t okada_canonical_surface(std::size_t n, Column x, Column y, Column depth, double alpha,
+                                    double* u, int threads) {
     check_column("x", x, n);
     check_column("y", y, n);
     check_range("depth", depth, n, [](double v) { return v > 0.0; }, "depth > 0 m");
@@ -974,22 +1029,23 @@ OkadaField dc3d0(double alpha, double x, double y, double z, double depth, doubl
                  const std::array<double, 4>& pot) {
     OkadaField f{};
     const OkadaPoints p{Column::scalar(x), Column::scalar(y), Column::scalar(z)};
-    const OkadaPointSources s{Column::scalar(depth), Column::scalar(dip),   Column::scalar(pot[0]),
-                              Column::scalar(pot[1]), Column::scalar(pot[2]), Column::scalar(pot[3]),
+    const OkadaPointSources s{Column::scalar(depth),  Column::scalar(dip),
+                              Column::scalar(pot[0]), Column::scalar(pot[1]),
+                              Column::scalar(pot[2]), Column::scalar(pot[3]),
                               Column::scalar(alpha)};
     f.singular = okada_point(1, p, s, f.u.data(), f.g.data(), nullptr, 1) != 0;
     return f;
 }
 
-OkadaField dc3d(double alpha, double x, double y, double z, double depth, double dip,
-                double al1, double al2, double aw1, double aw2,
-                const std::array<double, 3>& disl) {
+OkadaField dc3d(double alpha, double x, double y, double z, double depth, double dip, double al1,
+                double al2, double aw1, double aw2, const std::array<double, 3>& disl) {
     OkadaField f{};
     const OkadaPoints p{Column::scalar(x), Column::scalar(y), Column::scalar(z)};
-    const OkadaRectSources s{Column::scalar(depth),   Column::scalar(dip),     Column::scalar(al1),
-                             Column::scalar(al2),     Column::scalar(aw1),     Column::scalar(aw2),
-                             Column::scalar(disl[0]), Column::scalar(disl[1]), Column::scalar(disl[2]),
-                             Column::scalar(alpha)};
+    const OkadaRectSources s{Column::scalar(depth),   Column::scalar(dip),
+                             Column::scalar(al1),     Column::scalar(al2),
+                             Column::scalar(aw1),     Column::scalar(aw2),
+                             Column::scalar(disl[0]), Column::scalar(disl[1]),
+                             Column::scalar(disl[2]), Column::scalar(alpha)};
     f.singular = okada_rectangle(1, p, s, f.u.data(), f.g.data(), nullptr, 1) != 0;
     return f;
 }

@@ -4,7 +4,7 @@
 
 namespace viscoann::detail {
 void okada_canonical_avx512(std::size_t n, const double* x, const double* y, double depth,
-                          double alp3, double* u) noexcept {
+                            double alp3, double* u) noexcept {
     canonical_block(n, x, y, depth, alp3, u);
 }
 }  // namespace viscoann::detail

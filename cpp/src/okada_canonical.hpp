@@ -33,9 +33,8 @@ inline void canonical_point(double xv, double yv, double d, double alp3, double*
 }
 
 // n contiguous points at one depth; branch-free so the compiler vectorises it.
-inline void canonical_block(std::size_t n, const double* __restrict x,
-                            const double* __restrict y, double depth, double alp3,
-                            double* __restrict u) noexcept {
+inline void canonical_block(std::size_t n, const double* __restrict x, const double* __restrict y,
+                            double depth, double alp3, double* __restrict u) noexcept {
     for (std::size_t i = 0; i < n; ++i) canonical_point(x[i], y[i], depth, alp3, u + 3 * i);
 }
 

@@ -222,8 +222,9 @@ SurfaceKernel solve_dense(const Stack& st, const Moduli* mod, double k, DenseWor
     w.a.assign(n * n, 0.0);
     w.b.assign(n, 0.0);
     w.piv.resize(n);
-    fill_psv(st, mod, eh.data(), k, [&](std::size_t r, std::size_t c, cplx v) { w.a[r * n + c] = v; },
-             all);
+    fill_psv(
+        st, mod, eh.data(), k, [&](std::size_t r, std::size_t c, cplx v) { w.a[r * n + c] = v; },
+        all);
     for (std::size_t q = 0; q < 4; ++q) w.b[ps + q] = -jj.psv[q];  // y_above - y_below = -[y]
     lu_factor(n, w.a.data(), w.piv.data());
     lu_solve(n, w.a.data(), w.piv.data(), w.b.data());
@@ -232,8 +233,9 @@ SurfaceKernel solve_dense(const Stack& st, const Moduli* mod, double k, DenseWor
 
     w.a.assign(n2 * n2, 0.0);
     w.b.assign(n2, 0.0);
-    fill_sh(st, mod, eh.data(), [&](std::size_t r, std::size_t c, cplx v) { w.a[r * n2 + c] = v; },
-            all);
+    fill_sh(
+        st, mod, eh.data(), [&](std::size_t r, std::size_t c, cplx v) { w.a[r * n2 + c] = v; },
+        all);
     for (std::size_t q = 0; q < 2; ++q) w.b[ss + q] = -jj.sh[q];
     lu_factor(n2, w.a.data(), w.piv.data());
     lu_solve(n2, w.a.data(), w.piv.data(), w.b.data());
@@ -241,8 +243,8 @@ SurfaceKernel solve_dense(const Stack& st, const Moduli* mod, double k, DenseWor
     return out;
 }
 
-void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed,
-                         const std::vector<char>& viscous, double k) {
+void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed, const std::vector<char>& viscous,
+                         double k) {
     stack_ = &st;
     k_ = k;
     viscous_ = viscous;
@@ -262,17 +264,20 @@ void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed,
         p.vrows.clear();
         p.vcols.clear();
         // Viscous columns and the rows they touch.
-        fill([&](std::size_t r, std::size_t c, cplx) {
-            if (p.col_pos[c] < 0) p.col_pos[c] = 0, p.vcols.push_back(c);
-            if (p.row_pos[r] < 0) p.row_pos[r] = 0, p.vrows.push_back(r);
-        }, is_visc);
+        fill(
+            [&](std::size_t r, std::size_t c, cplx) {
+                if (p.col_pos[c] < 0) p.col_pos[c] = 0, p.vcols.push_back(c);
+                if (p.row_pos[r] < 0) p.row_pos[r] = 0, p.vrows.push_back(r);
+            },
+            is_visc);
         std::sort(p.vcols.begin(), p.vcols.end());
         std::sort(p.vrows.begin(), p.vrows.end());
         for (std::size_t i = 0; i < p.vcols.size(); ++i) p.col_pos[p.vcols[i]] = int(i);
         for (std::size_t i = 0; i < p.vrows.size(); ++i) p.row_pos[p.vrows[i]] = int(i);
         const std::size_t nv = p.vcols.size(), nr = p.vrows.size();
         p.c0.assign(nr * nv, 0.0);
-        fill([&](std::size_t r, std::size_t c, cplx v) { p.c0[p.row_pos[r] * nv + p.col_pos[c]] = v; },
+        fill([&](std::size_t r, std::size_t c,
+                 cplx v) { p.c0[p.row_pos[r] * nv + p.col_pos[c]] = v; },
              is_visc);
         // Needed unknowns: the viscous columns first, then the surface layer's columns.
         p.need = p.vcols;
@@ -323,8 +328,8 @@ void FastKernel::eval_many(const Moduli* mod, std::size_t n_jumps, const SourceJ
                            SurfaceKernel* out) const noexcept {
     const Stack& st = *stack_;
     auto is_visc = [&](std::size_t layer) { return viscous_[layer] != 0; };
-    // For each source f = -[y]: x_need = z_f - Minv[need, rows] C (I + Minv[v, rows] C)^{-1} z_f[v],
-    // z_f = M0^{-1} f from the unit source solutions; I + Minv C is factored once.
+    // For each source f = -[y]: x_need = z_f - Minv[need, rows] C (I + Minv[v, rows] C)^{-1}
+    // z_f[v], z_f = M0^{-1} f from the unit source solutions; I + Minv C is factored once.
     auto solve_part = [&](const Part& p, auto&& fill, auto&& src_of, auto&& emit) {
         const std::size_t nv = p.vcols.size(), nr = p.vrows.size(), nn = p.need.size();
         cplx* C = scratch_.data();
@@ -335,13 +340,15 @@ void FastKernel::eval_many(const Moduli* mod, std::size_t n_jumps, const SourceJ
         cplx* x_need = zf + nn;
         if (nv > 0) {
             for (std::size_t i = 0; i < nr * nv; ++i) C[i] = -p.c0[i];
-            fill([&](std::size_t r, std::size_t c, cplx v) { C[p.row_pos[r] * nv + p.col_pos[c]] += v; },
+            fill([&](std::size_t r, std::size_t c,
+                     cplx v) { C[p.row_pos[r] * nv + p.col_pos[c]] += v; },
                  is_visc);
             // A = I + Minv[v, rows] C ; the viscous columns are the first nv entries of need.
             for (std::size_t i = 0; i < nv; ++i)
                 for (std::size_t j = 0; j < nv; ++j) {
                     cplx acc = (i == j) ? 1.0 : 0.0;
-                    for (std::size_t q = 0; q < nr; ++q) acc += p.minv_need[i * nr + q] * C[q * nv + j];
+                    for (std::size_t q = 0; q < nr; ++q)
+                        acc += p.minv_need[i * nr + q] * C[q * nv + j];
                     A[i * nv + j] = acc;
                 }
             lu_factor(nv, A, piv_.data());
@@ -373,18 +380,20 @@ void FastKernel::eval_many(const Moduli* mod, std::size_t n_jumps, const SourceJ
             emit(jn, x_need);
         }
     };
-    solve_part(psv_, [&](auto&& set, auto&& take) { fill_psv(st, mod, eh_.data(), k_, set, take); },
-               [](const SourceJump& j) { return j.psv; },
-               [&](std::size_t jn, const cplx* x_need) {
-                   cplx xs[4];
-                   for (std::size_t c = 0; c < 4; ++c) xs[c] = x_need[psv_.need_pos[c]];
-                   surface_psv(st, mod, eh_.data(), k_, xs, out[jn].U, out[jn].V);
-               });
-    solve_part(sh_, [&](auto&& set, auto&& take) { fill_sh(st, mod, eh_.data(), set, take); },
-               [](const SourceJump& j) { return j.sh; },
-               [&](std::size_t jn, const cplx* x_need) {
-                   out[jn].W = x_need[sh_.need_pos[0]] + eh_[0] * x_need[sh_.need_pos[1]];
-               });
+    solve_part(
+        psv_, [&](auto&& set, auto&& take) { fill_psv(st, mod, eh_.data(), k_, set, take); },
+        [](const SourceJump& j) { return j.psv; },
+        [&](std::size_t jn, const cplx* x_need) {
+            cplx xs[4];
+            for (std::size_t c = 0; c < 4; ++c) xs[c] = x_need[psv_.need_pos[c]];
+            surface_psv(st, mod, eh_.data(), k_, xs, out[jn].U, out[jn].V);
+        });
+    solve_part(
+        sh_, [&](auto&& set, auto&& take) { fill_sh(st, mod, eh_.data(), set, take); },
+        [](const SourceJump& j) { return j.sh; },
+        [&](std::size_t jn, const cplx* x_need) {
+            out[jn].W = x_need[sh_.need_pos[0]] + eh_[0] * x_need[sh_.need_pos[1]];
+        });
 }
 
 }  // namespace viscoann::detail

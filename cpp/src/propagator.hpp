@@ -58,7 +58,7 @@ SourceJump strike_slip_jump(const Moduli* moduli, const Stack& stack) noexcept;
 /// Fast evaluation at many s for one k: the system at the unrelaxed moduli is factored once;
 /// only the columns of viscoelastic layers change with s (Woodbury identity on those columns).
 class FastKernel {
-  public:
+   public:
     /// `viscous[i]` marks model layers whose moduli depend on s; moduli normalised as above.
     void prepare(const Stack& stack, const Moduli* unrelaxed, const std::vector<char>& viscous,
                  double k);
@@ -68,8 +68,8 @@ class FastKernel {
     void eval_many(const Moduli* moduli, std::size_t n, const SourceJump* jumps,
                    SurfaceKernel* out) const noexcept;
 
-  private:
-    struct Part {  // one system (P-SV or SH)
+   private:
+    struct Part {                                     // one system (P-SV or SH)
         std::size_t n = 0, n_src = 0;                 // unknowns, source rows
         std::vector<std::size_t> vcols, vrows, need;  // viscous columns, their rows, needed x
         std::vector<int> row_pos, col_pos;            // global index -> position (or -1)

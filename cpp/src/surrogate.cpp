@@ -22,7 +22,8 @@ namespace viscoann {
 Surrogate::Surrogate(std::shared_ptr<const detail::MlpModel> model) : model_(std::move(model)) {}
 
 Surrogate Surrogate::from_bytes(const void* data, std::size_t size) {
-    if (!data && size) throw std::invalid_argument("data = NULL with size = " + std::to_string(size));
+    if (!data && size)
+        throw std::invalid_argument("data = NULL with size = " + std::to_string(size));
     static const unsigned char empty = 0;
     const auto* p = data ? static_cast<const unsigned char*>(data) : &empty;
     return Surrogate(std::make_shared<const detail::MlpModel>(detail::parse_model(p, size)));
@@ -102,8 +103,8 @@ void dispatch(const detail::MlpModel& m, const double* X, std::size_t n, void* o
 // Axis values must be finite, and v + shift > 0 when the input goes through log10.
 void check_axis(const char* name, const double* v, std::size_t n, bool log10 = false,
                 double shift = 0.0) {
-    if (n && !v) throw std::invalid_argument(std::string(name) + " = NULL with length " +
-                                             std::to_string(n));
+    if (n && !v)
+        throw std::invalid_argument(std::string(name) + " = NULL with length " + std::to_string(n));
     for (std::size_t i = 0; i < n; ++i)
         if (!std::isfinite(v[i]) || (log10 && !(v[i] + shift > 0)))
             throw std::invalid_argument(
@@ -116,9 +117,10 @@ void check_axis(const char* name, const double* v, std::size_t n, bool log10 = f
 void dispatch_grid(const detail::MlpModel& m, const InputGrid& g, void* out, bool f64,
                    const PredictOptions& o) {
     if (m.n_inputs() != 6)
-        throw std::invalid_argument("predict_grid needs a model with the 6 canonical inputs "
-                                    "(x, y, depth, t, eta_M, eta_K); this one has " +
-                                    std::to_string(m.n_inputs()));
+        throw std::invalid_argument(
+            "predict_grid needs a model with the 6 canonical inputs "
+            "(x, y, depth, t, eta_M, eta_K); this one has " +
+            std::to_string(m.n_inputs()));
     check_axis("x", g.x, g.n_points);
     check_axis("y", g.y, g.n_points);
     check_axis("depths", g.depths, g.n_depths, m.in_log10[2] != 0, m.in_shift[2]);
@@ -158,8 +160,8 @@ void dispatch_grid(const detail::MlpModel& m, const InputGrid& g, void* out, boo
                 row[4] = g.eta_M[e];
                 row[5] = g.eta_K[e];
             }
-            detail::mlp_cpu_predict(m, X.data(), len,
-                                    static_cast<char*>(out) + b * out_bytes, f64, 1, o.isa);
+            detail::mlp_cpu_predict(m, X.data(), len, static_cast<char*>(out) + b * out_bytes, f64,
+                                    1, o.isa);
         }
     });
 }

@@ -37,8 +37,9 @@ static int check_okada(const char* data_dir) {
     fclose(f);
     for (i = 0; i < rows; ++i) {
         /* One source per call here (each row has its own depth); n points per call in general. */
-        viscoann_status s = viscoann_okada_point(1, &x[i], &y[i], &z[i], depth[i], 90.0, potency,
-                                                 (float)(2.0 / 3.0), &u[3 * i], NULL, NULL, NULL, 0);
+        viscoann_status s =
+            viscoann_okada_point(1, &x[i], &y[i], &z[i], depth[i], 90.0, potency,
+                                 (float)(2.0 / 3.0), &u[3 * i], NULL, NULL, NULL, 0);
         double scale = 0.0;
         if (s != VISCOANN_OK) {
             fprintf(stderr, "viscoann_okada_point: %s: %s\n", viscoann_status_string(s),
@@ -49,8 +50,8 @@ static int check_okada(const char* data_dir) {
         for (k = 0; k < 3; ++k)
             if (!(fabs(u[3 * i + k] - ref[i][k]) <= 1e-7 * scale)) ++bad;
     }
-    printf("u(%.0f, %.0f) = (%.6e, %.6e, %.6e); %d rows checked, %d values off\n", x[0], y[0],
-           u[0], u[1], u[2], rows, bad);
+    printf("u(%.0f, %.0f) = (%.6e, %.6e, %.6e); %d rows checked, %d values off\n", x[0], y[0], u[0],
+           u[1], u[2], rows, bad);
     /* A bad argument comes back as a status with a message naming it. */
     if (viscoann_okada_point(1, x, y, z, -1.0, 90.0, potency, 0.5, u, NULL, NULL, NULL, 0) !=
             VISCOANN_INVALID_ARGUMENT ||
@@ -81,9 +82,9 @@ static int check_surrogate(const char* data_dir) {
         viscoann_surrogate_free(net);
         return 1;
     }
-    while (n < 5 && fscanf(f, "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &X[n][0], &X[n][1],
-                           &X[n][2], &X[n][3], &X[n][4], &X[n][5], &expected[n][0],
-                           &expected[n][1], &expected[n][2]) == 9)
+    while (n < 5 &&
+           fscanf(f, "%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf,%lf", &X[n][0], &X[n][1], &X[n][2], &X[n][3],
+                  &X[n][4], &X[n][5], &expected[n][0], &expected[n][1], &expected[n][2]) == 9)
         ++n;
     fclose(f);
     if (n != 5 || viscoann_surrogate_predict(net, &X[0][0], 5, &u[0][0], 1) != VISCOANN_OK) {

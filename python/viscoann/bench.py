@@ -18,9 +18,17 @@ from collections.abc import Callable
 import numpy as np
 
 ROW_KEYS = (
-    "impl", "device", "threads", "net", "n_points", "seconds_median", "points_per_s",
-    "extrapolated_full_seconds", "mean_abs_residual", "notes",
-)  # fmt: skip
+    "impl",
+    "device",
+    "threads",
+    "net",
+    "n_points",
+    "seconds_median",
+    "points_per_s",
+    "extrapolated_full_seconds",
+    "mean_abs_residual",
+    "notes",
+)
 
 
 def log(msg: str) -> None:
@@ -40,8 +48,11 @@ def machine_info() -> dict:
                     cpu = line.split(":", 1)[1].strip()
                 elif line.startswith("flags"):
                     have = set(line.split(":", 1)[1].split())
-                    flags = [x for x in ("avx2", "fma", "avx512f", "avx512_fp16", "amx_bf16")
-                             if x in have]  # fmt: skip
+                    flags = [
+                        x
+                        for x in ("avx2", "fma", "avx512f", "avx512_fp16", "amx_bf16")
+                        if x in have
+                    ]
                     break
     except OSError:
         pass
@@ -68,9 +79,19 @@ def median_seconds(fn: Callable[[], object], repeats: int = 5, warmup: int = 1) 
     return statistics.median(times)
 
 
-def make_row(impl: str, device: str, threads: int, n_points: int, seconds: float, *,
-             net: str | None = None, full_points: int | None = None,
-             mean_abs_residual: float | None = None, notes: str = "", **extra) -> dict:  # fmt: skip
+def make_row(
+    impl: str,
+    device: str,
+    threads: int,
+    n_points: int,
+    seconds: float,
+    *,
+    net: str | None = None,
+    full_points: int | None = None,
+    mean_abs_residual: float | None = None,
+    notes: str = "",
+    **extra,
+) -> dict:
     """One result row; ``full_points`` extrapolates linearly to a full problem size."""
     row = {
         "impl": impl,
@@ -92,8 +113,10 @@ def make_row(impl: str, device: str, threads: int, n_points: int, seconds: float
 
 def format_table(rows: list[dict]) -> str:
     """Human-readable table of rows (the default output of ``viscoann bench``)."""
-    head = f"{'impl':<14}{'device':<7}{'thr':>4} {'net':<8}{'points':>12}{'median s':>12}" \
-           f"{'points/s':>12}{'full s':>11}  notes"  # fmt: skip
+    head = (
+        f"{'impl':<14}{'device':<7}{'thr':>4} {'net':<8}{'points':>12}{'median s':>12}"
+        f"{'points/s':>12}{'full s':>11}  notes"
+    )
     lines = [head, "-" * len(head)]
 
     def num(v, spec):
@@ -172,15 +195,26 @@ def run_exact(args) -> list[dict]:
     # Accuracy: doubled wavenumber/radial resolution and 2x Talbot nodes on 400 points.
     sub = slice(None, None, max(1, x.size // 400))
     a = exact.grid(x[sub], y[sub], d_sel, times, e_sel, threads=threads)
-    b = exact.grid(x[sub], y[sub], d_sel, times, e_sel, threads=threads, talbot_nodes=48,
-                   k_refine=2.0, r_refine=2.0)  # fmt: skip
+    b = exact.grid(
+        x[sub],
+        y[sub],
+        d_sel,
+        times,
+        e_sel,
+        threads=threads,
+        talbot_nodes=48,
+        k_refine=2.0,
+        r_refine=2.0,
+    )
     resid = float(np.mean(np.abs(a - b)))
     rel_max = float(np.max(np.abs(a - b)) / np.max(np.abs(b)))
     per_pair = {k: v / pairs for k, v in st.items()}
-    notes = (f"s per (depth, viscosity) pair {med / pairs:.3f} (kernels {per_pair['kernels']:.3f},"
-             f" transforms {per_pair['transforms']:.3f}, evaluation "
-             f"{per_pair['evaluation']:.3f}); max |default - 2x resolution| / max|u| "
-             f"{rel_max:.1e}")  # fmt: skip
+    notes = (
+        f"s per (depth, viscosity) pair {med / pairs:.3f} (kernels {per_pair['kernels']:.3f},"
+        f" transforms {per_pair['transforms']:.3f}, evaluation "
+        f"{per_pair['evaluation']:.3f}); max |default - 2x resolution| / max|u| "
+        f"{rel_max:.1e}"
+    )
     rows = [
         make_row(
             "exact",
@@ -193,7 +227,7 @@ def run_exact(args) -> list[dict]:
             notes=notes,
             seconds_per_pair=med / pairs,
             stages_per_pair=per_pair,
-        ),  # fmt: skip
+        ),
         make_row(
             "seed-paper",
             "cpu",
@@ -202,7 +236,7 @@ def run_exact(args) -> list[dict]:
             SEED_EXACT_SECONDS,
             full_points=full,
             notes="DeVries et al. 2017 viscoelastic code, full test set",
-        ),  # fmt: skip
+        ),
     ]
     rows[0]["speedup_vs_seed"] = SEED_EXACT_SECONDS / rows[0]["extrapolated_full_seconds"]
     return rows
@@ -216,8 +250,12 @@ TOPICS["exact"] = (_exact_arguments, run_exact)
 
 def _add_okada_arguments(p) -> None:
     p.add_argument("--n", type=int, default=2_000_000, help="points per viscoann call")
-    p.add_argument("--n-baseline", type=int, default=20_000,
-                   help="points for okada_wrapper (one Fortran call per point)")  # fmt: skip
+    p.add_argument(
+        "--n-baseline",
+        type=int,
+        default=20_000,
+        help="points for okada_wrapper (one Fortran call per point)",
+    )
     p.add_argument("--repeats", type=int, default=5)
 
 
@@ -281,9 +319,17 @@ def run_okada(args) -> list[dict]:
     mine = okada.point(x[:nb], y[:nb], 0.0, depth, 90.0, canonical)
     resid = float(np.mean(np.abs(mine - ref)))
     rate_base = nb / sec
-    rows.append(make_row("okada_wrapper", "cpu", 1, nb, sec, mean_abs_residual=resid,
-                         notes="Okada's Fortran DC3D0 (REAL*4 interface), one point per call; "
-                         "canonical source"))  # fmt: skip
+    rows.append(
+        make_row(
+            "okada_wrapper",
+            "cpu",
+            1,
+            nb,
+            sec,
+            mean_abs_residual=resid,
+            notes="Okada's Fortran DC3D0 (REAL*4 interface), one point per call; canonical source",
+        )
+    )
     for r in rows[:-1]:
         r["notes"] += f"; {r['points_per_s'] / rate_base:.0f}x okada_wrapper"
         if r["notes"].startswith("canonical"):
@@ -310,11 +356,19 @@ def _add_engine_args(p) -> None:
         "--torch-compile", action="store_true", help="also try torch.compile (slow to compile)"
     )
     p.add_argument("--no-baselines", action="store_true", help="engine rows only")
-    p.add_argument("--device", choices=["cpu", "cuda"], default="cpu",
-                   help="cuda: the CUDA engine vs PyTorch on the same GPU")  # fmt: skip
-    p.add_argument("--geometry", choices=["cartesian", "radial"], default="cartesian",
-                   help="radial: the nets learn radial functions (5 features, the engine "
-                        "forms r and applies the azimuthal factors; export.py)")  # fmt: skip
+    p.add_argument(
+        "--device",
+        choices=["cpu", "cuda"],
+        default="cpu",
+        help="cuda: the CUDA engine vs PyTorch on the same GPU",
+    )
+    p.add_argument(
+        "--geometry",
+        choices=["cartesian", "radial"],
+        default="cartesian",
+        help="radial: the nets learn radial functions (5 features, the engine "
+        "forms r and applies the azimuthal factors; export.py)",
+    )
 
 
 def _timed(fn, repeats: int) -> tuple[float, float]:

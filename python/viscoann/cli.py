@@ -57,17 +57,31 @@ def _add_solve(sub):
         "surface grid to HDF5 (.h5) or CSV, optional maps and time series.",
     )
     p.add_argument("--depth-km", type=float, nargs="+", default=[10.0], help="source depth(s)")
-    p.add_argument("--time-yr", type=float, nargs="+", default=[0.0, 1.0, 10.0, 100.0],
-                   help="time(s) after the event")  # fmt: skip
+    p.add_argument(
+        "--time-yr",
+        type=float,
+        nargs="+",
+        default=[0.0, 1.0, 10.0, 100.0],
+        help="time(s) after the event",
+    )
     p.add_argument("--eta-m", type=float, default=1e19, help="Maxwell viscosity [Pa s]")
-    p.add_argument("--eta-k", type=float, default=float("inf"),
-                   help="Kelvin viscosity [Pa s] (inf: Maxwell half-space)")  # fmt: skip
+    p.add_argument(
+        "--eta-k",
+        type=float,
+        default=float("inf"),
+        help="Kelvin viscosity [Pa s] (inf: Maxwell half-space)",
+    )
     p.add_argument("--extent-km", type=float, default=100.0, help="grid half-width")
     p.add_argument("--n", type=int, default=81, help="grid points per axis")
     p.add_argument("--out", help="output file: .h5/.hdf5 (datasets) or .csv (rows)")
     p.add_argument("--plot", help="PNG: maps of ux, uy, uz at the last time and u(t) - u(0)")
-    p.add_argument("--profile", action="append", default=[], metavar="X_KM,Y_KM",
-                   help="time series at this point (repeatable); CSV to --profile-out")  # fmt: skip
+    p.add_argument(
+        "--profile",
+        action="append",
+        default=[],
+        metavar="X_KM,Y_KM",
+        help="time series at this point (repeatable); CSV to --profile-out",
+    )
     p.add_argument("--profile-out", help="CSV of the time series (default: stdout)")
     p.add_argument("--profile-plot", help="PNG of the time series")
     p.set_defaults(func=_cmd_solve)
@@ -87,8 +101,9 @@ def _cmd_solve(args) -> int:
     depths = np.array(args.depth_km) * 1e3
     times = np.array(args.time_yr) * YEAR_S
     etas = [[args.eta_m, args.eta_k]]
-    print(f"solving {depths.size} depth(s) x {times.size} time(s) x {X.size} points",
-          file=sys.stderr)  # fmt: skip
+    print(
+        f"solving {depths.size} depth(s) x {times.size} time(s) x {X.size} points", file=sys.stderr
+    )
     u = exact.grid(X.ravel(), Y.ravel(), depths, times, etas)[0]  # (D, T, P, 3)
     if args.out:
         _write_field(args.out, X.ravel(), Y.ravel(), depths, times, etas[0], u)
@@ -97,10 +112,16 @@ def _cmd_solve(args) -> int:
 
         u0 = exact.grid(X.ravel(), Y.ravel(), depths[:1], [0.0], etas)[0, 0, 0]
         shape = (args.n, args.n, 3)
-        plot.exact_maps(axis / 1e3, axis / 1e3, u[0, -1].reshape(shape), u0.reshape(shape),
-                        args.plot, title=f"depth {depths[0] / 1e3:g} km, t = "
-                        f"{times[-1] / YEAR_S:g} yr, eta_M = {args.eta_m:g}, "
-                        f"eta_K = {args.eta_k:g} Pa s")  # fmt: skip
+        plot.exact_maps(
+            axis / 1e3,
+            axis / 1e3,
+            u[0, -1].reshape(shape),
+            u0.reshape(shape),
+            args.plot,
+            title=f"depth {depths[0] / 1e3:g} km, t = "
+            f"{times[-1] / YEAR_S:g} yr, eta_M = {args.eta_m:g}, "
+            f"eta_K = {args.eta_k:g} Pa s",
+        )
     if args.profile:
         _profile(args, depths[0], etas, times)
     return 0
@@ -113,8 +134,12 @@ def _write_field(path, x, y, depths, times, eta, u) -> None:
         import h5py
 
         with h5py.File(path, "w") as f:
-            for name, val, unit in (("x", x, "m"), ("y", y, "m"), ("depth", depths, "m"),
-                                    ("t", times, "s")):  # fmt: skip
+            for name, val, unit in (
+                ("x", x, "m"),
+                ("y", y, "m"),
+                ("depth", depths, "m"),
+                ("t", times, "s"),
+            ):
                 f.create_dataset(name, data=val).attrs["units"] = unit
             d = f.create_dataset("u", data=u, compression="gzip")
             d.attrs["units"] = "m per m^3 of potency"
@@ -123,13 +148,24 @@ def _write_field(path, x, y, depths, times, eta, u) -> None:
             f.attrs["source"] = "vertical strike-slip along +x, left-lateral, POT1 = 1 m^3"
     elif path.endswith(".csv"):
         D, T, P = u.shape[:3]
-        rows = np.column_stack([
-            np.tile(x, D * T), np.tile(y, D * T), np.repeat(depths, T * P),
-            np.tile(np.repeat(times, P), D), np.full(D * T * P, eta[0]),
-            np.full(D * T * P, eta[1]), u.reshape(-1, 3),
-        ])  # fmt: skip
-        np.savetxt(path, rows, delimiter=",", comments="",
-                   header="x_m,y_m,depth_m,t_s,eta_M_Pa_s,eta_K_Pa_s,ux,uy,uz")  # fmt: skip
+        rows = np.column_stack(
+            [
+                np.tile(x, D * T),
+                np.tile(y, D * T),
+                np.repeat(depths, T * P),
+                np.tile(np.repeat(times, P), D),
+                np.full(D * T * P, eta[0]),
+                np.full(D * T * P, eta[1]),
+                u.reshape(-1, 3),
+            ]
+        )
+        np.savetxt(
+            path,
+            rows,
+            delimiter=",",
+            comments="",
+            header="x_m,y_m,depth_m,t_s,eta_M_Pa_s,eta_K_Pa_s,ux,uy,uz",
+        )
     else:
         raise ValueError(f"--out = {path!r} is invalid; allowed: a .h5, .hdf5 or .csv file")
 
@@ -163,8 +199,13 @@ def _profile(args, depth, etas, times) -> None:
         from . import plot
 
         labels = [f"({x / 1e3:g}, {y / 1e3:g}) km" for x, y in pts]
-        plot.exact_profile(t / YEAR_S, np.transpose(u, (1, 0, 2)), labels, args.profile_plot,
-                           title=f"depth {depth / 1e3:g} km")  # fmt: skip
+        plot.exact_profile(
+            t / YEAR_S,
+            np.transpose(u, (1, 0, 2)),
+            labels,
+            args.profile_plot,
+            title=f"depth {depth / 1e3:g} km",
+        )
 
 
 def _add_okada(sub):
@@ -178,15 +219,30 @@ def _add_okada(sub):
     )
     p.add_argument("--depth-km", type=float, default=10.0, help="source depth (km, > 0)")
     p.add_argument("--dip", type=float, default=90.0, help="dip (degrees, 0-90)")
-    p.add_argument("--potency", type=float, nargs=4, default=[1.0, 0.0, 0.0, 0.0],
-                   metavar=("SS", "DS", "TENS", "INFL"),
-                   help="potencies (m^3): strike-slip, dip-slip, tensile, inflation")  # fmt: skip
-    p.add_argument("--rectangle-km", type=float, nargs=4, metavar=("AL1", "AL2", "AW1", "AW2"),
-                   help="a finite rectangle instead of a point source (DC3D): extent along "
-                   "strike and up-dip from the reference point at --depth-km (km)")  # fmt: skip
-    p.add_argument("--slip", type=float, nargs=3, default=[1.0, 0.0, 0.0],
-                   metavar=("SS", "DS", "TENS"),
-                   help="rectangle slip (m): strike-slip, dip-slip, tensile")  # fmt: skip
+    p.add_argument(
+        "--potency",
+        type=float,
+        nargs=4,
+        default=[1.0, 0.0, 0.0, 0.0],
+        metavar=("SS", "DS", "TENS", "INFL"),
+        help="potencies (m^3): strike-slip, dip-slip, tensile, inflation",
+    )
+    p.add_argument(
+        "--rectangle-km",
+        type=float,
+        nargs=4,
+        metavar=("AL1", "AL2", "AW1", "AW2"),
+        help="a finite rectangle instead of a point source (DC3D): extent along "
+        "strike and up-dip from the reference point at --depth-km (km)",
+    )
+    p.add_argument(
+        "--slip",
+        type=float,
+        nargs=3,
+        default=[1.0, 0.0, 0.0],
+        metavar=("SS", "DS", "TENS"),
+        help="rectangle slip (m): strike-slip, dip-slip, tensile",
+    )
     p.add_argument("--alpha", type=float, default=2 / 3, help="(lambda+mu)/(lambda+2mu)")
     p.add_argument("--extent-km", type=float, default=50.0, help="grid half-width (km)")
     p.add_argument("--n", type=int, default=101, help="grid points per axis")
@@ -210,8 +266,9 @@ def _cmd_okada(args) -> int:
     gx, gy = np.meshgrid(x, y, indexing="xy")
     if args.rectangle_km:
         al1, al2, aw1, aw2 = (v * 1e3 for v in args.rectangle_km)
-        u = okada.rectangle(gx, gy, 0.0, depth, args.dip, al1, al2, aw1, aw2, args.slip,
-                            alpha=args.alpha)  # fmt: skip
+        u = okada.rectangle(
+            gx, gy, 0.0, depth, args.dip, al1, al2, aw1, aw2, args.slip, alpha=args.alpha
+        )
         source = f"rectangle {tuple(args.rectangle_km)} km, slip {tuple(args.slip)} m"
     else:
         u = okada.point(gx, gy, 0.0, depth, args.dip, args.potency, alpha=args.alpha)
@@ -233,8 +290,14 @@ def _cmd_okada(args) -> int:
     else:
         table = np.column_stack([gx.ravel(), gy.ravel(), u.reshape(-1, 3)])
         header = "x_m,y_m,ux_m,uy_m,uz_m"
-        np.savetxt(out if out else sys.stdout, table, delimiter=",", header=header, comments="",
-                   fmt="%.17g")  # fmt: skip
+        np.savetxt(
+            out if out else sys.stdout,
+            table,
+            delimiter=",",
+            header=header,
+            comments="",
+            fmt="%.17g",
+        )
     if args.plot:
         from .plot import displacement_maps
 
@@ -359,12 +422,19 @@ def _cmd_train(args) -> int:
     from . import plot, train
 
     cfg = train.TrainConfig(
-        hidden_layers=args.layers, width=args.width,
-        activations=tuple(a.strip() for a in args.activations.split(",")), target=args.target,
-        epochs=args.epochs, batch_size=args.batch_size, lr=args.lr, lr_final=args.lr_final,
-        loss=args.loss, seed=args.seed, init_from=args.init_from,
+        hidden_layers=args.layers,
+        width=args.width,
+        activations=tuple(a.strip() for a in args.activations.split(",")),
+        target=args.target,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        lr_final=args.lr_final,
+        loss=args.loss,
+        seed=args.seed,
+        init_from=args.init_from,
         time_shift=args.time_shift_yr * train.YEAR,
-    )  # fmt: skip
+    )
     cfg.check()
     out = Path(args.out)
     spec = train.train(args.data, out, cfg, progress=not args.no_progress, threads=args.threads)
@@ -394,8 +464,9 @@ def _add_plot(sub):
     w.add_argument("--seed", type=int, default=0)
     w.add_argument("--no-progress", action="store_true")
     w.set_defaults(func=_cmd_plot_warmup)
-    c = figs.add_parser("canonical", help="seed Fig. 3: surrogates against the exact solver "
-                                          "on the test grid")  # fmt: skip
+    c = figs.add_parser(
+        "canonical", help="seed Fig. 3: surrogates against the exact solver on the test grid"
+    )
     c.add_argument("test", help="test data directory (`viscoann generate --grid test`)")
     c.add_argument(
         "models",
@@ -427,21 +498,46 @@ def _cmd_plot_warmup(args) -> int:
     from . import plot, train
 
     sizes = [int(v) for v in args.points.split(",")]
-    cfg = train.TrainConfig(hidden_layers=args.layers, width=args.width, target="full",
-                            batch_size=256, lr=3e-3, lr_final=1e-5, seed=args.seed)  # fmt: skip
-    r = train.elastic_warmup(sizes, depth=args.depth_km * 1e3, config=cfg, steps=args.steps,
-                             progress=not args.no_progress)  # fmt: skip
+    cfg = train.TrainConfig(
+        hidden_layers=args.layers,
+        width=args.width,
+        target="full",
+        batch_size=256,
+        lr=3e-3,
+        lr_final=1e-5,
+        seed=args.seed,
+    )
+    r = train.elastic_warmup(
+        sizes,
+        depth=args.depth_km * 1e3,
+        config=cfg,
+        steps=args.steps,
+        progress=not args.no_progress,
+    )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     plot.elastic_warmup(r, out / "elastic_warmup.png")
-    runs = [{**{k: v for k, v in run.items() if k not in ("pred", "history")},
-             "final_epoch": run["history"][-1]} for run in r["runs"]]  # fmt: skip
-    summary = {"depth_m": r["depth"], "net": r["net"], "activations": r["activations"],
-               "steps": r["steps"], "mean_abs_u": r["mean_abs_u"], "runs": runs}  # fmt: skip
+    runs = [
+        {
+            **{k: v for k, v in run.items() if k not in ("pred", "history")},
+            "final_epoch": run["history"][-1],
+        }
+        for run in r["runs"]
+    ]
+    summary = {
+        "depth_m": r["depth"],
+        "net": r["net"],
+        "activations": r["activations"],
+        "steps": r["steps"],
+        "mean_abs_u": r["mean_abs_u"],
+        "runs": runs,
+    }
     (out / "elastic_warmup.json").write_text(json.dumps(summary, indent=1))
     for run in r["runs"]:
-        print(f"{run['n_points']:>7,} points: mean |residual| {run['mean_abs_residual']:.3e} "
-              f"(mean |u| {r['mean_abs_u']:.3e})")  # fmt: skip
+        print(
+            f"{run['n_points']:>7,} points: mean |residual| {run['mean_abs_residual']:.3e} "
+            f"(mean |u| {r['mean_abs_u']:.3e})"
+        )
     return 0
 
 
@@ -468,8 +564,10 @@ def _cmd_plot_curves(args) -> int:
 
     from . import plot
 
-    hist = {label: json.loads((Path(p) / "history.json").read_text())
-            for label, p in _labelled(args.runs).items()}  # fmt: skip
+    hist = {
+        label: json.loads((Path(p) / "history.json").read_text())
+        for label, p in _labelled(args.runs).items()
+    }
     plot.training_curves(hist, args.out)
     return 0
 
@@ -478,9 +576,12 @@ def _add_export(sub):
     p = sub.add_parser("export", help="write a training run as a model file (.safetensors)")
     p.add_argument("run", help="training run directory (spec.json) or a spec.json")
     p.add_argument("model", help="output model file (.safetensors)")
-    p.add_argument("--metrics", default=None,
-                   help="test-grid metrics JSON (`viscoann plot canonical`) to record in the "
-                        "model's provenance")  # fmt: skip
+    p.add_argument(
+        "--metrics",
+        default=None,
+        help="test-grid metrics JSON (`viscoann plot canonical`) to record in the "
+        "model's provenance",
+    )
     p.set_defaults(func=_cmd_export)
 
 
@@ -495,18 +596,41 @@ def _cmd_export(args) -> int:
     metrics = None
     if args.metrics:
         m = json.loads(Path(args.metrics).read_text())
-        metrics = {k: m[k] for k in ("n_samples", "mean_abs_residual", "mean_abs_u",
-                                     "mean_abs_postseismic", "rel_total", "rel_postseismic",
-                                     "p99_abs_residual", "max_abs_residual", "per_depth",
-                                     "per_time", "per_eta", "depths", "times", "etas")
-                   if k in m}  # fmt: skip
+        metrics = {
+            k: m[k]
+            for k in (
+                "n_samples",
+                "mean_abs_residual",
+                "mean_abs_u",
+                "mean_abs_postseismic",
+                "rel_total",
+                "rel_postseismic",
+                "p99_abs_residual",
+                "max_abs_residual",
+                "per_depth",
+                "per_time",
+                "per_eta",
+                "depths",
+                "times",
+                "etas",
+            )
+            if k in m
+        }
     path = train.export_spec(spec, args.model, metrics=metrics)
     print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
     return 0
 
 
-_COMMANDS = [_add_info, _add_bench, _add_okada, _add_solve, _add_generate, _add_train,
-             _add_plot, _add_export]  # fmt: skip
+_COMMANDS = [
+    _add_info,
+    _add_bench,
+    _add_okada,
+    _add_solve,
+    _add_generate,
+    _add_train,
+    _add_plot,
+    _add_export,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -151,8 +151,10 @@ def _sizes(seed_sizes, scale: float, sizes, least) -> tuple[int, ...]:
     out = [_n(n, scale, lo) for n, lo in zip(seed_sizes, least, strict=True)]
     if sizes is not None:
         if len(sizes) != 5:
-            raise ValueError(f"sizes must have 5 entries (points per axis, depths, times, "
-                             f"eta_M values, eta_K values), got {sizes}")  # fmt: skip
+            raise ValueError(
+                f"sizes must have 5 entries (points per axis, depths, times, "
+                f"eta_M values, eta_K values), got {sizes}"
+            )
         for i, v in enumerate(sizes):
             if v is not None:
                 if int(v) < least[i]:
@@ -191,8 +193,9 @@ def training_grid(scale: float = 1.0, sizes=None, layout: str = "uniform") -> Gr
     g = _points_axis(nxy, layout)
     X, Y = np.meshgrid(g, g, indexing="xy")
     times = DOMAIN["t"][1] * (np.arange(nt) / (nt - 1)) ** 2
-    return Grid("train", X.ravel(), Y.ravel(), _axis(*DOMAIN["depth"], nd, 0), times,
-                _etas(nm, nk, 0))  # fmt: skip
+    return Grid(
+        "train", X.ravel(), Y.ravel(), _axis(*DOMAIN["depth"], nd, 0), times, _etas(nm, nk, 0)
+    )
 
 
 def test_grid(scale: float = 1.0, sizes=None) -> Grid:
@@ -266,8 +269,9 @@ def radial_grid(scale: float = 1.0, sizes=None) -> Grid:
     nr, nd, nt, nm, nk = _sizes(RADIAL_SIZES, scale, sizes, (3, 2, 3, 2, 2))
     r = np.linspace(0.0, R_MAX, nr)
     times = DOMAIN["t"][1] * (np.arange(nt) / (nt - 1)) ** 2
-    return Grid("radial", r, np.zeros_like(r), _axis(*DOMAIN["depth"], nd, 0), times,
-                _etas(nm, nk, 0))  # fmt: skip
+    return Grid(
+        "radial", r, np.zeros_like(r), _axis(*DOMAIN["depth"], nd, 0), times, _etas(nm, nk, 0)
+    )
 
 
 def radial_solver(x, y, depths, times, etas):
@@ -325,13 +329,16 @@ def solver_info(solver: Callable) -> dict:
             params = inspect.signature(solver).parameters.values()
         except (TypeError, ValueError):
             params = []
-        settings = {p.name: p.default for p in params if p.default is not inspect.Parameter.empty
-                    and isinstance(p.default, (int, float, str, bool))}  # fmt: skip
+        settings = {
+            p.name: p.default
+            for p in params
+            if p.default is not inspect.Parameter.empty
+            and isinstance(p.default, (int, float, str, bool))
+        }
     return {"name": name, "viscoann_version": __version__, "settings": settings}
 
 
-def write_shard(out_dir: str | os.PathLike, grid: Grid, d: int, e: int,
-                solver: Callable) -> str:  # fmt: skip
+def write_shard(out_dir: str | os.PathLike, grid: Grid, d: int, e: int, solver: Callable) -> str:
     """Compute shard (depth ``d``, viscosity structure ``e``) and write it atomically.
 
     The solver is called as ``solver(x, y, depths, times, etas)`` with one depth and one
@@ -349,8 +356,7 @@ def write_shard(out_dir: str | os.PathLike, grid: Grid, d: int, e: int,
     out_dir = Path(out_dir)
     name = shard_name(d, e)
     D, E, T, P = grid.shape
-    u = np.asarray(solver(grid.x, grid.y, grid.depths[d : d + 1], grid.times,
-                          grid.etas[e : e + 1]))  # fmt: skip
+    u = np.asarray(solver(grid.x, grid.y, grid.depths[d : d + 1], grid.times, grid.etas[e : e + 1]))
     if u.shape != (1, 1, T, P, 3):
         raise ValueError(f"solver returned shape {u.shape}, expected {(1, 1, T, P, 3)}")
     if not np.all(np.isfinite(u)):
@@ -416,12 +422,22 @@ def missing_shards(data_dir: str | os.PathLike, grid: Grid) -> list[tuple[int, i
     """(d, e) of the shards of ``grid`` not yet complete in ``data_dir``."""
     data_dir, digest = Path(data_dir), grid.digest()
     D, E, _, _ = grid.shape
-    return [(d, e) for d in range(D) for e in range(E)
-            if not _shard_complete(data_dir / shard_name(d, e), digest)]  # fmt: skip
+    return [
+        (d, e)
+        for d in range(D)
+        for e in range(E)
+        if not _shard_complete(data_dir / shard_name(d, e), digest)
+    ]
 
 
-def generate(out_dir: str | os.PathLike, grid: Grid, *, solver: Callable | None = None,
-             dask: object = None, progress: bool = True) -> dict:  # fmt: skip
+def generate(
+    out_dir: str | os.PathLike,
+    grid: Grid,
+    *,
+    solver: Callable | None = None,
+    dask: object = None,
+    progress: bool = True,
+) -> dict:
     """Compute every missing shard of ``grid`` into ``out_dir`` and write the manifest.
 
     Parameters
@@ -492,8 +508,14 @@ def generate(out_dir: str | os.PathLike, grid: Grid, *, solver: Callable | None 
 def _progress(total: int, kind: str, enabled: bool):
     from tqdm.auto import tqdm
 
-    return tqdm(total=total, unit="sample", unit_scale=True, desc=f"generate {kind}",
-                disable=not enabled, smoothing=0.1)  # fmt: skip
+    return tqdm(
+        total=total,
+        unit="sample",
+        unit_scale=True,
+        desc=f"generate {kind}",
+        disable=not enabled,
+        smoothing=0.1,
+    )
 
 
 def _run_dask(dask, out_dir: Path, grid: Grid, todo, solver, bar) -> None:
@@ -504,8 +526,9 @@ def _run_dask(dask, out_dir: Path, grid: Grid, todo, solver, bar) -> None:
     cluster = client = None
     if isinstance(dask, str):
         if dask == "local":
-            cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1,
-                                   dashboard_address=None)  # fmt: skip
+            cluster = LocalCluster(
+                n_workers=os.cpu_count() or 1, threads_per_worker=1, dashboard_address=None
+            )
             client = Client(cluster)
         else:
             client = Client(dask)
@@ -514,9 +537,19 @@ def _run_dask(dask, out_dir: Path, grid: Grid, todo, solver, bar) -> None:
         client, owned = dask, False
     try:
         g = client.scatter(grid, broadcast=True)
-        futures = [client.submit(write_shard, str(out_dir), g, d, e, solver, pure=False,
-                                 key=f"shard-{grid.kind}-{d}-{e}-{uuid.uuid4().hex[:8]}")
-                   for d, e in todo]  # fmt: skip
+        futures = [
+            client.submit(
+                write_shard,
+                str(out_dir),
+                g,
+                d,
+                e,
+                solver,
+                pure=False,
+                key=f"shard-{grid.kind}-{d}-{e}-{uuid.uuid4().hex[:8]}",
+            )
+            for d, e in todo
+        ]
         for fut in as_completed(futures):
             fut.result()  # re-raises a worker's error here
             bar.update(grid.shard_samples)

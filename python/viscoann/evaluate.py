@@ -23,9 +23,14 @@ def _quantile(hist: np.ndarray, q: float) -> float:
     return float(_BINS[min(i, len(_BINS) - 1)])
 
 
-def evaluate(predict: Callable[[np.ndarray], np.ndarray], test_dir, *,
-             elastic: Callable | None = None, progress: bool = True,
-             map_shards: list[tuple[int, int]] | None = None) -> dict:  # fmt: skip
+def evaluate(
+    predict: Callable[[np.ndarray], np.ndarray],
+    test_dir,
+    *,
+    elastic: Callable | None = None,
+    progress: bool = True,
+    map_shards: list[tuple[int, int]] | None = None,
+) -> dict:
     """Stream the shards of ``test_dir`` through ``predict`` and compare with the exact values.
 
     Parameters
@@ -119,16 +124,27 @@ def predictor(path) -> Callable[[np.ndarray], np.ndarray]:
 
 def summary(metrics: dict) -> dict:
     """The scalar metrics of :func:`evaluate` (JSON-ready)."""
-    keys = ("n_samples", "mean_abs_residual", "mean_abs_u", "mean_abs_postseismic",
-            "rel_total", "rel_postseismic", "p99_abs_residual", "max_abs_residual")  # fmt: skip
+    keys = (
+        "n_samples",
+        "mean_abs_residual",
+        "mean_abs_u",
+        "mean_abs_postseismic",
+        "rel_total",
+        "rel_postseismic",
+        "p99_abs_residual",
+        "max_abs_residual",
+    )
     return {k: metrics[k] for k in keys}
 
 
 def save(metrics: dict, path) -> None:
     """Write metrics (arrays as lists, maps to a sibling .npz) as JSON."""
     path = Path(path)
-    js = {k: (v.tolist() if isinstance(v, np.ndarray) else v)
-          for k, v in metrics.items() if k != "maps"}  # fmt: skip
+    js = {
+        k: (v.tolist() if isinstance(v, np.ndarray) else v)
+        for k, v in metrics.items()
+        if k != "maps"
+    }
     path.write_text(json.dumps(js, indent=1))
     if metrics.get("maps"):
         flat = {f"{k}/{n}": a for k, m in metrics["maps"].items() for n, a in m.items()}

@@ -19,8 +19,14 @@ from . import _core
 from .earth import EarthModel
 
 __all__ = [
-    "displacement", "canonical", "grid", "point_source", "radial", "radial_grid", "from_radial",
-]  # fmt: skip
+    "displacement",
+    "canonical",
+    "grid",
+    "point_source",
+    "radial",
+    "radial_grid",
+    "from_radial",
+]
 
 
 def _as_1d(name: str, value) -> np.ndarray:
@@ -36,8 +42,9 @@ def _model(model) -> EarthModel:
     return model
 
 
-def displacement(model, x, y, depth, t, *, talbot_nodes=20, k_refine=1.0, r_refine=1.0,
-                 threads=0) -> np.ndarray:  # fmt: skip
+def displacement(
+    model, x, y, depth, t, *, talbot_nodes=20, k_refine=1.0, r_refine=1.0, threads=0
+) -> np.ndarray:
     """Surface displacement of the canonical source in ``model``.
 
     Parameters
@@ -56,22 +63,32 @@ def displacement(model, x, y, depth, t, *, talbot_nodes=20, k_refine=1.0, r_refi
         (ux, uy, uz) [m per m³ of potency]; inputs broadcast to N.
     """
     cols = _model(model).columns()
-    arrays = np.broadcast_arrays(*(_as_1d(n, v) for n, v in
-                                   (("x", x), ("y", y), ("depth", depth), ("t", t))))  # fmt: skip
+    arrays = np.broadcast_arrays(
+        *(_as_1d(n, v) for n, v in (("x", x), ("y", y), ("depth", depth), ("t", t)))
+    )
     xs, ys, ds, ts = (np.ascontiguousarray(a) for a in arrays)
     out = np.empty((xs.size, 3))
     for d in np.unique(ds):
         sel = np.flatnonzero(ds == d) if np.isfinite(d) else np.flatnonzero(~np.isfinite(ds))
         out[sel] = _core.strike_slip_surface(
-            *cols, float(d), xs[sel], ys[sel], ts[sel], talbot_nodes=talbot_nodes,
-            k_refine=k_refine, r_refine=r_refine, threads=threads)  # fmt: skip
+            *cols,
+            float(d),
+            xs[sel],
+            ys[sel],
+            ts[sel],
+            talbot_nodes=talbot_nodes,
+            k_refine=k_refine,
+            r_refine=r_refine,
+            threads=threads,
+        )
         if not np.isfinite(d):
             break
     return out
 
 
-def point_source(model, x, y, depth, t, *, dip, potency, talbot_nodes=20, k_refine=1.0,
-                 r_refine=1.0, threads=0) -> np.ndarray:  # fmt: skip
+def point_source(
+    model, x, y, depth, t, *, dip, potency, talbot_nodes=20, k_refine=1.0, r_refine=1.0, threads=0
+) -> np.ndarray:
     """Surface displacement of an Okada-type point source (DC3D0 mechanisms) in ``model``.
 
     The source plane strikes along +x and dips ``dip`` degrees (Okada's frame: x along
@@ -100,16 +117,26 @@ def point_source(model, x, y, depth, t, *, dip, potency, talbot_nodes=20, k_refi
     pot = np.ascontiguousarray(np.asarray(potency, dtype=float).reshape(-1))
     if pot.size != 4:
         raise ValueError(f"potency must have 4 values (pot1..pot4), got {pot.size}")
-    arrays = np.broadcast_arrays(*(_as_1d(n, v) for n, v in
-                                   (("x", x), ("y", y), ("depth", depth), ("t", t))))  # fmt: skip
+    arrays = np.broadcast_arrays(
+        *(_as_1d(n, v) for n, v in (("x", x), ("y", y), ("depth", depth), ("t", t)))
+    )
     xs, ys, ds, ts = (np.ascontiguousarray(a) for a in arrays)
     out = np.empty((xs.size, 3))
     for d in np.unique(ds):
         sel = np.flatnonzero(ds == d) if np.isfinite(d) else np.flatnonzero(~np.isfinite(ds))
         out[sel] = _core.point_source_surface(
-            *cols, float(d), float(dip), pot, xs[sel], ys[sel], ts[sel],
-            talbot_nodes=talbot_nodes, k_refine=k_refine, r_refine=r_refine,
-            threads=threads)  # fmt: skip
+            *cols,
+            float(d),
+            float(dip),
+            pot,
+            xs[sel],
+            ys[sel],
+            ts[sel],
+            talbot_nodes=talbot_nodes,
+            k_refine=k_refine,
+            r_refine=r_refine,
+            threads=threads,
+        )
         if not np.isfinite(d):
             break
     return out
@@ -146,13 +173,30 @@ def canonical(X, **options) -> np.ndarray:
     uniq, inv = np.unique(keys, axis=0, return_inverse=True)
     for g, (eta_M, eta_K) in enumerate(uniq):
         sel = np.flatnonzero(inv.reshape(-1) == g)
-        out[sel] = displacement(EarthModel.canonical(eta_M, eta_K), X[sel, 0], X[sel, 1],
-                                X[sel, 2], X[sel, 3], **options)  # fmt: skip
+        out[sel] = displacement(
+            EarthModel.canonical(eta_M, eta_K),
+            X[sel, 0],
+            X[sel, 1],
+            X[sel, 2],
+            X[sel, 3],
+            **options,
+        )
     return out
 
 
-def grid(x, y, depths, times, etas, *, talbot_nodes=20, k_refine=1.0, r_refine=1.0,
-         threads=0, return_stages=False):  # fmt: skip
+def grid(
+    x,
+    y,
+    depths,
+    times,
+    etas,
+    *,
+    talbot_nodes=20,
+    k_refine=1.0,
+    r_refine=1.0,
+    threads=0,
+    return_stages=False,
+):
     """The canonical model on a structured grid (the fast path).
 
     Radial Green's-function tables are computed once per (depth, viscosity structure) and
@@ -185,10 +229,17 @@ def grid(x, y, depths, times, etas, *, talbot_nodes=20, k_refine=1.0, r_refine=1
     if etas.ndim != 2 or etas.shape[1] != 2:
         raise ValueError(f"etas must have shape (E, 2) rows (eta_M, eta_K), got {etas.shape}")
     out, stages = _core.canonical_grid(
-        x, y, _as_1d("depths", depths), _as_1d("times", times),
-        np.ascontiguousarray(etas[:, 0]), np.ascontiguousarray(etas[:, 1]),
-        talbot_nodes=talbot_nodes, k_refine=k_refine, r_refine=r_refine,
-        threads=threads)  # fmt: skip
+        x,
+        y,
+        _as_1d("depths", depths),
+        _as_1d("times", times),
+        np.ascontiguousarray(etas[:, 0]),
+        np.ascontiguousarray(etas[:, 1]),
+        talbot_nodes=talbot_nodes,
+        k_refine=k_refine,
+        r_refine=r_refine,
+        threads=threads,
+    )
     return (out, stages) if return_stages else out
 
 
@@ -218,8 +269,12 @@ def radial(r, depth, t, eta_M, eta_K, **options) -> np.ndarray:
     ndarray, (N, 3)
         (g_r, g_φ, g_z) [m per m³ of potency].
     """
-    r, d, t, em, ek = np.broadcast_arrays(*(_as_1d(n, v) for n, v in (
-        ("r", r), ("depth", depth), ("t", t), ("eta_M", eta_M), ("eta_K", eta_K))))  # fmt: skip
+    r, d, t, em, ek = np.broadcast_arrays(
+        *(
+            _as_1d(n, v)
+            for n, v in (("r", r), ("depth", depth), ("t", t), ("eta_M", eta_M), ("eta_K", eta_K))
+        )
+    )
     if np.any(r < 0):
         raise ValueError(f"r = {r[r < 0][0]} is invalid; allowed: >= 0 m")
     z = np.zeros_like(r)

@@ -86,13 +86,17 @@ def input_spec(inputs: Sequence[dict]) -> list[dict]:
             if not np.isfinite(shift):
                 raise ValueError(f"inputs[{k}] ({e['name']}) shift = {shift} must be finite")
             if not e["log10"]:
-                raise ValueError(f"inputs[{k}] ({e['name']}) has shift = {shift} but is not "
-                                 "log10: shift applies to log10 inputs only")  # fmt: skip
+                raise ValueError(
+                    f"inputs[{k}] ({e['name']}) has shift = {shift} but is not "
+                    "log10: shift applies to log10 inputs only"
+                )
             e["shift"] = shift
         if e["log10"]:
             if not lo + shift > 0:
-                raise ValueError(f"inputs[{k}] is log10 but its domain {e['domain']} is not > 0"
-                                 + (f" after the shift {shift}" if shift else ""))  # fmt: skip
+                raise ValueError(
+                    f"inputs[{k}] is log10 but its domain {e['domain']} is not > 0"
+                    + (f" after the shift {shift}" if shift else "")
+                )
             lo, hi = np.log10(lo + shift), np.log10(hi + shift)
         if "scale" in d:
             e["scale"], e["offset"] = float(d["scale"]), float(d.get("offset", 0.0))
@@ -145,12 +149,16 @@ def geometry_spec(geometry, ins: list[dict], widths: Sequence[int]) -> dict:
             f"(x, y become one feature r); the weights give widths[0] = {widths[0]}"
         )
     if widths[-1] != 3:
-        raise ValueError("geometry 'radial_strike_slip' needs 3 net outputs (g_r, g_phi, g_z); "
-                         f"the weights give {widths[-1]}")  # fmt: skip
+        raise ValueError(
+            "geometry 'radial_strike_slip' needs 3 net outputs (g_r, g_phi, g_z); "
+            f"the weights give {widths[-1]}"
+        )
     for k, name in enumerate(("x", "y")):
         if ins[k]["name"] != name or ins[k]["log10"]:
-            raise ValueError(f"geometry 'radial_strike_slip' needs {name} (not log10) as "
-                             f"inputs[{k}]; got {ins[k]['name']!r}")  # fmt: skip
+            raise ValueError(
+                f"geometry 'radial_strike_slip' needs {name} (not log10) as "
+                f"inputs[{k}]; got {ins[k]['name']!r}"
+            )
     (x0, x1), (y0, y1) = ins[0]["domain"], ins[1]["domain"]
     r_max = float(np.hypot(max(abs(x0), abs(x1)), max(abs(y0), abs(y1)))) or 1.0
     r_scale = float(geometry.get("r_scale", 2.0 / r_max))
@@ -326,8 +334,12 @@ def read(source: str | Path | bytes) -> dict:
 def forward_reference(layers, activations, F: np.ndarray) -> np.ndarray:
     """float64 numpy forward pass of the core MLP on features F (N, n_in) -> (N, n_out);
     ``layers`` = [(W (out, in), b (out,)), ...]."""
-    f = {"tanh": np.tanh, "relu": lambda a: np.maximum(a, 0.0), "identity": lambda a: a,
-         "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a))}  # fmt: skip
+    f = {
+        "tanh": np.tanh,
+        "relu": lambda a: np.maximum(a, 0.0),
+        "identity": lambda a: a,
+        "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a)),
+    }
     h = np.asarray(F, np.float64)
     for (W, b), act in zip(layers, activations, strict=True):
         h = f[act](h @ np.asarray(W, np.float64).T + np.asarray(b, np.float64))
@@ -369,8 +381,9 @@ def reference_predict(model, X, *, elastic=None) -> np.ndarray:
         Z[:, i] = e["scale"] * v + e["offset"]
     radial = geo["kind"] == "radial_strike_slip"
     if radial:
-        Z = np.column_stack([geo["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + geo["r_offset"],
-                             Z[:, 2:]])  # fmt: skip
+        Z = np.column_stack(
+            [geo["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + geo["r_offset"], Z[:, 2:]]
+        )
     y = forward_reference(list(zip(ws, bs, strict=True)), model["activations"], Z)
     u = y * [e["scale"] for e in outs] + [e["offset"] for e in outs]
     if radial:

@@ -128,10 +128,19 @@ def seed_table_figure(rows, path, *, title: str = "The seed paper's table on thi
     signal and to the total field)."""
     plt = _pyplot()
     timed = [r for r in rows if r.get("extrapolated_full_seconds")]
-    labels = [f"{r['impl']}\n{r['device']} {r['threads']} thr" if r["impl"] != "seed-paper"
-              else f"seed paper\n{r['notes'].split(',')[0]}" for r in timed]  # fmt: skip
-    colours = {"seed-paper": "0.6", "exact": "tab:red", "viscoann": "tab:blue",
-               "torch": "tab:orange", "onnxruntime": "tab:green"}  # fmt: skip
+    labels = [
+        f"{r['impl']}\n{r['device']} {r['threads']} thr"
+        if r["impl"] != "seed-paper"
+        else f"seed paper\n{r['notes'].split(',')[0]}"
+        for r in timed
+    ]
+    colours = {
+        "seed-paper": "0.6",
+        "exact": "tab:red",
+        "viscoann": "tab:blue",
+        "torch": "tab:orange",
+        "onnxruntime": "tab:green",
+    }
     fig, (ax, bx) = plt.subplots(1, 2, figsize=(13, 4.8), gridspec_kw={"width_ratios": [3, 1]})
     secs = [r["extrapolated_full_seconds"] for r in timed]
     ax.bar(range(len(timed)), secs, color=[colours.get(r["impl"], "k") for r in timed])
@@ -142,10 +151,17 @@ def seed_table_figure(rows, path, *, title: str = "The seed paper's table on thi
         ax.text(i, s, f"{s:.3g}", ha="center", va="bottom", fontsize=7)
     ax.set_title(title)
     acc = [r for r in rows if r.get("relative_to_postseismic") is not None]
-    bx.bar(range(len(acc)), [100 * r["relative_to_postseismic"] for r in acc],
-           label="vs postseismic |u(t) - u(0)|")  # fmt: skip
-    bx.bar(range(len(acc)), [100 * r["relative_to_total"] for r in acc], alpha=0.7,
-           label="vs total |u|")  # fmt: skip
+    bx.bar(
+        range(len(acc)),
+        [100 * r["relative_to_postseismic"] for r in acc],
+        label="vs postseismic |u(t) - u(0)|",
+    )
+    bx.bar(
+        range(len(acc)),
+        [100 * r["relative_to_total"] for r in acc],
+        alpha=0.7,
+        label="vs total |u|",
+    )
     bx.set_xticks(range(len(acc)), [f"{r['device']} {r['threads']}" for r in acc], fontsize=7)
     bx.set_ylabel("mean |residual| vs exact (%)")
     bx.legend(fontsize=7)
@@ -195,8 +211,15 @@ def training_curves(histories: dict[str, list[dict]], path) -> Path:
 def _map(ax, fig, x, y, v, title, vmax=None, cmap="RdBu_r"):
     n = int(round(np.sqrt(len(x))))
     vmax = float(np.max(np.abs(v))) if vmax is None else vmax
-    im = ax.pcolormesh(x.reshape(n, n) / 1e3, y.reshape(n, n) / 1e3, v.reshape(n, n),
-                       cmap=cmap, vmin=-vmax, vmax=vmax, shading="auto")  # fmt: skip
+    im = ax.pcolormesh(
+        x.reshape(n, n) / 1e3,
+        y.reshape(n, n) / 1e3,
+        v.reshape(n, n),
+        cmap=cmap,
+        vmin=-vmax,
+        vmax=vmax,
+        shading="auto",
+    )
     ax.set_aspect("equal")
     ax.set_title(title, fontsize=9)
     ax.tick_params(labelsize=7)
@@ -216,11 +239,25 @@ def elastic_warmup(result: dict, path, component: int = 2) -> Path:
     fig = _figure(4.0 * (len(runs) + 1), 7.0)
     axs = fig.subplots(2, len(runs) + 1)
     vmax = float(np.max(np.abs(truth)))
-    _map(axs[0, 0], fig, x, y, truth, f"Okada ${names[component]}$ (m/m³), depth "
-         f"{result['depth'] / 1e3:g} km", vmax)  # fmt: skip
+    _map(
+        axs[0, 0],
+        fig,
+        x,
+        y,
+        truth,
+        f"Okada ${names[component]}$ (m/m³), depth {result['depth'] / 1e3:g} km",
+        vmax,
+    )
     for i, r in enumerate(runs):
-        _map(axs[0, i + 1], fig, x, y, r["pred"][:, component],
-             f"ANN, {r['n_points']:,} points", vmax)  # fmt: skip
+        _map(
+            axs[0, i + 1],
+            fig,
+            x,
+            y,
+            r["pred"][:, component],
+            f"ANN, {r['n_points']:,} points",
+            vmax,
+        )
         res = r["pred"][:, component] - truth
         _map(axs[1, i + 1], fig, x, y, res, f"residual, {r['n_points']:,} points")
     ax = axs[1, 0]
@@ -247,23 +284,29 @@ def canonical_residuals(metrics: dict[str, dict], path, time_index: int = -1) ->
     first = metrics[labels[0]]
     fig = _figure(4.2 * max(3, len(labels) + 1), 8.0)
     gs = fig.add_gridspec(2, max(3, len(labels) + 1))
-    panels = [("per_depth", first["depths"] / 1e3, "source depth (km)"),
-              ("per_time", first["times"] / YEAR, "time (yr)"),
-              ("per_eta", np.arange(len(first["etas"])), "viscosity structure")]  # fmt: skip
+    panels = [
+        ("per_depth", first["depths"] / 1e3, "source depth (km)"),
+        ("per_time", first["times"] / YEAR, "time (yr)"),
+        ("per_eta", np.arange(len(first["etas"])), "viscosity structure"),
+    ]
     for j, (key, xv, xl) in enumerate(panels):
         ax = fig.add_subplot(gs[0, j])
         for i, lab in enumerate(labels):
             m = metrics[lab]
-            ax.semilogy(xv, m[key], "o-", ms=3, color=f"C{i}",
-                        label=f"{lab}: {m['mean_abs_residual']:.2e}")  # fmt: skip
+            ax.semilogy(
+                xv, m[key], "o-", ms=3, color=f"C{i}", label=f"{lab}: {m['mean_abs_residual']:.2e}"
+            )
         ax.semilogy(xv, first[key + "_postseismic"], "k--", label="mean |u(t) - u(0)|")
         ax.set_xlabel(xl)
         ax.set_ylabel("mean |residual| (m/m³)")
         ax.grid(True, which="both", alpha=0.3)
         if key == "per_eta":
             ax.set_xticks(xv)
-            ax.set_xticklabels([f"{np.log10(a):.1f} / {np.log10(b):.1f}" for a, b in first["etas"]],
-                               fontsize=6, rotation=90)  # fmt: skip
+            ax.set_xticklabels(
+                [f"{np.log10(a):.1f} / {np.log10(b):.1f}" for a, b in first["etas"]],
+                fontsize=6,
+                rotation=90,
+            )
             ax.set_xlabel("log10 η_M / log10 η_K")
         ax.legend(fontsize=7)
     shard = next(iter(first["maps"]), None)
@@ -272,14 +315,27 @@ def canonical_residuals(metrics: dict[str, dict], path, time_index: int = -1) ->
         t = time_index % len(first["times"])
         truth = first["maps"][shard]["truth"][t, :, 1]
         ax = fig.add_subplot(gs[1, 0])
-        _map(ax, fig, first["x"], first["y"], truth,
-             f"exact $u_y$, depth {first['depths'][d] / 1e3:g} km, "
-             f"t = {first['times'][t] / YEAR:.3g} yr", None)  # fmt: skip
+        _map(
+            ax,
+            fig,
+            first["x"],
+            first["y"],
+            truth,
+            f"exact $u_y$, depth {first['depths'][d] / 1e3:g} km, "
+            f"t = {first['times'][t] / YEAR:.3g} yr",
+            None,
+        )
         for i, lab in enumerate(labels):
             mp = metrics[lab]["maps"].get(shard)
             if mp is None:
                 continue
             ax = fig.add_subplot(gs[1, i + 1])
-            _map(ax, fig, first["x"], first["y"], mp["pred"][t, :, 1] - truth,
-                 f"{lab}: residual $u_y$")  # fmt: skip
+            _map(
+                ax,
+                fig,
+                first["x"],
+                first["y"],
+                mp["pred"][t, :, 1] - truth,
+                f"{lab}: residual $u_y$",
+            )
     return _save(fig, path)

@@ -241,9 +241,21 @@ class Surrogate:
         y = self._core.predict(P, device, threads or 0, isa, dt == np.float32, precision)
         return y.reshape(*lead, y.shape[-1])
 
-    def predict_grid(self, x, y, depths, times, etas, device: str = "cpu",
-                     threads: int | None = None, dtype=np.float64, *, isa: str = "auto",
-                     precision: str = "fp32", check_domain: bool = True) -> np.ndarray:  # fmt: skip
+    def predict_grid(
+        self,
+        x,
+        y,
+        depths,
+        times,
+        etas,
+        device: str = "cpu",
+        threads: int | None = None,
+        dtype=np.float64,
+        *,
+        isa: str = "auto",
+        precision: str = "fp32",
+        check_domain: bool = True,
+    ) -> np.ndarray:
         """Evaluate a canonical surrogate on a structured grid without building the inputs.
 
         Every combination of viscosity structure, depth, time and point is evaluated; on
@@ -267,8 +279,9 @@ class Surrogate:
         ndarray (E, D, T, P, n_out)
             The layout of :func:`viscoann.exact.grid`.
         """
-        x, y, depths, times = (np.ascontiguousarray(a, dtype=np.float64).ravel()
-                               for a in (x, y, depths, times))  # fmt: skip
+        x, y, depths, times = (
+            np.ascontiguousarray(a, dtype=np.float64).ravel() for a in (x, y, depths, times)
+        )
         etas = np.ascontiguousarray(etas, dtype=np.float64).reshape(-1, 2)
         if x.shape != y.shape:
             raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}")
@@ -280,8 +293,11 @@ class Surrogate:
         if check_domain:
             lo, hi = self.domain[:, 0], self.domain[:, 1]
             axes = [x, y, depths, times, etas[:, 0], etas[:, 1]]
-            bad = [self.input_names[i] for i, a in enumerate(axes)
-                   if a.size and (np.any(~(a >= lo[i])) or np.any(~(a <= hi[i])))]  # fmt: skip
+            bad = [
+                self.input_names[i]
+                for i, a in enumerate(axes)
+                if a.size and (np.any(~(a >= lo[i])) or np.any(~(a <= hi[i])))
+            ]
             if bad:
                 warnings.warn(
                     OutOfDomainWarning(
@@ -290,7 +306,16 @@ class Surrogate:
                     ),
                     stacklevel=2,
                 )
-        return self._core.predict_grid(x, y, depths, times,
-                                       np.ascontiguousarray(etas[:, 0]),
-                                       np.ascontiguousarray(etas[:, 1]), device, threads or 0,
-                                       isa, dt == np.float32, precision)  # fmt: skip
+        return self._core.predict_grid(
+            x,
+            y,
+            depths,
+            times,
+            np.ascontiguousarray(etas[:, 0]),
+            np.ascontiguousarray(etas[:, 1]),
+            device,
+            threads or 0,
+            isa,
+            dt == np.float32,
+            precision,
+        )

@@ -41,8 +41,9 @@ def canonical_box() -> tuple[np.ndarray, np.ndarray]:
     return lo, hi
 
 
-def features(X: np.ndarray, lo: np.ndarray, hi: np.ndarray, log10: tuple = LOG10_INPUTS,
-             dtype=np.float32) -> np.ndarray:  # fmt: skip
+def features(
+    X: np.ndarray, lo: np.ndarray, hi: np.ndarray, log10: tuple = LOG10_INPUTS, dtype=np.float32
+) -> np.ndarray:
     """The engine's input transform: log10 of the ``log10`` columns, then the affine map of
     the box [lo, hi] to [-1, 1]. X (N, n_in) in SI -> (N, n_in) ``dtype``."""
     F = np.array(X, dtype=np.float64, copy=True)
@@ -120,12 +121,15 @@ class TrainConfig:
 
     def check(self) -> None:
         if self.hidden_layers < 1 or self.width < 1:
-            raise ValueError(f"hidden_layers and width must be >= 1, got {self.hidden_layers}, "
-                             f"{self.width}")  # fmt: skip
+            raise ValueError(
+                f"hidden_layers and width must be >= 1, got {self.hidden_layers}, {self.width}"
+            )
         bad = [a for a in self.activations if a not in ACTIVATIONS]
         if bad or not self.activations:
-            raise ValueError(f"activations must be a non-empty list of {ACTIVATIONS}, "
-                             f"got {list(self.activations)}")  # fmt: skip
+            raise ValueError(
+                f"activations must be a non-empty list of {ACTIVATIONS}, "
+                f"got {list(self.activations)}"
+            )
         if self.target not in TARGETS:
             raise ValueError(f"target must be one of {TARGETS}, got {self.target!r}")
         if self.loss not in ("mse", "l1"):
@@ -168,8 +172,12 @@ def build_net(n_in: int, n_out: int, config: TrainConfig):
     """torch MLP: Linear layers with the config's activations; initialised from the seed."""
     import torch
 
-    acts = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid,
-            "identity": torch.nn.Identity}  # fmt: skip
+    acts = {
+        "tanh": torch.nn.Tanh,
+        "relu": torch.nn.ReLU,
+        "sigmoid": torch.nn.Sigmoid,
+        "identity": torch.nn.Identity,
+    }
     torch.manual_seed(config.seed)
     layers, width_in = [], n_in
     for act in config.layer_activations()[:-1]:
@@ -183,8 +191,11 @@ def net_layers(net) -> list[tuple[np.ndarray, np.ndarray]]:
     """[(W (out, in) float32, b (out,) float32), ...] of a torch MLP from ``build_net``."""
     import torch
 
-    return [(m.weight.detach().cpu().numpy().copy(), m.bias.detach().cpu().numpy().copy())
-            for m in net if isinstance(m, torch.nn.Linear)]  # fmt: skip
+    return [
+        (m.weight.detach().cpu().numpy().copy(), m.bias.detach().cpu().numpy().copy())
+        for m in net
+        if isinstance(m, torch.nn.Linear)
+    ]
 
 
 # The float64 MLP forward pass lives with the model file format (export.py).
@@ -321,8 +332,10 @@ class RadialStream(ArrayStream):
         self.man = load_manifest(self.dir)
         g = self.man["grid"]
         if g.kind != "radial" or g.times[0] != 0:
-            raise ValueError(f"data_dir {str(data_dir)!r} holds a {g.kind!r} grid; the radial "
-                             "target needs `viscoann generate --grid radial` data")  # fmt: skip
+            raise ValueError(
+                f"data_dir {str(data_dir)!r} holds a {g.kind!r} grid; the radial "
+                "target needs `viscoann generate --grid radial` data"
+            )
         D, E, T, P = g.shape
         rng = np.random.default_rng([config.seed, 7])
         shards = [(d, e) for d in range(D) for e in range(E)]
@@ -333,8 +346,9 @@ class RadialStream(ArrayStream):
         X = np.empty((T - 1, P, 6))
         X[..., 0], X[..., 1], X[..., 3] = g.x, 0.0, g.times[1:, None]
         parts = {True: ([], []), False: ([], [])}
-        for k, (d, e) in enumerate(tqdm(shards, desc="load radial shards", unit="shard",
-                                        disable=not progress)):  # fmt: skip
+        for k, (d, e) in enumerate(
+            tqdm(shards, desc="load radial shards", unit="shard", disable=not progress)
+        ):
             u = read_shard(self.dir / shard_name(d, e)).astype(np.float64)  # (T, P, 3)
             X[..., 2], X[..., 4:] = g.depths[d], g.etas[e]
             F, Y = parts[k in val]
@@ -359,8 +373,17 @@ def _save_atomic(obj, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def fit(stream, config: TrainConfig, out_dir=None, *, n_in: int = 6, n_out: int = 3,
-        progress: bool = True, threads: int | None = None, log=None) -> dict:  # fmt: skip
+def fit(
+    stream,
+    config: TrainConfig,
+    out_dir=None,
+    *,
+    n_in: int = 6,
+    n_out: int = 3,
+    progress: bool = True,
+    threads: int | None = None,
+    log=None,
+) -> dict:
     """Train a fresh MLP (or resume from ``out_dir/checkpoint.pt``) on ``stream``.
 
     Parameters
@@ -391,9 +414,11 @@ def fit(stream, config: TrainConfig, out_dir=None, *, n_in: int = 6, n_out: int 
         init = load_spec(config.init_from)["layers"]
         lin = [m for m in net if isinstance(m, torch.nn.Linear)]
         if [W.shape for W, _ in init] != [tuple(m.weight.shape) for m in lin]:
-            raise ValueError(f"init_from {config.init_from!r} has layers "
-                             f"{[W.shape for W, _ in init]}, this config "
-                             f"{[tuple(m.weight.shape) for m in lin]}")  # fmt: skip
+            raise ValueError(
+                f"init_from {config.init_from!r} has layers "
+                f"{[W.shape for W, _ in init]}, this config "
+                f"{[tuple(m.weight.shape) for m in lin]}"
+            )
         with torch.no_grad():
             for m, (W, b) in zip(lin, init, strict=True):
                 m.weight.copy_(torch.from_numpy(W))
@@ -407,8 +432,10 @@ def fit(stream, config: TrainConfig, out_dir=None, *, n_in: int = 6, n_out: int 
         if ckpt.is_file():
             state = torch.load(ckpt, weights_only=False)
             if state["config"] != config.to_json():
-                raise ValueError(f"out_dir {str(out_dir)!r} holds a checkpoint of another "
-                                 "config; use another directory")  # fmt: skip
+                raise ValueError(
+                    f"out_dir {str(out_dir)!r} holds a checkpoint of another "
+                    "config; use another directory"
+                )
             net.load_state_dict(state["net"])
             opt.load_state_dict(state["opt"])
             history, start = state["history"], state["epoch"] + 1
@@ -417,8 +444,14 @@ def fit(stream, config: TrainConfig, out_dir=None, *, n_in: int = 6, n_out: int 
     val_F, val_T = torch.from_numpy(stream.val_F), torch.from_numpy(stream.val_T)
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=total, initial=start * n_batches, unit="batch", desc=f"train {config.name}",
-               disable=not progress, smoothing=0.05)  # fmt: skip
+    bar = tqdm(
+        total=total,
+        initial=start * n_batches,
+        unit="batch",
+        desc=f"train {config.name}",
+        disable=not progress,
+        smoothing=0.05,
+    )
     try:
         for epoch in range(start, config.epochs):
             t0, acc, cnt = time.perf_counter(), 0.0, 0
@@ -426,7 +459,8 @@ def fit(stream, config: TrainConfig, out_dir=None, *, n_in: int = 6, n_out: int 
             for i, (fb, yb) in enumerate(stream.batches(epoch)):
                 step = epoch * n_batches + i
                 lr = config.lr_final + 0.5 * (config.lr - config.lr_final) * (
-                    1 + math.cos(math.pi * min(step / total, 1.0)))  # fmt: skip
+                    1 + math.cos(math.pi * min(step / total, 1.0))
+                )
                 for grp in opt.param_groups:
                     grp["lr"] = lr
                 fb, yb = torch.from_numpy(fb), torch.from_numpy(yb)
@@ -440,28 +474,48 @@ def fit(stream, config: TrainConfig, out_dir=None, *, n_in: int = 6, n_out: int 
             net.eval()
             with torch.no_grad():
                 val = float(lossf(net(val_F), val_T))
-            rec = {"epoch": epoch, "train_loss": acc / max(cnt, 1), "val_loss": val, "lr": lr,
-                   "seconds": time.perf_counter() - t0, "samples": cnt}  # fmt: skip
+            rec = {
+                "epoch": epoch,
+                "train_loss": acc / max(cnt, 1),
+                "val_loss": val,
+                "lr": lr,
+                "seconds": time.perf_counter() - t0,
+                "samples": cnt,
+            }
             history.append(rec)
             bar.set_postfix(train=f"{rec['train_loss']:.3g}", val=f"{val:.3g}")
             if log is not None:
                 log(rec)
             if ckpt is not None:
-                _save_atomic({"config": config.to_json(), "net": net.state_dict(),
-                              "opt": opt.state_dict(), "epoch": epoch, "history": history},
-                             ckpt)  # fmt: skip
+                _save_atomic(
+                    {
+                        "config": config.to_json(),
+                        "net": net.state_dict(),
+                        "opt": opt.state_dict(),
+                        "epoch": epoch,
+                        "history": history,
+                    },
+                    ckpt,
+                )
                 (Path(out_dir) / "history.json").write_text(json.dumps(history, indent=1))
     finally:
         bar.close()
-    return {"net": net, "layers": net_layers(net), "activations": config.layer_activations(),
-            "history": history}  # fmt: skip
+    return {
+        "net": net,
+        "layers": net_layers(net),
+        "activations": config.layer_activations(),
+        "history": history,
+    }
 
 
 def model_spec(result: dict, config: TrainConfig, stream: ShardStream, **provenance) -> dict:
     """Everything the model file needs: layers, activations, transforms, domain, provenance."""
     lo, hi = canonical_box()
-    maps = {"log10_inputs": list(LOG10_INPUTS), "feature_lo": lo.tolist(),
-            "feature_hi": hi.tolist()}  # fmt: skip
+    maps = {
+        "log10_inputs": list(LOG10_INPUTS),
+        "feature_lo": lo.tolist(),
+        "feature_hi": hi.tolist(),
+    }
     if config.target == "radial":
         maps = radial_transforms(config.time_shift)
     return {
@@ -485,7 +539,7 @@ def model_spec(result: dict, config: TrainConfig, stream: ShardStream, **provena
                 "n_samples": stream.man["n_samples"],
                 "solver": stream.man["solver"],
                 "grid_sha256": stream.man["grid_sha256"],
-            },  # fmt: skip
+            },
             "epochs_run": len(result["history"]),
             "final_val_loss": result["history"][-1]["val_loss"] if result["history"] else None,
             **provenance,
@@ -502,8 +556,13 @@ def spec_features(spec: dict, X: np.ndarray, dtype=np.float64) -> np.ndarray:
     shift = spec.get("input_shift")
     if shift is not None and np.any(shift):
         X = X + np.where(np.isin(np.arange(X.shape[1]), spec["log10_inputs"]), shift, 0.0)
-    F = features(X, np.array(spec["feature_lo"]), np.array(spec["feature_hi"]),
-                 tuple(spec["log10_inputs"]), dtype=np.float64)  # fmt: skip
+    F = features(
+        X,
+        np.array(spec["feature_lo"]),
+        np.array(spec["feature_hi"]),
+        tuple(spec["log10_inputs"]),
+        dtype=np.float64,
+    )
     geo = spec.get("geometry") or {"kind": "cartesian"}
     if geo["kind"] == "radial_strike_slip":
         r = geo["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + geo["r_offset"]
@@ -537,8 +596,9 @@ def predict_reference(spec: dict, X: np.ndarray, elastic: Callable | None = None
     return spec_outputs(spec, X, u, elastic)
 
 
-def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 1,
-                    batch: int = 1 << 18) -> Callable[[np.ndarray], np.ndarray]:  # fmt: skip
+def predictor_torch(
+    spec: dict, elastic: Callable | None = None, threads: int = 1, batch: int = 1 << 18
+) -> Callable[[np.ndarray], np.ndarray]:
     """``predict(X)`` of a model spec with a float32 PyTorch forward pass (fast evaluation of
     training runs before export; the native engine does the same in C++).
     Transforms in float64 as in the engine; X (N, 6) SI -> (N, 3) float64 m."""
@@ -548,8 +608,7 @@ def predictor_torch(spec: dict, elastic: Callable | None = None, threads: int = 
     layers, acts = spec["layers"], spec["activations"]
     Ws = [torch.from_numpy(np.ascontiguousarray(W.T, np.float32)) for W, _ in layers]
     bs = [torch.from_numpy(np.asarray(b, np.float32)) for _, b in layers]
-    f = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid,
-         "identity": lambda a: a}  # fmt: skip
+    f = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid, "identity": lambda a: a}
     scale = np.array(spec["output_scale"])
 
     def predict(X):
@@ -579,23 +638,37 @@ def export_spec(spec: dict, path, *, metrics: dict | None = None) -> Path:
         if e["log10"] and shift[i]:
             e["shift"] = float(shift[i])
         inputs.append(e)
-    box = np.array([np.log10(np.add(e["domain"], e.get("shift", 0.0))) if e["log10"]
-                    else e["domain"] for e in inputs])  # fmt: skip
+    box = np.array(
+        [
+            np.log10(np.add(e["domain"], e.get("shift", 0.0))) if e["log10"] else e["domain"]
+            for e in inputs
+        ]
+    )
     if not (np.allclose(lo, box[:, 0]) and np.allclose(hi, box[:, 1])):
-        raise ValueError("export_spec writes canonical-domain models only; this spec's box "
-                         f"is {lo.tolist()} .. {hi.tolist()}")  # fmt: skip
+        raise ValueError(
+            "export_spec writes canonical-domain models only; this spec's box "
+            f"is {lo.tolist()} .. {hi.tolist()}"
+        )
     scales = spec["output_scale"]
-    outputs = [{**o, "scale": float(s)}
-               for o, s in zip(export.CANONICAL_OUTPUTS, scales, strict=True)]  # fmt: skip
+    outputs = [
+        {**o, "scale": float(s)} for o, s in zip(export.CANONICAL_OUTPUTS, scales, strict=True)
+    ]
     prov = dict(spec["provenance"])
     prov["target"] = spec["target"]
     prov["final_epoch"] = spec["history"][-1] if spec.get("history") else None
     if metrics is not None:
         prov["test_metrics"] = metrics
-    return export.save(path, [W for W, _ in spec["layers"]], [b for _, b in spec["layers"]],
-                       spec["activations"], inputs=inputs, outputs=outputs,
-                       elastic_part=spec["elastic_part"], geometry=spec.get("geometry"),
-                       provenance=prov)  # fmt: skip
+    return export.save(
+        path,
+        [W for W, _ in spec["layers"]],
+        [b for _, b in spec["layers"]],
+        spec["activations"],
+        inputs=inputs,
+        outputs=outputs,
+        elastic_part=spec["elastic_part"],
+        geometry=spec.get("geometry"),
+        provenance=prov,
+    )
 
 
 def train(
@@ -625,9 +698,16 @@ def train(
 # ---- experiment 1: the seed's elastic warm-up (DeVries et al. 2017, Fig. 2) ----------------
 
 
-def elastic_warmup(n_points=(500, 13_450, 42_200), *, depth: float = 7.9e3,
-                   config: TrainConfig | None = None, steps: int = 20_000, n_map: int = 101,
-                   elastic: Callable | None = None, progress: bool = True) -> dict:  # fmt: skip
+def elastic_warmup(
+    n_points=(500, 13_450, 42_200),
+    *,
+    depth: float = 7.9e3,
+    config: TrainConfig | None = None,
+    steps: int = 20_000,
+    n_map: int = 101,
+    elastic: Callable | None = None,
+    progress: bool = True,
+) -> dict:
     """Learn the Okada field of the canonical source at one depth from random surface points.
 
     One net per training-set size, inputs (x, y), outputs (ux, uy, uz), the same
@@ -670,21 +750,41 @@ def elastic_warmup(n_points=(500, 13_450, 42_200), *, depth: float = 7.9e3,
         u = np.asarray(elastic(px, py, depth), float).reshape(-1, 3)
         scale = np.sqrt(np.mean(u**2, axis=0))
         epochs = max(1, math.ceil(steps / math.ceil(n / base.batch_size)))
-        cfg = TrainConfig.from_json({**base.to_json(), "epochs": epochs,
-                                     "extra": {"n_points": int(n)}})  # fmt: skip
-        stream = ArrayStream(features(np.stack([px, py], 1), lo, hi, ()), u / scale,
-                             features(np.stack([vx, vy], 1), lo, hi, ()), val_u / scale,
-                             cfg)  # fmt: skip
+        cfg = TrainConfig.from_json(
+            {**base.to_json(), "epochs": epochs, "extra": {"n_points": int(n)}}
+        )
+        stream = ArrayStream(
+            features(np.stack([px, py], 1), lo, hi, ()),
+            u / scale,
+            features(np.stack([vx, vy], 1), lo, hi, ()),
+            val_u / scale,
+            cfg,
+        )
         res = fit(stream, cfg, None, n_in=2, n_out=3, progress=progress)
         F = features(np.stack([mx, my], 1), lo, hi, (), dtype=np.float64)
         pred = forward_reference(res["layers"], res["activations"], F) * scale
         r = np.abs(pred - truth)
-        runs.append({"n_points": int(n), "pred": pred, "mean_abs_residual": float(r.mean()),
-                     "max_abs_residual": float(r.max()), "epochs": epochs,
-                     "history": res["history"]})  # fmt: skip
-    return {"depth": depth, "x": mx, "y": my, "truth": truth,
-            "mean_abs_u": float(np.abs(truth).mean()), "net": base.name,
-            "activations": base.layer_activations(), "steps": steps, "runs": runs}  # fmt: skip
+        runs.append(
+            {
+                "n_points": int(n),
+                "pred": pred,
+                "mean_abs_residual": float(r.mean()),
+                "max_abs_residual": float(r.max()),
+                "epochs": epochs,
+                "history": res["history"],
+            }
+        )
+    return {
+        "depth": depth,
+        "x": mx,
+        "y": my,
+        "truth": truth,
+        "mean_abs_u": float(np.abs(truth).mean()),
+        "net": base.name,
+        "activations": base.layer_activations(),
+        "steps": steps,
+        "runs": runs,
+    }
 
 
 def save_spec(spec: dict, path) -> Path:
@@ -704,6 +804,7 @@ def save_spec(spec: dict, path) -> Path:
 def load_spec(path) -> dict:
     """Inverse of :func:`save_spec`: layers as float32 arrays."""
     spec = json.loads(Path(path).read_text())
-    spec["layers"] = [(np.asarray(L["W"], np.float32), np.asarray(L["b"], np.float32))
-                      for L in spec["layers"]]  # fmt: skip
+    spec["layers"] = [
+        (np.asarray(L["W"], np.float32), np.asarray(L["b"], np.float32)) for L in spec["layers"]
+    ]
     return spec

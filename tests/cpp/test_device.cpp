@@ -1,11 +1,10 @@
 // Device selection and the C API status strings.
-#include "viscoann/device.hpp"
-
 #include <cstring>
 #include <stdexcept>
 
 #include "check.hpp"
 #include "viscoann.h"
+#include "viscoann/device.hpp"
 
 int main() {
     CHECK(viscoann::parse_device("cpu") == viscoann::Device::cpu);

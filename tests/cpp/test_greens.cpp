@@ -128,8 +128,7 @@ static void test_c_api() {
     const double inf = INFINITY;
     const double th[2] = {15e3, 0}, lam[2] = {30e9, 30e9}, mu[2] = {30e9, 30e9},
                  em[2] = {inf, 1e19}, mk[2] = {inf, 30e9}, ek[2] = {inf, 1e18};
-    CHECK(viscoann_exact_layered(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, a, 1) ==
-          VISCOANN_OK);
+    CHECK(viscoann_exact_layered(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, a, 1) == VISCOANN_OK);
     for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-15 * std::fabs(b[i]) + 1e-30);
     const double pot[4] = {1.0, 0.0, 0.0, 0.0};
     CHECK(viscoann_exact_point(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, 90.0, pot, a, 1) ==

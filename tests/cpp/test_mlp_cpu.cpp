@@ -87,16 +87,24 @@ std::vector<double> reference(const MlpModel& m, const std::vector<double>& X, s
                 for (int i = 0; i < fi; ++i)
                     acc += double(m.weights[m.weight_offset[l] + std::size_t(o) * fi + i]) * h[i];
                 switch (m.activations[l]) {
-                    case Activation::tanh: acc = std::tanh(acc); break;
-                    case Activation::relu: acc = acc > 0 ? acc : 0; break;
-                    case Activation::sigmoid: acc = 1 / (1 + std::exp(-acc)); break;
-                    default: break;
+                    case Activation::tanh:
+                        acc = std::tanh(acc);
+                        break;
+                    case Activation::relu:
+                        acc = acc > 0 ? acc : 0;
+                        break;
+                    case Activation::sigmoid:
+                        acc = 1 / (1 + std::exp(-acc));
+                        break;
+                    default:
+                        break;
                 }
                 z[o] = acc;
             }
             h = z;
         }
-        for (std::size_t j = 0; j < n_out; ++j) out[p * n_out + j] = m.out_scale[j] * h[j] + m.out_offset[j];
+        for (std::size_t j = 0; j < n_out; ++j)
+            out[p * n_out + j] = m.out_scale[j] * h[j] + m.out_offset[j];
     }
     return out;
 }
@@ -130,13 +138,17 @@ void engine_matches_reference() {
                 std::vector<double> out(n * n_out, -7.0);
                 detail::mlp_cpu_predict(m, X.data(), n, out.data(), true, threads, isa);
                 double err = 0;
-                for (std::size_t q = 0; q < out.size(); ++q) err = std::max(err, std::fabs(out[q] - ref[q]));
+                for (std::size_t q = 0; q < out.size(); ++q)
+                    err = std::max(err, std::fabs(out[q] - ref[q]));
                 CHECK(err <= 1e-5 * scale);
-                if (threads == 1) first = out;
-                else CHECK(out == first);  // threads never change a result
+                if (threads == 1)
+                    first = out;
+                else
+                    CHECK(out == first);  // threads never change a result
                 std::vector<float> out32(n * n_out);
                 detail::mlp_cpu_predict(m, X.data(), n, out32.data(), false, threads, isa);
-                for (std::size_t q = 0; q < out.size(); ++q) CHECK(out32[q] == static_cast<float>(out[q]));
+                for (std::size_t q = 0; q < out.size(); ++q)
+                    CHECK(out32[q] == static_cast<float>(out[q]));
             }
     }
 }
@@ -157,10 +169,14 @@ void bad_inputs_named() {
     const std::size_t n = 997, n_in = 6;
     std::vector<double> X(n * n_in);
     for (std::size_t p = 0; p < n; ++p)
-        for (std::size_t i = 0; i < n_in; ++i) X[p * n_in + i] = m.in_log10[i] ? 1e18 : 1.5 * double(i);
+        for (std::size_t i = 0; i < n_in; ++i)
+            X[p * n_in + i] = m.in_log10[i] ? 1e18 : 1.5 * double(i);
     const double nan = std::nan(""), inf = HUGE_VAL;
-    struct Case { std::size_t row, col; double v; };
-    const Case cases[] = {{0, 0, nan},  {37, 3, inf},   {63, 5, -1e19}, {64, 2, 0.0},
+    struct Case {
+        std::size_t row, col;
+        double v;
+    };
+    const Case cases[] = {{0, 0, nan},    {37, 3, inf},  {63, 5, -1e19}, {64, 2, 0.0},
                           {130, 2, -0.0}, {500, 5, nan}, {959, 1, -inf}, {996, 2, -1.0}};
     std::vector<double> out(n * 3);
     for (CpuIsa isa : paths())
@@ -172,8 +188,9 @@ void bad_inputs_named() {
                 if (c.row + 1 == n) bad[(c.row + 1) % n * n_in + 4] = 1.0;
                 const std::string needle =
                     "X[" + std::to_string(c.row) + ", " + std::to_string(c.col) + "]";
-                CHECK_THROWS(detail::mlp_cpu_predict(m, bad.data(), n, out.data(), true, threads, isa),
-                             std::invalid_argument, needle.c_str());
+                CHECK_THROWS(
+                    detail::mlp_cpu_predict(m, bad.data(), n, out.data(), true, threads, isa),
+                    std::invalid_argument, needle.c_str());
             }
 }
 

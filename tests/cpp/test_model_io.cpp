@@ -36,7 +36,7 @@ struct Spec {
     std::string w1_shape = "[1, 3]";
     std::string extra_tensor;  // appended verbatim to the header
     bool metadata = true;
-    long w0_begin = 0;         // data_offsets of layers.0.weight
+    long w0_begin = 0;  // data_offsets of layers.0.weight
     std::string inputs =
         "[{\"name\": \"a\", \"unit\": \"m\", \"log10\": false, \"domain\": [-1, 1],"
         " \"scale\": 1, \"offset\": 0}, {\"name\": \"b\", \"unit\": \"Pa s\", \"log10\": true,"
@@ -56,24 +56,23 @@ std::string doc(const Spec& s) {
 // Layers 2 -> 3 -> n_out: weight0 6 floats, bias0 3, weight1 3 n_out, bias1 n_out
 // (13 floats, 52 bytes for n_out = 1; 21 floats, 84 bytes for n_out = 3).
 Bytes make(const Spec& s = {}) {
-    const float vals1[13] = {0.5f, -0.25f, 1.0f, 0.75f, -1.0f, 0.1f,  // W0 [3][2]
-                             0.0f, 0.2f, -0.3f,                      // b0
-                             1.0f, -2.0f, 0.5f,                      // W1 [1][3]
-                             0.05f};                                  // b1
-    const float vals3[21] = {0.5f, -0.25f, 1.0f, 0.75f, -1.0f, 0.1f,  // W0 [3][2]
-                             0.0f, 0.2f, -0.3f,                      // b0
-                             1.0f, -2.0f, 0.5f,                      // W1 [3][3]
-                             0.3f, 0.4f, -0.6f,
-                             -0.7f, 0.2f, 0.9f,
-                             0.05f, -0.1f, 0.15f};                   // b1
+    const float vals1[13] = {0.5f, -0.25f, 1.0f,  0.75f, -1.0f, 0.1f,  // W0 [3][2]
+                             0.0f, 0.2f,   -0.3f,                      // b0
+                             1.0f, -2.0f,  0.5f,                       // W1 [1][3]
+                             0.05f};                                   // b1
+    const float vals3[21] = {0.5f, -0.25f, 1.0f,  0.75f, -1.0f, 0.1f,  // W0 [3][2]
+                             0.0f, 0.2f,   -0.3f,                      // b0
+                             1.0f, -2.0f,  0.5f,                       // W1 [3][3]
+                             0.3f, 0.4f,   -0.6f, -0.7f, 0.2f,  0.9f, 0.05f, -0.1f, 0.15f};  // b1
     const float* vals = s.n_out == 3 ? vals3 : vals1;
     const int n_vals = s.n_out == 3 ? 21 : 13;
     const std::string w1_end = std::to_string(36 + 12 * s.n_out);
     const std::string b1_end = std::to_string(36 + 16 * s.n_out);
     std::string h = "{";
     if (s.metadata) h += "\"__metadata__\": {\"viscoann\": \"" + escape(doc(s)) + "\"}, ";
-    h += "\"layers.0.weight\": {\"dtype\": \"" + s.dtype + "\", \"shape\": [3, 2], \"data_offsets\": [" +
-         std::to_string(s.w0_begin) + ", " + std::to_string(s.w0_begin + 24) + "]}, ";
+    h += "\"layers.0.weight\": {\"dtype\": \"" + s.dtype +
+         "\", \"shape\": [3, 2], \"data_offsets\": [" + std::to_string(s.w0_begin) + ", " +
+         std::to_string(s.w0_begin + 24) + "]}, ";
     h += "\"layers.0.bias\": {\"dtype\": \"F32\", \"shape\": [3], \"data_offsets\": [24, 36]}, ";
     h += "\"layers.1.weight\": {\"dtype\": \"F32\", \"shape\": " + s.w1_shape +
          ", \"data_offsets\": [36, " + w1_end + "]}, ";
@@ -94,7 +93,9 @@ Bytes make(const Spec& s = {}) {
     return out;
 }
 
-viscoann::Surrogate parse(const Bytes& b) { return viscoann::Surrogate::from_bytes(b.data(), b.size()); }
+viscoann::Surrogate parse(const Bytes& b) {
+    return viscoann::Surrogate::from_bytes(b.data(), b.size());
+}
 
 void valid_file() {
     const auto s = parse(make());
@@ -127,13 +128,15 @@ Spec radial_spec() {
         "[{\"name\": \"x\", \"unit\": \"m\", \"log10\": false, \"domain\": [-1e5, 1e5],"
         " \"scale\": 1, \"offset\": 0}, {\"name\": \"y\", \"unit\": \"m\", \"log10\": false,"
         " \"domain\": [-1e5, 1e5], \"scale\": 1, \"offset\": 0}, {\"name\": \"t\", \"unit\": \"s\","
-        " \"log10\": true, \"shift\": 86400, \"domain\": [0, 3e9], \"scale\": 0.4, \"offset\": -3}]";
+        " \"log10\": true, \"shift\": 86400, \"domain\": [0, 3e9], \"scale\": 0.4, \"offset\": "
+        "-3}]";
     s.outputs =
         "[{\"name\": \"ux\", \"unit\": \"m\", \"scale\": 2, \"offset\": 0.5}, {\"name\": \"uy\","
         " \"unit\": \"m\", \"scale\": 3, \"offset\": -0.25}, {\"name\": \"uz\", \"unit\": \"m\","
         " \"scale\": 0.5, \"offset\": 0.125}]";
-    s.extra_meta = ", \"geometry\": {\"kind\": \"radial_strike_slip\", \"r_scale\": 1e-5,"
-                   " \"r_offset\": -0.5}";
+    s.extra_meta =
+        ", \"geometry\": {\"kind\": \"radial_strike_slip\", \"r_scale\": 1e-5,"
+        " \"r_offset\": -0.5}";
     return s;
 }
 
@@ -170,29 +173,31 @@ void malformed_geometry() {
     };
     CHECK_THROWS(parse(with([](Spec& s) { s.version = "1"; })), FormatError,
                  "needs format version 2 (the file says 1)");
-    CHECK_THROWS(parse(with([](Spec& s) {
-                     s.extra_meta = ", \"geometry\": {\"kind\": \"polar\"}";
-                 })),
-                 FormatError, "unknown geometry kind 'polar'");
+    CHECK_THROWS(
+        parse(with([](Spec& s) { s.extra_meta = ", \"geometry\": {\"kind\": \"polar\"}"; })),
+        FormatError, "unknown geometry kind 'polar'");
     CHECK_THROWS(parse(with([](Spec& s) { s.extra_meta = ", \"geometry\": \"radial\""; })),
                  FormatError, "\"geometry\" must be an object");
     for (const char* r : {"0", "-2"}) {
         const std::string msg = std::string("\"r_scale\" = ") + r + " must be finite and > 0";
         CHECK_THROWS(parse(with([r](Spec& s) {
-                         s.extra_meta = std::string(", \"geometry\": {\"kind\": "
-                                                    "\"radial_strike_slip\", \"r_scale\": ") +
+                         s.extra_meta = std::string(
+                                            ", \"geometry\": {\"kind\": "
+                                            "\"radial_strike_slip\", \"r_scale\": ") +
                                         r + ", \"r_offset\": 0}";
                      })),
                      FormatError, msg.c_str());
     }
     CHECK_THROWS(parse(with([](Spec& s) {
-                     s.extra_meta = ", \"geometry\": {\"kind\": \"radial_strike_slip\", "
-                                    "\"r_scale\": 1e999, \"r_offset\": 0}";
+                     s.extra_meta =
+                         ", \"geometry\": {\"kind\": \"radial_strike_slip\", "
+                         "\"r_scale\": 1e999, \"r_offset\": 0}";
                  })),
                  FormatError, "number out of range");
     CHECK_THROWS(parse(with([](Spec& s) {
-                     s.extra_meta = ", \"geometry\": {\"kind\": \"radial_strike_slip\", "
-                                    "\"r_scale\": 1}";
+                     s.extra_meta =
+                         ", \"geometry\": {\"kind\": \"radial_strike_slip\", "
+                         "\"r_scale\": 1}";
                  })),
                  FormatError, "lacks \"r_offset\"");
     // widths[0] must be n_inputs - 1: the 2-input cartesian list with the radial geometry.
@@ -239,7 +244,8 @@ void malformed_files() {
     Bytes hl = good;
     hl[0] = 0xff, hl[1] = 0xff;
     CHECK_THROWS(parse(hl), FormatError, "runs past the end of the file");
-    CHECK_THROWS(parse(Bytes(good.begin(), good.end() - 3)), FormatError, "run past the end of the data section");
+    CHECK_THROWS(parse(Bytes(good.begin(), good.end() - 3)), FormatError,
+                 "run past the end of the data section");
     Bytes js = good;
     js[8] = '[';
     CHECK_THROWS(parse(js), FormatError, "invalid JSON in the safetensors header");
@@ -265,7 +271,8 @@ void malformed_files() {
     nm.metadata = false;
     CHECK_THROWS(parse(make(nm)), FormatError, "__metadata__");
     Spec ex;
-    ex.extra_tensor = ", \"head\": {\"dtype\": \"F32\", \"shape\": [0], \"data_offsets\": [52, 52]}";
+    ex.extra_tensor =
+        ", \"head\": {\"dtype\": \"F32\", \"shape\": [0], \"data_offsets\": [52, 52]}";
     CHECK_THROWS(parse(make(ex)), FormatError, "unexpected tensor 'head'");
     Spec w;
     w.widths = "[2, 3, 2]";
@@ -277,9 +284,9 @@ void malformed_files() {
 void json_strictness() {
     using viscoann::detail::parse_model;
     const char* bad_headers[] = {
-        "{\"a\": 1,}",  "{\"a\": 1 \"b\": 2}", "{\"a\": 01}", "{\"a\": 1.}", "{\"a\": NaN}",
-        "{\"a\": \"\\x\"}", "{\"a\": \"\\ud800\"}", "{\"a\": 1, \"a\": 2}", "{\"a\": tru}",
-        "{\"a\": \"\xc3\x28\"}", "{\"a\": 1e999}", "{\"a\": [1, 2]] }",
+        "{\"a\": 1,}",  "{\"a\": 1 \"b\": 2}",   "{\"a\": 01}",          "{\"a\": 1.}",
+        "{\"a\": NaN}", "{\"a\": \"\\x\"}",      "{\"a\": \"\\ud800\"}", "{\"a\": 1, \"a\": 2}",
+        "{\"a\": tru}", "{\"a\": \"\xc3\x28\"}", "{\"a\": 1e999}",       "{\"a\": [1, 2]] }",
     };
     for (const char* h : bad_headers) {
         Bytes b(8);
@@ -308,13 +315,22 @@ long mutations(long iterations, std::uint64_t seed) {
         for (int c = 0; c < count; ++c) {
             if (b.empty()) break;
             switch (kind) {
-                case 0: b[rng() % b.size()] = static_cast<unsigned char>(rng()); break;
-                case 1: b.resize(rng() % b.size()); break;
-                case 2: b[rng() % 8 % b.size()] = static_cast<unsigned char>(rng()); break;
-                case 3: b.insert(b.begin() + static_cast<long>(rng() % b.size()),
-                                 static_cast<unsigned char>("{}[]\",:0123456789eE.-\\u"[rng() % 24]));
-                        break;
-                default: b[8 + rng() % (b.size() > 60 ? b.size() - 60 : 1)] ^= static_cast<unsigned char>(1u << (rng() % 8));
+                case 0:
+                    b[rng() % b.size()] = static_cast<unsigned char>(rng());
+                    break;
+                case 1:
+                    b.resize(rng() % b.size());
+                    break;
+                case 2:
+                    b[rng() % 8 % b.size()] = static_cast<unsigned char>(rng());
+                    break;
+                case 3:
+                    b.insert(b.begin() + static_cast<long>(rng() % b.size()),
+                             static_cast<unsigned char>("{}[]\",:0123456789eE.-\\u"[rng() % 24]));
+                    break;
+                default:
+                    b[8 + rng() % (b.size() > 60 ? b.size() - 60 : 1)] ^=
+                        static_cast<unsigned char>(1u << (rng() % 8));
             }
         }
         try {

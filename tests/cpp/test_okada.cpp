@@ -1,7 +1,5 @@
 // Okada DC3D0 / DC3D against Okada's Fortran (tests/data/okada/*.csv), finite differences of
 // the gradient, the singular flags, and input validation.
-#include "viscoann/okada.hpp"
-
 #include <algorithm>
 #include <cmath>
 #include <fstream>
@@ -12,6 +10,7 @@
 
 #include "check.hpp"
 #include "viscoann.h"
+#include "viscoann/okada.hpp"
 
 namespace {
 
@@ -58,16 +57,19 @@ void test_dc3d0_reference() {
     CHECK(t.size() == 400);
     double worst = 0;
     for (const auto& r : t) {
-        const auto f = viscoann::dc3d0(f32(r[0]), f32(r[1]), f32(r[2]), f32(r[3]), f32(r[4]), f32(r[5]),
-                                       {f32(r[6]), f32(r[7]), f32(r[8]), f32(r[9])});
+        const auto f = viscoann::dc3d0(f32(r[0]), f32(r[1]), f32(r[2]), f32(r[3]), f32(r[4]),
+                                       f32(r[5]), {f32(r[6]), f32(r[7]), f32(r[8]), f32(r[9])});
         CHECK(!f.singular);
         const double e = rel_err(f, r, 10);
         worst = std::max(worst, e / tol(r[3]) * 1e-7);
         if (!(e <= tol(r[3])))
-            std::fprintf(stderr, "dc3d0 row x=%g y=%g z=%g dep=%g dip=%g pot=%g,%g,%g,%g err %.3g\n",
-                         r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], e);
+            std::fprintf(stderr,
+                         "dc3d0 row x=%g y=%g z=%g dep=%g dip=%g pot=%g,%g,%g,%g err %.3g\n", r[1],
+                         r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], e);
     }
-    std::printf("dc3d0: worst relative error (scaled to the surface tolerance 1e-7) %.3g over %zu rows\n", worst, t.size());
+    std::printf(
+        "dc3d0: worst relative error (scaled to the surface tolerance 1e-7) %.3g over %zu rows\n",
+        worst, t.size());
     CHECK(worst <= 1e-7);
 }
 
@@ -79,9 +81,9 @@ void test_dc3d_reference() {
         // The Fortran forms xi = x - al1 in REAL*4; since u depends on x only through xi,
         // shifting x to 0 reproduces that rounding exactly.
         const double xi1 = f32(f32(r[1]) - f32(r[6])), xi2 = f32(f32(r[1]) - f32(r[7]));
-        const auto f = viscoann::dc3d(f32(r[0]), 0.0, f32(r[2]), f32(r[3]), f32(r[4]), f32(r[5]),
-                                      -xi1, -xi2, f32(r[8]), f32(r[9]),
-                                      {f32(r[10]), f32(r[11]), f32(r[12])});
+        const auto f =
+            viscoann::dc3d(f32(r[0]), 0.0, f32(r[2]), f32(r[3]), f32(r[4]), f32(r[5]), -xi1, -xi2,
+                           f32(r[8]), f32(r[9]), {f32(r[10]), f32(r[11]), f32(r[12])});
         CHECK(!f.singular);
         const double e = rel_err(f, r, 13);
         worst = std::max(worst, e / tol(r[3]) * 1e-7);
@@ -90,7 +92,9 @@ void test_dc3d_reference() {
                          r[1], r[2], r[3], r[4], r[5], r[10], r[11], r[12], e);
         }
     }
-    std::printf("dc3d: worst relative error (scaled to the surface tolerance 1e-7) %.3g over %zu rows\n", worst, t.size());
+    std::printf(
+        "dc3d: worst relative error (scaled to the surface tolerance 1e-7) %.3g over %zu rows\n",
+        worst, t.size());
     CHECK(worst <= 1e-7);
 }
 
@@ -109,10 +113,11 @@ void test_canonical_reference() {
     // The general path (z given as an array, so the fast path is not taken) agrees too.
     const std::vector<double> z(n, 0.0);
     const double dip = 90, p1 = 1, p0 = 0, alpha = f32(2.0 / 3.0);
-    viscoann::okada_point(n, {Column::array(x.data()), Column::array(y.data()), Column::array(z.data())},
-                          {Column::array(dep.data()), Column::scalar(dip), Column::scalar(p1),
-                           Column::scalar(p0), Column::scalar(p0), Column::scalar(p0), Column::scalar(alpha)},
-                          u2.data(), nullptr, nullptr, 2);
+    viscoann::okada_point(
+        n, {Column::array(x.data()), Column::array(y.data()), Column::array(z.data())},
+        {Column::array(dep.data()), Column::scalar(dip), Column::scalar(p1), Column::scalar(p0),
+         Column::scalar(p0), Column::scalar(p0), Column::scalar(alpha)},
+        u2.data(), nullptr, nullptr, 2);
     double worst = 0;
     for (std::size_t i = 0; i < n; ++i) {
         double s = 0;
@@ -133,7 +138,8 @@ void test_gradient_fd() {
         const double x = 3100, y = -1700, z = -800, dep = 4000;
         const std::array<double, 4> pot = {1.0, -0.5, 0.3, 0.7};
         const auto f = viscoann::dc3d0(0.6, x, y, z, dep, dip, pot);
-        const auto fr = viscoann::dc3d(0.6, x, y, z, dep, dip, -2000, 1500, -1000, 800, {1.0, -0.5, 0.3});
+        const auto fr =
+            viscoann::dc3d(0.6, x, y, z, dep, dip, -2000, 1500, -1000, 800, {1.0, -0.5, 0.3});
         double s = 0, sr = 0;
         for (double v : f.g) s = std::max(s, std::fabs(v));
         for (double v : fr.g) sr = std::max(sr, std::fabs(v));
@@ -143,8 +149,10 @@ void test_gradient_fd() {
             dm[j] -= h;
             const auto fp = viscoann::dc3d0(0.6, dp[0], dp[1], dp[2], dep, dip, pot);
             const auto fm = viscoann::dc3d0(0.6, dm[0], dm[1], dm[2], dep, dip, pot);
-            const auto rp = viscoann::dc3d(0.6, dp[0], dp[1], dp[2], dep, dip, -2000, 1500, -1000, 800, {1.0, -0.5, 0.3});
-            const auto rm = viscoann::dc3d(0.6, dm[0], dm[1], dm[2], dep, dip, -2000, 1500, -1000, 800, {1.0, -0.5, 0.3});
+            const auto rp = viscoann::dc3d(0.6, dp[0], dp[1], dp[2], dep, dip, -2000, 1500, -1000,
+                                           800, {1.0, -0.5, 0.3});
+            const auto rm = viscoann::dc3d(0.6, dm[0], dm[1], dm[2], dep, dip, -2000, 1500, -1000,
+                                           800, {1.0, -0.5, 0.3});
             for (int i = 0; i < 3; ++i) {
                 CHECK_NEAR((fp.u[i] - fm.u[i]) / (2 * h), f.g[3 * i + j], 1e-6 * s);
                 CHECK_NEAR((rp.u[i] - rm.u[i]) / (2 * h), fr.g[3 * i + j], 1e-6 * sr);
@@ -158,11 +166,14 @@ void test_singular() {
     const auto f = viscoann::dc3d0(2.0 / 3.0, 0, 0, -5000, 5000, 60, {1, 0, 0, 0});
     CHECK(f.singular && std::isnan(f.u[0]) && std::isnan(f.g[8]));
     // Vertical fault reaching the surface along x in [-1000, 1000]: the surface trace is an edge.
-    const auto e = viscoann::dc3d(2.0 / 3.0, 200, 0, 0, 3000, 90, -1000, 1000, -3000, 3000 - 0.0, {1, 0, 0});
+    const auto e =
+        viscoann::dc3d(2.0 / 3.0, 200, 0, 0, 3000, 90, -1000, 1000, -3000, 3000 - 0.0, {1, 0, 0});
     CHECK(e.singular && std::isnan(e.u[1]));
     // Beside the edge it is finite; beyond the end of the trace too (R + xi -> 0 limit rule).
-    const auto near = viscoann::dc3d(2.0 / 3.0, 200, 10, 0, 3000, 90, -1000, 1000, -3000, 3000, {1, 0, 0});
-    const auto beyond = viscoann::dc3d(2.0 / 3.0, 1500, 0, 0, 3000, 90, -1000, 1000, -3000, 3000, {1, 0, 0});
+    const auto near =
+        viscoann::dc3d(2.0 / 3.0, 200, 10, 0, 3000, 90, -1000, 1000, -3000, 3000, {1, 0, 0});
+    const auto beyond =
+        viscoann::dc3d(2.0 / 3.0, 1500, 0, 0, 3000, 90, -1000, 1000, -3000, 3000, {1, 0, 0});
     CHECK(!near.singular && std::isfinite(near.u[0]) && std::isfinite(near.g[0]));
     CHECK(!beyond.singular && std::isfinite(beyond.u[0]) && std::isfinite(beyond.g[4]));
     // Array form: the flags mark exactly the singular point.
@@ -177,7 +188,8 @@ void test_singular() {
          Column::scalar(zero), Column::scalar(zero), Column::scalar(alpha)},
         u, nullptr, flags, 1);
     CHECK(ns == 1);
-    CHECK(flags[0] == viscoann::okada_singular && flags[1] == viscoann::okada_ok && flags[2] == viscoann::okada_ok);
+    CHECK(flags[0] == viscoann::okada_singular && flags[1] == viscoann::okada_ok &&
+          flags[2] == viscoann::okada_ok);
     CHECK(std::isnan(u[0]) && std::isfinite(u[3]) && std::isfinite(u[8]));
 }
 
@@ -189,8 +201,8 @@ void test_canonical_left_lateral() {
 }
 
 void test_bad_input() {
-    using viscoann::dc3d0;
     using viscoann::dc3d;
+    using viscoann::dc3d0;
     const std::array<double, 4> p = {1, 0, 0, 0};
     CHECK_THROWS(dc3d0(0.5, 0, 0, 0, -1, 45, p), std::invalid_argument, "depth");
     CHECK_THROWS(dc3d0(0.5, 0, 0, 0, 0, 45, p), std::invalid_argument, "depth > 0");
@@ -202,9 +214,12 @@ void test_bad_input() {
     CHECK_THROWS(dc3d0(0.5, NAN, 0, 0, 1000, 45, p), std::invalid_argument, "x = nan");
     CHECK_THROWS(dc3d0(0.5, 0, INFINITY, 0, 1000, 45, p), std::invalid_argument, "y = inf");
     CHECK_THROWS(dc3d0(0.5, 0, 0, 0, 1000, 45, {NAN, 0, 0, 0}), std::invalid_argument, "pot1");
-    CHECK_THROWS(dc3d(0.5, 0, 0, 0, 1000, 45, 1, -1, 0, 1, {1, 0, 0}), std::invalid_argument, "al1 <= al2");
-    CHECK_THROWS(dc3d(0.5, 0, 0, 0, 1000, 45, -1, 1, 2, 1, {1, 0, 0}), std::invalid_argument, "aw1 <= aw2");
-    CHECK_THROWS(dc3d(0.5, 0, 0, 0, 1000, 90, -1, 1, -1, 2000, {1, 0, 0}), std::invalid_argument, "aw2");
+    CHECK_THROWS(dc3d(0.5, 0, 0, 0, 1000, 45, 1, -1, 0, 1, {1, 0, 0}), std::invalid_argument,
+                 "al1 <= al2");
+    CHECK_THROWS(dc3d(0.5, 0, 0, 0, 1000, 45, -1, 1, 2, 1, {1, 0, 0}), std::invalid_argument,
+                 "aw1 <= aw2");
+    CHECK_THROWS(dc3d(0.5, 0, 0, 0, 1000, 90, -1, 1, -1, 2000, {1, 0, 0}), std::invalid_argument,
+                 "aw2");
 }
 
 // The C API: same numbers as the C++ API, bad input as a status naming the argument.
@@ -221,13 +236,14 @@ void test_c_api() {
     CHECK(ns == 1 && sing[0] == 0 && sing[1] == 1 && std::isnan(u[3]));
     CHECK(viscoann_okada_rectangle(1, x, y, z, 4000, 55, -1000, 1000, -500, 500, slip, 0.6, u,
                                    nullptr, nullptr, nullptr, 1) == VISCOANN_OK);
-    const auto r = viscoann::dc3d(0.6, x[0], y[0], z[0], 4000, 55, -1000, 1000, -500, 500, {1.0, -0.5, 0.25});
+    const auto r =
+        viscoann::dc3d(0.6, x[0], y[0], z[0], 4000, 55, -1000, 1000, -500, 500, {1.0, -0.5, 0.25});
     for (int i = 0; i < 3; ++i) CHECK(u[i] == r.u[i]);
     CHECK(viscoann_okada_point(1, x, y, z, 4000, 95, pot, 0.6, u, nullptr, nullptr, nullptr, 1) ==
           VISCOANN_INVALID_ARGUMENT);
     CHECK(std::string(viscoann_last_error()).find("dip = 95") != std::string::npos);
-    CHECK(viscoann_okada_point(1, nullptr, y, z, 4000, 45, pot, 0.6, u, nullptr, nullptr, nullptr, 1) ==
-          VISCOANN_INVALID_ARGUMENT);
+    CHECK(viscoann_okada_point(1, nullptr, y, z, 4000, 45, pot, 0.6, u, nullptr, nullptr, nullptr,
+                               1) == VISCOANN_INVALID_ARGUMENT);
 }
 
 }  // namespace

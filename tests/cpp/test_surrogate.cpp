@@ -1,7 +1,5 @@
 // Surrogate (surrogate.cpp) and its C API (c_api_surrogate.cpp) on the shipped tiny model:
 // predictions equal tests/data/surrogate_tiny_expected.csv; status codes for bad calls.
-#include "viscoann/surrogate.hpp"
-
 #include <cmath>
 #include <cstring>
 #include <fstream>
@@ -13,6 +11,7 @@
 #include "check.hpp"
 #include "viscoann.h"
 #include "viscoann/errors.hpp"
+#include "viscoann/surrogate.hpp"
 
 static const std::string data_dir = VISCOANN_SHARED_REFS;
 
@@ -24,7 +23,8 @@ int main() {
     while (std::getline(csv, line)) {
         std::stringstream ss(line);
         std::string cell;
-        for (int k = 0; std::getline(ss, cell, ','); ++k) (k < 6 ? X : expected).push_back(std::stod(cell));
+        for (int k = 0; std::getline(ss, cell, ','); ++k)
+            (k < 6 ? X : expected).push_back(std::stod(cell));
     }
     const std::size_t n = X.size() / 6;
     CHECK(n == 5);
@@ -46,7 +46,8 @@ int main() {
 
     // C
     viscoann_surrogate* s = nullptr;
-    CHECK(viscoann_surrogate_load((data_dir + "/surrogate_tiny.safetensors").c_str(), &s) == VISCOANN_OK);
+    CHECK(viscoann_surrogate_load((data_dir + "/surrogate_tiny.safetensors").c_str(), &s) ==
+          VISCOANN_OK);
     CHECK(viscoann_surrogate_n_inputs(s) == 6 && viscoann_surrogate_n_outputs(s) == 3);
     std::vector<double> uc(n * 3);
     CHECK(viscoann_surrogate_predict(s, X.data(), n, uc.data(), 2) == VISCOANN_OK);
@@ -59,8 +60,8 @@ int main() {
                                             0) == VISCOANN_UNAVAILABLE);
         CHECK(std::strstr(viscoann_last_error(), "device = 'cuda'") != nullptr);
     }
-    CHECK(viscoann_surrogate_predict_on(s, static_cast<viscoann_engine>(7), X.data(), n,
-                                        uc.data(), 1) == VISCOANN_INVALID_ARGUMENT);
+    CHECK(viscoann_surrogate_predict_on(s, static_cast<viscoann_engine>(7), X.data(), n, uc.data(),
+                                        1) == VISCOANN_INVALID_ARGUMENT);
     CHECK(std::strstr(viscoann_last_error(), "engine = 7") != nullptr);
     std::vector<float> uf(n * 3);
     CHECK(viscoann_surrogate_predict_f32(s, X.data(), n, uf.data(), 1) == VISCOANN_OK);
@@ -74,7 +75,8 @@ int main() {
     Xo[6 * 2 + 1] = NAN;
     CHECK(viscoann_surrogate_predict(s, Xo.data(), n, uc.data(), 1) == VISCOANN_INVALID_ARGUMENT);
     CHECK(std::strstr(viscoann_last_error(), "X[2, 1] (y)") != nullptr);
-    CHECK(viscoann_surrogate_predict(nullptr, X.data(), n, uc.data(), 1) == VISCOANN_INVALID_ARGUMENT);
+    CHECK(viscoann_surrogate_predict(nullptr, X.data(), n, uc.data(), 1) ==
+          VISCOANN_INVALID_ARGUMENT);
     viscoann_surrogate_free(s);
 
     viscoann_surrogate* bad = reinterpret_cast<viscoann_surrogate*>(&scale);

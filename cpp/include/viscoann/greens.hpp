@@ -12,16 +12,16 @@ namespace viscoann {
 /// Numerical resolution of the solver. Defaults converge to < 1e-7 of the field maximum
 /// (README "Exact solver"); every factor > 1 refines.
 struct GreensOptions {
-    int talbot_nodes = 20;        ///< nodes on the Talbot contour (even, 4..200)
-    double k_refine = 1.0;        ///< 8-point panels per 2π / r_max (and per 4 / D)
-    double k_max_decay = 36.0;    ///< k_max = k_max_decay / D, D = decay depth of the remainder
-    double r_refine = 1.0;        ///< radial table spacing = D / (40 r_refine)
-    bool dense = false;           ///< dense global-matrix solve at every s (reference path)
+    int talbot_nodes = 20;      ///< nodes on the Talbot contour (even, 4..200)
+    double k_refine = 1.0;      ///< 8-point panels per 2π / r_max (and per 4 / D)
+    double k_max_decay = 36.0;  ///< k_max = k_max_decay / D, D = decay depth of the remainder
+    double r_refine = 1.0;      ///< radial table spacing = D / (40 r_refine)
+    bool dense = false;         ///< dense global-matrix solve at every s (reference path)
     /// Subtract the homogeneous half-space of the source layer and add it back in closed form
     /// (Okada). false: Hankel-transform the whole kernel (a check of the subtraction; needs
     /// r >~ depth/2 for the default resolution). canonical_grid always subtracts.
     bool subtract_homogeneous = true;
-    int threads = 0;              ///< 0: all hardware threads
+    int threads = 0;  ///< 0: all hardware threads
 };
 
 /// Seconds spent per stage (for benchmarks), accumulated over calls.
@@ -44,9 +44,8 @@ void strike_slip_surface(const EarthModel& model, double depth, std::size_t n, c
 /// Harmonics m = 0, 1, 2 are Hankel-transformed at every sample's own radius (no tables):
 /// cost grows with n times the wavenumber count, for modest n.
 void point_source_surface(const EarthModel& model, double depth, double dip,
-                          const double potency[4], std::size_t n, const double* x,
-                          const double* y, const double* t, double* out,
-                          const GreensOptions& options = {});
+                          const double potency[4], std::size_t n, const double* x, const double* y,
+                          const double* t, double* out, const GreensOptions& options = {});
 
 /// Structured grid: out[((e d_count + d) nt + it) n + i) * 3 + c], the canonical model
 /// (EarthModel::canonical(eta_M[e], eta_K[e])), depths[d], times[it], points (x[i], y[i]).

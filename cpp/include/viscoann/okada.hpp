@@ -80,8 +80,8 @@ std::size_t okada_rectangle(std::size_t n, const OkadaPoints& pts, const OkadaRe
 /// The project's canonical point source on the free surface (vertical strike-slip along +x,
 /// POT1 = 1 m^3, z = 0): u (n x 3, m per m^3) at (x, y) for source depths `depth` (m).
 /// The fastest path, for callers that evaluate millions of points. Throws like okada_point.
-std::size_t okada_canonical_surface(std::size_t n, Column x, Column y, Column depth,
-                                    double alpha, double* u, int threads = 0);
+std::size_t okada_canonical_surface(std::size_t n, Column x, Column y, Column depth, double alpha,
+                                    double* u, int threads = 0);
 
 /// One evaluation's result: u (m) and g[3 * i + j] = du_i / dx_j; singular: u, g are NaN.
 struct OkadaField {
@@ -96,8 +96,7 @@ OkadaField dc3d0(double alpha, double x, double y, double z, double depth, doubl
                  const std::array<double, 4>& pot);
 
 /// Scalar DC3D (validates like okada_rectangle). disl = strike-slip, dip-slip, tensile (m).
-OkadaField dc3d(double alpha, double x, double y, double z, double depth, double dip,
-                double al1, double al2, double aw1, double aw2,
-                const std::array<double, 3>& disl);
+OkadaField dc3d(double alpha, double x, double y, double z, double depth, double dip, double al1,
+                double al2, double aw1, double aw2, const std::array<double, 3>& disl);
 
 }  // namespace viscoann

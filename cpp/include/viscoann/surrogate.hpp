@@ -47,8 +47,8 @@ struct InputGrid {
 struct PredictOptions {
     Device device = Device::cpu;
     CudaPrecision precision = CudaPrecision::fp32;  ///< CUDA engine only
-    int threads = 0;                  ///< CPU threads; <= 0 means all hardware threads
-    CpuIsa isa = CpuIsa::automatic;   ///< CPU path (tests force each one)
+    int threads = 0;                 ///< CPU threads; <= 0 means all hardware threads
+    CpuIsa isa = CpuIsa::automatic;  ///< CPU path (tests force each one)
 };
 
 /// Name of an ISA ("scalar", "avx2", "avx512"; "automatic" for the default).
@@ -67,7 +67,7 @@ double fma_peak_gflops(int threads = 0, double seconds = 0.2);
 
 /// An immutable, thread-safe surrogate model. Copies share the parsed weights.
 class Surrogate {
-public:
+   public:
     /// Reads a model file (.safetensors with the "viscoann" metadata document).
     /// Throws std::runtime_error subclasses: IoError when it cannot be read, FormatError
     /// (message names the problem) when it is malformed or unsupported.
@@ -118,7 +118,7 @@ public:
     /// The parsed model (for the engines; not part of the stable API).
     const detail::MlpModel& model() const noexcept { return *model_; }
 
-private:
+   private:
     explicit Surrogate(std::shared_ptr<const detail::MlpModel> model);
     std::shared_ptr<const detail::MlpModel> model_;
 };
