@@ -1,6 +1,6 @@
-// Fused CUDA engine (DESIGN §5): one kernel per chunk runs input transform -> every layer ->
-// output transform; weights sit in shared memory, activations in registers (FP32 path) or in
-// a per-warp shared tile (tensor-core FP16 path, WMMA 16x16x16 with FP32 accumulation).
+// Fused CUDA engine (docs/design.md §5): one kernel per chunk runs input transform -> every
+// layer -> output transform; weights sit in shared memory, activations in registers (FP32 path)
+// or in a per-warp shared tile (tensor-core FP16 path, WMMA 16x16x16 with FP32 accumulation).
 #include <cuda_fp16.h>
 #include <cuda_runtime.h>
 #include <mma.h>

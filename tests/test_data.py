@@ -246,7 +246,8 @@ def test_generate_with_the_exact_solver_records_its_settings(tmp_path):
         # one call per shard vs one call for all: the solver's radial tables span each call's
         # range, so the two agree to its accuracy, not bit for bit
         np.testing.assert_allclose(u, full[e, d], rtol=0, atol=1e-6 * np.abs(full[e, d]).max())
-    # t = 0 is the elastic Okada field (DESIGN §4 check 1), so the remainder target starts at 0
+    # t = 0 is the elastic Okada field (docs/design.md §4 check 1), so the remainder target
+    # starts at 0
     u0 = va.okada.canonical_surface(g.x, g.y, g.depths[1])
     np.testing.assert_allclose(
         data.read_shard(tmp_path / data.shard_name(1, 3))[0],

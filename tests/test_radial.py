@@ -1,5 +1,5 @@
-"""The radial form (DESIGN §8): radial-function data (data.radial_grid), its training stream,
-features and reference predictions (train.py), checked against the exact solver."""
+"""The radial form (docs/design.md §8): radial-function data (data.radial_grid), its training
+stream, features and reference predictions (train.py), checked against the exact solver."""
 
 import numpy as np
 import pytest

@@ -208,7 +208,7 @@ def test_isa_forced_by_environment_variable(tmp_path):
 
 def test_elastic_part_adds_okada_point_source(tmp_path):
     """With elastic_part, the engine adds Okada's surface field of the vertical strike-slip
-    point source (odd/even symmetries of DESIGN §4.3 hold exactly for a zero net)."""
+    point source (odd/even symmetries of docs/design.md §3 hold exactly for a zero net)."""
     net = make_net((6, 4, 3), ("tanh",), seed=9)
     with torch.no_grad():
         for p in net.parameters():

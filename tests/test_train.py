@@ -340,7 +340,7 @@ def test_shipped_model_predicts_within_its_recorded_test_error():
     meta = net.metadata
     rec = meta["provenance"]["test_metrics"]
     assert meta["elastic_part"] == "okada_point_strike_slip" and net.widths[0] == 5
-    assert net.geometry["kind"] == "radial_strike_slip"  # DESIGN §8's radial form
+    assert net.geometry["kind"] == "radial_strike_slip"  # docs/design.md §8's radial form
     assert rec["n_samples"] == 263_250_000  # measured on the seed's full test grid
     # the issue's accuracy targets, as recorded on that grid
     assert rec["rel_postseismic"] <= 0.01 and rec["rel_total"] <= 0.001, rec

@@ -1,5 +1,5 @@
 // Private: scalar math shared by the CPU and CUDA engines (activations, transforms, the exact
-// elastic part of DESIGN §8). VISCOANN_HD marks functions callable on host and device.
+// elastic part of docs/design.md §8). VISCOANN_HD marks functions callable on host and device.
 #pragma once
 
 #include <cmath>

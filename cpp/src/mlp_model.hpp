@@ -15,7 +15,7 @@ namespace viscoann::detail {
 /// Activation after a layer's affine map. Values are stable (the CUDA engine switches on them).
 enum class Activation : std::int32_t { identity = 0, tanh = 1, relu = 2, sigmoid = 3 };
 
-/// Exact part added to the net's scaled output (DESIGN §8), evaluated in the engine.
+/// Exact part added to the net's scaled output (docs/design.md §5), evaluated in the engine.
 enum class ElasticPart : std::int32_t {
     none = 0,
     /// Okada (1985) point source at the free surface, vertical strike-slip along +x,
@@ -23,7 +23,7 @@ enum class ElasticPart : std::int32_t {
     okada_point_strike_slip = 1,
 };
 
-/// How the net's features and outputs relate to the user's inputs and outputs (DESIGN §8).
+/// How the net's features and outputs relate to the user's inputs and outputs (docs/design.md §5).
 enum class Geometry : std::int32_t {
     /// Features = the transformed inputs, outputs = the scaled net outputs.
     cartesian = 0,

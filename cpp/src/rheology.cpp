@@ -1,4 +1,4 @@
-// Laplace-domain shear modulus of the Burgers body and its special cases (DESIGN §3).
+// Laplace-domain shear modulus of the Burgers body and its special cases (docs/design.md §3).
 #include "viscoann/rheology.hpp"
 
 #include <cmath>

@@ -1,5 +1,5 @@
 """Benchmarks behind ``viscoann bench`` and ``bench/*.py``: medians of repeated runs, baselines
-measured in the same process on the same inputs, rows in the JSON format of DESIGN §7.
+measured in the same process on the same inputs, rows in the JSON format of docs/design.md §7.
 
 Each topic is a function ``run_<topic>(args) -> list[dict]`` registered in ``TOPICS`` with
 its argparse options; the CLI prints a table (or one JSON document with ``--json``).
@@ -150,7 +150,7 @@ SEED_EXACT_SECONDS = 419_790.0  # DeVries et al. 2017, viscoelastic code, full t
 
 
 def seed_test_grid(n_points: int = 10_000, n_times: int = 81):
-    """The seed's test grid (DESIGN §3; :func:`viscoann.data.test_grid`, at values away from
+    """The seed's test grid (docs/design.md §3; :func:`viscoann.data.test_grid`, at values away from
     the training grid) with about ``n_points`` points: returns x, y, depths, times, etas (SI)."""
     from .data import test_grid
 

@@ -1,9 +1,11 @@
-"""Training and test data on the seed paper's grids (DeVries et al. 2017; DESIGN §3), computed
-with the exact solver and written as HDF5 shards, one per (source depth, viscosity structure).
+"""Training and test data on the seed paper's grids (DeVries et al. 2017; docs/design.md §3),
+computed with the exact solver and written as HDF5 shards, one per (source depth, viscosity
+structure).
 
 Each shard is written to a temporary name and renamed when complete, so an interrupted run
 resumes where it stopped and never leaves a corrupt shard. Shards are independent: a Dask
-distributed cluster runs them unchanged (DESIGN §9). h5py, tqdm and dask are imported lazily.
+distributed cluster runs them unchanged (docs/design.md §9). h5py, tqdm and dask are imported
+lazily.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ YEAR = 365.25 * 86400.0  # s
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 
-# Canonical surrogate domain (DESIGN §3): SI, viscosities as log10(Pa s).
+# Canonical surrogate domain (docs/design.md §3): SI, viscosities as log10(Pa s).
 DOMAIN = {
     "x": (-100e3, 100e3),
     "y": (-100e3, 100e3),
@@ -36,7 +38,7 @@ DOMAIN = {
 # The seed's axis sizes: (points per horizontal axis, depths, times, eta_M values, eta_K values)
 TRAIN_SIZES = (103, 20, 31, 6, 6)  # 103^2 = 10,609 points x 20 x 31 x 36 = 236,792,880 samples
 TEST_SIZES = (100, 13, 81, 5, 5)  # 100^2 = 10,000 points x 13 x 81 x 25 = 263,250,000 samples
-# The radial form's grid (DESIGN §8): (radii, depths, times, eta_M values, eta_K values)
+# The radial form's grid (docs/design.md §8): (radii, depths, times, eta_M values, eta_K values)
 RADIAL_SIZES = (96, 24, 48, 12, 12)  # 96 x 24 x 48 x 144 = 15,925,248 samples
 R_MAX = float(np.hypot(DOMAIN["x"][1], DOMAIN["y"][1]))  # farthest epicentral distance, m
 
@@ -178,7 +180,7 @@ def _points_axis(n: int, layout: str) -> np.ndarray:
 
 
 def training_grid(scale: float = 1.0, sizes=None, layout: str = "uniform") -> Grid:
-    """The seed's training grid (DESIGN §3), every axis shrunk by ``scale``.
+    """The seed's training grid (docs/design.md §3), every axis shrunk by ``scale``.
 
     103 x 103 surface points on [-100, 100] km (end points included), 20 depths on
     [1, 14] km, 31 times on the quadratic sequence t_k = 100 yr (k/30)^2 (dense near t = 0,
@@ -199,7 +201,7 @@ def training_grid(scale: float = 1.0, sizes=None, layout: str = "uniform") -> Gr
 
 
 def test_grid(scale: float = 1.0, sizes=None) -> Grid:
-    """The seed's test grid (DESIGN §3) at values different from the training grid.
+    """The seed's test grid (docs/design.md §3) at values different from the training grid.
 
     100 x 100 surface points at the centres of 100 x 100 equal cells of the domain (2 km
     apart), 13 depths at cell centres of [1, 14] km, 81 times at cell centres of
@@ -256,7 +258,7 @@ test_grid.__test__ = False
 
 
 def radial_grid(scale: float = 1.0, sizes=None) -> Grid:
-    """Training grid of the radial form (DESIGN §8): the radial functions (g_r, g_φ, g_z) of
+    """Training grid of the radial form (docs/design.md §8): the radial functions (g_r, g_φ, g_z) of
     the canonical source, which depend on the epicentral distance r only.
 
     The points lie on the x axis (x = r, y = 0), each shard holds (g_r, g_φ, g_z) instead of

@@ -1,4 +1,4 @@
-"""Layered Earth models and shear rheologies (DESIGN §3), SI units.
+"""Layered Earth models and shear rheologies (docs/design.md §3), SI units.
 
 Each layer has an unrelaxed Lamé ``lam`` [Pa] and a shear rheology; the bulk modulus
 K = lam + 2 mu/3 is purely elastic, so lambda(s) = K - 2 mu(s)/3 in the Laplace domain.

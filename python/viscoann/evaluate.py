@@ -1,5 +1,5 @@
 """Judging a surrogate on the seed's test grid against the exact solver (DeVries et al. 2017,
-Fig. 3; DESIGN §8): mean absolute residual overall and per depth, time and viscosity
+Fig. 3; docs/design.md §8): mean absolute residual overall and per depth, time and viscosity
 structure, relative to the total and to the postseismic signal, worst 1 %, residual maps.
 """
 

@@ -1,6 +1,6 @@
 """Exact surface displacement of the canonical point source in a layered viscoelastic Earth.
 
-Source (DESIGN §3): vertical strike-slip point source striking along +x, left-lateral, unit
+Source (docs/design.md §3): vertical strike-slip point source striking along +x, left-lateral, unit
 potency (Okada DC3D0 with DIP = 90°, POT1 = 1 m³), below the origin at ``depth`` [m], slip a
 step at t = 0. Output (ux, uy, uz) [m per m³ of potency] on the free surface, x east, y north,
 z up, t [s] after the event. Method (README "Exact solver"): correspondence principle,
@@ -256,7 +256,7 @@ def radial(r, depth, t, eta_M, eta_K, **options) -> np.ndarray:
     """Radial functions of the canonical source in the canonical model.
 
     The surface field is u_r = g_r(r) sin 2φ, u_φ = g_φ(r) cos 2φ, u_z = g_z(r) sin 2φ
-    (φ from +x towards +y); these three functions carry all of it (DESIGN §8).
+    (φ from +x towards +y); these three functions carry all of it (docs/design.md §3).
 
     Parameters
     ----------

@@ -1,7 +1,8 @@
 """Write surrogate model files: safetensors holding float32 weights plus a ``"viscoann"``
 metadata document (format below) that the native reader (cpp/src/model_io.cpp) checks strictly.
 
-Format version 2 (the reader also takes version 1, which has no "shift" and no "geometry").
+Format version 2 (docs/design.md §5; the reader also takes version 1, which has no "shift" and
+no "geometry").
 Tensors ``layers.{l}.weight`` (F32, shape [out, in], PyTorch layout) and ``layers.{l}.bias``
 (F32, [out]). ``__metadata__["viscoann"]`` is a JSON document::
 
@@ -14,12 +15,12 @@ Tensors ``layers.{l}.weight`` (F32, shape [out, in], PyTorch layout) and ``layer
      "outputs": [{"name", "unit", "scale", "offset"}, ...],     # u = scale*y + offset
      "geometry": {"kind": "cartesian"}                           # features = inputs (default)
                | {"kind": "radial_strike_slip", "r_scale", "r_offset"},
-     "elastic_part": "none" | "okada_point_strike_slip",        # exact part added (DESIGN §8)
+     "elastic_part": "none" | "okada_point_strike_slip",        # exact part the engine adds
      "elastic_inputs": [ix, iy, idepth],                        # when elastic_part is not none
      "provenance": {...}}                                       # free-form: data, date, metrics
 
 ``shift`` makes log features of inputs whose domain touches 0 (log10(t + 1 day)); a point needs
-x + shift > 0. ``geometry`` "radial_strike_slip" (DESIGN §8): the net learns the radial
+x + shift > 0. ``geometry`` "radial_strike_slip" (docs/design.md §8): the net learns the radial
 functions (g_r, g_φ, g_z) of the canonical vertical strike-slip source and the engine applies
 the azimuthal factors exactly (as :func:`viscoann.exact.from_radial`). The inputs stay the
 canonical (x, y, depth, t, eta_M, eta_K) with x, y first (their own scale/offset unused: 1, 0);
@@ -49,7 +50,7 @@ GEOMETRIES = ("cartesian", "radial_strike_slip")
 
 YEAR = 365.25 * 86400.0
 
-#: The canonical surrogate inputs of DESIGN §3 (SI; viscosities through log10).
+#: The canonical surrogate inputs of docs/design.md §3 (SI; viscosities through log10).
 CANONICAL_INPUTS = (
     {"name": "x", "unit": "m", "log10": False, "domain": [-100e3, 100e3]},
     {"name": "y", "unit": "m", "log10": False, "domain": [-100e3, 100e3]},
@@ -196,7 +197,7 @@ def to_bytes(
     inputs, outputs : list of dict
         See :func:`input_spec` / :func:`output_spec`; lengths must match the widths.
     elastic_part : {"none", "okada_point_strike_slip"}
-        Exact part the engine adds to the scaled output (DESIGN §8).
+        Exact part the engine adds to the scaled output (docs/design.md §8).
     elastic_inputs : 3 ints, optional
         Indices of (x, y, depth) among the inputs for the elastic part (default 0, 1, 2).
     geometry : None, "cartesian" or dict, optional

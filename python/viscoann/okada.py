@@ -187,7 +187,7 @@ def rectangle(
 
 
 def canonical_surface(x, y, depth, alpha=2 / 3, *, threads=None):
-    """Surface displacement of the canonical source (DESIGN §3): fastest path.
+    """Surface displacement of the canonical source (docs/design.md §3): fastest path.
 
     Vertical strike-slip point source striking along +x (DC3D0, dip 90, POT1 = 1 m^3,
     left-lateral positive) at ``depth`` (m, > 0), observed at (x, y, 0) (m; x east along

@@ -1,4 +1,4 @@
-"""Exported MLP surrogates on the native engines (DESIGN §5, §7).
+"""Exported MLP surrogates on the native engines (docs/design.md §5, §7).
 
 A model file (written by :mod:`viscoann.export`) holds the weights, the feature transforms and
 the training domain; the engine applies the transforms fused with the network.
@@ -61,7 +61,7 @@ class Surrogate:
         """A surrogate shipped with the package (``viscoann/models/<name>.safetensors``).
 
         ``"canonical"``: the canonical source in the canonical Earth model over the canonical
-        domain (DESIGN §3), trained on the exact solver's data on the seed's training grid;
+        domain (docs/design.md §3), trained on the exact solver's data on the seed's training grid;
         its training provenance and test-grid metrics are in ``metadata["provenance"]``.
 
         Raises

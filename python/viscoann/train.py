@@ -1,10 +1,10 @@
 """Training of MLP surrogates with PyTorch (Adam, mini-batches streamed from the HDF5 shards of
-``data.py``), after DeVries et al. (2017); target transforms of DESIGN §8.
+``data.py``), after DeVries et al. (2017); target transforms of docs/design.md §8.
 
 The net sees the engine's input features (log10 of the viscosities, affine map of the domain
 box to [-1, 1]) and learns a scaled target: the full field (the seed's choice), the
 postseismic remainder u(t) - u(0), to which the engine adds the exact Okada field back, or
-(the "radial" form, DESIGN §8) the remainder of the source's radial functions
+(the "radial" form, docs/design.md §8) the remainder of the source's radial functions
 g(r, depth, t, eta_M, eta_K), to which the engine applies the azimuthal factors exactly.
 torch is imported inside the functions only (``import viscoann`` never loads it).
 """

@@ -1,5 +1,5 @@
 // The exact layered viscoelastic solver: surface displacement of the canonical point source
-// (vertical strike-slip along +x, left-lateral, unit potency; DESIGN §3) at times t after a
+// (vertical strike-slip along +x, left-lateral, unit potency; docs/design.md §3) at times t after a
 // step in slip, in a layered half-space with viscoelastic layers (correspondence principle).
 #pragma once
 

@@ -1,5 +1,5 @@
 // Shear rheologies of the layered Earth: the Burgers body and its special cases (elastic,
-// Maxwell, standard linear solid), as Laplace-domain shear moduli (DESIGN §3).
+// Maxwell, standard linear solid), as Laplace-domain shear moduli (docs/design.md §3).
 #pragma once
 
 #include <complex>

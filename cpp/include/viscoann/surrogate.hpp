@@ -1,4 +1,4 @@
-// Surrogate: an exported MLP (model file, DESIGN §5) evaluated by the fused native engines.
+// Surrogate: an exported MLP (model file, docs/design.md §5) evaluated by the fused native engines.
 // Inputs and outputs are row-major float64 arrays in SI units; transforms are applied inside.
 #pragma once
 
