@@ -112,7 +112,8 @@ def test_gradients_equal_central_differences(dip):
 def test_canonical_source_is_left_lateral_and_symmetric():
     u = va.okada.point(0.0, 2000.0, 0.0, 5000.0, 90.0, [1.0, 0, 0, 0])
     assert u[0] < 0  # north of a left-lateral fault striking east, the ground moves west
-    # ux even in x, odd in y; uy odd in x, even in y; uz odd in both (DESIGN §4 check 3).
+    # ux even in x, odd in y; uy odd in x, even in y; uz odd in both (docs/design.md, solver
+    # check 3).
     x, y = 3000.0, 7000.0
     s = va.okada.canonical_surface(np.array([x, -x, x]), np.array([y, y, -y]), 6000.0)
     np.testing.assert_allclose(s[1], s[0] * [1, -1, -1], rtol=1e-13)
