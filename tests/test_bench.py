@@ -1,5 +1,5 @@
-"""``viscoann bench engine`` (bench.py): the rows' structure and the engine's accuracy column
-(timings themselves are not tested)."""
+"""``viscoann bench engine`` (viscoann.bench.engine): the rows' structure and the engine's
+accuracy column (timings themselves are not tested)."""
 
 import json
 
@@ -32,7 +32,7 @@ def test_bench_engine_rows_and_accuracy(capsys, geometry):
     assert [(r["impl"], r["net"], r["threads"], r["n_points"]) for r in rows] == [
         ("viscoann", "2x10", 1, 3000)
     ]
-    # float32 engine against float64 on the same net (radial: export.reference_predict)
+    # float32 engine against float64 on the same net (viscoann.reference.predict)
     assert rows[0]["max_rel_error_vs_float64"] <= 1e-5
     assert ("radial geometry" in rows[0]["notes"]) == (geometry == "radial")
 

@@ -5,7 +5,9 @@ import json
 
 import numpy as np
 import pytest
-from viscoann import bench, bench_seed, cli, export
+from viscoann import cli, export, reference
+from viscoann.bench import rows as bench_rows
+from viscoann.bench import seed as bench_seed
 
 N_IN, N_OUT = 6, 3
 
@@ -53,7 +55,7 @@ def test_bench_seed_json_rows(okada_only_model, capsys, tmp_path):
     assert {"cpu", "cores", "gpu"} <= doc["machine"].keys()
     rows = doc["rows"]
     for r in rows:
-        assert set(bench.ROW_KEYS) <= r.keys()
+        assert set(bench_rows.ROW_KEYS) <= r.keys()
     impls = [r["impl"] for r in rows]
     assert impls.count("seed-paper") == 3 and impls.count("exact") == 1
     assert {"torch", "onnxruntime"} <= set(impls)
@@ -88,8 +90,8 @@ def test_bench_seed_rejects_bad_scale(okada_only_model, capsys):
 
 
 def test_baseline_features_of_a_radial_model_reproduce_its_reference(tmp_path):
-    """The baselines' pre-transformed inputs follow the file (log10(t + shift), r for x, y):
-    the float64 MLP on them, scaled and rotated, equals export.reference_predict."""
+    """The baselines' pre-transformed float32 inputs follow the file (log10(t + shift), r for
+    x, y): the float64 MLP on them, scaled and rotated, equals viscoann.reference.predict."""
     rng = np.random.default_rng(0)
     ws = [rng.normal(size=(7, 5)), rng.normal(size=(3, 7))]
     bs = [rng.normal(size=7), rng.normal(size=3)]
@@ -106,13 +108,12 @@ def test_baseline_features_of_a_radial_model_reproduce_its_reference(tmp_path):
         outputs=export.CANONICAL_OUTPUTS,
         geometry="radial_strike_slip",
     )
-    W, B, acts, meta = bench_seed._net_arrays(path)
     X = bench_seed._expand(*bench_seed.scaled_test_grid(1e-4))
-    Z = bench_seed._transformed(X, meta)
+    W, B, acts, Z = bench_seed.baseline_inputs(path, X)
     assert Z.shape == (len(X), 5) and Z.dtype == np.float32
-    g = export.forward_reference(list(zip(W, B, strict=True)), acts, Z.astype(np.float64))
+    g = reference.forward(list(zip(W, B, strict=True)), acts, Z.astype(np.float64))
     from viscoann.exact import from_radial
 
     u = from_radial(X[:, 0], X[:, 1], g)
-    ref = export.reference_predict(path, X)
+    ref = reference.predict(path, X)
     np.testing.assert_allclose(u, ref, rtol=0, atol=1e-5 * np.abs(ref).max())

@@ -3,8 +3,7 @@
 import numpy as np
 import viscoann as va
 from viscoann import cli
-
-YR = 365.25 * 86400.0
+from viscoann.conventions import YEAR as YR
 
 
 def test_solve_csv_and_hdf5(tmp_path):

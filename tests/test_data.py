@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 import viscoann as va
 from viscoann import cli, data
+from viscoann.conventions import YEAR
 
 
 def standin_solver(x, y, depths, times, etas):
@@ -37,7 +38,7 @@ def test_seed_grid_sizes_and_values():
     assert tr.shape == (20, 36, 31, 10609) and tr.n_samples == 236_792_880
     assert te.shape == (13, 25, 81, 10000) and te.n_samples == 263_250_000
     # quadratic time sequence from 0 to 100 yr: dense near t = 0
-    yr = data.YEAR
+    yr = YEAR
     assert tr.times[0] == 0 and tr.times[-1] == pytest.approx(100 * yr)
     np.testing.assert_allclose(np.sqrt(tr.times / tr.times[-1]), np.linspace(0, 1, 31), atol=1e-15)
     assert tr.times[1] == pytest.approx(100 * yr / 900)
@@ -246,8 +247,8 @@ def test_generate_with_the_exact_solver_records_its_settings(tmp_path):
         # one call per shard vs one call for all: the solver's radial tables span each call's
         # range, so the two agree to its accuracy, not bit for bit
         np.testing.assert_allclose(u, full[e, d], rtol=0, atol=1e-6 * np.abs(full[e, d]).max())
-    # t = 0 is the elastic Okada field (docs/design.md §4 check 1), so the remainder target
-    # starts at 0
+    # t = 0 is the elastic Okada field (docs/design.md, solver check 1), so the remainder
+    # target starts at 0
     u0 = va.okada.canonical_surface(g.x, g.y, g.depths[1])
     np.testing.assert_allclose(
         data.read_shard(tmp_path / data.shard_name(1, 3))[0],

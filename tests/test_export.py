@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import pytest
 import viscoann as va
-from viscoann import export
+from viscoann import export, reference
 
 
 def small_net(seed=0, widths=(6, 5, 4, 3), acts=("tanh", "relu", "identity")):
@@ -175,7 +175,7 @@ def test_version_1_file_loads_without_the_new_keys():
     s = va.Surrogate.from_bytes(data)
     X = np.tile([1e3, 2e3, 5e3, 1e8, 1e19, 1e18], (5, 1))
     np.testing.assert_array_equal(s.predict(X), va.Surrogate.from_bytes(good_bytes()).predict(X))
-    np.testing.assert_allclose(s.predict(X), export.reference_predict(data, X), rtol=1e-5)
+    np.testing.assert_allclose(s.predict(X), reference.predict(data, X), rtol=1e-5)
     refused(edit(fn_doc=lambda d: d.update(version=1)), "geometry", "needs format version 2")
 
 

@@ -4,14 +4,9 @@ the structured-grid path that the CUDA engine shares with the CPU engine."""
 import numpy as np
 import pytest
 import viscoann as va
-from viscoann import export
-
-ACT = {
-    "identity": lambda z: z,
-    "tanh": np.tanh,
-    "relu": lambda z: np.maximum(z, 0.0),
-    "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
-}
+from conftest import random_net
+from viscoann import export, reference
+from viscoann.conventions import YEAR
 
 NETS = [  # (widths, hidden activations cycled; the output layer is linear)
     ((6, 20, 20, 20, 20, 20, 20, 3), ("tanh", "relu")),  # the seed's best net
@@ -22,15 +17,6 @@ NETS = [  # (widths, hidden activations cycled; the output layer is linear)
     ((6, 100, 3), ("tanh",)),
 ]
 NET_IDS = ["x".join(map(str, w)) + "-" + "-".join(a) for w, a in NETS]
-
-
-def random_net(widths, acts, seed):
-    rng = np.random.default_rng(seed)
-    layers = range(len(widths) - 1)
-    ws = [rng.normal(0, 1 / np.sqrt(widths[i]), (widths[i + 1], widths[i])) for i in layers]
-    bs = [rng.normal(0, 0.1, widths[i + 1]) for i in layers]
-    names = [acts[i % len(acts)] for i in range(len(widths) - 2)] + ["identity"]
-    return ws, bs, names
 
 
 def load(tmp_path, widths, acts, seed=0):
@@ -46,25 +32,11 @@ def load(tmp_path, widths, acts, seed=0):
     return va.Surrogate.load(path), (ws, bs, names)
 
 
-def reference(net, model, X):
-    """float64 forward of the same (float32-stored) weights with the file's transforms."""
-    ws, bs, names = net
-    meta = model.metadata
-    Z = X.copy()
-    for i, e in enumerate(meta["inputs"]):
-        Z[:, i] = e["scale"] * (np.log10(Z[:, i]) if e["log10"] else Z[:, i]) + e["offset"]
-    for w, b, a in zip(ws, bs, names, strict=True):
-        Z = ACT[a](Z @ w.astype(np.float32).astype(np.float64).T + b.astype(np.float32))
-    s = np.array([e["scale"] for e in meta["outputs"]])
-    o = np.array([e["offset"] for e in meta["outputs"]])
-    return Z * s + o
-
-
 def canonical_axes(P=37, D=3, T=5, E=2, seed=1):
     rng = np.random.default_rng(seed)
     x, y = rng.uniform(-100e3, 100e3, (2, P))
     depths = np.linspace(1e3, 14e3, D)
-    times = np.linspace(0.0, 100 * export.YEAR, T)
+    times = np.linspace(0.0, 100 * YEAR, T)
     etas = 10.0 ** np.column_stack([rng.uniform(18, 21, E), rng.uniform(17, 20, E)])
     return x, y, depths, times, etas
 
@@ -149,9 +121,9 @@ def test_cuda_without_gpu_is_a_clear_error(tmp_path):
 @pytest.mark.parametrize("widths,acts", NETS, ids=NET_IDS)
 @pytest.mark.parametrize("n", [1, 17, 4099, 2_100_001])  # the last spans two pipelined chunks
 def test_cuda_fp32_matches_float64(tmp_path, widths, acts, n):
-    model, net = load(tmp_path, widths, acts)
+    model, _ = load(tmp_path, widths, acts)
     X = expand(*canonical_axes(P=n // 30 + 1, D=3, T=5, E=2))[:n]
-    ref = reference(net, model, X)
+    ref = reference.predict(model.path, X)
     got = model.predict(X, device="cuda")
     scale = np.abs(ref).max()
     assert np.abs(got - ref).max() <= 1e-5 * scale
@@ -164,9 +136,9 @@ def test_cuda_fp32_matches_float64(tmp_path, widths, acts, n):
     ids=[i for i, n in zip(NET_IDS, NETS, strict=True) if max(n[0]) <= 64],
 )
 def test_cuda_tensor_cores_within_stated_bound(tmp_path, widths, acts):
-    model, net = load(tmp_path, widths, acts)
+    model, _ = load(tmp_path, widths, acts)
     X = expand(*canonical_axes(P=501))
-    ref = reference(net, model, X)
+    ref = reference.predict(model.path, X)
     got = model.predict(X, device="cuda", precision="tensor_fp16")
     # FP16 operands (11-bit significands), FP32 accumulation: stated bound 1e-2 of the scale.
     assert np.abs(got - ref).max() <= 1e-2 * np.abs(ref).max()
@@ -184,11 +156,11 @@ def test_cuda_grid_equals_cuda_points(tmp_path, precision):
 
 @pytest.mark.cuda
 def test_cuda_float32_output_and_bad_input(tmp_path):
-    model, net = load(tmp_path, *NETS[0])
+    model, _ = load(tmp_path, *NETS[0])
     X = expand(*canonical_axes())
     got = model.predict(X, device="cuda", dtype=np.float32)
     assert got.dtype == np.float32
-    ref = reference(net, model, X)
+    ref = reference.predict(model.path, X)
     assert np.abs(got - ref).max() <= 1e-5 * np.abs(ref).max()
     X[5, 4] = -1.0
     with pytest.raises(ValueError, match=r"X\[5, 4\]"):
@@ -252,8 +224,8 @@ def test_cpu_radial_grid_equals_points():
 def test_cuda_radial_fp32_matches_float64(n, elastic_part):
     model, spec = radial_load(elastic_part=elastic_part)
     X = radial_X(n)
-    ref = export.reference_predict(spec, X)
-    net = export.reference_predict(dict(spec, elastic_part="none"), X)
+    ref = reference.predict(spec, X)
+    net = reference.predict(dict(spec, elastic_part="none"), X)
     for dtype in (np.float64, np.float32):
         got = model.predict(X, device="cuda", dtype=dtype)
         assert (np.abs(got - ref) / np.abs(net).max(axis=0)).max() <= 1e-5
@@ -263,7 +235,7 @@ def test_cuda_radial_fp32_matches_float64(n, elastic_part):
 def test_cuda_radial_tensor_cores_within_stated_bound():
     model, spec = radial_load()
     X = radial_X(5001)
-    ref = export.reference_predict(spec, X)
+    ref = reference.predict(spec, X)
     got = model.predict(X, device="cuda", precision="tensor_fp16")
     assert np.abs(got - ref).max() <= 1e-2 * np.abs(ref).max()
 

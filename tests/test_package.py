@@ -36,7 +36,7 @@ def test_readme_starts_with_the_two_commands():
 
 
 def test_cmake_dir_has_package_config():
-    from viscoann.__main__ import cmake_dir
+    from viscoann.cmake_package import cmake_dir
 
     assert (cmake_dir() / "viscoannConfig.cmake").is_file()
     assert (cmake_dir() / "viscoannTargets.cmake").is_file()

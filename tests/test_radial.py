@@ -1,9 +1,12 @@
-"""The radial form (docs/design.md §8): radial-function data (data.radial_grid), its training
-stream, features and reference predictions (train.py), checked against the exact solver."""
+"""The radial form (docs/design.md, "Surrogate accuracy"): radial-function data
+(data.radial_grid), its training stream (train.py), its model's features and reference
+predictions (reference.py), checked against the exact solver."""
 
 import numpy as np
 import pytest
-from viscoann import cli, data, exact, train
+import viscoann as va
+from viscoann import cli, data, exact, export, reference, train
+from viscoann.conventions import R_MAX, YEAR
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +39,7 @@ def test_radial_grid_covers_the_domain():
     D, E, T, P = g.shape
     assert (D, E, T, P) == (24, 144, 48, 96) and g.n_samples == 15_925_248
     assert g.x[0] == 0 and g.x[-1] == pytest.approx(np.hypot(100e3, 100e3)) and not g.y.any()
-    assert g.times[0] == 0 and g.times[-1] == pytest.approx(100 * data.YEAR)
+    assert g.times[0] == 0 and g.times[-1] == pytest.approx(100 * YEAR)
     assert np.all(np.diff(g.times) > 0) and np.diff(g.times)[0] < np.diff(g.times)[-1] / 40
     assert g.depths.min() == 1e3 and g.depths.max() == 14e3
     le = np.log10(g.etas)
@@ -71,25 +74,26 @@ def test_radial_shards_hold_the_exact_radial_functions(radial_dir):
 
 
 def test_radial_features_map_the_domain_to_the_unit_cube():
-    shift = 0.01 * data.YEAR
+    shift = 0.01 * YEAR
     X = np.array(
         [
             [0.0, 0.0, 1e3, 0.0, 1e18, 1e17],
-            [100e3, -100e3, 14e3, 100 * data.YEAR, 1e21, 1e20],
+            [100e3, -100e3, 14e3, 100 * YEAR, 1e21, 1e20],
             [
                 3e3,
                 4e3,
                 7.5e3,
-                np.sqrt(shift * (100 * data.YEAR + shift)) - shift,
+                np.sqrt(shift * (100 * YEAR + shift)) - shift,
                 10**19.5,
                 10**18.5,
             ],
         ]
     )
-    F = train.radial_features(X, shift, dtype=np.float64)
+    model = train.model_document(train.TrainConfig(target="radial", time_shift=shift))
+    F = reference.features(model, X)
     np.testing.assert_allclose(F[0], -1.0, atol=1e-12)
     np.testing.assert_allclose(F[1], 1.0, atol=1e-12)
-    np.testing.assert_allclose(F[2], [2 * 5e3 / data.R_MAX - 1, 0, 0, 0, 0], atol=1e-12)
+    np.testing.assert_allclose(F[2], [2 * 5e3 / R_MAX - 1, 0, 0, 0, 0], atol=1e-12)
 
 
 def test_radial_stream_targets_are_the_scaled_remainder_and_hold_out_whole_sources(radial_dir):
@@ -112,7 +116,7 @@ def test_radial_stream_targets_are_the_scaled_remainder_and_hold_out_whole_sourc
     X = np.zeros(((T - 1) * P, 6))
     X[:, 0] = np.tile(g.x, T - 1)
     X[:, 2], X[:, 3], X[:, 4:] = g.depths[d], np.repeat(g.times[1:], P), g.etas[e]
-    F = train.radial_features(X, cfg.time_shift)
+    F = reference.features(s.model, X).astype(np.float32)  # the stream's float32 features
     rows = {tuple(f): i for i, f in enumerate(s.F[:, :].tolist())}
     idx = [rows[tuple(f)] for f in F.tolist()]
     np.testing.assert_allclose(s.Y[idx], rem, rtol=1e-5, atol=1e-6)
@@ -121,40 +125,39 @@ def test_radial_stream_targets_are_the_scaled_remainder_and_hold_out_whole_sourc
 
 
 def test_radial_training_learns_and_references_agree(radial_dir, tmp_path):
-    import viscoann as va
-
     cfg = _cfg()
-    spec = train.train(radial_dir, None, cfg, progress=False)
-    h = spec["history"]
+    run = train.train(radial_dir, None, cfg, progress=False)
+    h, model = run.history, run.model
     assert h[-1]["train_loss"] < 0.2 * h[0]["train_loss"]
-    assert spec["target"] == "radial" and spec["input_shift"][3] == cfg.time_shift
-    assert spec["elastic_part"] == "okada_point_strike_slip"
+    assert model["provenance"]["target"] == "radial"
+    assert model["inputs"][3]["shift"] == cfg.time_shift and model["inputs"][3]["log10"]
+    assert model["elastic_part"] == "okada_point_strike_slip"
     # reference prediction = from_radial of the net's radial functions + exact Okada
     rng = np.random.default_rng(4)
     X = np.column_stack(
         [
             rng.uniform(-100e3, 100e3, (40, 2)),
             rng.uniform(1e3, 14e3, 40),
-            rng.uniform(0, 100 * data.YEAR, 40),
+            rng.uniform(0, 100 * YEAR, 40),
             10 ** rng.uniform(18, 21, 40),
             10 ** rng.uniform(17, 20, 40),
         ]
     )
-    ref = train.predict_reference(spec, X)
-    F = train.radial_features(X, cfg.time_shift, dtype=np.float64)
-    gfun = train.forward_reference(spec["layers"], spec["activations"], F) * spec["output_scale"]
+    ref = reference.predict(model, X)
+    F = reference.features(model, X)
+    layers = list(zip(model["weights"], model["biases"], strict=True))
+    scale = [e["scale"] for e in model["outputs"]]
+    gfun = reference.forward(layers, model["activations"], F) * scale
     want = exact.from_radial(X[:, 0], X[:, 1], gfun) + np.concatenate(
-        [train.okada_canonical(X[i : i + 1, 0], X[i : i + 1, 1], X[i, 2]) for i in range(40)]
+        [va.okada.canonical_surface(X[i : i + 1, 0], X[i : i + 1, 1], X[i, 2]) for i in range(40)]
     )
     np.testing.assert_allclose(ref, want, rtol=1e-12, atol=1e-12 * np.abs(want).max())
-    fast = train.predictor_torch(spec, batch=16)(X)  # float32 net
-    np.testing.assert_allclose(fast, ref, rtol=0, atol=1e-5 * np.abs(ref).max())
     # the azimuthal pattern holds by construction (net and Okada alike): mirroring x gives
     # (ux, -uy, -uz)
-    mirrored = train.predict_reference(spec, X * [-1, 1, 1, 1, 1, 1])
+    mirrored = reference.predict(model, X * [-1, 1, 1, 1, 1, 1])
     np.testing.assert_allclose(mirrored, ref * [1, -1, -1], rtol=0, atol=1e-12 * np.abs(ref).max())
     # the exported model file on the engine: r, log-time and the azimuthal factors fused
-    path = train.export_spec(spec, tmp_path / "radial.safetensors")
+    path = export.write(tmp_path / "radial.safetensors", model)
     net = va.Surrogate.load(path)
     assert net.geometry["kind"] == "radial_strike_slip" and net.widths[0] == 5
     np.testing.assert_allclose(net.predict(X), ref, rtol=0, atol=1e-5 * np.abs(ref).max())
@@ -162,8 +165,6 @@ def test_radial_training_learns_and_references_agree(radial_dir, tmp_path):
 
 def test_cli_generate_train_export_predict_radial(tmp_path):
     """The radial form end to end from the command line, at a tiny size (seconds)."""
-    import viscoann as va
-
     assert (
         cli.main(
             [
@@ -200,15 +201,16 @@ def test_cli_generate_train_export_predict_radial(tmp_path):
         "--no-progress",
     ]
     assert cli.main(args) == 0
-    spec = train.load_spec(tmp_path / "run" / "spec.json")
-    assert spec["geometry"]["kind"] == "radial_strike_slip"
-    assert spec["input_shift"][3] == pytest.approx(0.01 * data.YEAR)
+    doc = export.read(tmp_path / "run" / "model.safetensors")
+    assert doc["geometry"]["kind"] == "radial_strike_slip"
+    assert doc["inputs"][3]["shift"] == pytest.approx(0.01 * YEAR)
+    assert model.read_bytes() == (tmp_path / "run" / "model.safetensors").read_bytes()
     X = np.array(
         [
-            [30e3, -20e3, 5e3, 3 * data.YEAR, 1e19, 1e18],
-            [-70e3, 60e3, 12e3, 80 * data.YEAR, 3e20, 2e17],
+            [30e3, -20e3, 5e3, 3 * YEAR, 1e19, 1e18],
+            [-70e3, 60e3, 12e3, 80 * YEAR, 3e20, 2e17],
         ]
     )
     got = va.Surrogate.load(model).predict(X)
-    ref = train.predict_reference(spec, X)
+    ref = reference.predict(doc, X)
     np.testing.assert_allclose(got, ref, rtol=0, atol=1e-5 * np.abs(ref).max())

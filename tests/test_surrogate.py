@@ -1,6 +1,7 @@
 """The fused CPU engine against PyTorch float64 on the same exported nets, across depths,
 widths, activation patterns, thread counts, batch sizes and every CPU path; in_domain and
-the out-of-domain warning; bad inputs; torch never imported by prediction."""
+the out-of-domain warning; bad inputs; torch never imported by prediction. Only the
+comparison with PyTorch needs torch (skipped without it)."""
 
 import subprocess
 import sys
@@ -10,23 +11,26 @@ import warnings
 import numpy as np
 import pytest
 import viscoann as va
-from viscoann import export
-
-torch = pytest.importorskip("torch")
+from conftest import random_net
+from viscoann import export, reference
 
 ISAS = [isa for isa in ("scalar", "avx2", "avx512") if va._core.cpu_isa_supported(isa)]
-TORCH_ACT = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid}
 
 
-def make_net(widths, acts, seed):
-    """A random float64 torch MLP: hidden layers use `acts` cyclically, the last is linear."""
-    torch.manual_seed(seed)
+def torch_net(net):
+    """The net as a float64 torch ``nn.Sequential`` (skips the test without torch)."""
+    torch = pytest.importorskip("torch")
+    act = {"tanh": torch.nn.Tanh, "relu": torch.nn.ReLU, "sigmoid": torch.nn.Sigmoid}
     mods = []
-    for li in range(len(widths) - 1):
-        mods.append(torch.nn.Linear(widths[li], widths[li + 1]))
-        if li < len(widths) - 2:
-            mods.append(TORCH_ACT[acts[li % len(acts)]]())
-    return torch.nn.Sequential(*mods).double()
+    for w, b, a in zip(*net, strict=True):
+        lin = torch.nn.Linear(w.shape[1], w.shape[0]).double()
+        with torch.no_grad():
+            lin.weight.copy_(torch.from_numpy(w))
+            lin.bias.copy_(torch.from_numpy(b))
+        mods.append(lin)
+        if a != "identity":
+            mods.append(act[a]())
+    return torch.nn.Sequential(*mods)
 
 
 def canonical_points(n, seed=0, margin=0.0):
@@ -40,25 +44,24 @@ def canonical_points(n, seed=0, margin=0.0):
     return X
 
 
-def torch_reference(net, surrogate, X):
-    """The exported net in float64: the file's input transform, the torch net, output scaling."""
-    meta = surrogate.metadata
-    Z = X.copy()
-    for i, e in enumerate(meta["inputs"]):
-        if e["log10"]:
-            Z[:, i] = np.log10(Z[:, i])
-        Z[:, i] = e["scale"] * Z[:, i] + e["offset"]
+def torch_reference(tnet, surrogate, X):
+    """The exported net in float64: the file's features, the torch net, the file's output
+    transform (viscoann.reference)."""
+    import torch
+
     with torch.no_grad():
-        y = net(torch.from_numpy(Z)).numpy()
-    s = np.array([e["scale"] for e in meta["outputs"]])
-    o = np.array([e["offset"] for e in meta["outputs"]])
-    return y * s + o
+        y = tnet(torch.from_numpy(reference.features(surrogate.path, X))).numpy()
+    return reference.outputs(surrogate.path, X, y)
 
 
 def exported(tmp_path, net, name="m", **kw):
     outputs = kw.pop("outputs", export.CANONICAL_OUTPUTS)
-    path = export.save_torch(
-        tmp_path / f"{name}.safetensors", net, inputs=export.CANONICAL_INPUTS, outputs=outputs, **kw
+    path = export.save(
+        tmp_path / f"{name}.safetensors",
+        *net,
+        inputs=export.CANONICAL_INPUTS,
+        outputs=outputs,
+        **kw,
     )
     return va.Surrogate.load(path)
 
@@ -81,14 +84,17 @@ NETS = [  # (widths, hidden activation pattern)
     ids=["x".join(map(str, w)) + "-" + ("-".join(a) or "linear") for w, a in NETS],
 )
 def test_engine_matches_torch_float64(tmp_path, widths, acts, isa):
-    net = make_net(widths, acts, seed=len(widths) * 7 + widths[1])
+    tnet = torch_net(random_net(widths, acts, seed=len(widths) * 7 + widths[1]))
     outputs = [
         dict(e, scale=1e-6 * (k + 1), offset=1e-7 * k)
         for k, e in enumerate(export.CANONICAL_OUTPUTS)
     ]
-    s = exported(tmp_path, net, outputs=outputs)
+    path = export.save_torch(
+        tmp_path / "m.safetensors", tnet, inputs=export.CANONICAL_INPUTS, outputs=outputs
+    )
+    s = va.Surrogate.load(path)
     X = canonical_points(1003, seed=1)  # not a multiple of any block or SIMD width
-    ref = torch_reference(net, s, X)
+    ref = torch_reference(tnet, s, X)
     y = s.predict(X, threads=2, isa=isa)
     assert y.shape == (1003, 3) and y.dtype == np.float64
     scale = np.abs(ref).max(axis=0)
@@ -97,7 +103,7 @@ def test_engine_matches_torch_float64(tmp_path, widths, acts, isa):
 
 @pytest.mark.parametrize("isa", ISAS)
 def test_threads_and_batch_sizes_give_identical_results(tmp_path, isa):
-    s = exported(tmp_path, make_net(NETS[0][0], NETS[0][1], seed=3))
+    s = exported(tmp_path, random_net(NETS[0][0], NETS[0][1], seed=3))
     X = canonical_points(5000, seed=2)
     y1 = s.predict(X, threads=1, isa=isa)
     for threads in (2, 3, 7):
@@ -105,10 +111,13 @@ def test_threads_and_batch_sizes_give_identical_results(tmp_path, isa):
     for n in (0, 1, 15, 17, 63, 65, 129):  # below, at and past block / SIMD widths
         np.testing.assert_array_equal(s.predict(X[:n], threads=2, isa=isa), y1[:n])
     assert s.predict(X[:0]).shape == (0, 3)
+    # None and 0 both mean all cores
+    np.testing.assert_array_equal(s.predict(X, threads=0, isa=isa), y1)
+    np.testing.assert_array_equal(s.predict(X, threads=None, isa=isa), y1)
 
 
 def test_float32_output_and_broadcast_shapes(tmp_path):
-    s = exported(tmp_path, make_net((6, 8, 3), ("tanh",), seed=4))
+    s = exported(tmp_path, random_net((6, 8, 3), ("tanh",), seed=4))
     X = canonical_points(60, seed=3)
     y64 = s.predict(X)
     y32 = s.predict(X, dtype=np.float32)
@@ -128,7 +137,7 @@ def test_float32_output_and_broadcast_shapes(tmp_path):
 
 def test_concurrent_predictions_from_threads(tmp_path):
     """One model, several Python threads at once (the GIL is released): same results."""
-    s = exported(tmp_path, make_net(NETS[0][0], NETS[0][1], seed=5))
+    s = exported(tmp_path, random_net(NETS[0][0], NETS[0][1], seed=5))
     X = canonical_points(20000, seed=4)
     expected = s.predict(X, threads=1)
     results, errors = [None] * 4, []
@@ -150,7 +159,7 @@ def test_concurrent_predictions_from_threads(tmp_path):
 
 
 def test_in_domain_and_out_of_domain_warning(tmp_path):
-    s = exported(tmp_path, make_net((6, 5, 3), ("relu",), seed=6))
+    s = exported(tmp_path, random_net((6, 5, 3), ("relu",), seed=6))
     X = canonical_points(10, seed=5, margin=0.01)
     X[2, 0] = 150e3  # x beyond 100 km
     X[5, 4] = 1e17  # eta_M below 1e18
@@ -173,7 +182,7 @@ def test_in_domain_and_out_of_domain_warning(tmp_path):
 
 
 def test_bad_inputs_are_refused_with_names(tmp_path):
-    s = exported(tmp_path, make_net((6, 5, 3), ("tanh",), seed=7))
+    s = exported(tmp_path, random_net((6, 5, 3), ("tanh",), seed=7))
     X = canonical_points(100, seed=6)
     bad = X.copy()
     bad[37, 3] = np.inf
@@ -185,8 +194,10 @@ def test_bad_inputs_are_refused_with_names(tmp_path):
         s.predict(bad, check_domain=False)
     with pytest.raises(ValueError, match="last axis must have 6 inputs"):
         s.predict(X[:, :5])
-    with pytest.raises(ValueError, match="threads = 0"):
-        s.predict(X, threads=0)
+    with pytest.raises(ValueError, match="threads = -1 is invalid"):
+        s.predict(X, threads=-1)
+    with pytest.raises(ValueError, match="threads = -2 is invalid"):
+        s.predict_grid(X[:3, 0], X[:3, 1], [5e3], [1e8], [[1e19, 1e18]], threads=-2)
     with pytest.raises(ValueError, match="isa = 'sse9'"):
         s.predict(X, isa="sse9")
     with pytest.raises(ValueError, match="device = 'tpu'"):
@@ -208,12 +219,11 @@ def test_isa_forced_by_environment_variable(tmp_path):
 
 def test_elastic_part_adds_okada_point_source(tmp_path):
     """With elastic_part, the engine adds Okada's surface field of the vertical strike-slip
-    point source (odd/even symmetries of docs/design.md §3 hold exactly for a zero net)."""
-    net = make_net((6, 4, 3), ("tanh",), seed=9)
-    with torch.no_grad():
-        for p in net.parameters():
-            p.zero_()
-    s = exported(tmp_path, net, elastic_part="okada_point_strike_slip")
+    point source (the odd/even symmetries of docs/design.md, solver check 3, hold exactly for a
+    zero net)."""
+    ws, bs, acts = random_net((6, 4, 3), ("tanh",), seed=9)
+    zero = ([0 * w for w in ws], [0 * b for b in bs], acts)
+    s = exported(tmp_path, zero, elastic_part="okada_point_strike_slip")
     X = canonical_points(200, seed=8)
     u = s.predict(X)
     ref = va.okada.point(X[:, 0], X[:, 1], 0.0, X[:, 2], 90.0, [1.0, 0.0, 0.0, 0.0])
@@ -227,7 +237,7 @@ def test_elastic_part_adds_okada_point_source(tmp_path):
 
 
 def test_prediction_does_not_import_torch(tmp_path):
-    s = exported(tmp_path, make_net((6, 5, 3), ("tanh",), seed=10))
+    s = exported(tmp_path, random_net((6, 5, 3), ("tanh",), seed=10))
     code = (
         "import sys, numpy as np, viscoann as va\n"
         f"s = va.Surrogate.load({str(s.path)!r})\n"
@@ -300,17 +310,13 @@ def radial_points(n, seed=0):
 
 
 def radial_functions(model, X):
-    """(g_r, g_phi, g_z) of the net in float64, features formed by hand from the spec."""
-    Z = [model["geometry"]["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + model["geometry"]["r_offset"]]
-    for e in export.input_spec(model["inputs"])[2:]:
-        i = [d["name"] for d in model["inputs"]].index(e["name"])
-        v = np.log10(X[:, i] + e.get("shift", 0.0)) if e["log10"] else X[:, i]
-        Z.append(e["scale"] * v + e["offset"])
+    """(g_r, g_phi, g_z) of the net in float64: the file's features and the MLP with its output
+    transform, before the azimuthal factors (viscoann.reference)."""
     layers = [
-        (np.float32(W).astype(float), np.float32(b).astype(float))
+        (np.float32(W), np.float32(b))
         for W, b in zip(model["weights"], model["biases"], strict=True)
     ]
-    y = export.forward_reference(layers, model["activations"], np.column_stack(Z))
+    y = reference.forward(layers, model["activations"], reference.features(model, X))
     outs = model["outputs"]
     return y * [o["scale"] for o in outs] + [o["offset"] for o in outs]
 
@@ -328,9 +334,9 @@ def test_radial_engine_equals_from_radial_of_the_radial_functions(isa):
     assert y64.dtype == np.float64 and y32.dtype == np.float32
     assert (np.abs(y64 - ref) / scale).max() <= 1e-5
     assert (np.abs(y32 - ref) / scale).max() <= 1e-5
-    # the model-file reference (export.reference_predict) is the same function
+    # the model-file reference (viscoann.reference.predict) is the same function
     np.testing.assert_allclose(
-        export.reference_predict(model, X), ref, rtol=1e-12, atol=1e-12 * scale.max()
+        reference.predict(model, X), ref, rtol=1e-12, atol=1e-12 * scale.max()
     )
 
 
@@ -338,8 +344,8 @@ def test_radial_engine_equals_from_radial_of_the_radial_functions(isa):
 def test_radial_engine_with_elastic_part_matches_reference(isa):
     model, s = radial_model(seed=2, elastic_part="okada_point_strike_slip")
     X = radial_points(517, seed=2)
-    ref = export.reference_predict(model, X)
-    net = export.reference_predict(dict(model, elastic_part="none"), X)
+    ref = reference.predict(model, X)
+    net = reference.predict(dict(model, elastic_part="none"), X)
     y = s.predict(X, threads=1, isa=isa)
     assert (np.abs(y - ref) / np.abs(net).max(axis=0)).max() <= 1e-5
     el = va.okada.point(X[:, 0], X[:, 1], 0.0, X[:, 2], 90.0, [1.0, 0.0, 0.0, 0.0])
@@ -419,7 +425,7 @@ def test_version_1_model_still_loads_and_matches_its_reference():
     s = va.Surrogate.load(DATA / "canonical_v1.safetensors")  # shipped before format v2
     assert s.metadata["version"] == 1 and s.geometry == "cartesian" and s.n_inputs == 6
     X = canonical_points(2000, seed=9)
-    ref = export.reference_predict(s.path, X)
-    net = export.reference_predict(dict(export.read(s.path), elastic_part="none"), X)
+    ref = reference.predict(s.path, X)
+    net = reference.predict(dict(export.read(s.path), elastic_part="none"), X)
     for isa in ISAS:
         assert (np.abs(s.predict(X, isa=isa) - ref) / np.abs(net).max(axis=0)).max() <= 1e-5

@@ -7,7 +7,7 @@ matplotlib) are imported lazily on first use.
 
 import importlib
 
-from . import exact, okada
+from . import conventions, exact, okada
 from ._core import FormatError, __version__, built_with_cuda, cuda_available, cuda_device_name
 from .earth import Burgers, EarthModel, Elastic, Layer, Maxwell, StandardLinearSolid
 from .okada import SingularPointWarning
@@ -27,13 +27,14 @@ __all__ = [
     "__version__",
     "built_with_cuda",
     "cuda_available",
+    "conventions",
     "cuda_device_name",
     "exact",
     "okada",
 ]
 
 # Modules that pull in heavy optional dependencies, reached lazily as attributes.
-_LAZY = {"train", "export", "data", "plot", "bench", "cli"}
+_LAZY = {"train", "experiments", "export", "reference", "evaluate", "data", "plot", "bench", "cli"}
 
 
 def __getattr__(name):

@@ -9,6 +9,7 @@ import argparse
 import sys
 
 from . import __version__
+from .conventions import YEAR
 
 
 def _add_info(sub):
@@ -18,7 +19,7 @@ def _add_info(sub):
 
 def _cmd_info(args) -> int:
     from . import _core
-    from .__main__ import cmake_dir
+    from .cmake_package import cmake_dir
 
     print(f"viscoann {__version__}")
     print(f"CUDA engine built: {_core.built_with_cuda}; GPU available: {_core.cuda_available()}")
@@ -39,13 +40,10 @@ def _add_bench(sub):
 
 
 def _cmd_bench(args) -> int:
-    from .bench import emit
+    from .bench.rows import emit
 
     emit(args.run(args), args.json)
     return 0
-
-
-YEAR_S = 365.25 * 86400.0
 
 
 def _add_solve(sub):
@@ -99,7 +97,7 @@ def _cmd_solve(args) -> int:
     axis = np.linspace(-args.extent_km, args.extent_km, args.n) * 1e3
     X, Y = np.meshgrid(axis, axis)
     depths = np.array(args.depth_km) * 1e3
-    times = np.array(args.time_yr) * YEAR_S
+    times = np.array(args.time_yr) * YEAR
     etas = [[args.eta_m, args.eta_k]]
     print(
         f"solving {depths.size} depth(s) x {times.size} time(s) x {X.size} points", file=sys.stderr
@@ -119,7 +117,7 @@ def _cmd_solve(args) -> int:
             u0.reshape(shape),
             args.plot,
             title=f"depth {depths[0] / 1e3:g} km, t = "
-            f"{times[-1] / YEAR_S:g} yr, eta_M = {args.eta_m:g}, "
+            f"{times[-1] / YEAR:g} yr, eta_M = {args.eta_m:g}, "
             f"eta_K = {args.eta_k:g} Pa s",
         )
     if args.profile:
@@ -183,7 +181,7 @@ def _profile(args, depth, etas, times) -> None:
             raise ValueError(f"--profile = {spec!r} is invalid; allowed: X_KM,Y_KM") from None
         pts.append((xk, yk))
     pts = np.array(pts) * 1e3
-    t = np.linspace(0.0, max(float(times.max()), YEAR_S), 101)
+    t = np.linspace(0.0, max(float(times.max()), YEAR), 101)
     u = exact.grid(pts[:, 0], pts[:, 1], [depth], t, etas)[0, 0]  # (T, Q, 3)
     lines = ["x_m,y_m,depth_m,t_s,ux,uy,uz"]
     for q in range(len(pts)):
@@ -200,7 +198,7 @@ def _profile(args, depth, etas, times) -> None:
 
         labels = [f"({x / 1e3:g}, {y / 1e3:g}) km" for x, y in pts]
         plot.exact_profile(
-            t / YEAR_S,
+            t / YEAR,
             np.transpose(u, (1, 0, 2)),
             labels,
             args.profile_plot,
@@ -377,7 +375,7 @@ def _cmd_generate(args) -> int:
 def _add_train(sub):
     p = sub.add_parser("train", help="train an MLP surrogate on `generate` shards (PyTorch)")
     p.add_argument("data", help="training data directory (from `viscoann generate`)")
-    p.add_argument("out", help="run directory: checkpoint, history, spec, curves (resumes)")
+    p.add_argument("out", help="run directory: model file, checkpoint, history, curves (resumes)")
     p.add_argument("--layers", type=int, default=6, help="hidden layers (default 6)")
     p.add_argument("--width", type=int, default=20, help="neurons per hidden layer (default 20)")
     p.add_argument(
@@ -408,10 +406,13 @@ def _add_train(sub):
     p.add_argument(
         "--init-from",
         default=None,
-        metavar="SPEC_JSON",
-        help="start from these weights (fine-tuning, same architecture)",
+        metavar="MODEL",
+        help="start from the weights of this model file or run directory (fine-tuning, "
+        "same architecture)",
     )
-    p.add_argument("--model", default=None, help="also write the model file (.safetensors) here")
+    p.add_argument(
+        "--model", default=None, help="also copy the run's model file (.safetensors) here"
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
     p.set_defaults(func=_cmd_train)
 
@@ -419,7 +420,7 @@ def _add_train(sub):
 def _cmd_train(args) -> int:
     from pathlib import Path
 
-    from . import plot, train
+    from . import atomic, plot, train
 
     cfg = train.TrainConfig(
         hidden_layers=args.layers,
@@ -433,21 +434,20 @@ def _cmd_train(args) -> int:
         loss=args.loss,
         seed=args.seed,
         init_from=args.init_from,
-        time_shift=args.time_shift_yr * train.YEAR,
+        time_shift=args.time_shift_yr * YEAR,
     )
     cfg.check()
     out = Path(args.out)
-    spec = train.train(args.data, out, cfg, progress=not args.no_progress, threads=args.threads)
-    train.save_spec(spec, out / "spec.json")
-    plot.training_curves({cfg.name: spec["history"]}, out / "training_curves.png")
-    last = spec["history"][-1]
+    run = train.train(args.data, out, cfg, progress=not args.no_progress, threads=args.threads)
+    plot.training_curves({cfg.name: run.history}, out / "training_curves.png")
+    last = run.history[-1]
     print(
         f"{cfg.name} {cfg.target}: train loss {last['train_loss']:.4g}, "
-        f"val loss {last['val_loss']:.4g} -> {out}",
+        f"val loss {last['val_loss']:.4g} -> {run.path}",
         file=sys.stderr,
     )
     if args.model:
-        train.export_spec(spec, args.model)
+        atomic.write_bytes(args.model, run.path.read_bytes())
     return 0
 
 
@@ -472,7 +472,7 @@ def _add_plot(sub):
         "models",
         nargs="+",
         metavar="LABEL=MODEL",
-        help="model files (.safetensors) or training run directories (spec.json)",
+        help="model files (.safetensors) or training run directories",
     )
     c.add_argument("--out", required=True, help="output directory")
     c.add_argument("--no-progress", action="store_true")
@@ -492,10 +492,9 @@ def _labelled(items):
 
 
 def _cmd_plot_warmup(args) -> int:
-    import json
     from pathlib import Path
 
-    from . import plot, train
+    from . import experiments, plot, train
 
     sizes = [int(v) for v in args.points.split(",")]
     cfg = train.TrainConfig(
@@ -507,7 +506,7 @@ def _cmd_plot_warmup(args) -> int:
         lr_final=1e-5,
         seed=args.seed,
     )
-    r = train.elastic_warmup(
+    r = experiments.elastic_warmup(
         sizes,
         depth=args.depth_km * 1e3,
         config=cfg,
@@ -517,22 +516,7 @@ def _cmd_plot_warmup(args) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     plot.elastic_warmup(r, out / "elastic_warmup.png")
-    runs = [
-        {
-            **{k: v for k, v in run.items() if k not in ("pred", "history")},
-            "final_epoch": run["history"][-1],
-        }
-        for run in r["runs"]
-    ]
-    summary = {
-        "depth_m": r["depth"],
-        "net": r["net"],
-        "activations": r["activations"],
-        "steps": r["steps"],
-        "mean_abs_u": r["mean_abs_u"],
-        "runs": runs,
-    }
-    (out / "elastic_warmup.json").write_text(json.dumps(summary, indent=1))
+    experiments.save_warmup(r, out / "elastic_warmup.json")
     for run in r["runs"]:
         print(
             f"{run['n_points']:>7,} points: mean |residual| {run['mean_abs_residual']:.3e} "
@@ -573,8 +557,10 @@ def _cmd_plot_curves(args) -> int:
 
 
 def _add_export(sub):
-    p = sub.add_parser("export", help="write a training run as a model file (.safetensors)")
-    p.add_argument("run", help="training run directory (spec.json) or a spec.json")
+    p = sub.add_parser(
+        "export", help="copy a training run's model file, recording its test metrics"
+    )
+    p.add_argument("run", help="training run directory, or a model file (.safetensors)")
     p.add_argument("model", help="output model file (.safetensors)")
     p.add_argument(
         "--metrics",
@@ -589,34 +575,13 @@ def _cmd_export(args) -> int:
     import json
     from pathlib import Path
 
-    from . import train
+    from . import evaluate, export, train
 
-    run = Path(args.run)
-    spec = train.load_spec(run / "spec.json" if run.is_dir() else run)
-    metrics = None
+    model = export.read(train.model_path(args.run))
     if args.metrics:
-        m = json.loads(Path(args.metrics).read_text())
-        metrics = {
-            k: m[k]
-            for k in (
-                "n_samples",
-                "mean_abs_residual",
-                "mean_abs_u",
-                "mean_abs_postseismic",
-                "rel_total",
-                "rel_postseismic",
-                "p99_abs_residual",
-                "max_abs_residual",
-                "per_depth",
-                "per_time",
-                "per_eta",
-                "depths",
-                "times",
-                "etas",
-            )
-            if k in m
-        }
-    path = train.export_spec(spec, args.model, metrics=metrics)
+        metrics = evaluate.recorded(json.loads(Path(args.metrics).read_text()))
+        model["provenance"] = dict(model.get("provenance") or {}, test_metrics=metrics)
+    path = export.write(args.model, model)
     print(f"wrote {path} ({path.stat().st_size:,} bytes)", file=sys.stderr)
     return 0
 

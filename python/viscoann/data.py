@@ -1,11 +1,9 @@
-"""Training and test data on the seed paper's grids (DeVries et al. 2017; docs/design.md §3),
-computed with the exact solver and written as HDF5 shards, one per (source depth, viscosity
-structure).
+"""Training and test data on the seed paper's grids (DeVries et al. 2017; docs/design.md), computed
+with the exact solver and written as HDF5 shards, one per (source depth, viscosity structure).
 
 Each shard is written to a temporary name and renamed when complete, so an interrupted run
 resumes where it stopped and never leaves a corrupt shard. Shards are independent: a Dask
-distributed cluster runs them unchanged (docs/design.md §9). h5py, tqdm and dask are imported
-lazily.
+distributed cluster runs them unchanged (docs/design.md). h5py, tqdm and dask are imported lazily.
 """
 
 from __future__ import annotations
@@ -20,27 +18,16 @@ from pathlib import Path
 
 import numpy as np
 
-from . import __version__
+from . import __version__, atomic
+from .conventions import DOMAIN, R_MAX
 
-YEAR = 365.25 * 86400.0  # s
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
-
-# Canonical surrogate domain (docs/design.md §3): SI, viscosities as log10(Pa s).
-DOMAIN = {
-    "x": (-100e3, 100e3),
-    "y": (-100e3, 100e3),
-    "depth": (1e3, 14e3),
-    "t": (0.0, 100.0 * YEAR),
-    "log10_eta_M": (18.0, 21.0),
-    "log10_eta_K": (17.0, 20.0),
-}
 # The seed's axis sizes: (points per horizontal axis, depths, times, eta_M values, eta_K values)
 TRAIN_SIZES = (103, 20, 31, 6, 6)  # 103^2 = 10,609 points x 20 x 31 x 36 = 236,792,880 samples
 TEST_SIZES = (100, 13, 81, 5, 5)  # 100^2 = 10,000 points x 13 x 81 x 25 = 263,250,000 samples
-# The radial form's grid (docs/design.md §8): (radii, depths, times, eta_M values, eta_K values)
+# The radial form's grid (docs/design.md): (radii, depths, times, eta_M values, eta_K values)
 RADIAL_SIZES = (96, 24, 48, 12, 12)  # 96 x 24 x 48 x 144 = 15,925,248 samples
-R_MAX = float(np.hypot(DOMAIN["x"][1], DOMAIN["y"][1]))  # farthest epicentral distance, m
 
 
 @dataclass(frozen=True)
@@ -128,10 +115,16 @@ def _check_scale(scale: float) -> None:
         raise ValueError(f"scale must be in (0, 1], got {scale}")
 
 
+def _log10_range(name: str) -> tuple[float, float]:
+    """log10 of the domain of a viscosity (Pa s): the axis its values are spaced on."""
+    lo, hi = DOMAIN[name]
+    return float(np.log10(lo)), float(np.log10(hi))
+
+
 def _etas(n_M: int, n_K: int, offset: float) -> np.ndarray:
     """Viscosity structures (eta_M, eta_K), log-spaced over the domain; ``offset`` in (0, 1)
     moves every value by that fraction of a step towards the interior (test grid)."""
-    (a0, a1), (b0, b1) = DOMAIN["log10_eta_M"], DOMAIN["log10_eta_K"]
+    (a0, a1), (b0, b1) = _log10_range("eta_M"), _log10_range("eta_K")
     lm = _axis(a0, a1, n_M, offset)
     lk = _axis(b0, b1, n_K, offset)
     M, K = np.meshgrid(lm, lk, indexing="ij")
@@ -180,7 +173,7 @@ def _points_axis(n: int, layout: str) -> np.ndarray:
 
 
 def training_grid(scale: float = 1.0, sizes=None, layout: str = "uniform") -> Grid:
-    """The seed's training grid (docs/design.md §3), every axis shrunk by ``scale``.
+    """The seed's training grid (docs/design.md), every axis shrunk by ``scale``.
 
     103 x 103 surface points on [-100, 100] km (end points included), 20 depths on
     [1, 14] km, 31 times on the quadratic sequence t_k = 100 yr (k/30)^2 (dense near t = 0,
@@ -201,7 +194,7 @@ def training_grid(scale: float = 1.0, sizes=None, layout: str = "uniform") -> Gr
 
 
 def test_grid(scale: float = 1.0, sizes=None) -> Grid:
-    """The seed's test grid (docs/design.md §3) at values different from the training grid.
+    """The seed's test grid (docs/design.md) at values different from the training grid.
 
     100 x 100 surface points at the centres of 100 x 100 equal cells of the domain (2 km
     apart), 13 depths at cell centres of [1, 14] km, 81 times at cell centres of
@@ -219,8 +212,8 @@ def test_grid(scale: float = 1.0, sizes=None) -> Grid:
     times = _disjoint_axis(*DOMAIN["t"], nt, np.concatenate([g.times for g in tr]))
     lm = np.log10(np.concatenate([g.etas[:, 0] for g in tr]))
     lk = np.log10(np.concatenate([g.etas[:, 1] for g in tr]))
-    log_m = _disjoint_axis(*DOMAIN["log10_eta_M"], nm, lm)
-    log_k = _disjoint_axis(*DOMAIN["log10_eta_K"], nk, lk)
+    log_m = _disjoint_axis(*_log10_range("eta_M"), nm, lm)
+    log_k = _disjoint_axis(*_log10_range("eta_K"), nk, lk)
     M, K = np.meshgrid(log_m, log_k, indexing="ij")
     etas = 10.0 ** np.stack([M.ravel(), K.ravel()], axis=1)
     return Grid("test", X.ravel(), Y.ravel(), depths, times, etas)
@@ -258,7 +251,7 @@ test_grid.__test__ = False
 
 
 def radial_grid(scale: float = 1.0, sizes=None) -> Grid:
-    """Training grid of the radial form (docs/design.md §8): the radial functions (g_r, g_φ, g_z) of
+    """Training grid of the radial form (docs/design.md): the radial functions (g_r, g_φ, g_z) of
     the canonical source, which depend on the epicentral distance r only.
 
     The points lie on the x axis (x = r, y = 0), each shard holds (g_r, g_φ, g_z) instead of
@@ -414,12 +407,6 @@ def load_manifest(data_dir: str | os.PathLike) -> dict:
     return man
 
 
-def _write_json(path: Path, obj: dict) -> None:
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(json.dumps(obj, indent=1))
-    os.replace(tmp, path)
-
-
 def missing_shards(data_dir: str | os.PathLike, grid: Grid) -> list[tuple[int, int]]:
     """(d, e) of the shards of ``grid`` not yet complete in ``data_dir``."""
     data_dir, digest = Path(data_dir), grid.digest()
@@ -486,7 +473,7 @@ def generate(
         "grid_sha256": grid.digest(),
         "grid": grid.to_json(),
     }
-    _write_json(man_path, manifest)
+    atomic.write_text(man_path, json.dumps(manifest, indent=1))
     for stale in out_dir.glob(".shard_*.tmp"):  # left by a killed run
         stale.unlink(missing_ok=True)
     todo = missing_shards(out_dir, grid)

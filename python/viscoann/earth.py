@@ -1,4 +1,4 @@
-"""Layered Earth models and shear rheologies (docs/design.md §3), SI units.
+"""Layered Earth models and shear rheologies (docs/design.md, "Conventions"), SI units.
 
 Each layer has an unrelaxed Lamé ``lam`` [Pa] and a shear rheology; the bulk modulus
 K = lam + 2 mu/3 is purely elastic, so lambda(s) = K - 2 mu(s)/3 in the Laplace domain.
@@ -12,18 +12,21 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-__all__ = ["Elastic", "Maxwell", "StandardLinearSolid", "Burgers", "Layer", "EarthModel"]
+__all__ = ["Burgers", "Maxwell", "StandardLinearSolid", "Elastic", "Layer", "EarthModel"]
 
 _INF = math.inf
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Burgers:
     """Burgers body: Maxwell element (``mu_M`` [Pa], ``eta_M`` [Pa s]) in series with a
     Kelvin–Voigt element (``mu_K`` [Pa], ``eta_K`` [Pa s]).
 
-    Laplace-domain shear modulus 1/mu(s) = 1/mu_M + 1/(eta_M s) + 1/(mu_K + eta_K s).
-    ``eta_K = inf`` gives a Maxwell body, ``eta_M = inf`` a standard linear solid.
+    Laplace-domain shear modulus 1/mu(s) = 1/mu_M + 1/(eta_M s) + 1/(mu_K + eta_K s), evaluated
+    in the C++ core (cpp/src/rheology.cpp). ``eta_K = inf`` gives a Maxwell body, ``eta_M =
+    inf`` a standard linear solid; :class:`Maxwell`, :class:`StandardLinearSolid` and
+    :class:`Elastic` are those special cases. Bodies compare equal when their four parameters
+    do, whichever class built them.
     """
 
     mu_M: float
@@ -35,46 +38,60 @@ class Burgers:
         """(mu_M, eta_M, mu_K, eta_K) as the core expects them."""
         return (float(self.mu_M), float(self.eta_M), float(self.mu_K), float(self.eta_K))
 
-    def shear_modulus(self, s):
-        """mu(s) [Pa] at complex Laplace variable(s) ``s`` [1/s] (numpy broadcasting)."""
-        mu_M, eta_M, mu_K, eta_K = self.params()
-        s = np.asarray(s, dtype=complex)
-        c = 1.0 / mu_M + (0 if math.isinf(eta_M) else 1.0 / (eta_M * s))
-        c = c + (0 if math.isinf(eta_K) else 1.0 / (mu_K + eta_K * s))
-        return 1.0 / c
+    def __eq__(self, other):
+        if not isinstance(other, Burgers):
+            return NotImplemented
+        return self.params() == other.params()
+
+    def __hash__(self):
+        return hash(self.params())
+
+
+class Maxwell(Burgers):
+    """Maxwell body: spring ``mu`` [Pa] in series with dashpot ``eta`` [Pa s]; relaxation time
+    eta/mu. A :class:`Burgers` body with an infinite Kelvin viscosity."""
+
+    def __init__(self, mu: float, eta: float):
+        super().__init__(mu, eta, _INF, _INF)
 
     @property
-    def unrelaxed(self) -> float:
-        """Instantaneous shear modulus [Pa] (mu_M)."""
-        return float(self.mu_M)
+    def mu(self) -> float:
+        return self.mu_M
 
     @property
-    def relaxed(self) -> float:
-        """Long-time shear modulus [Pa]: 0 with a finite eta_M, else mu_M mu_K/(mu_M + mu_K)."""
-        mu_M, eta_M, mu_K, eta_K = self.params()
-        if not math.isinf(eta_M):
-            return 0.0
-        if not math.isinf(eta_K):
-            return mu_M * mu_K / (mu_M + mu_K)
-        return mu_M
+    def eta(self) -> float:
+        return self.eta_M
+
+    def __repr__(self) -> str:
+        return f"Maxwell(mu={self.mu_M!r}, eta={self.eta_M!r})"
 
 
-def Elastic(mu: float) -> Burgers:
-    """Elastic shear modulus ``mu`` [Pa] (a Burgers body with both dashpots infinite)."""
-    return Burgers(mu, _INF, _INF, _INF)
+class StandardLinearSolid(Burgers):
+    """Standard linear solid: spring ``mu_M`` [Pa] in series with a Kelvin–Voigt element
+    (``mu_K`` [Pa], ``eta_K`` [Pa s]). Unrelaxed modulus mu_M, relaxed modulus
+    mu_M mu_K/(mu_M + mu_K), relaxation time eta_K/(mu_M + mu_K). A :class:`Burgers` body
+    with an infinite Maxwell viscosity."""
+
+    def __init__(self, mu_M: float, mu_K: float, eta_K: float):
+        super().__init__(mu_M, _INF, mu_K, eta_K)
+
+    def __repr__(self) -> str:
+        return f"StandardLinearSolid(mu_M={self.mu_M!r}, mu_K={self.mu_K!r}, eta_K={self.eta_K!r})"
 
 
-def Maxwell(mu: float, eta: float) -> Burgers:
-    """Maxwell body: spring ``mu`` [Pa] in series with dashpot ``eta`` [Pa s];
-    relaxation time eta/mu."""
-    return Burgers(mu, eta, _INF, _INF)
+class Elastic(Burgers):
+    """Elastic shear modulus ``mu`` [Pa]: a :class:`Burgers` body whose dashpots are both
+    infinite (it never relaxes)."""
 
+    def __init__(self, mu: float):
+        super().__init__(mu, _INF, _INF, _INF)
 
-def StandardLinearSolid(mu_M: float, mu_K: float, eta_K: float) -> Burgers:
-    """Standard linear solid (Burgers with eta_M = inf): spring ``mu_M`` [Pa] in series with a
-    Kelvin–Voigt element (``mu_K`` [Pa], ``eta_K`` [Pa s]). Unrelaxed modulus mu_M, relaxed
-    modulus mu_M mu_K/(mu_M + mu_K), relaxation time eta_K/(mu_M + mu_K)."""
-    return Burgers(mu_M, _INF, mu_K, eta_K)
+    @property
+    def mu(self) -> float:
+        return self.mu_M
+
+    def __repr__(self) -> str:
+        return f"Elastic(mu={self.mu_M!r})"
 
 
 @dataclass(frozen=True)

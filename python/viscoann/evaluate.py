@@ -1,5 +1,5 @@
 """Judging a surrogate on the seed's test grid against the exact solver (DeVries et al. 2017,
-Fig. 3; docs/design.md §8): mean absolute residual overall and per depth, time and viscosity
+Fig. 3; docs/design.md): mean absolute residual overall and per depth, time and viscosity
 structure, relative to the total and to the postseismic signal, worst 1 %, residual maps.
 """
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from . import export, reference
 from .data import load_manifest, read_shard, shard_name
 
 # log-spaced bins of |residual| (m per m^3) for streaming quantiles
@@ -55,9 +56,7 @@ def evaluate(
     """
     from tqdm.auto import tqdm
 
-    from .train import okada_canonical
-
-    elastic = elastic or okada_canonical
+    elastic = elastic or reference.ELASTIC_FIELDS["okada_point_strike_slip"]
     man = load_manifest(test_dir)
     g = man["grid"]
     D, E, T, P = g.shape
@@ -108,33 +107,44 @@ def evaluate(
 
 
 def predictor(path) -> Callable[[np.ndarray], np.ndarray]:
-    """``predict(X)`` of a model file (.safetensors, native engine) or of a training run
-    (a directory with ``spec.json``, or the spec itself; float64 reference evaluation)."""
+    """``predict(X)`` of a model file (native engine) or of a training run directory (its
+    model file, float64 reference evaluation: :func:`viscoann.reference.predict`)."""
     path = Path(path)
-    if path.suffix == ".safetensors":
+    if not path.is_dir():
         from .surrogate import Surrogate
 
         net = Surrogate.load(str(path))
         return lambda X: net.predict(X)
-    from .train import load_spec, predict_reference
+    from .train import model_path
 
-    spec = load_spec(path / "spec.json" if path.is_dir() else path)
-    return lambda X: predict_reference(spec, X)
+    model = export.read(model_path(path))
+    return lambda X: reference.predict(model, X)
+
+
+#: The scalar metrics of :func:`evaluate`.
+SCALARS = (
+    "n_samples",
+    "mean_abs_residual",
+    "mean_abs_u",
+    "mean_abs_postseismic",
+    "rel_total",
+    "rel_postseismic",
+    "p99_abs_residual",
+    "max_abs_residual",
+)
+#: What a model file's provenance records of its test metrics: the scalars and the per-axis
+#: residuals with their axes.
+RECORDED = (*SCALARS, "per_depth", "per_time", "per_eta", "depths", "times", "etas")
 
 
 def summary(metrics: dict) -> dict:
     """The scalar metrics of :func:`evaluate` (JSON-ready)."""
-    keys = (
-        "n_samples",
-        "mean_abs_residual",
-        "mean_abs_u",
-        "mean_abs_postseismic",
-        "rel_total",
-        "rel_postseismic",
-        "p99_abs_residual",
-        "max_abs_residual",
-    )
-    return {k: metrics[k] for k in keys}
+    return {k: metrics[k] for k in SCALARS}
+
+
+def recorded(metrics: dict) -> dict:
+    """The metrics (of :func:`evaluate` or :func:`load`, or their JSON) a model file records."""
+    return {k: metrics[k] for k in RECORDED if k in metrics}
 
 
 def save(metrics: dict, path) -> None:

@@ -1,5 +1,7 @@
-"""Write surrogate model files: safetensors holding float32 weights plus a ``"viscoann"``
-metadata document (format below) that the native reader (cpp/src/model_io.cpp) checks strictly.
+"""Write and read surrogate model files: safetensors holding float32 weights plus a
+``"viscoann"`` metadata document (format below) that the native reader (cpp/src/model_io.cpp)
+checks strictly. The file is the only description of a model: training writes it, and
+everything that evaluates a model reads it.
 
 Format version 2 (docs/design.md §5; the reader also takes version 1, which has no "shift" and
 no "geometry").
@@ -15,12 +17,12 @@ Tensors ``layers.{l}.weight`` (F32, shape [out, in], PyTorch layout) and ``layer
      "outputs": [{"name", "unit", "scale", "offset"}, ...],     # u = scale*y + offset
      "geometry": {"kind": "cartesian"}                           # features = inputs (default)
                | {"kind": "radial_strike_slip", "r_scale", "r_offset"},
-     "elastic_part": "none" | "okada_point_strike_slip",        # exact part the engine adds
+     "elastic_part": "none" | "okada_point_strike_slip",        # exact part added (docs/design.md)
      "elastic_inputs": [ix, iy, idepth],                        # when elastic_part is not none
      "provenance": {...}}                                       # free-form: data, date, metrics
 
 ``shift`` makes log features of inputs whose domain touches 0 (log10(t + 1 day)); a point needs
-x + shift > 0. ``geometry`` "radial_strike_slip" (docs/design.md §8): the net learns the radial
+x + shift > 0. ``geometry`` "radial_strike_slip" (docs/design.md): the net learns the radial
 functions (g_r, g_φ, g_z) of the canonical vertical strike-slip source and the engine applies
 the azimuthal factors exactly (as :func:`viscoann.exact.from_radial`). The inputs stay the
 canonical (x, y, depth, t, eta_M, eta_K) with x, y first (their own scale/offset unused: 1, 0);
@@ -28,8 +30,8 @@ the net's features are z_r = r_scale*hypot(x, y) + r_offset, then the transforme
 so widths[0] = n_inputs - 1; its 3 outputs, after output scale/offset, are (g_r, g_φ, g_z) and
 the engine returns ux, uy, uz (the elastic part, if any, is added after the rotation).
 
-Only numpy is needed to write or to evaluate a file (:func:`reference_predict`, float64);
-:func:`save_torch` imports torch lazily.
+Only numpy is needed to write or read a file; :func:`save_torch` imports torch lazily. The
+float64 evaluation of a file is :func:`viscoann.reference.predict`.
 """
 
 from __future__ import annotations
@@ -42,29 +44,22 @@ from pathlib import Path
 
 import numpy as np
 
+from . import atomic
+from .conventions import DOMAIN, INPUT_NAMES, INPUT_UNITS, LOG10_INPUTS, OUTPUT_NAMES, OUTPUT_UNIT
+
 FORMAT = "viscoann-mlp"
 VERSION = 2
 ACTIVATIONS = ("identity", "tanh", "relu", "sigmoid")
 ELASTIC_PARTS = ("none", "okada_point_strike_slip")
 GEOMETRIES = ("cartesian", "radial_strike_slip")
 
-YEAR = 365.25 * 86400.0
-
-#: The canonical surrogate inputs of docs/design.md §3 (SI; viscosities through log10).
-CANONICAL_INPUTS = (
-    {"name": "x", "unit": "m", "log10": False, "domain": [-100e3, 100e3]},
-    {"name": "y", "unit": "m", "log10": False, "domain": [-100e3, 100e3]},
-    {"name": "depth", "unit": "m", "log10": False, "domain": [1e3, 14e3]},
-    {"name": "t", "unit": "s", "log10": False, "domain": [0.0, 100 * YEAR]},
-    {"name": "eta_M", "unit": "Pa s", "log10": True, "domain": [1e18, 1e21]},
-    {"name": "eta_K", "unit": "Pa s", "log10": True, "domain": [1e17, 1e20]},
+#: The canonical surrogate inputs (:mod:`viscoann.conventions`) as model-file input entries.
+CANONICAL_INPUTS = tuple(
+    {"name": n, "unit": u, "log10": n in LOG10_INPUTS, "domain": list(DOMAIN[n])}
+    for n, u in zip(INPUT_NAMES, INPUT_UNITS, strict=True)
 )
 #: The canonical outputs: displacement per unit potency.
-CANONICAL_OUTPUTS = (
-    {"name": "ux", "unit": "m/m^3"},
-    {"name": "uy", "unit": "m/m^3"},
-    {"name": "uz", "unit": "m/m^3"},
-)
+CANONICAL_OUTPUTS = tuple({"name": n, "unit": OUTPUT_UNIT} for n in OUTPUT_NAMES)
 
 
 def input_spec(inputs: Sequence[dict]) -> list[dict]:
@@ -197,7 +192,7 @@ def to_bytes(
     inputs, outputs : list of dict
         See :func:`input_spec` / :func:`output_spec`; lengths must match the widths.
     elastic_part : {"none", "okada_point_strike_slip"}
-        Exact part the engine adds to the scaled output (docs/design.md §8).
+        Exact part the engine adds to the scaled output (docs/design.md).
     elastic_inputs : 3 ints, optional
         Indices of (x, y, depth) among the inputs for the elastic part (default 0, 1, 2).
     geometry : None, "cartesian" or dict, optional
@@ -269,10 +264,26 @@ def to_bytes(
 
 
 def save(path: str | Path, weights, biases, activations, **kwargs) -> Path:
-    """Write a model file; arguments as :func:`to_bytes`. Returns the path."""
-    path = Path(path)
-    path.write_bytes(to_bytes(weights, biases, activations, **kwargs))
-    return path
+    """Write a model file (a temporary file, then renamed); arguments as :func:`to_bytes`.
+    Returns the path."""
+    return atomic.write_bytes(path, to_bytes(weights, biases, activations, **kwargs))
+
+
+#: The entries of a model document that :func:`to_bytes` takes as keyword arguments.
+_DOC_KEYS = ("inputs", "outputs", "elastic_part", "elastic_inputs", "geometry", "provenance")
+
+
+def model_bytes(model: dict) -> bytes:
+    """The model file of a model document: a dict as :func:`read` returns (``weights``,
+    ``biases``, ``activations``, ``inputs``, ``outputs`` and optionally ``geometry``,
+    ``elastic_part``, ``elastic_inputs``, ``provenance``); the inverse of :func:`read`."""
+    kw = {k: model[k] for k in _DOC_KEYS if model.get(k) is not None}
+    return to_bytes(model["weights"], model["biases"], model["activations"], **kw)
+
+
+def write(path: str | Path, model: dict) -> Path:
+    """Write a model document (see :func:`model_bytes`) as a model file; returns the path."""
+    return atomic.write_bytes(path, model_bytes(model))
 
 
 def torch_layers(model) -> tuple[list[np.ndarray], list[np.ndarray], list[str]]:
@@ -310,7 +321,7 @@ def save_torch(path: str | Path, model, **kwargs) -> Path:
     return save(path, ws, bs, acts, **kwargs)
 
 
-# ---- reading back and the float64 reference evaluation -------------------------------------
+# ---- reading back --------------------------------------------------------------------------
 def read(source: str | Path | bytes) -> dict:
     """A model file's contents with numpy only: the metadata document's entries plus
     ``weights`` / ``biases`` (float32 arrays). No checks beyond the layout (the native reader
@@ -330,72 +341,3 @@ def read(source: str | Path | bytes) -> dict:
     doc["weights"] = [tensor(f"layers.{li}.weight") for li in range(L)]
     doc["biases"] = [tensor(f"layers.{li}.bias") for li in range(L)]
     return doc
-
-
-def forward_reference(layers, activations, F: np.ndarray) -> np.ndarray:
-    """float64 numpy forward pass of the core MLP on features F (N, n_in) -> (N, n_out);
-    ``layers`` = [(W (out, in), b (out,)), ...]."""
-    f = {
-        "tanh": np.tanh,
-        "relu": lambda a: np.maximum(a, 0.0),
-        "identity": lambda a: a,
-        "sigmoid": lambda a: 1.0 / (1.0 + np.exp(-a)),
-    }
-    h = np.asarray(F, np.float64)
-    for (W, b), act in zip(layers, activations, strict=True):
-        h = f[act](h @ np.asarray(W, np.float64).T + np.asarray(b, np.float64))
-    return h
-
-
-def reference_predict(model, X, *, elastic=None) -> np.ndarray:
-    """The engines' result in float64 (for tests): input transforms, MLP, output transform,
-    azimuthal factors of the radial geometry, exact elastic part.
-
-    Parameters
-    ----------
-    model : path, bytes or dict
-        A model file, or a dict with the keyword arguments of :func:`to_bytes` plus
-        ``weights``, ``biases``, ``activations`` (weights are rounded to float32 as stored).
-    X : array_like (N, n_inputs)
-        Inputs in SI units, in the model's input order.
-    elastic : callable, optional
-        ``elastic(x, y, depth) -> (N, 3)`` for the elastic part; default the canonical Okada
-        point source (``viscoann.okada.canonical_surface``).
-
-    Returns
-    -------
-    ndarray (N, n_out), float64
-    """
-    if not isinstance(model, dict):
-        model = read(model)
-    ws = [np.asarray(w, np.float32) for w in model["weights"]]
-    bs = [np.asarray(b, np.float32) for b in model["biases"]]
-    widths = [ws[0].shape[1]] + [w.shape[0] for w in ws]
-    ins, outs = input_spec(model["inputs"]), output_spec(model["outputs"])
-    geo = geometry_spec(model.get("geometry"), ins, widths)
-    X = np.asarray(X, np.float64)
-    if X.ndim != 2 or X.shape[1] != len(ins):
-        raise ValueError(f"X has shape {X.shape}; need (N, {len(ins)})")
-    Z = np.empty_like(X)
-    for i, e in enumerate(ins):
-        v = np.log10(X[:, i] + e.get("shift", 0.0)) if e["log10"] else X[:, i]
-        Z[:, i] = e["scale"] * v + e["offset"]
-    radial = geo["kind"] == "radial_strike_slip"
-    if radial:
-        Z = np.column_stack(
-            [geo["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + geo["r_offset"], Z[:, 2:]]
-        )
-    y = forward_reference(list(zip(ws, bs, strict=True)), model["activations"], Z)
-    u = y * [e["scale"] for e in outs] + [e["offset"] for e in outs]
-    if radial:
-        from .exact import from_radial
-
-        u = from_radial(X[:, 0], X[:, 1], u)
-    if model.get("elastic_part", "none") != "none":
-        ix, iy, idep = model.get("elastic_inputs") or (0, 1, 2)
-        if elastic is None:
-            from .okada import canonical_surface as elastic
-        for dep in np.unique(X[:, idep]):
-            m = X[:, idep] == dep
-            u[m, :3] += np.asarray(elastic(X[m, ix], X[m, iy], dep)).reshape(-1, 3)
-    return u

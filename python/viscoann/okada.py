@@ -19,6 +19,7 @@ import warnings
 import numpy as np
 
 from . import _core
+from .conventions import threads_count
 
 __all__ = ["point", "rectangle", "canonical_surface", "SingularPointWarning"]
 
@@ -89,7 +90,7 @@ def point(
     return_flags : bool, optional
         Also return a boolean mask of the singular points (at the source).
     threads : int, optional
-        Threads to use; all hardware threads by default.
+        Threads to use; None or 0: all hardware threads (the default).
 
     Returns
     -------
@@ -109,7 +110,7 @@ def point(
     names = ["x", "y", "z", "depth", "dip", "pot1", "pot2", "pot3", "pot4", "alpha"]
     values = [x, y, z, depth, dip, *_components("potency", potency, 4), alpha]
     shape, cols = _columns(names, values)
-    u, g, flags, ns = _core.okada_point(*cols, bool(gradients), int(threads or 0))
+    u, g, flags, ns = _core.okada_point(*cols, bool(gradients), threads_count(threads))
     return _finish(shape, u, g, flags, ns, gradients, return_flags)
 
 
@@ -182,17 +183,17 @@ def rectangle(
     ]
     values = [x, y, z, depth, dip, al1, al2, aw1, aw2, *_components("slip", slip, 3), alpha]
     shape, cols = _columns(names, values)
-    u, g, flags, ns = _core.okada_rectangle(*cols, bool(gradients), int(threads or 0))
+    u, g, flags, ns = _core.okada_rectangle(*cols, bool(gradients), threads_count(threads))
     return _finish(shape, u, g, flags, ns, gradients, return_flags)
 
 
 def canonical_surface(x, y, depth, alpha=2 / 3, *, threads=None):
-    """Surface displacement of the canonical source (docs/design.md §3): fastest path.
+    """Surface displacement of the canonical source (docs/design.md): fastest path.
 
     Vertical strike-slip point source striking along +x (DC3D0, dip 90, POT1 = 1 m^3,
     left-lateral positive) at ``depth`` (m, > 0), observed at (x, y, 0) (m; x east along
     strike, y north). Returns u (..., 3) in m per m^3 of potency.
     """
     shape, cols = _columns(["x", "y", "depth"], [x, y, depth])
-    u = _core.okada_canonical_surface(*cols, float(alpha), int(threads or 0))
+    u = _core.okada_canonical_surface(*cols, float(alpha), threads_count(threads))
     return u.reshape(shape + (3,))

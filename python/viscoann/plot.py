@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .conventions import YEAR
+
 
 def displacement_maps(x, y, u, path, title: str = "", unit: str = "m") -> Path:
     """Draw ux, uy, uz maps side by side and save them to ``path``.
@@ -173,8 +175,6 @@ def seed_table_figure(rows, path, *, title: str = "The seed paper's table on thi
 
 # ---- training figures (seed Figs. 2 and 3) --------------------------------------------
 
-YEAR = 365.25 * 86400.0
-
 
 def _figure(w: float, h: float):
     from matplotlib.figure import Figure
@@ -230,7 +230,7 @@ def elastic_warmup(result: dict, path, component: int = 2) -> Path:
     """Seed Fig. 2: Okada truth, ANN predictions and residuals for each training-set size,
     and mean absolute residual against the number of training points.
 
-    result : output of :func:`viscoann.train.elastic_warmup`.
+    result : output of :func:`viscoann.experiments.elastic_warmup`.
     component : 0, 1, 2 for ux, uy, uz.
     """
     names = ("u_x", "u_y", "u_z")

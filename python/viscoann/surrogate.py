@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _core
+from .conventions import threads_count
 
 
 class OutOfDomainWarning(UserWarning):
@@ -187,7 +188,7 @@ class Surrogate:
             eta_M, eta_K in m, m, m, s, Pa s, Pa s).
         device : {"cpu", "cuda"}
         threads : int, optional
-            CPU threads (default: all cores).
+            CPU threads; None or 0: all cores (the default).
         dtype : {numpy.float64, numpy.float32}
             Output type; compute is float32 in every engine.
         isa : {"auto", "scalar", "avx2", "avx512"}
@@ -220,8 +221,7 @@ class Surrogate:
         dt = np.dtype(dtype)
         if dt not in (np.float64, np.float32):
             raise ValueError(f"dtype = {dt} is not float64 or float32")
-        if threads is not None and threads < 1:
-            raise ValueError(f"threads = {threads} must be >= 1 (or None for all cores)")
+        threads = threads_count(threads)
         if check_domain:
             mask = self._core.in_domain(P)
             outside = int(mask.size - np.count_nonzero(mask))
@@ -236,9 +236,9 @@ class Surrogate:
                     stacklevel=2,
                 )
         if out is not None:
-            self._core.predict_into(P, out, device, threads or 0, isa, precision)
+            self._core.predict_into(P, out, device, threads, isa, precision)
             return out
-        y = self._core.predict(P, device, threads or 0, isa, dt == np.float32, precision)
+        y = self._core.predict(P, device, threads, isa, dt == np.float32, precision)
         return y.reshape(*lead, y.shape[-1])
 
     def predict_grid(
@@ -285,8 +285,7 @@ class Surrogate:
         etas = np.ascontiguousarray(etas, dtype=np.float64).reshape(-1, 2)
         if x.shape != y.shape:
             raise ValueError(f"x has shape {x.shape} but y has shape {y.shape}")
-        if threads is not None and threads < 1:
-            raise ValueError(f"threads = {threads} must be >= 1 (or None for all cores)")
+        threads = threads_count(threads)
         dt = np.dtype(dtype)
         if dt not in (np.float64, np.float32):
             raise ValueError(f"dtype = {dt} is not float64 or float32")
@@ -314,7 +313,7 @@ class Surrogate:
             np.ascontiguousarray(etas[:, 0]),
             np.ascontiguousarray(etas[:, 1]),
             device,
-            threads or 0,
+            threads,
             isa,
             dt == np.float32,
             precision,

@@ -1,86 +1,38 @@
 """Training of MLP surrogates with PyTorch (Adam, mini-batches streamed from the HDF5 shards of
-``data.py``), after DeVries et al. (2017); target transforms of docs/design.md §8.
+``data.py``), after DeVries et al. (2017); target transforms of docs/design.md ("Surrogate
+accuracy").
 
 The net sees the engine's input features (log10 of the viscosities, affine map of the domain
 box to [-1, 1]) and learns a scaled target: the full field (the seed's choice), the
 postseismic remainder u(t) - u(0), to which the engine adds the exact Okada field back, or
-(the "radial" form, docs/design.md §8) the remainder of the source's radial functions
-g(r, depth, t, eta_M, eta_K), to which the engine applies the azimuthal factors exactly.
-torch is imported inside the functions only (``import viscoann`` never loads it).
+(the "radial" form) the remainder of the source's radial functions g(r, depth, t, eta_M,
+eta_K), to which the engine applies the azimuthal factors exactly. A run writes the model file
+itself (the file is the only spec: its metadata holds every transform, and the features are
+formed from it by :func:`viscoann.reference.features`); its checkpoint adds the optimiser
+state beside it. torch is imported inside the functions only (``import viscoann`` never
+loads it).
 """
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import os
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from . import __version__, export
-from .data import DOMAIN, R_MAX, YEAR, load_manifest, read_shard, shard_name
+from . import __version__, atomic, export, reference
+from .conventions import INPUT_NAMES, R_MAX, YEAR
+from .data import load_manifest, read_shard, shard_name
 
-INPUT_NAMES = ("x", "y", "depth", "t", "eta_M", "eta_K")
-INPUT_UNITS = ("m", "m", "m", "s", "Pa s", "Pa s")
-OUTPUT_NAMES = ("ux", "uy", "uz")
-ACTIVATIONS = ("tanh", "relu", "identity", "sigmoid")
 TARGETS = ("full", "remainder", "radial")
-LOG10_INPUTS = (4, 5)  # the viscosities enter as log10
-
-
-def canonical_box() -> tuple[np.ndarray, np.ndarray]:
-    """(lo, hi) of the canonical domain in feature space (viscosities as log10), (6,) each."""
-    keys = ("x", "y", "depth", "t", "log10_eta_M", "log10_eta_K")
-    lo = np.array([DOMAIN[k][0] for k in keys])
-    hi = np.array([DOMAIN[k][1] for k in keys])
-    return lo, hi
-
-
-def features(
-    X: np.ndarray, lo: np.ndarray, hi: np.ndarray, log10: tuple = LOG10_INPUTS, dtype=np.float32
-) -> np.ndarray:
-    """The engine's input transform: log10 of the ``log10`` columns, then the affine map of
-    the box [lo, hi] to [-1, 1]. X (N, n_in) in SI -> (N, n_in) ``dtype``."""
-    F = np.array(X, dtype=np.float64, copy=True)
-    for j in log10:
-        F[:, j] = np.log10(F[:, j])
-    return (2.0 * (F - lo) / (hi - lo) - 1.0).astype(dtype)
-
-
-def radial_transforms(time_shift: float) -> dict:
-    """The radial form's feature maps as model-spec keys (see :func:`spec_features`): r over
-    [0, R_MAX], depth, log10(t + time_shift) and log10 of the viscosities, each mapped to
-    [-1, 1] over the canonical domain."""
-    lo, hi = canonical_box()
-    lo[3], hi[3] = np.log10(np.array(DOMAIN["t"]) + time_shift)
-    return {
-        "log10_inputs": [3, 4, 5],
-        "input_shift": [0.0, 0.0, 0.0, float(time_shift), 0.0, 0.0],
-        "feature_lo": lo.tolist(),
-        "feature_hi": hi.tolist(),
-        "geometry": {"kind": "radial_strike_slip", "r_scale": 2.0 / R_MAX, "r_offset": -1.0},
-    }
-
-
-def radial_features(X: np.ndarray, time_shift: float, dtype=np.float32) -> np.ndarray:
-    """The radial form's input features, as the engine forms them for a radial_strike_slip
-    model: X (N, 6) canonical inputs in SI -> (N, 5) ``dtype`` rows
-    (r, depth, log10(t + time_shift), log10 eta_M, log10 eta_K) mapped to [-1, 1]."""
-    return spec_features(radial_transforms(time_shift), X, dtype)
-
-
-def okada_canonical(x: np.ndarray, y: np.ndarray, depth: float | np.ndarray) -> np.ndarray:
-    """u(t = 0) of the canonical source: Okada DC3D0, DIP = 90°, POT1 = 1 m^3, alpha = 2/3, on
-    the free surface (``va.okada.canonical_surface``; the engine's elastic part
-    "okada_point_strike_slip" is the same field). x, y (N,) m, depth m -> (N, 3) m."""
-    from . import okada
-
-    return okada.canonical_surface(np.asarray(x, float), np.asarray(y, float), depth)
+MODEL_FILE = "model.safetensors"  # a run directory's model
+CHECKPOINT = "checkpoint.pt"  # beside it: the model file's bytes, optimiser state, history
 
 
 @dataclass
@@ -98,8 +50,8 @@ class TrainConfig:
     val_fraction : surface points held out of optimisation for the validation loss.
     val_max : at most this many validation samples (a fixed random subset).
     buffer_shards : shards shuffled together in memory while streaming.
-    init_from : path of a ``spec.json`` whose weights start the run (fine-tuning; same
-        architecture), or None for the seeded random initialisation.
+    init_from : a model file (or a run directory holding one) whose weights start the run
+        (fine-tuning; same architecture), or None for the seeded random initialisation.
     """
 
     hidden_layers: int = 6
@@ -124,10 +76,10 @@ class TrainConfig:
             raise ValueError(
                 f"hidden_layers and width must be >= 1, got {self.hidden_layers}, {self.width}"
             )
-        bad = [a for a in self.activations if a not in ACTIVATIONS]
+        bad = [a for a in self.activations if a not in export.ACTIVATIONS]
         if bad or not self.activations:
             raise ValueError(
-                f"activations must be a non-empty list of {ACTIVATIONS}, "
+                f"activations must be a non-empty list of {export.ACTIVATIONS}, "
                 f"got {list(self.activations)}"
             )
         if self.target not in TARGETS:
@@ -165,6 +117,42 @@ class TrainConfig:
         return f"{self.hidden_layers}x{self.width}"
 
 
+def model_document(config: TrainConfig) -> dict:
+    """The model file a run of ``config`` writes, without weights and output scales: the
+    canonical inputs and outputs, the exact elastic part of the remainder targets and, for the
+    radial target, the time feature log10(t + time_shift) and the radial_strike_slip geometry
+    (r over [0, R_MAX] mapped to [-1, 1])."""
+    inputs = [dict(e) for e in export.CANONICAL_INPUTS]
+    geometry = None
+    if config.target == "radial":
+        t = INPUT_NAMES.index("t")
+        inputs[t] = dict(inputs[t], log10=True, shift=float(config.time_shift))
+        geometry = {"kind": "radial_strike_slip", "r_scale": 2.0 / R_MAX, "r_offset": -1.0}
+    return {
+        "activations": config.layer_activations(),
+        "inputs": inputs,
+        "outputs": [dict(e) for e in export.CANONICAL_OUTPUTS],
+        "geometry": geometry,
+        "elastic_part": "none" if config.target == "full" else "okada_point_strike_slip",
+    }
+
+
+def with_output_scale(model: dict, scale) -> dict:
+    """``model`` with its outputs scaled by ``scale`` (one factor per output)."""
+    outs = [dict(e, scale=float(s)) for e, s in zip(model["outputs"], scale, strict=True)]
+    return dict(model, outputs=outs)
+
+
+def model_path(run) -> Path:
+    """The model file of a training run directory, or ``run`` itself if it is a file."""
+    run = Path(run)
+    return run / MODEL_FILE if run.is_dir() else run
+
+
+def _features(model: dict, X: np.ndarray) -> np.ndarray:
+    return reference.features(model, X).astype(np.float32)
+
+
 # ---- the net --------------------------------------------------------------------------------
 
 
@@ -198,8 +186,19 @@ def net_layers(net) -> list[tuple[np.ndarray, np.ndarray]]:
     ]
 
 
-# The float64 MLP forward pass lives with the model file format (export.py).
-forward_reference = export.forward_reference
+def _load_weights(net, model: dict, what: str) -> None:
+    """Copy a model document's weights into ``net`` (same architecture, else ValueError)."""
+    import torch
+
+    lin = [m for m in net if isinstance(m, torch.nn.Linear)]
+    have = [tuple(np.shape(W)) for W in model["weights"]]
+    want = [tuple(m.weight.shape) for m in lin]
+    if have != want:
+        raise ValueError(f"{what} has layers {have}, this config {want}")
+    with torch.no_grad():
+        for m, W, b in zip(lin, model["weights"], model["biases"], strict=True):
+            m.weight.copy_(torch.from_numpy(np.asarray(W, np.float32)))
+            m.bias.copy_(torch.from_numpy(np.asarray(b, np.float32)))
 
 
 # ---- batches --------------------------------------------------------------------------------
@@ -210,7 +209,8 @@ class ShardStream:
 
     A fixed random subset of the surface points (``val_fraction``) is held out of training;
     validation uses those points at every depth, time and viscosity (capped at ``val_max``
-    samples, a fixed random subset). Targets are scaled by the RMS of each component.
+    samples, a fixed random subset). Targets are scaled by the RMS of each component, the
+    model's output scale (``model``: the document the run writes, without weights).
     """
 
     def __init__(self, data_dir, config: TrainConfig, elastic: Callable | None = None):
@@ -218,9 +218,11 @@ class ShardStream:
         self.man = load_manifest(self.dir)
         self.grid = g = self.man["grid"]
         self.config = config
-        self.lo, self.hi = canonical_box()
+        model = model_document(config)
         D, E, T, P = g.shape
-        self.elastic = (elastic or okada_canonical) if config.target == "remainder" else None
+        self.elastic = None
+        if config.target == "remainder":
+            self.elastic = elastic or reference.ELASTIC_FIELDS[model["elastic_part"]]
         rng = np.random.default_rng([config.seed, 7])
         perm = rng.permutation(P)
         n_val = max(1, int(round(config.val_fraction * P)))
@@ -241,9 +243,11 @@ class ShardStream:
             n += len(Yt)
         self.out_scale = np.sqrt(sq / n)
         self.out_scale[self.out_scale == 0] = 1.0
+        self.model = with_output_scale(model, self.out_scale)
+        self.provenance = _data_provenance(self.man)
         self.val_X = np.concatenate(Xv)
         self.val_Y = np.concatenate(Yv)
-        self.val_F = features(self.val_X, self.lo, self.hi)
+        self.val_F = _features(self.model, self.val_X)
         self.val_T = (self.val_Y / self.out_scale).astype(np.float32)
 
     def u0(self, d: int) -> np.ndarray:
@@ -286,7 +290,7 @@ class ShardStream:
         k, b = self.config.buffer_shards, self.config.batch_size
         for i in range(0, len(order), k):
             parts = [self._samples(d, e, self.train_points) for d, e in order[i : i + k]]
-            F = features(np.concatenate([p[0] for p in parts]), self.lo, self.hi)
+            F = _features(self.model, np.concatenate([p[0] for p in parts]))
             Y = (np.concatenate([p[1] for p in parts]) / self.out_scale).astype(np.float32)
             perm = rng.permutation(len(F))
             for j in range(0, len(F), b):
@@ -294,14 +298,23 @@ class ShardStream:
                 yield F[idx], Y[idx]
 
 
+def _data_provenance(man: dict) -> dict:
+    """What a model file records of its training data (from the data directory's manifest)."""
+    keys = ("kind", "shape", "n_samples", "solver", "grid_sha256")
+    return {k: man[k] for k in keys}
+
+
 class ArrayStream:
     """Training batches from arrays in memory (features F, scaled targets Y); same protocol
-    as :class:`ShardStream` (used by the elastic warm-up and the radial form)."""
+    as :class:`ShardStream` (used by the elastic warm-up and the radial form). ``model`` is
+    the document a run on it writes (without weights), ``provenance`` its data record."""
 
-    def __init__(self, F, Y, val_F, val_T, config: TrainConfig):
+    def __init__(self, F, Y, val_F, val_T, config: TrainConfig, model: dict, provenance=None):
         self.F, self.Y = np.asarray(F, np.float32), np.asarray(Y, np.float32)
         self.val_F, self.val_T = np.asarray(val_F, np.float32), np.asarray(val_T, np.float32)
         self.config = config
+        self.model = model
+        self.provenance = dict(provenance or {})
 
     @property
     def n_train(self) -> int:
@@ -320,10 +333,11 @@ class ArrayStream:
 
 class RadialStream(ArrayStream):
     """The samples of a radial data directory (``data.radial_grid``), held in memory (16 M
-    samples at full size, 0.5 GB): features of :func:`radial_features`, targets
-    g(t) - g(0) scaled by the RMS of each component. A fixed random subset of the
-    (depth, viscosity) shards (``val_fraction``) is held out for validation, so the
-    validation loss measures generalisation to unseen sources and rheologies."""
+    samples at full size, 0.5 GB): the radial model's features
+    (:func:`viscoann.reference.features`), targets g(t) - g(0) scaled by the RMS of each
+    component. A fixed random subset of the (depth, viscosity) shards (``val_fraction``) is
+    held out for validation, so the validation loss measures generalisation to unseen sources
+    and rheologies."""
 
     def __init__(self, data_dir, config: TrainConfig, progress: bool = False):
         from tqdm.auto import tqdm
@@ -336,6 +350,7 @@ class RadialStream(ArrayStream):
                 f"data_dir {str(data_dir)!r} holds a {g.kind!r} grid; the radial "
                 "target needs `viscoann generate --grid radial` data"
             )
+        model = model_document(config)
         D, E, T, P = g.shape
         rng = np.random.default_rng([config.seed, 7])
         shards = [(d, e) for d in range(D) for e in range(E)]
@@ -352,25 +367,46 @@ class RadialStream(ArrayStream):
             u = read_shard(self.dir / shard_name(d, e)).astype(np.float64)  # (T, P, 3)
             X[..., 2], X[..., 4:] = g.depths[d], g.etas[e]
             F, Y = parts[k in val]
-            F.append(radial_features(X.reshape(-1, 6), config.time_shift))
+            F.append(_features(model, X.reshape(-1, 6)))
             Y.append((u[1:] - u[0]).reshape(-1, 3))
         Ft, Yt = np.concatenate(parts[False][0]), np.concatenate(parts[False][1])
         self.out_scale = np.sqrt(np.mean(Yt**2, axis=0))
         self.out_scale[self.out_scale == 0] = 1.0
         Fv, Yv = np.concatenate(parts[True][0]), np.concatenate(parts[True][1])
         pick = np.sort(rng.choice(len(Fv), size=min(config.val_max, len(Fv)), replace=False))
-        super().__init__(Ft, Yt / self.out_scale, Fv[pick], Yv[pick] / self.out_scale, config)
+        super().__init__(
+            Ft,
+            Yt / self.out_scale,
+            Fv[pick],
+            Yv[pick] / self.out_scale,
+            config,
+            with_output_scale(model, self.out_scale),
+            _data_provenance(self.man),
+        )
 
 
 # ---- the loop -------------------------------------------------------------------------------
 
 
-def _save_atomic(obj, path: Path) -> None:
-    import torch
-
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+def _document(stream, config: TrainConfig, net, history: list[dict]) -> dict:
+    """The model document of the net now: the stream's model, the weights, the provenance."""
+    layers = net_layers(net)
+    prov = {
+        "trainer": f"viscoann {__version__} train.py",
+        "config": config.to_json(),
+        "target": config.target,
+        "data": stream.provenance,
+        "epochs_run": len(history),
+        "final_epoch": history[-1] if history else None,
+        "final_val_loss": history[-1]["val_loss"] if history else None,
+        "train_seconds": sum(h["seconds"] for h in history),
+    }
+    return dict(
+        stream.model,
+        weights=[W for W, _ in layers],
+        biases=[b for _, b in layers],
+        provenance=prov,
+    )
 
 
 def fit(
@@ -378,65 +414,57 @@ def fit(
     config: TrainConfig,
     out_dir=None,
     *,
-    n_in: int = 6,
-    n_out: int = 3,
     progress: bool = True,
-    threads: int | None = None,
+    threads: int | None = 1,
     log=None,
 ) -> dict:
-    """Train a fresh MLP (or resume from ``out_dir/checkpoint.pt``) on ``stream``.
+    """Train a fresh MLP (or resume from ``out_dir``) on ``stream``.
 
     Parameters
     ----------
-    stream : ShardStream or ArrayStream
-        Mini-batches (``batches(epoch)``), validation ``val_F``/``val_T``.
+    stream : ShardStream, ArrayStream or RadialStream
+        Mini-batches (``batches(epoch)``), validation ``val_F``/``val_T``, and the ``model``
+        document the run writes (``provenance``: its data record).
     config : TrainConfig
     out_dir : path, optional
-        Where ``checkpoint.pt`` (every epoch, atomically replaced) and ``history.json`` go.
-        A checkpoint there from the same config is resumed; another config is refused.
-    threads : int, optional
-        torch intra-op threads (default 1: a net this small gains nothing from intra-op
-        threads, and they spin against other processes on a shared machine).
+        Where the model file ``model.safetensors``, ``checkpoint.pt`` (the model file's bytes
+        and the optimiser state) and ``history.json`` go, each atomically replaced every
+        epoch. A checkpoint there from the same config is resumed; another config is refused.
+    threads : int or None, optional
+        torch intra-op threads; None or 0: all cores. Default 1: a net this small gains
+        nothing from intra-op threads, and they spin against other processes.
 
     Returns
     -------
     dict
-        ``net`` (torch module), ``layers`` [(W, b)], ``activations``, ``history`` (list of
-        per-epoch dicts: train_loss, val_loss, lr, seconds).
+        ``net`` (torch module), ``model`` (the model document, as :func:`viscoann.export.read`
+        returns), ``history`` (list of per-epoch dicts: train_loss, val_loss, lr, seconds).
     """
     import torch
 
+    from .conventions import threads_count
+
     config.check()
-    torch.set_num_threads(int(threads or 1))
+    torch.set_num_threads(threads_count(threads) or (os.cpu_count() or 1))
     torch.use_deterministic_algorithms(True)
-    net = build_net(n_in, n_out, config)
+    net = build_net(stream.val_F.shape[1], stream.val_T.shape[1], config)
     if config.init_from:
-        init = load_spec(config.init_from)["layers"]
-        lin = [m for m in net if isinstance(m, torch.nn.Linear)]
-        if [W.shape for W, _ in init] != [tuple(m.weight.shape) for m in lin]:
-            raise ValueError(
-                f"init_from {config.init_from!r} has layers "
-                f"{[W.shape for W, _ in init]}, this config "
-                f"{[tuple(m.weight.shape) for m in lin]}"
-            )
-        with torch.no_grad():
-            for m, (W, b) in zip(lin, init, strict=True):
-                m.weight.copy_(torch.from_numpy(W))
-                m.bias.copy_(torch.from_numpy(b))
+        init = export.read(model_path(config.init_from))
+        _load_weights(net, init, f"init_from {config.init_from!r}")
     opt = torch.optim.Adam(net.parameters(), lr=config.lr)
     lossf = torch.nn.MSELoss() if config.loss == "mse" else torch.nn.L1Loss()
     history, start = [], 0
-    ckpt = Path(out_dir) / "checkpoint.pt" if out_dir is not None else None
-    if ckpt is not None:
-        Path(out_dir).mkdir(parents=True, exist_ok=True)
-        if ckpt.is_file():
-            state = torch.load(ckpt, weights_only=False)
+    out = Path(out_dir) if out_dir is not None else None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        if (out / CHECKPOINT).is_file():
+            state = torch.load(out / CHECKPOINT, weights_only=False)
             if state["config"] != config.to_json():
                 raise ValueError(
                     f"out_dir {str(out_dir)!r} holds a checkpoint of another "
                     "config; use another directory"
                 )
-            net.load_state_dict(state["net"])
+            _load_weights(net, export.read(state["model"]), f"{out / CHECKPOINT}")
             opt.load_state_dict(state["opt"])
             history, start = state["history"], state["epoch"] + 1
     n_batches = stream.n_batches()
@@ -486,189 +514,42 @@ def fit(
             bar.set_postfix(train=f"{rec['train_loss']:.3g}", val=f"{val:.3g}")
             if log is not None:
                 log(rec)
-            if ckpt is not None:
-                _save_atomic(
-                    {
-                        "config": config.to_json(),
-                        "net": net.state_dict(),
-                        "opt": opt.state_dict(),
-                        "epoch": epoch,
-                        "history": history,
-                    },
-                    ckpt,
-                )
-                (Path(out_dir) / "history.json").write_text(json.dumps(history, indent=1))
+            if out is not None:
+                doc = _document(stream, config, net, history)
+                _checkpoint(out, config, export.model_bytes(doc), opt, epoch, history)
     finally:
         bar.close()
-    return {
-        "net": net,
-        "layers": net_layers(net),
-        "activations": config.layer_activations(),
-        "history": history,
-    }
+    return {"net": net, "model": _document(stream, config, net, history), "history": history}
 
 
-def model_spec(result: dict, config: TrainConfig, stream: ShardStream, **provenance) -> dict:
-    """Everything the model file needs: layers, activations, transforms, domain, provenance."""
-    lo, hi = canonical_box()
-    maps = {
-        "log10_inputs": list(LOG10_INPUTS),
-        "feature_lo": lo.tolist(),
-        "feature_hi": hi.tolist(),
-    }
-    if config.target == "radial":
-        maps = radial_transforms(config.time_shift)
-    return {
-        "layers": result["layers"],
-        "activations": result["activations"],
-        "inputs": list(INPUT_NAMES),
-        "input_units": list(INPUT_UNITS),
-        "outputs": list(OUTPUT_NAMES),
-        "output_units": ["m per m^3 potency"] * 3,
-        **maps,
-        "output_scale": stream.out_scale.tolist(),
-        "target": config.target,
-        # the exact part the engine adds back, named as in the model file (export.py)
-        "elastic_part": "none" if config.target == "full" else "okada_point_strike_slip",
-        "provenance": {
-            "trainer": f"viscoann {__version__} train.py",
-            "config": config.to_json(),
-            "data": {
-                "kind": stream.man["kind"],
-                "shape": stream.man["shape"],
-                "n_samples": stream.man["n_samples"],
-                "solver": stream.man["solver"],
-                "grid_sha256": stream.man["grid_sha256"],
-            },
-            "epochs_run": len(result["history"]),
-            "final_val_loss": result["history"][-1]["val_loss"] if result["history"] else None,
-            **provenance,
-        },
-    }
-
-
-def spec_features(spec: dict, X: np.ndarray, dtype=np.float64) -> np.ndarray:
-    """The net's features of a model spec at X (N, 6) SI, as the engine forms them: the
-    :func:`features` of the spec's box, the optional ``spec["input_shift"]`` (6 values, added
-    before log10) and, for ``spec["geometry"]`` radial_strike_slip, x, y replaced by the one
-    feature r_scale * hypot(x, y) + r_offset (export.py, format version 2)."""
-    X = np.asarray(X, float)
-    shift = spec.get("input_shift")
-    if shift is not None and np.any(shift):
-        X = X + np.where(np.isin(np.arange(X.shape[1]), spec["log10_inputs"]), shift, 0.0)
-    F = features(
-        X,
-        np.array(spec["feature_lo"]),
-        np.array(spec["feature_hi"]),
-        tuple(spec["log10_inputs"]),
-        dtype=np.float64,
-    )
-    geo = spec.get("geometry") or {"kind": "cartesian"}
-    if geo["kind"] == "radial_strike_slip":
-        r = geo["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + geo["r_offset"]
-        F = np.column_stack([r, F[:, 2:]])
-    return F.astype(dtype)
-
-
-def spec_outputs(spec: dict, X: np.ndarray, u: np.ndarray, elastic: Callable | None = None):
-    """The scaled net outputs u (N, 3) of a model spec at X turned into (ux, uy, uz) in place:
-    the azimuthal factors of the radial geometry, then the exact elastic part."""
-    geo = spec.get("geometry") or {"kind": "cartesian"}
-    if geo["kind"] == "radial_strike_slip":
-        from .exact import from_radial
-
-        u[:] = from_radial(X[:, 0], X[:, 1], u)
-    if spec.get("elastic_part", "none") != "none":
-        el = elastic or okada_canonical
-        for dep in np.unique(X[:, 2]):
-            m = X[:, 2] == dep
-            u[m] += np.asarray(el(X[m, 0], X[m, 1], dep)).reshape(-1, 3)
-    return u
-
-
-def predict_reference(spec: dict, X: np.ndarray, elastic: Callable | None = None) -> np.ndarray:
-    """Reference float64 evaluation of a model spec at X (N, 6) SI -> (N, 3) m: transforms,
-    MLP, output scale, azimuthal factors (radial geometry), plus the exact elastic field for a
-    "remainder" target. (The same for a model file: :func:`viscoann.export.reference_predict`.)"""
-    X = np.asarray(X, float)
-    F = spec_features(spec, X)
-    u = forward_reference(spec["layers"], spec["activations"], F) * np.array(spec["output_scale"])
-    return spec_outputs(spec, X, u, elastic)
-
-
-def predictor_torch(
-    spec: dict, elastic: Callable | None = None, threads: int = 1, batch: int = 1 << 18
-) -> Callable[[np.ndarray], np.ndarray]:
-    """``predict(X)`` of a model spec with a float32 PyTorch forward pass (fast evaluation of
-    training runs before export; the native engine does the same in C++).
-    Transforms in float64 as in the engine; X (N, 6) SI -> (N, 3) float64 m."""
+def _checkpoint(out: Path, config: TrainConfig, model: bytes, opt, epoch: int, history) -> None:
+    """The resumable state first (one file: the model file's bytes beside the optimiser
+    state), then the run's model file and history for their readers."""
     import torch
 
-    torch.set_num_threads(int(threads))
-    layers, acts = spec["layers"], spec["activations"]
-    Ws = [torch.from_numpy(np.ascontiguousarray(W.T, np.float32)) for W, _ in layers]
-    bs = [torch.from_numpy(np.asarray(b, np.float32)) for _, b in layers]
-    f = {"tanh": torch.tanh, "relu": torch.relu, "sigmoid": torch.sigmoid, "identity": lambda a: a}
-    scale = np.array(spec["output_scale"])
-
-    def predict(X):
-        X = np.asarray(X, float)
-        F = torch.from_numpy(spec_features(spec, X, dtype=np.float32))
-        out = np.empty((len(X), 3))
-        with torch.no_grad():
-            for i in range(0, len(X), batch):
-                h = F[i : i + batch]
-                for W, b, a in zip(Ws, bs, acts, strict=True):
-                    h = f[a](torch.addmm(b, h, W))
-                out[i : i + batch] = h.numpy()
-        out *= scale
-        return spec_outputs(spec, X, out, elastic)
-
-    return predict
+    state = {
+        "config": config.to_json(),
+        "model": model,
+        "opt": opt.state_dict(),
+        "epoch": epoch,
+        "history": history,
+    }
+    buf = io.BytesIO()
+    torch.save(state, buf)
+    atomic.write_bytes(out / CHECKPOINT, buf.getvalue())
+    atomic.write_bytes(out / MODEL_FILE, model)
+    atomic.write_text(out / "history.json", json.dumps(history, indent=1))
 
 
-def export_spec(spec: dict, path, *, metrics: dict | None = None) -> Path:
-    """Write a model spec as a model file (``viscoann.export``; the canonical inputs, whose
-    affine maps equal :func:`features`), with provenance and optional test ``metrics``."""
-    lo, hi = np.array(spec["feature_lo"]), np.array(spec["feature_hi"])
-    shift = np.asarray(spec.get("input_shift") or np.zeros(6), float)
-    inputs = []
-    for i, e in enumerate(export.CANONICAL_INPUTS):  # the spec's log10 choice and shifts
-        e = dict(e, log10=i in spec["log10_inputs"])
-        if e["log10"] and shift[i]:
-            e["shift"] = float(shift[i])
-        inputs.append(e)
-    box = np.array(
-        [
-            np.log10(np.add(e["domain"], e.get("shift", 0.0))) if e["log10"] else e["domain"]
-            for e in inputs
-        ]
-    )
-    if not (np.allclose(lo, box[:, 0]) and np.allclose(hi, box[:, 1])):
-        raise ValueError(
-            "export_spec writes canonical-domain models only; this spec's box "
-            f"is {lo.tolist()} .. {hi.tolist()}"
-        )
-    scales = spec["output_scale"]
-    outputs = [
-        {**o, "scale": float(s)} for o, s in zip(export.CANONICAL_OUTPUTS, scales, strict=True)
-    ]
-    prov = dict(spec["provenance"])
-    prov["target"] = spec["target"]
-    prov["final_epoch"] = spec["history"][-1] if spec.get("history") else None
-    if metrics is not None:
-        prov["test_metrics"] = metrics
-    return export.save(
-        path,
-        [W for W, _ in spec["layers"]],
-        [b for _, b in spec["layers"]],
-        spec["activations"],
-        inputs=inputs,
-        outputs=outputs,
-        elastic_part=spec["elastic_part"],
-        geometry=spec.get("geometry"),
-        provenance=prov,
-    )
+@dataclass
+class Run:
+    """A training run's result: the model document (as :func:`viscoann.export.read` returns;
+    :func:`viscoann.reference.predict` evaluates it, :func:`viscoann.export.write` writes it),
+    the per-epoch history, and the run's model file when it has a directory."""
+
+    model: dict
+    history: list[dict]
+    path: Path | None = None
 
 
 def train(
@@ -678,133 +559,15 @@ def train(
     *,
     elastic: Callable | None = None,
     progress: bool = True,
-    threads: int | None = None,
-) -> dict:
+    threads: int | None = 1,
+) -> Run:
     """Train on the shards of ``data_dir`` (from ``viscoann generate``), checkpointing to
-    ``out_dir``; returns the model spec (see :func:`model_spec`) with ``history``."""
+    ``out_dir`` (its ``model.safetensors`` is the run's model file; see :func:`fit`)."""
     config.check()
     if config.target == "radial":
         stream = RadialStream(data_dir, config, progress=progress)
     else:
         stream = ShardStream(data_dir, config, elastic=elastic)
-    t0 = time.perf_counter()
-    n_in = 5 if config.target == "radial" else 6
-    result = fit(stream, config, out_dir, n_in=n_in, progress=progress, threads=threads)
-    spec = model_spec(result, config, stream, train_seconds=time.perf_counter() - t0)
-    spec["history"] = result["history"]
-    return spec
-
-
-# ---- experiment 1: the seed's elastic warm-up (DeVries et al. 2017, Fig. 2) ----------------
-
-
-def elastic_warmup(
-    n_points=(500, 13_450, 42_200),
-    *,
-    depth: float = 7.9e3,
-    config: TrainConfig | None = None,
-    steps: int = 20_000,
-    n_map: int = 101,
-    elastic: Callable | None = None,
-    progress: bool = True,
-) -> dict:
-    """Learn the Okada field of the canonical source at one depth from random surface points.
-
-    One net per training-set size, inputs (x, y), outputs (ux, uy, uz), the same
-    architecture and number of Adam steps for each; judged on an ``n_map`` x ``n_map`` grid
-    over [-100, 100] km.
-
-    Parameters
-    ----------
-    n_points : sequence of int
-        Training-set sizes (the seed's 500, 13,450 and 42,200).
-    depth : float
-        Source depth, m.
-    config : TrainConfig, optional
-        Net and optimiser (default: the seed's 6 x 20 tanh/ReLU, full field, batch 256).
-    steps : int
-        Adam steps per net (rounded up to whole epochs).
-    elastic : callable, optional
-        ``elastic(x, y, depth) -> (N, 3)``; default the canonical Okada point source.
-
-    Returns
-    -------
-    dict
-        ``x``, ``y`` (M,) map points, ``truth`` (M, 3), ``mean_abs_u``, ``runs``: per size
-        ``n_points``, ``pred`` (M, 3), ``mean_abs_residual``, ``max_abs_residual``,
-        ``history``.
-    """
-    elastic = elastic or okada_canonical
-    base = config or TrainConfig(target="full", batch_size=256, lr=3e-3, lr_final=1e-5)
-    lo, hi = np.array([-100e3, -100e3]), np.array([100e3, 100e3])
-    g = np.linspace(-100e3, 100e3, n_map)
-    MX, MY = np.meshgrid(g, g, indexing="xy")
-    mx, my = MX.ravel(), MY.ravel()
-    truth = np.asarray(elastic(mx, my, depth), float).reshape(-1, 3)
-    rng = np.random.default_rng([base.seed, 3])
-    vx, vy = rng.uniform(-100e3, 100e3, (2, 2000))
-    val_u = np.asarray(elastic(vx, vy, depth), float).reshape(-1, 3)
-    runs = []
-    for n in n_points:
-        px, py = np.random.default_rng([base.seed, 5, n]).uniform(-100e3, 100e3, (2, n))
-        u = np.asarray(elastic(px, py, depth), float).reshape(-1, 3)
-        scale = np.sqrt(np.mean(u**2, axis=0))
-        epochs = max(1, math.ceil(steps / math.ceil(n / base.batch_size)))
-        cfg = TrainConfig.from_json(
-            {**base.to_json(), "epochs": epochs, "extra": {"n_points": int(n)}}
-        )
-        stream = ArrayStream(
-            features(np.stack([px, py], 1), lo, hi, ()),
-            u / scale,
-            features(np.stack([vx, vy], 1), lo, hi, ()),
-            val_u / scale,
-            cfg,
-        )
-        res = fit(stream, cfg, None, n_in=2, n_out=3, progress=progress)
-        F = features(np.stack([mx, my], 1), lo, hi, (), dtype=np.float64)
-        pred = forward_reference(res["layers"], res["activations"], F) * scale
-        r = np.abs(pred - truth)
-        runs.append(
-            {
-                "n_points": int(n),
-                "pred": pred,
-                "mean_abs_residual": float(r.mean()),
-                "max_abs_residual": float(r.max()),
-                "epochs": epochs,
-                "history": res["history"],
-            }
-        )
-    return {
-        "depth": depth,
-        "x": mx,
-        "y": my,
-        "truth": truth,
-        "mean_abs_u": float(np.abs(truth).mean()),
-        "net": base.name,
-        "activations": base.layer_activations(),
-        "steps": steps,
-        "runs": runs,
-    }
-
-
-def save_spec(spec: dict, path) -> Path:
-    """Write a model spec as JSON (weights as exact float32 values), atomically."""
-    path = Path(path)
-    js = dict(spec)
-    js["layers"] = [
-        {"W": np.asarray(W, np.float32).tolist(), "b": np.asarray(b, np.float32).tolist()}
-        for W, b in spec["layers"]
-    ]
-    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    tmp.write_text(json.dumps(js))
-    os.replace(tmp, path)
-    return path
-
-
-def load_spec(path) -> dict:
-    """Inverse of :func:`save_spec`: layers as float32 arrays."""
-    spec = json.loads(Path(path).read_text())
-    spec["layers"] = [
-        (np.asarray(L["W"], np.float32), np.asarray(L["b"], np.float32)) for L in spec["layers"]
-    ]
-    return spec
+    result = fit(stream, config, out_dir, progress=progress, threads=threads)
+    path = Path(out_dir) / MODEL_FILE if out_dir is not None else None
+    return Run(result["model"], result["history"], path)

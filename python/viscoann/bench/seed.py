@@ -13,23 +13,16 @@ import math
 
 import numpy as np
 
-from .bench import (
-    TOPICS,
-    _batched,
-    _onnx_session,
-    _torch_modules,
-    log,
-    make_row,
-    median_seconds,
-    seed_test_grid,
-)
+from .baselines import batched, onnx_session, torch_mlp
+from .rows import log, make_row, median_seconds
+from .workloads import seed_test_grid
 
 #: The seed paper's timings on its test set (s): viscoelastic code, ANN on one CPU, on a GPU.
 SEED_SECONDS = {"exact": 419_790.0, "cpu": 6_366.0, "cuda": 763.0}
 FULL_SAMPLES = 263_250_000
 
 
-def _add_seed_args(p) -> None:
+def add_arguments(p) -> None:
     p.add_argument(
         "--scale",
         type=float,
@@ -62,35 +55,6 @@ def scaled_test_grid(scale: float):
     return seed_test_grid(side * side)
 
 
-def _net_arrays(path):
-    """Weights, biases, activations and transforms of a model file, for the baselines."""
-    import json
-
-    from safetensors import safe_open
-
-    with safe_open(str(path), framework="numpy") as f:
-        meta = json.loads(f.metadata()["viscoann"])
-        n = len(meta["activations"])
-        W = [f.get_tensor(f"layers.{i}.weight") for i in range(n)]
-        B = [f.get_tensor(f"layers.{i}.bias") for i in range(n)]
-    return W, B, meta["activations"], meta
-
-
-def _transformed(X, meta):
-    """The net's float32 inputs: the file's log10(x + shift) and affine maps, and for the radial
-    geometry r in place of x, y (the engine fuses these; export.py has the format)."""
-    Z = X.copy()
-    for i, e in enumerate(meta["inputs"]):
-        if e["log10"]:
-            Z[:, i] = np.log10(Z[:, i] + e.get("shift", 0.0))
-        Z[:, i] = e["scale"] * Z[:, i] + e["offset"]
-    geo = meta.get("geometry") or {"kind": "cartesian"}
-    if geo["kind"] == "radial_strike_slip":
-        r = geo["r_scale"] * np.hypot(X[:, 0], X[:, 1]) + geo["r_offset"]
-        Z = np.column_stack([r, Z[:, 2:]])
-    return Z.astype(np.float32)
-
-
 def _accuracy(u_net, u_exact, u0_exact):
     """Mean |residual|, and relative to the mean postseismic |u(t) - u(0)| and total |u|."""
     res = np.abs(u_net - u_exact)
@@ -103,12 +67,12 @@ def _accuracy(u_net, u_exact, u0_exact):
     }
 
 
-def run_seed(args) -> list[dict]:
+def run(args) -> list[dict]:
     import os
     import time
 
-    from . import _core, exact
-    from .surrogate import Surrogate
+    from .. import _core, exact
+    from ..surrogate import Surrogate
 
     x, y, depths, times, etas = scaled_test_grid(args.scale)
     net = Surrogate.load(args.model) if args.model else Surrogate.pretrained()
@@ -256,12 +220,10 @@ def run_seed(args) -> list[dict]:
         if n > 30_000_000:
             log("baselines skipped: their (n, 6) inputs would not fit this machine's memory")
         else:
-            W, B, acts, meta = _net_arrays(net.path)
-            X = _expand(x, y, depths, times, etas)
-            rows += _baseline_rows(W, B, acts, _transformed(X, meta), cores, args, name)
+            rows += _baseline_rows(net.path, _expand(x, y, depths, times, etas), cores, args, name)
     _add_ratios(rows)
     if args.plot:
-        from .plot import seed_table_figure
+        from ..plot import seed_table_figure
 
         seed_table_figure(rows, args.plot)
     return rows
@@ -279,46 +241,46 @@ def _expand(x, y, depths, times, etas):
     return X.reshape(-1, 6)
 
 
-def _baseline_rows(W, B, acts, Z, threads, args, name) -> list[dict]:
+def baseline_inputs(path, X):
+    """The baselines' net and inputs: weights, biases, activations of the model file and its
+    features at X as float32 (the engine forms them fused: :func:`viscoann.reference.features`)."""
+    from .. import export, reference
+
+    model = export.read(path)
+    Z = reference.features(model, X).astype(np.float32)
+    return model["weights"], model["biases"], model["activations"], Z
+
+
+def _baseline_rows(path, X, threads, args, name) -> list[dict]:
     rows = []
     batch = 65536
+    W, B, acts, Z = baseline_inputs(path, X)
+
+    def row(impl, sec, notes):
+        return make_row(
+            impl, "cpu", threads, len(Z), sec, net=name, full_points=FULL_SAMPLES, notes=notes
+        )
+
     try:
         import torch
 
-        model = _torch_modules(W, B, acts, threads)
+        model = torch_mlp(W, B, acts, threads)
         Zt = torch.from_numpy(Z)
         with torch.inference_mode():
-            sec = median_seconds(_batched(model, Zt, batch), args.repeats)
+            sec = median_seconds(batched(model, Zt, batch), args.repeats)
         rows.append(
-            make_row(
+            row(
                 "torch",
-                "cpu",
-                threads,
-                len(Z),
                 sec,
-                net=name,
-                full_points=FULL_SAMPLES,
-                notes=f"eager, inference_mode, batch {batch}, net only on "
-                "pre-transformed float32 inputs",
+                f"eager, inference_mode, batch {batch}, net only on pre-transformed float32 inputs",
             )
         )
     except ImportError:
         log("torch not installed: torch row skipped")
     try:
-        sess = _onnx_session(W, B, acts, threads)
-        sec = median_seconds(_batched(lambda z: sess.run(None, {"z": z}), Z, batch), args.repeats)
-        rows.append(
-            make_row(
-                "onnxruntime",
-                "cpu",
-                threads,
-                len(Z),
-                sec,
-                net=name,
-                full_points=FULL_SAMPLES,
-                notes=f"batch {batch}, net only on pre-transformed inputs",
-            )
-        )
+        sess = onnx_session(W, B, acts, threads)
+        sec = median_seconds(batched(lambda z: sess.run(None, {"z": z}), Z, batch), args.repeats)
+        rows.append(row("onnxruntime", sec, f"batch {batch}, net only on pre-transformed inputs"))
     except ImportError:
         log("onnxruntime not installed: onnxruntime row skipped")
     return rows
@@ -335,6 +297,3 @@ def _add_ratios(rows) -> None:
         seed = SEED_SECONDS["exact" if r["impl"] == "exact" else r["device"]]
         r["speedup_vs_seed"] = seed / full
         r["notes"] += f"; {exact / full:,.3g}x our exact, {seed / full:,.3g}x the seed's"
-
-
-TOPICS["seed"] = (_add_seed_args, run_seed)

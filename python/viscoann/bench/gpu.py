@@ -5,31 +5,17 @@ from __future__ import annotations
 
 import numpy as np
 
-from .bench import (
-    _engine_net,
-    _flops_per_point,
-    _torch_modules,
-    canonical_inputs,
-    log,
-    make_row,
-    median_seconds,
-)
+from .baselines import torch_mlp
+from .rows import log, make_row, median_seconds
+from .workloads import canonical_inputs, flops_per_point, random_model
 
 
-def _reference(W, B, acts, Z):
-    """float64 forward of the float32-stored weights on transformed inputs Z."""
-    h = Z.astype(np.float64)
-    for w, b, a in zip(W, B, acts, strict=True):
-        h = h @ w.astype(np.float32).astype(np.float64).T + b.astype(np.float32)
-        h = np.tanh(h) if a == "tanh" else np.maximum(h, 0) if a == "relu" else h
-    return h
-
-
-def run_engine_cuda(args) -> list[dict]:
+def run_cuda(args) -> list[dict]:
+    """The rows of ``bench engine --device cuda`` (options of :mod:`viscoann.bench.engine`)."""
     import tempfile
 
-    from . import _core, export
-    from .surrogate import Surrogate
+    from .. import _core, reference
+    from ..surrogate import Surrogate
 
     if not _core.cuda_available():
         raise RuntimeError("bench engine --device cuda: no CUDA GPU is present on this machine")
@@ -39,19 +25,11 @@ def run_engine_cuda(args) -> list[dict]:
     rows: list[dict] = []
     with tempfile.TemporaryDirectory() as tmp:
         for width in [int(w) for w in args.widths.split(",")]:
-            W, B, acts = _engine_net(width, args.depth)
             name = f"{args.depth}x{width}"
-            path = export.save(
-                f"{tmp}/{name}.safetensors",
-                W,
-                B,
-                acts,
-                inputs=export.CANONICAL_INPUTS,
-                outputs=export.CANONICAL_OUTPUTS,
-            )
+            path, W, B, acts = random_model(f"{tmp}/{name}.safetensors", width, args.depth)
             net = Surrogate.load(path)
-            ref = _reference(W, B, acts, Z[:100_000])
-            flops = _flops_per_point(W)
+            ref = reference.predict(path, X[:100_000])
+            flops = flops_per_point(W)
             ours = {}
             for precision in ("fp32", "tensor_fp16"):
                 out = np.empty((n, 3), np.float32)
@@ -99,7 +77,7 @@ def run_engine_cuda(args) -> list[dict]:
 def _torch_cuda_rows(W, B, acts, Z, args, name, ours_sec) -> list[dict]:
     import torch
 
-    model = _torch_modules(W, B, acts, 1).cuda()
+    model = torch_mlp(W, B, acts, 1).cuda()
     n = len(Z)
     rows = []
     with torch.inference_mode():
