@@ -49,7 +49,7 @@ def test_canonical_model_columns():
 )
 def test_bad_models_name_the_field(model, needle):
     with pytest.raises(ValueError, match=needle.replace("[", r"\[").replace("]", r"\]")):
-        va.exact.displacement(model, 1e3, 1e3, 5e3, 0.0)
+        va.exact.canonical_displacement(model, 1e3, 1e3, 5e3, 0.0)
 
 
 def test_halfspace_required():
