@@ -49,7 +49,7 @@ viscoann::GreensOptions options(int talbot_nodes, double k_refine, double r_refi
 
 void bind_greens(py::module_& m) {
     m.def(
-        "strike_slip_surface",
+        "canonical_displacement",
         [](Arr thickness, Arr lam, Arr mu_M, Arr eta_M, Arr mu_K, Arr eta_K, double depth, Arr x,
            Arr y, Arr t, int talbot_nodes, double k_refine, double r_refine, bool dense,
            int threads, bool subtract_homogeneous) {
@@ -63,7 +63,8 @@ void bind_greens(py::module_& m) {
             double* po = out.mutable_data();
             {
                 py::gil_scoped_release release;
-                viscoann::strike_slip_surface(model, depth, n, x.data(), y.data(), t.data(), po, o);
+                viscoann::canonical_displacement(model, depth, n, x.data(), y.data(), t.data(), po,
+                                                 o);
             }
             return out;
         },
@@ -73,34 +74,54 @@ void bind_greens(py::module_& m) {
         py::arg("dense") = false, py::arg("threads") = 0, py::arg("subtract_homogeneous") = true,
         "Canonical-source surface displacement (N, 3) in a layered model (see viscoann.exact).");
     m.def(
-        "point_source_surface",
-        [](Arr thickness, Arr lam, Arr mu_M, Arr eta_M, Arr mu_K, Arr eta_K, double depth,
-           double dip, Arr potency, Arr x, Arr y, Arr t, int talbot_nodes, double k_refine,
-           double r_refine, bool dense, int threads, bool subtract_homogeneous) {
+        "point_source_displacement",
+        [](Arr thickness, Arr lam, Arr mu_M, Arr eta_M, Arr mu_K, Arr eta_K, double depth, Arr x,
+           Arr y, Arr t, py::object dip, py::object potency, py::object potency_tensor,
+           int talbot_nodes, double k_refine, double r_refine, bool dense, int threads,
+           bool subtract_homogeneous) {
             const auto model = to_model(thickness, lam, mu_M, eta_M, mu_K, eta_K);
             const auto n = static_cast<std::size_t>(x.size());
             if (static_cast<std::size_t>(y.size()) != n || static_cast<std::size_t>(t.size()) != n)
                 throw std::invalid_argument("x, y, t must have equal length");
-            if (potency.size() != 4) throw std::invalid_argument("potency must have 4 values");
+            // Either Okada's (dip, potency[4]) or potency_tensor[6] = (xx, yy, zz, xy, xz, yz).
+            const bool okada = !potency.is_none(), tensor = !potency_tensor.is_none();
+            if (okada == tensor || okada == dip.is_none())
+                throw std::invalid_argument(
+                    "give either dip and potency (4 values) or potency_tensor (6 values)");
+            Arr pot = py::cast<Arr>(okada ? potency : potency_tensor);
+            if (okada && pot.size() != 4) throw std::invalid_argument("potency must have 4 values");
+            if (tensor && pot.size() != 6)
+                throw std::invalid_argument(
+                    "potency_tensor must have 6 values (xx, yy, zz, xy, xz, yz)");
+            const double dip_deg = okada ? py::cast<double>(dip) : 0.0;
             py::array_t<double> out({static_cast<py::ssize_t>(n), py::ssize_t{3}});
             const auto o =
                 options(talbot_nodes, k_refine, r_refine, dense, threads, subtract_homogeneous);
             double* po = out.mutable_data();
+            const double* p = pot.data();
             {
                 py::gil_scoped_release release;
-                viscoann::point_source_surface(model, depth, dip, potency.data(), n, x.data(),
-                                               y.data(), t.data(), po, o);
+                if (okada) {
+                    viscoann::point_source_displacement(model, depth, dip_deg, p, n, x.data(),
+                                                        y.data(), t.data(), po, o);
+                } else {
+                    const viscoann::PotencyTensor pt{p[0], p[1], p[2], p[3], p[4], p[5]};
+                    viscoann::point_source_displacement(model, depth, pt, n, x.data(), y.data(),
+                                                        t.data(), po, o);
+                }
             }
             return out;
         },
         py::arg("thickness"), py::arg("lam"), py::arg("mu_M"), py::arg("eta_M"), py::arg("mu_K"),
-        py::arg("eta_K"), py::arg("depth"), py::arg("dip"), py::arg("potency"), py::arg("x"),
-        py::arg("y"), py::arg("t"), py::arg("talbot_nodes") = 20, py::arg("k_refine") = 1.0,
-        py::arg("r_refine") = 1.0, py::arg("dense") = false, py::arg("threads") = 0,
-        py::arg("subtract_homogeneous") = true,
-        "Okada-type point source surface displacement (N, 3) in a layered model.");
+        py::arg("eta_K"), py::arg("depth"), py::arg("x"), py::arg("y"), py::arg("t"), py::kw_only(),
+        py::arg("dip") = py::none(), py::arg("potency") = py::none(),
+        py::arg("potency_tensor") = py::none(), py::arg("talbot_nodes") = 20,
+        py::arg("k_refine") = 1.0, py::arg("r_refine") = 1.0, py::arg("dense") = false,
+        py::arg("threads") = 0, py::arg("subtract_homogeneous") = true,
+        "Point-source surface displacement (N, 3) in a layered model: Okada's (dip, potency) or "
+        "potency_tensor (xx, yy, zz, xy, xz, yz) [m^3], x east, y north, z up.");
     m.def(
-        "canonical_grid",
+        "seed_grid",
         [](Arr x, Arr y, Arr depths, Arr times, Arr eta_M, Arr eta_K, int talbot_nodes,
            double k_refine, double r_refine, int threads) {
             const auto n = static_cast<std::size_t>(x.size());
@@ -119,8 +140,8 @@ void bind_greens(py::module_& m) {
             double* po = out.mutable_data();
             {
                 py::gil_scoped_release release;
-                viscoann::canonical_grid(n, x.data(), y.data(), nd, depths.data(), nt, times.data(),
-                                         ne, eta_M.data(), eta_K.data(), po, o, &st);
+                viscoann::seed_grid(n, x.data(), y.data(), nd, depths.data(), nt, times.data(), ne,
+                                    eta_M.data(), eta_K.data(), po, o, &st);
             }
             py::dict stages;
             stages["kernels"] = st.kernels;
@@ -131,5 +152,23 @@ void bind_greens(py::module_& m) {
         py::arg("x"), py::arg("y"), py::arg("depths"), py::arg("times"), py::arg("eta_M"),
         py::arg("eta_K"), py::arg("talbot_nodes") = 20, py::arg("k_refine") = 1.0,
         py::arg("r_refine") = 1.0, py::arg("threads") = 0,
-        "Canonical model on a grid: ((E, D, T, P, 3) array, stage seconds).");
+        "The seed's case on a grid: ((E, D, T, P, 3) array, stage seconds).");
+    m.def(
+        "canonical_from_radial",
+        [](Arr x, Arr y, Arr g) {
+            const auto n = static_cast<std::size_t>(x.size());
+            if (static_cast<std::size_t>(y.size()) != n || g.ndim() < 1 ||
+                g.shape(g.ndim() - 1) != 3 ||
+                (n > 0 && static_cast<std::size_t>(g.size()) % (3 * n) != 0) ||
+                (n == 0 && g.size() != 0))
+                throw std::invalid_argument(
+                    "g must have shape (..., N, 3) with N = len(x) = len(y)");
+            py::array_t<double> out(std::vector<py::ssize_t>(g.shape(), g.shape() + g.ndim()));
+            const std::size_t sets = n > 0 ? static_cast<std::size_t>(g.size()) / (3 * n) : 0;
+            viscoann::canonical_from_radial(n, x.data(), y.data(), sets, g.data(),
+                                            out.mutable_data());
+            return out;
+        },
+        py::arg("x"), py::arg("y"), py::arg("g"),
+        "The canonical source's (ux, uy, uz) (..., N, 3) from its radial functions g (..., N, 3).");
 }

@@ -12,10 +12,10 @@
 #include <string>
 #include <vector>
 
-#include "c_api_guard.hpp"
 #include "cuda_device.hpp"
 #include "mlp_cuda.hpp"
 #include "mlp_math.hpp"
+#include "viscoann/errors.hpp"
 
 namespace viscoann::detail {
 
@@ -131,7 +131,7 @@ __device__ __forceinline__ void write_outputs(const NetDesc& net, const Sink& si
     if (net.radial) {
         for (int j = 0; j < 3; ++j)
             g[j] = transform_output(y[j], net.out_scale[j], net.out_offset[j]);
-        radial_strike_slip_rotate(v[0], v[1], g, g);
+        canonical_from_radial(v[0], v[1], g, g);
     }
     for (int j = 0; j < net.n_out; ++j) {
         double u = net.radial && j < 3

@@ -29,7 +29,7 @@ def test_solve_csv_and_hdf5(tmp_path):
     rows = np.loadtxt(csv, delimiter=",", skiprows=1)
     assert rows.shape == (2 * 25, 9)
     m = va.EarthModel.canonical(1e19, 1e18)
-    ref = va.exact.displacement(m, rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3])
+    ref = va.exact.canonical_displacement(m, rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3])
     np.testing.assert_allclose(rows[:, 6:9], ref, rtol=0, atol=1e-6 * np.abs(ref).max())
     np.testing.assert_array_equal(rows[:25, 3], 0.0)
     np.testing.assert_allclose(rows[25:, 3], 20 * YR)
@@ -66,7 +66,7 @@ def test_solve_plot_and_profile(tmp_path):
     p = np.loadtxt(prof, delimiter=",", skiprows=1)
     assert p.shape == (101, 7)
     m = va.EarthModel.canonical(1e19, float("inf"))
-    ref = va.exact.displacement(m, 20e3, 10e3, 10e3, p[[0, -1], 3])
+    ref = va.exact.canonical_displacement(m, 20e3, 10e3, 10e3, p[[0, -1], 3])
     np.testing.assert_allclose(p[[0, -1], 4:7], ref, rtol=0, atol=1e-6 * np.abs(ref).max())
     assert p[-1, 3] == 30 * YR
 

@@ -16,7 +16,7 @@ DEPTH = 10e3
 #: The solver's accuracy on the homogeneous half-space (tests/test_exact.py uses the same bar).
 TOL = 1e-6
 # The canonical source's solver, under its newer name where the package has it.
-_displacement = getattr(va.exact, "canonical_displacement", None) or va.exact.displacement
+_displacement = va.exact.canonical_displacement
 
 
 def _halfspace(rheology, lam=LAM):

@@ -35,7 +35,7 @@ def test_t0_grid_equals_okada(okada_rows):
     rows = okada_rows[okada_rows[:, 2] > 0][:200]
     for d in (rows[0, 2],):
         u = va.exact.grid(rows[:, 0], rows[:, 1], [d], [0.0], [[1e19, 1e18]])[0, 0, 0]
-        ref = va.exact.displacement(
+        ref = va.exact.canonical_displacement(
             va.EarthModel([], va.Layer(None, va.Elastic(MU))), rows[:, 0], rows[:, 1], d, 0.0
         )
         assert np.max(np.abs(u - ref)) <= 1e-12 * np.abs(ref).max()
@@ -55,7 +55,7 @@ def _half(row):
 def test_homogeneous_halfspace_closed_form(homogeneous_rows):
     u = np.array(
         [
-            va.exact.displacement(va.EarthModel([], _half(r)), r[0], r[1], r[2], r[3])[0]
+            va.exact.canonical_displacement(va.EarthModel([], _half(r)), r[0], r[1], r[2], r[3])[0]
             for r in homogeneous_rows
         ]
     )
@@ -69,7 +69,9 @@ def test_surface_layer_of_same_material_closed_form(homogeneous_rows):
     for r in rows:
         half = _half(r)
         layer = va.Layer(0.4 * r[2], half.rheology, lam=MU)
-        u.append(va.exact.displacement(va.EarthModel([layer], half), r[0], r[1], r[2], r[3])[0])
+        u.append(
+            va.exact.canonical_displacement(va.EarthModel([layer], half), r[0], r[1], r[2], r[3])[0]
+        )
     assert _rel_rows(np.array(u), rows[:, 6:9]).max() < 1e-6
 
 
@@ -95,8 +97,8 @@ def test_subtraction_equals_full_wavenumber_integral(model):
 
     rng = np.random.default_rng(2)
     x, y, t = rng.uniform(-6e4, 6e4, 12), rng.uniform(-6e4, 6e4, 12), np.full(12, 20 * YR)
-    a = _core.strike_slip_surface(*model.columns(), 8e3, x, y, t)
-    b = _core.strike_slip_surface(
+    a = _core.canonical_displacement(*model.columns(), 8e3, x, y, t)
+    b = _core.canonical_displacement(
         *model.columns(), 8e3, x, y, t, subtract_homogeneous=False, k_refine=2.0
     )
     assert np.abs(a - b).max() < 1e-9 * np.abs(a).max()
@@ -111,9 +113,9 @@ def test_sls_relaxes_to_elastic_layered_model():
     sls = va.EarthModel([top], va.Layer(None, va.StandardLinearSolid(MU, mu_K, eta_K), lam=MU))
     relaxed = va.EarthModel([top], va.Layer(None, va.Elastic(mu_r), lam=K - 2 * mu_r / 3))
     x, y = np.array([3e3, -20e3, 45e3, 90e3]), np.array([8e3, 11e3, -30e3, 5e3])
-    u_late = va.exact.displacement(sls, x, y, 9e3, 1e6 * 2e6)
-    u_el = va.exact.displacement(relaxed, x, y, 9e3, 0.0)
-    u0 = va.exact.displacement(sls, x, y, 9e3, 0.0)
+    u_late = va.exact.canonical_displacement(sls, x, y, 9e3, 1e6 * 2e6)
+    u_el = va.exact.canonical_displacement(relaxed, x, y, 9e3, 0.0)
+    u0 = va.exact.canonical_displacement(sls, x, y, 9e3, 0.0)
     assert np.abs(u_late - u0).max() > 0.05 * np.abs(u0).max()  # it did relax
     assert np.abs(u_late - u_el).max() < 1e-6 * np.abs(u_el).max()
 
@@ -133,7 +135,7 @@ def test_thick_elastic_layer_is_okada_at_all_times(okada_rows):
         [va.Layer(1e8, va.Elastic(MU), lam=MU)], va.Layer(None, va.Maxwell(MU, 1e18), lam=MU)
     )
     for t in (0.0, 1 * YR, 1e3 * YR):
-        u = va.exact.displacement(model, rows[:, 0], rows[:, 1], rows[:, 2], t)
+        u = va.exact.canonical_displacement(model, rows[:, 0], rows[:, 1], rows[:, 2], t)
         assert _rel_rows(u, rows[:, 3:6]).max() < 1e-6
 
 
@@ -157,12 +159,14 @@ def test_strike_slip_symmetries():
 def test_continuity_in_time():
     m = va.EarthModel.canonical(1e19, 1e18)
     x, y = np.array([5e3, 30e3, -60e3]), np.array([12e3, -20e3, 40e3])
-    u0 = va.exact.displacement(m, x, y, 10e3, 0.0)
-    u_small = va.exact.displacement(m, x, y, 10e3, 1.0)  # one second after
+    u0 = va.exact.canonical_displacement(m, x, y, 10e3, 0.0)
+    u_small = va.exact.canonical_displacement(m, x, y, 10e3, 1.0)  # one second after
     assert np.abs(u_small - u0).max() < 1e-7 * np.abs(u0).max()
     # Changes shrink linearly with the step (no jumps, no noise floor from the inversion).
     t = 7.3 * YR
-    a, b, c = (va.exact.displacement(m, x, y, 10e3, t * f) for f in (1.0, 1 + 1e-3, 1 + 1e-6))
+    a, b, c = (
+        va.exact.canonical_displacement(m, x, y, 10e3, t * f) for f in (1.0, 1 + 1e-3, 1 + 1e-6)
+    )
     big, small = np.abs(b - a).max(), np.abs(c - a).max()
     assert big < 1e-3 * np.abs(a).max()
     assert 0.5e-3 * big < small < 2e-3 * big
@@ -188,7 +192,7 @@ def test_grid_matches_scattered_path():
     m = va.EarthModel.canonical(3e19, 2e18)
     idx = np.arange(0, 400, 40)
     for it, t in enumerate(times):
-        ref = va.exact.displacement(m, x[idx], y[idx], 8e3, t)
+        ref = va.exact.canonical_displacement(m, x[idx], y[idx], 8e3, t)
         assert np.abs(g[it, idx] - ref).max() < 1e-5 * np.abs(ref).max()
 
 
@@ -268,12 +272,12 @@ M = va.EarthModel.canonical(1e19, 1e18)
 @pytest.mark.parametrize(
     ("call", "needle"),
     [
-        (lambda: va.exact.displacement(M, 1e3, 1e3, 5e3, -1.0), "t"),
-        (lambda: va.exact.displacement(M, 1e3, 1e3, -5e3, 1.0), "depth"),
-        (lambda: va.exact.displacement(M, 1e3, 1e3, 0.0, 1.0), "depth"),
-        (lambda: va.exact.displacement(M, math.nan, 1e3, 5e3, 1.0), "x"),
-        (lambda: va.exact.displacement(M, 1e3, math.inf, 5e3, 1.0), "y"),
-        (lambda: va.exact.displacement(M, 1e3, 1e3, math.nan, 1.0), "depth"),
+        (lambda: va.exact.canonical_displacement(M, 1e3, 1e3, 5e3, -1.0), "t"),
+        (lambda: va.exact.canonical_displacement(M, 1e3, 1e3, -5e3, 1.0), "depth"),
+        (lambda: va.exact.canonical_displacement(M, 1e3, 1e3, 0.0, 1.0), "depth"),
+        (lambda: va.exact.canonical_displacement(M, math.nan, 1e3, 5e3, 1.0), "x"),
+        (lambda: va.exact.canonical_displacement(M, 1e3, math.inf, 5e3, 1.0), "y"),
+        (lambda: va.exact.canonical_displacement(M, 1e3, 1e3, math.nan, 1.0), "depth"),
         (lambda: va.exact.canonical(np.zeros((2, 5))), "X"),
         (lambda: va.exact.canonical([[1e3, 1e3, 5e3, 0.0, -1e19, 1e18]]), "eta_M"),
         (lambda: va.exact.canonical([[1e3, 1e3, 5e3, 0.0, 1e19, math.nan]]), "eta_K"),
@@ -282,8 +286,20 @@ M = va.EarthModel.canonical(1e19, 1e18)
         (lambda: va.exact.grid([0.0], [0.0], [-5e3], [1.0], [[1e19, 1e18]]), "depth"),
         (lambda: va.exact.grid([0.0], [0.0, 1.0], [5e3], [1.0], [[1e19, 1e18]]), "x and y"),
         (lambda: va.exact.grid([0.0], [0.0], [5e3], [1.0], [[1e19, 1e18, 1.0]]), "etas"),
-        (lambda: va.exact.displacement("canonical", 0.0, 0.0, 5e3, 1.0), "model"),
-        (lambda: va.exact.displacement(M, 1e3, 1e3, 5e3, 1.0, talbot_nodes=7), "talbot_nodes"),
+        (lambda: va.exact.canonical_displacement("canonical", 0.0, 0.0, 5e3, 1.0), "model"),
+        (
+            lambda: va.exact.canonical_displacement(M, 1e3, 1e3, 5e3, 1.0, talbot_nodes=7),
+            "talbot_nodes",
+        ),
+        (lambda: va.exact.canonical_displacement(M, 1e3, 1e3, 5e3, 1.0, threads=-1), "threads"),
+        (lambda: va.exact.grid([0.0], [0.0], [5e3], [1.0], [[1e19, 1e18]], threads=-2), "threads"),
+        (lambda: va.exact.canonical([[1e3, 1e3, 5e3, 0.0, 1e19, 1e18]], threads=-1), "threads"),
+        (
+            lambda: va.exact.point_source(
+                M, 1e3, 1e3, 5e3, 1.0, potency_tensor=[1.0] * 6, threads=-1
+            ),
+            "threads",
+        ),
     ],
 )
 def test_bad_input_names_the_argument(call, needle):
@@ -335,9 +351,17 @@ def test_point_source_subtraction_equals_full_integral(dip, q):
         va.EarthModel.canonical(1e19, 1e18),
         va.EarthModel([], va.Layer(None, va.Burgers(MU, 1e19, 20e9, 1e18), lam=40e9)),
     ):
-        a = _core.point_source_surface(*model.columns(), 8e3, dip, pot, x, y, t)
-        b = _core.point_source_surface(
-            *model.columns(), 8e3, dip, pot, x, y, t, subtract_homogeneous=False, k_refine=2.0
+        a = _core.point_source_displacement(*model.columns(), 8e3, x, y, t, dip=dip, potency=pot)
+        b = _core.point_source_displacement(
+            *model.columns(),
+            8e3,
+            x,
+            y,
+            t,
+            dip=dip,
+            potency=pot,
+            subtract_homogeneous=False,
+            k_refine=2.0,
         )
         assert np.abs(a - b).max() < 1e-9 * np.abs(a).max()
 
@@ -346,7 +370,7 @@ def test_point_source_strike_slip_is_the_canonical_source():
     m = va.EarthModel.canonical(2e19, 3e18)
     x, y, t = np.array([7e3, -30e3, 55e3]), np.array([2e3, 25e3, -60e3]), 9 * YR
     a = va.exact.point_source(m, x, y, 9e3, t, dip=90.0, potency=[1.0, 0, 0, 0])
-    b = va.exact.displacement(m, x, y, 9e3, t)
+    b = va.exact.canonical_displacement(m, x, y, 9e3, t)
     assert np.abs(a - b).max() < 1e-13 * np.abs(b).max()
 
 
@@ -359,5 +383,168 @@ def test_point_source_strike_slip_is_the_canonical_source():
     ],
 )
 def test_point_source_bad_input(kwargs, needle):
+    with pytest.raises(ValueError, match=needle):
+        va.exact.point_source(M, 1e3, 1e3, 5e3, 1.0, **kwargs)
+
+
+# ---- names, threads ----------------------------------------------------------------------------
+def test_displacement_is_deprecated_for_canonical_displacement():
+    x, y = np.array([12e3, -30e3]), np.array([5e3, 44e3])
+    with pytest.warns(DeprecationWarning, match="canonical_displacement"):
+        a = va.exact.displacement(M, x, y, 7e3, 3 * YR)
+    assert np.array_equal(a, va.exact.canonical_displacement(M, x, y, 7e3, 3 * YR))
+
+
+def test_threads_none_and_zero_mean_all_cores():
+    x, y = np.array([12e3, -30e3, 50e3]), np.array([5e3, 44e3, -1e3])
+    a = va.exact.canonical_displacement(M, x, y, 7e3, 3 * YR, threads=None)
+    for threads in (0, 1, 3):
+        b = va.exact.canonical_displacement(M, x, y, 7e3, 3 * YR, threads=threads)
+        assert np.abs(a - b).max() <= 1e-15 * np.abs(a).max()
+    g0 = va.exact.grid(x, y, [7e3], [3 * YR], [[1e19, 1e18]], threads=0)
+    assert np.array_equal(g0, va.exact.grid(x, y, [7e3], [3 * YR], [[1e19, 1e18]]))
+
+
+# ---- station time series: every time of a (depth, viscosity) group in one call ---------------
+def test_time_series_equal_one_time_at_a_time():
+    # Few stations: the Bessel rows at the stations' own radii, shared by all their times; the
+    # same numbers as solving each time alone.
+    rng = np.random.default_rng(21)
+    x, y = rng.uniform(-8e4, 8e4, 40), rng.uniform(-8e4, 8e4, 40)
+    times = np.array([0.0, 0.1, 1.0, 5.0, 30.0]) * YR
+    X = np.column_stack(
+        [np.tile(x, 5), np.tile(y, 5), np.full(200, 9e3), np.repeat(times, 40)]
+        + [np.full(200, 2e19), np.full(200, 3e18)]
+    )
+    series = va.exact.canonical(X).reshape(5, 40, 3)
+    m = va.EarthModel.canonical(2e19, 3e18)
+    for it, t in enumerate(times):
+        one = va.exact.canonical_displacement(m, x, y, 9e3, t)
+        assert np.abs(series[it] - one).max() <= 1e-12 * np.abs(one).max()
+
+
+def test_time_series_of_many_stations_equal_grid():
+    # Many stations within 30 km: the radial tables of exact.grid, built once for all times.
+    rng = np.random.default_rng(22)
+    x, y = rng.uniform(-2e4, 2e4, 150), rng.uniform(-2e4, 2e4, 150)
+    times = np.array([0.0, 2.0, 20.0]) * YR
+    g = va.exact.grid(x, y, [9e3], times, [[2e19, 3e18]])[0, 0]
+    m = va.EarthModel.canonical(2e19, 3e18)
+    u = va.exact.canonical_displacement(m, np.tile(x, 3), np.tile(y, 3), 9e3, np.repeat(times, 150))
+    assert np.abs(u.reshape(3, 150, 3) - g).max() <= 1e-12 * np.abs(g).max()
+
+
+def test_from_radial_is_the_azimuthal_factors():
+    x, y = np.array([0.0, 3e3, -4e3, 0.0]), np.array([0.0, 4e3, 0.0, -2e3])
+    g = np.arange(24.0).reshape(2, 4, 3) + 1.0
+    u = va.exact.from_radial(x, y, g)
+    phi = np.arctan2(y, x)
+    ur, up = g[..., 0] * np.sin(2 * phi), g[..., 1] * np.cos(2 * phi)
+    ref = np.stack(
+        [
+            ur * np.cos(phi) - up * np.sin(phi),
+            ur * np.sin(phi) + up * np.cos(phi),
+            g[..., 2] * np.sin(2 * phi),
+        ],
+        axis=-1,
+    )
+    # phi = 0 on the axis (arctan2(0, 0) = 0 too): (0, g_phi, 0)
+    assert np.abs(u - ref).max() < 1e-14 * np.abs(g).max()
+    with pytest.raises(ValueError, match="g must have shape"):
+        va.exact.from_radial(x, y, g[:, :3])
+
+
+# ---- potency tensors ---------------------------------------------------------------------------
+def _okada_tensor(dip, q, mu, lam):
+    """The potency tensor (xx, yy, zz, xy, xz, yz) of DC3D0's unit mechanism q on a plane
+    striking along +x with `dip`: P = (s nᵀ + n sᵀ)/2, n = (0, -sin δ, cos δ); inflation
+    P = μ/(3λ + 2μ) I (moment μ I)."""
+    d = np.radians(dip)
+    n = np.array([0.0, -np.sin(d), np.cos(d)])
+    s = [np.array([1.0, 0, 0]), np.array([0, np.cos(d), np.sin(d)]), n][q] if q < 3 else None
+    P = 0.5 * (np.outer(s, n) + np.outer(n, s)) if q < 3 else mu / (3 * lam + 2 * mu) * np.eye(3)
+    return [P[0, 0], P[1, 1], P[2, 2], P[0, 1], P[0, 2], P[1, 2]]
+
+
+SOURCE_LAYER_MODELS = [
+    va.EarthModel.canonical(1e19, 1e18),
+    va.EarthModel([], va.Layer(None, va.Burgers(MU, 1e19, 20e9, 1e18), lam=40e9)),
+]
+
+
+@pytest.mark.parametrize(("dip", "q"), [(90.0, 0), (30.0, 1), (30.0, 2), (60.0, 3)])
+def test_okada_potencies_are_their_potency_tensor(dip, q):
+    rng = np.random.default_rng(30 + q)
+    x, y = rng.uniform(-5e4, 5e4, 8), rng.uniform(-5e4, 5e4, 8)
+    t = np.array([0.0, 1.0, 3.0, 3.0, 20.0, 20.0, 80.0, 80.0]) * YR
+    for model in SOURCE_LAYER_MODELS:  # the source in an elastic layer, in a Burgers body
+        src = model.layers[0] if model.layers else model.halfspace
+        mu, lam = src.rheology.mu_M, src.lam
+        a = va.exact.point_source(model, x, y, 8e3, t, dip=dip, potency=np.eye(4)[q])
+        b = va.exact.point_source(
+            model, x, y, 8e3, t, potency_tensor=_okada_tensor(dip, q, mu, lam)
+        )
+        assert np.abs(a - b).max() <= 1e-12 * np.abs(a).max()
+
+
+def test_strike_slip_tensor_is_the_canonical_source():
+    m = va.EarthModel.canonical(2e19, 3e18)
+    x, y, t = np.array([7e3, -30e3, 55e3]), np.array([2e3, 25e3, -60e3]), 9 * YR
+    a = va.exact.point_source(m, x, y, 9e3, t, potency_tensor=[0, 0, 0, -0.5, 0, 0])
+    b = va.exact.canonical_displacement(m, x, y, 9e3, t)
+    assert np.abs(a - b).max() < 1e-12 * np.abs(b).max()
+
+
+def test_potency_tensor_t0_equals_okada_in_a_rotated_frame():
+    # Opening of a vertical plane with normal x (P = e_x e_x): Okada's tensile source on a
+    # plane striking along +y, i.e. DC3D0 at (x', y') = (y, -x), rotated back.
+    rng = np.random.default_rng(40)
+    x, y = rng.uniform(-5e4, 5e4, 10), rng.uniform(-5e4, 5e4, 10)
+    hom = va.EarthModel([], va.Layer(None, va.Elastic(MU), lam=MU))
+    u = va.exact.point_source(hom, x, y, 6e3, 0.0, potency_tensor=[1, 0, 0, 0, 0, 0])
+    ok = va.okada.point(y, -x, 0 * x, 6e3, 90.0, [0, 0, 1, 0])
+    ref = np.column_stack([-ok[:, 1], ok[:, 0], ok[:, 2]])
+    assert np.abs(u - ref).max() < 1e-12 * np.abs(ref).max()
+
+
+def test_general_tensor_subtraction_equals_full_integral():
+    from viscoann import _core
+
+    rng = np.random.default_rng(41)
+    x, y = rng.uniform(-6e4, 6e4, 6), rng.uniform(-6e4, 6e4, 6)
+    t = np.array([0.0, 2 * YR, 15 * YR, 15 * YR, 80 * YR, 80 * YR])
+    P = rng.normal(size=6)
+    for model in SOURCE_LAYER_MODELS:
+        kw = dict(potency_tensor=P)
+        a = _core.point_source_displacement(*model.columns(), 8e3, x, y, t, **kw)
+        b = _core.point_source_displacement(
+            *model.columns(), 8e3, x, y, t, subtract_homogeneous=False, k_refine=2.0, **kw
+        )
+        assert np.abs(a - b).max() < 1e-9 * np.abs(a).max()
+
+
+def test_volume_step_in_a_maxwell_halfspace_keeps_its_moment():
+    # A step in isotropic potency P = V I/3 has the moment K V I at every s (the bulk modulus is
+    # elastic); the homogeneous surface field is M/(λ + μ) times a fixed shape, so once the
+    # shear modulus has relaxed to 0 it is (λ0 + μ0)/K = 6/5 of the field at t = 0 (λ = μ).
+    m = va.EarthModel([], va.Layer(None, va.Maxwell(MU, 1e17), lam=MU))
+    x, y = np.array([3e3, -10e3, 25e3]), np.array([4e3, 2e3, -7e3])
+    iso = [1 / 3, 1 / 3, 1 / 3, 0, 0, 0]
+    u0 = va.exact.point_source(m, x, y, 5e3, 0.0, potency_tensor=iso)
+    late = va.exact.point_source(m, x, y, 5e3, 1e4 * YR, potency_tensor=iso)
+    assert np.abs(late - 1.2 * u0).max() < 1e-6 * np.abs(u0).max()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "needle"),
+    [
+        ({"potency_tensor": [1, 0, 0]}, "potency_tensor must have 6"),
+        ({"potency_tensor": [1, 0, 0, 0, math.inf, 0]}, "potency"),
+        ({"dip": 45.0, "potency": [1, 0, 0, 0], "potency_tensor": [0] * 6}, "either"),
+        ({"potency": [1, 0, 0, 0]}, "either"),
+        ({}, "either"),
+    ],
+)
+def test_potency_tensor_bad_input(kwargs, needle):
     with pytest.raises(ValueError, match=needle):
         va.exact.point_source(M, 1e3, 1e3, 5e3, 1.0, **kwargs)

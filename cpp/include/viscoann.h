@@ -5,6 +5,8 @@
 
 #include <stddef.h>
 
+#include "viscoann/config.hpp"
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -20,16 +22,16 @@ typedef enum viscoann_status {
 } viscoann_status;
 
 /** Short constant description of a status code. */
-const char* viscoann_status_string(viscoann_status status);
+VISCOANN_API const char* viscoann_status_string(viscoann_status status);
 
 /** Message of the last failed call on this thread ("" if none). Valid until the next call. */
-const char* viscoann_last_error(void);
+VISCOANN_API const char* viscoann_last_error(void);
 
 /** Library version, e.g. "0.1.0". */
-const char* viscoann_version(void);
+VISCOANN_API const char* viscoann_version(void);
 
 /** 1 when this build has the CUDA engine and a GPU is present, else 0. */
-int viscoann_cuda_available(void);
+VISCOANN_API int viscoann_cuda_available(void);
 
 /* ---- Okada elastic half-space ------------------------------------------------------ */
 /* Okada (1992) in Okada's frame: x along strike, y across, z up, observation z <= 0 (m);
@@ -40,51 +42,64 @@ int viscoann_cuda_available(void);
    VISCOANN_INVALID_ARGUMENT names the bad value (viscoann_last_error()). */
 
 /** Point source (DC3D0); potency[4] = strike-slip, dip-slip, tensile, inflation (m^3). */
-viscoann_status viscoann_okada_point(size_t n, const double* x, const double* y, const double* z,
-                                     double depth, double dip, const double potency[4],
-                                     double alpha, double* u, double* g, unsigned char* singular,
-                                     size_t* n_singular, int threads);
+VISCOANN_API viscoann_status viscoann_okada_point(size_t n, const double* x, const double* y,
+                                                  const double* z, double depth, double dip,
+                                                  const double potency[4], double alpha, double* u,
+                                                  double* g, unsigned char* singular,
+                                                  size_t* n_singular, int threads);
 
 /** Rectangle (DC3D): al1 <= xi <= al2 along strike, aw1 <= eta <= aw2 up-dip (m) from the
     reference point at depth; slip[3] = strike-slip, dip-slip, tensile (m). */
-viscoann_status viscoann_okada_rectangle(size_t n, const double* x, const double* y,
-                                         const double* z, double depth, double dip, double al1,
-                                         double al2, double aw1, double aw2, const double slip[3],
-                                         double alpha, double* u, double* g,
-                                         unsigned char* singular, size_t* n_singular, int threads);
+VISCOANN_API viscoann_status viscoann_okada_rectangle(
+    size_t n, const double* x, const double* y, const double* z, double depth, double dip,
+    double al1, double al2, double aw1, double aw2, const double slip[3], double alpha, double* u,
+    double* g, unsigned char* singular, size_t* n_singular, int threads);
 
 /* ---- Exact layered viscoelastic solver -------------------------------------------- */
-/* Surface displacement of the canonical point source (vertical strike-slip along +x,
-   left-lateral, potency 1 m^3) below (0, 0) at depth > 0 (m), at points (x[i], y[i]) (m,
-   x east, y north) and times t[i] >= 0 (s) after a step in slip: out[3 i + c] = ux, uy, uz
-   (m per m^3, z up). Viscosities may be INFINITY (no relaxation of that element).
-   threads <= 0: all hardware threads. VISCOANN_INVALID_ARGUMENT names the bad value. */
+/* Surface displacement of a point source below (0, 0) at depth > 0 (m), at points
+   (x[i], y[i]) (m, x east, y north) and times t[i] >= 0 (s) after a step in its slip:
+   out[3 i + c] = ux, uy, uz (m, z up; m per m^3 for the canonical source). "canonical" is the
+   seed paper's source (vertical strike-slip along +x, left-lateral, potency 1 m^3); "seed" is
+   that source in the seed's Earth model family. Viscosities may be INFINITY (no relaxation of
+   that element). threads = 0: all hardware threads (< 0 is invalid). VISCOANN_INVALID_ARGUMENT
+   names the bad value (viscoann_last_error()).
 
-/** The canonical model: 15 km elastic layer (mu = lambda = 30 GPa) over a Burgers
-    half-space (mu_M = mu_K = 30 GPa, eta_M, eta_K in Pa s; eta_K = INFINITY: Maxwell). */
-viscoann_status viscoann_exact_canonical(size_t n, const double* x, const double* y,
-                                         const double* t, double depth, double eta_M, double eta_K,
-                                         double* out, int threads);
+   Layered models: n_layers layers over a half-space, described by arrays of n_layers + 1
+   entries (the last is the half-space, its thickness ignored): thickness (m), unrelaxed Lame
+   lambda (Pa; the bulk modulus stays elastic), and the Burgers shear rheology mu_M (Pa),
+   eta_M (Pa s), mu_K (Pa), eta_K (Pa s) (elastic: eta_M = eta_K = mu_K = INFINITY; Maxwell:
+   eta_K = mu_K = INFINITY). */
 
-/** Any layered model: n_layers layers over a half-space, described by arrays of
-    n_layers + 1 entries (the last is the half-space, its thickness ignored): thickness (m),
-    unrelaxed Lame lambda (Pa; the bulk modulus stays elastic), and the Burgers shear
-    rheology mu_M (Pa), eta_M (Pa s), mu_K (Pa), eta_K (Pa s) (elastic: eta_M = eta_K =
-    mu_K = INFINITY; Maxwell: eta_K = mu_K = INFINITY). */
-viscoann_status viscoann_exact_layered(size_t n_layers, const double* thickness, const double* lam,
-                                       const double* mu_M, const double* eta_M, const double* mu_K,
-                                       const double* eta_K, size_t n, const double* x,
-                                       const double* y, const double* t, double depth, double* out,
-                                       int threads);
+/** The seed's case: the canonical source in the seed's model, a 15 km elastic layer (mu =
+    lambda = 30 GPa) over a Burgers half-space (mu_M = mu_K = 30 GPa, eta_M, eta_K in Pa s;
+    eta_K = INFINITY: Maxwell). */
+VISCOANN_API viscoann_status viscoann_seed_displacement(size_t n, const double* x, const double* y,
+                                                        const double* t, double depth, double eta_M,
+                                                        double eta_K, double* out, int threads);
 
-/** Okada-type point source (DC3D0 mechanisms) in the layered model above: plane striking
-    along +x with dip in [0, 90] degrees, potency[4] = strike-slip, dip-slip, tensile,
-    inflation (m^3, DC3D0's POT1..POT4); out[3 i + c] (m). */
-viscoann_status viscoann_exact_point(size_t n_layers, const double* thickness, const double* lam,
-                                     const double* mu_M, const double* eta_M, const double* mu_K,
-                                     const double* eta_K, size_t n, const double* x,
-                                     const double* y, const double* t, double depth, double dip,
-                                     const double potency[4], double* out, int threads);
+/** The canonical source in any layered model. */
+VISCOANN_API viscoann_status viscoann_canonical_displacement(
+    size_t n_layers, const double* thickness, const double* lam, const double* mu_M,
+    const double* eta_M, const double* mu_K, const double* eta_K, size_t n, const double* x,
+    const double* y, const double* t, double depth, double* out, int threads);
+
+/** Okada-type point source (DC3D0 mechanisms) in a layered model: plane striking along +x
+    with dip in [0, 90] degrees, potency[4] = strike-slip, dip-slip, tensile, inflation (m^3,
+    DC3D0's POT1..POT4); out[3 i + c] (m). */
+VISCOANN_API viscoann_status viscoann_point_source_displacement(
+    size_t n_layers, const double* thickness, const double* lam, const double* mu_M,
+    const double* eta_M, const double* mu_K, const double* eta_K, size_t n, const double* x,
+    const double* y, const double* t, double depth, double dip, const double potency[4],
+    double* out, int threads);
+
+/** Any point source in a layered model: a step in the symmetric potency tensor
+    potency[6] = (xx, yy, zz, xy, xz, yz) (m^3, frame x east, y north, z up; slip s on area A
+    with unit normal n is A (s n^T + n s^T)/2); out[3 i + c] (m). */
+VISCOANN_API viscoann_status viscoann_potency_tensor_displacement(
+    size_t n_layers, const double* thickness, const double* lam, const double* mu_M,
+    const double* eta_M, const double* mu_K, const double* eta_K, size_t n, const double* x,
+    const double* y, const double* t, double depth, const double potency[6], double* out,
+    int threads);
 
 /* ---- Surrogate (exported MLP) ------------------------------------------------------ */
 
@@ -94,18 +109,18 @@ typedef struct viscoann_surrogate viscoann_surrogate;
 
 /** Loads a model file (.safetensors written by viscoann.export) into *out (NULL on error).
     VISCOANN_IO_ERROR: unreadable; VISCOANN_FORMAT_ERROR: malformed (last_error says why). */
-viscoann_status viscoann_surrogate_load(const char* path, viscoann_surrogate** out);
+VISCOANN_API viscoann_status viscoann_surrogate_load(const char* path, viscoann_surrogate** out);
 
 /** As viscoann_surrogate_load, from the file's bytes in memory. */
-viscoann_status viscoann_surrogate_from_bytes(const void* data, size_t size,
-                                              viscoann_surrogate** out);
+VISCOANN_API viscoann_status viscoann_surrogate_from_bytes(const void* data, size_t size,
+                                                           viscoann_surrogate** out);
 
 /** Frees a surrogate (NULL is allowed). */
-void viscoann_surrogate_free(viscoann_surrogate* surrogate);
+VISCOANN_API void viscoann_surrogate_free(viscoann_surrogate* surrogate);
 
 /** Number of inputs / outputs per point (0 for NULL). */
-size_t viscoann_surrogate_n_inputs(const viscoann_surrogate* surrogate);
-size_t viscoann_surrogate_n_outputs(const viscoann_surrogate* surrogate);
+VISCOANN_API size_t viscoann_surrogate_n_inputs(const viscoann_surrogate* surrogate);
+VISCOANN_API size_t viscoann_surrogate_n_outputs(const viscoann_surrogate* surrogate);
 
 /** Predicts n points on the CPU. X: n x n_inputs row-major float64 in SI units (canonical:
     x, y, depth [m], t [s], eta_M, eta_K [Pa s], also for models that learned radial functions:
@@ -113,12 +128,14 @@ size_t viscoann_surrogate_n_outputs(const viscoann_surrogate* surrogate);
     n x n_outputs row-major float64 (canonical: ux, uy, uz in m per m^3 of potency).
     threads <= 0 uses all cores. VISCOANN_INVALID_ARGUMENT for non-finite inputs, or a log10
     input with x + shift <= 0 (last_error names row, column, value and bound). */
-viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* surrogate, const double* X,
-                                           size_t n, double* out, int threads);
+VISCOANN_API viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* surrogate,
+                                                        const double* X, size_t n, double* out,
+                                                        int threads);
 
 /** As viscoann_surrogate_predict with float32 outputs. */
-viscoann_status viscoann_surrogate_predict_f32(const viscoann_surrogate* surrogate, const double* X,
-                                               size_t n, float* out, int threads);
+VISCOANN_API viscoann_status viscoann_surrogate_predict_f32(const viscoann_surrogate* surrogate,
+                                                            const double* X, size_t n, float* out,
+                                                            int threads);
 
 /** Engines for viscoann_surrogate_predict_on. */
 typedef enum viscoann_engine {
@@ -129,14 +146,15 @@ typedef enum viscoann_engine {
 
 /** As viscoann_surrogate_predict on a chosen engine. VISCOANN_UNAVAILABLE when a CUDA engine
     is asked for on a build without CUDA or a machine without a GPU. */
-viscoann_status viscoann_surrogate_predict_on(const viscoann_surrogate* surrogate,
-                                              viscoann_engine engine, const double* X, size_t n,
-                                              double* out, int threads);
+VISCOANN_API viscoann_status viscoann_surrogate_predict_on(const viscoann_surrogate* surrogate,
+                                                           viscoann_engine engine, const double* X,
+                                                           size_t n, double* out, int threads);
 
 /** mask[i] = 1 when point i lies inside the training domain, else 0; *n_outside (may be
     NULL) receives the number of points outside. */
-viscoann_status viscoann_surrogate_in_domain(const viscoann_surrogate* surrogate, const double* X,
-                                             size_t n, unsigned char* mask, size_t* n_outside);
+VISCOANN_API viscoann_status viscoann_surrogate_in_domain(const viscoann_surrogate* surrogate,
+                                                          const double* X, size_t n,
+                                                          unsigned char* mask, size_t* n_outside);
 
 #ifdef __cplusplus
 }

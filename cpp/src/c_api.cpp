@@ -82,14 +82,14 @@ viscoann_status viscoann_okada_rectangle(size_t n, const double* x, const double
     });
 }
 
-viscoann_status viscoann_exact_canonical(size_t n, const double* x, const double* y,
-                                         const double* t, double depth, double eta_M, double eta_K,
-                                         double* out, int threads) {
+viscoann_status viscoann_seed_displacement(size_t n, const double* x, const double* y,
+                                           const double* t, double depth, double eta_M,
+                                           double eta_K, double* out, int threads) {
     return c_guard([&] {
         viscoann::GreensOptions o;
         o.threads = threads;
-        viscoann::strike_slip_surface(viscoann::EarthModel::canonical(eta_M, eta_K), depth, n, x, y,
-                                      t, out, o);
+        viscoann::canonical_displacement(viscoann::EarthModel::canonical(eta_M, eta_K), depth, n, x,
+                                         y, t, out, o);
     });
 }
 
@@ -97,6 +97,8 @@ namespace {
 viscoann::EarthModel c_model(size_t n_layers, const double* thickness, const double* lam,
                              const double* mu_M, const double* eta_M, const double* mu_K,
                              const double* eta_K) {
+    for (const double* p : {thickness, lam, mu_M, eta_M, mu_K, eta_K})
+        if (p == nullptr) throw std::invalid_argument("a model column is a null pointer");
     viscoann::EarthModel m;
     for (size_t i = 0; i <= n_layers; ++i) {
         const viscoann::Layer l{thickness[i], lam[i], {mu_M[i], eta_M[i], mu_K[i], eta_K[i]}};
@@ -109,29 +111,53 @@ viscoann::EarthModel c_model(size_t n_layers, const double* thickness, const dou
 }
 }  // namespace
 
-viscoann_status viscoann_exact_layered(size_t n_layers, const double* thickness, const double* lam,
-                                       const double* mu_M, const double* eta_M, const double* mu_K,
-                                       const double* eta_K, size_t n, const double* x,
-                                       const double* y, const double* t, double depth, double* out,
-                                       int threads) {
+viscoann_status viscoann_canonical_displacement(size_t n_layers, const double* thickness,
+                                                const double* lam, const double* mu_M,
+                                                const double* eta_M, const double* mu_K,
+                                                const double* eta_K, size_t n, const double* x,
+                                                const double* y, const double* t, double depth,
+                                                double* out, int threads) {
     return c_guard([&] {
         viscoann::GreensOptions o;
         o.threads = threads;
-        viscoann::strike_slip_surface(c_model(n_layers, thickness, lam, mu_M, eta_M, mu_K, eta_K),
-                                      depth, n, x, y, t, out, o);
+        viscoann::canonical_displacement(
+            c_model(n_layers, thickness, lam, mu_M, eta_M, mu_K, eta_K), depth, n, x, y, t, out, o);
     });
 }
 
-viscoann_status viscoann_exact_point(size_t n_layers, const double* thickness, const double* lam,
-                                     const double* mu_M, const double* eta_M, const double* mu_K,
-                                     const double* eta_K, size_t n, const double* x,
-                                     const double* y, const double* t, double depth, double dip,
-                                     const double potency[4], double* out, int threads) {
+viscoann_status viscoann_point_source_displacement(size_t n_layers, const double* thickness,
+                                                   const double* lam, const double* mu_M,
+                                                   const double* eta_M, const double* mu_K,
+                                                   const double* eta_K, size_t n, const double* x,
+                                                   const double* y, const double* t, double depth,
+                                                   double dip, const double potency[4], double* out,
+                                                   int threads) {
     return c_guard([&] {
+        if (potency == nullptr) throw std::invalid_argument("potency is a null pointer");
         viscoann::GreensOptions o;
         o.threads = threads;
-        viscoann::point_source_surface(c_model(n_layers, thickness, lam, mu_M, eta_M, mu_K, eta_K),
-                                       depth, dip, potency, n, x, y, t, out, o);
+        viscoann::point_source_displacement(
+            c_model(n_layers, thickness, lam, mu_M, eta_M, mu_K, eta_K), depth, dip, potency, n, x,
+            y, t, out, o);
+    });
+}
+
+viscoann_status viscoann_potency_tensor_displacement(size_t n_layers, const double* thickness,
+                                                     const double* lam, const double* mu_M,
+                                                     const double* eta_M, const double* mu_K,
+                                                     const double* eta_K, size_t n, const double* x,
+                                                     const double* y, const double* t, double depth,
+                                                     const double potency[6], double* out,
+                                                     int threads) {
+    return c_guard([&] {
+        if (potency == nullptr) throw std::invalid_argument("potency is a null pointer");
+        viscoann::GreensOptions o;
+        o.threads = threads;
+        const viscoann::PotencyTensor p{potency[0], potency[1], potency[2],
+                                        potency[3], potency[4], potency[5]};
+        viscoann::point_source_displacement(
+            c_model(n_layers, thickness, lam, mu_M, eta_M, mu_K, eta_K), depth, p, n, x, y, t, out,
+            o);
     });
 }
 

@@ -13,11 +13,6 @@ namespace viscoann::detail {
 /// Error message of the last failed C call on this thread.
 std::string& c_last_error();
 
-// The public exception types (viscoann/errors.hpp), named here for the engines' use.
-using viscoann::FormatError;
-using viscoann::IoError;
-using viscoann::Unavailable;
-
 template <class Fn>
 viscoann_status c_guard(Fn&& fn) noexcept {
     try {

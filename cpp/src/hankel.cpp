@@ -1,5 +1,6 @@
 // Hankel transforms by composite Gauss–Legendre quadrature in k, with Bessel tables reused for
-// every time and viscosity; cubic interpolation of the resulting radial tables.
+// every time and viscosity; the radial sums of the canonical source and of the harmonics;
+// cubic interpolation of the resulting radial tables.
 #include "hankel.hpp"
 
 #include <algorithm>
@@ -63,16 +64,76 @@ BesselTables bessel_tables(const WavenumberRule& rule, const std::vector<double>
     t.t3.resize(t.n_r * t.n_k);
     parallel_for(t.n_r, threads, 1, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i)
-            for (std::size_t j = 0; j < t.n_k; ++j) {
-                double j1, j2, j3;
-                bessel_123(rule.k[j] * r[i], j1, j2, j3);
-                const double wk = rule.w[j] * rule.k[j];
-                t.t1[i * t.n_k + j] = 0.5 * wk * j1;
-                t.t2[i * t.n_k + j] = wk * j2;
-                t.t3[i * t.n_k + j] = 0.5 * wk * j3;
-            }
+            bessel_row(rule, r[i], &t.t1[i * t.n_k], &t.t2[i * t.n_k], &t.t3[i * t.n_k]);
     });
     return t;
+}
+
+void bessel_row(const WavenumberRule& rule, double r, double* t1, double* t2, double* t3) noexcept {
+    for (std::size_t j = 0; j < rule.k.size(); ++j) {
+        double j1, j2, j3;
+        bessel_123(rule.k[j] * r, j1, j2, j3);
+        const double wk = rule.w[j] * rule.k[j];
+        t1[j] = 0.5 * wk * j1;
+        t2[j] = wk * j2;
+        t3[j] = 0.5 * wk * j3;
+    }
+}
+
+void canonical_radial(std::size_t n_k, const double* t1, const double* t2, const double* t3,
+                      const double* K, double g[3]) noexcept {
+    double p1 = 0, p2 = 0, p3 = 0;
+    for (std::size_t k = 0; k < n_k; ++k) {
+        p2 += t2[k] * K[3 * k];
+        p1 += t1[k] * K[3 * k + 1];
+        p3 += t3[k] * K[3 * k + 2];
+    }
+    g[0] = p1 - p3;
+    g[1] = p1 + p3;
+    g[2] = -p2;
+}
+
+void canonical_radial_tables(const BesselTables& bt, const std::vector<double>& krem,
+                             std::size_t nt, int threads, std::vector<double>& g) {
+    g.assign(nt * bt.n_r * 3, 0.0);
+    parallel_for(nt * bt.n_r, threads, 16, [&](std::size_t b, std::size_t e) {
+        for (std::size_t q = b; q < e; ++q) {
+            const std::size_t it = q / bt.n_r, j = q % bt.n_r, nk = bt.n_k;
+            canonical_radial(nk, &bt.t1[j * nk], &bt.t2[j * nk], &bt.t3[j * nk], &krem[it * nk * 3],
+                             &g[q * 3]);
+        }
+    });
+}
+
+void bessel_0123_row(const WavenumberRule& rule, double r, double* j) noexcept {
+    for (std::size_t ik = 0; ik < rule.k.size(); ++ik) {
+        double* jk = j + 4 * ik;
+        jk[0] = std::cyl_bessel_j(0.0, rule.k[ik] * r);
+        bessel_123(rule.k[ik] * r, jk[1], jk[2], jk[3]);
+    }
+}
+
+void harmonic_integrals(const WavenumberRule& rule, const double* j, const double* K,
+                        double I[kHarmonics][5]) noexcept {
+    for (std::size_t h = 0; h < kHarmonics; ++h)
+        for (int c = 0; c < 5; ++c) I[h][c] = 0.0;
+    for (std::size_t ik = 0; ik < rule.k.size(); ++ik) {
+        const double wk = rule.w[ik] * rule.k[ik];
+        const double j0 = j[4 * ik], j1 = j[4 * ik + 1], j2 = j[4 * ik + 2], j3 = j[4 * ik + 3];
+        // J_m', J_m/(kr) by the recurrences (no division at r = 0), J_m; m = 0, 1, 2.
+        const double dj[3] = {-j1, 0.5 * (j0 - j2), 0.5 * (j1 - j3)};
+        const double jo[3] = {0.0, 0.5 * (j0 + j2), 0.25 * (j1 + j3)};
+        const double jm[3] = {j0, j1, j2};
+        for (std::size_t h = 0; h < kHarmonics; ++h) {
+            const std::size_t m = (h + 1) / 2;
+            const double* Kh = K + (ik * kHarmonics + h) * 3;
+            I[h][0] += wk * Kh[1] * dj[m];
+            I[h][1] += wk * Kh[1] * jo[m];
+            I[h][2] += wk * Kh[2] * jo[m];
+            I[h][3] += wk * Kh[2] * dj[m];
+            I[h][4] += wk * Kh[0] * jm[m];
+        }
+    }
 }
 
 std::size_t cubic_stencil(double r, double h, std::size_t n, double w[4]) noexcept {
@@ -85,6 +146,15 @@ std::size_t cubic_stencil(double r, double h, std::size_t n, double w[4]) noexce
     w[2] = -x * (x - 1) * (x - 3) / 2.0;
     w[3] = x * (x - 1) * (x - 2) / 6.0;
     return j;
+}
+
+void interpolate_radial(const std::vector<double>& g, std::size_t n_r, std::size_t it, double h,
+                        double r, double out[3]) noexcept {
+    double w[4];
+    const std::size_t j0 = cubic_stencil(r, h, n_r, w);
+    out[0] = out[1] = out[2] = 0.0;
+    for (int q = 0; q < 4; ++q)
+        for (int c = 0; c < 3; ++c) out[c] += w[q] * g[((it * n_r) + j0 + q) * 3 + c];
 }
 
 }  // namespace viscoann::detail

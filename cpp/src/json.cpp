@@ -4,7 +4,7 @@
 #include <charconv>
 #include <cstdint>
 
-#include "c_api_guard.hpp"
+#include "viscoann/errors.hpp"
 
 namespace viscoann::detail {
 

@@ -14,9 +14,9 @@
 #include <stdexcept>
 #include <string>
 
-#include "c_api_guard.hpp"
 #include "mlp_cpu_kernel.hpp"
 #include "parallel_for.hpp"
+#include "viscoann/errors.hpp"
 
 namespace viscoann::detail {
 

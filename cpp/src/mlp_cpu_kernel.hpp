@@ -298,7 +298,7 @@ template <class T>
                              s1 * static_cast<double>(y1[p]) + o1,
                              s2 * static_cast<double>(y2[p]) + o2};
         double r[3];
-        radial_strike_slip_rotate(xs[p * n_in], xs[p * n_in + 1], g, r);
+        canonical_from_radial(xs[p * n_in], xs[p * n_in + 1], g, r);
         u[0][p] = r[0];
         u[1][p] = r[1];
         u[2][p] = r[2];
@@ -350,7 +350,7 @@ void run_range(const MlpModel& m, const double* X, std::size_t begin, std::size_
     constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
     static_assert(bp <= 64, "store_outputs_radial stages at most 64 points per block");
     // Not m.max_layer_width(): inline non-template code in an ISA-flagged TU could be the
-    // copy the linker keeps for every caller (see VISCOANN_HD in mlp_math.hpp).
+    // copy the linker keeps for every caller (see VISCOANN_HD in host_device.hpp).
     const std::size_t n_in = m.in_scale.size(), n_out = m.widths.back();
     std::size_t maxw = n_in;  // the input rows of the radial geometry outnumber widths[0]
     for (int w : m.widths) maxw = std::max(maxw, static_cast<std::size_t>(w));

@@ -30,7 +30,7 @@ enum class Geometry : std::int32_t {
     /// The net learns the radial functions (g_r, g_phi, g_z) of the canonical vertical
     /// strike-slip source: inputs 0, 1 are x, y; features = (r_scale * hypot(x, y) + r_offset,
     /// transformed inputs 2..n-1); outputs (ux, uy, uz) = the azimuthal factors applied to the
-    /// scaled net outputs (radial_strike_slip_rotate in mlp_math.hpp).
+    /// scaled net outputs (canonical_from_radial in sources.hpp).
     radial_strike_slip = 1,
 };
 
@@ -69,7 +69,7 @@ struct MlpModel {
 
     std::size_t n_layers() const noexcept { return activations.size(); }
     /// Columns of X (user inputs); the engines' hot code uses in_scale.size() instead (see
-    /// VISCOANN_HD in mlp_math.hpp on inline code in ISA-flagged units).
+    /// VISCOANN_HD in host_device.hpp on inline code in ISA-flagged units).
     std::size_t n_inputs() const noexcept {
         return static_cast<std::size_t>(widths.front()) +
                (geometry == Geometry::radial_strike_slip ? 1 : 0);

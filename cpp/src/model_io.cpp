@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "c_api_guard.hpp"
 #include "json.hpp"
 #include "mlp_model.hpp"
+#include "viscoann/errors.hpp"
 
 namespace viscoann::detail {
 

@@ -1020,7 +1020,7 @@ std::size_t okada_canonical_surface(std::size_t n, Column x, Column y, Column de
             fast(e - b, x.data + b, y.data + b, depth[0], alp3, u + 3 * b);
         else
             for (std::size_t i = b; i < e; ++i)
-                detail::canonical_point(x[i], y[i], depth[i], alp3, u + 3 * i);
+                detail::okada_canonical_field(x[i], y[i], depth[i], alp3, u + 3 * i);
     });
     return 0;
 }

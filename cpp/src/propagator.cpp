@@ -1,16 +1,15 @@
-// Surface kernels of the vertical strike-slip point source in a layered half-space, per
-// wavenumber k and Laplace variable s: the static P-SV and SH systems (correspondence
-// principle) solved by the global-matrix method. In every layer the solutions are written
-// with exponentials normalised at the layer's own top (e^{-k(z-z_top)}) or bottom
-// (e^{-k(z_bot-z)}), so no entry exceeds O(1 + kh) e^0 and the system stays well conditioned
-// at any k h (no e^{+kh} growth as in raw propagator matrices).
+// Surface kernels of a point source in a layered half-space, per wavenumber k and Laplace
+// variable s: the static P-SV and SH systems (correspondence principle) solved by the
+// global-matrix method. In every layer the solutions are written with exponentials normalised
+// at the layer's own top (e^{-k(z-z_top)}) or bottom (e^{-k(z_bot-z)}), so no entry exceeds
+// O(1 + kh) e^0 and the system stays well conditioned at any k h (no e^{+kh} growth as in raw
+// propagator matrices).
 //
 // State vector per order m (Takeuchi & Saito style, z down): U (vertical), V, W (horizontal
 // spheroidal / toroidal), P = sigma_zz / k, Q = sigma_z,S / k, R = sigma_z,T / k (all / mu_ref).
 // Homogeneous-layer solutions: grad of e^{-+kz} Y and the Papkovich solution
-// 4(1-nu) psi e_z - grad((z - z0) psi). Source jump (m = 2, moment tensor M_xy = M_yx =
-// -mu_src * potency for left-lateral slip on a vertical plane along x): [Q] = -M0 / (2 pi),
-// [R] = +M0 / (2 pi) for the harmonics J2 sin2φ (P-SV) and J2 cos2φ (SH).
+// 4(1-nu) psi e_z - grad((z - z0) psi). The source enters as the jump of (U, V, P, Q) and
+// (W, R) at its depth (sources.hpp).
 #include "propagator.hpp"
 
 #include <algorithm>
@@ -20,8 +19,6 @@
 namespace viscoann::detail {
 
 namespace {
-
-constexpr double kTwoPi = 6.283185307179586476925286766559;
 
 Stack::Sub make_sub(double h, std::size_t layer) { return Stack::Sub{h, layer}; }
 
@@ -201,19 +198,8 @@ Stack Stack::build(const EarthModel& model, double depth) {
     return st;
 }
 
-SourceJump strike_slip_jump(const Moduli* mod, const Stack& st) noexcept {
-    // M_xy = -mu_src (unit potency, left-lateral): [Q](J2 sin2φ) = -M_xy/2π,
-    // [R](J2 cos2φ) = +M_xy/2π (see point_source_jumps for the general moment tensor).
-    const cplx mu = mod[st.source_layer].mu;
-    SourceJump j;
-    j.psv[3] = mu / kTwoPi;
-    j.sh[1] = -mu / kTwoPi;
-    return j;
-}
-
 SurfaceKernel solve_dense(const Stack& st, const Moduli* mod, double k, DenseWork& w,
-                          const SourceJump* jump) {
-    const SourceJump jj = jump ? *jump : strike_slip_jump(mod, st);
+                          const SourceJump& jj) {
     const std::size_t L = st.subs.size(), n = st.n_psv(), n2 = st.n_sh();
     const std::size_t ps = psv_source_row(st) - 3, ss = sh_source_row(st) - 1;
     std::vector<double> eh(L);
@@ -317,10 +303,9 @@ void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed, const std::ve
     (void)L;
 }
 
-SurfaceKernel FastKernel::eval(const Moduli* mod) const noexcept {
-    const SourceJump j = strike_slip_jump(mod, *stack_);
+SurfaceKernel FastKernel::eval(const Moduli* mod, const SourceJump& jump) const noexcept {
     SurfaceKernel out;
-    eval_many(mod, 1, &j, &out);
+    eval_many(mod, 1, &jump, &out);
     return out;
 }
 

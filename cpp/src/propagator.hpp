@@ -1,28 +1,23 @@
-// Private: wavenumber-domain surface kernels of the vertical strike-slip point source (order
-// m = 2) in a layered half-space, by the global-matrix method with layer-normalised exponentials.
+// Private: wavenumber-domain surface kernels of a point source in a layered half-space, one
+// harmonic (order m) per source jump, by the global-matrix method with layer-normalised
+// exponentials. The jumps come from the sources step (sources.hpp).
 #pragma once
 
 #include <complex>
 #include <cstddef>
 #include <vector>
 
+#include "sources.hpp"
 #include "viscoann/layered.hpp"
 
 namespace viscoann::detail {
 
-using cplx = std::complex<double>;
-
-/// Surface kernels per unit potency at one (k, s): u_z(down) = ∫ k U J2(kr) dk sin2φ,
-/// u_r = ½∫ k [(V−W) J1 − (V+W) J3] dk sin2φ, u_φ = ½∫ k [(V−W) J1 + (V+W) J3] dk cos2φ.
+/// Surface values of one harmonic's state at one (k, s): U (vertical, down), V, W (horizontal
+/// spheroidal, toroidal); the harmonics' Hankel integrals are in hankel.hpp. For the
+/// canonical jump: u_z(down) = ∫ k U J2(kr) dk sin2φ, u_r = ½∫ k [(V−W) J1 − (V+W) J3] dk
+/// sin2φ, u_φ = ½∫ k [(V−W) J1 + (V+W) J3] dk cos2φ.
 struct SurfaceKernel {
     cplx U, V, W;
-};
-
-/// Jump of the state vector at the source depth, [y] = y(below) - y(above), per unit potency:
-/// psv = (U, V, P, Q), sh = (W, R) in the units of SurfaceKernel's state (tractions / k / mu_ref).
-struct SourceJump {
-    cplx psv[4] = {0.0, 0.0, 0.0, 0.0};
-    cplx sh[2] = {0.0, 0.0};
 };
 
 /// The model's layers split at the source depth into finite sub-layers over the half-space.
@@ -47,13 +42,10 @@ struct DenseWork {
 };
 
 /// Dense global-matrix solve at wavenumber k [1/m] for the moduli of each model layer
-/// (index layers.size() = half-space), all divided by mu_ref. The reference path.
-/// `jump` = nullptr: the canonical strike-slip source (strike_slip_jump).
+/// (index layers.size() = half-space), all divided by mu_ref, and the source's jump (in the
+/// same units). The reference path.
 SurfaceKernel solve_dense(const Stack& stack, const Moduli* moduli, double k, DenseWork& work,
-                          const SourceJump* jump = nullptr);
-
-/// The canonical source's jump (vertical strike-slip along x, unit potency, harmonic m = 2).
-SourceJump strike_slip_jump(const Moduli* moduli, const Stack& stack) noexcept;
+                          const SourceJump& jump);
 
 /// Fast evaluation at many s for one k: the system at the unrelaxed moduli is factored once;
 /// only the columns of viscoelastic layers change with s (Woodbury identity on those columns).
@@ -62,8 +54,9 @@ class FastKernel {
     /// `viscous[i]` marks model layers whose moduli depend on s; moduli normalised as above.
     void prepare(const Stack& stack, const Moduli* unrelaxed, const std::vector<char>& viscous,
                  double k);
-    /// Canonical-source kernel at the moduli of one s (same layout as prepare). No allocation.
-    SurfaceKernel eval(const Moduli* moduli) const noexcept;
+    /// The kernel of one source jump at the moduli of one s (same layout as prepare). No
+    /// allocation.
+    SurfaceKernel eval(const Moduli* moduli, const SourceJump& jump) const noexcept;
     /// Kernels of n sources (jumps) at the moduli of one s, sharing one factorisation.
     void eval_many(const Moduli* moduli, std::size_t n, const SourceJump* jumps,
                    SurfaceKernel* out) const noexcept;

@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "c_api_guard.hpp"
 #include "mlp_cpu.hpp"
 #include "mlp_model.hpp"
 #include "parallel_for.hpp"
+#include "viscoann/errors.hpp"
 #if VISCOANN_HAVE_CUDA
 #include "mlp_cuda.hpp"
 #endif
@@ -31,14 +31,14 @@ Surrogate Surrogate::from_bytes(const void* data, std::size_t size) {
 
 Surrogate Surrogate::load(const std::string& path) {
     std::ifstream f(path, std::ios::binary);
-    if (!f) throw detail::IoError("cannot open model file '" + path + "'");
+    if (!f) throw IoError("cannot open model file '" + path + "'");
     std::vector<unsigned char> bytes((std::istreambuf_iterator<char>(f)),
                                      std::istreambuf_iterator<char>());
-    if (f.bad()) throw detail::IoError("cannot read model file '" + path + "'");
+    if (f.bad()) throw IoError("cannot read model file '" + path + "'");
     try {
         return from_bytes(bytes.data(), bytes.size());
-    } catch (const detail::FormatError& e) {
-        throw detail::FormatError(std::string(e.what()) + " ('" + path + "')");
+    } catch (const FormatError& e) {
+        throw FormatError(std::string(e.what()) + " ('" + path + "')");
     }
 }
 
@@ -66,7 +66,7 @@ void check_args(const void* X, std::size_t n, const void* out) {
 }
 
 [[noreturn]] void no_cuda_engine() {
-    throw detail::Unavailable(
+    throw Unavailable(
         "device = 'cuda': this build has no CUDA engine (no CUDA toolkit at build time)");
 }
 

@@ -10,6 +10,7 @@
 
 #include "viscoann/config.hpp"
 #include "viscoann/device.hpp"
+#include "viscoann/greens.hpp"
 #include "viscoann/okada.hpp"
 #include "viscoann/surrogate.hpp"
 
@@ -73,6 +74,25 @@ static int check_surrogate(const std::string& data_dir) {
     return n == 5 && err <= 1e-5 * scale ? 0 : 1;
 }
 
+// ---- Exact solver: the canonical source, and the same source as a potency tensor ----
+static int check_exact() {
+    const viscoann::EarthModel model = viscoann::EarthModel::canonical(1e19, 1e18);
+    const double x[3] = {12e3, -30e3, 5e3}, y[3] = {5e3, 44e3, -9e3}, t[3] = {0, 3.15576e8, 1e9};
+    double u[9], v[9];
+    viscoann::canonical_displacement(model, 7e3, 3, x, y, t, u);
+    viscoann::PotencyTensor p;
+    p.xy = -0.5;  // left-lateral slip along +x on the vertical plane y = 0, unit potency
+    viscoann::point_source_displacement(model, 7e3, p, 3, x, y, t, v);
+    double scale = 0, err = 0;
+    for (int k = 0; k < 9; ++k) {
+        scale = std::fmax(scale, std::fabs(u[k]));
+        err = std::fmax(err, std::fabs(u[k] - v[k]));
+    }
+    std::printf("exact: uz at (12 km, 5 km), t = 0 = %.6e m per m^3, tensor path off by %.2e\n",
+                u[2], err / scale);
+    return err <= 1e-12 * scale ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
     std::printf("viscoann %s, CUDA GPU available: %d\n", VISCOANN_VERSION,
                 viscoann::cuda_available() ? 1 : 0);
@@ -83,6 +103,7 @@ int main(int argc, char** argv) {
     }
     try {
         failed |= check_okada(argv[1]);
+        failed |= check_exact();
         failed |= check_surrogate(argv[1]);
     } catch (const std::exception& e) {
         std::fprintf(stderr, "error: %s\n", e.what());

@@ -45,7 +45,7 @@ def okada_canonical_surface(
     alpha: float,
     threads: int,
 ) -> NDArray[np.float64]: ...
-def strike_slip_surface(
+def canonical_displacement(
     thickness: NDArray[np.float64],
     lam: NDArray[np.float64],
     mu_M: NDArray[np.float64],
@@ -63,7 +63,29 @@ def strike_slip_surface(
     threads: int = 0,
     subtract_homogeneous: bool = True,
 ) -> NDArray[np.float64]: ...
-def canonical_grid(
+def point_source_displacement(
+    thickness: NDArray[np.float64],
+    lam: NDArray[np.float64],
+    mu_M: NDArray[np.float64],
+    eta_M: NDArray[np.float64],
+    mu_K: NDArray[np.float64],
+    eta_K: NDArray[np.float64],
+    depth: float,
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    t: NDArray[np.float64],
+    *,
+    dip: float | None = None,
+    potency: NDArray[np.float64] | None = None,
+    potency_tensor: NDArray[np.float64] | None = None,
+    talbot_nodes: int = 20,
+    k_refine: float = 1.0,
+    r_refine: float = 1.0,
+    dense: bool = False,
+    threads: int = 0,
+    subtract_homogeneous: bool = True,
+) -> NDArray[np.float64]: ...
+def seed_grid(
     x: NDArray[np.float64],
     y: NDArray[np.float64],
     depths: NDArray[np.float64],
@@ -75,25 +97,10 @@ def canonical_grid(
     r_refine: float = 1.0,
     threads: int = 0,
 ) -> tuple[NDArray[np.float64], dict[str, float]]: ...
-def point_source_surface(
-    thickness: NDArray[np.float64],
-    lam: NDArray[np.float64],
-    mu_M: NDArray[np.float64],
-    eta_M: NDArray[np.float64],
-    mu_K: NDArray[np.float64],
-    eta_K: NDArray[np.float64],
-    depth: float,
-    dip: float,
-    potency: NDArray[np.float64],
+def canonical_from_radial(
     x: NDArray[np.float64],
     y: NDArray[np.float64],
-    t: NDArray[np.float64],
-    talbot_nodes: int = 20,
-    k_refine: float = 1.0,
-    r_refine: float = 1.0,
-    dense: bool = False,
-    threads: int = 0,
-    subtract_homogeneous: bool = True,
+    g: NDArray[np.float64],
 ) -> NDArray[np.float64]: ...
 
 class FormatError(ValueError): ...

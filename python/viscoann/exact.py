@@ -1,17 +1,21 @@
-"""Exact surface displacement of the canonical point source in a layered viscoelastic Earth.
+"""Exact surface displacement of point sources in a layered viscoelastic Earth.
 
-Source (docs/design.md §3): vertical strike-slip point source striking along +x, left-lateral, unit
-potency (Okada DC3D0 with DIP = 90°, POT1 = 1 m³), below the origin at ``depth`` [m], slip a
-step at t = 0. Output (ux, uy, uz) [m per m³ of potency] on the free surface, x east, y north,
-z up, t [s] after the event. Method (README "Exact solver"): correspondence principle,
-global-matrix wavenumber kernels minus the homogeneous half-space (Okada's closed form),
-Talbot inversion per wavenumber, Hankel transforms to radial tables.
+Names (docs/design.md): the *canonical* source is the seed paper's, a vertical strike-slip
+point source striking along +x, left-lateral, unit potency (Okada DC3D0 with DIP = 90°,
+POT1 = 1 m³); the *seed* case is that source in the seed's Earth family
+(``EarthModel.canonical``). Sources lie below the origin at ``depth`` [m], slip a step at
+t = 0. Output (ux, uy, uz) [m, per m³ of potency for the canonical source] on the free
+surface, x east, y north, z up, t [s] after the event. Method (README "Exact solver"):
+correspondence principle, global-matrix wavenumber kernels minus the homogeneous half-space
+(Okada's closed form), Talbot inversion per wavenumber, Hankel transforms to radial functions.
 
 Resolution keywords (all functions): ``talbot_nodes`` (20), ``k_refine`` (1), ``r_refine``
-(1); larger refines. ``threads`` (0 = all cores).
+(1); larger refines. ``threads``: None or 0 = all cores.
 """
 
 from __future__ import annotations
+
+import warnings
 
 import numpy as np
 
@@ -19,6 +23,7 @@ from . import _core
 from .earth import EarthModel
 
 __all__ = [
+    "canonical_displacement",
     "displacement",
     "canonical",
     "grid",
@@ -42,8 +47,29 @@ def _model(model) -> EarthModel:
     return model
 
 
-def displacement(
-    model, x, y, depth, t, *, talbot_nodes=20, k_refine=1.0, r_refine=1.0, threads=0
+def _threads(threads) -> int:
+    # None and 0 both mean every core; the C++ solver refuses negative counts by name.
+    return 0 if threads is None else int(threads)
+
+
+def _by_depth(x, y, depth, t, solve) -> np.ndarray:
+    """Broadcast (x, y, depth, t) to N and call solve(depth, x, y, t) once per distinct depth
+    (every time of a depth in one call: one set of time kernels and Bessel rows)."""
+    arrays = np.broadcast_arrays(
+        *(_as_1d(n, v) for n, v in (("x", x), ("y", y), ("depth", depth), ("t", t)))
+    )
+    xs, ys, ds, ts = (np.ascontiguousarray(a) for a in arrays)
+    out = np.empty((xs.size, 3))
+    for d in np.unique(ds):
+        sel = np.flatnonzero(ds == d) if np.isfinite(d) else np.flatnonzero(~np.isfinite(ds))
+        out[sel] = solve(float(d), xs[sel], ys[sel], ts[sel])
+        if not np.isfinite(d):
+            break
+    return out
+
+
+def canonical_displacement(
+    model, x, y, depth, t, *, talbot_nodes=20, k_refine=1.0, r_refine=1.0, threads=None
 ) -> np.ndarray:
     """Surface displacement of the canonical source in ``model``.
 
@@ -55,7 +81,10 @@ def displacement(
     depth : array_like, (N,) or scalar
         Source depth [m], > 0.
     t : array_like, (N,) or scalar
-        Time after the event [s], >= 0.
+        Time after the event [s], >= 0. All times of one depth share one set of time kernels,
+        so a station time series costs about what :func:`grid` costs.
+    threads : int or None
+        None or 0: all cores.
 
     Returns
     -------
@@ -63,40 +92,65 @@ def displacement(
         (ux, uy, uz) [m per m³ of potency]; inputs broadcast to N.
     """
     cols = _model(model).columns()
-    arrays = np.broadcast_arrays(
-        *(_as_1d(n, v) for n, v in (("x", x), ("y", y), ("depth", depth), ("t", t)))
-    )
-    xs, ys, ds, ts = (np.ascontiguousarray(a) for a in arrays)
-    out = np.empty((xs.size, 3))
-    for d in np.unique(ds):
-        sel = np.flatnonzero(ds == d) if np.isfinite(d) else np.flatnonzero(~np.isfinite(ds))
-        out[sel] = _core.strike_slip_surface(
+    return _by_depth(
+        x,
+        y,
+        depth,
+        t,
+        lambda d, xs, ys, ts: _core.canonical_displacement(
             *cols,
-            float(d),
-            xs[sel],
-            ys[sel],
-            ts[sel],
+            d,
+            xs,
+            ys,
+            ts,
             talbot_nodes=talbot_nodes,
             k_refine=k_refine,
             r_refine=r_refine,
-            threads=threads,
-        )
-        if not np.isfinite(d):
-            break
-    return out
+            threads=_threads(threads),
+        ),
+    )
+
+
+def displacement(model, x, y, depth, t, **options) -> np.ndarray:
+    """Deprecated: :func:`canonical_displacement` (same arguments). The name ``displacement``
+    is kept for the general (model, source, stations, times) solver."""
+    warnings.warn(
+        "viscoann.exact.displacement(model, x, y, depth, t) is deprecated; use "
+        "viscoann.exact.canonical_displacement (same arguments)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return canonical_displacement(model, x, y, depth, t, **options)
 
 
 def point_source(
-    model, x, y, depth, t, *, dip, potency, talbot_nodes=20, k_refine=1.0, r_refine=1.0, threads=0
+    model,
+    x,
+    y,
+    depth,
+    t,
+    *,
+    dip=None,
+    potency=None,
+    potency_tensor=None,
+    talbot_nodes=20,
+    k_refine=1.0,
+    r_refine=1.0,
+    threads=None,
 ) -> np.ndarray:
-    """Surface displacement of an Okada-type point source (DC3D0 mechanisms) in ``model``.
+    """Surface displacement of a point source in ``model``: Okada's DC3D0 mechanisms
+    (``dip``, ``potency``) or any potency tensor (``potency_tensor``).
 
-    The source plane strikes along +x and dips ``dip`` degrees (Okada's frame: x along
-    strike, y across, z up; rotate the points for another strike). ``potency`` =
-    (strike-slip, left-lateral positive; dip-slip, reverse positive; tensile, opening
-    positive; inflation) [m³], exactly DC3D0's POT1..POT4; a step at t = 0. Harmonics
-    m = 0, 1, 2 are transformed at each sample's own radius, so the cost grows with N: use
-    :func:`grid` for the canonical source on large grids.
+    With ``dip`` and ``potency`` the source plane strikes along +x and dips ``dip`` degrees
+    (Okada's frame: x along strike, y across, z up; rotate the points for another strike);
+    ``potency`` = (strike-slip, left-lateral positive; dip-slip, reverse positive; tensile,
+    opening positive; inflation) [m³], exactly DC3D0's POT1..POT4 (inflation: moment
+    pot4 μ I in the unrelaxed source layer). ``potency_tensor`` = (xx, yy, zz, xy, xz, yz)
+    [m³] in x east, y north, z up: slip s on area A with unit normal n is A (s nᵀ + n sᵀ)/2;
+    the canonical source is xy = -1/2. The source is a step in potency at t = 0 (its moment
+    follows the source layer's moduli). Harmonics m = 0, 1, 2 are transformed at each
+    distinct radius, so the cost grows with the number of distinct radii: use :func:`grid`
+    for the canonical source on large grids.
 
     Parameters
     ----------
@@ -104,9 +158,13 @@ def point_source(
     x, y, depth, t : array_like, (N,) or scalar
         Surface point [m], source depth [m] > 0, time [s] >= 0; broadcast to N.
     dip : float
-        Dip [degrees] in [0, 90].
+        Dip [degrees] in [0, 90] (with ``potency``).
     potency : array_like, (4,)
         (pot1, pot2, pot3, pot4) [m³].
+    potency_tensor : array_like, (6,)
+        (xx, yy, zz, xy, xz, yz) [m³], instead of ``dip`` and ``potency``.
+    threads : int or None
+        None or 0: all cores.
 
     Returns
     -------
@@ -114,36 +172,37 @@ def point_source(
         (ux, uy, uz) [m].
     """
     cols = _model(model).columns()
-    pot = np.ascontiguousarray(np.asarray(potency, dtype=float).reshape(-1))
-    if pot.size != 4:
-        raise ValueError(f"potency must have 4 values (pot1..pot4), got {pot.size}")
-    arrays = np.broadcast_arrays(
-        *(_as_1d(n, v) for n, v in (("x", x), ("y", y), ("depth", depth), ("t", t)))
+    if (potency_tensor is None) == (potency is None) or (potency is None) != (dip is None):
+        raise ValueError("give either dip and potency, or potency_tensor")
+    kw = dict(
+        talbot_nodes=talbot_nodes,
+        k_refine=k_refine,
+        r_refine=r_refine,
+        threads=_threads(threads),
     )
-    xs, ys, ds, ts = (np.ascontiguousarray(a) for a in arrays)
-    out = np.empty((xs.size, 3))
-    for d in np.unique(ds):
-        sel = np.flatnonzero(ds == d) if np.isfinite(d) else np.flatnonzero(~np.isfinite(ds))
-        out[sel] = _core.point_source_surface(
-            *cols,
-            float(d),
-            float(dip),
-            pot,
-            xs[sel],
-            ys[sel],
-            ts[sel],
-            talbot_nodes=talbot_nodes,
-            k_refine=k_refine,
-            r_refine=r_refine,
-            threads=threads,
-        )
-        if not np.isfinite(d):
-            break
-    return out
+    if potency is not None:
+        pot = np.ascontiguousarray(np.asarray(potency, dtype=float).reshape(-1))
+        if pot.size != 4:
+            raise ValueError(f"potency must have 4 values (pot1..pot4), got {pot.size}")
+        kw.update(dip=float(dip), potency=pot)
+    else:
+        pot = np.ascontiguousarray(np.asarray(potency_tensor, dtype=float).reshape(-1))
+        if pot.size != 6:
+            raise ValueError(
+                f"potency_tensor must have 6 values (xx, yy, zz, xy, xz, yz), got {pot.size}"
+            )
+        kw.update(potency_tensor=pot)
+    return _by_depth(
+        x,
+        y,
+        depth,
+        t,
+        lambda d, xs, ys, ts: _core.point_source_displacement(*cols, d, xs, ys, ts, **kw),
+    )
 
 
 def canonical(X, **options) -> np.ndarray:
-    """The canonical model at scattered samples.
+    """The seed's case (canonical source, ``EarthModel.canonical``) at scattered samples.
 
     Parameters
     ----------
@@ -151,7 +210,7 @@ def canonical(X, **options) -> np.ndarray:
         Rows (x [m], y [m], depth [m], t [s], eta_M [Pa s], eta_K [Pa s]) in any order;
         eta_K = inf is a Maxwell half-space.
     **options
-        Resolution keywords of :func:`displacement`.
+        Resolution keywords of :func:`canonical_displacement`.
 
     Returns
     -------
@@ -173,7 +232,7 @@ def canonical(X, **options) -> np.ndarray:
     uniq, inv = np.unique(keys, axis=0, return_inverse=True)
     for g, (eta_M, eta_K) in enumerate(uniq):
         sel = np.flatnonzero(inv.reshape(-1) == g)
-        out[sel] = displacement(
+        out[sel] = canonical_displacement(
             EarthModel.canonical(eta_M, eta_K),
             X[sel, 0],
             X[sel, 1],
@@ -194,10 +253,10 @@ def grid(
     talbot_nodes=20,
     k_refine=1.0,
     r_refine=1.0,
-    threads=0,
+    threads=None,
     return_stages=False,
 ):
-    """The canonical model on a structured grid (the fast path).
+    """The seed's case on a structured grid (the fast path).
 
     Radial Green's-function tables are computed once per (depth, viscosity structure) and
     evaluated at every point and time with the exact azimuthal factors of the point source.
@@ -228,7 +287,7 @@ def grid(
         etas = etas.reshape(1, 2)
     if etas.ndim != 2 or etas.shape[1] != 2:
         raise ValueError(f"etas must have shape (E, 2) rows (eta_M, eta_K), got {etas.shape}")
-    out, stages = _core.canonical_grid(
+    out, stages = _core.seed_grid(
         x,
         y,
         _as_1d("depths", depths),
@@ -238,7 +297,7 @@ def grid(
         talbot_nodes=talbot_nodes,
         k_refine=k_refine,
         r_refine=r_refine,
-        threads=threads,
+        threads=_threads(threads),
     )
     return (out, stages) if return_stages else out
 
@@ -256,7 +315,7 @@ def radial(r, depth, t, eta_M, eta_K, **options) -> np.ndarray:
     """Radial functions of the canonical source in the canonical model.
 
     The surface field is u_r = g_r(r) sin 2φ, u_φ = g_φ(r) cos 2φ, u_z = g_z(r) sin 2φ
-    (φ from +x towards +y); these three functions carry all of it (docs/design.md §3).
+    (φ from +x towards +y); these three functions carry all of it (docs/design.md).
 
     Parameters
     ----------
@@ -307,7 +366,9 @@ def radial_grid(r, depths, times, etas, **options) -> np.ndarray:
 
 
 def from_radial(x, y, g) -> np.ndarray:
-    """Surface field (ux, uy, uz) from radial functions at points (x, y) [m].
+    """Surface field (ux, uy, uz) of the canonical source from its radial functions at points
+    (x, y) [m]: the azimuthal factors of the solver and the engines (φ = 0 on the axis, so
+    (0, g_φ, 0) there).
 
     Parameters
     ----------
@@ -319,10 +380,11 @@ def from_radial(x, y, g) -> np.ndarray:
     -------
     ndarray, (..., N, 3)
     """
-    x, y, g = np.asarray(x, float), np.asarray(y, float), np.asarray(g, float)
-    r = np.hypot(x, y)
-    safe = np.where(r > 0, r, 1.0)
-    c, s = np.where(r > 0, x / safe, 1.0), np.where(r > 0, y / safe, 0.0)
-    s2, c2 = 2 * s * c, c * c - s * s
-    ur, up, uz = g[..., 0] * s2, g[..., 1] * c2, g[..., 2] * s2
-    return np.stack([ur * c - up * s, ur * s + up * c, uz], axis=-1)
+    x, y = _as_1d("x", x), _as_1d("y", y)
+    g = np.ascontiguousarray(np.asarray(g, dtype=float))
+    if x.shape != y.shape or g.ndim < 2 or g.shape[-2:] != (x.size, 3):
+        raise ValueError(
+            f"g must have shape (..., N, 3) with N = len(x) = len(y), got {g.shape} for "
+            f"{x.size} and {y.size} points"
+        )
+    return _core.canonical_from_radial(x, y, g)

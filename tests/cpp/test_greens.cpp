@@ -8,8 +8,8 @@
 
 #include "check.hpp"
 #include "laplace.hpp"
-#include "okada_canonical.hpp"
 #include "propagator.hpp"
+#include "sources.hpp"
 #include "viscoann.h"
 #include "viscoann/greens.hpp"
 
@@ -41,7 +41,8 @@ static void test_fast_equals_dense() {
         for (cplx s : {cplx(1e-9, 2e-9), cplx(3e-11, -1e-10), cplx(1e-6, 0.0)}) {
             Moduli mod[2] = {unrel[0], m.halfspace.moduli(s)};
             mod[1].mu /= 30e9, mod[1].lam /= 30e9;
-            const auto a = fk.eval(mod), b = detail::solve_dense(st, mod, k, w);
+            const auto jump = detail::canonical_jump(mod[st.source_layer].mu);
+            const auto a = fk.eval(mod, jump), b = detail::solve_dense(st, mod, k, w, jump);
             const double scale = std::abs(b.U) + std::abs(b.V) + std::abs(b.W);
             CHECK_NEAR(std::abs(a.U - b.U) / scale, 0.0, 1e-12);
             CHECK_NEAR(std::abs(a.V - b.V) / scale, 0.0, 1e-12);
@@ -64,8 +65,8 @@ static void test_fast_equals_dense_many_viscous_layers() {
         double a[9], b[9];
         GreensOptions dense;
         dense.dense = true;
-        strike_slip_surface(m, depth, 3, x, y, t, a);
-        strike_slip_surface(m, depth, 3, x, y, t, b, dense);
+        canonical_displacement(m, depth, 3, x, y, t, a);
+        canonical_displacement(m, depth, 3, x, y, t, b, dense);
         double scale = 0.0;
         for (double v : b) scale = std::max(scale, std::fabs(v));
         for (int i = 0; i < 9; ++i) CHECK(std::isfinite(a[i]));
@@ -81,8 +82,10 @@ static void test_homogeneous_kernel_affine_in_r() {
     detail::DenseWork w;
     for (double k : {1e-5, 4e-4}) {
         const Moduli r2{1.0, 1.0}, r4{1.0, 3.0}, r3{1.0, 2.0};  // r = 1/2, 1/4, 1/3
-        const auto a = detail::solve_dense(st, &r2, k, w), b = detail::solve_dense(st, &r4, k, w),
-                   c = detail::solve_dense(st, &r3, k, w);
+        const auto j = detail::canonical_jump(1.0);
+        const auto a = detail::solve_dense(st, &r2, k, w, j),
+                   b = detail::solve_dense(st, &r4, k, w, j),
+                   c = detail::solve_dense(st, &r3, k, w, j);
         // linear interpolation in r: c = b + (1/3 - 1/4) / (1/2 - 1/4) (a - b)
         const double f = (1.0 / 3 - 0.25) / 0.25;
         CHECK_NEAR(std::abs(c.U - (b.U + f * (a.U - b.U))), 0.0, 1e-13);
@@ -95,10 +98,10 @@ static void test_t0_is_okada() {
     const EarthModel m = EarthModel::canonical(1e19, 1e18);
     const double x[3] = {4e3, -25e3, 60e3}, y[3] = {9e3, 7e3, -80e3}, t[3] = {0, 0, 0};
     double u[9];
-    strike_slip_surface(m, 6e3, 3, x, y, t, u);
+    canonical_displacement(m, 6e3, 3, x, y, t, u);
     for (int i = 0; i < 3; ++i) {
         double ok[3];
-        detail::canonical_point(x[i], y[i], 6e3, 0.5, ok);  // Okada, lambda = mu
+        detail::okada_canonical_field(x[i], y[i], 6e3, 0.5, ok);  // Okada, lambda = mu
         const double scale = std::fabs(ok[0]) + std::fabs(ok[1]);
         for (int c = 0; c < 3; ++c) CHECK_NEAR(u[3 * i + c], ok[c], 1e-12 * scale);
     }
@@ -108,13 +111,14 @@ static void test_validation() {
     const EarthModel m = EarthModel::canonical(1e19, 1e18);
     const double x = 1e3, y = 1e3, t = 1.0, tneg = -1.0, nan = std::nan("");
     double u[3];
-    CHECK_THROWS(strike_slip_surface(m, -1.0, 1, &x, &y, &t, u), std::invalid_argument, "depth");
-    CHECK_THROWS(strike_slip_surface(m, 5e3, 1, &x, &y, &tneg, u), std::invalid_argument, "t[0]");
-    CHECK_THROWS(strike_slip_surface(m, 5e3, 1, &nan, &y, &t, u), std::invalid_argument, "x[0]");
+    CHECK_THROWS(canonical_displacement(m, -1.0, 1, &x, &y, &t, u), std::invalid_argument, "depth");
+    CHECK_THROWS(canonical_displacement(m, 5e3, 1, &x, &y, &tneg, u), std::invalid_argument,
+                 "t[0]");
+    CHECK_THROWS(canonical_displacement(m, 5e3, 1, &nan, &y, &t, u), std::invalid_argument, "x[0]");
     CHECK_THROWS(EarthModel::canonical(-1.0, 1e18), std::invalid_argument, "eta_M");
     EarthModel bad = m;
     bad.layers[0].thickness = 0.0;
-    CHECK_THROWS(strike_slip_surface(bad, 5e3, 1, &x, &y, &t, u), std::invalid_argument,
+    CHECK_THROWS(canonical_displacement(bad, 5e3, 1, &x, &y, &t, u), std::invalid_argument,
                  "layers[0].thickness");
 }
 
@@ -122,24 +126,33 @@ static void test_c_api() {
     // The C entry points equal the C++ solver and report bad input by status and message.
     const double x[2] = {12e3, -30e3}, y[2] = {5e3, 44e3}, t[2] = {3e8, 1e9};
     double a[6], b[6];
-    CHECK(viscoann_exact_canonical(2, x, y, t, 7e3, 1e19, 1e18, a, 1) == VISCOANN_OK);
-    strike_slip_surface(EarthModel::canonical(1e19, 1e18), 7e3, 2, x, y, t, b);
+    CHECK(viscoann_seed_displacement(2, x, y, t, 7e3, 1e19, 1e18, a, 1) == VISCOANN_OK);
+    canonical_displacement(EarthModel::canonical(1e19, 1e18), 7e3, 2, x, y, t, b);
     for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-15 * std::fabs(b[i]) + 1e-30);
     const double inf = INFINITY;
     const double th[2] = {15e3, 0}, lam[2] = {30e9, 30e9}, mu[2] = {30e9, 30e9},
                  em[2] = {inf, 1e19}, mk[2] = {inf, 30e9}, ek[2] = {inf, 1e18};
-    CHECK(viscoann_exact_layered(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, a, 1) == VISCOANN_OK);
+    CHECK(viscoann_canonical_displacement(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, a, 1) ==
+          VISCOANN_OK);
     for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-15 * std::fabs(b[i]) + 1e-30);
     const double pot[4] = {1.0, 0.0, 0.0, 0.0};
-    CHECK(viscoann_exact_point(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, 90.0, pot, a, 1) ==
-          VISCOANN_OK);
+    CHECK(viscoann_point_source_displacement(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, 90.0, pot,
+                                             a, 1) == VISCOANN_OK);
     for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-13 * std::fabs(b[i]) + 1e-30);
-    CHECK(viscoann_exact_point(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, 91.0, pot, a, 1) ==
-          VISCOANN_INVALID_ARGUMENT);
+    CHECK(viscoann_point_source_displacement(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, 91.0, pot,
+                                             a, 1) == VISCOANN_INVALID_ARGUMENT);
     CHECK(std::string(viscoann_last_error()).find("dip") != std::string::npos);
-    CHECK(viscoann_exact_canonical(2, x, y, t, -1.0, 1e19, 1e18, a, 1) ==
+    CHECK(viscoann_seed_displacement(2, x, y, t, -1.0, 1e19, 1e18, a, 1) ==
           VISCOANN_INVALID_ARGUMENT);
     CHECK(std::string(viscoann_last_error()).find("depth") != std::string::npos);
+    CHECK(viscoann_seed_displacement(2, x, y, t, 7e3, 1e19, 1e18, a, -1) ==
+          VISCOANN_INVALID_ARGUMENT);
+    CHECK(std::string(viscoann_last_error()).find("threads = -1") != std::string::npos);
+    // The canonical source as a potency tensor (xy = -1/2).
+    const double tensor[6] = {0.0, 0.0, 0.0, -0.5, 0.0, 0.0};
+    CHECK(viscoann_potency_tensor_displacement(1, th, lam, mu, em, mk, ek, 2, x, y, t, 7e3, tensor,
+                                               a, 0) == VISCOANN_OK);
+    for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-12 * std::fabs(b[i]) + 1e-30);
 }
 
 int main() {

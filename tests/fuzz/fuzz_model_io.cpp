@@ -1,14 +1,14 @@
-// libFuzzer target for the model-file reader: any input either parses or throws FormatError.
-// Build and run (clang only; not part of CI, results in bench/RESULTS.md):
-//   clang++ -std=c++17 -O1 -g -fsanitize=fuzzer,address,undefined -Icpp/include -Icpp/src \
-//     -Ibuild/ctest/include tests/fuzz/fuzz_model_io.cpp cpp/src/model_io.cpp cpp/src/json.cpp \
-//     -o build/fuzz_model_io
-//   build/fuzz_model_io -max_total_time=600 -dict=tests/fuzz/model_io.dict CORPUS tests/data
+// Fuzz target for the model-file reader: any input either parses or throws FormatError. The
+// CMake target viscoann_fuzz_model_io (cmake/fuzz.cmake) builds it with the tests: libFuzzer
+// with clang, the replay driver (replay_main.cpp) otherwise. A long libFuzzer run (results in
+// bench/RESULTS.md), from a clang build with -DVISCOANN_BUILD_TESTS=ON:
+//   build/tests/cpp/viscoann_fuzz_model_io -max_total_time=600 -dict=tests/fuzz/model_io.dict \
+//     build/tests/cpp/fuzz_corpus
 #include <cstddef>
 #include <cstdint>
 
-#include "c_api_guard.hpp"
 #include "mlp_model.hpp"
+#include "viscoann/errors.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     try {

@@ -5,18 +5,20 @@
 
 #include <stdexcept>
 
+#include "viscoann/config.hpp"
+
 namespace viscoann {
 
 /// A malformed or unsupported file (e.g. a model file); the message names the problem.
-struct FormatError : std::runtime_error {
+struct VISCOANN_API FormatError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 /// A file that cannot be opened or read.
-struct IoError : std::runtime_error {
+struct VISCOANN_API IoError : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 /// A device or feature this build or machine does not have (e.g. device "cuda").
-struct Unavailable : std::runtime_error {
+struct VISCOANN_API Unavailable : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 

@@ -5,6 +5,7 @@
 #include <complex>
 #include <vector>
 
+#include "viscoann/config.hpp"
 #include "viscoann/rheology.hpp"
 
 namespace viscoann {
@@ -17,7 +18,7 @@ struct Moduli {
 /// One layer: thickness [m] (ignored for the half-space), unrelaxed Lamé lambda [Pa] and the
 /// shear rheology. The bulk modulus K = lam + 2 mu_M/3 stays elastic, so
 /// lambda(s) = K - 2 mu(s)/3.
-struct Layer {
+struct VISCOANN_API Layer {
     double thickness = 0.0;
     double lam = 0.0;
     Rheology rheology;
@@ -28,7 +29,7 @@ struct Layer {
 };
 
 /// Layers from the free surface down, over a half-space.
-struct EarthModel {
+struct VISCOANN_API EarthModel {
     std::vector<Layer> layers;
     Layer halfspace;
 

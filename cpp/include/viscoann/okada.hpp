@@ -6,6 +6,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "viscoann/config.hpp"
+
 namespace viscoann {
 
 // Frame (Okada's): x along strike, y perpendicular to strike, z up; the free surface is z = 0
@@ -66,22 +68,23 @@ enum OkadaFlag : std::uint8_t {
 /// Throws std::invalid_argument naming the argument, its value and the allowed range:
 /// depth > 0, z <= 0, dip in [0, 90], alpha in (0, 1), all values finite.
 /// threads <= 0 uses every hardware thread.
-std::size_t okada_point(std::size_t n, const OkadaPoints& pts, const OkadaPointSources& src,
-                        double* u, double* g = nullptr, std::uint8_t* flags = nullptr,
-                        int threads = 0);
+VISCOANN_API std::size_t okada_point(std::size_t n, const OkadaPoints& pts,
+                                     const OkadaPointSources& src, double* u, double* g = nullptr,
+                                     std::uint8_t* flags = nullptr, int threads = 0);
 
 /// Displacement (and optionally the gradient) of n rectangular sources at n points; the same
 /// outputs as okada_point. Throws std::invalid_argument for: depth > 0, z <= 0, dip in
 /// [0, 90], al1 <= al2, aw1 <= aw2, top depth - aw2 sin(dip) >= 0, alpha in (0, 1), finite.
-std::size_t okada_rectangle(std::size_t n, const OkadaPoints& pts, const OkadaRectSources& src,
-                            double* u, double* g = nullptr, std::uint8_t* flags = nullptr,
-                            int threads = 0);
+VISCOANN_API std::size_t okada_rectangle(std::size_t n, const OkadaPoints& pts,
+                                         const OkadaRectSources& src, double* u,
+                                         double* g = nullptr, std::uint8_t* flags = nullptr,
+                                         int threads = 0);
 
 /// The project's canonical point source on the free surface (vertical strike-slip along +x,
 /// POT1 = 1 m^3, z = 0): u (n x 3, m per m^3) at (x, y) for source depths `depth` (m).
 /// The fastest path, for callers that evaluate millions of points. Throws like okada_point.
-std::size_t okada_canonical_surface(std::size_t n, Column x, Column y, Column depth, double alpha,
-                                    double* u, int threads = 0);
+VISCOANN_API std::size_t okada_canonical_surface(std::size_t n, Column x, Column y, Column depth,
+                                                 double alpha, double* u, int threads = 0);
 
 /// One evaluation's result: u (m) and g[3 * i + j] = du_i / dx_j; singular: u, g are NaN.
 struct OkadaField {
@@ -92,11 +95,12 @@ struct OkadaField {
 
 /// Scalar DC3D0 (validates like okada_point). pot = strike-slip, dip-slip, tensile,
 /// inflation potencies (m^3).
-OkadaField dc3d0(double alpha, double x, double y, double z, double depth, double dip,
-                 const std::array<double, 4>& pot);
+VISCOANN_API OkadaField dc3d0(double alpha, double x, double y, double z, double depth, double dip,
+                              const std::array<double, 4>& pot);
 
 /// Scalar DC3D (validates like okada_rectangle). disl = strike-slip, dip-slip, tensile (m).
-OkadaField dc3d(double alpha, double x, double y, double z, double depth, double dip, double al1,
-                double al2, double aw1, double aw2, const std::array<double, 3>& disl);
+VISCOANN_API OkadaField dc3d(double alpha, double x, double y, double z, double depth, double dip,
+                             double al1, double al2, double aw1, double aw2,
+                             const std::array<double, 3>& disl);
 
 }  // namespace viscoann

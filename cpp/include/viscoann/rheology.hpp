@@ -5,6 +5,8 @@
 #include <complex>
 #include <limits>
 
+#include "viscoann/config.hpp"
+
 namespace viscoann {
 
 /// A Burgers body: a Maxwell element (mu_M [Pa], eta_M [Pa s]) in series with a Kelvin–Voigt
@@ -12,7 +14,7 @@ namespace viscoann {
 /// An infinite viscosity switches its dashpot off: eta_K = inf gives Maxwell, eta_M = inf the
 /// standard linear solid (relaxed modulus mu_M mu_K/(mu_M + mu_K)), both infinite elastic.
 /// The bulk modulus is purely elastic (see Layer).
-struct Rheology {
+struct VISCOANN_API Rheology {
     static constexpr double inf = std::numeric_limits<double>::infinity();
     double mu_M = 0.0;   ///< unrelaxed shear modulus [Pa], > 0 and finite
     double eta_M = inf;  ///< Maxwell viscosity [Pa s], > 0 (inf: no steady creep)

@@ -52,21 +52,21 @@ struct PredictOptions {
 };
 
 /// Name of an ISA ("scalar", "avx2", "avx512"; "automatic" for the default).
-std::string cpu_isa_name(CpuIsa isa);
+VISCOANN_API std::string cpu_isa_name(CpuIsa isa);
 /// Parses "auto"/"automatic"/"scalar"/"avx2"/"avx512"; throws std::invalid_argument otherwise.
-CpuIsa parse_cpu_isa(const std::string& name);
+VISCOANN_API CpuIsa parse_cpu_isa(const std::string& name);
 /// The ISA `automatic` resolves to on this CPU (honours VISCOANN_CPU_ISA).
-CpuIsa cpu_isa_selected();
+VISCOANN_API CpuIsa cpu_isa_selected();
 /// True when this build has the path and this CPU can run it.
-bool cpu_isa_supported(CpuIsa isa);
+VISCOANN_API bool cpu_isa_supported(CpuIsa isa);
 
 /// Measured FP32 FMA peak of this machine in GFLOP/s (2 flops per lane per FMA), summed over
 /// `threads` threads (<= 0: all), from a native FMA loop on the widest ISA the engine uses;
 /// each thread is timed for about `seconds`. Benchmarks report engine FLOPs as a fraction of it.
-double fma_peak_gflops(int threads = 0, double seconds = 0.2);
+VISCOANN_API double fma_peak_gflops(int threads = 0, double seconds = 0.2);
 
 /// An immutable, thread-safe surrogate model. Copies share the parsed weights.
-class Surrogate {
+class VISCOANN_API Surrogate {
    public:
     /// Reads a model file (.safetensors with the "viscoann" metadata document).
     /// Throws std::runtime_error subclasses: IoError when it cannot be read, FormatError

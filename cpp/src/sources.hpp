@@ -1,0 +1,157 @@
+// Private: elementary point sources, the one owner of their conventions. Host and device (the
+// solver, the CPU and CUDA engines): the azimuth of a surface point, the azimuthal factors of
+// the harmonics m = 0, 1, 2 and the polar -> Cartesian rotation, the canonical source's Okada
+// surface field. Host only (sources.cpp): potency tensor -> moment tensor at a Laplace node ->
+// jumps of the state vector per harmonic (Aki & Richards 2002, ch. 3; Okada 1992).
+#pragma once
+
+#include <array>
+#include <complex>
+#include <cstddef>
+
+#include "host_device.hpp"
+#include "viscoann/layered.hpp"
+#include "viscoann/sources.hpp"
+
+namespace viscoann::detail {
+
+// ---- conventions (host and device) ---------------------------------------------------------
+
+/// cos φ and sin φ of the surface point (x, y) seen from the epicentre, φ from +x towards +y.
+/// On the axis (x = y = 0) φ = 0, i.e. (1, 0): the harmonics' factors below take that limit.
+struct Azimuth {
+    double c, s;
+};
+VISCOANN_HD Azimuth azimuth(double x, double y) {
+    const double r = ::sqrt(x * x + y * y);
+    // Selects, not branches, so the engines' store loops vectorise over points.
+    const bool on_axis = !(r > 0.0);
+    const double rr = on_axis ? 1.0 : r;
+    return {on_axis ? 1.0 : x / rr, on_axis ? 0.0 : y / rr};
+}
+
+/// Horizontal (u_r, u_φ) at azimuth a rotated to (u_x, u_y).
+VISCOANN_HD void polar_to_cartesian(Azimuth a, double ur, double up, double* ux, double* uy) {
+    *ux = ur * a.c - up * a.s;
+    *uy = ur * a.s + up * a.c;
+}
+
+/// The canonical source's azimuthal factors (harmonic m = 2) as the linear map from its
+/// radial functions g = (g_r, g_φ, g_z) to (ux, uy, uz): u_r = g_r sin 2φ, u_φ = g_φ cos 2φ,
+/// u_z = g_z sin 2φ. On the axis φ = 0 (azimuth's convention), so u = (0, g_φ, 0) there; the
+/// exact field's radial functions vanish on the axis, which makes it 0.
+struct CanonicalFactors {
+    double xr, xp, yr, yp, z;  ///< ux = xr g_r + xp g_φ, uy = yr g_r + yp g_φ, uz = z g_z
+};
+VISCOANN_HD CanonicalFactors canonical_factors(double x, double y) {
+    const Azimuth a = azimuth(x, y);
+    const double s2 = 2.0 * a.s * a.c, c2 = a.c * a.c - a.s * a.s;
+    return {s2 * a.c, -c2 * a.s, s2 * a.s, c2 * a.c, s2};
+}
+/// u = F g (u may alias g).
+VISCOANN_HD void apply_factors(const CanonicalFactors& f, const double g[3], double u[3]) {
+    const double gr = g[0], gp = g[1], gz = g[2];
+    u[0] = f.xr * gr + f.xp * gp;
+    u[1] = f.yr * gr + f.yp * gp;
+    u[2] = f.z * gz;
+}
+/// (ux, uy, uz) at (x, y) from the canonical source's radial functions g there (u may alias g).
+VISCOANN_HD void canonical_from_radial(double x, double y, const double g[3], double u[3]) {
+    apply_factors(canonical_factors(x, y), g, u);
+}
+
+/// Number of harmonics of a general point source: J0; J1 cos φ, J1 sin φ; J2 cos 2φ, J2 sin 2φ.
+inline constexpr std::size_t kHarmonics = 5;
+
+/// The surface field from the harmonics' Hankel integrals I[h] = (∫k V J_m', ∫k V J_m/(kr),
+/// ∫k W J_m/(kr), ∫k W J_m', ∫k U J_m) (V, W horizontal spheroidal/toroidal, U down; m = 0,
+/// 1, 1, 2, 2): u_r = Σ I0 Θ + I2 Θ', u_φ = Σ I1 Θ' − I3 Θ, u_z = −Σ I4 Θ with Θ_h(φ) =
+/// 1, cos φ, sin φ, cos 2φ, sin 2φ.
+VISCOANN_HD void from_harmonics(Azimuth a, const double I[kHarmonics][5], double u[3]) {
+    const double c2 = a.c * a.c - a.s * a.s, s2 = 2.0 * a.s * a.c;
+    const double th[kHarmonics] = {1.0, a.c, a.s, c2, s2};
+    const double dth[kHarmonics] = {0.0, -a.s, a.c, -2.0 * s2, 2.0 * c2};
+    double ur = 0.0, up = 0.0, uz = 0.0;
+    for (std::size_t h = 0; h < kHarmonics; ++h) {
+        ur += I[h][0] * th[h] + I[h][2] * dth[h];
+        up += I[h][1] * dth[h] - I[h][3] * th[h];
+        uz -= I[h][4] * th[h];  // the solver's U is down
+    }
+    polar_to_cartesian(a, ur, up, &u[0], &u[1]);
+    u[2] = uz;
+}
+
+/// The canonical source's surface field in a homogeneous half-space: Okada (1992) DC3D0 part B
+/// with DIP = 90°, POT1 = 1 m^3, z = 0 (parts A cancel and z·C vanishes) at (x, y) [m] for
+/// depth d > 0 [m] (R and R + d stay away from 0: never singular); alp3 = μ/(λ + μ) (DC3D0's
+/// ALP3; 1/2 for λ = μ). u [m per m^3].
+VISCOANN_HD void okada_canonical_field(double x, double y, double d, double alp3, double u[3]) {
+    constexpr double inv2pi = 0.15915494309189533577;
+    const double x2 = x * x, y2 = y * y, xy = x * y;
+    const double r = ::sqrt(x2 + y2 + d * d);
+    const double ir = 1.0 / r, ird = 1.0 / (r + d);
+    const double ir2 = ir * ir;
+    const double d12 = ir * ird * ird;
+    const double d32 = d12 * (2.0 * r + d) * ir2;
+    const double d33 = d12 * (3.0 * r + d) * ir2 * ird;
+    const double qr = 3.0 * y * ir2 * ir2 * ir;
+    const double fi1 = y * (d12 - x2 * d33);
+    const double fi2 = x * (d12 - y2 * d33);
+    const double fi4 = -xy * d32;
+    u[0] = inv2pi * (-x2 * qr - alp3 * fi1);
+    u[1] = inv2pi * (-xy * qr - alp3 * fi2);
+    u[2] = inv2pi * (-d * x * qr - alp3 * fi4);
+}
+
+/// The same field split as u = A + r B (r = alp3), the form the solver's homogeneous part takes.
+VISCOANN_HD void okada_canonical_parts(double x, double y, double d, double A[3], double B[3]) {
+    double u1[3];
+    okada_canonical_field(x, y, d, 0.0, A);
+    okada_canonical_field(x, y, d, 1.0, u1);
+    for (int c = 0; c < 3; ++c) B[c] = u1[c] - A[c];
+}
+
+// ---- elementary-source algebra (host only, sources.cpp) ------------------------------------
+
+using cplx = std::complex<double>;
+
+using viscoann::PotencyTensor;  // the source (viscoann/sources.hpp)
+
+/// Okada's DC3D0 potencies (strike-slip left-lateral, dip-slip reverse, tensile opening,
+/// inflation) [m^3] on a plane striking along +x and dipping `dip_deg` towards -y, as one
+/// potency tensor. Inflation keeps DC3D0's normalisation, moment pot4 μ I in the unrelaxed
+/// source material (mu, lam) [Pa], i.e. P = pot4 μ/(3λ + 2μ) I.
+PotencyTensor okada_potency(double dip_deg, const double pot[4], double mu, double lam) noexcept;
+
+/// A symmetric moment tensor (z up) [N m, or scaled with the moduli].
+struct MomentTensor {
+    cplx xx, yy, zz, xy, xz, yz;
+};
+
+/// M = λ tr(P) I + 2 μ P: the moment of a potency step at one Laplace node, (mu, lam) the
+/// source layer's moduli there.
+MomentTensor moment_tensor(const PotencyTensor& p, cplx mu, cplx lam) noexcept;
+
+/// Jump of the state vector at the source depth, [y] = y(below) - y(above): psv = (U, V, P, Q),
+/// sh = (W, R) in the units of the propagator's state (tractions / k / mu_ref).
+struct SourceJump {
+    cplx psv[4] = {0.0, 0.0, 0.0, 0.0};
+    cplx sh[2] = {0.0, 0.0};
+};
+
+/// Jumps of the five harmonics (order of from_harmonics) of moment M in source material src.
+std::array<SourceJump, kHarmonics> harmonic_jumps(const MomentTensor& m,
+                                                  const Moduli& src) noexcept;
+
+/// The canonical source's jump (moment M_xy = -mu, harmonic m = 2 with the P-SV part on
+/// J2 sin 2φ and the SH part on J2 cos 2φ, as one kernel).
+SourceJump canonical_jump(cplx mu) noexcept;
+
+/// Surface field [m] in a homogeneous half-space with lam_over_mu = λ/μ of a moment tensor
+/// given per unit shear modulus, m = M/μ [m^3] (real, z up; held in a PotencyTensor), at
+/// (x, y) [m], source at depth [m] below (0, 0): Okada's DC3D0 at dips 90° and 0°, each
+/// component an exact combination of its four sources (never singular for depth > 0).
+void okada_moment_field(const PotencyTensor& m, double lam_over_mu, double x, double y,
+                        double depth, double u[3]);
+
+}  // namespace viscoann::detail

@@ -1,0 +1,217 @@
+// The remainder's time kernels: s-independent preparation (unrelaxed factorisation, the
+// homogeneous kernels a + r b from two elastic solves), the moduli at every Talbot node, and
+// the inversion to time per wavenumber of the layered kernel minus the homogeneous one.
+#include "time_kernels.hpp"
+
+#include <array>
+
+#include "parallel_for.hpp"
+
+namespace viscoann::detail {
+
+namespace {
+
+std::vector<const Layer*> layer_list(const EarthModel& m) {
+    std::vector<const Layer*> v;
+    for (const auto& l : m.layers) v.push_back(&l);
+    v.push_back(&m.halfspace);
+    return v;
+}
+
+cplx ratio_r(const Moduli& m) { return m.mu / (m.lam + m.mu); }
+cplx ratio_kappa(const Moduli& m) { return (m.lam + 2.0 * m.mu / 3.0) / m.mu; }
+
+// The homogeneous half-space of any material: the kernel per unit M/μ is affine in
+// r = μ/(λ + μ) (as Okada's surface field), so two elastic solves, at r = 1/2 and r = 1/4,
+// give a and b. jumps(moduli) returns the n source jumps at those moduli.
+template <class Jumps>
+HomogeneousKernels homogeneous(double depth, const Plan& plan, std::size_t n, bool subtract,
+                               int threads, Jumps&& jumps) {
+    const std::size_t nk = plan.rule.k.size();
+    HomogeneousKernels hk;
+    hk.a.assign(nk * n, SurfaceKernel{0.0, 0.0, 0.0});
+    hk.b = hk.a;
+    if (!subtract) return hk;
+    EarthModel hom;
+    hom.halfspace = Layer{0.0, 1.0, Rheology::elastic(1.0)};
+    const Stack hstack = Stack::build(hom, depth);
+    const Moduli half{1.0, 1.0}, quarter{1.0, 3.0};  // r = 1/2 and r = 1/4
+    const std::vector<SourceJump> j2 = jumps(half), j4 = jumps(quarter);
+    parallel_for(nk, threads, 8, [&](std::size_t b, std::size_t e) {
+        DenseWork w;
+        for (std::size_t ik = b; ik < e; ++ik)
+            for (std::size_t q = 0; q < n; ++q) {
+                const double k = plan.rule.k[ik];
+                const auto k2 = solve_dense(hstack, &half, k, w, j2[q]);
+                const auto k4 = solve_dense(hstack, &quarter, k, w, j4[q]);
+                SurfaceKernel& B = hk.b[ik * n + q];
+                B = {4.0 * (k2.U - k4.U), 4.0 * (k2.V - k4.V), 4.0 * (k2.W - k4.W)};
+                hk.a[ik * n + q] = {k2.U - 0.5 * B.U, k2.V - 0.5 * B.V, k2.W - 0.5 * B.W};
+            }
+    });
+    return hk;
+}
+
+// Moduli of every layer at every Talbot node (node j at time it has s = z_j / t), scaled by
+// mu_ref: mods[(it nj + j) nl + l]; and the homogeneous factors per time.
+void node_moduli(const Prepared& p, const std::vector<const Layer*>& layers,
+                 const std::vector<double>& times, const TalbotRule& tr, std::vector<Moduli>& mods,
+                 HomogeneousFactors& g) {
+    const std::size_t nl = layers.size(), nt = times.size(), nj = tr.node.size();
+    const std::size_t src = p.stack.source_layer;
+    mods.assign(nt * nj * nl, Moduli{});
+    g.r.assign(nt, 0.0);
+    g.kappa.assign(nt, 0.0);
+    g.kappa_r.assign(nt, 0.0);
+    for (std::size_t it = 0; it < nt; ++it) {
+        if (times[it] == 0.0) {
+            const Moduli& m = p.unrelaxed[src];
+            g.r[it] = ratio_r(m).real();
+            g.kappa[it] = ratio_kappa(m).real();
+            g.kappa_r[it] = (ratio_kappa(m) * ratio_r(m)).real();
+            continue;
+        }
+        for (std::size_t j = 0; j < nj; ++j) {
+            const cplx s = tr.node[j] / times[it];
+            for (std::size_t l = 0; l < nl; ++l) {
+                const Moduli m = layers[l]->moduli(s);
+                mods[(it * nj + j) * nl + l] = {m.mu / p.mu_ref, m.lam / p.mu_ref};
+            }
+            const Moduli& m = mods[(it * nj + j) * nl + src];
+            g.r[it] += std::imag(tr.weight[j] * ratio_r(m));
+            g.kappa[it] += std::imag(tr.weight[j] * ratio_kappa(m));
+            g.kappa_r[it] += std::imag(tr.weight[j] * ratio_kappa(m) * ratio_r(m));
+        }
+    }
+}
+
+// krem[(it nk + ik) NC + c] = L^{-1}[R_c(s)/s](times[it]) per wavenumber, from
+// remainder(ik, moduli, work, R) giving the NC remainder components at one s (unrelaxed
+// moduli at t = 0).
+template <std::size_t NC, class Remainder>
+void invert_in_time(const Prepared& p, const EarthModel& model, const Plan& plan,
+                    const std::vector<double>& times, const TalbotRule& tr, int threads,
+                    std::vector<double>& krem, HomogeneousFactors& g, Remainder&& remainder) {
+    const auto layers = layer_list(model);
+    const std::size_t nl = layers.size(), nt = times.size(), nj = tr.node.size();
+    const std::size_t nk = plan.rule.k.size();
+    std::vector<Moduli> mods;
+    node_moduli(p, layers, times, tr, mods, g);
+    krem.assign(nt * nk * NC, 0.0);
+    parallel_for(nk, threads, 8, [&](std::size_t b, std::size_t e) {
+        DenseWork w;
+        std::array<cplx, NC> R;
+        for (std::size_t ik = b; ik < e; ++ik)
+            for (std::size_t it = 0; it < nt; ++it) {
+                double* out = &krem[(it * nk + ik) * NC];
+                if (times[it] == 0.0) {
+                    remainder(ik, p.unrelaxed.data(), w, R);
+                    for (std::size_t c = 0; c < NC; ++c) out[c] = R[c].real();
+                    continue;
+                }
+                for (std::size_t j = 0; j < nj; ++j) {
+                    remainder(ik, &mods[(it * nj + j) * nl], w, R);
+                    for (std::size_t c = 0; c < NC; ++c) out[c] += std::imag(tr.weight[j] * R[c]);
+                }
+            }
+    });
+}
+
+}  // namespace
+
+void prepare(Prepared& p, const EarthModel& model, double depth, const Plan& plan,
+             const GreensOptions& o) {
+    p.stack = Stack::build(model, depth);
+    const auto layers = layer_list(model);
+    p.mu_ref = layers[p.stack.source_layer]->rheology.mu_M;
+    p.viscous.resize(layers.size());
+    p.unrelaxed.resize(layers.size());
+    for (std::size_t i = 0; i < layers.size(); ++i) {
+        p.viscous[i] = layers[i]->rheology.is_elastic() ? 0 : 1;
+        const Moduli m = layers[i]->unrelaxed();
+        p.unrelaxed[i] = {m.mu / p.mu_ref, m.lam / p.mu_ref};
+    }
+    p.fast.clear();
+    if (o.dense) return;
+    const std::size_t nk = plan.rule.k.size();
+    p.fast.resize(nk);
+    parallel_for(nk, o.threads, 8, [&](std::size_t b, std::size_t e) {
+        for (std::size_t i = b; i < e; ++i)
+            p.fast[i].prepare(p.stack, p.unrelaxed.data(), p.viscous, plan.rule.k[i]);
+    });
+}
+
+HomogeneousKernels canonical_homogeneous(double depth, const Plan& plan, bool subtract,
+                                         int threads) {
+    return homogeneous(depth, plan, 1, subtract, threads, [](const Moduli& m) {
+        return std::vector<SourceJump>{canonical_jump(m.mu)};
+    });
+}
+
+HomogeneousKernels potency_homogeneous(double depth, const Plan& plan, const PotencyTensor& pt,
+                                       bool subtract, int threads) {
+    // M/μ = 2 P_dev + (K/μ) tr(P) I: the two parts, each a moment tensor per unit μ.
+    const double tr3 = (pt.xx + pt.yy + pt.zz) / 3.0;
+    const MomentTensor dev{2.0 * (pt.xx - tr3), 2.0 * (pt.yy - tr3), 2.0 * (pt.zz - tr3),
+                           2.0 * pt.xy,         2.0 * pt.xz,         2.0 * pt.yz};
+    const MomentTensor iso{3.0 * tr3, 3.0 * tr3, 3.0 * tr3, 0.0, 0.0, 0.0};
+    return homogeneous(depth, plan, 2 * kHarmonics, subtract, threads, [&](const Moduli& m) {
+        const auto jd = harmonic_jumps(dev, m), ji = harmonic_jumps(iso, m);
+        std::vector<SourceJump> j(2 * kHarmonics);
+        for (std::size_t h = 0; h < kHarmonics; ++h) j[2 * h] = jd[h], j[2 * h + 1] = ji[h];
+        return j;
+    });
+}
+
+void canonical_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
+                            const EarthModel& model, const Plan& plan,
+                            const std::vector<double>& times, const TalbotRule& tr,
+                            const GreensOptions& o, std::vector<double>& krem,
+                            HomogeneousFactors& g) {
+    const std::size_t src = p.stack.source_layer;
+    invert_in_time<3>(p, model, plan, times, tr, o.threads, krem, g,
+                      [&](std::size_t ik, const Moduli* m, DenseWork& w, std::array<cplx, 3>& R) {
+                          const double k = plan.rule.k[ik];
+                          const SourceJump jump = canonical_jump(m[src].mu);
+                          const SurfaceKernel kl = o.dense ? solve_dense(p.stack, m, k, w, jump)
+                                                           : p.fast[ik].eval(m, jump);
+                          const cplx r = ratio_r(m[src]);
+                          const SurfaceKernel &a = hk.a[ik], &b = hk.b[ik];
+                          const cplx U = kl.U - (a.U + r * b.U);
+                          const cplx V = kl.V - (a.V + r * b.V);
+                          const cplx W = kl.W - (a.W + r * b.W);
+                          R = {U, V - W, V + W};
+                      });
+}
+
+void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const EarthModel& model,
+                          const Plan& plan, const PotencyTensor& pt,
+                          const std::vector<double>& times, const TalbotRule& tr,
+                          const GreensOptions& o, std::vector<double>& krem,
+                          HomogeneousFactors& g) {
+    constexpr std::size_t H = kHarmonics;
+    const std::size_t src = p.stack.source_layer;
+    invert_in_time<3 * H>(
+        p, model, plan, times, tr, o.threads, krem, g,
+        [&](std::size_t ik, const Moduli* m, DenseWork& w, std::array<cplx, 3 * H>& R) {
+            const double k = plan.rule.k[ik];
+            const auto jumps = harmonic_jumps(moment_tensor(pt, m[src].mu, m[src].lam), m[src]);
+            SurfaceKernel kl[H];
+            if (o.dense) {
+                for (std::size_t h = 0; h < H; ++h) kl[h] = solve_dense(p.stack, m, k, w, jumps[h]);
+            } else {
+                p.fast[ik].eval_many(m, H, jumps.data(), kl);
+            }
+            const cplx r = ratio_r(m[src]), kappa = ratio_kappa(m[src]);
+            for (std::size_t h = 0; h < H; ++h) {
+                const SurfaceKernel &ad = hk.a[(ik * H + h) * 2], &bd = hk.b[(ik * H + h) * 2];
+                const SurfaceKernel &ai = hk.a[(ik * H + h) * 2 + 1],
+                                    &bi = hk.b[(ik * H + h) * 2 + 1];
+                R[3 * h] = kl[h].U - (ad.U + r * bd.U) - kappa * (ai.U + r * bi.U);
+                R[3 * h + 1] = kl[h].V - (ad.V + r * bd.V) - kappa * (ai.V + r * bi.V);
+                R[3 * h + 2] = kl[h].W - (ad.W + r * bd.W) - kappa * (ai.W + r * bi.W);
+            }
+        });
+}
+
+}  // namespace viscoann::detail

@@ -1,0 +1,59 @@
+// Private: the remainder's wavenumber kernels (layered kernel minus the homogeneous half-space
+// of the source layer) at the plan's wavenumbers, inverted to time on Talbot's contour, for
+// the canonical source (harmonic m = 2) and for any potency tensor (m = 0, 1, 2).
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "laplace.hpp"
+#include "plan.hpp"
+#include "propagator.hpp"
+#include "sources.hpp"
+
+namespace viscoann::detail {
+
+/// Everything about one (model structure, depth) that does not depend on s or the source.
+struct Prepared {
+    Stack stack;
+    std::vector<char> viscous;
+    std::vector<Moduli> unrelaxed;  ///< per model layer (last = half-space), / mu_ref
+    double mu_ref = 1.0;
+    std::vector<FastKernel> fast;  ///< per k (empty with options.dense)
+};
+void prepare(Prepared& p, const EarthModel& model, double depth, const Plan& plan,
+             const GreensOptions& o);
+
+/// Kernels of the homogeneous half-space of any material with the source's moment per unit
+/// shear modulus, affine in r = μ/(λ + μ): a + r b per k (and per harmonic and part).
+struct HomogeneousKernels {
+    std::vector<SurfaceKernel> a, b;
+};
+/// The canonical source's (per k). Zero kernels when subtract is false.
+HomogeneousKernels canonical_homogeneous(double depth, const Plan& plan, bool subtract,
+                                         int threads);
+/// A potency tensor's: index (ik kHarmonics + h) 2 + part, part 0 the deviatoric moment
+/// 2 μ P_dev, part 1 the isotropic K tr(P) I (per unit μ, times K/μ(s) at each node).
+HomogeneousKernels potency_homogeneous(double depth, const Plan& plan, const PotencyTensor& p,
+                                       bool subtract, int threads);
+
+/// L^{-1}[f(s)/s](t) per time of the source layer's r = μ/(λ + μ), κ = K/μ and κ r: the
+/// homogeneous part's time functions (K the elastic bulk modulus).
+struct HomogeneousFactors {
+    std::vector<double> r, kappa, kappa_r;
+};
+
+/// Canonical source: krem[(it nk + ik) 3 + c], c = U, V - W, V + W.
+void canonical_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
+                            const EarthModel& model, const Plan& plan,
+                            const std::vector<double>& times, const TalbotRule& tr,
+                            const GreensOptions& o, std::vector<double>& krem,
+                            HomogeneousFactors& g);
+
+/// Potency tensor (a step at t = 0): krem[((it nk + ik) kHarmonics + h) 3 + c], c = U, V, W.
+void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const EarthModel& model,
+                          const Plan& plan, const PotencyTensor& pt,
+                          const std::vector<double>& times, const TalbotRule& tr,
+                          const GreensOptions& o, std::vector<double>& krem, HomogeneousFactors& g);
+
+}  // namespace viscoann::detail
