@@ -45,15 +45,17 @@ VISCOANN_HD float radial_feature(double x, double y, double r_scale, double r_of
 }
 
 /// Azimuthal factors of the canonical vertical strike-slip source (viscoann.exact.from_radial):
-/// with c = cos(phi), s = sin(phi) of (x, y) (c = 1, s = 0 at r = 0), u_r = g_r sin 2phi,
-/// u_phi = g_phi cos 2phi, u_z = g_z sin 2phi, rotated to (ux, uy, uz). g and u may alias.
+/// with c = cos(phi), s = sin(phi) of (x, y), u_r = g_r sin 2phi, u_phi = g_phi cos 2phi,
+/// u_z = g_z sin 2phi, rotated to (ux, uy, uz). At r = 0 the field is its r -> 0 limit, 0: an
+/// m = 2 field continuous at the epicentre vanishes there (the exact solver's value), so a
+/// learned g(0) != 0 must not leak into uy. g and u may alias.
 VISCOANN_HD void radial_strike_slip_rotate(double x, double y, const double g[3], double u[3]) {
     const double r = ::sqrt(x * x + y * y);
     // Selects, not branches, so the CPU store loop vectorises over points.
     const bool pos = r > 0.0;
     const double rr = pos ? r : 1.0;
     const double c = pos ? x / rr : 1.0, s = pos ? y / rr : 0.0;
-    const double s2 = 2.0 * s * c, c2 = c * c - s * s;
+    const double s2 = 2.0 * s * c, c2 = pos ? c * c - s * s : 0.0;
     const double ur = g[0] * s2, up = g[1] * c2, uz = g[2] * s2;
     u[0] = ur * c - up * s;
     u[1] = ur * s + up * c;

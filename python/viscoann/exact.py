@@ -323,6 +323,6 @@ def from_radial(x, y, g) -> np.ndarray:
     r = np.hypot(x, y)
     safe = np.where(r > 0, r, 1.0)
     c, s = np.where(r > 0, x / safe, 1.0), np.where(r > 0, y / safe, 0.0)
-    s2, c2 = 2 * s * c, c * c - s * s
+    s2, c2 = 2 * s * c, np.where(r > 0, c * c - s * s, 0.0)  # r = 0: the limit, 0
     ur, up, uz = g[..., 0] * s2, g[..., 1] * c2, g[..., 2] * s2
     return np.stack([ur * c - up * s, ur * s + up * c, uz], axis=-1)
