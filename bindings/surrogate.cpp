@@ -23,6 +23,28 @@ std::size_t rows_of(const Surrogate& s, const Array& X) {
     return static_cast<std::size_t>(X.shape(0));
 }
 
+viscoann::InputGrid grid_of(const Array& x, const Array& y, const Array& depths, const Array& times,
+                            const Array& eta_M, const Array& eta_K) {
+    if (x.ndim() != 1 || y.ndim() != 1 || x.size() != y.size() || eta_M.ndim() != 1 ||
+        eta_K.ndim() != 1 || eta_M.size() != eta_K.size() || depths.ndim() != 1 ||
+        times.ndim() != 1)
+        throw std::invalid_argument(
+            "predict_grid needs 1-D x, y of equal length, 1-D depths, times, and "
+            "1-D eta_M, eta_K of equal length");
+    viscoann::InputGrid g;
+    g.x = x.data();
+    g.y = y.data();
+    g.n_points = static_cast<std::size_t>(x.size());
+    g.depths = depths.data();
+    g.n_depths = static_cast<std::size_t>(depths.size());
+    g.times = times.data();
+    g.n_times = static_cast<std::size_t>(times.size());
+    g.eta_M = eta_M.data();
+    g.eta_K = eta_K.data();
+    g.n_etas = static_cast<std::size_t>(eta_M.size());
+    return g;
+}
+
 viscoann::CudaPrecision parse_precision(const std::string& p) {
     if (p == "fp32") return viscoann::CudaPrecision::fp32;
     if (p == "tensor_fp16") return viscoann::CudaPrecision::tensor_fp16;
@@ -30,8 +52,9 @@ viscoann::CudaPrecision parse_precision(const std::string& p) {
 }
 
 viscoann::PredictOptions options(const std::string& device, int threads, const std::string& isa,
-                                 const std::string& precision) {
+                                 const std::string& precision, bool postseismic) {
     viscoann::PredictOptions o;
+    o.postseismic = postseismic;
     o.device = viscoann::parse_device(device);
     o.precision = parse_precision(precision);
     o.threads = threads;
@@ -65,9 +88,10 @@ void bind_surrogate(py::module_& m) {
         .def(
             "predict",
             [](const Surrogate& s, const Array& X, const std::string& device, int threads,
-               const std::string& isa, bool float32, const std::string& precision) -> py::array {
+               const std::string& isa, bool float32, const std::string& precision,
+               bool postseismic) -> py::array {
                 const std::size_t n = rows_of(s, X);
-                const auto o = options(device, threads, isa, precision);
+                const auto o = options(device, threads, isa, precision, postseismic);
                 const std::vector<py::ssize_t> shape{static_cast<py::ssize_t>(n),
                                                      static_cast<py::ssize_t>(s.n_outputs())};
                 if (float32) {
@@ -84,13 +108,15 @@ void bind_surrogate(py::module_& m) {
                 return std::move(out);
             },
             py::arg("X"), py::arg("device") = "cpu", py::arg("threads") = 0,
-            py::arg("isa") = "auto", py::arg("float32") = false, py::arg("precision") = "fp32")
+            py::arg("isa") = "auto", py::arg("float32") = false, py::arg("precision") = "fp32",
+            py::arg("postseismic") = false)
         .def(
             "predict_into",
             [](const Surrogate& s, const Array& X, py::array out, const std::string& device,
-               int threads, const std::string& isa, const std::string& precision) {
+               int threads, const std::string& isa, const std::string& precision,
+               bool postseismic) {
                 const std::size_t n = rows_of(s, X);
-                const auto o = options(device, threads, isa, precision);
+                const auto o = options(device, threads, isa, precision, postseismic);
                 const bool f64 = py::isinstance<py::array_t<double>>(out);
                 if (!(f64 || py::isinstance<py::array_t<float>>(out)) || out.ndim() != 2 ||
                     static_cast<std::size_t>(out.shape(0)) != n ||
@@ -107,31 +133,15 @@ void bind_surrogate(py::module_& m) {
                     s.predict(X.data(), n, static_cast<float*>(po), o);
             },
             py::arg("X"), py::arg("out"), py::arg("device") = "cpu", py::arg("threads") = 0,
-            py::arg("isa") = "auto", py::arg("precision") = "fp32")
+            py::arg("isa") = "auto", py::arg("precision") = "fp32", py::arg("postseismic") = false)
         .def(
             "predict_grid",
             [](const Surrogate& s, const Array& x, const Array& y, const Array& depths,
                const Array& times, const Array& eta_M, const Array& eta_K,
                const std::string& device, int threads, const std::string& isa, bool float32,
-               const std::string& precision) -> py::array {
-                if (x.ndim() != 1 || y.ndim() != 1 || x.size() != y.size() || eta_M.ndim() != 1 ||
-                    eta_K.ndim() != 1 || eta_M.size() != eta_K.size() || depths.ndim() != 1 ||
-                    times.ndim() != 1)
-                    throw std::invalid_argument(
-                        "predict_grid needs 1-D x, y of equal length, 1-D depths, times, and "
-                        "1-D eta_M, eta_K of equal length");
-                viscoann::InputGrid g;
-                g.x = x.data();
-                g.y = y.data();
-                g.n_points = static_cast<std::size_t>(x.size());
-                g.depths = depths.data();
-                g.n_depths = static_cast<std::size_t>(depths.size());
-                g.times = times.data();
-                g.n_times = static_cast<std::size_t>(times.size());
-                g.eta_M = eta_M.data();
-                g.eta_K = eta_K.data();
-                g.n_etas = static_cast<std::size_t>(eta_M.size());
-                const auto o = options(device, threads, isa, precision);
+               const std::string& precision, bool postseismic) -> py::array {
+                const viscoann::InputGrid g = grid_of(x, y, depths, times, eta_M, eta_K);
+                const auto o = options(device, threads, isa, precision, postseismic);
                 const std::vector<py::ssize_t> shape{
                     static_cast<py::ssize_t>(g.n_etas), static_cast<py::ssize_t>(g.n_depths),
                     static_cast<py::ssize_t>(g.n_times), static_cast<py::ssize_t>(g.n_points),
@@ -151,7 +161,16 @@ void bind_surrogate(py::module_& m) {
             },
             py::arg("x"), py::arg("y"), py::arg("depths"), py::arg("times"), py::arg("eta_M"),
             py::arg("eta_K"), py::arg("device") = "cpu", py::arg("threads") = 0,
-            py::arg("isa") = "auto", py::arg("float32") = false, py::arg("precision") = "fp32")
+            py::arg("isa") = "auto", py::arg("float32") = false, py::arg("precision") = "fp32",
+            py::arg("postseismic") = false)
+        .def(
+            "grid_outside_domain",
+            [](const Surrogate& s, const Array& x, const Array& y, const Array& depths,
+               const Array& times, const Array& eta_M, const Array& eta_K) {
+                return s.grid_outside_domain(grid_of(x, y, depths, times, eta_M, eta_K));
+            },
+            py::arg("x"), py::arg("y"), py::arg("depths"), py::arg("times"), py::arg("eta_M"),
+            py::arg("eta_K"))
         .def(
             "in_domain",
             [](const Surrogate& s, const Array& X) {

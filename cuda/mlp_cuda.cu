@@ -379,7 +379,8 @@ struct Stream {
 /// A net uploaded to the device, with the kernel launcher chosen for its widths.
 class DeviceNet {
    public:
-    DeviceNet(const MlpModel& m, CudaPrecision precision) : desc_(describe(m)) {
+    DeviceNet(const MlpModel& m, CudaPrecision precision, bool add_elastic) : desc_(describe(m)) {
+        if (!add_elastic) desc_.elastic = 0;  // postseismic: u(t) - u(0), Okada's u(0) left out
         int dev = 0;
         VISCOANN_CUDA_CHECK(cudaGetDevice(&dev));
         VISCOANN_CUDA_CHECK(cudaDeviceGetAttribute(&sms_, cudaDevAttrMultiProcessorCount, dev));
@@ -539,10 +540,10 @@ void pipeline(std::size_t n, std::size_t out_bytes_per_point, void* out, Stage&&
 }  // namespace
 
 void mlp_cuda_predict(const MlpModel& m, const double* X, std::size_t n, void* out, bool out_f64,
-                      CudaPrecision precision) {
+                      CudaPrecision precision, bool add_elastic) {
     require_gpu();
     if (n == 0) return;
-    const DeviceNet net(m, precision);
+    const DeviceNet net(m, precision, add_elastic);
     const std::size_t n_in = m.n_inputs();
     const std::size_t out_bytes = m.n_outputs() * (out_f64 ? sizeof(double) : sizeof(float));
     PinnedBuffer pinned_in[2] = {PinnedBuffer(kChunk * n_in * sizeof(double)),
@@ -562,11 +563,11 @@ void mlp_cuda_predict(const MlpModel& m, const double* X, std::size_t n, void* o
 }
 
 void mlp_cuda_predict_grid(const MlpModel& m, const InputGrid& g, void* out, bool out_f64,
-                           CudaPrecision precision) {
+                           CudaPrecision precision, bool add_elastic) {
     require_gpu();
     const std::size_t n = g.size();
     if (n == 0) return;
-    const DeviceNet net(m, precision);
+    const DeviceNet net(m, precision, add_elastic);
     // The axes go to the device once; every point is decoded from its index in the kernel.
     const std::size_t na = 2 * g.n_points + g.n_depths + g.n_times + 2 * g.n_etas;
     std::vector<double> axes;

@@ -224,11 +224,16 @@ def test_refuses_out_of_range_offsets():
     refused(edit(far), "tensor 'layers.2.bias'", "run past the end")
 
 
+def no_crc(d):
+    del d["tensors_crc32"]  # so that a test edit of the tensor data meets the check it targets
+
+
 def test_refuses_missing_tensor():
     def drop(h, body):
-        del h["layers.2.weight"]
+        b, _ = h.pop("layers.2.bias")["data_offsets"]  # the last tensor, with its bytes
+        return body[:b]
 
-    refused(edit(drop), "missing tensor 'layers.2.weight'")
+    refused(edit(drop, no_crc), "missing tensor 'layers.2.bias'")
 
 
 def test_refuses_unexpected_tensor():
@@ -240,14 +245,53 @@ def test_refuses_unexpected_tensor():
         }
         return body + bytes(8)
 
-    refused(edit(extra), "unexpected tensor 'layers.9.weight'")
+    refused(edit(extra, no_crc), "unexpected tensor 'layers.9.weight'")
 
 
 def test_refuses_non_finite_weight():
-    header, body = split(good_bytes())
+    header, body = split(edit(fn_doc=no_crc))
     b0 = header["layers.1.weight"]["data_offsets"][0]
     body = body[: b0 + 8] + struct.pack("<f", float("inf")) + body[b0 + 12 :]
     refused(join(header, body), "tensor 'layers.1.weight'", "non-finite", "flat index 2")
+
+
+def test_refuses_bytes_no_tensor_owns():
+    refused(good_bytes() + bytes(4), "4 trailing bytes after the last tensor")
+
+    def hole(h, body):
+        del h["layers.0.weight"]  # its bytes stay, owned by nothing
+
+    refused(edit(hole, no_crc), "bytes [0, 120) of the data section belong to no tensor")
+
+
+def test_refuses_zero_input_scale():
+    def zero(d):
+        d["inputs"][2]["scale"] = 0.0
+
+    refused(edit(fn_doc=zero), 'inputs[2] (depth) has "scale" = 0')
+
+
+def test_writer_stores_the_crc32_and_the_reader_verifies_it():
+    import zlib
+
+    data = good_bytes()
+    header, body = split(data)
+    doc = json.loads(header["__metadata__"]["viscoann"])
+    assert doc["tensors_crc32"] == f"{zlib.crc32(body):08x}"
+    assert va.Surrogate.from_bytes(data).metadata["tensors_crc32"] == doc["tensors_crc32"]
+    # every flipped bit of the weights is refused (a few positions of each byte of one tensor)
+    b0, b1 = header["layers.1.weight"]["data_offsets"]
+    for k in range(b0, b1, 5):
+        for bit in (0, 4, 7):
+            bad = bytearray(body)
+            bad[k] ^= 1 << bit
+            refused(join(header, bytes(bad)), "the tensor data fail their checksum", "damaged")
+    refused(
+        edit(fn_doc=lambda d: d.update(tensors_crc32=12345)),
+        '"tensors_crc32" must be a string of 8 lowercase hex digits',
+    )
+    # files written before the checksum (no key) still load
+    assert va.Surrogate.from_bytes(edit(fn_doc=no_crc)).widths == [6, 5, 4, 3]
 
 
 def test_refuses_inputs_not_matching_widths():
@@ -268,6 +312,8 @@ def test_refuses_unknown_elastic_part():
 def test_load_missing_file_is_oserror(tmp_path):
     with pytest.raises(OSError, match="cannot open model file"):
         va.Surrogate.load(tmp_path / "absent.safetensors")
+    with pytest.raises(OSError, match=f"cannot read model file '{tmp_path}': it is a directory"):
+        va.Surrogate.load(tmp_path)
 
 
 def test_format_error_is_a_value_error():

@@ -126,11 +126,12 @@ VISCOANN_API size_t viscoann_surrogate_n_outputs(const viscoann_surrogate* surro
     x, y, depth [m], t [s], eta_M, eta_K [Pa s], also for models that learned radial functions:
     the engine forms r = hypot(x, y) and applies the azimuthal factors itself); out:
     n x n_outputs row-major float64 (canonical: ux, uy, uz in m per m^3 of potency).
-    threads <= 0 uses all cores. VISCOANN_INVALID_ARGUMENT for non-finite inputs, or a log10
-    input with x + shift <= 0 (last_error names row, column, value and bound). */
-VISCOANN_API viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* surrogate,
-                                                        const double* X, size_t n, double* out,
-                                                        int threads);
+    threads <= 0 uses all cores. VISCOANN_INVALID_ARGUMENT, before any work, for physically
+    impossible inputs: non-finite values, depth <= 0, t < 0, eta <= 0, or a log10 input with
+    x + shift <= 0 (last_error names row, column, value and allowed range). Points outside the
+    training domain are evaluated (viscoann_surrogate_in_domain flags them). */
+VISCOANN_API viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* surrogate, const double* X,
+                                           size_t n, double* out, int threads);
 
 /** As viscoann_surrogate_predict with float32 outputs. */
 VISCOANN_API viscoann_status viscoann_surrogate_predict_f32(const viscoann_surrogate* surrogate,
@@ -150,11 +151,27 @@ VISCOANN_API viscoann_status viscoann_surrogate_predict_on(const viscoann_surrog
                                                            viscoann_engine engine, const double* X,
                                                            size_t n, double* out, int threads);
 
-/** mask[i] = 1 when point i lies inside the training domain, else 0; *n_outside (may be
-    NULL) receives the number of points outside. */
-VISCOANN_API viscoann_status viscoann_surrogate_in_domain(const viscoann_surrogate* surrogate,
-                                                          const double* X, size_t n,
-                                                          unsigned char* mask, size_t* n_outside);
+/** Flags for viscoann_surrogate_predict_ex, combined with |. */
+typedef enum viscoann_predict_flag {
+    VISCOANN_PREDICT_DEFAULT = 0,
+    /* u(t) - u(0): the engine leaves out the model's exact elastic part (Okada's u(0)) instead
+       of adding it; VISCOANN_INVALID_ARGUMENT for a model without one */
+    VISCOANN_PREDICT_POSTSEISMIC = 1,
+    /* VISCOANN_INVALID_ARGUMENT when any point lies outside the training domain */
+    VISCOANN_PREDICT_STRICT = 2
+} viscoann_predict_flag;
+
+/** As viscoann_surrogate_predict_on with flags (viscoann_predict_flag values or-ed together;
+    unknown bits are VISCOANN_INVALID_ARGUMENT). */
+VISCOANN_API viscoann_status viscoann_surrogate_predict_ex(const viscoann_surrogate* surrogate,
+                                              viscoann_engine engine, unsigned flags,
+                                              const double* X, size_t n, double* out, int threads);
+
+/** mask[i] = 1 when point i lies inside the training domain (within a relative tolerance of
+    1e-9 of each bound), else 0; *n_outside (may be NULL) receives the number of points
+    outside. VISCOANN_INVALID_ARGUMENT for physically impossible inputs, as predict. */
+VISCOANN_API viscoann_status viscoann_surrogate_in_domain(const viscoann_surrogate* surrogate, const double* X,
+                                             size_t n, unsigned char* mask, size_t* n_outside);
 
 #ifdef __cplusplus
 }

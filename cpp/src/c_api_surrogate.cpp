@@ -68,10 +68,18 @@ viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* s, const do
     return c_guard([&] { get(s).predict(X, n, out, cpu_threads(threads)); });
 }
 
-viscoann_status viscoann_surrogate_predict_on(const viscoann_surrogate* s, viscoann_engine engine,
-                                              const double* X, size_t n, double* out, int threads) {
+viscoann_status viscoann_surrogate_predict_ex(const viscoann_surrogate* s, viscoann_engine engine,
+                                              unsigned flags, const double* X, size_t n,
+                                              double* out, int threads) {
     return c_guard([&] {
         viscoann::PredictOptions o = cpu_threads(threads);
+        constexpr unsigned known = VISCOANN_PREDICT_POSTSEISMIC | VISCOANN_PREDICT_STRICT;
+        if (flags & ~known)
+            throw std::invalid_argument("flags = " + std::to_string(flags) +
+                                        " has bits that are no viscoann_predict_flag (known: " +
+                                        std::to_string(known) + ")");
+        o.postseismic = (flags & VISCOANN_PREDICT_POSTSEISMIC) != 0;
+        o.strict = (flags & VISCOANN_PREDICT_STRICT) != 0;
         switch (engine) {
             case VISCOANN_ENGINE_CPU:
                 break;
@@ -88,6 +96,11 @@ viscoann_status viscoann_surrogate_predict_on(const viscoann_surrogate* s, visco
         }
         get(s).predict(X, n, out, o);
     });
+}
+
+viscoann_status viscoann_surrogate_predict_on(const viscoann_surrogate* s, viscoann_engine engine,
+                                              const double* X, size_t n, double* out, int threads) {
+    return viscoann_surrogate_predict_ex(s, engine, VISCOANN_PREDICT_DEFAULT, X, n, out, threads);
 }
 
 viscoann_status viscoann_surrogate_predict_f32(const viscoann_surrogate* s, const double* X,

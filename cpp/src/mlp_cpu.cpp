@@ -174,7 +174,7 @@ CpuIsa mlp_cpu_resolve_isa(CpuIsa isa) {
 }
 
 void mlp_cpu_predict(const MlpModel& m, const double* X, std::size_t n, void* out, bool out_f64,
-                     int threads, CpuIsa isa) {
+                     int threads, CpuIsa isa, bool add_elastic) {
     const CpuKernel k = mlp_cpu_kernel_for(mlp_cpu_resolve_isa(isa));
     const std::size_t scratch = mlp_cpu_scratch_floats(m, k.block_points);
     std::mutex mu;
@@ -184,7 +184,7 @@ void mlp_cpu_predict(const MlpModel& m, const double* X, std::size_t n, void* ou
         std::unique_ptr<float[], AlignedFree> buf(
             static_cast<float*>(::operator new[](scratch * sizeof(float), std::align_val_t(64))));
         BadInput bad;
-        k.run(m, X, begin, end, out, out_f64, buf.get(), bad);
+        k.run(m, X, begin, end, out, out_f64, add_elastic, buf.get(), bad);
         if (bad.row != SIZE_MAX) {
             std::lock_guard<std::mutex> lock(mu);
             if (bad.row < first.row) first = bad;

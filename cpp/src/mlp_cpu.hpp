@@ -24,9 +24,11 @@ struct BadInput {
 std::string describe_bad_input(const MlpModel& m, std::size_t col, double value);
 
 /// Evaluates points [begin, end) of X (n, n_in) into out (n, n_out) (double or float by
-/// out_f64). scratch: scratch_floats(model) floats, 64-byte aligned. Never throws.
+/// out_f64), adding the model's exact elastic part when add_elastic. scratch:
+/// scratch_floats(model) floats, 64-byte aligned. Never throws.
 using CpuRangeFn = void (*)(const MlpModel& m, const double* X, std::size_t begin, std::size_t end,
-                            void* out, bool out_f64, float* scratch, BadInput& bad) noexcept;
+                            void* out, bool out_f64, bool add_elastic, float* scratch,
+                            BadInput& bad) noexcept;
 
 /// The engine's vector tanh on n floats (n a multiple of 16; for tests and error bounds).
 using CpuTanhFn = void (*)(const float* x, float* y, std::size_t n) noexcept;
@@ -65,9 +67,10 @@ inline std::size_t mlp_cpu_scratch_floats(const MlpModel& m, std::size_t block_p
 /// Unavailable when a forced ISA is not supported here.
 CpuIsa mlp_cpu_resolve_isa(CpuIsa isa);
 
-/// Fused evaluation of the whole net, threads over blocks. Throws std::invalid_argument for a
-/// bad input value (naming row and column).
+/// Fused evaluation of the whole net, threads over blocks; add_elastic = false leaves out the
+/// model's exact elastic part (the postseismic field). Throws std::invalid_argument for a bad
+/// input value (naming row and column).
 void mlp_cpu_predict(const MlpModel& m, const double* X, std::size_t n, void* out, bool out_f64,
-                     int threads, CpuIsa isa);
+                     int threads, CpuIsa isa, bool add_elastic = true);
 
 }  // namespace viscoann::detail

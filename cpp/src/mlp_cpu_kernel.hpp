@@ -278,12 +278,14 @@ inline void load_inputs(const MlpModel& m, const double* X, std::size_t p0, std:
 }
 
 // store_outputs of the radial geometry: the scaled outputs (g_r, g_phi, g_z) turned into
-// (ux, uy, uz) in float64, then the exact elastic part; n_out = 3, x, y = inputs 0, 1. Staged
+// (ux, uy, uz) in float64, then the exact elastic part (if add_elastic); n_out = 3, x, y =
+// inputs 0, 1. Staged
 // in u[3][np] so the rotation loop vectorises over points (bp <= 64 points per block).
 template <class T>
 [[gnu::noinline]] static void store_outputs_radial(const MlpModel& m, const double* X,
                                                    std::size_t p0, std::size_t np, const float* y,
-                                                   std::size_t bp, T* out) noexcept {
+                                                   std::size_t bp, T* out,
+                                                   bool add_elastic) noexcept {
     constexpr std::size_t max_bp = 64;  // run_range asserts bp <= 64
     const std::size_t n_in = m.in_scale.size();
     const double* __restrict xs = X + p0 * n_in;
@@ -303,7 +305,7 @@ template <class T>
         u[1][p] = r[1];
         u[2][p] = r[2];
     }
-    if (m.elastic == ElasticPart::okada_point_strike_slip) {
+    if (add_elastic && m.elastic == ElasticPart::okada_point_strike_slip) {
         for (std::size_t p = 0; p < np; ++p) {
             const double* x = xs + p * n_in;
             double e[3];
@@ -318,12 +320,12 @@ template <class T>
 }
 
 // Writes the last layer's rows y[n_out][BP] as out (n, n_out) row-major after the output
-// transform, then adds the exact elastic part when the model has one.
+// transform, then adds the exact elastic part when the model has one and add_elastic.
 template <class T>
 inline void store_outputs(const MlpModel& m, const double* X, std::size_t p0, std::size_t np,
-                          const float* y, std::size_t bp, T* out) noexcept {
+                          const float* y, std::size_t bp, T* out, bool add_elastic) noexcept {
     if (m.geometry == Geometry::radial_strike_slip)
-        return store_outputs_radial(m, X, p0, np, y, bp, out);
+        return store_outputs_radial(m, X, p0, np, y, bp, out, add_elastic);
     const std::size_t n_out = m.widths.back(), n_in = m.in_scale.size();
     T* dst = out + p0 * n_out;
     for (std::size_t j = 0; j < n_out; ++j) {
@@ -332,7 +334,7 @@ inline void store_outputs(const MlpModel& m, const double* X, std::size_t p0, st
         for (std::size_t p = 0; p < np; ++p)
             dst[p * n_out + j] = static_cast<T>(s * static_cast<double>(row[p]) + o);
     }
-    if (m.elastic == ElasticPart::okada_point_strike_slip) {
+    if (add_elastic && m.elastic == ElasticPart::okada_point_strike_slip) {
         for (std::size_t p = 0; p < np; ++p) {
             const double* x = X + (p0 + p) * n_in;
             double u[3];
@@ -346,7 +348,7 @@ inline void store_outputs(const MlpModel& m, const double* X, std::size_t p0, st
 
 template <class V, int K, int OB>
 void run_range(const MlpModel& m, const double* X, std::size_t begin, std::size_t end, void* out,
-               bool out_f64, float* scratch, BadInput& bad) noexcept {
+               bool out_f64, bool add_elastic, float* scratch, BadInput& bad) noexcept {
     constexpr std::size_t bp = static_cast<std::size_t>(K) * V::lanes;
     static_assert(bp <= 64, "store_outputs_radial stages at most 64 points per block");
     // Not m.max_layer_width(): inline non-template code in an ISA-flagged TU could be the
@@ -383,9 +385,9 @@ void run_range(const MlpModel& m, const double* X, std::size_t begin, std::size_
             cur = nxt;
         }
         if (out_f64)
-            store_outputs(m, X, p0, np, cur, bp, static_cast<double*>(out));
+            store_outputs(m, X, p0, np, cur, bp, static_cast<double*>(out), add_elastic);
         else
-            store_outputs(m, X, p0, np, cur, bp, static_cast<float*>(out));
+            store_outputs(m, X, p0, np, cur, bp, static_cast<float*>(out), add_elastic);
     }
 }
 

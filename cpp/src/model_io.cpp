@@ -1,6 +1,7 @@
 // Model file reader: safetensors (8-byte little-endian header length, JSON header, raw
 // little-endian tensors) whose "__metadata__"."viscoann" entry is a JSON document describing
-// the MLP (format in python/viscoann/export.py). Strict: every malformed case is a FormatError.
+// the MLP (format in python/viscoann/export.py). Strict: every malformed case is a FormatError,
+// bytes no tensor owns included; the optional "tensors_crc32" is verified (crc32.hpp).
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "crc32.hpp"
 #include "json.hpp"
 #include "mlp_model.hpp"
 #include "viscoann/errors.hpp"
@@ -115,6 +117,19 @@ std::vector<TensorEntry> parse_tensor_table(const Json& header, std::uint64_t da
         if (order[k]->begin < order[k - 1]->end)
             bad("tensors '" + order[k - 1]->name + "' and '" + order[k]->name +
                 "' overlap in the data section");
+    // The tensors must tile the data section (safetensors: no holes); bytes nothing reads
+    // are a damaged or hand-edited file, never silently ignored.
+    std::uint64_t at = 0;
+    for (const TensorEntry* t : order) {
+        if (t->begin != at)
+            bad("bytes [" + std::to_string(at) + ", " + std::to_string(t->begin) +
+                ") of the data section belong to no tensor (a hole before '" + t->name + "')");
+        at = t->end;
+    }
+    if (at != data_size)
+        bad(std::to_string(data_size - at) + " trailing bytes after the last tensor (the data " +
+            "section has " + std::to_string(data_size) + " bytes, the tensors end at " +
+            std::to_string(at) + ")");
     return tensors;
 }
 
@@ -166,6 +181,9 @@ void parse_io_list(const Json& doc, const char* key, std::size_t count, bool inp
         const std::string unit = member(e, "unit", Json::Type::string, where).string;
         const double scale = finite_number(e, "scale", where);
         const double offset = finite_number(e, "offset", where);
+        if (inputs && scale == 0.0)
+            bad(where + " (" + name +
+                ") has \"scale\" = 0: the input would not reach the net (a constant feature)");
         if (inputs) {
             const bool lg = member(e, "log10", Json::Type::boolean, where).boolean;
             const auto& dom = member(e, "domain", Json::Type::array, where).array;
@@ -235,6 +253,26 @@ void parse_geometry(const Json& doc, int version, MlpModel& m) {
             " inputs");
 }
 
+// "tensors_crc32" (optional; files written before it have none): 8 lowercase hex digits, the
+// CRC-32 of the whole data section (every tensor byte, in file order). A mismatch is a damaged
+// file: flipped weight bits would otherwise load and predict wrong numbers silently.
+void check_crc32(const Json& doc, const unsigned char* data, std::uint64_t size) {
+    const Json* c = doc.find("tensors_crc32");
+    if (!c) return;
+    const std::string where = "metadata \"tensors_crc32\"";
+    if (c->type != Json::Type::string || c->string.size() != 8 ||
+        c->string.find_first_not_of("0123456789abcdef") != std::string::npos)
+        bad(where + " must be a string of 8 lowercase hex digits");
+    const auto stored = static_cast<std::uint32_t>(std::stoul(c->string, nullptr, 16));
+    const std::uint32_t computed = crc32(data, static_cast<std::size_t>(size));
+    if (stored != computed) {
+        char buf[96];
+        std::snprintf(buf, sizeof buf, "stored %08x, computed %08x", stored, computed);
+        bad("the tensor data fail their checksum (CRC-32 " + std::string(buf) +
+            "): the file is damaged");
+    }
+}
+
 }  // namespace
 
 const char* activation_name(Activation a) noexcept {
@@ -286,6 +324,7 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
     if (ver.number != 1 && ver.number != 2)
         bad("unknown format version " + num_str(ver.number) + " (this reader knows 1, 2)");
     const int version = static_cast<int>(ver.number);
+    check_crc32(doc, tdata, tsize);
 
     const auto& widths = member(doc, "widths", Json::Type::array, "metadata").array;
     if (widths.size() < 2) bad("metadata \"widths\" needs at least 2 entries (inputs, outputs)");

@@ -38,14 +38,16 @@ VISCOANN_HD void polar_to_cartesian(Azimuth a, double ur, double up, double* ux,
 
 /// The canonical source's azimuthal factors (harmonic m = 2) as the linear map from its
 /// radial functions g = (g_r, g_φ, g_z) to (ux, uy, uz): u_r = g_r sin 2φ, u_φ = g_φ cos 2φ,
-/// u_z = g_z sin 2φ. On the axis φ = 0 (azimuth's convention), so u = (0, g_φ, 0) there; the
-/// exact field's radial functions vanish on the axis, which makes it 0.
+/// u_z = g_z sin 2φ. On the axis the factors are 0, the r -> 0 limit: an m = 2 field that is
+/// continuous at the epicentre vanishes there (the exact solver's value), so a learned
+/// g_φ(0) != 0 must not leak into uy.
 struct CanonicalFactors {
     double xr, xp, yr, yp, z;  ///< ux = xr g_r + xp g_φ, uy = yr g_r + yp g_φ, uz = z g_z
 };
 VISCOANN_HD CanonicalFactors canonical_factors(double x, double y) {
     const Azimuth a = azimuth(x, y);
-    const double s2 = 2.0 * a.s * a.c, c2 = a.c * a.c - a.s * a.s;
+    const bool on_axis = !(x * x + y * y > 0.0);
+    const double s2 = 2.0 * a.s * a.c, c2 = on_axis ? 0.0 : a.c * a.c - a.s * a.s;
     return {s2 * a.c, -c2 * a.s, s2 * a.s, c2 * a.c, s2};
 }
 /// u = F g (u may alias g).

@@ -11,7 +11,7 @@ from . import conventions, exact, okada
 from ._core import FormatError, __version__, built_with_cuda, cuda_available, cuda_device_name
 from .earth import Burgers, EarthModel, Elastic, Layer, Maxwell, StandardLinearSolid
 from .okada import SingularPointWarning
-from .surrogate import OutOfDomainWarning, Surrogate
+from .surrogate import OutOfDomainError, OutOfDomainWarning, Surrogate
 
 __all__ = [
     "Burgers",
@@ -20,6 +20,7 @@ __all__ = [
     "FormatError",
     "Layer",
     "Maxwell",
+    "OutOfDomainError",
     "OutOfDomainWarning",
     "SingularPointWarning",
     "StandardLinearSolid",

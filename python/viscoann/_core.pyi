@@ -128,6 +128,8 @@ class Surrogate:
         threads: int = 0,
         isa: str = "auto",
         float32: bool = False,
+        precision: str = "fp32",
+        postseismic: bool = False,
     ) -> np.ndarray: ...
     def predict_into(
         self,
@@ -136,7 +138,33 @@ class Surrogate:
         device: str = "cpu",
         threads: int = 0,
         isa: str = "auto",
+        precision: str = "fp32",
+        postseismic: bool = False,
     ) -> None: ...
+    def predict_grid(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        depths: np.ndarray,
+        times: np.ndarray,
+        eta_M: np.ndarray,
+        eta_K: np.ndarray,
+        device: str = "cpu",
+        threads: int = 0,
+        isa: str = "auto",
+        float32: bool = False,
+        precision: str = "fp32",
+        postseismic: bool = False,
+    ) -> np.ndarray: ...
+    def grid_outside_domain(
+        self,
+        x: np.ndarray,
+        y: np.ndarray,
+        depths: np.ndarray,
+        times: np.ndarray,
+        eta_M: np.ndarray,
+        eta_K: np.ndarray,
+    ) -> list[int]: ...
     def in_domain(self, X: np.ndarray) -> np.ndarray: ...
 
 def cpu_isa_supported(isa: str) -> bool: ...

@@ -586,6 +586,16 @@ def _cmd_export(args) -> int:
     return 0
 
 
+def _add_accuracy(sub):
+    from .accuracy import add_arguments, run
+
+    p = sub.add_parser(
+        "accuracy", help="the surrogate against the exact solver per time after the event"
+    )
+    add_arguments(p)
+    p.set_defaults(func=run)
+
+
 _COMMANDS = [
     _add_info,
     _add_bench,
@@ -595,6 +605,7 @@ _COMMANDS = [
     _add_train,
     _add_plot,
     _add_export,
+    _add_accuracy,
 ]
 
 

@@ -19,7 +19,11 @@ Tensors ``layers.{l}.weight`` (F32, shape [out, in], PyTorch layout) and ``layer
                | {"kind": "radial_strike_slip", "r_scale", "r_offset"},
      "elastic_part": "none" | "okada_point_strike_slip",        # exact part added (docs/design.md)
      "elastic_inputs": [ix, iy, idepth],                        # when elastic_part is not none
+     "tensors_crc32": "8 hex digits",    # CRC-32 (zlib.crc32) of the data section, verified
      "provenance": {...}}                                       # free-form: data, date, metrics
+
+The tensors tile the data section in file order with no bytes before, between or after them;
+``tensors_crc32`` covers all of it (files written before it was added have none and still load).
 
 ``shift`` makes log features of inputs whose domain touches 0 (log10(t + 1 day)); a point needs
 x + shift > 0. ``geometry`` "radial_strike_slip" (docs/design.md): the net learns the radial
@@ -39,6 +43,7 @@ from __future__ import annotations
 import datetime
 import json
 import struct
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -244,6 +249,8 @@ def to_bytes(
     from . import __version__
 
     prov.setdefault("viscoann_version", __version__)
+    data = b"".join(a.tobytes() for w, b in zip(ws, bs, strict=True) for a in (w, b))
+    doc["tensors_crc32"] = f"{zlib.crc32(data):08x}"  # the data section as written below
     doc["provenance"] = prov
 
     header: dict = {"__metadata__": {"viscoann": json.dumps(doc, sort_keys=False)}}

@@ -33,6 +33,25 @@ class OutOfDomainWarning(UserWarning):
         self.mask = mask
 
 
+class OutOfDomainError(ValueError):
+    """Some points lie outside the training domain and ``strict=True`` was asked for.
+
+    Attributes as :class:`OutOfDomainWarning` (``count``, ``mask``; for a grid, ``mask`` is
+    None and the message names the axes).
+    """
+
+    def __init__(self, message: str, count: int = 0, mask: np.ndarray | None = None):
+        super().__init__(message)
+        self.count = count
+        self.mask = mask
+
+
+def _report_outside(message: str, count: int, mask, strict: bool) -> None:
+    if strict:
+        raise OutOfDomainError(message + " (strict=True)", count, mask)
+    warnings.warn(OutOfDomainWarning(message, count, mask), stacklevel=3)
+
+
 class Surrogate:
     """A model file loaded for prediction. Immutable and thread-safe; predictions release
     the GIL, so several Python threads may predict at once.
@@ -51,9 +70,11 @@ class Surrogate:
         Raises
         ------
         OSError
-            The file cannot be read.
-        ValueError
-            The file is malformed or unsupported; the message names the problem.
+            The file cannot be read (missing, a directory, no permission); the message names
+            the path.
+        viscoann.FormatError (a ValueError)
+            The file is malformed, unsupported or damaged (bytes after the tensors, an input
+            scale of 0, tensor data that fail the file's CRC-32); the message names the problem.
         """
         return cls(_core.Surrogate.load(os.fspath(path)), Path(path))
 
@@ -153,7 +174,8 @@ class Surrogate:
         return np.ascontiguousarray(X.reshape(-1, n_in)), lead
 
     def in_domain(self, X) -> np.ndarray:
-        """True for points inside the training domain (NaN counts as outside).
+        """True for points inside the training domain (:attr:`domain`), each bound met within
+        a relative tolerance of 1e-9 (so ``np.logspace`` ending at 100 yr is inside).
 
         Parameters
         ----------
@@ -163,6 +185,11 @@ class Surrogate:
         Returns
         -------
         ndarray of bool, shape (...)
+
+        Raises
+        ------
+        ValueError
+            Physically impossible inputs, as :meth:`predict`.
         """
         P, lead = self._as_points(X)
         return self._core.in_domain(P).reshape(lead)
@@ -174,9 +201,11 @@ class Surrogate:
         threads: int | None = None,
         dtype=np.float64,
         *,
+        postseismic: bool = False,
         isa: str = "auto",
         precision: str = "fp32",
         check_domain: bool = True,
+        strict: bool = False,
         out: np.ndarray | None = None,
     ) -> np.ndarray:
         """Evaluate the surrogate.
@@ -191,6 +220,14 @@ class Surrogate:
             CPU threads; None or 0: all cores (the default).
         dtype : {numpy.float64, numpy.float32}
             Output type; compute is float32 in every engine.
+        postseismic : bool
+            Return the postseismic field u(t) - u(0) with the exact u(0) removed inside the
+            engine: models that learned a remainder (the shipped one) have the engine add
+            Okada's elastic field u(0) to the learned part; ``postseismic=True`` skips adding
+            it, so u(0) is exactly Okada's and nothing learned stands in for it. Prefer it to
+            ``predict(t) - predict(0)``, which subtracts the net's own error at t = 0 (see the
+            accuracy table in ``viscoann/models/README.md``). Needs a model with an elastic
+            part (ValueError otherwise).
         isa : {"auto", "scalar", "avx2", "avx512"}
             Force a CPU path (default: the best this CPU has, or ``VISCOANN_CPU_ISA``).
         precision : {"fp32", "tensor_fp16"}
@@ -198,7 +235,9 @@ class Surrogate:
             see bench/RESULTS.md for its measured error).
         check_domain : bool
             Warn (:class:`OutOfDomainWarning`, with the count and mask) when points lie
-            outside the training domain.
+            outside the training domain (:meth:`in_domain`).
+        strict : bool
+            Raise :class:`OutOfDomainError` (a ValueError) instead of warning.
         out : ndarray (N, n_out), optional
             C-contiguous float64 or float32 array to write into (``dtype`` is then ignored);
             reusing one avoids allocating (and page-faulting) a fresh output per call.
@@ -207,13 +246,17 @@ class Surrogate:
         -------
         ndarray (..., n_out)
             Outputs in the units of ``output_units`` (canonical: ux, uy, uz in m per m^3; a
-            radial-geometry model returns them too, its azimuthal factors applied in the engine).
+            radial-geometry model returns them too, its azimuthal factors applied in the engine;
+            at the epicentre, x = y = 0, the field is its r -> 0 limit, 0).
 
         Raises
         ------
         ValueError
-            Non-finite inputs, log10 inputs with x + shift <= 0 (shift 0 unless the model file
-            sets one), bad shapes/options; the message names the row, column, value and bound.
+            Physically impossible inputs, before any warning: non-finite values, depth <= 0,
+            t < 0, eta_M or eta_K <= 0, log10 inputs with x + shift <= 0; bad shapes/options.
+            The message names the row, column, value and allowed range.
+        OutOfDomainError
+            ``strict=True`` and some points lie outside the training domain.
         RuntimeError
             ``device="cuda"`` when this build or machine has no CUDA engine.
         """
@@ -222,23 +265,23 @@ class Surrogate:
         if dt not in (np.float64, np.float32):
             raise ValueError(f"dtype = {dt} is not float64 or float32")
         threads = threads_count(threads)
-        if check_domain:
-            mask = self._core.in_domain(P)
+        if check_domain or strict:
+            mask = self._core.in_domain(P)  # raises first for impossible inputs
             outside = int(mask.size - np.count_nonzero(mask))
             if outside:
-                warnings.warn(
-                    OutOfDomainWarning(
-                        f"{outside} of {mask.size} points lie outside the training domain "
-                        "(outputs there are extrapolated; see Surrogate.in_domain)",
-                        outside,
-                        mask.reshape(lead),
-                    ),
-                    stacklevel=2,
+                _report_outside(
+                    f"{outside} of {mask.size} points lie outside the training domain "
+                    "(outputs there are extrapolated; see Surrogate.in_domain)",
+                    outside,
+                    mask.reshape(lead),
+                    strict,
                 )
         if out is not None:
-            self._core.predict_into(P, out, device, threads, isa, precision)
+            self._core.predict_into(P, out, device, threads, isa, precision, postseismic)
             return out
-        y = self._core.predict(P, device, threads, isa, dt == np.float32, precision)
+        y = self._core.predict(
+            P, device, threads, isa, dt == np.float32, precision, postseismic
+        )
         return y.reshape(*lead, y.shape[-1])
 
     def predict_grid(
@@ -252,9 +295,11 @@ class Surrogate:
         threads: int | None = None,
         dtype=np.float64,
         *,
+        postseismic: bool = False,
         isa: str = "auto",
         precision: str = "fp32",
         check_domain: bool = True,
+        strict: bool = False,
     ) -> np.ndarray:
         """Evaluate a canonical surrogate on a structured grid without building the inputs.
 
@@ -271,13 +316,22 @@ class Surrogate:
             Times after the event, s.
         etas : array_like (E, 2)
             Rows (eta_M, eta_K), Pa s.
-        device, threads, dtype, isa, precision, check_domain
-            As :meth:`predict`.
+        device, threads, dtype, postseismic, isa, precision, check_domain, strict
+            As :meth:`predict` (the warning and the error name the axes that leave the
+            training domain).
 
         Returns
         -------
         ndarray (E, D, T, P, n_out)
             The layout of :func:`viscoann.exact.grid`.
+
+        Raises
+        ------
+        ValueError
+            Physically impossible axis values (non-finite, depths <= 0, times < 0,
+            viscosities <= 0), naming the axis, index and value; bad shapes.
+        OutOfDomainError
+            ``strict=True`` and some axis values lie outside the training domain.
         """
         x, y, depths, times = (
             np.ascontiguousarray(a, dtype=np.float64).ravel() for a in (x, y, depths, times)
@@ -289,32 +343,26 @@ class Surrogate:
         dt = np.dtype(dtype)
         if dt not in (np.float64, np.float32):
             raise ValueError(f"dtype = {dt} is not float64 or float32")
-        if check_domain:
-            lo, hi = self.domain[:, 0], self.domain[:, 1]
-            axes = [x, y, depths, times, etas[:, 0], etas[:, 1]]
-            bad = [
-                self.input_names[i]
-                for i, a in enumerate(axes)
-                if a.size and (np.any(~(a >= lo[i])) or np.any(~(a <= hi[i])))
-            ]
-            if bad:
-                warnings.warn(
-                    OutOfDomainWarning(
-                        f"grid axes {', '.join(bad)} leave the training domain "
-                        "(outputs there are extrapolated; see Surrogate.domain)"
-                    ),
-                    stacklevel=2,
-                )
-        return self._core.predict_grid(
+        axes = (
             x,
             y,
             depths,
             times,
             np.ascontiguousarray(etas[:, 0]),
             np.ascontiguousarray(etas[:, 1]),
-            device,
-            threads,
-            isa,
-            dt == np.float32,
-            precision,
+        )
+        if check_domain or strict:
+            counts = self._core.grid_outside_domain(*axes)  # raises first for impossible values
+            names = ("x", "y", "depths", "times", "eta_M", "eta_K")
+            bad = [f"{names[i]} ({c} of {axes[i].size})" for i, c in enumerate(counts) if c]
+            if bad:
+                _report_outside(
+                    f"grid axes {', '.join(bad)} leave the training domain "
+                    "(outputs there are extrapolated; see Surrogate.domain)",
+                    int(sum(counts)),
+                    None,
+                    strict,
+                )
+        return self._core.predict_grid(
+            *axes, device, threads, isa, dt == np.float32, precision, postseismic
         )

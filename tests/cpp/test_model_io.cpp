@@ -3,6 +3,7 @@
 // problem; random mutations of a valid file never crash (run under ASan + UBSan by
 // `make test`). `test_model_io N` runs N mutations (the long fuzz run).
 #include <cstdint>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "check.hpp"
+#include "crc32.hpp"
 #include "mlp_model.hpp"
 #include "viscoann/errors.hpp"
 #include "viscoann/surrogate.hpp"
@@ -159,10 +161,10 @@ void radial_file() {
     double u[3] = {0, 0, 0};
     s.predict(X, 1, u);
     for (int j = 0; j < 3; ++j) CHECK_NEAR(u[j], expect[j], 1e-5);
-    // t + shift must be > 0: t = -1e5 is refused naming the value and the bound.
+    // t must be >= 0 (the tighter bound than t + shift > 0): refused naming value and range.
     const double bad[3] = {1.0, 2.0, -1e5};
-    CHECK_THROWS(s.predict(bad, 1, u), std::invalid_argument, "(t) = -100000");
-    CHECK_THROWS(s.predict(bad, 1, u), std::invalid_argument, "t > -shift = -86400");
+    CHECK_THROWS(s.predict(bad, 1, u), std::invalid_argument,
+                 "X[0, 2] (t) = -100000 is invalid; allowed: finite and >= 0 s");
 }
 
 void malformed_geometry() {
@@ -279,6 +281,55 @@ void malformed_files() {
     CHECK_THROWS(parse(make(w)), FormatError, "\"outputs\" has 1 entries");
     CHECK_THROWS(viscoann::Surrogate::load("/nonexistent/model.safetensors"), viscoann::IoError,
                  "cannot open");
+    CHECK_THROWS(viscoann::Surrogate::load("."), viscoann::IoError,
+                 "cannot read model file '.': it is a directory");
+}
+
+// Bytes no tensor owns, a zero input scale and damaged tensor data are refused.
+void damaged_files() {
+    const Bytes good = make();
+    Bytes tail = good;
+    tail.insert(tail.end(), {0, 0, 0, 0});
+    CHECK_THROWS(parse(tail), FormatError,
+                 "4 trailing bytes after the last tensor (the data section has 56 bytes, the "
+                 "tensors end at 52)");
+    Spec hole;
+    hole.w0_begin = 52;  // weight0 moved past the end: [0, 24) belongs to no tensor
+    Bytes hb = make(hole);
+    hb.insert(hb.end(), 24, 0);
+    CHECK_THROWS(parse(hb), FormatError,
+                 "bytes [0, 24) of the data section belong to no tensor (a hole before "
+                 "'layers.0.bias')");
+    Spec zero;
+    zero.inputs.replace(zero.inputs.find("\"scale\": 0.5"), 12, "\"scale\": 0");
+    CHECK_THROWS(parse(make(zero)), FormatError,
+                 "metadata inputs[1] (b) has \"scale\" = 0: the input would not reach the net");
+
+    // CRC-32 of the data section: the standard check value, then the file's own.
+    const unsigned char check_value[] = "123456789";
+    CHECK(viscoann::detail::crc32(check_value, 9) == 0xCBF43926u);
+    const std::size_t data_bytes = 52;
+    const std::uint32_t crc =
+        viscoann::detail::crc32(good.data() + good.size() - data_bytes, data_bytes);
+    char hex[9];
+    std::snprintf(hex, sizeof hex, "%08x", crc);
+    Spec sum;
+    sum.extra_meta = std::string(", \"tensors_crc32\": \"") + hex + "\"";
+    const Bytes summed = make(sum);
+    CHECK(parse(summed).n_inputs() == 2);
+    for (std::size_t k = summed.size() - data_bytes; k < summed.size(); k += 7)
+        for (int bit = 0; bit < 8; bit += 3) {
+            Bytes flipped = summed;
+            flipped[k] ^= static_cast<unsigned char>(1u << bit);
+            CHECK_THROWS(parse(flipped), FormatError,
+                         "the tensor data fail their checksum (CRC-32 stored");
+        }
+    for (const char* v : {"\"ABCDEF01\"", "\"1234\"", "305419896"}) {
+        Spec bad_sum;
+        bad_sum.extra_meta = std::string(", \"tensors_crc32\": ") + v;
+        CHECK_THROWS(parse(make(bad_sum)), FormatError,
+                     "\"tensors_crc32\" must be a string of 8 lowercase hex digits");
+    }
 }
 
 void json_strictness() {
@@ -352,6 +403,7 @@ int main(int argc, char** argv) {
     valid_file();
     radial_file();
     malformed_files();
+    damaged_files();
     malformed_geometry();
     json_strictness();
     const long n = argc > 1 ? std::atol(argv[1]) : 3000;

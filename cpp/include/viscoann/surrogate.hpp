@@ -49,7 +49,20 @@ struct PredictOptions {
     CudaPrecision precision = CudaPrecision::fp32;  ///< CUDA engine only
     int threads = 0;                 ///< CPU threads; <= 0 means all hardware threads
     CpuIsa isa = CpuIsa::automatic;  ///< CPU path (tests force each one)
+    /// Return the postseismic field u(t) - u(0) with the exact u(0) removed: the engine skips
+    /// the model's exact elastic part (Okada's u(0) for elastic_part "okada_point_strike_slip")
+    /// instead of adding it, so nothing learned stands in for u(0). Needs a model with an
+    /// elastic part (std::invalid_argument otherwise).
+    bool postseismic = false;
+    /// Throw std::invalid_argument when any point lies outside the training domain (as
+    /// in_domain() decides) instead of extrapolating there.
+    bool strict = false;
 };
+
+/// Relative tolerance of the training-domain test: a value v is inside [lo, hi] when
+/// lo - tol |lo| <= v <= hi + tol |hi|, so bounds met up to rounding (np.logspace(..., 100 yr)
+/// ends at 3.1557600000000005e9 s) count as inside.
+inline constexpr double domain_rel_tolerance = 1e-9;
 
 /// Name of an ISA ("scalar", "avx2", "avx512"; "automatic" for the default).
 VISCOANN_API std::string cpu_isa_name(CpuIsa isa);
@@ -95,10 +108,12 @@ class VISCOANN_API Surrogate {
     const std::string& metadata_json() const noexcept;
 
     /// Predicts outputs for n points. X: (n, n_inputs) row-major, SI; out: (n, n_outputs)
-    /// row-major. Points outside the domain are evaluated (check in_domain() to flag them).
-    /// Throws std::invalid_argument for non-finite inputs or log10 inputs with x + shift <= 0
-    /// (shift 0 unless the model file gives one; the message names the row, the column, the
-    /// value and the bound), Unavailable for a device this build or machine lacks.
+    /// row-major. Points outside the training domain are evaluated (in_domain() flags them;
+    /// options.strict refuses them). Every input is checked before any work: physically
+    /// impossible values throw std::invalid_argument naming the row, the column, its name, the
+    /// value and the allowed range: non-finite values, depth <= 0, t < 0, eta_* <= 0 (inputs
+    /// of those names), log10 inputs with x + shift <= 0 (shift 0 unless the model file gives
+    /// one). Throws Unavailable for a device this build or machine lacks.
     void predict(const double* X, std::size_t n, double* out,
                  const PredictOptions& options = {}) const;
     void predict(const double* X, std::size_t n, float* out,
@@ -107,13 +122,21 @@ class VISCOANN_API Surrogate {
     /// Predicts every point of a structured grid of the canonical inputs (the model must have
     /// 6 inputs: x, y, depth, t, eta_M, eta_K); out: grid.size() x n_outputs in the layout of
     /// InputGrid. The CUDA engine generates the points on the device. Throws
-    /// std::invalid_argument for non-finite or non-positive axis values (naming the axis).
+    /// std::invalid_argument for physically impossible axis values (non-finite, depths <= 0,
+    /// times < 0, viscosities <= 0; naming the axis, index and value), and with
+    /// options.strict for axis values outside the training domain.
     void predict_grid(const InputGrid& grid, double* out, const PredictOptions& options = {}) const;
     void predict_grid(const InputGrid& grid, float* out, const PredictOptions& options = {}) const;
 
-    /// mask[i] = true when row i of X (n, n_inputs) lies inside the training domain (NaN is
-    /// outside). Returns the number of rows outside.
+    /// mask[i] = true when row i of X (n, n_inputs) lies inside the training domain (within
+    /// domain_rel_tolerance). Returns the number of rows outside. Physically impossible rows
+    /// throw std::invalid_argument first, as predict() does.
     std::size_t in_domain(const double* X, std::size_t n, bool* mask) const;
+
+    /// Number of values of each grid axis (x, y, depths, times, eta_M, eta_K) outside the
+    /// training domain (within domain_rel_tolerance). Physically impossible axis values throw
+    /// std::invalid_argument first, as predict_grid() does.
+    std::vector<std::size_t> grid_outside_domain(const InputGrid& grid) const;
 
     /// The parsed model (for the engines; not part of the stable API).
     const detail::MlpModel& model() const noexcept { return *model_; }
