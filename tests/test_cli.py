@@ -251,10 +251,13 @@ def _assert_layout(path, layout):
         assert u.attrs["units"] == "m"
         labels = [dim.label for dim in u.dims]
         assert labels[-1] == "component"
-        if layout == "grid":
-            for i, label in enumerate(labels[:-1]):
-                assert u.dims[i][0].name == f"/{label}"  # the attached axis
-                assert u.shape[i] == f[label].shape[0]
+        for i, label in enumerate(labels):  # every axis has its dimension scale
+            assert u.dims[i][0].name == f"/{label}"
+            assert u.shape[i] == f[label].shape[0]
+        assert [c.decode() for c in f["component"][()]] == ["ux", "uy", "uz"]
+        if layout == "samples":
+            for name in ("x", "y", "depth", "t", "eta_M", "eta_K", "in_domain"):
+                assert f[name].dims[0].label == "sample" and f[name].shape == u.shape[:1]
         return labels
 
 
@@ -263,6 +266,11 @@ def test_one_hdf5_layout_for_okada_solve_and_predict(tmp_path):
     assert cli.main(["okada", "--depth-km", "6", *SMALL, "--out", str(paths["okada"])]) == 0
     for c in ("solve", "predict"):
         assert cli.main([c, *GRID, *SMALL, "--out", str(paths[c]), "--no-progress"]) == 0
+    samples = tmp_path / "samples.h5"
+    (tmp_path / "p.csv").write_text("x_km,y_km\n20,10\n-5,30\n")
+    argv = ["predict", "--points", str(tmp_path / "p.csv"), "--time-yr", "1", "2", "3"]
+    assert cli.main([*argv, "--out", str(samples)]) == 0
+    assert _assert_layout(samples, "samples") == ["sample", "component"]
     assert _assert_layout(paths["okada"], "grid") == ["y", "x", "component"]
     for c in ("solve", "predict"):
         assert _assert_layout(paths[c], "grid") == ["depth", "t", "y", "x", "component"]

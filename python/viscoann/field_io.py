@@ -2,11 +2,12 @@
 layout, one writer, and the reader of point files for ``predict --points``.
 
 HDF5: a dataset ``u`` (..., 3) = (ux, uy, uz) and one dataset per coordinate and parameter,
-each with a ``units`` and a ``long_name`` attribute. ``u``'s axes are labelled
-(``u.dims[i].label``); on a grid (root attribute ``layout = "grid"``) the 1-D axes are HDF5
-dimension scales attached to ``u``, as netCDF-4 readers (xarray) expect; in a ``"samples"``
-file every coordinate is 1-D along ``u``'s first axis. Other root attributes: ``frame``,
-``source``, ``command``, ``viscoann_version``.
+each with a ``units`` and a ``long_name`` attribute. Every axis of ``u`` is labelled
+(``u.dims[i].label``) and has a 1-D dataset of that name attached as an HDF5 dimension
+scale, as netCDF-4 readers (xarray's h5netcdf engine) expect: on a grid (root attribute
+``layout = "grid"``) the coordinates x, y, depth, t; in a ``"samples"`` file an index
+``sample``, along which every coordinate is 1-D; always ``component`` (ux, uy, uz). Other
+root attributes: ``frame``, ``source``, ``command``, ``model``, ``viscoann_version``.
 CSV: one row per sample, a header naming every column with its unit (``x_m,y_m,...,ux_m``),
 values written with 17 significant digits (they read back to the same float64).
 Every file is written under a temporary name beside the target and renamed when complete.
@@ -126,29 +127,37 @@ def _write_hdf5(path: Path, f: Field) -> None:
 
     from . import __version__
 
+    lead = f.u.values.shape[:-1]
+    # Every axis of u is a dimension scale (netCDF-4 readers take all or none): the grid's
+    # coordinates, an index for a samples axis, and the component names.
+    index = {
+        dim: Variable(np.arange(n), "1", f"{dim} index (row of the CSV layout)", (dim,))
+        for dim, n in zip(f.u.dims, lead, strict=True)
+        if dim not in f.coords
+    }
+    names = np.array(["ux", "uy", "uz"], dtype=h5py.string_dtype())
+    component = Variable(names, "1", "ux, uy, uz: the frame's x, y and up", ("component",))
     with h5py.File(path, "w") as h:
         h.attrs["layout"] = f.layout
         h.attrs["viscoann_version"] = __version__
         for key, value in f.attrs.items():
             h.attrs[key] = value
-        for name, var in {**f.coords, "u": f.u, **f.extra}.items():
+        every = {**index, "component": component, **f.coords, "u": f.u, **f.extra}
+        for name, var in every.items():
             d = h.create_dataset(name, data=var.values)
             d.attrs["units"] = var.units
             d.attrs["long_name"] = var.long_name
-        u = h["u"]
-        u.attrs["components"] = "ux, uy, uz (the frame's x, y and up)"
+        axes = (*f.u.dims, "component")
+        for dim in axes:
+            h[dim].make_scale(dim)
         for name in ("u", *f.extra):
-            for i, dim in enumerate((*f.u.dims, "component")[: h[name].ndim]):
+            for i, dim in enumerate(axes[: h[name].ndim]):
+                h[name].dims[i].attach_scale(h[dim])
                 h[name].dims[i].label = dim
         for name, var in f.coords.items():
-            if var.dims:
+            if var.dims and name != var.dims[0]:  # a per-sample coordinate
+                h[name].dims[0].attach_scale(h[var.dims[0]])
                 h[name].dims[0].label = var.dims[0]
-        if f.layout == "grid":
-            for i, dim in enumerate(f.u.dims):
-                if dim in f.coords:
-                    h[dim].make_scale(dim)
-                    for name in ("u", *f.extra):
-                        h[name].dims[i].attach_scale(h[dim])
 
 
 def _broadcast(var: Variable, dims: tuple[str, ...], shape: tuple[int, ...]) -> np.ndarray:
