@@ -21,8 +21,10 @@ demo: install
 	$(BIN)/viscoann solve --depth-km 10 --time-yr 0 20 --eta-m 1e19 --eta-k 1e18 --n 101 \
 		--out out/field.h5 --plot out/postseismic_map.png --profile 20,10 \
 		--profile-out out/profile.csv --profile-plot out/profile.png
+	$(BIN)/viscoann predict --depth-km 10 --time-yr 0 20 --eta-m 1e19 --eta-k 1e18 --n 101 \
+		--out out/predicted_field.h5 --plot out/predicted_map.png
 	$(BIN)/viscoann okada --depth-km 7.9 --extent-km 50 --n 201 --out out/okada_field.h5 --plot out/okada_map.png
-	@echo "demo outputs: out/seed_table.txt out/seed_table.png out/postseismic_map.png out/profile.png out/okada_map.png"
+	@echo "demo outputs: out/seed_table.txt out/seed_table.png out/postseismic_map.png out/profile.png out/predicted_map.png out/okada_map.png"
 
 test: lint install pytest ctest asan
 

@@ -276,7 +276,7 @@ def test_cli_okada_writes_hdf5_and_plot(tmp_path):
     assert code == 0
     with h5py.File(out) as f:
         x, y, u = f["x"][()], f["y"][()], f["u"][()]
-        assert f.attrs["depth_m"] == 8000.0
+        assert f["depth"][()] == 8000.0 and f["depth"].attrs["units"] == "m"
     assert u.shape == (9, 9, 3)
     X, Y = np.meshgrid(x, y, indexing="xy")
     np.testing.assert_allclose(

@@ -14,48 +14,6 @@ import numpy as np
 from .conventions import YEAR
 
 
-def displacement_maps(x, y, u, path, title: str = "", unit: str = "m") -> Path:
-    """Draw ux, uy, uz maps side by side and save them to ``path``.
-
-    Parameters
-    ----------
-    x : array_like, shape (nx,)
-        Grid x coordinates (m), east / along strike.
-    y : array_like, shape (ny,)
-        Grid y coordinates (m), north.
-    u : array_like, shape (ny, nx, 3)
-        Displacement (ux, uy, uz) on the grid, in ``unit``.
-    path : str or Path
-        Output image file (format from its suffix, e.g. .png).
-    """
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    x, y, u = np.asarray(x) / 1e3, np.asarray(y) / 1e3, np.asarray(u)
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), constrained_layout=True)
-    for k, (ax, name) in enumerate(zip(axes, ("u_x", "u_y", "u_z"), strict=True)):
-        field = u[..., k]
-        vmax = float(np.nanmax(np.abs(field))) or 1.0
-        im = ax.pcolormesh(x, y, field, cmap="RdBu_r", vmin=-vmax, vmax=vmax, shading="auto")
-        ax.contour(
-            x, y, field, levels=np.linspace(-vmax, vmax, 11)[1:-1], colors="k", linewidths=0.4
-        )
-        ax.set_aspect("equal")
-        ax.set_title(f"${name}$ ({unit})")
-        ax.set_xlabel("x (km)")
-        fig.colorbar(im, ax=ax, shrink=0.8, format="%.2e")
-    axes[0].set_ylabel("y (km)")
-    if title:
-        fig.suptitle(title)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return path
-
-
 def _pyplot():
     import matplotlib
 
@@ -65,7 +23,105 @@ def _pyplot():
     return plt
 
 
-def exact_maps(x_km, y_km, u, u0, path, *, title: str = "") -> None:
+def _savefig(fig, path) -> Path:
+    # Written beside the target and renamed, so a reader never sees half an image.
+    from .field_io import replacing
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with replacing(path) as tmp:
+        fig.savefig(tmp, dpi=110)
+    return path
+
+
+def power_of_ten(v: float) -> str:
+    """Mathtext for a viscosity-like number: 1e19 -> $10^{19}$, 3e18 -> $3\\times10^{18}$."""
+    if not np.isfinite(v):
+        return "∞"
+    e = int(np.floor(np.log10(v)))
+    m = v / 10.0**e
+    if abs(m - 1.0) < 1e-9:
+        return f"$10^{{{e}}}$"
+    return f"${m:.3g}\\times10^{{{e}}}$"
+
+
+def time_label(t_s: float) -> str:
+    """A time after the event in the unit a reader expects: hours, days or years."""
+    if t_s < 86400.0 and t_s > 0:
+        return f"{t_s / 3600.0:.3g} h"
+    if t_s < 0.1 * YEAR and t_s > 0:
+        return f"{t_s / 86400.0:.3g} days"
+    return f"{t_s / YEAR:.4g} yr"
+
+
+def canonical_title(solver: str, depth: float, eta_M: float, eta_K: float, t=None) -> str:
+    """Two-line title naming the solver, the canonical Earth model and the parameters.
+
+    depth [m], eta_M and eta_K [Pa s], t [s] (omitted when None)."""
+    when = "" if t is None else f", t = {time_label(t)}"
+    return (
+        f"{solver}: canonical source (vertical strike-slip, potency 1 m³) at depth "
+        f"{depth / 1e3:g} km{when}\n15 km elastic layer over a Burgers half-space, "
+        f"$\\eta_M$ = {power_of_ten(eta_M)} Pa s, $\\eta_K$ = {power_of_ten(eta_K)} Pa s"
+    )
+
+
+def _map_panel(fig, ax, x_km, y_km, v, title, unit, xlabel, ylabel):
+    lim = float(np.nanmax(np.abs(v))) if np.isfinite(v).any() else 0.0
+    lim = lim or 1.0
+    im = ax.pcolormesh(x_km, y_km, v, cmap="RdBu_r", vmin=-lim, vmax=lim, shading="auto")
+    if np.ptp(v[np.isfinite(v)]) > 0:
+        ax.contour(
+            x_km, y_km, v, levels=np.linspace(-lim, lim, 11)[1:-1], colors="k", linewidths=0.3
+        )
+    ax.set_aspect("equal")
+    ax.set_title(title, fontsize=10)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.plot([0], [0], "k*", ms=8)
+    cb = fig.colorbar(im, ax=ax, shrink=0.85, format="%.2g")
+    cb.set_label(unit)
+
+
+def displacement_maps(
+    x,
+    y,
+    u,
+    path,
+    title: str = "",
+    unit: str = "m",
+    axes=("x along strike (km)", "y across strike (km)"),
+) -> Path:
+    """Draw ux, uy, uz maps side by side and save them to ``path``.
+
+    Parameters
+    ----------
+    x : array_like, shape (nx,)
+        Grid x coordinates (m).
+    y : array_like, shape (ny,)
+        Grid y coordinates (m).
+    u : array_like, shape (ny, nx, 3)
+        Displacement (ux, uy, uz) on the grid, in ``unit``.
+    path : str or Path
+        Output image file (format from its suffix, e.g. .png).
+    axes : (str, str)
+        Labels of the x and y axes (the frame), with units.
+    """
+    plt = _pyplot()
+    x, y, u = np.asarray(x) / 1e3, np.asarray(y) / 1e3, np.asarray(u)
+    fig, panels = plt.subplots(1, 3, figsize=(14, 4.6), constrained_layout=True)
+    for k, (ax, name) in enumerate(zip(panels, ("u_x", "u_y", "u_z (up)"), strict=True)):
+        _map_panel(fig, ax, x, y, u[..., k], f"${name[:3]}$" + name[3:], unit, *axes)
+    if title:
+        fig.suptitle(title)
+    path = _savefig(fig, path)
+    plt.close(fig)
+    return path
+
+
+def field_maps(
+    x_km, y_km, u, u0, path, *, title: str = "", unit: str = "m", post: str = "u(t) − u(0)"
+) -> Path:
     """Maps of (ux, uy, uz) at one time (top row) and of the postseismic part u - u0 (bottom).
 
     Parameters
@@ -73,55 +129,126 @@ def exact_maps(x_km, y_km, u, u0, path, *, title: str = "") -> None:
     x_km, y_km : ndarray, (nx,), (ny,)
         Grid axes [km] (x east, y north).
     u, u0 : ndarray, (ny, nx, 3)
-        Displacement [m per m³ of potency] at time t and at t = 0.
+        Displacement at time t and at t = 0, in ``unit``.
     path : str or Path
         Output image file.
+    post : str
+        Label of the bottom row (how u0 was computed).
     """
     plt = _pyplot()
-    fig, axes = plt.subplots(2, 3, figsize=(13, 8), constrained_layout=True)
-    names = ("u_x (east)", "u_y (north)", "u_z (up)")
-    for row, (field, label) in enumerate(((u, "u"), (u - u0, "u(t) − u(0)"))):
+    fig, axes = plt.subplots(2, 3, figsize=(14, 8.6), constrained_layout=True)
+    names = ("$u_x$ (east)", "$u_y$ (north)", "$u_z$ (up)")
+    for row, (field, label) in enumerate(((u, "u(t)"), (u - u0, post))):
         for c in range(3):
-            ax = axes[row, c]
-            v = field[..., c]
-            lim = float(np.nanmax(np.abs(v))) or 1.0
-            im = ax.pcolormesh(x_km, y_km, v, cmap="RdBu_r", vmin=-lim, vmax=lim, shading="auto")
-            ax.set_aspect("equal")
-            ax.set_title(f"{label}: {names[c]}")
-            ax.set_xlabel("x east [km]")
-            ax.set_ylabel("y north [km]")
-            ax.plot([0], [0], "k*", ms=8)
-            fig.colorbar(im, ax=ax, shrink=0.8, label="m per m³")
+            _map_panel(
+                fig,
+                axes[row, c],
+                x_km,
+                y_km,
+                field[..., c],
+                f"{label}: {names[c]}",
+                unit,
+                "x east (km)",
+                "y north (km)",
+            )
     if title:
         fig.suptitle(title)
-    fig.savefig(path, dpi=110)
+    path = _savefig(fig, path)
     plt.close(fig)
+    return path
 
 
-def exact_profile(t_yr, series, labels, path, *, title: str = "") -> None:
-    """Time series u(t) - u(0) at chosen points.
+def point_maps(x, y, u, path, *, title: str = "", unit: str = "m") -> Path:
+    """Displacement at scattered surface points, as a geodesist draws it: horizontal motion
+    as arrows (with a key), vertical motion as the colour of each point.
 
     Parameters
     ----------
-    t_yr : ndarray, (T,)
-        Times [yr].
-    series : ndarray, (Q, T, 3)
-        Displacement [m per m³] at Q points.
-    labels : list of str, (Q,)
-    path : str or Path
+    x, y : ndarray (N,)
+        Points [m] (x east, y north).
+    u : ndarray (N, 3)
+        Displacement in ``unit``.
     """
     plt = _pyplot()
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4), constrained_layout=True)
+    x, y, u = np.asarray(x) / 1e3, np.asarray(y) / 1e3, np.asarray(u)
+    fig, ax = plt.subplots(figsize=(8, 7), constrained_layout=True)
+    span = max(float(np.ptp(np.r_[x, 0.0])), float(np.ptp(np.r_[y, 0.0])), 10.0)
+    uh = float(np.nanmax(np.hypot(u[:, 0], u[:, 1]))) if len(u) else 0.0
+    uh = uh or 1.0
+    scale = uh / (0.15 * span)  # the longest arrow is 15 % of the map
+    q = ax.quiver(x, y, u[:, 0], u[:, 1], angles="xy", scale_units="xy", scale=scale, width=0.004)
+    key = float(f"{uh:.1g}")
+    ax.quiverkey(q, 0.85, 1.02, key, f"{key:g} {unit} horizontal", labelpos="W")
+    lim = float(np.nanmax(np.abs(u[:, 2]))) if len(u) else 0.0
+    sc = ax.scatter(
+        x, y, c=u[:, 2], cmap="RdBu_r", vmin=-(lim or 1), vmax=lim or 1, s=40, edgecolors="k"
+    )
+    ax.plot([0], [0], "k*", ms=12)
+    pad = 0.2 * span
+    ax.set_xlim(min(x.min(), 0) - pad, max(x.max(), 0) + pad)
+    ax.set_ylim(min(y.min(), 0) - pad, max(y.max(), 0) + pad)
+    ax.set_aspect("equal")
+    ax.set_xlabel("x east (km)")
+    ax.set_ylabel("y north (km)")
+    fig.colorbar(sc, ax=ax, shrink=0.8, format="%.2g").set_label(f"$u_z$ (up) ({unit})")
+    if title:
+        fig.suptitle(title)
+    path = _savefig(fig, path)
+    plt.close(fig)
+    return path
+
+
+def time_series(t, series, labels, path, *, title: str = "", unit: str = "m", marks=()) -> Path:
+    """Time series u(t) - u(0) at chosen points, on a logarithmic time axis.
+
+    Parameters
+    ----------
+    t : ndarray, (T,)
+        Times [s], increasing, t[0] = 0 (the reference; the axis shows t > 0).
+    series : ndarray, (Q, T, 3)
+        Displacement in ``unit`` at Q points.
+    labels : list of str, (Q,)
+    marks : sequence of (float, str)
+        Times [s] to mark with a dotted line and a label (e.g. relaxation times).
+    """
+    plt = _pyplot()
+    t_yr = np.asarray(t) / YEAR
+    show = t_yr > 0
+    fig, axes = plt.subplots(1, 3, figsize=(14, 4.4), constrained_layout=True)
     for c, name in enumerate(("u_x", "u_y", "u_z")):
+        ax = axes[c]
         for q, lab in enumerate(labels):
-            axes[c].plot(t_yr, series[q, :, c] - series[q, 0, c], label=lab)
-        axes[c].set_xlabel("t [yr]")
-        axes[c].set_ylabel(f"{name}(t) − {name}(0) [m per m³]")
+            ax.semilogx(
+                t_yr[show],
+                (series[q, :, c] - series[q, 0, c])[show],
+                marker="o" if show.sum() < 40 else None,  # sparse samples: show where they are
+                ms=3,
+                label=lab,
+            )
+        for tm, text in marks:
+            if t_yr[show].min() <= tm / YEAR <= t_yr.max():
+                ax.axvline(tm / YEAR, color="0.5", ls=":", lw=1)
+                ax.text(
+                    tm / YEAR,
+                    0.02,
+                    text,
+                    rotation=90,
+                    fontsize=7,
+                    color="0.3",
+                    transform=ax.get_xaxis_transform(),
+                    ha="right",
+                    va="bottom",
+                )
+        ax.axhline(0.0, color="0.8", lw=0.8, zorder=0)
+        ax.set_xlabel("time after the event (yr)")
+        ax.set_ylabel(f"${name}(t) - {name}(0)$ ({unit})")
+        ax.grid(True, which="major", alpha=0.3)
     axes[0].legend(fontsize=8)
     if title:
         fig.suptitle(title)
-    fig.savefig(path, dpi=110)
+    path = _savefig(fig, path)
     plt.close(fig)
+    return path
 
 
 def seed_table_figure(rows, path, *, title: str = "The seed paper's table on this machine") -> None:
@@ -183,10 +310,7 @@ def _figure(w: float, h: float):
 
 
 def _save(fig, path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=110)
-    return path
+    return _savefig(fig, path)
 
 
 def training_curves(histories: dict[str, list[dict]], path) -> Path:
