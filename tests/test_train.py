@@ -149,6 +149,15 @@ def test_same_seed_gives_identical_weights_and_resume_matches(tiny, tmp_path):
         )
 
 
+def test_checkpoint_without_a_model_file_is_refused(tiny, tmp_path):
+    torch = pytest.importorskip("torch")
+    cfg = _cfg(epochs=1)
+    (tmp_path / "old").mkdir()
+    torch.save({"config": cfg.to_json(), "net": {}, "epoch": 0}, tmp_path / "old" / "checkpoint.pt")
+    with pytest.raises(ValueError, match="holds a checkpoint without a model file"):
+        train.train(tiny / "train", tmp_path / "old", cfg, elastic=standin_elastic, progress=False)
+
+
 def _assert_same_weights(a: dict, b: dict) -> None:
     for key in ("weights", "biases"):
         for wa, wb in zip(a[key], b[key], strict=True):

@@ -459,6 +459,11 @@ def fit(
         out.mkdir(parents=True, exist_ok=True)
         if (out / CHECKPOINT).is_file():
             state = torch.load(out / CHECKPOINT, weights_only=False)
+            if "model" not in state:
+                raise ValueError(
+                    f"out_dir {str(out_dir)!r} holds a checkpoint without a model file (written "
+                    "by an older viscoann); use another directory"
+                )
             if state["config"] != config.to_json():
                 raise ValueError(
                     f"out_dir {str(out_dir)!r} holds a checkpoint of another "
