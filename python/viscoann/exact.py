@@ -20,6 +20,7 @@ import warnings
 import numpy as np
 
 from . import _core
+from .conventions import threads_count
 from .earth import EarthModel
 
 __all__ = [
@@ -45,11 +46,6 @@ def _model(model) -> EarthModel:
     if not isinstance(model, EarthModel):
         raise ValueError(f"model must be a viscoann.EarthModel, got {type(model).__name__}")
     return model
-
-
-def _threads(threads) -> int:
-    # None and 0 both mean every core; the C++ solver refuses negative counts by name.
-    return 0 if threads is None else int(threads)
 
 
 def _by_depth(x, y, depth, t, solve) -> np.ndarray:
@@ -106,7 +102,7 @@ def canonical_displacement(
             talbot_nodes=talbot_nodes,
             k_refine=k_refine,
             r_refine=r_refine,
-            threads=_threads(threads),
+            threads=threads_count(threads),
         ),
     )
 
@@ -178,7 +174,7 @@ def point_source(
         talbot_nodes=talbot_nodes,
         k_refine=k_refine,
         r_refine=r_refine,
-        threads=_threads(threads),
+        threads=threads_count(threads),
     )
     if potency is not None:
         pot = np.ascontiguousarray(np.asarray(potency, dtype=float).reshape(-1))
@@ -297,7 +293,7 @@ def grid(
         talbot_nodes=talbot_nodes,
         k_refine=k_refine,
         r_refine=r_refine,
-        threads=_threads(threads),
+        threads=threads_count(threads),
     )
     return (out, stages) if return_stages else out
 
