@@ -96,6 +96,10 @@ def test_output_paths_checked_first_one_rule(command, capsys, no_solver, tmp_pat
     assert not list(tmp_path.iterdir())
 
 
+def test_one_output_on_stdout(capsys, no_solver):
+    _refused(["solve", "--out", "-", "--profile", "20,10"], capsys, "--profile-out - (stdout)")
+
+
 def test_argparse_errors_return_2_not_exit(capsys):
     assert cli.main(["solve", "--n", "many"]) == 2
     assert "--n" in capsys.readouterr().err

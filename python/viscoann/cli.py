@@ -10,6 +10,8 @@ convention) and no traceback; success is 0.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import re
 import sys
 from pathlib import Path
@@ -401,6 +403,10 @@ def main(argv: list[str] | None = None) -> int:
     args.argv = argv
     try:
         return int(args.func(args) or 0)
+    except BrokenPipeError:  # stdout closed early (`viscoann okada | head`): stop quietly
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except (ValueError, OSError, RuntimeError) as err:
         print(f"viscoann {args.command}: error: {err}", file=sys.stderr)
         return 2

@@ -32,7 +32,8 @@ def add(sub):
         description="Displacement of an Okada point source (DC3D0) or rectangle (DC3D) on a "
         "square grid of the free surface, in Okada's frame (x along strike, y across, z up). "
         "Defaults: the canonical source, vertical strike-slip, potency 1 m^3. A singular grid "
-        "point (on a fault edge) is NaN, with a warning. " + OUTPUT_RULES,
+        "point (on a fault edge) is NaN, with a warning.",
+        epilog=OUTPUT_RULES,
     )
     p.add_argument("--depth-km", type=float, default=10.0, help="source depth (km, > 0)")
     p.add_argument("--dip", type=float, default=90.0, help="dip (degrees, 0-90)")

@@ -20,8 +20,9 @@ OUTPUT_RULES = (
     "names, e.g. x_m,y_m,ux_m), or '-' for CSV on stdout; a command given no output option "
     "writes CSV to stdout. Images (--plot ...) take any format matplotlib writes (.png, .pdf, "
     ".svg, ...). The folder of an output file must exist (it is never created); an existing "
-    "file is replaced once the new one is complete. Every option is checked before any work; "
-    "a user error exits with status 2 and a message on stderr."
+    "file is replaced once the new one is complete. Every option is checked before any work "
+    "(distances and depths at most 1000 km, where a flat Earth is still a fair model; sizes "
+    "that fit in memory); a user error exits with status 2 and a message on stderr."
 )
 
 
@@ -123,7 +124,7 @@ def check_outputs(outputs) -> None:
     """``outputs``: (option, path or None, allowed suffixes or "image"); one rule for all
     commands: a known suffix, an existing writable folder, not a folder itself, and no path
     given to two options ('-' is CSV on stdout where .csv is allowed)."""
-    seen: dict[Path, str] = {}
+    seen: dict = {}  # resolved path (or '-') -> option
     for option, path, kinds in outputs:
         if path is None:
             continue
@@ -131,9 +132,12 @@ def check_outputs(outputs) -> None:
         if path == "-":
             if ".csv" not in kinds:
                 raise UsageError(f"{option} - is invalid; allowed: a file ending in {kinds[0]}")
-            if "-" in seen.values():
-                raise UsageError(f"{option} - is also given to {seen['-']}; one output per stream")
-            seen[Path("-")] = option
+            if "-" in seen:
+                raise UsageError(
+                    f"{option} - (stdout) is also given to {seen['-']}; allowed: one output on "
+                    "stdout (give the other a file)"
+                )
+            seen["-"] = option
             continue
         p = Path(path)
         if p.is_dir():
@@ -198,7 +202,9 @@ def progress_bar(enabled: bool, total: int, desc: str, unit: str):
         return _NoBar()
     from tqdm import tqdm
 
-    return tqdm(total=total, desc=desc, unit=unit, unit_scale=True, file=sys.stderr, delay=0.5)
+    return tqdm(
+        total=total, desc=desc, unit=unit, unit_scale=total > 10_000, file=sys.stderr, delay=0.5
+    )
 
 
 @contextlib.contextmanager

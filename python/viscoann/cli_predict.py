@@ -45,7 +45,8 @@ def add(sub):
         "quantity not in the file comes from its option, and with several --depth-km or "
         "--time-yr values every row is evaluated at each. Samples outside the model's "
         "training domain are extrapolated, with a warning and in_domain = 0 in the output. "
-        "The maps of --plot show u(t) - u(0) with the exact elastic u(0) (Okada). " + OUTPUT_RULES,
+        "The maps of --plot show u(t) - u(0) with the exact elastic u(0) (Okada).",
+        epilog=OUTPUT_RULES,
     )
     p.add_argument("--model", help="model file (.safetensors); default: the shipped model")
     p.add_argument("--points", metavar="FILE", help="points: .csv (header with units) or .h5")
@@ -126,8 +127,8 @@ def _points_samples(args, finite) -> tuple[dict, dict]:
     for option in ("extent_km", "n"):
         if getattr(args, option) is not None:
             raise UsageError(
-                f"--{option.replace('_', '-')} sets the grid; with --points the points come "
-                "from the file"
+                f"--{option.replace('_', '-')} {fmt(getattr(args, option))} sets the grid; "
+                "with --points the points come from the file"
             )
     try:
         cols = field_io.read_samples(path)

@@ -39,7 +39,8 @@ def add(sub):
         description="Canonical model (15 km elastic layer over a Burgers half-space, mu = 30 "
         "GPa), canonical source (vertical strike-slip along +x, potency 1 m^3): the exact "
         "solver's field on an n x n surface grid (x east, y north) at every depth and time, "
-        "optional maps and time series at chosen points. " + OUTPUT_RULES,
+        "optional maps and time series at chosen points.",
+        epilog=OUTPUT_RULES,
     )
     add_canonical_options(p, grid_help="grid")
     p.add_argument("--out", help="the field: .h5/.hdf5, .csv, or - (CSV on stdout)")
@@ -113,7 +114,8 @@ def _profile_points(specs) -> list[tuple[float, float]]:
 
 
 def _exact_grid(x, y, depths, times, eta, progress: bool):
-    """exact.grid over (depth, time) in calls of a few times each, with a progress bar."""
+    """exact.grid, one call per depth (and per block of times when there are many), with a
+    progress bar."""
     import numpy as np
 
     from . import exact
