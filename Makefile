@@ -47,12 +47,13 @@ ctest: $(VENV)/.deps
 	cmake --build $(CTEST_BUILD) -j $(JOBS)
 	ctest --test-dir $(CTEST_BUILD) --output-on-failure -j $(JOBS)
 
-# The model-file reader's tests (malformed files, mutation corpus) under ASan + UBSan.
+# The model-file reader's tests (malformed files, mutation corpus, its fuzz target over
+# tests/data) under ASan + UBSan.
 asan: $(VENV)/.deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DVISCOANN_BUILD_TESTS=ON -DVISCOANN_SANITIZE=ON \
 	  -DVISCOANN_CUDA=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
-	cmake --build $(ASAN_BUILD) -j $(JOBS) --target test_model_io
-	ctest --test-dir $(ASAN_BUILD) -R '^test_model_io$$' --output-on-failure
+	cmake --build $(ASAN_BUILD) -j $(JOBS) --target test_model_io viscoann_fuzz_model_io
+	ctest --test-dir $(ASAN_BUILD) -R '^(test_model_io|fuzz_model_io)$$' --output-on-failure
 
 # Formatting is the tools' (versions pinned in constraints.txt); `make format` applies them.
 CXX_SOURCES = $$(git ls-files '*.cpp' '*.hpp' '*.h' '*.c' '*.cu')

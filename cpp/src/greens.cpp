@@ -5,7 +5,6 @@
 #include "viscoann/greens.hpp"
 
 #include <algorithm>
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -21,8 +20,6 @@
 namespace viscoann {
 
 namespace {
-
-using detail::cplx;
 
 double now() {
     return std::chrono::duration<double>(std::chrono::steady_clock::now().time_since_epoch())
@@ -62,9 +59,9 @@ void by_radius(const detail::Samples& s, int threads, std::size_t row_size, Fill
 }
 
 // Few distinct radii: Bessel rows at the samples' own radii (exact, no interpolation); many:
-// radial tables on the plan's grid. A Bessel row (three J_n per k) costs about as much as
-// this many table sums per k, measured with libstdc++'s cyl_bessel_j.
-constexpr double kBesselCostInSums = 100.0;
+// radial tables on the plan's grid. A Bessel row (three J_n per k, libstdc++'s cyl_bessel_j)
+// costs about 1000 table sums per k (measured 830-1100 for 384 wavenumbers).
+constexpr double kBesselCostInSums = 1000.0;
 bool rows_cheaper(std::size_t n_radii, std::size_t n, std::size_t n_table, std::size_t nt) {
     const double rows = kBesselCostInSums * double(n_radii) + double(n);
     const double tables = kBesselCostInSums * double(n_table) + double(nt * n_table);
@@ -81,20 +78,11 @@ void canonical_displacement(const EarthModel& model, double depth, std::size_t n
     const bool sub = o.subtract_homogeneous;
     if (model.layers.empty() && sub) {
         // Homogeneous half-space: the remainder vanishes identically, u = A + G(t) B.
-        const Layer& hs = model.halfspace;
-        const Moduli m0 = hs.unrelaxed();
-        auto ratio_r = [](const Moduli& m) { return m.mu / (m.lam + m.mu); };
+        const auto G = detail::homogeneous_factors(model.halfspace, s.times, tr);
         detail::parallel_for(n, o.threads, 256, [&](std::size_t b, std::size_t e) {
             for (std::size_t i = b; i < e; ++i) {
-                double G = 0.0;
-                if (t[i] == 0.0) {
-                    G = ratio_r(m0).real();
-                } else {
-                    for (std::size_t j = 0; j < tr.node.size(); ++j)
-                        G += std::imag(tr.weight[j] * ratio_r(hs.moduli(tr.node[j] / t[i])));
-                }
                 double g[3] = {0.0, 0.0, 0.0};
-                assemble_canonical(x[i], y[i], s.r[i], depth, G, g, &out[3 * i], true);
+                assemble_canonical(x[i], y[i], s.r[i], depth, G.r[s.tix[i]], g, &out[3 * i], true);
             }
         });
         return;

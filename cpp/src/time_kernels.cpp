@@ -53,34 +53,20 @@ HomogeneousKernels homogeneous(double depth, const Plan& plan, std::size_t n, bo
 }
 
 // Moduli of every layer at every Talbot node (node j at time it has s = z_j / t), scaled by
-// mu_ref: mods[(it nj + j) nl + l]; and the homogeneous factors per time.
+// mu_ref: mods[(it nj + j) nl + l].
 void node_moduli(const Prepared& p, const std::vector<const Layer*>& layers,
-                 const std::vector<double>& times, const TalbotRule& tr, std::vector<Moduli>& mods,
-                 HomogeneousFactors& g) {
+                 const std::vector<double>& times, const TalbotRule& tr,
+                 std::vector<Moduli>& mods) {
     const std::size_t nl = layers.size(), nt = times.size(), nj = tr.node.size();
-    const std::size_t src = p.stack.source_layer;
     mods.assign(nt * nj * nl, Moduli{});
-    g.r.assign(nt, 0.0);
-    g.kappa.assign(nt, 0.0);
-    g.kappa_r.assign(nt, 0.0);
     for (std::size_t it = 0; it < nt; ++it) {
-        if (times[it] == 0.0) {
-            const Moduli& m = p.unrelaxed[src];
-            g.r[it] = ratio_r(m).real();
-            g.kappa[it] = ratio_kappa(m).real();
-            g.kappa_r[it] = (ratio_kappa(m) * ratio_r(m)).real();
-            continue;
-        }
+        if (times[it] == 0.0) continue;
         for (std::size_t j = 0; j < nj; ++j) {
             const cplx s = tr.node[j] / times[it];
             for (std::size_t l = 0; l < nl; ++l) {
                 const Moduli m = layers[l]->moduli(s);
                 mods[(it * nj + j) * nl + l] = {m.mu / p.mu_ref, m.lam / p.mu_ref};
             }
-            const Moduli& m = mods[(it * nj + j) * nl + src];
-            g.r[it] += std::imag(tr.weight[j] * ratio_r(m));
-            g.kappa[it] += std::imag(tr.weight[j] * ratio_kappa(m));
-            g.kappa_r[it] += std::imag(tr.weight[j] * ratio_kappa(m) * ratio_r(m));
         }
     }
 }
@@ -96,7 +82,8 @@ void invert_in_time(const Prepared& p, const EarthModel& model, const Plan& plan
     const std::size_t nl = layers.size(), nt = times.size(), nj = tr.node.size();
     const std::size_t nk = plan.rule.k.size();
     std::vector<Moduli> mods;
-    node_moduli(p, layers, times, tr, mods, g);
+    node_moduli(p, layers, times, tr, mods);
+    g = homogeneous_factors(*layers[p.stack.source_layer], times, tr);
     krem.assign(nt * nk * NC, 0.0);
     parallel_for(nk, threads, 8, [&](std::size_t b, std::size_t e) {
         DenseWork w;
@@ -118,6 +105,31 @@ void invert_in_time(const Prepared& p, const EarthModel& model, const Plan& plan
 }
 
 }  // namespace
+
+HomogeneousFactors homogeneous_factors(const Layer& source, const std::vector<double>& times,
+                                       const TalbotRule& tr) {
+    const std::size_t nt = times.size();
+    HomogeneousFactors g;
+    g.r.assign(nt, 0.0);
+    g.kappa.assign(nt, 0.0);
+    g.kappa_r.assign(nt, 0.0);
+    for (std::size_t it = 0; it < nt; ++it) {
+        if (times[it] == 0.0) {
+            const Moduli m = source.unrelaxed();
+            g.r[it] = ratio_r(m).real();
+            g.kappa[it] = ratio_kappa(m).real();
+            g.kappa_r[it] = (ratio_kappa(m) * ratio_r(m)).real();
+            continue;
+        }
+        for (std::size_t j = 0; j < tr.node.size(); ++j) {
+            const Moduli m = source.moduli(tr.node[j] / times[it]);
+            g.r[it] += std::imag(tr.weight[j] * ratio_r(m));
+            g.kappa[it] += std::imag(tr.weight[j] * ratio_kappa(m));
+            g.kappa_r[it] += std::imag(tr.weight[j] * ratio_kappa(m) * ratio_r(m));
+        }
+    }
+    return g;
+}
 
 void prepare(Prepared& p, const EarthModel& model, double depth, const Plan& plan,
              const GreensOptions& o) {

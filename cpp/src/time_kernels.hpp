@@ -38,10 +38,12 @@ HomogeneousKernels potency_homogeneous(double depth, const Plan& plan, const Pot
                                        bool subtract, int threads);
 
 /// L^{-1}[f(s)/s](t) per time of the source layer's r = μ/(λ + μ), κ = K/μ and κ r: the
-/// homogeneous part's time functions (K the elastic bulk modulus).
+/// homogeneous part's time functions (K the elastic bulk modulus; unrelaxed values at t = 0).
 struct HomogeneousFactors {
     std::vector<double> r, kappa, kappa_r;
 };
+HomogeneousFactors homogeneous_factors(const Layer& source, const std::vector<double>& times,
+                                       const TalbotRule& tr);
 
 /// Canonical source: krem[(it nk + ik) 3 + c], c = U, V - W, V + W.
 void canonical_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
