@@ -43,16 +43,20 @@ def test_small_sample_lies_within_the_stated_spread(record, small):
 
 
 def test_the_table_says_what_a_user_meets(record):
-    """The statements of the READMEs: the engine's postseismic output is better than the
-    user's own difference at early times, and from one month on the error is a few percent."""
+    """The READMEs' statements: the total field within 0.4 % at every time; in the first week
+    the postseismic part is best formed as predict(t) - predict(0) and is still 10-20 % off;
+    from one month on postseismic=True is better, under 5 %, and under 1 % from one year."""
     rows = {r["label"]: r for r in record["times"]}
-    for label in ("1 h", "1 d", "1 wk"):
-        user, engine = rows[label]["postseismic_user"], rows[label]["postseismic_engine"]
-        assert user["value"] > 0.1  # the self-referencing trap: >= 10 % of the signal
-    for label in ("1 mo", "0.25 yr", "1 yr", "3 yr", "10 yr", "30 yr", "100 yr"):
-        assert rows[label]["postseismic_engine"]["value"] < 0.05, label
-        assert rows[label]["total"]["value"] < 0.005, label
-    assert engine["value"] < user["value"]
+    assert record["t0"][-1]["value"] < 0.004
+    for label, r in rows.items():
+        assert r["total"]["value"] < 0.004, label
+        user, engine = r["postseismic_user"]["value"], r["postseismic_engine"]["value"]
+        if label in ("1 h", "1 d", "1 wk"):
+            assert 0.1 < user < 0.2 and engine > user, label
+        else:
+            assert engine < user and engine < 0.05, label
+        if rows[label]["t_s"] >= 365.25 * 86400:
+            assert engine < 0.01, label
 
 
 def test_cli_accuracy_writes_the_record_format(tmp_path, capsys):
