@@ -1,6 +1,6 @@
 """Rheologies and Earth models: the constructors, and the C++ rheology (through the exact
 solver on a homogeneous half-space) against analytic limits and the closed-form relaxation of
-the homogeneous viscoelastic half-space (tests/data/README.md: shared/refs/homogeneous)."""
+the homogeneous viscoelastic half-space (tests/data/homogeneous_viscoelastic.README.md)."""
 
 import math
 
