@@ -13,6 +13,7 @@ import pytest
 import viscoann as va
 from conftest import random_net
 from viscoann import export, reference
+from viscoann.conventions import YEAR
 
 ISAS = [isa for isa in ("scalar", "avx2", "avx512") if va._core.cpu_isa_supported(isa)]
 
@@ -447,7 +448,7 @@ def test_version_1_model_still_loads_and_matches_its_reference():
 
 
 # ---- what a user meets: impossible inputs, the training domain, postseismic, r = 0 ----------
-YR = export.YEAR
+YR = YEAR
 INSIDE = [10e3, 5e3, 5e3, 10 * YR, 1e19, 1e18]
 
 
@@ -539,7 +540,7 @@ def test_postseismic_is_predict_minus_okada(isa):
     el = va.okada.canonical_surface(X[:, 0], X[:, 1], X[:, 2])
     radial = va.Surrogate.pretrained()
     model, _ = radial_model(seed=12, elastic_part="okada_point_strike_slip")
-    cart = exported_bytes(make_net((6, 9, 3), ("tanh",), seed=12), "okada_point_strike_slip")
+    cart = exported_bytes(random_net((6, 9, 3), ("tanh",), seed=12), "okada_point_strike_slip")
     for s in (radial, cart, va.Surrogate.from_bytes(export.to_bytes(**model_args(model)))):
         u = s.predict(X, isa=isa)
         ps = s.predict(X, isa=isa, postseismic=True)
@@ -558,13 +559,13 @@ def test_postseismic_is_predict_minus_okada(isa):
         eld = va.okada.canonical_surface(x, y, dep)
         bound = 4.5e-16 * np.abs(g[:, d]) + 1e-13 * np.abs(eld)
         assert (np.abs(gp[:, d] - (g[:, d] - eld)) <= bound).all()
-    plain = exported_bytes(make_net((6, 5, 3), ("tanh",), seed=13), "none")
+    plain = exported_bytes(random_net((6, 5, 3), ("tanh",), seed=13), "none")
     with pytest.raises(ValueError, match="postseismic = true needs a model whose engine adds"):
         plain.predict(X, postseismic=True)
 
 
 def exported_bytes(net, elastic_part):
-    ws, bs, acts = export.torch_layers(net)
+    ws, bs, acts = net
     return va.Surrogate.from_bytes(
         export.to_bytes(
             ws,

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .export import YEAR
+from .conventions import YEAR
 
 #: The times of the table: label, seconds after the event.
 TIMES = (

@@ -170,7 +170,7 @@ def _cmd_train(args) -> int:
 
     require("train", "torch", "h5py", "tqdm", "matplotlib")
     check_outputs([("--model", args.model, (".safetensors",))])
-    from . import plot, train
+    from . import atomic, plot, train
 
     cfg = train.TrainConfig(
         hidden_layers=args.layers,
@@ -242,10 +242,8 @@ def _labelled(items):
 
 
 def _cmd_plot_warmup(args) -> int:
-    import json
-
     require("plot warmup", "torch", "tqdm", "matplotlib")
-    from . import plot, train
+    from . import experiments, plot, train
 
     sizes = [int(v) for v in args.points.split(",")]
     cfg = train.TrainConfig(
@@ -277,7 +275,6 @@ def _cmd_plot_warmup(args) -> int:
 
 
 def _cmd_plot_canonical(args) -> int:
-
     require("plot canonical", "h5py", "tqdm", "matplotlib")
     from . import evaluate, plot
 
@@ -327,7 +324,7 @@ def _cmd_export(args) -> int:
     import json
 
     check_outputs([("model", args.model, (".safetensors",))])
-    from . import train
+    from . import evaluate, export, train
 
     model = export.read(train.model_path(args.run))
     if args.metrics:

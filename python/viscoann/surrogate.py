@@ -279,9 +279,7 @@ class Surrogate:
         if out is not None:
             self._core.predict_into(P, out, device, threads, isa, precision, postseismic)
             return out
-        y = self._core.predict(
-            P, device, threads, isa, dt == np.float32, precision, postseismic
-        )
+        y = self._core.predict(P, device, threads, isa, dt == np.float32, precision, postseismic)
         return y.reshape(*lead, y.shape[-1])
 
     def predict_grid(
