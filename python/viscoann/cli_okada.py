@@ -13,6 +13,7 @@ from .cli_options import (
     UsageError,
     available_memory,
     check_count,
+    check_extent,
     check_memory,
     check_outputs,
     check_values,
@@ -92,15 +93,7 @@ def _check_okada(args) -> None:
                 f"the surface; allowed: AW2 <= depth / sin(dip) = "
                 f"{fmt(args.depth_km / max(math.sin(math.radians(args.dip)), 1e-300))} km"
             )
-    check_values(
-        "--extent-km",
-        args.extent_km,
-        unit="km",
-        lo=0,
-        lo_open=True,
-        hi=FLAT_EARTH_KM / math.sqrt(2),
-        why=f" (the grid's corners lie at sqrt(2) x extent; {FLAT_WHY[2:]}",
-    )
+    check_extent(args.extent_km)
     n = check_count("--n", args.n, 2)
     if not (args.out or args.plot):
         args.out = "-"

@@ -296,15 +296,7 @@ def canonical_values(args, finite=()) -> dict:
         )[0]
         for o, v, q in (("--eta-m", args.eta_m, "eta_M"), ("--eta-k", args.eta_k, "eta_K"))
     ]
-    extent = check_values(
-        "--extent-km",
-        args.extent_km,
-        unit="km",
-        lo=0,
-        lo_open=True,
-        hi=FLAT_EARTH_KM / math.sqrt(2),
-        why=f" (the grid's corners lie at sqrt(2) x extent; {FLAT_WHY[2:]}",
-    )[0]
+    extent = check_extent(args.extent_km)
     return {
         "depths": [d * 1e3 for d in depths],
         "times": [t * YEAR for t in times],
@@ -312,6 +304,19 @@ def canonical_values(args, finite=()) -> dict:
         "extent": extent * 1e3,
         "n": check_count("--n", args.n, 2),
     }
+
+
+def check_extent(extent_km: float) -> float:
+    """--extent-km [km] of a square grid, whose corners must stay within the flat-Earth limit."""
+    return check_values(
+        "--extent-km",
+        extent_km,
+        unit="km",
+        lo=0,
+        lo_open=True,
+        hi=FLAT_EARTH_KM / math.sqrt(2),
+        why=f" (the grid's corners lie at sqrt(2) x extent; {FLAT_WHY[2:]}",
+    )[0]
 
 
 def canonical_grid_field(axis, depths, times, eta, u, frame: str, source: str, command: str):
