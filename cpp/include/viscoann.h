@@ -130,8 +130,9 @@ VISCOANN_API size_t viscoann_surrogate_n_outputs(const viscoann_surrogate* surro
     impossible inputs: non-finite values, depth <= 0, t < 0, eta <= 0, or a log10 input with
     x + shift <= 0 (last_error names row, column, value and allowed range). Points outside the
     training domain are evaluated (viscoann_surrogate_in_domain flags them). */
-VISCOANN_API viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* surrogate, const double* X,
-                                           size_t n, double* out, int threads);
+VISCOANN_API viscoann_status viscoann_surrogate_predict(const viscoann_surrogate* surrogate,
+                                                        const double* X, size_t n, double* out,
+                                                        int threads);
 
 /** As viscoann_surrogate_predict with float32 outputs. */
 VISCOANN_API viscoann_status viscoann_surrogate_predict_f32(const viscoann_surrogate* surrogate,
@@ -164,14 +165,16 @@ typedef enum viscoann_predict_flag {
 /** As viscoann_surrogate_predict_on with flags (viscoann_predict_flag values or-ed together;
     unknown bits are VISCOANN_INVALID_ARGUMENT). */
 VISCOANN_API viscoann_status viscoann_surrogate_predict_ex(const viscoann_surrogate* surrogate,
-                                              viscoann_engine engine, unsigned flags,
-                                              const double* X, size_t n, double* out, int threads);
+                                                           viscoann_engine engine, unsigned flags,
+                                                           const double* X, size_t n, double* out,
+                                                           int threads);
 
 /** mask[i] = 1 when point i lies inside the training domain (within a relative tolerance of
     1e-9 of each bound), else 0; *n_outside (may be NULL) receives the number of points
     outside. VISCOANN_INVALID_ARGUMENT for physically impossible inputs, as predict. */
-VISCOANN_API viscoann_status viscoann_surrogate_in_domain(const viscoann_surrogate* surrogate, const double* X,
-                                             size_t n, unsigned char* mask, size_t* n_outside);
+VISCOANN_API viscoann_status viscoann_surrogate_in_domain(const viscoann_surrogate* surrogate,
+                                                          const double* X, size_t n,
+                                                          unsigned char* mask, size_t* n_outside);
 
 #ifdef __cplusplus
 }
