@@ -84,6 +84,9 @@ def _add_solve(sub):
     )
     p.add_argument("--profile-out", help="CSV of the time series (default: stdout)")
     p.add_argument("--profile-plot", help="PNG of the time series")
+    from .solve_fault import add_arguments
+
+    add_arguments(p)  # --fault/--stations: a user's fault at stations (solve_fault.py)
     p.set_defaults(func=_cmd_solve)
 
 
@@ -92,6 +95,10 @@ def _cmd_solve(args) -> int:
 
     from . import exact
 
+    if args.fault or args.stations:
+        from .solve_fault import run
+
+        return run(args)
     if args.n < 2:
         raise ValueError(f"--n = {args.n} is invalid; allowed: >= 2")
     if not args.extent_km > 0:
