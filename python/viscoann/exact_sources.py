@@ -169,10 +169,11 @@ class _Items:
         self.rows.append((east, north, depth, strike, dip, pot / norm, weight * norm, subtract))
 
     def groups(self):
-        """Rows sharing (depth, strike, dip, potency direction, subtract): one solver call."""
+        """Rows sharing (depth, dip, potency direction, subtract): one solver call (each row's
+        stations are rotated into its own strike)."""
         out = {}
         for r in self.rows:
-            key = (r[2], r[3], r[4], *np.round(r[5], 13), r[7])
+            key = (r[2], r[4], *np.round(r[5], 13), r[7])
             out.setdefault(key, []).append(r)
         return out.values()
 
@@ -371,7 +372,7 @@ def _evaluate(model, cols, rows, stations, t, out, g_cache, opts):
     per chunk, stations shifted to each source; the homogeneous part subtracted for nodes.
     At t = 0 in a model of uniform unrelaxed moduli the layered field is Okada's exactly, and
     is not solved for."""
-    depth, strike, dip, pot, subtract = rows[0][2], rows[0][3], rows[0][4], rows[0][5], rows[0][7]
+    depth, dip, pot, subtract = rows[0][2], rows[0][4], rows[0][5], rows[0][7]
     nt, ns = t.size, len(stations)
     live = t > 0 if _uniform_unrelaxed(model) else np.ones(nt, dtype=bool)
     if subtract and not live.any():
@@ -386,6 +387,7 @@ def _evaluate(model, cols, rows, stations, t, out, g_cache, opts):
         m = len(chunk)
         de = stations.east[None, :] - np.array([r[0] for r in chunk])[:, None]  # (m, S)
         dn = stations.north[None, :] - np.array([r[1] for r in chunk])[:, None]
+        strike = np.array([r[3] for r in chunk])[:, None]
         x, y = frames.enu_to_okada(de, dn, strike)
         u = np.zeros((m, nt, ns, 3))
         if live.any():
@@ -397,9 +399,8 @@ def _evaluate(model, cols, rows, stations, t, out, g_cache, opts):
                 u[:, live] -= hom[:, live]
             else:
                 u[:, ~live] = hom[:, ~live]
-        w = np.array([r[6] for r in chunk])
-        s = np.einsum("m,mtsc->tsc", w, u)
-        e, n = frames.okada_to_enu(s[..., 0], s[..., 1], strike)
-        out[..., 0] += e
-        out[..., 1] += n
-        out[..., 2] += s[..., 2]
+        w = np.array([r[6] for r in chunk])[:, None, None]
+        e, n = frames.okada_to_enu(u[..., 0], u[..., 1], strike[:, None])  # (m, T, S)
+        out[..., 0] += np.sum(w * e, axis=0)
+        out[..., 1] += np.sum(w * n, axis=0)
+        out[..., 2] += np.sum(w * u[..., 2], axis=0)

@@ -371,8 +371,10 @@ def fault_postseismic_map(east, north, du, fault, path, *, names=None, title: st
     sc = ax.scatter(e, n, c=du[:, 2], cmap="RdBu_r", vmin=-lim, vmax=lim, s=40, ec="k", lw=0.4)
     h = np.hypot(du[:, 0], du[:, 1])
     ref = float(np.nanmax(h)) or 1.0
-    q = ax.quiver(e, n, du[:, 0], du[:, 1], angles="xy", scale_units="width", scale=8 * ref)
-    ax.quiverkey(q, 0.8, 1.02, ref, f"{ref:.2e} m", labelpos="E")
+    # The longest arrow is a tenth of the axes' width; the margins keep arrows inside.
+    q = ax.quiver(e, n, du[:, 0], du[:, 1], angles="xy", scale_units="width", scale=10 * ref)
+    ax.quiverkey(q, 0.12, 0.94, ref, f"{ref:.2e} m", labelpos="E", coordinates="axes")
+    ax.margins(0.15)
     if names is not None:
         for x, y, s in zip(e, n, names, strict=True):
             ax.annotate(s, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=7)
