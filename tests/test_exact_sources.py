@@ -402,6 +402,7 @@ def test_station_on_fault_trace_is_flagged():
 
 SRC = va.PointSource(depth=5e3, strike=0.0, dip=45.0, rake=0.0, potency=1.0)
 ST = va.Stations([1e3], [1e3])
+RECT = va.RectangularFault(0.0, 0.0, 5e3, 0.0, 45.0, 2e3, 2e3, 0.0, 1.0)
 
 
 @pytest.mark.parametrize(
@@ -415,6 +416,7 @@ ST = va.Stations([1e3], [1e3])
         ((CANON, SRC, ST, [math.nan]), {}, r"times\[0\] = nan"),
         ((CANON, SRC, ST, [[0.0]]), {}, "times has shape"),
         ((CANON, SRC, ST, [0.0]), {"tol": 0.0}, "tol = 0.0"),
+        ((va.EarthModel([], va.Layer(None, va.Maxwell(-MU, 1e19))), RECT, ST, [0.0]), {}, "mu_M"),
     ],
 )
 def test_bad_input_named(args, kwargs, match):

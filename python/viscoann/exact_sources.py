@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -220,6 +221,7 @@ def displacement(
     k_refine=1.0,
     r_refine=1.0,
     threads=0,
+    progress=False,
 ) -> np.ndarray:
     """Surface displacement of ``source`` at ``stations`` and ``times`` in ``model``.
 
@@ -235,6 +237,8 @@ def displacement(
         Relative error of the quadrature of the layered remainder over rectangles, in (0, 0.1].
     talbot_nodes, k_refine, r_refine, threads
         Resolution of the layered solver (see :mod:`viscoann.exact`).
+    progress : bool
+        A progress bar on stderr over the solver calls (needs tqdm).
 
     Returns
     -------
@@ -262,6 +266,9 @@ def displacement(
     t = _check_times(times)
     srcs = _sources(source)
     cols = model.columns()
+    # The core validates the model (naming the bad field) before any work; no samples.
+    empty = np.empty(0)
+    _core.point_source_surface(*cols, 1.0, 0.0, np.zeros(4), empty, empty, empty)
     opts = dict(talbot_nodes=talbot_nodes, k_refine=k_refine, r_refine=r_refine, threads=threads)
 
     out = np.zeros((t.size, len(stations), 3))
@@ -274,7 +281,12 @@ def displacement(
         else:
             singular |= _rectangle(model, src, stations, t, tol, items, out)
     g_cache = {}
-    for rows in items.groups():
+    groups = list(items.groups())
+    if progress:
+        from tqdm import tqdm
+
+        groups = tqdm(groups, desc="point-source groups", unit="depth", file=sys.stderr)
+    for rows in groups:
         _evaluate(model, cols, rows, stations, t, out, g_cache, opts)
     if singular.any():
         names = [stations.names[i] for i in np.flatnonzero(singular)]

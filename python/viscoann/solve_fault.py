@@ -71,7 +71,7 @@ def run(args) -> int:
         f"solving {len(fault)} patch(es) x {len(stations)} station(s) x {times.size} time(s)",
         file=sys.stderr,
     )
-    u = exact_sources.displacement(model, fault, stations, times, tol=args.tol)
+    u = exact_sources.displacement(model, fault, stations, times, tol=args.tol, progress=True)
     title = f"eta_M = {args.eta_m:g}, eta_K = {args.eta_k:g} Pa s, lid {args.lid_km:g} km"
     if args.out:
         write_series(args.out, stations, times, u, attrs={"model": title, "fault": args.fault})
