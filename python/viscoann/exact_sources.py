@@ -8,8 +8,9 @@ the source layer's r(s) it becomes A + G(t) B, G = L^-1[r(s)/s] in closed form (
 Burgers body). The rest, the layered field minus that homogeneous part, is smooth on the decay
 depth D of the remainder (2H - d below an interface at H) and is integrated over the rectangle
 by Gauss-Legendre quadrature of point sources: panels of half-length <= D, order from the
-Bernstein-ellipse bound for a relative error ``tol`` (tested: doubling every order changes the
-field by < 1e-6 of its maximum). Rectangles crossing an interface are split there.
+Bernstein-ellipse bound for a relative error ``tol`` of the postseismic field (measured, see
+:func:`quadrature_rule`; tested against a 1e-11 rule). Rectangles crossing an interface are
+split there.
 """
 
 from __future__ import annotations
@@ -51,8 +52,8 @@ def _canonical_viscosities(model: EarthModel):
 def ratio_step_response(layer: Layer, times) -> np.ndarray:
     """G(t) = L^-1[r(s)/s], r = mu(s)/(lam(s) + mu(s)) of ``layer`` (bulk modulus elastic).
 
-    With K = lam + 2 mu/3, r = 1/(s h(s)) / (1/s) with h(s) = K/mu(s) + 1/3, and G is the sum
-    of the residues: G(t) = G_inf + sum_p exp(p t) / (p h'(p)) over the zeros p of h (one for
+    With K = lam + 2 mu/3, r(s) = 1/h(s), h(s) = K/mu(s) + 1/3, and G is the sum of the
+    residues of 1/(s h(s)): G(t) = G_inf + sum_p exp(p t) / (p h'(p)) over the zeros p of h (one for
     Maxwell and the standard linear solid, two for Burgers). G(0) is the unrelaxed r.
 
     Returns
