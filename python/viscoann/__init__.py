@@ -7,23 +7,31 @@ matplotlib) are imported lazily on first use.
 
 import importlib
 
-from . import conventions, exact, okada
+from . import conventions, exact, exact_sources, frames, okada
 from ._core import FormatError, __version__, built_with_cuda, cuda_available, cuda_device_name
 from .earth import Burgers, EarthModel, Elastic, Layer, Maxwell, StandardLinearSolid
 from .okada import SingularPointWarning
+from .projection import LargeRegionWarning
+from .sources import Fault, PointSource, RectangularFault
+from .stations import Stations
 from .surrogate import OutOfDomainError, OutOfDomainWarning, Surrogate
 
 __all__ = [
     "Burgers",
     "EarthModel",
     "Elastic",
+    "Fault",
     "FormatError",
+    "LargeRegionWarning",
     "Layer",
     "Maxwell",
     "OutOfDomainError",
     "OutOfDomainWarning",
+    "PointSource",
+    "RectangularFault",
     "SingularPointWarning",
     "StandardLinearSolid",
+    "Stations",
     "Surrogate",
     "__version__",
     "built_with_cuda",
@@ -31,6 +39,8 @@ __all__ = [
     "conventions",
     "cuda_device_name",
     "exact",
+    "exact_sources",
+    "frames",
     "okada",
 ]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 import sys
 
+from . import solve_fault
 from .cli_options import (
     CANONICAL_MODEL,
     CANONICAL_SOURCE,
@@ -55,6 +56,7 @@ def add(sub):
     p.add_argument("--profile-out", help="the time series: .h5/.hdf5, .csv or - (default: -)")
     p.add_argument("--profile-plot", help="image of the time series (log time axis)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    solve_fault.add_arguments(p)  # --fault/--stations: a user's fault at stations
     p.set_defaults(func=_cmd_solve)
 
 
@@ -135,6 +137,8 @@ def _exact_grid(x, y, depths, times, eta, progress: bool):
 
 
 def _cmd_solve(args) -> int:
+    if args.fault or args.stations:
+        return solve_fault.run(args)
     import numpy as np
 
     from . import field_io

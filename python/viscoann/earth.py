@@ -130,6 +130,27 @@ class EarthModel:
             halfspace=Layer(None, Burgers(mu, float(eta_M), mu, float(eta_K)), lam=mu),
         )
 
+    def interfaces(self) -> list[float]:
+        """Depths [m] of the bottoms of ``layers`` (the interfaces), top down."""
+        z, out = 0.0, []
+        for layer in self.layers:
+            z += float(layer.thickness)
+            out.append(z)
+        return out
+
+    def layer_index(self, depth: float) -> int:
+        """Index of the layer holding ``depth`` [m] (``len(layers)``: the half-space); a depth
+        on an interface belongs to the layer above, as in the C++ core."""
+        for i, z in enumerate(self.interfaces()):
+            if depth <= z:
+                return i
+        return len(self.layers)
+
+    def layer_at(self, depth: float) -> Layer:
+        """The layer (or the half-space) holding ``depth`` [m]; see :meth:`layer_index`."""
+        i = self.layer_index(depth)
+        return self.layers[i] if i < len(self.layers) else self.halfspace
+
     def columns(self) -> list[np.ndarray]:
         """Per-layer columns (thickness, lam, mu_M, eta_M, mu_K, eta_K), half-space last."""
         rows = []

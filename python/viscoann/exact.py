@@ -107,16 +107,31 @@ def canonical_displacement(
     )
 
 
-def displacement(model, x, y, depth, t, **options) -> np.ndarray:
-    """Deprecated: :func:`canonical_displacement` (same arguments). The name ``displacement``
-    is kept for the general (model, source, stations, times) solver."""
+def displacement(model, *args, **options) -> np.ndarray:
+    """Surface displacement (T, S, 3) [m, ENU] of any source at stations over time:
+    ``displacement(model, source, stations, times, ...)``, the general solver of
+    :func:`viscoann.exact_sources.displacement` (sources: PointSource, RectangularFault, Fault
+    or a list of them; stations: Stations; times [s]).
+
+    The older form ``displacement(model, x, y, depth, t)`` (the canonical source) still works
+    and emits a DeprecationWarning: use :func:`canonical_displacement` for it.
+    """
+    from . import exact_sources
+    from .sources import Fault, PointSource, RectangularFault
+
+    kinds = (PointSource, RectangularFault, Fault)
+    first = args[0] if args else options.get("source")
+    if isinstance(first, kinds) or (
+        isinstance(first, list | tuple) and first and all(isinstance(s, kinds) for s in first)
+    ):
+        return exact_sources.displacement(model, *args, **options)
     warnings.warn(
         "viscoann.exact.displacement(model, x, y, depth, t) is deprecated; use "
         "viscoann.exact.canonical_displacement (same arguments)",
         DeprecationWarning,
         stacklevel=2,
     )
-    return canonical_displacement(model, x, y, depth, t, **options)
+    return canonical_displacement(model, *args, **options)
 
 
 def point_source(

@@ -463,3 +463,85 @@ def canonical_residuals(metrics: dict[str, dict], path, time_index: int = -1) ->
                 f"{lab}: residual $u_y$",
             )
     return _save(fig, path)
+
+
+def fault_postseismic_map(east, north, du, fault, path, *, names=None, title: str = "") -> Path:
+    """Map of the postseismic displacement u(t) - u(0) at stations, with the fault.
+
+    Horizontal components as arrows, the vertical as the colour of each station; each patch's
+    surface projection is outlined and its top edge (the trace when it reaches the surface)
+    drawn thick.
+
+    Parameters
+    ----------
+    east, north : ndarray, (S,)
+        Stations [m], ENU.
+    du : ndarray, (S, 3)
+        u(t) - u(0) [m] (east, north, up).
+    fault : iterable of RectangularFault
+    path : str or Path
+    names : list of str, optional
+        Station labels.
+    """
+    e, n, du = np.asarray(east) / 1e3, np.asarray(north) / 1e3, np.asarray(du)
+    fig = _figure(7.5, 6.5)
+    ax = fig.subplots()
+    for k, patch in enumerate(fault):
+        c = patch.corners() / 1e3
+        ring = np.vstack([c, c[:1]])
+        ax.plot(ring[:, 0], ring[:, 1], color="0.5", lw=0.6)
+        ax.plot(c[:2, 0], c[:2, 1], color="k", lw=2.0, label="fault top" if k == 0 else None)
+    lim = float(np.nanmax(np.abs(du[:, 2]))) or 1.0
+    sc = ax.scatter(e, n, c=du[:, 2], cmap="RdBu_r", vmin=-lim, vmax=lim, s=40, ec="k", lw=0.4)
+    h = np.hypot(du[:, 0], du[:, 1])
+    ref = float(np.nanmax(h)) or 1.0
+    # The longest arrow is a tenth of the axes' width; the margins keep arrows inside.
+    q = ax.quiver(e, n, du[:, 0], du[:, 1], angles="xy", scale_units="width", scale=10 * ref)
+    ax.quiverkey(q, 0.12, 0.94, ref, f"{ref:.2e} m", labelpos="E", coordinates="axes")
+    ax.margins(0.15)
+    if names is not None:
+        for x, y, s in zip(e, n, names, strict=True):
+            ax.annotate(s, (x, y), xytext=(3, 3), textcoords="offset points", fontsize=7)
+    fig.colorbar(sc, ax=ax, shrink=0.8, label="up [m]")
+    ax.set_aspect("equal")
+    ax.set_xlabel("east [km]")
+    ax.set_ylabel("north [km]")
+    ax.legend(loc="lower left", fontsize=8)
+    if title:
+        ax.set_title(title)
+    return _save(fig, path)
+
+
+def station_series(t_yr, u, names, path, *, title: str = "", max_stations: int = 12) -> Path:
+    """Time series u(t) - u(0) per station (east, north, up), one panel per station.
+
+    Parameters
+    ----------
+    t_yr : ndarray, (T,)
+        Times [yr].
+    u : ndarray, (T, S, 3)
+        Displacement [m] (east, north, up).
+    names : list of str, (S,)
+    path : str or Path
+    max_stations : int
+        Panels drawn (the first stations).
+    """
+    u = np.asarray(u)
+    s = min(u.shape[1], max_stations)
+    cols = min(s, 3)
+    rows = -(-s // cols)
+    fig = _figure(4.0 * cols, 2.8 * rows)
+    axes = np.atleast_1d(fig.subplots(rows, cols, squeeze=False)).ravel()
+    for k in range(s):
+        ax = axes[k]
+        for c, (lab, col) in enumerate((("east", "C0"), ("north", "C1"), ("up", "C2"))):
+            ax.plot(t_yr, u[:, k, c] - u[0, k, c], color=col, label=lab)
+        ax.set_title(names[k], fontsize=9)
+        ax.set_xlabel("t [yr]")
+        ax.set_ylabel("u(t) − u(0) [m]")
+    for ax in axes[s:]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=7)
+    if title:
+        fig.suptitle(title)
+    return _save(fig, path)
