@@ -71,7 +71,7 @@ def test_csv_series(tmp_path, expected):
     [
         (["--origin", "30.0"], "--origin = '30.0' is invalid"),
         (["--lid-km", "0"], "--lid-km = 0.0 is invalid"),
-        (["--out", "x.txt"], "--out = 'x.txt' is invalid"),
+        (["--out", "x.txt"], "--out x.txt is invalid"),
     ],
 )
 def test_bad_options_named(capsys, extra, match):

@@ -23,6 +23,7 @@ import warnings
 import numpy as np
 
 from . import _core, exact, frames
+from .conventions import threads_count
 from .earth import EarthModel, Layer
 from .okada import SingularPointWarning
 from .okada import point as okada_point
@@ -270,7 +271,12 @@ def displacement(
     # The core validates the model (naming the bad field) before any work; no samples.
     empty = np.empty(0)
     _core.point_source_displacement(*cols, 1.0, empty, empty, empty, dip=0.0, potency=np.zeros(4))
-    opts = dict(talbot_nodes=talbot_nodes, k_refine=k_refine, r_refine=r_refine, threads=threads)
+    opts = dict(
+        talbot_nodes=talbot_nodes,
+        k_refine=k_refine,
+        r_refine=r_refine,
+        threads=threads_count(threads),
+    )
 
     out = np.zeros((t.size, len(stations), 3))
     singular = np.zeros(len(stations), dtype=bool)
