@@ -165,7 +165,7 @@ def test_ratio_step_response_against_talbot(rheology):
     t = np.array([0.0, 0.1, 1.0, 7.0, 60.0]) * YR
     g = exact_sources.ratio_step_response(layer, t)
     assert np.abs(g - _g_reference(HALF[rheology], MU, t)).max() < 1e-13
-    if rheology == "maxwell":  # the closed form of ../shared/refs/homogeneous/README.md
+    if rheology == "maxwell":  # the closed form of tests/data/homogeneous_viscoelastic.README.md
         K, c = MU + 2 * MU / 3, 1 / 3 + 5 / 3
         assert np.abs(g - np.exp(-t * K / (1e19 * c)) / c).max() < 1e-15
 
