@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 import viscoann as va
-from viscoann import exact_sources, frames
+from viscoann import _core, exact_sources, frames
 
 mp = pytest.importorskip("mpmath")
 
@@ -159,15 +159,25 @@ def _g_reference(burgers, lam, times):
     return np.array(out)
 
 
+def _core_factors(burgers, lam, times, velocity=False):
+    cols = va.EarthModel([], va.Layer(None, burgers, lam=lam)).columns()
+    return _core.elementary_tables(*cols, 1.0, 0.0, np.asarray(times), velocity=velocity)
+
+
 @pytest.mark.parametrize("rheology", sorted(HALF))
-def test_ratio_step_response_against_talbot(rheology):
-    layer = va.Layer(None, HALF[rheology], lam=MU)
+def test_homogeneous_factor_against_talbot(rheology):
+    # The core's G(t) = L^-1[r(s)/s] (its Talbot rule) against ours, and its velocity.
     t = np.array([0.0, 0.1, 1.0, 7.0, 60.0]) * YR
-    g = exact_sources.ratio_step_response(layer, t)
-    assert np.abs(g - _g_reference(HALF[rheology], MU, t)).max() < 1e-13
+    g = _core_factors(HALF[rheology], MU, t)
+    assert np.abs(g["r"] - _g_reference(HALF[rheology], MU, t)).max() < 1e-10
+    assert g["constant"] == 1.0 and np.abs(g["g"]).max() == 0.0
     if rheology == "maxwell":  # the closed form of tests/data/homogeneous_viscoelastic.README.md
         K, c = MU + 2 * MU / 3, 1 / 3 + 5 / 3
-        assert np.abs(g - np.exp(-t * K / (1e19 * c)) / c).max() < 1e-15
+        assert np.abs(g["r"] - np.exp(-t * K / (1e19 * c)) / c).max() < 1e-10
+        v = _core_factors(HALF[rheology], MU, t[1:], velocity=True)
+        rate = -K / (1e19 * c)
+        assert v["constant"] == 0.0
+        assert np.abs(v["r"] - rate * np.exp(rate * t[1:]) / c).max() < 1e-8 * abs(rate) / c
 
 
 def _inflation_factors(burgers, lam, times):
@@ -365,17 +375,69 @@ def _rotate(e, n, theta):
     return e * c + n * s, -e * s + n * c
 
 
-@pytest.mark.parametrize("depth", [8e3, 20e3])
-def test_canonical_tables_equal_per_sample_path(monkeypatch, depth):
-    # Vertical strike-slip in the seed's model goes through exact.grid's radial tables.
-    src = va.PointSource(depth=depth, strike=33.0, dip=90.0, rake=180.0, potency=2.0)
-    st = va.Stations([0.0, 5e3, -30e3, 60e3], [0.0, 12e3, 7e3, -45e3])
-    t = [0.0, 3 * YR, 40 * YR]
-    tables = exact_sources.displacement(CANON, src, st, t)
-    monkeypatch.setattr(exact_sources, "_CANONICAL_TABLES", False)
-    per_sample = exact_sources.displacement(CANON, src, st, t)
-    assert np.abs(tables - per_sample).max() < 1e-6 * np.abs(per_sample).max()
-    assert np.abs(tables[2] - tables[0]).max() > 0.05 * np.abs(tables[0]).max()
+THREE_LAYERS = va.EarthModel(
+    [va.Layer(6e3, va.Elastic(25e9), lam=30e9), va.Layer(12e3, va.Maxwell(40e9, 3e18), lam=45e9)],
+    va.Layer(None, va.Burgers(60e9, 1e19, 60e9, 1e18), lam=70e9),
+)
+ELEMENTARY = {
+    "E0 zz": (0, 0, 1, 0, 0, 0),
+    "E1 xx+yy": (0.5, 0.5, 0, 0, 0, 0),
+    "E2 xz": (0, 0, 0, 0, 1, 0),
+    "E2 turned yz": (0, 0, 0, 0, 0, 1),
+    "E3 xy": (0, 0, 0, 1, 0, 0),
+    "E3 turned xx-yy": (1, -1, 0, 0, 0, 0),
+    "mixed": (0.3, -0.8, 0.5, 0.45, -0.2, 0.7),
+}
+
+
+def _tables_field(tab, p, x, y, homogeneous=True):
+    return exact_sources._apply(tab, p[None], x[None], y[None], homogeneous, threads=0)
+
+
+@pytest.mark.parametrize("name", sorted(ELEMENTARY))
+@pytest.mark.parametrize(
+    "model, depth",
+    [(CANON, 8e3), (CANON, 21e3), (THREE_LAYERS, 4e3), (THREE_LAYERS, 11e3)],
+    ids=["canonical-lid", "canonical-halfspace", "three-layers-top", "three-layers-maxwell"],
+)
+def test_tables_equal_per_sample_path(name, model, depth):
+    # The elementary tables (any potency tensor from ten radial functions) against the
+    # per-sample wavenumber integral of that tensor, to 1e-6 of the field maximum, axis included;
+    # and the remainder plus the closed-form part against the unsubtracted integral.
+    p = np.array(ELEMENTARY[name], dtype=float)
+    x = np.array([0.0, 0.0, 3e3, -12e3, 25e3, -40e3, 70e3])
+    y = np.array([0.0, 2e3, -5e3, 9e3, 30e3, -55e3, 10e3])
+    t = np.array([0.0, 2 * YR, 30 * YR])
+    cols = model.columns()
+    tab = _core.elementary_tables(*cols, depth, float(np.hypot(x, y).max()), t)
+    u = _tables_field(tab, p, x, y)
+    xs, ys, ts = np.tile(x, 3), np.tile(y, 3), np.repeat(t, x.size)
+    ref = _core.point_source_displacement(*cols, depth, xs, ys, ts, potency_tensor=p)
+    ref = ref.reshape(3, x.size, 3)
+    assert np.abs(u - ref).max() < 1e-6 * np.abs(ref).max()
+    assert np.abs(ref[2] - ref[0]).max() > 1e-3 * np.abs(ref).max()  # it did relax
+    unsub = _core.point_source_displacement(
+        *cols, depth, xs, ys, ts, potency_tensor=p, subtract_homogeneous=False, k_refine=2.0
+    ).reshape(3, x.size, 3)
+    far = np.hypot(x, y) > depth  # the unsubtracted integral needs r >~ depth/2
+    assert np.abs(u[:, far] - unsub[:, far]).max() < 1e-6 * np.abs(ref).max()
+
+
+def test_tables_velocity_is_the_time_derivative():
+    # Laplace-domain velocity against a central difference of the displacement (a check, not
+    # the method; the difference's own error dt^2 u'''/6 is far below the bar here).
+    p = np.array(ELEMENTARY["mixed"])
+    x, y = np.array([0.0, 5e3, -20e3, 45e3]), np.array([1e3, -8e3, 14e3, 30e3])
+    t0, dt = np.array([0.5 * YR, 5 * YR, 40 * YR]), 1e-3 * YR
+    for model, depth in ((CANON, 9e3), (THREE_LAYERS, 11e3)):
+        cols, rm = model.columns(), float(np.hypot(x, y).max())
+        v = _tables_field(_core.elementary_tables(*cols, depth, rm, t0, velocity=True), p, x, y)
+        up = _tables_field(_core.elementary_tables(*cols, depth, rm, t0 + dt), p, x, y)
+        dn = _tables_field(_core.elementary_tables(*cols, depth, rm, t0 - dt), p, x, y)
+        fd = (up - dn) / (2 * dt)
+        assert np.abs(v - fd).max() < 1e-5 * np.abs(fd).max()
+        with pytest.raises(ValueError, match=r"times\[0\] = 0 is invalid for a velocity"):
+            _core.elementary_tables(*cols, depth, rm, np.array([0.0, YR]), velocity=True)
 
 
 def test_strike_rotation():
@@ -447,3 +509,48 @@ RECT = va.RectangularFault(0.0, 0.0, 5e3, 0.0, 45.0, 2e3, 2e3, 0.0, 1.0)
 def test_bad_input_named(args, kwargs, match):
     with pytest.raises(ValueError, match=match):
         exact_sources.displacement(*args, **kwargs)
+
+
+# ---- velocities ------------------------------------------------------------------------------
+def test_fault_velocity_is_the_time_derivative():
+    # A rectangle and a moment-tensor source: exact.velocity (Laplace domain) against a central
+    # difference of exact.displacement (the check, not the method).
+    patch = va.RectangularFault(2e3, -1e3, 9e3, 40.0, 55.0, 14e3, 9e3, 110.0, 1.5, opening=0.2)
+    mt = va.PointSource.from_moment_tensor(-8e3, 6e3, 12e3, (1e17, -2e17, 1e17, 3e16, -5e16, 8e16))
+    st = va.Stations([-15e3, 0.0, 6e3, 30e3], [10e3, 0.0, -12e3, 4e3])
+    t, dt = np.array([0.3 * YR, 4 * YR, 25 * YR]), 1e-3 * YR
+    for src in (patch, mt):
+        v = va.exact.velocity(CANON, src, st, t)
+        fd = (
+            va.exact.displacement(CANON, src, st, t + dt)
+            - va.exact.displacement(CANON, src, st, t - dt)
+        ) / (2 * dt)
+        assert np.abs(v - fd).max() < 1e-5 * np.abs(fd).max()
+        assert np.abs(v[0]).max() > 3 * np.abs(v[-1]).max()  # the transient decays
+
+
+def test_homogeneous_viscoelastic_rectangle_velocity():
+    # d/dt of the closed form u = A + G(t) B: G'(t) B, G' from our Talbot of r(s).
+    burgers = HALF["burgers"]
+    model = va.EarthModel([], va.Layer(None, burgers, lam=MU))
+    K = MU + 2 * MU / 3
+    t = np.array([0.5, 3.0, 40.0]) * YR
+    dG = np.array(
+        [
+            talbot(lambda s: _mu_tilde(burgers, s) / (K + _mu_tilde(burgers, s) / 3), ti)[0]
+            for ti in t
+        ]
+    )
+    patch = va.RectangularFault(0.0, 0.0, 9e3, 35.0, 50.0, 12e3, 8e3, 120.0, 1.5)
+    st = va.Stations([5e3, -12e3, 20e3], [3e3, 9e3, -15e3])
+    v = va.exact.velocity(model, patch, st, t)
+    x, y = frames.enu_to_okada(st.east, st.north, 35.0)
+    slip = [1.5 * math.cos(math.radians(120)), 1.5 * math.sin(math.radians(120)), 0.0]
+    _, b = _okada_split(va.okada.rectangle, x, y, 0.0, 9e3, 50.0, -6e3, 6e3, -4e3, 4e3, slip)
+    ref = _to_enu(dG[:, None, None] * b[None], 35.0)
+    assert np.abs(v - ref).max() < 1e-6 * np.abs(ref).max()
+
+
+def test_velocity_refuses_t0():
+    with pytest.raises(ValueError, match=r"times\[0\] = 0.0 is invalid; allowed: finite > 0 s"):
+        va.exact.velocity(CANON, SRC, ST, [0.0, YR])

@@ -136,6 +136,35 @@ void harmonic_integrals(const WavenumberRule& rule, const double* j, const doubl
     }
 }
 
+void elementary_radial(const WavenumberRule& rule, const double* j, const double* K,
+                       double g[kRadialFunctions]) noexcept {
+    // The harmonics' integrals (harmonic_integrals) of each source's order m; E0, E1: m = 0
+    // (u_r = I0, u_z = −I4); E2: m = 1 (P-SV on cos φ, SH on sin φ: g_r = I0 + I2, g_φ = I1 +
+    // I3, g_z = −I4); E3: m = 2 (P-SV on sin 2φ, SH on cos 2φ: g_r = I0 − 2 I2, g_φ = 2 I1 −
+    // I3, g_z = −I4), read off from_harmonics.
+    double I[kElementary][5] = {};
+    for (std::size_t ik = 0; ik < rule.k.size(); ++ik) {
+        const double wk = rule.w[ik] * rule.k[ik];
+        const double j0 = j[4 * ik], j1 = j[4 * ik + 1], j2 = j[4 * ik + 2], j3 = j[4 * ik + 3];
+        const double dj[3] = {-j1, 0.5 * (j0 - j2), 0.5 * (j1 - j3)};
+        const double jo[3] = {0.0, 0.5 * (j0 + j2), 0.25 * (j1 + j3)};
+        const double jm[3] = {j0, j1, j2};
+        for (std::size_t e = 0; e < kElementary; ++e) {
+            const std::size_t m = e < 2 ? 0 : e - 1;
+            const double* Ke = K + (ik * kElementary + e) * 3;
+            I[e][0] += wk * Ke[1] * dj[m];
+            I[e][1] += wk * Ke[1] * jo[m];
+            I[e][2] += wk * Ke[2] * jo[m];
+            I[e][3] += wk * Ke[2] * dj[m];
+            I[e][4] += wk * Ke[0] * jm[m];
+        }
+    }
+    g[0] = I[0][0], g[1] = -I[0][4];
+    g[2] = I[1][0], g[3] = -I[1][4];
+    g[4] = I[2][0] + I[2][2], g[5] = I[2][1] + I[2][3], g[6] = -I[2][4];
+    g[7] = I[3][0] - 2.0 * I[3][2], g[8] = 2.0 * I[3][1] - I[3][3], g[9] = -I[3][4];
+}
+
 std::size_t cubic_stencil(double r, double h, std::size_t n, double w[4]) noexcept {
     const double u = r / h;
     std::size_t j = u < 1.0 ? 0 : std::size_t(u) - 1;

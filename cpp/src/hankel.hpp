@@ -44,6 +44,12 @@ void bessel_0123_row(const WavenumberRule& rule, double r, double* j) noexcept;
 void harmonic_integrals(const WavenumberRule& rule, const double* j, const double* K,
                         double I[kHarmonics][5]) noexcept;
 
+/// The ten radial functions of the elementary sources (sources.hpp, kElementary) at one radius
+/// from the Bessel row j there (bessel_0123_row) and one time's kernels K[(ik kElementary + e)
+/// 3 + c] (c = U, V, W; elementary_time_kernels).
+void elementary_radial(const WavenumberRule& rule, const double* j, const double* K,
+                       double g[kRadialFunctions]) noexcept;
+
 /// J1, J2, J3 at x >= 0 (J0/J1 from the standard library, upward recurrence where stable).
 void bessel_123(double x, double& j1, double& j2, double& j3) noexcept;
 

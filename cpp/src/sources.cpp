@@ -4,6 +4,8 @@
 #include "sources.hpp"
 
 #include <cmath>
+#include <sstream>
+#include <stdexcept>
 
 #include "viscoann/okada.hpp"
 
@@ -79,6 +81,64 @@ void okada_moment_field(const PotencyTensor& m, double lam_over_mu, double x, do
     const OkadaField a = dc3d0(alpha, x, y, 0.0, depth, 90.0, p90);
     const OkadaField b = dc3d0(alpha, x, y, 0.0, depth, 0.0, p0);
     for (int c = 0; c < 3; ++c) u[c] = a.u[c] + b.u[c];
+}
+
+}  // namespace viscoann::detail
+
+namespace viscoann {
+
+PotencyTensor okada_potency_tensor(double dip, const double pot[4], double mu, double lam) {
+    if (!(dip >= 0.0 && dip <= 90.0)) {
+        std::ostringstream m;
+        m << "dip = " << dip << " is invalid; allowed: 0..90 degrees";
+        throw std::invalid_argument(m.str());
+    }
+    for (int i = 0; i < 4; ++i)
+        if (!std::isfinite(pot[i])) {
+            std::ostringstream m;
+            m << "potency[" << i << "] = " << pot[i] << " is invalid; allowed: finite";
+            throw std::invalid_argument(m.str());
+        }
+    if (!(std::isfinite(mu) && mu > 0) || !(std::isfinite(lam) && 3.0 * lam + 2.0 * mu > 0)) {
+        std::ostringstream m;
+        m << "mu, lam = " << mu << ", " << lam
+          << " are invalid; allowed: finite, mu > 0, bulk modulus lam + 2 mu/3 > 0";
+        throw std::invalid_argument(m.str());
+    }
+    return detail::okada_potency(dip, pot, mu, lam);
+}
+
+}  // namespace viscoann
+
+namespace viscoann::detail {
+
+PotencyTensor elementary_tensor(std::size_t e) noexcept {
+    PotencyTensor p;
+    if (e == 0) p.zz = 1.0;
+    if (e == 1) p.xx = p.yy = 0.5;
+    if (e == 2) p.xz = 1.0;
+    if (e == 3) p.xy = 1.0;
+    return p;
+}
+
+void potency_homogeneous_parts(const PotencyTensor& pt, double x, double y, double depth,
+                               double A_dev[3], double B_dev[3], double A_iso[3], double B_iso[3]) {
+    const double tr3 = (pt.xx + pt.yy + pt.zz) / 3.0;
+    const PotencyTensor dev{2.0 * (pt.xx - tr3), 2.0 * (pt.yy - tr3), 2.0 * (pt.zz - tr3),
+                            2.0 * pt.xy,         2.0 * pt.xz,         2.0 * pt.yz};
+    const PotencyTensor iso{3.0 * tr3, 3.0 * tr3, 3.0 * tr3, 0.0, 0.0, 0.0};
+    auto split = [&](const PotencyTensor& m, double* A, double* B) {
+        double f2[3], f4[3];
+        okada_moment_field(m, 1.0, x, y, depth, f2);  // r = 1/2
+        okada_moment_field(m, 3.0, x, y, depth, f4);  // r = 1/4
+        for (int c = 0; c < 3; ++c) B[c] = 4.0 * (f2[c] - f4[c]), A[c] = f2[c] - 0.5 * B[c];
+    };
+    split(dev, A_dev, B_dev);
+    if (tr3 == 0.0) {
+        for (int c = 0; c < 3; ++c) A_iso[c] = B_iso[c] = 0.0;
+        return;
+    }
+    split(iso, A_iso, B_iso);
 }
 
 }  // namespace viscoann::detail

@@ -83,6 +83,31 @@ VISCOANN_HD void from_harmonics(Azimuth a, const double I[kHarmonics][5], double
     u[2] = uz;
 }
 
+/// The elementary potency sources that carry every point source, one per harmonic family
+/// (frame x east, y north, z up): E0 P_zz = 1 and E1 P_xx = P_yy = 1/2 (m = 0), E2 P_xz = 1
+/// (m = 1; P_yz is E2 turned by 90°), E3 P_xy = 1 (m = 2; (P_xx − P_yy)/2 is E3 turned by
+/// −45°). Their ten surface radial functions, g[f]: E0 (g_r, g_z), E1 (g_r, g_z), E2 (g_r,
+/// g_φ, g_z), E3 (g_r, g_φ, g_z), with u_r = g_r cos φ, u_φ = −g_φ sin φ, u_z = g_z cos φ for
+/// E2 and u_r = g_r sin 2φ, u_φ = g_φ cos 2φ, u_z = g_z sin 2φ for E3 (PSGRN's four sources
+/// and ten functions in another basis).
+inline constexpr std::size_t kElementary = 4;
+inline constexpr std::size_t kRadialFunctions = 10;
+
+/// The surface field (ux, uy, uz) of potency tensor p at azimuth a from the elementary radial
+/// functions g at its radius (linear in p; on the axis the m = 1 pair is equal, g_r = g_φ, and
+/// the m = 0, 2 horizontal functions vanish, so φ = 0 there is the r -> 0 limit).
+VISCOANN_HD void elementary_synthesis(Azimuth a, const PotencyTensor& p,
+                                      const double g[kRadialFunctions], double u[3]) {
+    const double c2 = a.c * a.c - a.s * a.s, s2 = 2.0 * a.s * a.c;
+    const double h = p.xx + p.yy, dev = 0.5 * (p.xx - p.yy);
+    const double m1 = p.xz * a.c + p.yz * a.s, m1p = -p.xz * a.s + p.yz * a.c;
+    const double m2 = p.xy * s2 + dev * c2, m2p = p.xy * c2 - dev * s2;
+    const double ur = p.zz * g[0] + h * g[2] + m1 * g[4] + m2 * g[7];
+    const double up = m1p * g[5] + m2p * g[8];
+    polar_to_cartesian(a, ur, up, &u[0], &u[1]);
+    u[2] = p.zz * g[1] + h * g[3] + m1 * g[6] + m2 * g[9];
+}
+
 /// The canonical source's surface field in a homogeneous half-space: Okada (1992) DC3D0 part B
 /// with DIP = 90°, POT1 = 1 m^3, z = 0 (parts A cancel and z·C vanishes) at (x, y) [m] for
 /// depth d > 0 [m] (R and R + d stay away from 0: never singular); alp3 = μ/(λ + μ) (DC3D0's
@@ -149,11 +174,21 @@ std::array<SourceJump, kHarmonics> harmonic_jumps(const MomentTensor& m,
 /// J2 sin 2φ and the SH part on J2 cos 2φ, as one kernel).
 SourceJump canonical_jump(cplx mu) noexcept;
 
+/// Elementary source e < kElementary as a potency tensor (see kElementary).
+PotencyTensor elementary_tensor(std::size_t e) noexcept;
+
 /// Surface field [m] in a homogeneous half-space with lam_over_mu = λ/μ of a moment tensor
 /// given per unit shear modulus, m = M/μ [m^3] (real, z up; held in a PotencyTensor), at
 /// (x, y) [m], source at depth [m] below (0, 0): Okada's DC3D0 at dips 90° and 0°, each
 /// component an exact combination of its four sources (never singular for depth > 0).
 void okada_moment_field(const PotencyTensor& m, double lam_over_mu, double x, double y,
                         double depth, double u[3]);
+
+/// The homogeneous half-space field of potency tensor p at (x, y) [m] (source at depth below
+/// (0, 0)) split as the solver's time factors take it: u = A_dev + r(t) B_dev + κ(t) A_iso +
+/// κr(t) B_iso, the deviatoric moment 2 μ P_dev and the isotropic K tr(P) I per unit μ
+/// (r = μ/(λ + μ), κ = K/μ of the source layer; A_iso = 0 at the surface).
+void potency_homogeneous_parts(const PotencyTensor& p, double x, double y, double depth,
+                               double A_dev[3], double B_dev[3], double A_iso[3], double B_iso[3]);
 
 }  // namespace viscoann::detail

@@ -73,18 +73,23 @@ void node_moduli(const Prepared& p, const std::vector<const Layer*>& layers,
 
 // krem[(it nk + ik) NC + c] = L^{-1}[R_c(s)/s](times[it]) per wavenumber, from
 // remainder(ik, moduli, work, R) giving the NC remainder components at one s (unrelaxed
-// moduli at t = 0).
+// moduli at t = 0). o.velocity: L^{-1}[R_c(s)], the same nodes with weights times s.
 template <std::size_t NC, class Remainder>
 void invert_in_time(const Prepared& p, const EarthModel& model, const Plan& plan,
                     const std::vector<double>& times, const TalbotRule& tr, int threads,
-                    std::vector<double>& krem, HomogeneousFactors& g, Remainder&& remainder) {
+                    bool velocity, std::vector<double>& krem, HomogeneousFactors& g,
+                    Remainder&& remainder) {
     const auto layers = layer_list(model);
     const std::size_t nl = layers.size(), nt = times.size(), nj = tr.node.size();
     const std::size_t nk = plan.rule.k.size();
     std::vector<Moduli> mods;
     node_moduli(p, layers, times, tr, mods);
-    g = homogeneous_factors(*layers[p.stack.source_layer], times, tr);
+    g = homogeneous_factors(*layers[p.stack.source_layer], times, tr, velocity);
     krem.assign(nt * nk * NC, 0.0);
+    std::vector<cplx> wt(nt * nj);
+    for (std::size_t it = 0; it < nt; ++it)
+        for (std::size_t j = 0; j < nj && times[it] > 0.0; ++j)
+            wt[it * nj + j] = velocity ? tr.weight[j] * tr.node[j] / times[it] : tr.weight[j];
     parallel_for(nk, threads, 8, [&](std::size_t b, std::size_t e) {
         DenseWork w;
         std::array<cplx, NC> R;
@@ -98,7 +103,8 @@ void invert_in_time(const Prepared& p, const EarthModel& model, const Plan& plan
                 }
                 for (std::size_t j = 0; j < nj; ++j) {
                     remainder(ik, &mods[(it * nj + j) * nl], w, R);
-                    for (std::size_t c = 0; c < NC; ++c) out[c] += std::imag(tr.weight[j] * R[c]);
+                    for (std::size_t c = 0; c < NC; ++c)
+                        out[c] += std::imag(wt[it * nj + j] * R[c]);
                 }
             }
     });
@@ -107,9 +113,10 @@ void invert_in_time(const Prepared& p, const EarthModel& model, const Plan& plan
 }  // namespace
 
 HomogeneousFactors homogeneous_factors(const Layer& source, const std::vector<double>& times,
-                                       const TalbotRule& tr) {
+                                       const TalbotRule& tr, bool velocity) {
     const std::size_t nt = times.size();
     HomogeneousFactors g;
+    g.constant = velocity ? 0.0 : 1.0;
     g.r.assign(nt, 0.0);
     g.kappa.assign(nt, 0.0);
     g.kappa_r.assign(nt, 0.0);
@@ -122,10 +129,12 @@ HomogeneousFactors homogeneous_factors(const Layer& source, const std::vector<do
             continue;
         }
         for (std::size_t j = 0; j < tr.node.size(); ++j) {
-            const Moduli m = source.moduli(tr.node[j] / times[it]);
-            g.r[it] += std::imag(tr.weight[j] * ratio_r(m));
-            g.kappa[it] += std::imag(tr.weight[j] * ratio_kappa(m));
-            g.kappa_r[it] += std::imag(tr.weight[j] * ratio_kappa(m) * ratio_r(m));
+            const cplx s = tr.node[j] / times[it];
+            const cplx w = velocity ? tr.weight[j] * s : tr.weight[j];
+            const Moduli m = source.moduli(s);
+            g.r[it] += std::imag(w * ratio_r(m));
+            g.kappa[it] += std::imag(w * ratio_kappa(m));
+            g.kappa_r[it] += std::imag(w * ratio_kappa(m) * ratio_r(m));
         }
     }
     return g;
@@ -181,7 +190,7 @@ void canonical_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
                             const GreensOptions& o, std::vector<double>& krem,
                             HomogeneousFactors& g) {
     const std::size_t src = p.stack.source_layer;
-    invert_in_time<3>(p, model, plan, times, tr, o.threads, krem, g,
+    invert_in_time<3>(p, model, plan, times, tr, o.threads, o.velocity, krem, g,
                       [&](std::size_t ik, const Moduli* m, DenseWork& w, std::array<cplx, 3>& R) {
                           const double k = plan.rule.k[ik];
                           const SourceJump jump = canonical_jump(m[src].mu);
@@ -196,6 +205,79 @@ void canonical_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
                       });
 }
 
+namespace {
+
+// The elementary sources' jumps at moduli m: each source's P-SV and SH harmonics in one jump
+// (the two systems decouple), see elementary_homogeneous.
+std::array<SourceJump, kElementary> elementary_jumps(
+    const std::array<MomentTensor, kElementary>& mt, const Moduli& m) {
+    std::array<SourceJump, kElementary> j;
+    for (std::size_t e = 0; e < kElementary; ++e) {
+        const auto h = harmonic_jumps(mt[e], m);
+        // E0, E1: m = 0; E2: P-SV of cos φ (1), SH of sin φ (2); E3: P-SV of sin 2φ (4), SH of
+        // cos 2φ (3).
+        const std::size_t psv = e < 2 ? 0 : (e == 2 ? 1 : 4), sh = e < 2 ? 0 : (e == 2 ? 2 : 3);
+        for (int c = 0; c < 4; ++c) j[e].psv[c] = h[psv].psv[c];
+        for (int c = 0; c < 2; ++c) j[e].sh[c] = h[sh].sh[c];
+    }
+    return j;
+}
+
+}  // namespace
+
+HomogeneousKernels elementary_homogeneous(double depth, const Plan& plan, bool subtract,
+                                          int threads) {
+    // Per source the parts of potency_homogeneous: deviatoric 2 P_dev, isotropic tr(P) I (per
+    // unit μ, the latter times K/μ(s) at each node).
+    std::array<MomentTensor, kElementary> dev, iso;
+    for (std::size_t e = 0; e < kElementary; ++e) {
+        const PotencyTensor pt = elementary_tensor(e);
+        const double tr3 = (pt.xx + pt.yy + pt.zz) / 3.0;
+        dev[e] = {2.0 * (pt.xx - tr3), 2.0 * (pt.yy - tr3), 2.0 * (pt.zz - tr3),
+                  2.0 * pt.xy,         2.0 * pt.xz,         2.0 * pt.yz};
+        iso[e] = {3.0 * tr3, 3.0 * tr3, 3.0 * tr3, 0.0, 0.0, 0.0};
+    }
+    return homogeneous(depth, plan, 2 * kElementary, subtract, threads, [&](const Moduli& m) {
+        const auto jd = elementary_jumps(dev, m), ji = elementary_jumps(iso, m);
+        std::vector<SourceJump> j(2 * kElementary);
+        for (std::size_t e = 0; e < kElementary; ++e) j[2 * e] = jd[e], j[2 * e + 1] = ji[e];
+        return j;
+    });
+}
+
+void elementary_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
+                             const EarthModel& model, const Plan& plan,
+                             const std::vector<double>& times, const TalbotRule& tr,
+                             const GreensOptions& o, std::vector<double>& krem,
+                             HomogeneousFactors& g) {
+    constexpr std::size_t E = kElementary;
+    const std::size_t src = p.stack.source_layer;
+    invert_in_time<3 * E>(
+        p, model, plan, times, tr, o.threads, o.velocity, krem, g,
+        [&](std::size_t ik, const Moduli* m, DenseWork& w, std::array<cplx, 3 * E>& R) {
+            const double k = plan.rule.k[ik];
+            std::array<MomentTensor, E> mt;
+            for (std::size_t e = 0; e < E; ++e)
+                mt[e] = moment_tensor(elementary_tensor(e), m[src].mu, m[src].lam);
+            const auto jumps = elementary_jumps(mt, m[src]);
+            SurfaceKernel kl[E];
+            if (o.dense) {
+                for (std::size_t e = 0; e < E; ++e) kl[e] = solve_dense(p.stack, m, k, w, jumps[e]);
+            } else {
+                p.fast[ik].eval_many(m, E, jumps.data(), kl);
+            }
+            const cplx r = ratio_r(m[src]), kappa = ratio_kappa(m[src]);
+            for (std::size_t e = 0; e < E; ++e) {
+                const SurfaceKernel &ad = hk.a[(ik * E + e) * 2], &bd = hk.b[(ik * E + e) * 2];
+                const SurfaceKernel &ai = hk.a[(ik * E + e) * 2 + 1],
+                                    &bi = hk.b[(ik * E + e) * 2 + 1];
+                R[3 * e] = kl[e].U - (ad.U + r * bd.U) - kappa * (ai.U + r * bi.U);
+                R[3 * e + 1] = kl[e].V - (ad.V + r * bd.V) - kappa * (ai.V + r * bi.V);
+                R[3 * e + 2] = kl[e].W - (ad.W + r * bd.W) - kappa * (ai.W + r * bi.W);
+            }
+        });
+}
+
 void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const EarthModel& model,
                           const Plan& plan, const PotencyTensor& pt,
                           const std::vector<double>& times, const TalbotRule& tr,
@@ -204,7 +286,7 @@ void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const
     constexpr std::size_t H = kHarmonics;
     const std::size_t src = p.stack.source_layer;
     invert_in_time<3 * H>(
-        p, model, plan, times, tr, o.threads, krem, g,
+        p, model, plan, times, tr, o.threads, o.velocity, krem, g,
         [&](std::size_t ik, const Moduli* m, DenseWork& w, std::array<cplx, 3 * H>& R) {
             const double k = plan.rule.k[ik];
             const auto jumps = harmonic_jumps(moment_tensor(pt, m[src].mu, m[src].lam), m[src]);

@@ -39,11 +39,14 @@ HomogeneousKernels potency_homogeneous(double depth, const Plan& plan, const Pot
 
 /// L^{-1}[f(s)/s](t) per time of the source layer's r = μ/(λ + μ), κ = K/μ and κ r: the
 /// homogeneous part's time functions (K the elastic bulk modulus; unrelaxed values at t = 0).
+/// With `velocity` their derivatives L^{-1}[f(s)] (t > 0), and `constant` = 0 (the factor of
+/// the parts that do not change with time), else 1.
 struct HomogeneousFactors {
     std::vector<double> r, kappa, kappa_r;
+    double constant = 1.0;
 };
 HomogeneousFactors homogeneous_factors(const Layer& source, const std::vector<double>& times,
-                                       const TalbotRule& tr);
+                                       const TalbotRule& tr, bool velocity = false);
 
 /// Canonical source: krem[(it nk + ik) 3 + c], c = U, V - W, V + W.
 void canonical_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
@@ -51,6 +54,20 @@ void canonical_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
                             const std::vector<double>& times, const TalbotRule& tr,
                             const GreensOptions& o, std::vector<double>& krem,
                             HomogeneousFactors& g);
+
+/// The elementary sources' homogeneous kernels: index (ik kElementary + e) 2 + part, the
+/// parts as potency_homogeneous's; each source's P-SV and SH harmonics in one kernel (E2: P-SV
+/// on J1 cos φ, SH on J1 sin φ; E3: P-SV on J2 sin 2φ, SH on J2 cos 2φ).
+HomogeneousKernels elementary_homogeneous(double depth, const Plan& plan, bool subtract,
+                                          int threads);
+
+/// The elementary sources (steps at t = 0): krem[((it nk + ik) kElementary + e) 3 + c],
+/// c = U, V, W, one kernel per source as in elementary_homogeneous. o.velocity: d/dt.
+void elementary_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
+                             const EarthModel& model, const Plan& plan,
+                             const std::vector<double>& times, const TalbotRule& tr,
+                             const GreensOptions& o, std::vector<double>& krem,
+                             HomogeneousFactors& g);
 
 /// Potency tensor (a step at t = 0): krem[((it nk + ik) kHarmonics + h) 3 + c], c = U, V, W.
 void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const EarthModel& model,

@@ -22,10 +22,13 @@ import numpy as np
 from . import _core
 from .conventions import threads_count
 from .earth import EarthModel
+from .store import Store
 
 __all__ = [
+    "Store",
     "canonical_displacement",
     "displacement",
+    "velocity",
     "canonical",
     "grid",
     "point_source",
@@ -132,6 +135,15 @@ def displacement(model, *args, **options) -> np.ndarray:
         stacklevel=2,
     )
     return canonical_displacement(model, *args, **options)
+
+
+def velocity(model, source, stations, times, **options) -> np.ndarray:
+    """Surface velocity (T, S, 3) [m/s, ENU] of any source at stations, times > 0 [s]: the
+    Laplace-domain derivative (never a difference in time); see
+    :func:`viscoann.exact_sources.velocity`."""
+    from . import exact_sources
+
+    return exact_sources.velocity(model, source, stations, times, **options)
 
 
 def point_source(

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <vector>
 
 #include "viscoann/config.hpp"
 #include "viscoann/layered.hpp"
@@ -28,6 +29,9 @@ struct GreensOptions {
     /// r >~ depth/2 for the default resolution). seed_grid always subtracts.
     bool subtract_homogeneous = true;
     int threads = 0;  ///< 0: all hardware threads; < 0 is invalid
+    /// The velocity d/dt [m/s] instead of the displacement: L^{-1}[F(s)] instead of
+    /// L^{-1}[F(s)/s] on the same contour (never a difference in time); times must be > 0.
+    bool velocity = false;
 };
 
 /// Seconds spent per stage (for benchmarks), accumulated over calls.
@@ -75,6 +79,47 @@ VISCOANN_API void seed_grid(std::size_t n, const double* x, const double* y, std
                             std::size_t n_etas, const double* eta_M, const double* eta_K,
                             double* out, const GreensOptions& options = {},
                             GreensStageTimes* stage_times = nullptr);
+
+/// Radial tables of the elementary point sources at one depth, for all times: everything the
+/// field of any potency tensor at that depth needs, at any station, computed once and reused
+/// by every station, time and patch (the fast path; a store keeps them). The remainder (the
+/// layered field minus the source layer's homogeneous half-space) of the four elementary
+/// sources (E0 P_zz = 1, E1 P_xx = P_yy = 1/2, E2 P_xz = 1, E3 P_xy = 1 [m^3]; frame x east,
+/// y north, z up) on radii j h [m], j < n_r: g[(it n_r + j) 10 + f], the ten functions
+/// (g_r, g_z of E0 and E1; g_r, g_φ, g_z of E2 and E3) whose azimuthal factors are exact
+/// (cos φ, sin φ for m = 1; sin 2φ, cos 2φ for m = 2); and the homogeneous part's time factors
+/// r, κ, κr per time (`constant` multiplies the time-independent part: 0 for velocities).
+/// With options.velocity every entry is a time derivative [per s].
+struct ElementaryTables {
+    double depth = 0.0;  ///< source depth [m]
+    double h = 0.0;      ///< radial spacing [m]
+    std::size_t n_r = 0;
+    std::vector<double> times;              ///< [s], as given
+    std::vector<double> g;                  ///< (n_t, n_r, 10)
+    std::vector<double> r, kappa, kappa_r;  ///< (n_t)
+    double constant = 1.0;
+};
+
+/// Tables of `model` at `depth` [m] > 0 for radii 0..r_max [m] and `n_times` times [s] (>= 0;
+/// > 0 for velocities). `spacing` > 0 [m] sets the radial spacing h (no coarser than the
+/// resolution's own, D/(40 r_refine), for the stated accuracy; tables at several depths then
+/// share one radial grid and can be combined in depth); 0: the resolution's. Throws
+/// std::invalid_argument naming the argument.
+VISCOANN_API ElementaryTables elementary_tables(const EarthModel& model, double depth, double r_max,
+                                                std::size_t n_times, const double* times,
+                                                const GreensOptions& options = {},
+                                                double spacing = 0.0);
+
+/// Field of m point sources at the tables' depth, potency tensors p[q] [m^3], superposed at n
+/// surface points, every time of the tables: out[(it n + i) 3 + c] = (ux, uy, uz) [m, or
+/// m/s] = Σ_q u(p[q]; x[q n + i], y[q n + i]), the points' offsets (x, y) [m] from source q's
+/// epicentre. With `homogeneous` the source layer's homogeneous half-space in closed form
+/// (Okada) is included, without it only the layered remainder. Radii beyond the tables' are
+/// refused (std::invalid_argument naming x, y). `threads` 0: all hardware threads.
+VISCOANN_API void tables_displacement(const ElementaryTables& t, std::size_t m,
+                                      const PotencyTensor* p, std::size_t n, const double* x,
+                                      const double* y, double* out, bool homogeneous = true,
+                                      int threads = 0);
 
 /// The canonical source's field from its radial functions: u[(j n + i) 3 + c] = (ux, uy, uz)
 /// at (x[i], y[i]) [m] from g[(j n + i) 3 + c] = (g_r, g_φ, g_z) there, for j < n_sets (u_r =
