@@ -172,7 +172,7 @@ void bind_greens(py::module_& m) {
             if (potency_tensors.ndim() != 2 || potency_tensors.shape(1) != 6)
                 throw std::invalid_argument(
                     "potency_tensors must have shape (m, 6): xx, yy, zz, xy, xz, yz");
-            const auto m = static_cast<std::size_t>(potency_tensors.shape(0));
+            const auto n_src = static_cast<std::size_t>(potency_tensors.shape(0));
             if (x.ndim() != 2 || y.ndim() != 2 || x.shape(0) != potency_tensors.shape(0) ||
                 y.shape(0) != x.shape(0) || y.shape(1) != x.shape(1))
                 throw std::invalid_argument("x and y must have shape (m, n)");
@@ -189,9 +189,9 @@ void bind_greens(py::module_& m) {
             t.kappa.assign(kappa.data(), kappa.data() + kappa.size());
             t.kappa_r.assign(kappa_r.data(), kappa_r.data() + kappa_r.size());
             t.constant = constant;
-            std::vector<viscoann::PotencyTensor> pt(m);
+            std::vector<viscoann::PotencyTensor> pt(n_src);
             const double* p = potency_tensors.data();
-            for (std::size_t q = 0; q < m; ++q)
+            for (std::size_t q = 0; q < n_src; ++q)
                 pt[q] = {p[6 * q],     p[6 * q + 1], p[6 * q + 2],
                          p[6 * q + 3], p[6 * q + 4], p[6 * q + 5]};
             py::array_t<double> out({static_cast<py::ssize_t>(t.times.size()),
@@ -199,7 +199,7 @@ void bind_greens(py::module_& m) {
             double* po = out.mutable_data();
             {
                 py::gil_scoped_release release;
-                viscoann::tables_displacement(t, m, pt.data(), n, x.data(), y.data(), po,
+                viscoann::tables_displacement(t, n_src, pt.data(), n, x.data(), y.data(), po,
                                               homogeneous, threads);
             }
             return out;

@@ -117,3 +117,15 @@ def test_bad_requests_named(built, tmp_path):
         f.attrs["format"] = "something"
     with pytest.raises(ValueError, match="not a viscoann-store file"):
         va.exact.Store.open(other)
+
+
+def test_grid_across_an_interface(tmp_path):
+    # Depths crossing the lid's base (15 km) gain 15 km and 15 km + 1 mm: sources just above
+    # and just below it are served within their own layer.
+    grid = np.arange(12e3, 18.01e3, 0.5e3)
+    s = va.exact.Store.build(MODEL, grid, TIMES, tmp_path / "i.h5", r_max=60e3)
+    assert 15e3 in s.depths and 15e3 + 1e-3 in s.depths
+    for d in (14.8e3, 15.3e3):
+        src = va.PointSource(depth=d, strike=20.0, dip=60.0, rake=30.0, potency=1.0)
+        a, b = s.displacement(src, ST), va.exact.displacement(MODEL, src, ST, TIMES)
+        assert np.abs(a - b).max() < 3e-6 * np.abs(b).max(), d

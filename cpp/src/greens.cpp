@@ -318,11 +318,12 @@ ElementaryTables elementary_tables(const EarthModel& model, double depth, double
         t.g.assign(nt * t.n_r * F, 0.0);
         // One Bessel row per radius serves every time there.
         detail::parallel_for(t.n_r, o.threads, 4, [&](std::size_t b, std::size_t e) {
-            std::vector<double> row(4 * nk);
+            std::vector<double> row(4 * nk), B(detail::kElementaryRow * nk);
             for (std::size_t j = b; j < e; ++j) {
                 detail::bessel_0123_row(plan.rule, radii[j], row.data());
+                detail::elementary_row(plan.rule, row.data(), B.data());
                 for (std::size_t it = 0; it < nt; ++it)
-                    detail::elementary_radial(plan.rule, row.data(), &krem[it * nk * E * 3],
+                    detail::elementary_radial(nk, B.data(), &krem[it * nk * E * 3],
                                               &t.g[(it * t.n_r + j) * F]);
             }
         });
@@ -355,6 +356,13 @@ void tables_displacement(const ElementaryTables& t, std::size_t m, const Potency
             throw std::invalid_argument(msg.str());
         }
     std::fill(out, out + nt * n * 3, 0.0);
+    // Radius-major copy, g[(j nt + it) F + f]: a point's four stencil radii then hold every
+    // time contiguously (the loop below streams them instead of striding by n_r F).
+    std::vector<double> gr(t.g.size());
+    for (std::size_t it = 0; it < nt; ++it)
+        for (std::size_t j = 0; j < t.n_r; ++j)
+            std::copy_n(&t.g[(it * t.n_r + j) * F], F, &gr[(j * nt + it) * F]);
+    const std::size_t stride = nt * F;
     // Threads over points: each owns its outputs, sources and times run inside.
     detail::parallel_for(n, threads, 16, [&](std::size_t b, std::size_t e) {
         for (std::size_t q = 0; q < m; ++q)
@@ -368,10 +376,10 @@ void tables_displacement(const ElementaryTables& t, std::size_t m, const Potency
                     detail::potency_homogeneous_parts(p[q], xi, yi, t.depth, Ad, Bd, Ai, Bi);
                 for (std::size_t it = 0; it < nt; ++it) {
                     double g[F], u[3];
-                    const double* row = &t.g[(it * t.n_r + j0) * F];
+                    const double* row = &gr[j0 * stride + it * F];
                     for (std::size_t f = 0; f < F; ++f)
-                        g[f] = w[0] * row[f] + w[1] * row[F + f] + w[2] * row[2 * F + f] +
-                               w[3] * row[3 * F + f];
+                        g[f] = w[0] * row[f] + w[1] * row[stride + f] + w[2] * row[2 * stride + f] +
+                               w[3] * row[3 * stride + f];
                     detail::elementary_synthesis(a, p[q], g, u);
                     if (homogeneous)
                         for (int c = 0; c < 3; ++c)

@@ -17,6 +17,7 @@ constexpr double kGx[4] = {0.1834346424956498, 0.5255324099163290, 0.79666647741
 constexpr double kGw[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745,
                            0.1012285362903763};
 constexpr int kGraded = 8;  // first panel split at h/2, h/4, ..., h/256
+constexpr double kPi = 3.14159265358979323846;
 }  // namespace
 
 WavenumberRule wavenumber_rule(double k_max, std::size_t panels) {
@@ -41,6 +42,36 @@ WavenumberRule wavenumber_rule(double k_max, std::size_t panels) {
     return rule;
 }
 
+void bessel_j01(double x, double& j0, double& j1) noexcept {
+    if (x < kAsymptotic) {
+        j0 = std::cyl_bessel_j(0.0, x);
+        j1 = std::cyl_bessel_j(1.0, x);
+        return;
+    }
+    // Hankel's expansion (Abramowitz & Stegun 9.2.5-10): J_n = sqrt(2/(πx)) (P cos ω − Q sin ω),
+    // ω = x − π/4 − nπ/2, terms a_k(n) / x^k with a_k = a_{k-1} (4n² − (2k−1)²) / (8k). At
+    // x >= 30 the terms shrink by about k/(2x): 20 of them leave < 1e-16 (checked against
+    // the library over 30..1e5 in tests/cpp/test_hankel.cpp), at a fifth of its cost.
+    double p[2] = {1.0, 1.0}, q[2] = {0.0, 0.0};
+    for (int n = 0; n < 2; ++n) {
+        const double mu = 4.0 * n * n;
+        double a = 1.0, sign = 1.0;
+        for (int k = 1; k <= 20; ++k) {
+            a *= (mu - (2.0 * k - 1) * (2.0 * k - 1)) / (8.0 * k * x);
+            if (k % 2) {
+                q[n] += sign * a;
+            } else {
+                sign = -sign;
+                p[n] += sign * a;
+            }
+        }
+    }
+    const double w = x - 0.25 * kPi, c = std::cos(w), s = std::sin(w);
+    const double amp = std::sqrt(2.0 / (kPi * x));
+    j0 = amp * (p[0] * c - q[0] * s);
+    j1 = amp * (p[1] * s + q[1] * c);  // ω1 = ω0 − π/2: cos ω1 = sin ω0, sin ω1 = −cos ω0
+}
+
 void bessel_123(double x, double& j1, double& j2, double& j3) noexcept {
     if (x < 8.0) {
         // Upward recurrence loses digits for x < n; the library is accurate there.
@@ -49,8 +80,8 @@ void bessel_123(double x, double& j1, double& j2, double& j3) noexcept {
         j3 = std::cyl_bessel_j(3.0, x);
         return;
     }
-    const double j0 = std::cyl_bessel_j(0.0, x);
-    j1 = std::cyl_bessel_j(1.0, x);
+    double j0;
+    bessel_j01(x, j0, j1);
     j2 = 2.0 / x * j1 - j0;
     j3 = 4.0 / x * j2 - j1;
 }
@@ -108,8 +139,16 @@ void canonical_radial_tables(const BesselTables& bt, const std::vector<double>& 
 void bessel_0123_row(const WavenumberRule& rule, double r, double* j) noexcept {
     for (std::size_t ik = 0; ik < rule.k.size(); ++ik) {
         double* jk = j + 4 * ik;
-        jk[0] = std::cyl_bessel_j(0.0, rule.k[ik] * r);
-        bessel_123(rule.k[ik] * r, jk[1], jk[2], jk[3]);
+        const double x = rule.k[ik] * r;
+        if (x < 8.0) {
+            jk[0] = std::cyl_bessel_j(0.0, x);
+            bessel_123(x, jk[1], jk[2], jk[3]);
+            continue;
+        }
+        // As bessel_123, keeping J0 (upward recurrence is stable for x >= 8 > n).
+        bessel_j01(x, jk[0], jk[1]);
+        jk[2] = 2.0 / x * jk[1] - jk[0];
+        jk[3] = 4.0 / x * jk[2] - jk[1];
     }
 }
 
@@ -136,33 +175,40 @@ void harmonic_integrals(const WavenumberRule& rule, const double* j, const doubl
     }
 }
 
-void elementary_radial(const WavenumberRule& rule, const double* j, const double* K,
+void elementary_row(const WavenumberRule& rule, const double* j, double* B) noexcept {
+    for (std::size_t ik = 0; ik < rule.k.size(); ++ik) {
+        const double wk = rule.w[ik] * rule.k[ik];
+        const double j0 = j[4 * ik], j1 = j[4 * ik + 1], j2 = j[4 * ik + 2], j3 = j[4 * ik + 3];
+        double* b = B + kElementaryRow * ik;
+        // J_m' (m = 0, 1, 2), J_m/(kr) (m = 1, 2), J_m (m = 0, 1, 2), by the recurrences (no
+        // division at r = 0), times the quadrature weight and k.
+        b[0] = -wk * j1, b[1] = 0.5 * wk * (j0 - j2), b[2] = 0.5 * wk * (j1 - j3);
+        b[3] = 0.5 * wk * (j0 + j2), b[4] = 0.25 * wk * (j1 + j3);
+        b[5] = wk * j0, b[6] = wk * j1, b[7] = wk * j2;
+    }
+}
+
+void elementary_radial(std::size_t n_k, const double* B, const double* K,
                        double g[kRadialFunctions]) noexcept {
     // The harmonics' integrals (harmonic_integrals) of each source's order m; E0, E1: m = 0
     // (u_r = I0, u_z = −I4); E2: m = 1 (P-SV on cos φ, SH on sin φ: g_r = I0 + I2, g_φ = I1 +
     // I3, g_z = −I4); E3: m = 2 (P-SV on sin 2φ, SH on cos 2φ: g_r = I0 − 2 I2, g_φ = 2 I1 −
-    // I3, g_z = −I4), read off from_harmonics.
-    double I[kElementary][5] = {};
-    for (std::size_t ik = 0; ik < rule.k.size(); ++ik) {
-        const double wk = rule.w[ik] * rule.k[ik];
-        const double j0 = j[4 * ik], j1 = j[4 * ik + 1], j2 = j[4 * ik + 2], j3 = j[4 * ik + 3];
-        const double dj[3] = {-j1, 0.5 * (j0 - j2), 0.5 * (j1 - j3)};
-        const double jo[3] = {0.0, 0.5 * (j0 + j2), 0.25 * (j1 + j3)};
-        const double jm[3] = {j0, j1, j2};
-        for (std::size_t e = 0; e < kElementary; ++e) {
-            const std::size_t m = e < 2 ? 0 : e - 1;
-            const double* Ke = K + (ik * kElementary + e) * 3;
-            I[e][0] += wk * Ke[1] * dj[m];
-            I[e][1] += wk * Ke[1] * jo[m];
-            I[e][2] += wk * Ke[2] * jo[m];
-            I[e][3] += wk * Ke[2] * dj[m];
-            I[e][4] += wk * Ke[0] * jm[m];
-        }
+    // I3, g_z = −I4), read off from_harmonics. K: U, V, W per source (12 per k).
+    double a[14] = {};
+    for (std::size_t ik = 0; ik < n_k; ++ik) {
+        const double* b = B + kElementaryRow * ik;
+        const double* k = K + ik * kElementary * 3;
+        a[0] += b[0] * k[1], a[1] += b[5] * k[0];                       // E0: V J0', U J0
+        a[2] += b[0] * k[4], a[3] += b[5] * k[3];                       // E1
+        a[4] += b[1] * k[7], a[5] += b[3] * k[7], a[6] += b[3] * k[8];  // E2: V J1', V J1/kr,
+        a[7] += b[1] * k[8], a[8] += b[6] * k[6];                       //   W J1/kr, W J1', U J1
+        a[9] += b[2] * k[10], a[10] += b[4] * k[10], a[11] += b[4] * k[11];  // E3, m = 2
+        a[12] += b[2] * k[11], a[13] += b[7] * k[9];
     }
-    g[0] = I[0][0], g[1] = -I[0][4];
-    g[2] = I[1][0], g[3] = -I[1][4];
-    g[4] = I[2][0] + I[2][2], g[5] = I[2][1] + I[2][3], g[6] = -I[2][4];
-    g[7] = I[3][0] - 2.0 * I[3][2], g[8] = 2.0 * I[3][1] - I[3][3], g[9] = -I[3][4];
+    g[0] = a[0], g[1] = -a[1];
+    g[2] = a[2], g[3] = -a[3];
+    g[4] = a[4] + a[6], g[5] = a[5] + a[7], g[6] = -a[8];
+    g[7] = a[9] - 2.0 * a[11], g[8] = 2.0 * a[10] - a[12], g[9] = -a[13];
 }
 
 std::size_t cubic_stencil(double r, double h, std::size_t n, double w[4]) noexcept {

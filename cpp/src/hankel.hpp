@@ -44,13 +44,21 @@ void bessel_0123_row(const WavenumberRule& rule, double r, double* j) noexcept;
 void harmonic_integrals(const WavenumberRule& rule, const double* j, const double* K,
                         double I[kHarmonics][5]) noexcept;
 
+/// Per wavenumber, the Bessel combinations the elementary sources' integrals take at one
+/// radius, times w k: B[kElementaryRow ik + q] from the row j there (bessel_0123_row).
+inline constexpr std::size_t kElementaryRow = 8;
+void elementary_row(const WavenumberRule& rule, const double* j, double* B) noexcept;
 /// The ten radial functions of the elementary sources (sources.hpp, kElementary) at one radius
-/// from the Bessel row j there (bessel_0123_row) and one time's kernels K[(ik kElementary + e)
-/// 3 + c] (c = U, V, W; elementary_time_kernels).
-void elementary_radial(const WavenumberRule& rule, const double* j, const double* K,
+/// from its row B (elementary_row) and one time's kernels K[(ik kElementary + e) 3 + c]
+/// (c = U, V, W; elementary_time_kernels).
+void elementary_radial(std::size_t n_k, const double* B, const double* K,
                        double g[kRadialFunctions]) noexcept;
 
-/// J1, J2, J3 at x >= 0 (J0/J1 from the standard library, upward recurrence where stable).
+/// Below this argument bessel_j01 is the standard library's; above, Hankel's expansion.
+inline constexpr double kAsymptotic = 30.0;
+/// J0 and J1 at x >= 0 to ~1e-16 (the library's below kAsymptotic).
+void bessel_j01(double x, double& j0, double& j1) noexcept;
+/// J1, J2, J3 at x >= 0 (J0/J1 from bessel_j01, upward recurrence where stable).
 void bessel_123(double x, double& j1, double& j2, double& j3) noexcept;
 
 /// 4-point Lagrange (cubic) interpolation weights at r on the uniform grid j h, j < n;

@@ -72,8 +72,10 @@ void node_moduli(const Prepared& p, const std::vector<const Layer*>& layers,
 }
 
 // krem[(it nk + ik) NC + c] = L^{-1}[R_c(s)/s](times[it]) per wavenumber, from
-// remainder(ik, moduli, work, R) giving the NC remainder components at one s (unrelaxed
-// moduli at t = 0). o.velocity: L^{-1}[R_c(s)], the same nodes with weights times s.
+// remainder(ik, moduli, node, work, R) giving the NC remainder components at one s (unrelaxed
+// moduli at t = 0); node = it nj + j, or nt nj for the unrelaxed moduli, indexes what a
+// caller precomputes per s (node_moduli's order). o.velocity: L^{-1}[R_c(s)], the same nodes
+// with weights times s.
 template <std::size_t NC, class Remainder>
 void invert_in_time(const Prepared& p, const EarthModel& model, const Plan& plan,
                     const std::vector<double>& times, const TalbotRule& tr, int threads,
@@ -97,12 +99,12 @@ void invert_in_time(const Prepared& p, const EarthModel& model, const Plan& plan
             for (std::size_t it = 0; it < nt; ++it) {
                 double* out = &krem[(it * nk + ik) * NC];
                 if (times[it] == 0.0) {
-                    remainder(ik, p.unrelaxed.data(), w, R);
+                    remainder(ik, p.unrelaxed.data(), nt * nj, w, R);
                     for (std::size_t c = 0; c < NC; ++c) out[c] = R[c].real();
                     continue;
                 }
                 for (std::size_t j = 0; j < nj; ++j) {
-                    remainder(ik, &mods[(it * nj + j) * nl], w, R);
+                    remainder(ik, &mods[(it * nj + j) * nl], it * nj + j, w, R);
                     for (std::size_t c = 0; c < NC; ++c)
                         out[c] += std::imag(wt[it * nj + j] * R[c]);
                 }
@@ -190,19 +192,20 @@ void canonical_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
                             const GreensOptions& o, std::vector<double>& krem,
                             HomogeneousFactors& g) {
     const std::size_t src = p.stack.source_layer;
-    invert_in_time<3>(p, model, plan, times, tr, o.threads, o.velocity, krem, g,
-                      [&](std::size_t ik, const Moduli* m, DenseWork& w, std::array<cplx, 3>& R) {
-                          const double k = plan.rule.k[ik];
-                          const SourceJump jump = canonical_jump(m[src].mu);
-                          const SurfaceKernel kl = o.dense ? solve_dense(p.stack, m, k, w, jump)
-                                                           : p.fast[ik].eval(m, jump);
-                          const cplx r = ratio_r(m[src]);
-                          const SurfaceKernel &a = hk.a[ik], &b = hk.b[ik];
-                          const cplx U = kl.U - (a.U + r * b.U);
-                          const cplx V = kl.V - (a.V + r * b.V);
-                          const cplx W = kl.W - (a.W + r * b.W);
-                          R = {U, V - W, V + W};
-                      });
+    invert_in_time<3>(
+        p, model, plan, times, tr, o.threads, o.velocity, krem, g,
+        [&](std::size_t ik, const Moduli* m, std::size_t, DenseWork& w, std::array<cplx, 3>& R) {
+            const double k = plan.rule.k[ik];
+            const SourceJump jump = canonical_jump(m[src].mu);
+            const SurfaceKernel kl =
+                o.dense ? solve_dense(p.stack, m, k, w, jump) : p.fast[ik].eval(m, jump);
+            const cplx r = ratio_r(m[src]);
+            const SurfaceKernel &a = hk.a[ik], &b = hk.b[ik];
+            const cplx U = kl.U - (a.U + r * b.U);
+            const cplx V = kl.V - (a.V + r * b.V);
+            const cplx W = kl.W - (a.W + r * b.W);
+            R = {U, V - W, V + W};
+        });
 }
 
 namespace {
@@ -252,21 +255,39 @@ void elementary_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
                              HomogeneousFactors& g) {
     constexpr std::size_t E = kElementary;
     const std::size_t src = p.stack.source_layer;
+    // The jumps and ratios depend on s only: once per Talbot node, not per wavenumber (they
+    // cost most of their divisions otherwise).
+    struct AtNode {
+        std::array<SourceJump, E> jumps;
+        cplx r, kappa;
+    };
+    const auto layers = layer_list(model);
+    const std::size_t nl = layers.size(), nj = tr.node.size(), nt = times.size();
+    std::vector<Moduli> mods;
+    node_moduli(p, layers, times, tr, mods);
+    std::vector<AtNode> at(nt * nj + 1);
+    for (std::size_t q = 0; q <= nt * nj; ++q) {
+        if (q < nt * nj && times[q / nj] == 0.0) continue;
+        const Moduli& m = q < nt * nj ? mods[q * nl + src] : p.unrelaxed[src];
+        std::array<MomentTensor, E> mt;
+        for (std::size_t e = 0; e < E; ++e)
+            mt[e] = moment_tensor(elementary_tensor(e), m.mu, m.lam);
+        at[q] = {elementary_jumps(mt, m), ratio_r(m), ratio_kappa(m)};
+    }
     invert_in_time<3 * E>(
         p, model, plan, times, tr, o.threads, o.velocity, krem, g,
-        [&](std::size_t ik, const Moduli* m, DenseWork& w, std::array<cplx, 3 * E>& R) {
+        [&](std::size_t ik, const Moduli* m, std::size_t node, DenseWork& w,
+            std::array<cplx, 3 * E>& R) {
             const double k = plan.rule.k[ik];
-            std::array<MomentTensor, E> mt;
-            for (std::size_t e = 0; e < E; ++e)
-                mt[e] = moment_tensor(elementary_tensor(e), m[src].mu, m[src].lam);
-            const auto jumps = elementary_jumps(mt, m[src]);
+            const AtNode& a = at[node];
             SurfaceKernel kl[E];
             if (o.dense) {
-                for (std::size_t e = 0; e < E; ++e) kl[e] = solve_dense(p.stack, m, k, w, jumps[e]);
+                for (std::size_t e = 0; e < E; ++e)
+                    kl[e] = solve_dense(p.stack, m, k, w, a.jumps[e]);
             } else {
-                p.fast[ik].eval_many(m, E, jumps.data(), kl);
+                p.fast[ik].eval_many(m, E, a.jumps.data(), kl);
             }
-            const cplx r = ratio_r(m[src]), kappa = ratio_kappa(m[src]);
+            const cplx r = a.r, kappa = a.kappa;
             for (std::size_t e = 0; e < E; ++e) {
                 const SurfaceKernel &ad = hk.a[(ik * E + e) * 2], &bd = hk.b[(ik * E + e) * 2];
                 const SurfaceKernel &ai = hk.a[(ik * E + e) * 2 + 1],
@@ -287,7 +308,8 @@ void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const
     const std::size_t src = p.stack.source_layer;
     invert_in_time<3 * H>(
         p, model, plan, times, tr, o.threads, o.velocity, krem, g,
-        [&](std::size_t ik, const Moduli* m, DenseWork& w, std::array<cplx, 3 * H>& R) {
+        [&](std::size_t ik, const Moduli* m, std::size_t, DenseWork& w,
+            std::array<cplx, 3 * H>& R) {
             const double k = plan.rule.k[ik];
             const auto jumps = harmonic_jumps(moment_tensor(pt, m[src].mu, m[src].lam), m[src]);
             SurfaceKernel kl[H];

@@ -34,7 +34,7 @@ from .okada import rectangle as okada_rectangle
 from .sources import Fault, PointSource, RectangularFault
 from .stations import Stations
 
-__all__ = ["displacement", "velocity", "quadrature_rule", "potency_tensor", "DirectTables"]
+__all__ = ["displacement", "velocity", "quadrature_rule", "potency_tensor", "dc3d0_tensor"]
 
 # Okada at two alphas gives A and B of u = A + r B: r = 1/2 (alpha 2/3) and r = 1/4 (0.8).
 _ALPHA_HALF, _ALPHA_QUARTER = 2.0 / 3.0, 0.8

@@ -43,6 +43,14 @@ static void test_bessel() {
         CHECK_NEAR(j2, std::cyl_bessel_j(2.0, x), 1e-14);
         CHECK_NEAR(j3, std::cyl_bessel_j(3.0, x), 1e-14);
     }
+    // Hankel's expansion above kAsymptotic against the library, relative to the envelope.
+    for (double x = kAsymptotic; x < 1e5; x *= 1.0137) {
+        double j0, j1;
+        bessel_j01(x, j0, j1);
+        const double env = std::sqrt(2.0 / (3.14159265358979323846 * x));
+        CHECK_NEAR(j0, std::cyl_bessel_j(0.0, x), 2e-15 * env);
+        CHECK_NEAR(j1, std::cyl_bessel_j(1.0, x), 2e-15 * env);
+    }
 }
 
 static void test_known_pairs() {
