@@ -15,6 +15,7 @@
 #include "parallel_for.hpp"
 #include "plan.hpp"
 #include "sources.hpp"
+#include "table_kernels.hpp"
 #include "time_kernels.hpp"
 
 namespace viscoann {
@@ -316,15 +317,32 @@ ElementaryTables elementary_tables(const EarthModel& model, double depth, double
         const auto hk = detail::elementary_homogeneous(depth, plan, true, o.threads);
         detail::elementary_time_kernels(P, hk, model, plan, t.times, tr, o, krem, G);
         t.g.assign(nt * t.n_r * F, 0.0);
-        // One Bessel row per radius serves every time there.
-        detail::parallel_for(t.n_r, o.threads, 4, [&](std::size_t b, std::size_t e) {
-            std::vector<double> row(4 * nk), B(detail::kElementaryRow * nk);
-            for (std::size_t j = b; j < e; ++j) {
-                detail::bessel_0123_row(plan.rule, radii[j], row.data());
-                detail::elementary_row(plan.rule, row.data(), B.data());
+        // The kernels as the radial sums' terms (table_kernels.hpp), then blocks of radii:
+        // one Bessel row per radius serves every time there.
+        constexpr std::size_t RB = detail::kRadialBlock, Q = detail::kTerms;
+        std::vector<double> kt(nt * nk * Q);
+        for (std::size_t i = 0; i < nt * nk; ++i)
+            for (std::size_t q = 0; q < Q; ++q)
+                kt[i * Q + q] = detail::kTermScale[q] * krem[i * E * 3 + detail::kTermK[q]];
+        const auto kernels = detail::table_kernels();
+        const std::size_t n_blocks = (t.n_r + RB - 1) / RB;
+        detail::parallel_for(n_blocks, o.threads, 1, [&](std::size_t b, std::size_t e) {
+            constexpr std::size_t BR = detail::kElementaryRow;
+            std::vector<double> row(4 * nk), B(BR * nk), Bt(BR * nk * RB), acc(nt * F * RB);
+            for (std::size_t blk = b; blk < e; ++blk) {
+                const std::size_t j0 = blk * RB, n_in = std::min(RB, t.n_r - j0);
+                for (std::size_t jj = 0; jj < RB; ++jj) {
+                    // A short last block repeats its last radius (computed, not stored).
+                    detail::bessel_0123_row(plan.rule, radii[j0 + std::min(jj, n_in - 1)],
+                                            row.data());
+                    detail::elementary_row(plan.rule, row.data(), B.data());
+                    for (std::size_t i = 0; i < BR * nk; ++i) Bt[i * RB + jj] = B[i];
+                }
+                kernels.radial(nk, nt, Bt.data(), kt.data(), acc.data());
                 for (std::size_t it = 0; it < nt; ++it)
-                    detail::elementary_radial(nk, B.data(), &krem[it * nk * E * 3],
-                                              &t.g[(it * t.n_r + j) * F]);
+                    for (std::size_t jj = 0; jj < n_in; ++jj)
+                        for (std::size_t f = 0; f < F; ++f)
+                            t.g[(it * t.n_r + j0 + jj) * F + f] = acc[(it * F + f) * RB + jj];
             }
         });
     }
@@ -355,40 +373,48 @@ void tables_displacement(const ElementaryTables& t, std::size_t m, const Potency
                 << " is invalid: radius beyond the tables; allowed: <= " << r_top << " m";
             throw std::invalid_argument(msg.str());
         }
-    std::fill(out, out + nt * n * 3, 0.0);
-    // Radius-major copy, g[(j nt + it) F + f]: a point's four stencil radii then hold every
-    // time contiguously (the loop below streams them instead of striding by n_r F).
+    // Radius-major copy, gr[(j F + f) nt + it]: a point's four stencil radii then hold every
+    // time contiguously, and the synthesis kernel runs along times.
     std::vector<double> gr(t.g.size());
     for (std::size_t it = 0; it < nt; ++it)
         for (std::size_t j = 0; j < t.n_r; ++j)
-            std::copy_n(&t.g[(it * t.n_r + j) * F], F, &gr[(j * nt + it) * F]);
-    const std::size_t stride = nt * F;
+            for (std::size_t f = 0; f < F; ++f)
+                gr[(j * F + f) * nt + it] = t.g[(it * t.n_r + j) * F + f];
+    const auto kernels = detail::table_kernels();
     // Threads over points: each owns its outputs, sources and times run inside.
     detail::parallel_for(n, threads, 16, [&](std::size_t b, std::size_t e) {
-        for (std::size_t q = 0; q < m; ++q)
-            for (std::size_t i = b; i < e; ++i) {
+        std::vector<double> u(3 * nt);
+        for (std::size_t i = b; i < e; ++i) {
+            std::fill(u.begin(), u.end(), 0.0);
+            for (std::size_t q = 0; q < m; ++q) {
                 const double xi = x[q * n + i], yi = y[q * n + i];
                 const detail::Azimuth a = detail::azimuth(xi, yi);
                 double w[4];
                 const std::size_t j0 = detail::cubic_stencil(std::hypot(xi, yi), t.h, t.n_r, w);
-                double Ad[3] = {}, Bd[3] = {}, Ai[3] = {}, Bi[3] = {};
-                if (homogeneous)
+                // The synthesis is linear in g: its coefficients from unit radial functions
+                // (sources.hpp stays the one owner of the azimuthal factors).
+                double C[3][F];
+                for (std::size_t f = 0; f < F; ++f) {
+                    double unit[F] = {}, uf[3];
+                    unit[f] = 1.0;
+                    detail::elementary_synthesis(a, p[q], unit, uf);
+                    for (int c = 0; c < 3; ++c) C[c][f] = uf[c];
+                }
+                const double* rows[4];
+                for (std::size_t s = 0; s < 4; ++s) rows[s] = &gr[(j0 + s) * F * nt];
+                kernels.synthesis(nt, rows, w, C, u.data());
+                if (homogeneous) {
+                    double Ad[3] = {}, Bd[3] = {}, Ai[3] = {}, Bi[3] = {};
                     detail::potency_homogeneous_parts(p[q], xi, yi, t.depth, Ad, Bd, Ai, Bi);
-                for (std::size_t it = 0; it < nt; ++it) {
-                    double g[F], u[3];
-                    const double* row = &gr[j0 * stride + it * F];
-                    for (std::size_t f = 0; f < F; ++f)
-                        g[f] = w[0] * row[f] + w[1] * row[stride + f] + w[2] * row[2 * stride + f] +
-                               w[3] * row[3 * stride + f];
-                    detail::elementary_synthesis(a, p[q], g, u);
-                    if (homogeneous)
-                        for (int c = 0; c < 3; ++c)
-                            u[c] += t.constant * Ad[c] + t.r[it] * Bd[c] + t.kappa[it] * Ai[c] +
-                                    t.kappa_r[it] * Bi[c];
-                    double* o = &out[(it * n + i) * 3];
-                    for (int c = 0; c < 3; ++c) o[c] += u[c];
+                    for (int c = 0; c < 3; ++c)
+                        for (std::size_t it = 0; it < nt; ++it)
+                            u[c * nt + it] += t.constant * Ad[c] + t.r[it] * Bd[c] +
+                                              t.kappa[it] * Ai[c] + t.kappa_r[it] * Bi[c];
                 }
             }
+            for (std::size_t it = 0; it < nt; ++it)
+                for (int c = 0; c < 3; ++c) out[(it * n + i) * 3 + c] = u[c * nt + it];
+        }
     });
 }
 

@@ -188,29 +188,6 @@ void elementary_row(const WavenumberRule& rule, const double* j, double* B) noex
     }
 }
 
-void elementary_radial(std::size_t n_k, const double* B, const double* K,
-                       double g[kRadialFunctions]) noexcept {
-    // The harmonics' integrals (harmonic_integrals) of each source's order m; E0, E1: m = 0
-    // (u_r = I0, u_z = −I4); E2: m = 1 (P-SV on cos φ, SH on sin φ: g_r = I0 + I2, g_φ = I1 +
-    // I3, g_z = −I4); E3: m = 2 (P-SV on sin 2φ, SH on cos 2φ: g_r = I0 − 2 I2, g_φ = 2 I1 −
-    // I3, g_z = −I4), read off from_harmonics. K: U, V, W per source (12 per k).
-    double a[14] = {};
-    for (std::size_t ik = 0; ik < n_k; ++ik) {
-        const double* b = B + kElementaryRow * ik;
-        const double* k = K + ik * kElementary * 3;
-        a[0] += b[0] * k[1], a[1] += b[5] * k[0];                       // E0: V J0', U J0
-        a[2] += b[0] * k[4], a[3] += b[5] * k[3];                       // E1
-        a[4] += b[1] * k[7], a[5] += b[3] * k[7], a[6] += b[3] * k[8];  // E2: V J1', V J1/kr,
-        a[7] += b[1] * k[8], a[8] += b[6] * k[6];                       //   W J1/kr, W J1', U J1
-        a[9] += b[2] * k[10], a[10] += b[4] * k[10], a[11] += b[4] * k[11];  // E3, m = 2
-        a[12] += b[2] * k[11], a[13] += b[7] * k[9];
-    }
-    g[0] = a[0], g[1] = -a[1];
-    g[2] = a[2], g[3] = -a[3];
-    g[4] = a[4] + a[6], g[5] = a[5] + a[7], g[6] = -a[8];
-    g[7] = a[9] - 2.0 * a[11], g[8] = 2.0 * a[10] - a[12], g[9] = -a[13];
-}
-
 std::size_t cubic_stencil(double r, double h, std::size_t n, double w[4]) noexcept {
     const double u = r / h;
     std::size_t j = u < 1.0 ? 0 : std::size_t(u) - 1;

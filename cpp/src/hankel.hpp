@@ -48,12 +48,6 @@ void harmonic_integrals(const WavenumberRule& rule, const double* j, const doubl
 /// radius, times w k: B[kElementaryRow ik + q] from the row j there (bessel_0123_row).
 inline constexpr std::size_t kElementaryRow = 8;
 void elementary_row(const WavenumberRule& rule, const double* j, double* B) noexcept;
-/// The ten radial functions of the elementary sources (sources.hpp, kElementary) at one radius
-/// from its row B (elementary_row) and one time's kernels K[(ik kElementary + e) 3 + c]
-/// (c = U, V, W; elementary_time_kernels).
-void elementary_radial(std::size_t n_k, const double* B, const double* K,
-                       double g[kRadialFunctions]) noexcept;
-
 /// Below this argument bessel_j01 is the standard library's; above, Hankel's expansion.
 inline constexpr double kAsymptotic = 30.0;
 /// J0 and J1 at x >= 0 to ~1e-16 (the library's below kAsymptotic).

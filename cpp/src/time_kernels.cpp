@@ -52,63 +52,68 @@ HomogeneousKernels homogeneous(double depth, const Plan& plan, std::size_t n, bo
     return hk;
 }
 
-// Moduli of every layer at every Talbot node (node j at time it has s = z_j / t), scaled by
-// mu_ref: mods[(it nj + j) nl + l].
-void node_moduli(const Prepared& p, const std::vector<const Layer*>& layers,
-                 const std::vector<double>& times, const TalbotRule& tr,
+// Moduli of every layer at every node of the time rule, scaled by mu_ref:
+// mods[q nl + l].
+void node_moduli(const Prepared& p, const std::vector<const Layer*>& layers, const TimeRule& rule,
                  std::vector<Moduli>& mods) {
-    const std::size_t nl = layers.size(), nt = times.size(), nj = tr.node.size();
-    mods.assign(nt * nj * nl, Moduli{});
-    for (std::size_t it = 0; it < nt; ++it) {
-        if (times[it] == 0.0) continue;
-        for (std::size_t j = 0; j < nj; ++j) {
-            const cplx s = tr.node[j] / times[it];
-            for (std::size_t l = 0; l < nl; ++l) {
-                const Moduli m = layers[l]->moduli(s);
-                mods[(it * nj + j) * nl + l] = {m.mu / p.mu_ref, m.lam / p.mu_ref};
-            }
+    const std::size_t nl = layers.size(), nq = rule.s.size();
+    mods.assign(nq * nl, Moduli{});
+    for (std::size_t q = 0; q < nq; ++q)
+        for (std::size_t l = 0; l < nl; ++l) {
+            const Moduli m = layers[l]->moduli(rule.s[q]);
+            mods[q * nl + l] = {m.mu / p.mu_ref, m.lam / p.mu_ref};
         }
-    }
 }
 
-// krem[(it nk + ik) NC + c] = L^{-1}[R_c(s)/s](times[it]) per wavenumber, from
-// remainder(ik, moduli, node, work, R) giving the NC remainder components at one s (unrelaxed
-// moduli at t = 0); node = it nj + j, or nt nj for the unrelaxed moduli, indexes what a
-// caller precomputes per s (node_moduli's order). o.velocity: L^{-1}[R_c(s)], the same nodes
-// with weights times s.
-template <std::size_t NC, class Remainder>
-void invert_in_time(const Prepared& p, const EarthModel& model, const Plan& plan,
-                    const std::vector<double>& times, const TalbotRule& tr, int threads,
-                    bool velocity, std::vector<double>& krem, HomogeneousFactors& g,
-                    Remainder&& remainder) {
-    const auto layers = layer_list(model);
-    const std::size_t nl = layers.size(), nt = times.size(), nj = tr.node.size();
-    const std::size_t nk = plan.rule.k.size();
+// The time rule of one call and the moduli at its nodes.
+struct Nodes {
+    TimeRule rule;
     std::vector<Moduli> mods;
-    node_moduli(p, layers, times, tr, mods);
-    g = homogeneous_factors(*layers[p.stack.source_layer], times, tr, velocity);
+    std::size_t nl = 0;
+};
+Nodes nodes_for(const Prepared& p, const EarthModel& model, const std::vector<double>& times,
+                const TalbotRule& tr, bool velocity) {
+    Nodes n;
+    const auto layers = layer_list(model);
+    n.nl = layers.size();
+    n.rule = time_rule(times, tr, velocity);
+    node_moduli(p, layers, n.rule, n.mods);
+    return n;
+}
+
+// krem[(it nk + ik) NC + c] = L^{-1}[R_c(s)/s](times[it]) per wavenumber (the rule's
+// velocity: L^{-1}[R_c(s)]), from remainder(ik, moduli, node, work, R) giving the NC
+// remainder components at node q of the rule (q = its node count: the unrelaxed moduli, for
+// t = 0). Each node is solved once per wavenumber, whichever times share it.
+template <std::size_t NC, class Remainder>
+void invert_in_time(const Prepared& p, const Plan& plan, const std::vector<double>& times,
+                    const Nodes& nodes, int threads, std::vector<double>& krem,
+                    Remainder&& remainder) {
+    const TimeRule& rule = nodes.rule;
+    const std::size_t nt = times.size(), nq = rule.s.size(), nl = nodes.nl;
+    const std::size_t nk = plan.rule.k.size();
     krem.assign(nt * nk * NC, 0.0);
-    std::vector<cplx> wt(nt * nj);
-    for (std::size_t it = 0; it < nt; ++it)
-        for (std::size_t j = 0; j < nj && times[it] > 0.0; ++j)
-            wt[it * nj + j] = velocity ? tr.weight[j] * tr.node[j] / times[it] : tr.weight[j];
     parallel_for(nk, threads, 8, [&](std::size_t b, std::size_t e) {
         DenseWork w;
-        std::array<cplx, NC> R;
-        for (std::size_t ik = b; ik < e; ++ik)
+        std::vector<std::array<cplx, NC>> R(nq + 1);
+        for (std::size_t ik = b; ik < e; ++ik) {
+            for (std::size_t q = 0; q < nq; ++q) remainder(ik, &nodes.mods[q * nl], q, w, R[q]);
+            bool unrelaxed = false;
             for (std::size_t it = 0; it < nt; ++it) {
                 double* out = &krem[(it * nk + ik) * NC];
                 if (times[it] == 0.0) {
-                    remainder(ik, p.unrelaxed.data(), nt * nj, w, R);
-                    for (std::size_t c = 0; c < NC; ++c) out[c] = R[c].real();
+                    if (!unrelaxed) remainder(ik, p.unrelaxed.data(), nq, w, R[nq]);
+                    unrelaxed = true;
+                    for (std::size_t c = 0; c < NC; ++c) out[c] = R[nq][c].real();
                     continue;
                 }
-                for (std::size_t j = 0; j < nj; ++j) {
-                    remainder(ik, &mods[(it * nj + j) * nl], it * nj + j, w, R);
-                    for (std::size_t c = 0; c < NC; ++c)
-                        out[c] += std::imag(wt[it * nj + j] * R[c]);
+                for (std::size_t x = rule.begin[it]; x < rule.begin[it + 1]; ++x) {
+                    const auto& Rq = R[rule.node[x]];
+                    const cplx wx = rule.weight[x];
+                    for (std::size_t c = 0; c < NC; ++c) out[c] += std::imag(wx * Rq[c]);
                 }
             }
+        }
     });
 }
 
@@ -122,6 +127,12 @@ HomogeneousFactors homogeneous_factors(const Layer& source, const std::vector<do
     g.r.assign(nt, 0.0);
     g.kappa.assign(nt, 0.0);
     g.kappa_r.assign(nt, 0.0);
+    const TimeRule rule = time_rule(times, tr, velocity);
+    std::vector<std::array<cplx, 3>> f(rule.s.size());
+    for (std::size_t q = 0; q < rule.s.size(); ++q) {
+        const Moduli m = source.moduli(rule.s[q]);
+        f[q] = {ratio_r(m), ratio_kappa(m), ratio_kappa(m) * ratio_r(m)};
+    }
     for (std::size_t it = 0; it < nt; ++it) {
         if (times[it] == 0.0) {
             const Moduli m = source.unrelaxed();
@@ -130,13 +141,12 @@ HomogeneousFactors homogeneous_factors(const Layer& source, const std::vector<do
             g.kappa_r[it] = (ratio_kappa(m) * ratio_r(m)).real();
             continue;
         }
-        for (std::size_t j = 0; j < tr.node.size(); ++j) {
-            const cplx s = tr.node[j] / times[it];
-            const cplx w = velocity ? tr.weight[j] * s : tr.weight[j];
-            const Moduli m = source.moduli(s);
-            g.r[it] += std::imag(w * ratio_r(m));
-            g.kappa[it] += std::imag(w * ratio_kappa(m));
-            g.kappa_r[it] += std::imag(w * ratio_kappa(m) * ratio_r(m));
+        for (std::size_t x = rule.begin[it]; x < rule.begin[it + 1]; ++x) {
+            const auto& v = f[rule.node[x]];
+            const cplx w = rule.weight[x];
+            g.r[it] += std::imag(w * v[0]);
+            g.kappa[it] += std::imag(w * v[1]);
+            g.kappa_r[it] += std::imag(w * v[2]);
         }
     }
     return g;
@@ -192,8 +202,9 @@ void canonical_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
                             const GreensOptions& o, std::vector<double>& krem,
                             HomogeneousFactors& g) {
     const std::size_t src = p.stack.source_layer;
+    g = homogeneous_factors(*layer_list(model)[src], times, tr, o.velocity);
     invert_in_time<3>(
-        p, model, plan, times, tr, o.threads, o.velocity, krem, g,
+        p, plan, times, nodes_for(p, model, times, tr, o.velocity), o.threads, krem,
         [&](std::size_t ik, const Moduli* m, std::size_t, DenseWork& w, std::array<cplx, 3>& R) {
             const double k = plan.rule.k[ik];
             const SourceJump jump = canonical_jump(m[src].mu);
@@ -261,21 +272,19 @@ void elementary_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
         std::array<SourceJump, E> jumps;
         cplx r, kappa;
     };
-    const auto layers = layer_list(model);
-    const std::size_t nl = layers.size(), nj = tr.node.size(), nt = times.size();
-    std::vector<Moduli> mods;
-    node_moduli(p, layers, times, tr, mods);
-    std::vector<AtNode> at(nt * nj + 1);
-    for (std::size_t q = 0; q <= nt * nj; ++q) {
-        if (q < nt * nj && times[q / nj] == 0.0) continue;
-        const Moduli& m = q < nt * nj ? mods[q * nl + src] : p.unrelaxed[src];
+    const Nodes nodes = nodes_for(p, model, times, tr, o.velocity);
+    const std::size_t nq = nodes.rule.s.size();
+    std::vector<AtNode> at(nq + 1);
+    for (std::size_t q = 0; q <= nq; ++q) {
+        const Moduli& m = q < nq ? nodes.mods[q * nodes.nl + src] : p.unrelaxed[src];
         std::array<MomentTensor, E> mt;
         for (std::size_t e = 0; e < E; ++e)
             mt[e] = moment_tensor(elementary_tensor(e), m.mu, m.lam);
         at[q] = {elementary_jumps(mt, m), ratio_r(m), ratio_kappa(m)};
     }
+    g = homogeneous_factors(*layer_list(model)[src], times, tr, o.velocity);
     invert_in_time<3 * E>(
-        p, model, plan, times, tr, o.threads, o.velocity, krem, g,
+        p, plan, times, nodes, o.threads, krem,
         [&](std::size_t ik, const Moduli* m, std::size_t node, DenseWork& w,
             std::array<cplx, 3 * E>& R) {
             const double k = plan.rule.k[ik];
@@ -306,8 +315,9 @@ void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const
                           HomogeneousFactors& g) {
     constexpr std::size_t H = kHarmonics;
     const std::size_t src = p.stack.source_layer;
+    g = homogeneous_factors(*layer_list(model)[src], times, tr, o.velocity);
     invert_in_time<3 * H>(
-        p, model, plan, times, tr, o.threads, o.velocity, krem, g,
+        p, plan, times, nodes_for(p, model, times, tr, o.velocity), o.threads, krem,
         [&](std::size_t ik, const Moduli* m, std::size_t, DenseWork& w,
             std::array<cplx, 3 * H>& R) {
             const double k = plan.rule.k[ik];

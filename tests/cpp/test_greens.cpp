@@ -30,6 +30,38 @@ static void test_talbot() {
     CHECK_THROWS(detail::talbot_rule(7), std::invalid_argument, "talbot_nodes");
 }
 
+static void test_time_rule() {
+    // Times sharing a window (>= 3 within a factor 10) use one hyperbola; a lone time its own
+    // Talbot nodes; t = 0 none. Both invert e^{-a t} and 1 - e^{-a t} over every rate a.
+    const std::vector<double> times = {0.0, 2.0, 3.5, 7.0, 19.0, 5e3};
+    const auto tr = detail::talbot_rule(20);
+    for (bool velocity : {false, true}) {
+        const auto rule = detail::time_rule(times, tr, velocity);
+        CHECK(rule.begin[1] == 0);
+        CHECK(rule.begin[2] - rule.begin[1] == detail::kWindowNodes);
+        CHECK(rule.begin[6] - rule.begin[5] == tr.node.size());
+        CHECK(rule.s.size() == detail::kWindowNodes + tr.node.size());
+        for (double a : {0.0, 1e-4, 0.03, 0.7, 5.0, 300.0})
+            for (std::size_t it = 1; it < times.size(); ++it) {
+                const double t = times[it];
+                double f = 0.0, g = 0.0;  // K = s/(s + a) and a/(s + a)
+                for (std::size_t x = rule.begin[it]; x < rule.begin[it + 1]; ++x) {
+                    const cplx s = rule.s[rule.node[x]];
+                    f += std::imag(rule.weight[x] * s / (s + a));
+                    g += std::imag(rule.weight[x] * a / (s + a));
+                }
+                // Step responses e^{-at}, 1 - e^{-at}; velocities their derivatives (t > 0),
+                // to 1e-10 of the unit step over the window's first time.
+                const double e = std::exp(-a * t), tol = velocity ? 1e-10 / times[1] : 1e-10;
+                CHECK_NEAR(f, velocity ? -a * e : e, tol);
+                CHECK_NEAR(g, velocity ? a * e : 1.0 - e, tol);
+            }
+    }
+    // More than 20 Talbot nodes asks for more accuracy: every time keeps its own nodes.
+    const auto fine = detail::time_rule(times, detail::talbot_rule(30), false);
+    CHECK(fine.s.size() == 5 * 15);
+}
+
 static void test_fast_equals_dense() {
     const EarthModel m = EarthModel::canonical(1e19, 1e18);
     const auto st = detail::Stack::build(m, 9e3);
@@ -201,6 +233,7 @@ static void test_elementary_tables() {
 int main() {
     test_c_api();
     test_talbot();
+    test_time_rule();
     test_fast_equals_dense();
     test_fast_equals_dense_many_viscous_layers();
     test_homogeneous_kernel_affine_in_r();
