@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
 #include <sstream>
 #include <stdexcept>
 
@@ -381,39 +382,55 @@ void tables_displacement(const ElementaryTables& t, std::size_t m, const Potency
             for (std::size_t f = 0; f < F; ++f)
                 gr[(j * F + f) * nt + it] = t.g[(it * t.n_r + j) * F + f];
     const auto kernels = detail::table_kernels();
-    // Threads over points: each owns its outputs, sources and times run inside.
-    detail::parallel_for(n, threads, 16, [&](std::size_t b, std::size_t e) {
-        std::vector<double> u(3 * nt);
-        for (std::size_t i = b; i < e; ++i) {
-            std::fill(u.begin(), u.end(), 0.0);
+    // Threads over points, each owning its outputs, in blocks whose sums over time stay in
+    // cache; per source the block's points run in order of radius, so that successive points
+    // reuse the stencil's rows of the table (the loop reads far more table than it writes).
+    constexpr std::size_t block = 1024;
+    detail::parallel_for(n, threads, 64, [&](std::size_t b, std::size_t e) {
+        std::vector<double> u(block * 3 * nt), w(block * 4);
+        std::vector<std::size_t> j0(block), order(block);
+        for (std::size_t b0 = b; b0 < e; b0 += block) {
+            const std::size_t nb = std::min(block, e - b0);
+            std::fill(u.begin(), u.begin() + nb * 3 * nt, 0.0);
             for (std::size_t q = 0; q < m; ++q) {
-                const double xi = x[q * n + i], yi = y[q * n + i];
-                const detail::Azimuth a = detail::azimuth(xi, yi);
-                double w[4];
-                const std::size_t j0 = detail::cubic_stencil(std::hypot(xi, yi), t.h, t.n_r, w);
-                // The synthesis is linear in g: its coefficients from unit radial functions
-                // (sources.hpp stays the one owner of the azimuthal factors).
-                double C[3][F];
-                for (std::size_t f = 0; f < F; ++f) {
-                    double unit[F] = {}, uf[3];
-                    unit[f] = 1.0;
-                    detail::elementary_synthesis(a, p[q], unit, uf);
-                    for (int c = 0; c < 3; ++c) C[c][f] = uf[c];
-                }
-                const double* rows[4];
-                for (std::size_t s = 0; s < 4; ++s) rows[s] = &gr[(j0 + s) * F * nt];
-                kernels.synthesis(nt, rows, w, C, u.data());
-                if (homogeneous) {
-                    double Ad[3] = {}, Bd[3] = {}, Ai[3] = {}, Bi[3] = {};
-                    detail::potency_homogeneous_parts(p[q], xi, yi, t.depth, Ad, Bd, Ai, Bi);
-                    for (int c = 0; c < 3; ++c)
-                        for (std::size_t it = 0; it < nt; ++it)
-                            u[c * nt + it] += t.constant * Ad[c] + t.r[it] * Bd[c] +
-                                              t.kappa[it] * Ai[c] + t.kappa_r[it] * Bi[c];
+                const double* xq = x + q * n + b0;
+                const double* yq = y + q * n + b0;
+                for (std::size_t i = 0; i < nb; ++i)
+                    j0[i] = detail::cubic_stencil(std::hypot(xq[i], yq[i]), t.h, t.n_r, &w[4 * i]);
+                std::iota(order.begin(), order.begin() + nb, std::size_t{0});
+                std::sort(order.begin(), order.begin() + nb,
+                          [&](std::size_t i, std::size_t k) { return j0[i] < j0[k]; });
+                for (std::size_t o = 0; o < nb; ++o) {
+                    const std::size_t i = order[o];
+                    const detail::Azimuth a = detail::azimuth(xq[i], yq[i]);
+                    // The synthesis is linear in g: its coefficients from unit radial functions
+                    // (sources.hpp stays the one owner of the azimuthal factors).
+                    double C[3][F];
+                    for (std::size_t f = 0; f < F; ++f) {
+                        double unit[F] = {}, uf[3];
+                        unit[f] = 1.0;
+                        detail::elementary_synthesis(a, p[q], unit, uf);
+                        for (int c = 0; c < 3; ++c) C[c][f] = uf[c];
+                    }
+                    const double* rows[4];
+                    for (std::size_t s = 0; s < 4; ++s) rows[s] = &gr[(j0[i] + s) * F * nt];
+                    double* ui = &u[i * 3 * nt];
+                    kernels.synthesis(nt, rows, &w[4 * i], C, ui);
+                    if (homogeneous) {
+                        double Ad[3] = {}, Bd[3] = {}, Ai[3] = {}, Bi[3] = {};
+                        detail::potency_homogeneous_parts(p[q], xq[i], yq[i], t.depth, Ad, Bd, Ai,
+                                                          Bi);
+                        for (int c = 0; c < 3; ++c)
+                            for (std::size_t it = 0; it < nt; ++it)
+                                ui[c * nt + it] += t.constant * Ad[c] + t.r[it] * Bd[c] +
+                                                   t.kappa[it] * Ai[c] + t.kappa_r[it] * Bi[c];
+                    }
                 }
             }
-            for (std::size_t it = 0; it < nt; ++it)
-                for (int c = 0; c < 3; ++c) out[(it * n + i) * 3 + c] = u[c * nt + it];
+            for (std::size_t i = 0; i < nb; ++i)
+                for (std::size_t it = 0; it < nt; ++it)
+                    for (int c = 0; c < 3; ++c)
+                        out[(it * n + b0 + i) * 3 + c] = u[(i * 3 + c) * nt + it];
         }
     });
 }

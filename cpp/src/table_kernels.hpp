@@ -61,7 +61,8 @@ template <class V, std::size_t NV>
 inline void radial_block_impl(std::size_t nk, std::size_t nt, const double* __restrict Bt,
                               const double* __restrict Kt, double* __restrict acc) noexcept {
     constexpr std::size_t L = sizeof(V) / sizeof(double), W = L * NV, RB = kRadialBlock;
-    constexpr std::size_t F = kRadialFunctions, chunk = 128;  // Bt chunk of 128 KB stays in L2
+    // A pass's share of a 32-wavenumber chunk of Bt (8 KB) stays in L1 over all times.
+    constexpr std::size_t F = kRadialFunctions, chunk = 32;
     static_assert(RB % W == 0, "a pass covers whole vectors");
     std::fill(acc, acc + nt * F * RB, 0.0);
     for (std::size_t k0 = 0; k0 < nk; k0 += chunk) {
@@ -85,10 +86,11 @@ inline void radial_block_impl(std::size_t nk, std::size_t nt, const double* __re
     }
 }
 
-// Plain loops over times: the compiler vectorises them with each file's flags.
+// Vectors of V along times (a scalar loop for the remainder).
+template <class V>
 inline void synthesis_impl(std::size_t nt, const double* const rows[4], const double w[4],
                            const double C[3][kRadialFunctions], double* __restrict u) noexcept {
-    constexpr std::size_t F = kRadialFunctions;
+    constexpr std::size_t L = sizeof(V) / sizeof(double), F = kRadialFunctions;
     const double* __restrict r0 = rows[0];
     const double* __restrict r1 = rows[1];
     const double* __restrict r2 = rows[2];
@@ -96,15 +98,23 @@ inline void synthesis_impl(std::size_t nt, const double* const rows[4], const do
     double* __restrict ux = u;
     double* __restrict uy = u + nt;
     double* __restrict uz = u + 2 * nt;
-    for (std::size_t it = 0; it < nt; ++it) {
-        double x = 0.0, y = 0.0, z = 0.0;
+    std::size_t it = 0;
+    for (; it + L <= nt; it += L) {
+        V x = load<V>(ux + it), y = load<V>(uy + it), z = load<V>(uz + it);
+        for (std::size_t f = 0; f < F; ++f) {
+            const std::size_t o = f * nt + it;
+            const V g = load<V>(r0 + o) * w[0] + load<V>(r1 + o) * w[1] + load<V>(r2 + o) * w[2] +
+                        load<V>(r3 + o) * w[3];
+            x += g * C[0][f], y += g * C[1][f], z += g * C[2][f];
+        }
+        store<V>(ux + it, x), store<V>(uy + it, y), store<V>(uz + it, z);
+    }
+    for (; it < nt; ++it)
         for (std::size_t f = 0; f < F; ++f) {
             const std::size_t o = f * nt + it;
             const double g = w[0] * r0[o] + w[1] * r1[o] + w[2] * r2[o] + w[3] * r3[o];
-            x += C[0][f] * g, y += C[1][f] * g, z += C[2][f] * g;
+            ux[it] += C[0][f] * g, uy[it] += C[1][f] * g, uz[it] += C[2][f] * g;
         }
-        ux[it] += x, uy[it] += y, uz[it] += z;
-    }
 }
 
 void radial_block_scalar(std::size_t nk, std::size_t nt, const double* Bt, const double* Kt,

@@ -15,7 +15,7 @@ void radial_block_avx2(std::size_t nk, std::size_t nt, const double* Bt, const d
 
 void synthesis_avx2(std::size_t nt, const double* const rows[4], const double w[4],
                     const double C[3][kRadialFunctions], double* u) noexcept {
-    synthesis_impl(nt, rows, w, C, u);
+    synthesis_impl<v4d>(nt, rows, w, C, u);
 }
 
 }  // namespace viscoann::detail

@@ -9,13 +9,13 @@ typedef double v8d __attribute__((vector_size(64)));
 }
 
 void radial_block_avx512(std::size_t nk, std::size_t nt, const double* Bt, const double* Kt,
-                       double* acc) noexcept {
+                         double* acc) noexcept {
     radial_block_impl<v8d, 2>(nk, nt, Bt, Kt, acc);
 }
 
 void synthesis_avx512(std::size_t nt, const double* const rows[4], const double w[4],
-                    const double C[3][kRadialFunctions], double* u) noexcept {
-    synthesis_impl(nt, rows, w, C, u);
+                      const double C[3][kRadialFunctions], double* u) noexcept {
+    synthesis_impl<v8d>(nt, rows, w, C, u);
 }
 
 }  // namespace viscoann::detail
