@@ -166,6 +166,74 @@ void bind_greens(py::module_& m) {
         "Radial tables of the elementary sources at one depth for all times (a dict of arrays: "
         "depth, h, times, g (T, n_r, 10), r, kappa, kappa_r, constant); spacing > 0 sets h.");
     m.def(
+        "depth_field",
+        [](Arr thickness, Arr lam, Arr mu_M, Arr eta_M, Arr mu_K, Arr eta_K, double depth,
+           Arr potency_tensors, Arr x, Arr y, Arr z, Arr times, int talbot_nodes, double k_refine,
+           double r_refine, bool dense, int threads, bool homogeneous) {
+            const auto model = to_model(thickness, lam, mu_M, eta_M, mu_K, eta_K);
+            if (potency_tensors.ndim() != 2 || potency_tensors.shape(1) != 6)
+                throw std::invalid_argument(
+                    "potency_tensors must have shape (m, 6): xx, yy, zz, xy, xz, yz");
+            const auto ms = static_cast<std::size_t>(potency_tensors.shape(0));
+            if (x.ndim() != 2 || y.ndim() != 2 || x.shape(0) != potency_tensors.shape(0) ||
+                y.shape(0) != x.shape(0) || y.shape(1) != x.shape(1) || z.ndim() != 1 ||
+                z.shape(0) != x.shape(1))
+                throw std::invalid_argument("x and y must have shape (m, n), z shape (n,)");
+            const auto n = static_cast<std::size_t>(x.shape(1));
+            const auto nt = static_cast<std::size_t>(times.size());
+            std::vector<viscoann::PotencyTensor> pt(ms);
+            const double* p = potency_tensors.data();
+            for (std::size_t q = 0; q < ms; ++q)
+                pt[q] = {p[6 * q],     p[6 * q + 1], p[6 * q + 2],
+                         p[6 * q + 3], p[6 * q + 4], p[6 * q + 5]};
+            const auto snt = static_cast<py::ssize_t>(nt), sm = static_cast<py::ssize_t>(ms),
+                       sn = static_cast<py::ssize_t>(n);
+            py::array_t<double> u({snt, sm, sn, py::ssize_t{3}});
+            py::array_t<double> g({snt, sm, sn, py::ssize_t{3}, py::ssize_t{3}});
+            py::array_t<double> st({snt, sm, sn, py::ssize_t{3}, py::ssize_t{3}});
+            const auto o = options(talbot_nodes, k_refine, r_refine, dense, threads);
+            double *pu = u.mutable_data(), *pg = g.mutable_data(), *ps = st.mutable_data();
+            {
+                py::gil_scoped_release release;
+                viscoann::point_sources_at_depth(model, depth, ms, pt.data(), n, x.data(), y.data(),
+                                                 z.data(), nt, times.data(), pu, pg, ps, o,
+                                                 homogeneous);
+            }
+            py::dict d;
+            d["u"] = u;
+            d["grad"] = g;
+            d["stress"] = st;
+            return d;
+        },
+        py::arg("thickness"), py::arg("lam"), py::arg("mu_M"), py::arg("eta_M"), py::arg("mu_K"),
+        py::arg("eta_K"), py::arg("depth"), py::arg("potency_tensors"), py::arg("x"), py::arg("y"),
+        py::arg("z"), py::arg("times"), py::arg("talbot_nodes") = 20, py::arg("k_refine") = 1.0,
+        py::arg("r_refine") = 1.0, py::arg("dense") = false, py::arg("threads") = 0,
+        py::arg("homogeneous") = true,
+        "Field at depth of m point sources at one depth, potency tensors (m, 6) [m^3], at "
+        "receivers with offsets x, y (m, n) from each epicentre and heights z (n,) <= 0 [m]: a "
+        "dict u (T, m, n, 3) [m], grad (T, m, n, 3, 3) du_a/dx_b, stress (T, m, n, 3, 3) [Pa]; "
+        "x east, y north, z up; per source, not summed.");
+    m.def(
+        "depth_factors",
+        [](Arr thickness, Arr lam, Arr mu_M, Arr eta_M, Arr mu_K, Arr eta_K, Arr times,
+           int talbot_nodes) {
+            const auto model = to_model(thickness, lam, mu_M, eta_M, mu_K, eta_K);
+            const auto nt = static_cast<py::ssize_t>(times.size());
+            py::array_t<double> f({nt, py::ssize_t{6}}), mf({nt, py::ssize_t{6}}),
+                lf({nt, py::ssize_t{6}});
+            viscoann::GreensOptions o;
+            o.talbot_nodes = talbot_nodes;
+            viscoann::homogeneous_depth_factors(model.halfspace, times.size(), times.data(),
+                                                f.mutable_data(), mf.mutable_data(),
+                                                lf.mutable_data(), o);
+            return py::make_tuple(f, mf, lf);
+        },
+        py::arg("thickness"), py::arg("lam"), py::arg("mu_M"), py::arg("eta_M"), py::arg("mu_K"),
+        py::arg("eta_K"), py::arg("times"), py::arg("talbot_nodes") = 20,
+        "Time factors (f, mu_f, lam_f), each (T, 6), of the half-space material (the last "
+        "column entry) for the homogeneous field at depth (viscoann/greens.hpp).");
+    m.def(
         "tables_displacement",
         [](double depth, double h, Arr times, Arr g, Arr r, Arr kappa, Arr kappa_r, double constant,
            Arr potency_tensors, Arr x, Arr y, bool homogeneous, int threads) {

@@ -435,6 +435,129 @@ void tables_displacement(const ElementaryTables& t, std::size_t m, const Potency
     });
 }
 
+void point_sources_at_depth(const EarthModel& model, double depth, std::size_t ms,
+                            const PotencyTensor* pt, std::size_t n, const double* x,
+                            const double* y, const double* z, std::size_t nt, const double* times,
+                            double* u, double* grad, double* stress, const GreensOptions& o,
+                            bool homogeneous) {
+    model.validate();
+    detail::require_depth(depth);
+    detail::require_options(o);
+    for (std::size_t q = 0; q < ms; ++q) {
+        const double comps[6] = {pt[q].xx, pt[q].yy, pt[q].zz, pt[q].xy, pt[q].xz, pt[q].yz};
+        detail::require_finite("potency", 6, comps, false);
+    }
+    detail::require_finite("x", ms * n, x, false);
+    detail::require_finite("y", ms * n, y, false);
+    detail::require_finite("z", n, z, false);
+    detail::require_finite("times", nt, times, true);
+    if (o.velocity)
+        throw std::invalid_argument(
+            "velocity = true is invalid at depth; allowed: false (displacement, strain, stress)");
+    for (std::size_t i = 0; i < n; ++i)
+        if (z[i] > 0.0) {
+            std::ostringstream m;
+            m << "z[" << i << "] = " << z[i]
+              << " is invalid: the receiver is above the free surface; allowed: <= 0 m";
+            throw std::invalid_argument(m.str());
+        }
+    for (std::size_t q = 0; q < ms; ++q)
+        for (std::size_t i = 0; i < n; ++i)
+            if (homogeneous && x[q * n + i] == 0.0 && y[q * n + i] == 0.0 && -z[i] == depth) {
+                std::ostringstream m;
+                m << "receiver " << i << " (x, y, z = 0, 0, " << z[i] << " from source " << q
+                  << ") is invalid: it is on the source point, where the field is singular; "
+                     "allowed: any other point";
+                throw std::invalid_argument(m.str());
+            }
+    const auto tr = detail::talbot_rule(o.talbot_nodes);
+    if (n == 0 || nt == 0 || ms == 0) return;
+    // Distinct receiver depths (down) share their time kernels.
+    std::vector<double> zd(n);
+    for (std::size_t i = 0; i < n; ++i) zd[i] = -z[i] + 0.0;
+    std::vector<double> zs = zd;
+    std::sort(zs.begin(), zs.end());
+    zs.erase(std::unique(zs.begin(), zs.end()), zs.end());
+    double D = 1e300, r_max = 0.0;
+    for (double zz : zs) D = std::min(D, detail::decay_depth_between(model, depth, zz));
+    for (std::size_t i = 0; i < ms * n; ++i) r_max = std::max(r_max, std::hypot(x[i], y[i]));
+    const detail::Plan plan = detail::make_plan(D, r_max, o);
+    const std::vector<double> tv(times, times + nt);
+    detail::DepthKernels dk;
+    detail::depth_time_kernels(model, depth, zs, plan, tv, tr, o, dk);
+    constexpr std::size_t E = detail::kElementary, NC = detail::kDepthComponents;
+    constexpr std::size_t NB = detail::kHomogeneousBasis;
+    const std::size_t nk = plan.rule.k.size(), nz = zs.size();
+    const bool layered = !model.layers.empty();
+    detail::parallel_for(ms * n, o.threads, 1, [&](std::size_t b, std::size_t e) {
+        std::vector<double> row(5 * nk);
+        for (std::size_t qi = b; qi < e; ++qi) {
+            const std::size_t q = qi / n, i = qi % n;
+            const double xi = x[qi], yi = y[qi];
+            const std::size_t iz =
+                std::size_t(std::lower_bound(zs.begin(), zs.end(), zd[i]) - zs.begin());
+            if (layered) detail::bessel_04_row(plan.rule, std::hypot(xi, yi), row.data());
+            const detail::Azimuth az = detail::azimuth(xi, yi);
+            double hb[NB][12] = {};
+            if (homogeneous) detail::potency_homogeneous_basis(pt[q], xi, yi, z[i], depth, hb);
+            for (std::size_t it = 0; it < nt; ++it) {
+                double R[E][detail::kDepthRadial] = {}, ur[3] = {}, gr[9] = {}, sr[9] = {};
+                if (layered) {
+                    detail::depth_radial(plan.rule, row.data(),
+                                         &dk.krem[((it * nz + iz) * nk) * E * NC], R);
+                    detail::depth_synthesis(az, pt[q], R, ur, gr, sr);
+                }
+                const auto &f = dk.f[it], &mf = dk.mu_f[it], &lf = dk.lam_f[it];
+                const std::size_t o_ = (it * ms + q) * n + i;
+                for (int c = 0; c < 3; ++c) {
+                    double h = 0.0;
+                    for (std::size_t j = 0; j < NB; ++j) h += f[j] * hb[j][c];
+                    if (u) u[3 * o_ + c] = ur[c] + h;
+                }
+                for (int c = 0; c < 9; ++c) {
+                    double h = 0.0;
+                    for (std::size_t j = 0; j < NB; ++j) h += f[j] * hb[j][3 + c];
+                    if (grad) grad[9 * o_ + c] = gr[c] + h;
+                }
+                if (!stress) continue;
+                for (int a = 0; a < 3; ++a)
+                    for (int c = 0; c < 3; ++c) {
+                        double h = 0.0;
+                        for (std::size_t j = 0; j < NB; ++j) {
+                            const double* g = &hb[j][3];
+                            h += mf[j] * (g[3 * a + c] + g[3 * c + a]) +
+                                 (a == c ? lf[j] * (g[0] + g[4] + g[8]) : 0.0);
+                        }
+                        stress[9 * o_ + 3 * a + c] = dk.mu_ref * sr[3 * a + c] + h;
+                    }
+            }
+        }
+    });
+}
+
+void point_source_at_depth(const EarthModel& model, double depth, const PotencyTensor& pt,
+                           std::size_t n, const double* x, const double* y, const double* z,
+                           std::size_t nt, const double* times, double* u, double* grad,
+                           double* stress, const GreensOptions& o) {
+    point_sources_at_depth(model, depth, 1, &pt, n, x, y, z, nt, times, u, grad, stress, o);
+}
+
+void homogeneous_depth_factors(const Layer& layer, std::size_t nt, const double* times, double* f,
+                               double* mu_f, double* lam_f, const GreensOptions& o) {
+    EarthModel m;
+    m.halfspace = layer;
+    m.validate();
+    detail::require_finite("times", nt, times, true);
+    const auto tr = detail::talbot_rule(o.talbot_nodes);
+    detail::DepthKernels dk;
+    detail::depth_factors(layer, std::vector<double>(times, times + nt), tr, dk);
+    constexpr std::size_t NB = detail::kHomogeneousBasis;
+    for (std::size_t it = 0; it < nt; ++it)
+        for (std::size_t j = 0; j < NB; ++j)
+            f[it * NB + j] = dk.f[it][j], mu_f[it * NB + j] = dk.mu_f[it][j],
+                        lam_f[it * NB + j] = dk.lam_f[it][j];
+}
+
 void canonical_from_radial(std::size_t n, const double* x, const double* y, std::size_t n_sets,
                            const double* g, double* u) noexcept {
     for (std::size_t i = 0; i < n; ++i) {

@@ -155,6 +155,52 @@ void bessel_0123_row(const WavenumberRule& rule, double r, double* j) noexcept {
     }
 }
 
+void bessel_04_row(const WavenumberRule& rule, double r, double* j) noexcept {
+    std::vector<double> j4(4 * rule.k.size());
+    bessel_0123_row(rule, r, j4.data());
+    for (std::size_t ik = 0; ik < rule.k.size(); ++ik) {
+        const double x = rule.k[ik] * r;
+        double* o = j + 5 * ik;
+        for (int n = 0; n < 4; ++n) o[n] = j4[4 * ik + n];
+        // Upward recurrence is stable for x >= 8 > n; below it the library.
+        o[4] = x < 8.0 ? std::cyl_bessel_j(4.0, x) : 6.0 / x * o[3] - o[2];
+    }
+}
+
+void depth_radial(const WavenumberRule& rule, const double* j, const double* K,
+                  double R[kElementary][kDepthRadial]) noexcept {
+    for (std::size_t e = 0; e < kElementary; ++e)
+        for (std::size_t c = 0; c < kDepthRadial; ++c) R[e][c] = 0.0;
+    for (std::size_t ik = 0; ik < rule.k.size(); ++ik) {
+        const double k = rule.k[ik], w1 = rule.w[ik] * k, w2 = w1 * k;
+        const double* jk = j + 5 * ik;
+        for (std::size_t e = 0; e < kElementary; ++e) {
+            const int m = kElementaryOrder[e];
+            // J_{m+n} for n = -2..2, with J_{-n} = (-1)^n J_n.
+            double J[5];
+            for (int n = -2; n <= 2; ++n) {
+                const int o = m + n, a = o < 0 ? -o : o;
+                J[n + 2] = ((o < 0) && (a % 2) ? -1.0 : 1.0) * jk[a];
+            }
+            const double* X = K + (ik * kElementary + e) * kDepthComponents;
+            double* r = R[e];
+            for (int set = 0; set < 2; ++set, r += kDepthSet, X += 6) {
+                const double U = X[0], V = X[1], W = X[2], Uz = X[3], Vz = X[4], Wz = X[5];
+                for (int n = 0; n < 5; ++n) {
+                    const double wn = (n % 2) ? w1 : w2;  // odd offsets p = 1, even p = 2
+                    r[n] += wn * V * J[n];
+                    r[11 + n] += wn * W * J[n];
+                }
+                r[5] += w2 * U * J[1], r[6] += w1 * U * J[2], r[7] += w2 * U * J[3];
+                r[8] += w2 * Uz * J[2];
+                r[9] += w2 * Vz * J[1], r[10] += w2 * Vz * J[3];
+                r[16] += w2 * Wz * J[1], r[17] += w2 * Wz * J[3];
+            }
+            R[e][2 * kDepthSet] += w2 * K[(ik * kElementary + e) * kDepthComponents + 12] * J[2];
+        }
+    }
+}
+
 void harmonic_integrals(const WavenumberRule& rule, const double* j, const double* K,
                         double I[kHarmonics][5]) noexcept {
     for (std::size_t h = 0; h < kHarmonics; ++h)

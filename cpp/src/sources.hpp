@@ -191,4 +191,41 @@ void okada_moment_field(const PotencyTensor& m, double lam_over_mu, double x, do
 void potency_homogeneous_parts(const PotencyTensor& p, double x, double y, double depth,
                                double A_dev[3], double B_dev[3], double A_iso[3], double B_iso[3]);
 
+// ---- receivers at depth (host only, sources.cpp) --------------------------------------------
+
+/// Per elementary source, the time-domain remainder kernels at a receiver depth: the
+/// displacement state (U, V, W, Uz, Vz, Wz; z down, Uz = ∂U/∂z / k, propagator.hpp), the same
+/// times the receiver layer's μ(s)/μ_ref, and λ(s)/μ_ref (Uz − V) (the divergence's kernel).
+inline constexpr std::size_t kDepthComponents = 13;
+/// Per elementary source (order m), the radial integrals Σ_k w k^p X(k) J_{m+n}(kr) the field
+/// at depth takes (J_{-n} = (-1)^n J_n), for the kernel set X = (U, V, W, Uz, Vz, Wz) and the
+/// μ-scaled set, then λ D: per set, V at n = -2..2 (p = 1 for odd n, 2 for even), U at
+/// n = -1, 0, 1 (p = 1 at n = 0, else 2), Uz at 0 (p = 2), Vz at ±1 (p = 2), W as V, Wz as Vz.
+inline constexpr std::size_t kDepthSet = 18;
+inline constexpr std::size_t kDepthRadial = 2 * kDepthSet + 1;
+/// Harmonic order m of each elementary source.
+inline constexpr int kElementaryOrder[kElementary] = {0, 0, 1, 2};
+
+/// The field at depth of potency tensor p at azimuth a from the elementary sources' radial
+/// integrals R there (frame x east, y north, z up): displacement u [m], gradient
+/// grad[3 i + j] = ∂u_i/∂x_j, and stress / μ_ref (σ[3 i + j]). Each harmonic is the real or
+/// imaginary part of J_m e^{imφ}'s Cartesian derivatives (∂x ± i∂y raise and lower m).
+void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementary][kDepthRadial],
+                     double u[3], double grad[9], double stress[9]) noexcept;
+
+/// Okada's DC3D0 field of a moment tensor per unit μ (as okada_moment_field) at depth:
+/// out = (u[3], grad[9]) at (x, y, z) [m], z <= 0, source at depth below (0, 0).
+void okada_moment_gradient(const PotencyTensor& m, double lam_over_mu, double x, double y, double z,
+                           double depth, double out[12]);
+
+/// The homogeneous half-space field at depth of potency tensor p, (u, grad) as
+/// okada_moment_gradient, split over the six functions of the source layer's moduli it is a
+/// combination of: f = (1, α, 1/α, κ, κ α, κ/α), α = (λ + μ)/(λ + 2μ), κ = K/μ — Okada's
+/// point-source formulas are linear in (1, α, 1/α) for a fixed moment per unit μ (at the
+/// surface 1/α = 1 + r and the α term vanishes). basis[j][12]; three elastic evaluations per
+/// part (α = 1/2, 2/3, 4/5).
+inline constexpr std::size_t kHomogeneousBasis = 6;
+void potency_homogeneous_basis(const PotencyTensor& p, double x, double y, double z, double depth,
+                               double basis[kHomogeneousBasis][12]);
+
 }  // namespace viscoann::detail

@@ -3,6 +3,7 @@
 // the canonical source (harmonic m = 2) and for any potency tensor (m = 0, 1, 2).
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <vector>
 
@@ -21,8 +22,10 @@ struct Prepared {
     double mu_ref = 1.0;
     std::vector<FastKernel> fast;  ///< per k (empty with options.dense)
 };
+/// `out_subs`: the stack's sub-layers whose coefficients the fast kernels return (receivers at
+/// depth, FastKernel::eval_coeffs).
 void prepare(Prepared& p, const EarthModel& model, double depth, const Plan& plan,
-             const GreensOptions& o);
+             const GreensOptions& o, const std::vector<std::size_t>& out_subs = {});
 
 /// Kernels of the homogeneous half-space of any material with the source's moment per unit
 /// shear modulus, affine in r = μ/(λ + μ): a + r b per k (and per harmonic and part).
@@ -74,5 +77,30 @@ void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const
                           const Plan& plan, const PotencyTensor& pt,
                           const std::vector<double>& times, const TalbotRule& tr,
                           const GreensOptions& o, std::vector<double>& krem, HomogeneousFactors& g);
+
+/// The elementary sources' remainder kernels at receiver depths (z down, z[iz] >= 0):
+/// krem[((it nz + iz) nk + ik) kElementary + e) kDepthComponents + c] (sources.hpp), the
+/// layered state at the receiver minus the source layer's homogeneous half-space there (its
+/// kernels a + α b + c/α per part from three elastic solves; Okada's point source is linear in
+/// (1, α, 1/α)), and the homogeneous part's time factors: per time and basis function of
+/// potency_homogeneous_basis, L^{-1}[f(s)/s] (f), and of μ(s) f(s), λ(s) f(s) [Pa] (the
+/// homogeneous stress, formed in the Laplace domain). Steps only (no velocities).
+struct DepthKernels {
+    std::vector<double> z;
+    std::vector<double> krem;
+    std::vector<std::array<double, kHomogeneousBasis>> f, mu_f, lam_f;  ///< per time
+    double mu_ref = 1.0;
+};
+/// Only the homogeneous part's time factors (f, mu_f, lam_f) of a source layer.
+void depth_factors(const Layer& source, const std::vector<double>& times, const TalbotRule& tr,
+                   DepthKernels& out);
+void depth_time_kernels(const EarthModel& model, double depth, const std::vector<double>& z,
+                        const Plan& plan, const std::vector<double>& times, const TalbotRule& tr,
+                        const GreensOptions& o, DepthKernels& out);
+
+/// Depth scale [m] of the remainder's decay e^{-kD} between a source at `depth` and a receiver
+/// at z (both down): the shortest path through an interface that the homogeneous half-space
+/// lacks (a reflection inside their common layer, or the transmitted field |z - depth|).
+double decay_depth_between(const EarthModel& model, double depth, double z) noexcept;
 
 }  // namespace viscoann::detail

@@ -106,6 +106,36 @@ def elementary_tables(
     velocity: bool = False,
     spacing: float = 0.0,
 ) -> dict[str, Any]: ...
+def depth_field(
+    thickness: NDArray[np.float64],
+    lam: NDArray[np.float64],
+    mu_M: NDArray[np.float64],
+    eta_M: NDArray[np.float64],
+    mu_K: NDArray[np.float64],
+    eta_K: NDArray[np.float64],
+    depth: float,
+    potency_tensors: NDArray[np.float64],
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    z: NDArray[np.float64],
+    times: NDArray[np.float64],
+    talbot_nodes: int = 20,
+    k_refine: float = 1.0,
+    r_refine: float = 1.0,
+    dense: bool = False,
+    threads: int = 0,
+    homogeneous: bool = True,
+) -> dict[str, NDArray[np.float64]]: ...
+def depth_factors(
+    thickness: NDArray[np.float64],
+    lam: NDArray[np.float64],
+    mu_M: NDArray[np.float64],
+    eta_M: NDArray[np.float64],
+    mu_K: NDArray[np.float64],
+    eta_K: NDArray[np.float64],
+    times: NDArray[np.float64],
+    talbot_nodes: int = 20,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]: ...
 def tables_displacement(
     depth: float,
     h: float,

@@ -70,6 +70,46 @@ VISCOANN_API void point_source_displacement(const EarthModel& model, double dept
                                             const double* y, const double* t, double* out,
                                             const GreensOptions& options = {});
 
+/// Any point source observed at depth: a step in potency tensor `potency` [m^3] at `depth` [m]
+/// > 0 below (0, 0), receivers at (x[i], y[i], z[i]) [m] with z <= 0 (up; the free surface is
+/// z = 0), in any layer, at n_times times [s] >= 0. Outputs (each optional, nullptr to skip),
+/// frame x east, y north, z up: u[(it n + i) 3 + c] [m]; grad[(it n + i) 9 + 3 a + b] =
+/// ∂u_a/∂x_b; stress[(it n + i) 9 + 3 a + b] [Pa], formed in the Laplace domain with the
+/// receiver layer's μ(s), λ(s) and inverted like the displacement (in a viscoelastic layer it is
+/// not Hooke's law of the current strain). The source layer's homogeneous half-space is Okada's
+/// DC3D0 at depth in closed form; the layered remainder is transformed at each receiver's
+/// radius. Throws std::invalid_argument naming the argument: z[i] > 0 (above the surface), a
+/// receiver on the source point, potency, depth, x, y, times, options (velocity is not
+/// available at depth), model fields.
+VISCOANN_API void point_source_at_depth(const EarthModel& model, double depth,
+                                        const PotencyTensor& potency, std::size_t n,
+                                        const double* x, const double* y, const double* z,
+                                        std::size_t n_times, const double* times, double* u,
+                                        double* grad, double* stress,
+                                        const GreensOptions& options = {});
+
+/// m point sources at one depth, potency tensors p[q], each observed at its own offsets
+/// (x[q n + i], y[q n + i]) [m] from its epicentre and the shared receiver heights z[i] <= 0:
+/// one set of time kernels serves every source and receiver. Outputs per source, not summed:
+/// u[((it m + q) n + i) 3 + c], grad and stress [((it m + q) n + i) 9 + 3 a + b]. Checks and
+/// frames as point_source_at_depth. `homogeneous` false: the layered remainder only (smooth,
+/// also at the source point; for quadrature over rectangles).
+VISCOANN_API void point_sources_at_depth(const EarthModel& model, double depth, std::size_t m,
+                                         const PotencyTensor* p, std::size_t n, const double* x,
+                                         const double* y, const double* z, std::size_t n_times,
+                                         const double* times, double* u, double* grad,
+                                         double* stress, const GreensOptions& options = {},
+                                         bool homogeneous = true);
+
+/// The homogeneous half-space's time factors at depth for a source in `layer`: per time [s]
+/// (>= 0) and basis function b of (1, α, 1/α, κ, κα, κ/α) (α = (λ+μ)/(λ+2μ), κ = K/μ of the
+/// layer; Okada's point source and rectangle are linear in the first three per unit moment/μ):
+/// f[it 6 + b] = L^{-1}[f_b(s)/s](t), mu_f, lam_f the same of μ(s) f_b(s), λ(s) f_b(s) [Pa] —
+/// the displacement (gradient) is Σ f_b u_b, the stress Σ mu_f_b (G_b + G_bᵀ) + lam_f_b tr(G_b) I.
+VISCOANN_API void homogeneous_depth_factors(const Layer& layer, std::size_t n_times,
+                                            const double* times, double* f, double* mu_f,
+                                            double* lam_f, const GreensOptions& options = {});
+
 /// The seed's case on a structured grid: out[((e d_count + d) nt + it) n + i) * 3 + c], the
 /// canonical source in EarthModel::canonical(eta_M[e], eta_K[e]) at depths[d], times[it],
 /// points (x[i], y[i]). Radial tables per (depth, viscosity) are computed once and evaluated
