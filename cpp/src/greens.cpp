@@ -383,11 +383,12 @@ void tables_displacement(const ElementaryTables& t, std::size_t m, const Potency
                 gr[(j * F + f) * nt + it] = t.g[(it * t.n_r + j) * F + f];
     const auto kernels = detail::table_kernels();
     // Threads over points, each owning its outputs, in blocks whose sums over time stay in
-    // cache; per source the block's points run in order of radius, so that successive points
-    // reuse the stencil's rows of the table (the loop reads far more table than it writes).
-    constexpr std::size_t block = 1024;
+    // cache. The loop reads far more table than it writes: per source, the block's points run
+    // in order of radius over a chunk of times at once, so that the chunk's slice of the table
+    // (n_r x 10 x 8 times) is read from L2 by every point, not from memory by each.
+    constexpr std::size_t block = 128, chunk = 16;
     detail::parallel_for(n, threads, 64, [&](std::size_t b, std::size_t e) {
-        std::vector<double> u(block * 3 * nt), w(block * 4);
+        std::vector<double> u(block * 3 * nt), w(block * 4), C(block * 3 * F);
         std::vector<std::size_t> j0(block), order(block);
         for (std::size_t b0 = b; b0 < e; b0 += block) {
             const std::size_t nb = std::min(block, e - b0);
@@ -395,35 +396,39 @@ void tables_displacement(const ElementaryTables& t, std::size_t m, const Potency
             for (std::size_t q = 0; q < m; ++q) {
                 const double* xq = x + q * n + b0;
                 const double* yq = y + q * n + b0;
-                for (std::size_t i = 0; i < nb; ++i)
+                for (std::size_t i = 0; i < nb; ++i) {
                     j0[i] = detail::cubic_stencil(std::hypot(xq[i], yq[i]), t.h, t.n_r, &w[4 * i]);
-                std::iota(order.begin(), order.begin() + nb, std::size_t{0});
-                std::sort(order.begin(), order.begin() + nb,
-                          [&](std::size_t i, std::size_t k) { return j0[i] < j0[k]; });
-                for (std::size_t o = 0; o < nb; ++o) {
-                    const std::size_t i = order[o];
-                    const detail::Azimuth a = detail::azimuth(xq[i], yq[i]);
                     // The synthesis is linear in g: its coefficients from unit radial functions
                     // (sources.hpp stays the one owner of the azimuthal factors).
-                    double C[3][F];
+                    const detail::Azimuth a = detail::azimuth(xq[i], yq[i]);
                     for (std::size_t f = 0; f < F; ++f) {
                         double unit[F] = {}, uf[3];
                         unit[f] = 1.0;
                         detail::elementary_synthesis(a, p[q], unit, uf);
-                        for (int c = 0; c < 3; ++c) C[c][f] = uf[c];
+                        for (int c = 0; c < 3; ++c) C[(i * 3 + c) * F + f] = uf[c];
                     }
-                    const double* rows[4];
-                    for (std::size_t s = 0; s < 4; ++s) rows[s] = &gr[(j0[i] + s) * F * nt];
+                    if (!homogeneous) continue;
+                    double Ad[3] = {}, Bd[3] = {}, Ai[3] = {}, Bi[3] = {};
+                    detail::potency_homogeneous_parts(p[q], xq[i], yq[i], t.depth, Ad, Bd, Ai, Bi);
                     double* ui = &u[i * 3 * nt];
-                    kernels.synthesis(nt, rows, &w[4 * i], C, ui);
-                    if (homogeneous) {
-                        double Ad[3] = {}, Bd[3] = {}, Ai[3] = {}, Bi[3] = {};
-                        detail::potency_homogeneous_parts(p[q], xq[i], yq[i], t.depth, Ad, Bd, Ai,
-                                                          Bi);
-                        for (int c = 0; c < 3; ++c)
-                            for (std::size_t it = 0; it < nt; ++it)
-                                ui[c * nt + it] += t.constant * Ad[c] + t.r[it] * Bd[c] +
-                                                   t.kappa[it] * Ai[c] + t.kappa_r[it] * Bi[c];
+                    for (int c = 0; c < 3; ++c)
+                        for (std::size_t it = 0; it < nt; ++it)
+                            ui[c * nt + it] += t.constant * Ad[c] + t.r[it] * Bd[c] +
+                                               t.kappa[it] * Ai[c] + t.kappa_r[it] * Bi[c];
+                }
+                std::iota(order.begin(), order.begin() + nb, std::size_t{0});
+                std::sort(order.begin(), order.begin() + nb,
+                          [&](std::size_t i, std::size_t k) { return j0[i] < j0[k]; });
+                for (std::size_t t0 = 0; t0 < nt; t0 += chunk) {
+                    const std::size_t nc = std::min(chunk, nt - t0);
+                    for (std::size_t o = 0; o < nb; ++o) {
+                        const std::size_t i = order[o];
+                        const double* rows[4];
+                        for (std::size_t s = 0; s < 4; ++s)
+                            rows[s] = &gr[(j0[i] + s) * F * nt + t0];
+                        kernels.synthesis(nc, nt, rows, &w[4 * i],
+                                          reinterpret_cast<const double (*)[F]>(&C[i * 3 * F]),
+                                          &u[i * 3 * nt + t0]);
                     }
                 }
             }

@@ -293,7 +293,11 @@ class _StoreTables:
         idx, w = _depth_weights(s.model, s.depths, depth)
         t = dict(self._table(idx[0]))
         if idx.size > 1:
-            g = w[0] * t["g"]
+            # In place, into one buffer per call: the tables are tens of MB each.
+            g = getattr(self, "_g", None)
+            if g is None or g.shape != t["g"].shape:
+                g = self._g = np.empty_like(t["g"])
+            np.multiply(t["g"], w[0], out=g)
             for i, wk in zip(idx[1:], w[1:], strict=True):
                 g += wk * self._table(i)["g"]
             t["g"] = g
