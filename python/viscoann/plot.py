@@ -568,7 +568,8 @@ def cycle_profiles(y_km, curves, path, *, title: str = "", reference=None) -> Pa
         ax.set_title(panel, fontsize=10)
         ax.set_xlabel("distance from the fault [km]")
         ax.set_ylabel("v T / b")
-    axes[0].legend(fontsize=7, title="t / T (— 3-D, -- 2-D)", title_fontsize=7)
+    legend = "t / T (— 3-D, -- 2-D)" if reference is not None else "t / T"
+    axes[0].legend(fontsize=7, title=legend, title_fontsize=7)
     if title:
         fig.suptitle(title, fontsize=10)
     return _save(fig, path)
