@@ -3,8 +3,9 @@
 Each subcommand is a ``_cmd_<name>(args)`` function registered by ``_add_<name>(sub)``; the
 field commands live in ``cli_okada``, ``cli_solve`` and ``cli_predict``, the workflows
 (``cycle``, ``fit``) in ``cli_workflows``, the checks they share in ``cli_options``. A
-command checks every option before any work; a user error is one line on stderr naming the option, its value and what is allowed, with exit status 2 (argparse's
-convention) and no traceback; success is 0.
+command checks every option before any work; a user error is one line on stderr naming the
+option, its value and what is allowed, with exit status 2 (argparse's convention) and no
+traceback; success is 0.
 """
 
 from __future__ import annotations
