@@ -148,7 +148,7 @@ def run(args) -> list[dict]:
     # (4) the full job with the exact backend (minutes; --full-exact), else the growth
     # exponents measured in (2) say how the scaled job's cost extends.
     if args.full_exact:
-        total_x, resp_x, nodes_x, _ = exact_row(dict(FULL), "full")
+        total_x, resp_x, nodes_x = exact_row(dict(FULL), "full")
         log(f"cycles: exact backend at the full size {total_x:.0f} s; superposition {sup:.2f} s")
     elif not args.no_growth:
         growth = {}
