@@ -214,3 +214,28 @@ def test_bad_input_named(kwargs, match):
     args.update(kwargs)
     with pytest.raises(ValueError, match=match):
         cycles.velocity(**args)
+
+
+def test_dask_station_chunks_equal_one_process():
+    # Stations in chunks on a LocalCluster (2 worker processes) = one chunk here, to 1e-12;
+    # and = the plain call within the solver's resolution (its tables follow the stations'
+    # reach, the chunks' the whole set's).
+    distributed = pytest.importorskip("distributed")
+    fault, st = _fault(), va.Stations(np.linspace(-40e3, 50e3, 7), np.linspace(30e3, -20e3, 7))
+    events = np.array([0.0, 4.0]) * YR
+    times = np.array([1.0, 6.0]) * YR
+    per = np.array([[1.0, 0.5], [0.3, 1.0]])
+    kw = dict(spinup=True, steady=cycles.Steady(0.01 / YR, patches=(0,)), **OPTS)
+    one = cycles.velocity(CANON, fault, st, times, events, per, chunk_stations=7, **kw)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, dashboard_address=None, processes=True
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        got = cycles.velocity(
+            CANON, fault, st, times, events, per, chunk_stations=3, dask=client, **kw
+        )
+    assert np.abs(got - one).max() <= 1e-12 * np.abs(one).max()
+    plain = cycles.velocity(CANON, fault, st, times, events, per, **kw)
+    assert np.abs(plain - one).max() <= 1e-6 * np.abs(one).max()

@@ -52,7 +52,10 @@ class _CappedTables(exact_sources.DirectTables):
 def _reach(patches, stations) -> float:
     """The largest distance [m] from a patch corner (or point) to a station."""
     pts = []
+    flat = []
     for p in patches:
+        flat.extend(p if isinstance(p, list | tuple) else getattr(p, "patches", [p]))
+    for p in flat:
         if hasattr(p, "corners"):
             pts.extend(np.asarray(p.corners())[:, :2])
         else:
@@ -98,8 +101,10 @@ class ExactModel:
     def velocity(self, source, stations, times):
         return exact_sources.velocity(self.model, source, stations, times, **self.options)
 
-    def responses(self, patches, stations, times, velocity):
-        """(P, T, S, 3): each patch's field, one table per depth for all patches."""
+    def responses(self, patches, stations, times, velocity, reach=None):
+        """(P, T, S, 3): each patch's field (a patch may be a list: their sum), one table per
+        depth for all patches, spanning ``reach`` [m] (default: every patch to every
+        station)."""
         t = np.atleast_1d(np.asarray(times, dtype=float))
         o = dict(self.options)
         opts = dict(
@@ -108,7 +113,7 @@ class ExactModel:
             r_refine=o.get("r_refine", 1.0),
             threads=threads_count(o.get("threads")),
         )
-        reach = _reach(patches, stations)
+        reach = _reach(patches, stations) if reach is None else float(reach)
         o.pop("progress", None)
         out = np.empty((len(patches), t.size, len(stations), 3))
         shared = None
@@ -129,10 +134,14 @@ class ExactModel:
         """The time [s] at which :meth:`relaxed` evaluates (0 for an elastic model)."""
         return RELAXED_TIMES * self.model.relaxation_time()
 
-    def relaxed(self, source, stations):
+    def relaxed(self, source, stations, reach=None):
         """The fully relaxed displacement (S, 3): the field at :data:`RELAXED_TIMES` longest
-        relaxation times (relative error ~1e-5 for the slowest case, a fault cutting the lid)."""
-        return self.displacement(source, stations, [self.relaxed_time()])[0]
+        relaxation times (relative error ~1e-5 for the slowest case, a fault cutting the lid);
+        with ``reach``, on tables spanning it (as :meth:`responses`)."""
+        t = [self.relaxed_time()]
+        if reach is None:
+            return self.displacement(source, stations, t)[0]
+        return self.responses([source], stations, t, False, reach=reach)[0, 0]
 
     def describe(self) -> dict:
         return {"backend": "exact", "model": repr(self.model)}

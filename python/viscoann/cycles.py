@@ -169,6 +169,8 @@ def displacement(
     per_decade=16,
     max_exact=4096,
     progress=False,
+    chunk_stations=None,
+    dask=None,
     **rheology,
 ) -> np.ndarray:
     """Surface displacement (T, S, 3) [m] of an earthquake cycle.
@@ -192,6 +194,11 @@ def displacement(
         The lag nodes (see the module docstring).
     progress : bool
         Progress bars on stderr (needs tqdm).
+    chunk_stations, dask
+        Stations in chunks of ``chunk_stations`` (default with ``dask``: 8 chunks), each
+        chunk a task on a Dask cluster when ``dask`` is given ("local": a LocalCluster; a
+        scheduler address; or a distributed.Client); every chunk uses the tables of the whole
+        station set's reach, so the result equals the one-process result.
     **rheology
         For a kernel: its rheology (eta_M, eta_K, H); for an EarthModel: solver options
         (tol, talbot_nodes, k_refine, r_refine, threads).
@@ -215,6 +222,8 @@ def displacement(
         per_decade=per_decade,
         max_exact=max_exact,
         progress=progress,
+        chunk_stations=chunk_stations,
+        dask=dask,
         rheology=rheology,
     )
 
@@ -233,6 +242,8 @@ def velocity(
     per_decade=16,
     max_exact=4096,
     progress=False,
+    chunk_stations=None,
+    dask=None,
     **rheology,
 ) -> np.ndarray:
     """Surface velocity (T, S, 3) [m/s] of an earthquake cycle; arguments as
@@ -260,6 +271,8 @@ def velocity(
         per_decade=per_decade,
         max_exact=max_exact,
         progress=progress,
+        chunk_stations=chunk_stations,
+        dask=dask,
         rheology=rheology,
     )
 
@@ -279,6 +292,8 @@ def _cycle(
     per_decade,
     max_exact,
     progress,
+    chunk_stations,
+    dask,
     rheology,
 ):
     # Every argument is checked before the backend solves anything.
@@ -309,17 +324,97 @@ def _cycle(
                 f"times[{i}] = {t[i]} equals event_times[{j}]; allowed: velocity times other "
                 "than the event times (the step's velocity is a delta there)"
             )
-        live = lag > 0
+    if spinup and e.size < 2:
+        raise ValueError("spinup needs >= 2 events (their mean spacing); allowed: E >= 2")
+    steady_rate = _steady_rates(steady, len(patches))
+    since = None if steady is None or steady.since is None else float(steady.since)
+    if chunk_stations is not None and not (
+        isinstance(chunk_stations, int | np.integer) and chunk_stations >= 1
+    ):
+        raise ValueError(f"chunk_stations = {chunk_stations!r} is invalid; allowed: integer >= 1")
+    job = dict(
+        t=t,
+        e=e,
+        s=s,
+        per_patch=per_patch,
+        velocity=velocity,
+        spinup=spinup,
+        steady_rate=steady_rate,
+        since=since,
+        lags=lags,
+        per_decade=per_decade,
+        max_exact=max_exact,
+        progress=progress,
+    )
+    if dask is None and chunk_stations is None:
+        return _compute(backend, patches, stations, **job)
+    return _chunked(backend, patches, stations, job, chunk_stations, dask)
+
+
+def _chunked(backend, patches, stations, job, chunk, dask):
+    """Stations in chunks, here or as Dask tasks; every chunk's tables span every station
+    (one radial reach), so the result is the one-process result."""
+    from .backends import _reach
+
+    job = {**job, "reach": _reach(patches, stations), "progress": False}
+    S = len(stations)
+    if chunk is None:
+        chunk = -(-S // 8)
+    parts = [np.arange(a, min(S, a + chunk)) for a in range(0, S, chunk)]
+    subs = [Stations(stations.east[i], stations.north[i]) for i in parts]
+    if dask is None:
+        blocks = [_compute(backend, patches, sub, **job) for sub in subs]
     else:
-        live = lag >= 0
+        from dask.distributed import Client, LocalCluster
+
+        cluster = None
+        if isinstance(dask, str):
+            if dask == "local":
+                cluster = LocalCluster(threads_per_worker=1, dashboard_address=None)
+                client = Client(cluster)
+            else:
+                client = Client(dask)
+        else:
+            client = dask
+        try:
+            b, p = client.scatter([backend, patches], broadcast=True)
+            futures = [client.submit(_compute, b, p, sub, pure=False, **job) for sub in subs]
+            blocks = client.gather(futures)
+        finally:
+            if client is not dask:
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+    return np.concatenate(blocks, axis=1)
+
+
+def _compute(
+    backend,
+    patches,
+    stations,
+    *,
+    t,
+    e,
+    s,
+    per_patch,
+    velocity,
+    spinup,
+    steady_rate,
+    since,
+    lags,
+    per_decade,
+    max_exact,
+    progress,
+    reach=None,
+):
+    """The cycle at ``stations`` (checked arguments): (T, S, 3)."""
+    lag = t[:, None] - e[None, :]  # (T, E)
+    live = lag > 0 if velocity else lag >= 0
     ti, ej = np.nonzero(live)
     pair_lags = lag[ti, ej]
     if spinup:
-        if e.size < 2:
-            raise ValueError("spinup needs >= 2 events (their mean spacing); allowed: E >= 2")
         first = int(np.argmin(e))
         dT = float((e.max() - e.min()) / (e.size - 1))
-    steady_rate = _steady_rates(steady, len(patches))
 
     def field(rows, lag_values, scale, vel):
         """sum over (row, lag, scale) of scale . G(lag) into (T, S, 3)."""
@@ -330,7 +425,7 @@ def _cycle(
             remap = np.full(nodes.size, -1, dtype=np.int64)
             remap[used] = np.arange(used.size)
             nodes, idx = nodes[used], np.where(w != 0, remap[idx], 0)
-        G = _responses(backend, patches, stations, nodes, vel, per_patch, progress)
+        G = _responses(backend, patches, stations, nodes, vel, per_patch, progress, reach)
         return _superpose(G, rows, idx, w, scale, t.size)
 
     out = np.zeros((t.size, len(stations), 3))
@@ -345,12 +440,11 @@ def _cycle(
         rate = np.zeros(len(patches)) if steady_rate is None else steady_rate.copy()
         if spinup:  # the virtual events' relaxed part: s_0 / dT as a steady rate
             rate += np.broadcast_to(s[first], (len(patches),)) / dT
-        v_rel = _relaxed(backend, patches, stations, rate)
+        v_rel = _relaxed(backend, patches, stations, rate, reach)
         if velocity:
             out += v_rel[None]
         else:
-            since = t[0] if steady.since is None else float(steady.since)
-            out += (t - since)[:, None, None] * v_rel[None]
+            out += (t - (t[0] if since is None else since))[:, None, None] * v_rel[None]
     return out
 
 
@@ -372,8 +466,12 @@ def _steady_rates(steady, n):
     return rate
 
 
-def _responses(backend, patches, stations, nodes, velocity, per_patch, progress):
-    """(P or 1, N, S, 3) step responses at the lag nodes (per unit slip scale)."""
+def _responses(backend, patches, stations, nodes, velocity, per_patch, progress, reach=None):
+    """(P or 1, N, S, 3) step responses at the lag nodes (per unit slip scale); with
+    ``reach`` (chunked stations) through the backend's ``responses`` at that radial reach."""
+    if reach is not None and hasattr(backend, "responses"):
+        groups = patches if per_patch else [patches]
+        return backend.responses(groups, stations, nodes, velocity, reach=reach)
     if not per_patch:
         fn = backend.velocity if velocity else backend.displacement
         return fn(patches, stations, nodes)[None]
@@ -412,7 +510,7 @@ def _superpose(G, rows, idx, w, scale, n_times):
     return u.reshape(n_times, S, 3)
 
 
-def _relaxed(backend, patches, stations, rate):
+def _relaxed(backend, patches, stations, rate, reach=None):
     """sum_p rate_p x relaxed response of patch p (S, 3)."""
     if not hasattr(backend, "relaxed"):
         raise ValueError(
@@ -423,8 +521,9 @@ def _relaxed(backend, patches, stations, rate):
     live = np.flatnonzero(rate != 0)
     if live.size == 0:
         return out
+    kw = {} if reach is None else {"reach": reach}
     if np.allclose(rate[live], rate[live[0]]) and live.size == len(patches):
-        return rate[live[0]] * backend.relaxed(patches, stations)
+        return rate[live[0]] * backend.relaxed(patches, stations, **kw)
     for p in live:
-        out += rate[p] * backend.relaxed(patches[p], stations)
+        out += rate[p] * backend.relaxed(patches[p], stations, **kw)
     return out

@@ -4,7 +4,7 @@ with events, patches, stations and output times.
 The job: a thrust of P patches (``faults.fault_case``), slip per event and patch (a random
 scale per event), E events every 1000/E yr over 1000 yr, S stations, T output times over the
 same 1000 yr, displacement on a lag grid of 16 nodes a decade (``cycles`` module docstring).
-Rows: (1) the scaled job with the exact backend, split into the step responses (the
+Rows: (1) the scaled job with the exact backend (median of ``--repeats``), split into the step responses (the
 backend's part) and the superposition; (2) each size doubled in turn (the growth); (3) the
 superposition alone at the issue's full size (1000 events, 100 patches, 1000 stations, 1000
 times; responses given), which is what remains when a fast kernel supplies the responses;
@@ -30,6 +30,7 @@ def add_arguments(p) -> None:
     p.add_argument("--stations", type=int, default=100)
     p.add_argument("--times", type=int, default=100)
     p.add_argument("--no-growth", action="store_true", help="skip the doubled sizes")
+    p.add_argument("--repeats", type=int, default=3, help="median of this many runs")
     p.add_argument("--full-exact", action="store_true", help="also the full job, exact (long)")
     p.add_argument("--threads", type=int, default=0, help="0: all cores")
 
@@ -46,14 +47,14 @@ class _Timed:
     def lag_nodes(self, velocity):
         return None
 
-    def responses(self, patches, stations, times, velocity):
+    def responses(self, patches, stations, times, velocity, reach=None):
         self.nodes = len(times)
         t0 = time.perf_counter()
         if self.inner is None:  # responses given: a smooth stand-in, same shape
             r = np.random.default_rng(0).normal(size=(len(patches), 1, len(stations), 3))
             out = np.repeat(r, len(times), axis=1)
         else:
-            out = self.inner.responses(patches, stations, times, velocity)
+            out = self.inner.responses(patches, stations, times, velocity, reach)
         self.seconds += time.perf_counter() - t0
         return out
 
@@ -75,14 +76,20 @@ def job(events, patches, stations, times, seed=1):
     return fault, st, t, e, slips
 
 
-def _run(backend, sizes):
+def _run(make_backend, sizes, repeats=1):
+    """Median over ``repeats`` of (total s, responses s), the lag nodes and the patch count."""
     from .. import cycles
 
     fault, st, t, e, slips = job(**sizes)
-    t0 = time.perf_counter()
-    u = cycles.displacement(backend, fault, st, t, e, slips, lags="grid")
-    total = time.perf_counter() - t0
-    return total, backend.seconds, backend.nodes, u
+    runs = []
+    for _ in range(repeats):
+        backend = make_backend()
+        t0 = time.perf_counter()
+        cycles.displacement(backend, fault, st, t, e, slips, lags="grid")
+        runs.append((time.perf_counter() - t0, backend.seconds))
+    runs.sort()
+    total, resp = runs[len(runs) // 2]
+    return total, resp, backend.nodes, len(fault)
 
 
 def run(args) -> list[dict]:
@@ -94,9 +101,11 @@ def run(args) -> list[dict]:
     base = dict(events=args.events, patches=args.patches, stations=args.stations, times=args.times)
     rows = []
 
-    def exact_row(sizes, label):
-        b = _Timed(ExactModel(model, tol=1e-4, threads=threads))
-        total, resp, nodes, _ = _run(b, sizes)
+    def exact_row(sizes, label, repeats=args.repeats):
+        total, resp, nodes, n_patches = _run(
+            lambda: _Timed(ExactModel(model, tol=1e-4, threads=threads)), sizes, repeats
+        )
+        sizes = {**sizes, "patches": n_patches}  # a square grid of patches
         n = sizes["times"] * sizes["stations"]
         log(
             f"cycles: {label}: {sizes} -> {total:.2f} s (responses {resp:.2f} s at {nodes} "
@@ -127,8 +136,7 @@ def run(args) -> list[dict]:
             exact_row({**base, key: 2 * base[key]}, f"{key} x2")
 
     # (3) the superposition alone at the full size (responses handed in).
-    b = _Timed()
-    total_full, given, full_nodes, _ = _run(b, FULL)
+    total_full, given, full_nodes, _ = _run(_Timed, FULL)
     sup = total_full - given
     log(f"cycles: full-size superposition {sup:.2f} s ({full_nodes} lag nodes)")
     n_full = FULL["times"] * FULL["stations"]
@@ -148,13 +156,13 @@ def run(args) -> list[dict]:
     # (4) the full job with the exact backend (minutes; --full-exact), else the growth
     # exponents measured in (2) say how the scaled job's cost extends.
     if args.full_exact:
-        total_x, resp_x, nodes_x = exact_row(dict(FULL), "full")
+        total_x, resp_x, nodes_x = exact_row(dict(FULL), "full", 1)
         log(f"cycles: exact backend at the full size {total_x:.0f} s; superposition {sup:.2f} s")
     elif not args.no_growth:
         growth = {}
         for r in rows[1:5]:
             key = r["path"].split()[0]
-            ratio = r[key] / base[key]
+            ratio = r[key] / rows[0][key]
             growth[key] = float(np.log(r["seconds_median"] / total) / np.log(ratio))
         log("cycles: cost ~ " + " ".join(f"{k}^{v:.2f}" for k, v in growth.items()))
         rows[0]["growth_exponents"] = growth
