@@ -5,9 +5,10 @@ The job: a thrust of P patches (``faults.fault_case``), slip per event and patch
 scale per event), E events every 1000/E yr over 1000 yr, S stations, T output times over the
 same 1000 yr, displacement on a lag grid of 16 nodes a decade (``cycles`` module docstring).
 Rows: (1) the scaled job with the exact backend (median of ``--repeats``), split into the
-step responses (the backend's part) and the superposition; (2) each size doubled in turn (the growth); (3) the
-superposition alone at the issue's full size (1000 events, 100 patches, 1000 stations, 1000
-times; responses given), which is what remains when a fast kernel supplies the responses;
+step responses (the backend's part) and the superposition; (2) each size doubled in turn
+(the growth); (3) the superposition alone at the issue's full size (1000 events, 100
+patches, 1000 stations, 1000 times; responses given), which is what remains when a fast
+kernel supplies the responses;
 (4) with ``--full-exact`` the full job with the exact backend (else the growth exponents of
 (2) on the scaled job's row: cost ~ size^exponent for each size).
 """
