@@ -96,7 +96,7 @@ def test_free_slip_scale_and_first_epoch_reference():
     assert 0.7 < f.reduced < 1.3
 
 
-def test_mcmc_posterior_agrees_with_least_squares():
+def test_mcmc_posterior_agrees_with_least_squares(tmp_path):
     pytest.importorskip("emcee")
     k, st, obs = _toy_obs()
     lsq = fit.rheology(obs, None, st, params=("eta_M", "slip"), kernel=k, fixed=dict(H=22e3))
@@ -118,6 +118,10 @@ def test_mcmc_posterior_agrees_with_least_squares():
         b = math.log10(lsq.values[n]) if n == "eta_M" else lsq.values[n]
         assert abs(a - b) < 0.3 * lsq.sigma[n]
     _within(mc, dict(eta_M=3e18, slip=1.3))
+    from viscoann import plot
+
+    out = plot.posterior_corner(mc.samples, ["log10 eta_M", "slip"], tmp_path / "c.png")
+    assert out.stat().st_size > 10_000
 
 
 @pytest.mark.parametrize(
