@@ -184,10 +184,11 @@ def test_savage_prescott_long_fault():
 
 @pytest.mark.slow
 def test_savage_prescott_1200km_150_cycles():
-    # The case: 2L = 1200 km, 150 cycles (+ spin-up), T/tau = 0.5 ... 5, phases 0.05,
-    # 0.5, 0.95: within 3 % of b/T out to 30 km as it stands (the y/L of the relaxed fault).
+    # The case: 2L = 1200 km, 150 cycles (+ spin-up), T/tau = 1 and 5, early and late
+    # in the cycle: within 3 % of b/T out to 30 km as it stands (the y/L of the relaxed fault;
+    # bench/savage_prescott.py draws T/tau = 0.5 ... 5 at five phases, same accuracy).
     y = np.array([5e3, 15e3, 30e3])
-    v3, ref = _savage_prescott((1200e3,), 150, (0.5, 1.0, 2.0, 5.0), (0.05, 0.5, 0.95), y, _COARSE)
+    v3, ref = _savage_prescott((1200e3,), 150, (1.0, 5.0), (0.05, 0.95), y, _COARSE)
     assert np.abs(v3[0] - ref).max() < 0.03
 
 
