@@ -240,3 +240,29 @@ def test_dask_station_chunks_equal_one_process():
     assert np.abs(got - one).max() <= 1e-12 * np.abs(one).max()
     plain = cycles.velocity(CANON, fault, st, times, events, per, **kw)
     assert np.abs(plain - one).max() <= 1e-6 * np.abs(one).max()
+
+
+def test_store_backend_interpolates_on_its_times(tmp_path):
+    # A store answers only at its times: they become the lag nodes (4-point Lagrange in log
+    # lag between them, 16 a decade), against exact lags from the model.
+    pytest.importorskip("h5py")
+    src = va.PointSource(east=0.0, north=0.0, depth=10e3, strike=30, dip=60, rake=90, potency=1.0)
+    st = va.Stations([8e3, -25e3, 40e3], [12e3, 5e3, -30e3])
+    grid = np.concatenate([[0.0], np.geomspace(0.01, 100.0, 65)]) * YR
+    store = va.exact.Store.build(CANON, [10e3], grid, tmp_path / "s.h5", r_max=80e3, **_COARSE)
+    events = np.array([0.0, 7.3]) * YR
+    times = np.array([0.5, 7.3, 9.0, 40.0]) * YR
+    got = cycles.displacement(store, src, st, times, events)
+    ref = cycles.displacement(CANON, src, st, times, events, lags="exact", **_COARSE)
+    post = ref - va.exact.displacement(CANON, src, st, [0.0], **_COARSE)
+    assert np.abs(got - ref).max() < 2e-5 * np.abs(post).max()
+    with pytest.raises(ValueError, match="outside the backend's times"):
+        cycles.displacement(store, src, st, [200.0 * YR], [0.0])
+
+
+def test_backend_keywords_refused_where_fixed():
+    b = va.backends.ExactModel(CANON, tol=1e-3)
+    with pytest.raises(ValueError, match="tol is not taken by a ExactModel"):
+        cycles.velocity(b, _fault(), _stations(), [YR], [0.0], tol=1e-4)
+    with pytest.raises(ValueError, match="k_refines is not an option"):
+        va.backends.ExactModel(CANON, k_refines=1.0)

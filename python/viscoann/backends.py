@@ -292,6 +292,13 @@ def as_backend(model_or_kernel, **kwargs):
         if solver:
             kernel = ExactKernel(kernel.family, kernel.log_step, **{**kernel.options, **solver})
         return kernel.at(**rheology)
+    if isinstance(model_or_kernel, ExactModel | StoreBackend):
+        if kwargs:
+            raise ValueError(
+                f"{sorted(kwargs)[0]} is not taken by a {type(model_or_kernel).__name__} "
+                "(give solver options when building it)"
+            )
+        return model_or_kernel
     if hasattr(model_or_kernel, "displacement") and hasattr(model_or_kernel, "velocity"):
         if not kwargs and hasattr(model_or_kernel, "describe"):
             return model_or_kernel
