@@ -10,7 +10,9 @@ import math
 import numpy as np
 import pytest
 import viscoann as va
-from viscoann import _core, exact_sources, frames
+from talbot import mu_tilde as _mu_tilde
+from talbot import talbot
+from viscoann import _core, antiplane, exact_sources, frames
 
 mp = pytest.importorskip("mpmath")
 
@@ -40,33 +42,6 @@ def _rel_rows(u, ref):
 def _to_enu(u_okada, strike):
     e, n = frames.okada_to_enu(u_okada[..., 0], u_okada[..., 1], strike)
     return np.stack([e, n, u_okada[..., 2]], axis=-1)
-
-
-def talbot(F, t, M=40, dps=50):
-    """Our fixed-Talbot inverse Laplace transform (Abate & Valko 2004) in mpmath: contour
-    s = r th (cot th + i), r = 2M / (5t); F may return a list (several transforms at once)."""
-    with mp.workdps(dps):
-        t = mp.mpf(t)
-        r = mp.mpf(2 * M) / (5 * t)
-        acc = np.array(F(r), dtype=object) * (0.5 * mp.exp(r * t))
-        for k in range(1, M):
-            th = k * mp.pi / M
-            cot = mp.cot(th)
-            s = r * th * (cot + 1j)
-            sig = th + (th * cot - 1) * cot
-            w = mp.exp(t * s) * (1 + 1j * sig)
-            acc = acc + np.array([mp.re(w * f) for f in np.atleast_1d(F(s))], dtype=object)
-        return np.array([float(r / M * a) for a in np.atleast_1d(acc)])
-
-
-def _mu_tilde(burgers, s):
-    mu_M, eta_M, mu_K, eta_K = burgers.params()
-    c = 1 / mp.mpf(mu_M)
-    if not math.isinf(eta_M):
-        c += 1 / (eta_M * s)
-    if not math.isinf(eta_K):
-        c += 1 / (mu_K + eta_K * s)
-    return 1 / c
 
 
 # ---- check 1: t = 0 equals Okada DC3D0 / DC3D ------------------------------------------------
@@ -255,23 +230,9 @@ def test_homogeneous_viscoelastic_rectangle():
 
 
 # ---- check 4: the 2-D antiplane limit ------------------------------------------------------
-def _antiplane(y, d1, d2, H, c):
-    """u_x at the surface of a vertical left-lateral strike-slip fault from d1 to d2 in a layer
-    of thickness H over a half-space, per unit slip; c[n-1] = L^-1[Gamma^n / s] at one time.
-
-    Images of the screw dislocation in the free surface and the interface (Nur & Mavko 1974;
-    Savage & Prescott 1978): the n-th pair sits at depths 2nH -+ D with weight Gamma^n,
-    Gamma = (mu1 - mu2)/(mu1 + mu2); the correspondence principle turns Gamma^n into
-    Gamma(s)^n / s for a step in slip. The north side (y > 0) moves west for left-lateral slip.
-    """
-
-    def F(D):
-        n = np.arange(1, c.size + 1)[:, None]
-        return np.arctan(D / y) + np.sum(
-            c[:, None] * (np.arctan((2 * n * H + D) / y) - np.arctan((2 * n * H - D) / y)), 0
-        )
-
-    return -(F(d2) - F(d1)) / np.pi
+# The image series itself is the package's 2-D reference (viscoann.antiplane), shared with the
+# Savage-Prescott cycle check; here it takes weights from our own Talbot inversion.
+_antiplane = antiplane.displacement
 
 
 def _gamma_powers(mu1, half, t, n_max):

@@ -18,8 +18,6 @@ import numpy as np
 from .cli_options import DATA_SUFFIXES, canonical_values, check_outputs, require
 from .conventions import YEAR as YEAR_S
 
-_MU = 30e9
-
 __all__ = ["add_arguments", "run", "write_series"]
 
 
@@ -46,14 +44,11 @@ def _origin(text):
 
 
 def _model(lid_km, eta_m, eta_k):
-    from .earth import Burgers, EarthModel, Elastic, Layer
+    from .earth import EarthModel
 
     if not lid_km > 0:
         raise ValueError(f"--lid-km = {lid_km} is invalid; allowed: > 0")
-    return EarthModel(
-        [Layer(lid_km * 1e3, Elastic(_MU), lam=_MU)],
-        Layer(None, Burgers(_MU, eta_m, _MU, eta_k), lam=_MU),
-    )
+    return EarthModel.family(eta_m, eta_k, H=lid_km * 1e3)
 
 
 def run(args) -> int:
