@@ -12,8 +12,7 @@ import numpy as np
 
 from .cli_options import UsageError, check_count, check_outputs, check_values, require, wrote
 from .conventions import YEAR
-
-SERIES_SUFFIXES = (".nc", ".csv")
+from .field_io import SERIES_SUFFIXES
 
 
 def _floats(option, text):
@@ -62,7 +61,7 @@ def add_cycle(sub):
     p.add_argument("--phases", help="output times as fractions of the period, in (0, 1)")
     p.add_argument("--velocity", action="store_true", help="velocity instead of displacement")
     p.add_argument("--spinup", action="store_true", help="periodic events before the first")
-    p.add_argument("--out", help="time series: .nc (NetCDF) or .csv")
+    p.add_argument("--out", help="time series: .nc/.h5 (NetCDF-4) or .csv")
     p.add_argument("--plot", help="image: velocity/displacement profiles against distance")
     p.set_defaults(func=run_cycle)
 

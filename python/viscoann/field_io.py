@@ -310,9 +310,14 @@ def _is_number(text: str) -> bool:
 SERIES_COMPONENTS = ("east", "north", "up")
 
 
+#: Suffixes of station time series files: NetCDF-4 (an HDF5 file, so .h5 and .hdf5 name the
+#: same layout) or CSV.
+SERIES_SUFFIXES = (".nc", ".h5", ".hdf5", ".csv")
+
+
 def write_series(path, times, stations, fields: dict, units: str, attrs: dict | None = None):
-    """Write station time series to ``path``: ``.nc`` (NetCDF-4 through xarray, engine
-    h5netcdf) or ``.csv``.
+    """Write station time series to ``path``: ``.nc``, ``.h5``, ``.hdf5`` (NetCDF-4, an HDF5
+    file, through xarray, engine h5netcdf) or ``.csv``.
 
     ``fields`` maps a name (e.g. ``u``, ``predicted``, ``sigma``) to an array (T, S, 3) ENU in
     ``units``. NetCDF: dims (time, station, component) with coordinates ``time`` [s],
@@ -334,11 +339,14 @@ def write_series(path, times, stations, fields: dict, units: str, attrs: dict | 
             )
     attrs = {**(attrs or {}), "frame": "ENU: east, north, up", "viscoann_version": __version__}
     suffix = Path(path).suffix.lower()
-    if suffix not in (".nc", ".csv"):
-        raise ValueError(f"path = {str(path)!r} is invalid; allowed: a .nc or .csv file")
+    if suffix not in SERIES_SUFFIXES:
+        raise ValueError(
+            f"path = {str(path)!r} is invalid; allowed: a {', '.join(SERIES_SUFFIXES)} file"
+        )
     with replacing(path) as tmp:
         if suffix == ".csv":
-            _write_series_csv(tmp, times, stations, arrays, units)
+            with open(tmp, "w", newline="") as f:
+                write_series_csv(f, times, stations, arrays, units)
         else:
             _series_dataset(times, stations, arrays, units, attrs).to_netcdf(tmp, engine="h5netcdf")
 
@@ -367,19 +375,19 @@ def _attr(v):
     return v if isinstance(v, int | float | str) else str(v)
 
 
-def _write_series_csv(path, times, stations, arrays, units):
-    T, S = times.size, len(stations)
+def write_series_csv(f, times, stations, arrays, units):
+    """The CSV layout of :func:`write_series` onto an open text file ``f`` (e.g. stdout)."""
+    T, S = np.size(times), len(stations)
     names = ["station", "station_east_m", "station_north_m", "t_s"]
     for k in arrays:
         names += [csv_name(c if k == "u" else f"{k}_{c}", units) for c in SERIES_COMPONENTS]
-    with open(path, "w", newline="") as f:
-        f.write(",".join(names) + "\n")
-        for i in range(T):
-            for j in range(S):
-                vals = [stations.east[j], stations.north[j], times[i]]
-                for v in arrays.values():
-                    vals.extend(v[i, j])
-                f.write(stations.names[j] + "," + ",".join(f"{x:.17g}" for x in vals) + "\n")
+    f.write(",".join(names) + "\n")
+    for i in range(T):
+        for j in range(S):
+            vals = [stations.east[j], stations.north[j], times[i]]
+            for v in arrays.values():
+                vals.extend(v[i, j])
+            f.write(stations.names[j] + "," + ",".join(f"{x:.17g}" for x in vals) + "\n")
 
 
 def read_series(path) -> dict:
