@@ -41,3 +41,21 @@ def test_bench_engine_cuda_refuses_the_radial_geometry(capsys):
     argv = ["bench", "engine", "--device", "cuda", "--geometry", "radial", "--points", "100"]
     assert cli.main(argv) == 2
     assert "--geometry radial is measured on the CPU" in capsys.readouterr().err
+
+
+def test_bench_cycles_rows(capsys):
+    argv = ["bench", "cycles", "--json", "--events", "10", "--patches", "4", "--stations", "5"]
+    argv += ["--times", "6", "--no-growth", "--repeats", "1", "--threads", "1"]
+    assert cli.main(argv) == 0
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert [r["path"] for r in rows] == ["scaled", "superposition-full"]
+    scaled, full = rows
+    assert (scaled["events"], scaled["patches"], scaled["stations"], scaled["times"]) == (
+        10,
+        4,
+        5,
+        6,
+    )
+    assert scaled["n_points"] == 30 and scaled["lag_nodes"] >= 4
+    assert 0 < scaled["responses_seconds"] <= scaled["seconds_median"]
+    assert full["events"] == full["stations"] == full["times"] == 1000 and full["patches"] == 100

@@ -10,7 +10,9 @@ import math
 import numpy as np
 import pytest
 import viscoann as va
-from viscoann import exact_sources, frames
+from talbot import mu_tilde as _mu_tilde
+from talbot import talbot
+from viscoann import _core, antiplane, exact_sources, frames
 
 mp = pytest.importorskip("mpmath")
 
@@ -40,33 +42,6 @@ def _rel_rows(u, ref):
 def _to_enu(u_okada, strike):
     e, n = frames.okada_to_enu(u_okada[..., 0], u_okada[..., 1], strike)
     return np.stack([e, n, u_okada[..., 2]], axis=-1)
-
-
-def talbot(F, t, M=40, dps=50):
-    """Our fixed-Talbot inverse Laplace transform (Abate & Valko 2004) in mpmath: contour
-    s = r th (cot th + i), r = 2M / (5t); F may return a list (several transforms at once)."""
-    with mp.workdps(dps):
-        t = mp.mpf(t)
-        r = mp.mpf(2 * M) / (5 * t)
-        acc = np.array(F(r), dtype=object) * (0.5 * mp.exp(r * t))
-        for k in range(1, M):
-            th = k * mp.pi / M
-            cot = mp.cot(th)
-            s = r * th * (cot + 1j)
-            sig = th + (th * cot - 1) * cot
-            w = mp.exp(t * s) * (1 + 1j * sig)
-            acc = acc + np.array([mp.re(w * f) for f in np.atleast_1d(F(s))], dtype=object)
-        return np.array([float(r / M * a) for a in np.atleast_1d(acc)])
-
-
-def _mu_tilde(burgers, s):
-    mu_M, eta_M, mu_K, eta_K = burgers.params()
-    c = 1 / mp.mpf(mu_M)
-    if not math.isinf(eta_M):
-        c += 1 / (eta_M * s)
-    if not math.isinf(eta_K):
-        c += 1 / (mu_K + eta_K * s)
-    return 1 / c
 
 
 # ---- check 1: t = 0 equals Okada DC3D0 / DC3D ------------------------------------------------
@@ -159,15 +134,25 @@ def _g_reference(burgers, lam, times):
     return np.array(out)
 
 
+def _core_factors(burgers, lam, times, velocity=False):
+    cols = va.EarthModel([], va.Layer(None, burgers, lam=lam)).columns()
+    return _core.elementary_tables(*cols, 1.0, 0.0, np.asarray(times), velocity=velocity)
+
+
 @pytest.mark.parametrize("rheology", sorted(HALF))
-def test_ratio_step_response_against_talbot(rheology):
-    layer = va.Layer(None, HALF[rheology], lam=MU)
+def test_homogeneous_factor_against_talbot(rheology):
+    # The core's G(t) = L^-1[r(s)/s] (its Talbot rule) against ours, and its velocity.
     t = np.array([0.0, 0.1, 1.0, 7.0, 60.0]) * YR
-    g = exact_sources.ratio_step_response(layer, t)
-    assert np.abs(g - _g_reference(HALF[rheology], MU, t)).max() < 1e-13
+    g = _core_factors(HALF[rheology], MU, t)
+    assert np.abs(g["r"] - _g_reference(HALF[rheology], MU, t)).max() < 1e-10
+    assert g["constant"] == 1.0 and np.abs(g["g"]).max() == 0.0
     if rheology == "maxwell":  # the closed form of tests/data/homogeneous_viscoelastic.README.md
         K, c = MU + 2 * MU / 3, 1 / 3 + 5 / 3
-        assert np.abs(g - np.exp(-t * K / (1e19 * c)) / c).max() < 1e-15
+        assert np.abs(g["r"] - np.exp(-t * K / (1e19 * c)) / c).max() < 1e-10
+        v = _core_factors(HALF[rheology], MU, t[1:], velocity=True)
+        rate = -K / (1e19 * c)
+        assert v["constant"] == 0.0
+        assert np.abs(v["r"] - rate * np.exp(rate * t[1:]) / c).max() < 1e-8 * abs(rate) / c
 
 
 def _inflation_factors(burgers, lam, times):
@@ -245,23 +230,9 @@ def test_homogeneous_viscoelastic_rectangle():
 
 
 # ---- check 4: the 2-D antiplane limit ------------------------------------------------------
-def _antiplane(y, d1, d2, H, c):
-    """u_x at the surface of a vertical left-lateral strike-slip fault from d1 to d2 in a layer
-    of thickness H over a half-space, per unit slip; c[n-1] = L^-1[Gamma^n / s] at one time.
-
-    Images of the screw dislocation in the free surface and the interface (Nur & Mavko 1974;
-    Savage & Prescott 1978): the n-th pair sits at depths 2nH -+ D with weight Gamma^n,
-    Gamma = (mu1 - mu2)/(mu1 + mu2); the correspondence principle turns Gamma^n into
-    Gamma(s)^n / s for a step in slip. The north side (y > 0) moves west for left-lateral slip.
-    """
-
-    def F(D):
-        n = np.arange(1, c.size + 1)[:, None]
-        return np.arctan(D / y) + np.sum(
-            c[:, None] * (np.arctan((2 * n * H + D) / y) - np.arctan((2 * n * H - D) / y)), 0
-        )
-
-    return -(F(d2) - F(d1)) / np.pi
+# The image series itself is the package's 2-D reference (viscoann.antiplane), shared with the
+# Savage-Prescott cycle check; here it takes weights from our own Talbot inversion.
+_antiplane = antiplane.displacement
 
 
 def _gamma_powers(mu1, half, t, n_max):
@@ -365,17 +336,69 @@ def _rotate(e, n, theta):
     return e * c + n * s, -e * s + n * c
 
 
-@pytest.mark.parametrize("depth", [8e3, 20e3])
-def test_canonical_tables_equal_per_sample_path(monkeypatch, depth):
-    # Vertical strike-slip in the seed's model goes through exact.grid's radial tables.
-    src = va.PointSource(depth=depth, strike=33.0, dip=90.0, rake=180.0, potency=2.0)
-    st = va.Stations([0.0, 5e3, -30e3, 60e3], [0.0, 12e3, 7e3, -45e3])
-    t = [0.0, 3 * YR, 40 * YR]
-    tables = exact_sources.displacement(CANON, src, st, t)
-    monkeypatch.setattr(exact_sources, "_CANONICAL_TABLES", False)
-    per_sample = exact_sources.displacement(CANON, src, st, t)
-    assert np.abs(tables - per_sample).max() < 1e-6 * np.abs(per_sample).max()
-    assert np.abs(tables[2] - tables[0]).max() > 0.05 * np.abs(tables[0]).max()
+THREE_LAYERS = va.EarthModel(
+    [va.Layer(6e3, va.Elastic(25e9), lam=30e9), va.Layer(12e3, va.Maxwell(40e9, 3e18), lam=45e9)],
+    va.Layer(None, va.Burgers(60e9, 1e19, 60e9, 1e18), lam=70e9),
+)
+ELEMENTARY = {
+    "E0 zz": (0, 0, 1, 0, 0, 0),
+    "E1 xx+yy": (0.5, 0.5, 0, 0, 0, 0),
+    "E2 xz": (0, 0, 0, 0, 1, 0),
+    "E2 turned yz": (0, 0, 0, 0, 0, 1),
+    "E3 xy": (0, 0, 0, 1, 0, 0),
+    "E3 turned xx-yy": (1, -1, 0, 0, 0, 0),
+    "mixed": (0.3, -0.8, 0.5, 0.45, -0.2, 0.7),
+}
+
+
+def _tables_field(tab, p, x, y, homogeneous=True):
+    return exact_sources._apply(tab, p[None], x[None], y[None], homogeneous, threads=0)
+
+
+@pytest.mark.parametrize("name", sorted(ELEMENTARY))
+@pytest.mark.parametrize(
+    "model, depth",
+    [(CANON, 8e3), (CANON, 21e3), (THREE_LAYERS, 4e3), (THREE_LAYERS, 11e3)],
+    ids=["canonical-lid", "canonical-halfspace", "three-layers-top", "three-layers-maxwell"],
+)
+def test_tables_equal_per_sample_path(name, model, depth):
+    # The elementary tables (any potency tensor from ten radial functions) against the
+    # per-sample wavenumber integral of that tensor, to 1e-6 of the field maximum, axis included;
+    # and the remainder plus the closed-form part against the unsubtracted integral.
+    p = np.array(ELEMENTARY[name], dtype=float)
+    x = np.array([0.0, 0.0, 3e3, -12e3, 25e3, -40e3, 70e3])
+    y = np.array([0.0, 2e3, -5e3, 9e3, 30e3, -55e3, 10e3])
+    t = np.array([0.0, 2 * YR, 30 * YR])
+    cols = model.columns()
+    tab = _core.elementary_tables(*cols, depth, float(np.hypot(x, y).max()), t)
+    u = _tables_field(tab, p, x, y)
+    xs, ys, ts = np.tile(x, 3), np.tile(y, 3), np.repeat(t, x.size)
+    ref = _core.point_source_displacement(*cols, depth, xs, ys, ts, potency_tensor=p)
+    ref = ref.reshape(3, x.size, 3)
+    assert np.abs(u - ref).max() < 1e-6 * np.abs(ref).max()
+    assert np.abs(ref[2] - ref[0]).max() > 1e-3 * np.abs(ref).max()  # it did relax
+    unsub = _core.point_source_displacement(
+        *cols, depth, xs, ys, ts, potency_tensor=p, subtract_homogeneous=False, k_refine=2.0
+    ).reshape(3, x.size, 3)
+    far = np.hypot(x, y) > depth  # the unsubtracted integral needs r >~ depth/2
+    assert np.abs(u[:, far] - unsub[:, far]).max() < 1e-6 * np.abs(ref).max()
+
+
+def test_tables_velocity_is_the_time_derivative():
+    # Laplace-domain velocity against a central difference of the displacement (a check, not
+    # the method; the difference's own error dt^2 u'''/6 is far below the bar here).
+    p = np.array(ELEMENTARY["mixed"])
+    x, y = np.array([0.0, 5e3, -20e3, 45e3]), np.array([1e3, -8e3, 14e3, 30e3])
+    t0, dt = np.array([0.5 * YR, 5 * YR, 40 * YR]), 1e-3 * YR
+    for model, depth in ((CANON, 9e3), (THREE_LAYERS, 11e3)):
+        cols, rm = model.columns(), float(np.hypot(x, y).max())
+        v = _tables_field(_core.elementary_tables(*cols, depth, rm, t0, velocity=True), p, x, y)
+        up = _tables_field(_core.elementary_tables(*cols, depth, rm, t0 + dt), p, x, y)
+        dn = _tables_field(_core.elementary_tables(*cols, depth, rm, t0 - dt), p, x, y)
+        fd = (up - dn) / (2 * dt)
+        assert np.abs(v - fd).max() < 1e-5 * np.abs(fd).max()
+        with pytest.raises(ValueError, match=r"times\[0\] = 0 is invalid for a velocity"):
+            _core.elementary_tables(*cols, depth, rm, np.array([0.0, YR]), velocity=True)
 
 
 def test_strike_rotation():
@@ -447,3 +470,48 @@ RECT = va.RectangularFault(0.0, 0.0, 5e3, 0.0, 45.0, 2e3, 2e3, 0.0, 1.0)
 def test_bad_input_named(args, kwargs, match):
     with pytest.raises(ValueError, match=match):
         exact_sources.displacement(*args, **kwargs)
+
+
+# ---- velocities ------------------------------------------------------------------------------
+def test_fault_velocity_is_the_time_derivative():
+    # A rectangle and a moment-tensor source: exact.velocity (Laplace domain) against a central
+    # difference of exact.displacement (the check, not the method).
+    patch = va.RectangularFault(2e3, -1e3, 9e3, 40.0, 55.0, 14e3, 9e3, 110.0, 1.5, opening=0.2)
+    mt = va.PointSource.from_moment_tensor(-8e3, 6e3, 12e3, (1e17, -2e17, 1e17, 3e16, -5e16, 8e16))
+    st = va.Stations([-15e3, 0.0, 6e3, 30e3], [10e3, 0.0, -12e3, 4e3])
+    t, dt = np.array([0.3 * YR, 4 * YR, 25 * YR]), 1e-3 * YR
+    for src in (patch, mt):
+        v = va.exact.velocity(CANON, src, st, t)
+        fd = (
+            va.exact.displacement(CANON, src, st, t + dt)
+            - va.exact.displacement(CANON, src, st, t - dt)
+        ) / (2 * dt)
+        assert np.abs(v - fd).max() < 1e-5 * np.abs(fd).max()
+        assert np.abs(v[0]).max() > 3 * np.abs(v[-1]).max()  # the transient decays
+
+
+def test_homogeneous_viscoelastic_rectangle_velocity():
+    # d/dt of the closed form u = A + G(t) B: G'(t) B, G' from our Talbot of r(s).
+    burgers = HALF["burgers"]
+    model = va.EarthModel([], va.Layer(None, burgers, lam=MU))
+    K = MU + 2 * MU / 3
+    t = np.array([0.5, 3.0, 40.0]) * YR
+    dG = np.array(
+        [
+            talbot(lambda s: _mu_tilde(burgers, s) / (K + _mu_tilde(burgers, s) / 3), ti)[0]
+            for ti in t
+        ]
+    )
+    patch = va.RectangularFault(0.0, 0.0, 9e3, 35.0, 50.0, 12e3, 8e3, 120.0, 1.5)
+    st = va.Stations([5e3, -12e3, 20e3], [3e3, 9e3, -15e3])
+    v = va.exact.velocity(model, patch, st, t)
+    x, y = frames.enu_to_okada(st.east, st.north, 35.0)
+    slip = [1.5 * math.cos(math.radians(120)), 1.5 * math.sin(math.radians(120)), 0.0]
+    _, b = _okada_split(va.okada.rectangle, x, y, 0.0, 9e3, 50.0, -6e3, 6e3, -4e3, 4e3, slip)
+    ref = _to_enu(dG[:, None, None] * b[None], 35.0)
+    assert np.abs(v - ref).max() < 1e-6 * np.abs(ref).max()
+
+
+def test_velocity_refuses_t0():
+    with pytest.raises(ValueError, match=r"times\[0\] = 0.0 is invalid; allowed: finite > 0 s"):
+        va.exact.velocity(CANON, SRC, ST, [0.0, YR])

@@ -45,9 +45,9 @@ def test_hdf5_series_and_figures(tmp_path, expected):
     stations, u = expected
     out, fig, ser = tmp_path / "s.h5", tmp_path / "map.png", tmp_path / "ts.png"
     assert cli.main(_args("--out", str(out), "--plot", str(fig), "--series-plot", str(ser))) == 0
-    with h5py.File(out) as f:
+    with h5py.File(out) as f:  # NetCDF-4 (field_io's series layout) is an HDF5 file
         assert f["u"].shape == (2, 10, 3) and f["u"].attrs["units"] == "m"
-        assert np.array_equal(f["t"][()], [0.0, 2 * YR])
+        assert np.array_equal(f["time"][()], [0.0, 2 * YR])
         assert [s.decode() for s in f["station"][()]] == list(stations.names)
         assert np.abs(f["u"][()] - u).max() == 0.0
         assert np.allclose(f["lon"][()], stations.lon)
@@ -60,10 +60,11 @@ def test_csv_series(tmp_path, expected):
     out = tmp_path / "s.csv"
     assert cli.main(_args("--out", str(out))) == 0
     lines = out.read_text().splitlines()
-    assert lines[0] == "station,east_m,north_m,t_s,ue_m,un_m,uz_m" and len(lines) == 21
-    name, *vals = lines[3].split(",")  # second station, first time
-    assert name == stations.names[1]
-    assert np.allclose([float(v) for v in vals[3:]], u[0, 1], rtol=1e-15, atol=0)
+    assert lines[0] == "station,station_east_m,station_north_m,t_s,east_m,north_m,up_m"
+    assert len(lines) == 21
+    name, *vals = lines[3].split(",")  # rows time-major: the first time, third station
+    assert name == stations.names[2]
+    assert np.allclose([float(v) for v in vals[3:]], u[0, 2], rtol=1e-15, atol=0)
 
 
 @pytest.mark.parametrize(

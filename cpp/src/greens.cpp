@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <numeric>
 #include <sstream>
 #include <stdexcept>
 
@@ -15,6 +16,7 @@
 #include "parallel_for.hpp"
 #include "plan.hpp"
 #include "sources.hpp"
+#include "table_kernels.hpp"
 #include "time_kernels.hpp"
 
 namespace viscoann {
@@ -34,13 +36,15 @@ inline void zero_on_axis(double r, double g[3]) noexcept {
 
 // Canonical source: the total field at one point from the homogeneous part (with r(t) = Gt)
 // and the remainder's radial functions g at radius r.
-inline void assemble_canonical(double x, double y, double r, double d, double Gt, double g[3],
+// (The constant part A is multiplied by G.constant: 0 for velocities.)
+inline void assemble_canonical(double x, double y, double r, double d,
+                               const detail::HomogeneousFactors& G, std::size_t it, double g[3],
                                double* u, bool homogeneous) noexcept {
     double A[3] = {0.0, 0.0, 0.0}, B[3] = {0.0, 0.0, 0.0}, ug[3];
     if (homogeneous) detail::okada_canonical_parts(x, y, d, A, B);
     zero_on_axis(r, g);
     detail::canonical_from_radial(x, y, g, ug);
-    for (int c = 0; c < 3; ++c) u[c] = A[c] + Gt * B[c] + ug[c];
+    for (int c = 0; c < 3; ++c) u[c] = G.constant * A[c] + G.r[it] * B[c] + ug[c];
 }
 
 // For each distinct radius r: fill(row, r), then each(row, i) for every sample i at r (all its
@@ -78,11 +82,11 @@ void canonical_displacement(const EarthModel& model, double depth, std::size_t n
     const bool sub = o.subtract_homogeneous;
     if (model.layers.empty() && sub) {
         // Homogeneous half-space: the remainder vanishes identically, u = A + G(t) B.
-        const auto G = detail::homogeneous_factors(model.halfspace, s.times, tr);
+        const auto G = detail::homogeneous_factors(model.halfspace, s.times, tr, o.velocity);
         detail::parallel_for(n, o.threads, 256, [&](std::size_t b, std::size_t e) {
             for (std::size_t i = b; i < e; ++i) {
                 double g[3] = {0.0, 0.0, 0.0};
-                assemble_canonical(x[i], y[i], s.r[i], depth, G.r[s.tix[i]], g, &out[3 * i], true);
+                assemble_canonical(x[i], y[i], s.r[i], depth, G, s.tix[i], g, &out[3 * i], true);
             }
         });
         return;
@@ -108,7 +112,7 @@ void canonical_displacement(const EarthModel& model, double depth, std::size_t n
                 double g[3];
                 detail::canonical_radial(nk, row, row + nk, row + 2 * nk, &krem[s.tix[i] * nk * 3],
                                          g);
-                assemble_canonical(x[i], y[i], s.r[i], depth, G.r[s.tix[i]], g, &out[3 * i], sub);
+                assemble_canonical(x[i], y[i], s.r[i], depth, G, s.tix[i], g, &out[3 * i], sub);
             });
         return;
     }
@@ -119,7 +123,7 @@ void canonical_displacement(const EarthModel& model, double depth, std::size_t n
         for (std::size_t i = b; i < e; ++i) {
             double gi[3];
             detail::interpolate_radial(g, bt.n_r, s.tix[i], plan.h, s.r[i], gi);
-            assemble_canonical(x[i], y[i], s.r[i], depth, G.r[s.tix[i]], gi, &out[3 * i], sub);
+            assemble_canonical(x[i], y[i], s.r[i], depth, G, s.tix[i], gi, &out[3 * i], sub);
         }
     });
 }
@@ -131,7 +135,7 @@ void seed_grid(std::size_t n, const double* x, const double* y, std::size_t nd,
     detail::require_options(o);
     detail::require_finite("x", n, x, false);
     detail::require_finite("y", n, y, false);
-    detail::require_finite("times", nt, times, true);
+    detail::require_times("times", nt, times, o);
     std::vector<EarthModel> models;
     for (std::size_t e = 0; e < ne; ++e)
         models.push_back(EarthModel::canonical(eta_M[e], eta_K[e]));
@@ -199,7 +203,7 @@ void seed_grid(std::size_t n, const double* x, const double* y, std::size_t nd,
                     detail::apply_factors(f[i], gi, ur);
                     double* u = base + q * 3;
                     for (int c = 0; c < 3; ++c)
-                        u[c] = A[3 * i + c] + G.r[it] * B[3 * i + c] + ur[c];
+                        u[c] = G.constant * A[3 * i + c] + G.r[it] * B[3 * i + c] + ur[c];
                 }
             });
             acc.evaluation += now() - t2;
@@ -229,19 +233,6 @@ void point_source_displacement(const EarthModel& model, double depth, const Pote
     detail::HomogeneousFactors G;
     detail::potency_time_kernels(P, hk, model, plan, pt, s.times, tr, o, krem, G);
 
-    // The homogeneous part in closed form per part, u = A + r(t) B: the deviatoric moment
-    // 2 μ P_dev and the isotropic K tr(P) I (per unit μ, so times κ(t) = K/μ).
-    const double tr3 = (pt.xx + pt.yy + pt.zz) / 3.0;
-    const PotencyTensor dev{2.0 * (pt.xx - tr3), 2.0 * (pt.yy - tr3), 2.0 * (pt.zz - tr3),
-                            2.0 * pt.xy,         2.0 * pt.xz,         2.0 * pt.yz};
-    const PotencyTensor iso{3.0 * tr3, 3.0 * tr3, 3.0 * tr3, 0.0, 0.0, 0.0};
-    auto split = [&](const PotencyTensor& m, double x0, double y0, double* A, double* B) {
-        double f2[3], f4[3];
-        detail::okada_moment_field(m, 1.0, x0, y0, depth, f2);  // r = 1/2
-        detail::okada_moment_field(m, 3.0, x0, y0, depth, f4);  // r = 1/4
-        for (int c = 0; c < 3; ++c) B[c] = 4.0 * (f2[c] - f4[c]), A[c] = f2[c] - 0.5 * B[c];
-    };
-
     // Hankel integrals at each distinct radius (its Bessel row serves every sample there),
     // the harmonics' azimuthal factors, the homogeneous part.
     by_radius(
@@ -253,13 +244,13 @@ void point_source_displacement(const EarthModel& model, double depth, const Pote
             double* u = &out[3 * i];
             detail::from_harmonics(detail::azimuth(x[i], y[i]), I, u);
             if (!sub) return;
+            // The homogeneous part in closed form per part (sources.hpp).
             const std::size_t it = s.tix[i];
-            double A[3], B[3];
-            split(dev, x[i], y[i], A, B);
-            for (int c = 0; c < 3; ++c) u[c] += A[c] + G.r[it] * B[c];
-            if (tr3 == 0.0) return;
-            split(iso, x[i], y[i], A, B);
-            for (int c = 0; c < 3; ++c) u[c] += G.kappa[it] * A[c] + G.kappa_r[it] * B[c];
+            double Ad[3], Bd[3], Ai[3], Bi[3];
+            detail::potency_homogeneous_parts(pt, x[i], y[i], depth, Ad, Bd, Ai, Bi);
+            for (int c = 0; c < 3; ++c)
+                u[c] += G.constant * Ad[c] + G.r[it] * Bd[c] + G.kappa[it] * Ai[c] +
+                        G.kappa_r[it] * Bi[c];
         });
 }
 
@@ -280,6 +271,296 @@ void point_source_displacement(const EarthModel& model, double depth, double dip
     point_source_displacement(model, depth,
                               detail::okada_potency(dip, potency, layer.rheology.mu_M, layer.lam),
                               n, x, y, t, out, o);
+}
+
+ElementaryTables elementary_tables(const EarthModel& model, double depth, double r_max,
+                                   std::size_t n_times, const double* times, const GreensOptions& o,
+                                   double spacing) {
+    model.validate();
+    detail::require_depth(depth);
+    detail::require_options(o);
+    detail::require_times("times", n_times, times, o);
+    if (!(std::isfinite(r_max) && r_max >= 0)) {
+        std::ostringstream m;
+        m << "r_max = " << r_max << " is invalid; allowed: finite >= 0 m";
+        throw std::invalid_argument(m.str());
+    }
+    if (!(std::isfinite(spacing) && spacing >= 0)) {
+        std::ostringstream m;
+        m << "spacing = " << spacing << " is invalid; allowed: finite > 0 m, or 0";
+        throw std::invalid_argument(m.str());
+    }
+    const auto tr = detail::talbot_rule(o.talbot_nodes);
+    ElementaryTables t;
+    t.depth = depth;
+    t.times.assign(times, times + n_times);
+    // The remainder is subtracted always: the homogeneous part is added back in closed form.
+    detail::Plan plan = detail::make_plan(detail::decay_depth(model, depth), r_max, o);
+    // Below the first layer the remainder carries much of the homogeneous near field once the
+    // source layer relaxes (layered minus a relaxed half-space): half the spacing keeps the
+    // cubic interpolation at ~2e-7 of the field (measured; 2.4e-6 at D/40).
+    if (model.layer_at(depth) > 0) plan.h *= 0.5;
+    if (spacing > 0) plan.h = spacing;
+    const auto radii = detail::table_radii(plan);
+    t.h = plan.h;
+    t.n_r = radii.size();
+    detail::HomogeneousFactors G;
+    std::vector<double> krem;
+    constexpr std::size_t E = detail::kElementary, F = detail::kRadialFunctions;
+    const std::size_t nk = plan.rule.k.size(), nt = n_times;
+    if (model.layers.empty()) {
+        // Homogeneous half-space: the remainder vanishes identically.
+        G = detail::homogeneous_factors(model.halfspace, t.times, tr, o.velocity);
+        t.g.assign(nt * t.n_r * F, 0.0);
+    } else {
+        detail::Prepared P;
+        detail::prepare(P, model, depth, plan, o);
+        const auto hk = detail::elementary_homogeneous(depth, plan, true, o.threads);
+        detail::elementary_time_kernels(P, hk, model, plan, t.times, tr, o, krem, G);
+        t.g.assign(nt * t.n_r * F, 0.0);
+        // The kernels as the radial sums' terms (table_kernels.hpp), then blocks of radii:
+        // one Bessel row per radius serves every time there.
+        constexpr std::size_t RB = detail::kRadialBlock, Q = detail::kTerms;
+        std::vector<double> kt(nt * nk * Q);
+        for (std::size_t i = 0; i < nt * nk; ++i)
+            for (std::size_t q = 0; q < Q; ++q)
+                kt[i * Q + q] = detail::kTermScale[q] * krem[i * E * 3 + detail::kTermK[q]];
+        const auto kernels = detail::table_kernels();
+        const std::size_t n_blocks = (t.n_r + RB - 1) / RB;
+        detail::parallel_for(n_blocks, o.threads, 1, [&](std::size_t b, std::size_t e) {
+            constexpr std::size_t BR = detail::kElementaryRow;
+            std::vector<double> row(4 * nk), B(BR * nk), Bt(BR * nk * RB), acc(nt * F * RB);
+            for (std::size_t blk = b; blk < e; ++blk) {
+                const std::size_t j0 = blk * RB, n_in = std::min(RB, t.n_r - j0);
+                for (std::size_t jj = 0; jj < RB; ++jj) {
+                    // A short last block repeats its last radius (computed, not stored).
+                    detail::bessel_0123_row(plan.rule, radii[j0 + std::min(jj, n_in - 1)],
+                                            row.data());
+                    detail::elementary_row(plan.rule, row.data(), B.data());
+                    for (std::size_t i = 0; i < BR * nk; ++i) Bt[i * RB + jj] = B[i];
+                }
+                kernels.radial(nk, nt, Bt.data(), kt.data(), acc.data());
+                for (std::size_t it = 0; it < nt; ++it)
+                    for (std::size_t jj = 0; jj < n_in; ++jj)
+                        for (std::size_t f = 0; f < F; ++f)
+                            t.g[(it * t.n_r + j0 + jj) * F + f] = acc[(it * F + f) * RB + jj];
+            }
+        });
+    }
+    t.r = G.r, t.kappa = G.kappa, t.kappa_r = G.kappa_r, t.constant = G.constant;
+    return t;
+}
+
+void tables_displacement(const ElementaryTables& t, std::size_t m, const PotencyTensor* p,
+                         std::size_t n, const double* x, const double* y, double* out,
+                         bool homogeneous, int threads) {
+    constexpr std::size_t F = detail::kRadialFunctions;
+    const std::size_t nt = t.times.size();
+    for (std::size_t q = 0; q < m; ++q) {
+        const double comps[6] = {p[q].xx, p[q].yy, p[q].zz, p[q].xy, p[q].xz, p[q].yz};
+        detail::require_finite("potency", 6, comps, false);
+    }
+    detail::require_finite("x", m * n, x, false);
+    detail::require_finite("y", m * n, y, false);
+    if (threads < 0) throw std::invalid_argument("threads < 0 is invalid; allowed: >= 0");
+    if (t.n_r < 4 || !(t.h > 0) || t.g.size() != nt * t.n_r * F || t.r.size() != nt ||
+        t.kappa.size() != nt || t.kappa_r.size() != nt)
+        throw std::invalid_argument("tables: inconsistent sizes (n_r >= 4, g (n_t, n_r, 10))");
+    const double r_top = double(t.n_r - 3) * t.h;  // the cubic stencil's last full interval
+    for (std::size_t i = 0; i < m * n; ++i)
+        if (!(std::hypot(x[i], y[i]) <= r_top)) {
+            std::ostringstream msg;
+            msg << "x[" << i << "], y[" << i << "] = " << x[i] << ", " << y[i]
+                << " is invalid: radius beyond the tables; allowed: <= " << r_top << " m";
+            throw std::invalid_argument(msg.str());
+        }
+    // Radius-major copy, gr[(j F + f) nt + it]: a point's four stencil radii then hold every
+    // time contiguously, and the synthesis kernel runs along times.
+    std::vector<double> gr(t.g.size());
+    for (std::size_t it = 0; it < nt; ++it)
+        for (std::size_t j = 0; j < t.n_r; ++j)
+            for (std::size_t f = 0; f < F; ++f)
+                gr[(j * F + f) * nt + it] = t.g[(it * t.n_r + j) * F + f];
+    const auto kernels = detail::table_kernels();
+    // Threads over points, each owning its outputs, in blocks whose sums over time stay in
+    // cache. The loop reads far more table than it writes: per source, the block's points run
+    // in order of radius over a chunk of times at once, so that the chunk's slice of the table
+    // (n_r x 10 x 8 times) is read from L2 by every point, not from memory by each.
+    constexpr std::size_t block = 128, chunk = 16;
+    detail::parallel_for(n, threads, 64, [&](std::size_t b, std::size_t e) {
+        std::vector<double> u(block * 3 * nt), w(block * 4), C(block * 3 * F);
+        std::vector<std::size_t> j0(block), order(block);
+        for (std::size_t b0 = b; b0 < e; b0 += block) {
+            const std::size_t nb = std::min(block, e - b0);
+            std::fill(u.begin(), u.begin() + nb * 3 * nt, 0.0);
+            for (std::size_t q = 0; q < m; ++q) {
+                const double* xq = x + q * n + b0;
+                const double* yq = y + q * n + b0;
+                for (std::size_t i = 0; i < nb; ++i) {
+                    j0[i] = detail::cubic_stencil(std::hypot(xq[i], yq[i]), t.h, t.n_r, &w[4 * i]);
+                    // The synthesis is linear in g: its coefficients from unit radial functions
+                    // (sources.hpp stays the one owner of the azimuthal factors).
+                    const detail::Azimuth a = detail::azimuth(xq[i], yq[i]);
+                    for (std::size_t f = 0; f < F; ++f) {
+                        double unit[F] = {}, uf[3];
+                        unit[f] = 1.0;
+                        detail::elementary_synthesis(a, p[q], unit, uf);
+                        for (int c = 0; c < 3; ++c) C[(i * 3 + c) * F + f] = uf[c];
+                    }
+                    if (!homogeneous) continue;
+                    double Ad[3] = {}, Bd[3] = {}, Ai[3] = {}, Bi[3] = {};
+                    detail::potency_homogeneous_parts(p[q], xq[i], yq[i], t.depth, Ad, Bd, Ai, Bi);
+                    double* ui = &u[i * 3 * nt];
+                    for (int c = 0; c < 3; ++c)
+                        for (std::size_t it = 0; it < nt; ++it)
+                            ui[c * nt + it] += t.constant * Ad[c] + t.r[it] * Bd[c] +
+                                               t.kappa[it] * Ai[c] + t.kappa_r[it] * Bi[c];
+                }
+                std::iota(order.begin(), order.begin() + nb, std::size_t{0});
+                std::sort(order.begin(), order.begin() + nb,
+                          [&](std::size_t i, std::size_t k) { return j0[i] < j0[k]; });
+                for (std::size_t t0 = 0; t0 < nt; t0 += chunk) {
+                    const std::size_t nc = std::min(chunk, nt - t0);
+                    for (std::size_t o = 0; o < nb; ++o) {
+                        const std::size_t i = order[o];
+                        const double* rows[4];
+                        for (std::size_t s = 0; s < 4; ++s)
+                            rows[s] = &gr[(j0[i] + s) * F * nt + t0];
+                        kernels.synthesis(nc, nt, rows, &w[4 * i],
+                                          reinterpret_cast<const double (*)[F]>(&C[i * 3 * F]),
+                                          &u[i * 3 * nt + t0]);
+                    }
+                }
+            }
+            for (std::size_t i = 0; i < nb; ++i)
+                for (std::size_t it = 0; it < nt; ++it)
+                    for (int c = 0; c < 3; ++c)
+                        out[(it * n + b0 + i) * 3 + c] = u[(i * 3 + c) * nt + it];
+        }
+    });
+}
+
+void point_sources_at_depth(const EarthModel& model, double depth, std::size_t ms,
+                            const PotencyTensor* pt, std::size_t n, const double* x,
+                            const double* y, const double* z, std::size_t nt, const double* times,
+                            double* u, double* grad, double* stress, const GreensOptions& o,
+                            bool homogeneous) {
+    model.validate();
+    detail::require_depth(depth);
+    detail::require_options(o);
+    for (std::size_t q = 0; q < ms; ++q) {
+        const double comps[6] = {pt[q].xx, pt[q].yy, pt[q].zz, pt[q].xy, pt[q].xz, pt[q].yz};
+        detail::require_finite("potency", 6, comps, false);
+    }
+    detail::require_finite("x", ms * n, x, false);
+    detail::require_finite("y", ms * n, y, false);
+    detail::require_finite("z", n, z, false);
+    detail::require_finite("times", nt, times, true);
+    if (o.velocity)
+        throw std::invalid_argument(
+            "velocity = true is invalid at depth; allowed: false (displacement, strain, stress)");
+    for (std::size_t i = 0; i < n; ++i)
+        if (z[i] > 0.0) {
+            std::ostringstream m;
+            m << "z[" << i << "] = " << z[i]
+              << " is invalid: the receiver is above the free surface; allowed: <= 0 m";
+            throw std::invalid_argument(m.str());
+        }
+    for (std::size_t q = 0; q < ms; ++q)
+        for (std::size_t i = 0; i < n; ++i)
+            if (homogeneous && x[q * n + i] == 0.0 && y[q * n + i] == 0.0 && -z[i] == depth) {
+                std::ostringstream m;
+                m << "receiver " << i << " (x, y, z = 0, 0, " << z[i] << " from source " << q
+                  << ") is invalid: it is on the source point, where the field is singular; "
+                     "allowed: any other point";
+                throw std::invalid_argument(m.str());
+            }
+    const auto tr = detail::talbot_rule(o.talbot_nodes);
+    if (n == 0 || nt == 0 || ms == 0) return;
+    // Distinct receiver depths (down) share their time kernels.
+    std::vector<double> zd(n);
+    for (std::size_t i = 0; i < n; ++i) zd[i] = -z[i] + 0.0;
+    std::vector<double> zs = zd;
+    std::sort(zs.begin(), zs.end());
+    zs.erase(std::unique(zs.begin(), zs.end()), zs.end());
+    double D = 1e300, r_max = 0.0;
+    for (double zz : zs) D = std::min(D, detail::decay_depth_between(model, depth, zz));
+    for (std::size_t i = 0; i < ms * n; ++i) r_max = std::max(r_max, std::hypot(x[i], y[i]));
+    const detail::Plan plan = detail::make_plan(D, r_max, o);
+    const std::vector<double> tv(times, times + nt);
+    detail::DepthKernels dk;
+    detail::depth_time_kernels(model, depth, zs, plan, tv, tr, o, dk);
+    constexpr std::size_t E = detail::kElementary, NC = detail::kDepthComponents;
+    constexpr std::size_t NB = detail::kHomogeneousBasis;
+    const std::size_t nk = plan.rule.k.size(), nz = zs.size();
+    const bool layered = !model.layers.empty();
+    detail::parallel_for(ms * n, o.threads, 1, [&](std::size_t b, std::size_t e) {
+        std::vector<double> row(5 * nk);
+        for (std::size_t qi = b; qi < e; ++qi) {
+            const std::size_t q = qi / n, i = qi % n;
+            const double xi = x[qi], yi = y[qi];
+            const std::size_t iz =
+                std::size_t(std::lower_bound(zs.begin(), zs.end(), zd[i]) - zs.begin());
+            if (layered) detail::bessel_04_row(plan.rule, std::hypot(xi, yi), row.data());
+            const detail::Azimuth az = detail::azimuth(xi, yi);
+            double hb[NB][12] = {};
+            if (homogeneous) detail::potency_homogeneous_basis(pt[q], xi, yi, z[i], depth, hb);
+            for (std::size_t it = 0; it < nt; ++it) {
+                double R[E][detail::kDepthRadial] = {}, ur[3] = {}, gr[9] = {}, sr[9] = {};
+                if (layered) {
+                    detail::depth_radial(plan.rule, row.data(),
+                                         &dk.krem[((it * nz + iz) * nk) * E * NC], R);
+                    detail::depth_synthesis(az, pt[q], R, ur, gr, sr);
+                }
+                const auto &f = dk.f[it], &mf = dk.mu_f[it], &lf = dk.lam_f[it];
+                const std::size_t o_ = (it * ms + q) * n + i;
+                for (int c = 0; c < 3; ++c) {
+                    double h = 0.0;
+                    for (std::size_t j = 0; j < NB; ++j) h += f[j] * hb[j][c];
+                    if (u) u[3 * o_ + c] = ur[c] + h;
+                }
+                for (int c = 0; c < 9; ++c) {
+                    double h = 0.0;
+                    for (std::size_t j = 0; j < NB; ++j) h += f[j] * hb[j][3 + c];
+                    if (grad) grad[9 * o_ + c] = gr[c] + h;
+                }
+                if (!stress) continue;
+                for (int a = 0; a < 3; ++a)
+                    for (int c = 0; c < 3; ++c) {
+                        double h = 0.0;
+                        for (std::size_t j = 0; j < NB; ++j) {
+                            const double* g = &hb[j][3];
+                            h += mf[j] * (g[3 * a + c] + g[3 * c + a]) +
+                                 (a == c ? lf[j] * (g[0] + g[4] + g[8]) : 0.0);
+                        }
+                        stress[9 * o_ + 3 * a + c] = dk.mu_ref * sr[3 * a + c] + h;
+                    }
+            }
+        }
+    });
+}
+
+void point_source_at_depth(const EarthModel& model, double depth, const PotencyTensor& pt,
+                           std::size_t n, const double* x, const double* y, const double* z,
+                           std::size_t nt, const double* times, double* u, double* grad,
+                           double* stress, const GreensOptions& o) {
+    point_sources_at_depth(model, depth, 1, &pt, n, x, y, z, nt, times, u, grad, stress, o);
+}
+
+void homogeneous_depth_factors(const Layer& layer, std::size_t nt, const double* times, double* f,
+                               double* mu_f, double* lam_f, const GreensOptions& o) {
+    EarthModel m;
+    m.halfspace = layer;
+    m.validate();
+    detail::require_finite("times", nt, times, true);
+    const auto tr = detail::talbot_rule(o.talbot_nodes);
+    detail::DepthKernels dk;
+    detail::depth_factors(layer, std::vector<double>(times, times + nt), tr, dk);
+    constexpr std::size_t NB = detail::kHomogeneousBasis;
+    for (std::size_t it = 0; it < nt; ++it)
+        for (std::size_t j = 0; j < NB; ++j)
+            f[it * NB + j] = dk.f[it][j], mu_f[it * NB + j] = dk.mu_f[it][j],
+                        lam_f[it * NB + j] = dk.lam_f[it][j];
 }
 
 void canonical_from_radial(std::size_t n, const double* x, const double* y, std::size_t n_sets,

@@ -17,6 +17,7 @@ constexpr double kGx[4] = {0.1834346424956498, 0.5255324099163290, 0.79666647741
 constexpr double kGw[4] = {0.3626837833783620, 0.3137066458778873, 0.2223810344533745,
                            0.1012285362903763};
 constexpr int kGraded = 8;  // first panel split at h/2, h/4, ..., h/256
+constexpr double kPi = 3.14159265358979323846;
 }  // namespace
 
 WavenumberRule wavenumber_rule(double k_max, std::size_t panels) {
@@ -41,6 +42,39 @@ WavenumberRule wavenumber_rule(double k_max, std::size_t panels) {
     return rule;
 }
 
+void bessel_j01(double x, double& j0, double& j1) noexcept {
+    if (x < kAsymptotic) {
+        j0 = std::cyl_bessel_j(0.0, x);
+        j1 = std::cyl_bessel_j(1.0, x);
+        return;
+    }
+    // Hankel's expansion (Abramowitz & Stegun 9.2.5-10): J_n = sqrt(2/(πx)) (P cos ω − Q sin ω),
+    // ω = x − π/4 − nπ/2, terms a_k(n) / x^k with a_k = a_{k-1} (4n² − (2k−1)²) / (8k). At
+    // x >= 30 the terms shrink by about k/(2x): 20 of them leave < 1e-16 (checked against
+    // the library over 30..1e5 in tests/cpp/test_hankel.cpp), at a fifth of its cost.
+    double p[2] = {1.0, 1.0}, q[2] = {0.0, 0.0};
+    for (int n = 0; n < 2; ++n) {
+        const double mu = 4.0 * n * n;
+        double a = 1.0, sign = 1.0;
+        for (int k = 1; k <= 20; ++k) {
+            a *= (mu - (2.0 * k - 1) * (2.0 * k - 1)) / (8.0 * k * x);
+            if (k % 2) {
+                q[n] += sign * a;
+            } else {
+                sign = -sign;
+                p[n] += sign * a;
+            }
+        }
+    }
+    // cos, sin of ω0 = x − π/4 from those of x: forming x − π/4 first rounds away up to
+    // ulp(x)/2 of the phase (1e-12 of the envelope at x = 1e5, as the standard library's).
+    const double cx = std::cos(x), sx = std::sin(x), half = 0.70710678118654752440;
+    const double c = (cx + sx) * half, s = (sx - cx) * half;
+    const double amp = std::sqrt(2.0 / (kPi * x));
+    j0 = amp * (p[0] * c - q[0] * s);
+    j1 = amp * (p[1] * s + q[1] * c);  // ω1 = ω0 − π/2: cos ω1 = sin ω0, sin ω1 = −cos ω0
+}
+
 void bessel_123(double x, double& j1, double& j2, double& j3) noexcept {
     if (x < 8.0) {
         // Upward recurrence loses digits for x < n; the library is accurate there.
@@ -49,8 +83,8 @@ void bessel_123(double x, double& j1, double& j2, double& j3) noexcept {
         j3 = std::cyl_bessel_j(3.0, x);
         return;
     }
-    const double j0 = std::cyl_bessel_j(0.0, x);
-    j1 = std::cyl_bessel_j(1.0, x);
+    double j0;
+    bessel_j01(x, j0, j1);
     j2 = 2.0 / x * j1 - j0;
     j3 = 4.0 / x * j2 - j1;
 }
@@ -108,8 +142,62 @@ void canonical_radial_tables(const BesselTables& bt, const std::vector<double>& 
 void bessel_0123_row(const WavenumberRule& rule, double r, double* j) noexcept {
     for (std::size_t ik = 0; ik < rule.k.size(); ++ik) {
         double* jk = j + 4 * ik;
-        jk[0] = std::cyl_bessel_j(0.0, rule.k[ik] * r);
-        bessel_123(rule.k[ik] * r, jk[1], jk[2], jk[3]);
+        const double x = rule.k[ik] * r;
+        if (x < 8.0) {
+            jk[0] = std::cyl_bessel_j(0.0, x);
+            bessel_123(x, jk[1], jk[2], jk[3]);
+            continue;
+        }
+        // As bessel_123, keeping J0 (upward recurrence is stable for x >= 8 > n).
+        bessel_j01(x, jk[0], jk[1]);
+        jk[2] = 2.0 / x * jk[1] - jk[0];
+        jk[3] = 4.0 / x * jk[2] - jk[1];
+    }
+}
+
+void bessel_04_row(const WavenumberRule& rule, double r, double* j) noexcept {
+    std::vector<double> j4(4 * rule.k.size());
+    bessel_0123_row(rule, r, j4.data());
+    for (std::size_t ik = 0; ik < rule.k.size(); ++ik) {
+        const double x = rule.k[ik] * r;
+        double* o = j + 5 * ik;
+        for (int n = 0; n < 4; ++n) o[n] = j4[4 * ik + n];
+        // Upward recurrence is stable for x >= 8 > n; below it the library.
+        o[4] = x < 8.0 ? std::cyl_bessel_j(4.0, x) : 6.0 / x * o[3] - o[2];
+    }
+}
+
+void depth_radial(const WavenumberRule& rule, const double* j, const double* K,
+                  double R[kElementary][kDepthRadial]) noexcept {
+    for (std::size_t e = 0; e < kElementary; ++e)
+        for (std::size_t c = 0; c < kDepthRadial; ++c) R[e][c] = 0.0;
+    for (std::size_t ik = 0; ik < rule.k.size(); ++ik) {
+        const double k = rule.k[ik], w1 = rule.w[ik] * k, w2 = w1 * k;
+        const double* jk = j + 5 * ik;
+        for (std::size_t e = 0; e < kElementary; ++e) {
+            const int m = kElementaryOrder[e];
+            // J_{m+n} for n = -2..2, with J_{-n} = (-1)^n J_n.
+            double J[5];
+            for (int n = -2; n <= 2; ++n) {
+                const int o = m + n, a = o < 0 ? -o : o;
+                J[n + 2] = ((o < 0) && (a % 2) ? -1.0 : 1.0) * jk[a];
+            }
+            const double* X = K + (ik * kElementary + e) * kDepthComponents;
+            double* r = R[e];
+            for (int set = 0; set < 2; ++set, r += kDepthSet, X += 6) {
+                const double U = X[0], V = X[1], W = X[2], Uz = X[3], Vz = X[4], Wz = X[5];
+                for (int n = 0; n < 5; ++n) {
+                    const double wn = (n % 2) ? w1 : w2;  // odd offsets p = 1, even p = 2
+                    r[n] += wn * V * J[n];
+                    r[11 + n] += wn * W * J[n];
+                }
+                r[5] += w2 * U * J[1], r[6] += w1 * U * J[2], r[7] += w2 * U * J[3];
+                r[8] += w2 * Uz * J[2];
+                r[9] += w2 * Vz * J[1], r[10] += w2 * Vz * J[3];
+                r[16] += w2 * Wz * J[1], r[17] += w2 * Wz * J[3];
+            }
+            R[e][2 * kDepthSet] += w2 * K[(ik * kElementary + e) * kDepthComponents + 12] * J[2];
+        }
     }
 }
 
@@ -133,6 +221,19 @@ void harmonic_integrals(const WavenumberRule& rule, const double* j, const doubl
             I[h][3] += wk * Kh[2] * dj[m];
             I[h][4] += wk * Kh[0] * jm[m];
         }
+    }
+}
+
+void elementary_row(const WavenumberRule& rule, const double* j, double* B) noexcept {
+    for (std::size_t ik = 0; ik < rule.k.size(); ++ik) {
+        const double wk = rule.w[ik] * rule.k[ik];
+        const double j0 = j[4 * ik], j1 = j[4 * ik + 1], j2 = j[4 * ik + 2], j3 = j[4 * ik + 3];
+        double* b = B + kElementaryRow * ik;
+        // J_m' (m = 0, 1, 2), J_m/(kr) (m = 1, 2), J_m (m = 0, 1, 2), by the recurrences (no
+        // division at r = 0), times the quadrature weight and k.
+        b[0] = -wk * j1, b[1] = 0.5 * wk * (j0 - j2), b[2] = 0.5 * wk * (j1 - j3);
+        b[3] = 0.5 * wk * (j0 + j2), b[4] = 0.25 * wk * (j1 + j3);
+        b[5] = wk * j0, b[6] = wk * j1, b[7] = wk * j2;
     }
 }
 

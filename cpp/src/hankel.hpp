@@ -44,7 +44,23 @@ void bessel_0123_row(const WavenumberRule& rule, double r, double* j) noexcept;
 void harmonic_integrals(const WavenumberRule& rule, const double* j, const double* K,
                         double I[kHarmonics][5]) noexcept;
 
-/// J1, J2, J3 at x >= 0 (J0/J1 from the standard library, upward recurrence where stable).
+/// Per wavenumber, the Bessel combinations the elementary sources' integrals take at one
+/// radius, times w k: B[kElementaryRow ik + q] from the row j there (bessel_0123_row).
+inline constexpr std::size_t kElementaryRow = 8;
+void elementary_row(const WavenumberRule& rule, const double* j, double* B) noexcept;
+/// J0 .. J4 at k r for every k of the rule: j[5 ik + n].
+void bessel_04_row(const WavenumberRule& rule, double r, double* j) noexcept;
+/// The radial integrals of the field at depth (sources.hpp, kDepthRadial per elementary
+/// source) at one radius from its row j (bessel_04_row) and one time's kernels at one receiver
+/// depth, K[(ik kElementary + e) kDepthComponents + c].
+void depth_radial(const WavenumberRule& rule, const double* j, const double* K,
+                  double R[kElementary][kDepthRadial]) noexcept;
+
+/// Below this argument bessel_j01 is the standard library's; above, Hankel's expansion.
+inline constexpr double kAsymptotic = 30.0;
+/// J0 and J1 at x >= 0 to ~1e-16 (the library's below kAsymptotic).
+void bessel_j01(double x, double& j0, double& j1) noexcept;
+/// J1, J2, J3 at x >= 0 (J0/J1 from bessel_j01, upward recurrence where stable).
 void bessel_123(double x, double& j1, double& j2, double& j3) noexcept;
 
 /// 4-point Lagrange (cubic) interpolation weights at r on the uniform grid j h, j < n;

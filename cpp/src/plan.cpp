@@ -24,6 +24,18 @@ void require_finite(const char* name, std::size_t n, const double* v, bool nonne
         }
 }
 
+void require_times(const char* name, std::size_t n, const double* t, const GreensOptions& o) {
+    require_finite(name, n, t, true);
+    if (!o.velocity) return;
+    for (std::size_t i = 0; i < n; ++i)
+        if (!(t[i] > 0)) {
+            std::ostringstream m;
+            m << name << "[" << i << "] = " << t[i]
+              << " is invalid for a velocity; allowed: > 0 s (the step is a delta at t = 0)";
+            throw std::invalid_argument(m.str());
+        }
+}
+
 void require_depth(double depth) {
     if (!(std::isfinite(depth) && depth > 0)) {
         std::ostringstream m;
@@ -78,7 +90,7 @@ Samples scattered_samples(const EarthModel& model, double depth, std::size_t n, 
     require_options(o);
     require_finite("x", n, x, false);
     require_finite("y", n, y, false);
-    require_finite("t", n, t, true);
+    require_times("t", n, t, o);
     Samples s;
     s.times.assign(t, t + n);
     std::sort(s.times.begin(), s.times.end());

@@ -12,6 +12,9 @@ namespace viscoann::detail {
 
 /// Throws std::invalid_argument "name[i] = v is invalid; allowed: finite (>= 0)".
 void require_finite(const char* name, std::size_t n, const double* v, bool nonneg);
+/// Throws std::invalid_argument naming t[i] unless finite and >= 0 [s] (> 0 with o.velocity:
+/// the step's velocity is a delta at t = 0).
+void require_times(const char* name, std::size_t n, const double* t, const GreensOptions& o);
 /// Throws std::invalid_argument unless depth is finite and > 0 [m].
 void require_depth(double depth);
 /// Throws std::invalid_argument naming the field unless the options are valid (threads >= 0;

@@ -54,6 +54,17 @@ inline PsvCols psv_values(const Moduli& m, double xi, double E, double eta, doub
     return p;
 }
 
+// z-derivatives (down) / k of the U and V rows of the 4 solutions (psv_values' arguments):
+// dE/dz = -k E, dF/dz = k F, d xi/dz = k, d eta/dz = -k.
+inline void psv_derivatives(const Moduli& m, double xi, double E, double eta, double F, cplx dU[4],
+                            cplx dV[4]) {
+    const cplx c = (m.lam + 3.0 * m.mu) / (m.lam + m.mu);
+    dU[0] = E, dV[0] = -E;
+    dU[1] = (1.0 - c - xi) * E, dV[1] = (xi - 1.0) * E;
+    dU[2] = F, dV[2] = F;
+    dU[3] = (c + eta - 1.0) * F, dV[3] = (eta - 1.0) * F;
+}
+
 // Fills the P-SV matrix entries of the sub-layers accepted by `take(model_layer)`.
 template <class Set, class Take>
 void fill_psv(const Stack& st, const Moduli* mod, const double* eh, double k, Set&& set,
@@ -198,40 +209,94 @@ Stack Stack::build(const EarthModel& model, double depth) {
     return st;
 }
 
-SurfaceKernel solve_dense(const Stack& st, const Moduli* mod, double k, DenseWork& w,
-                          const SourceJump& jj) {
+void solve_dense_full(const Stack& st, const Moduli* mod, double k, DenseWork& w,
+                      const SourceJump& jj, std::vector<cplx>& x_psv, std::vector<cplx>& x_sh) {
     const std::size_t L = st.subs.size(), n = st.n_psv(), n2 = st.n_sh();
     const std::size_t ps = psv_source_row(st) - 3, ss = sh_source_row(st) - 1;
     std::vector<double> eh(L);
     sub_exponentials(st, k, eh.data());
     auto all = [](std::size_t) { return true; };
     w.a.assign(n * n, 0.0);
-    w.b.assign(n, 0.0);
+    x_psv.assign(n, 0.0);
     w.piv.resize(n);
     fill_psv(
         st, mod, eh.data(), k, [&](std::size_t r, std::size_t c, cplx v) { w.a[r * n + c] = v; },
         all);
-    for (std::size_t q = 0; q < 4; ++q) w.b[ps + q] = -jj.psv[q];  // y_above - y_below = -[y]
+    for (std::size_t q = 0; q < 4; ++q) x_psv[ps + q] = -jj.psv[q];  // y_above - y_below = -[y]
     lu_factor(n, w.a.data(), w.piv.data());
-    lu_solve(n, w.a.data(), w.piv.data(), w.b.data());
-    SurfaceKernel out;
-    surface_psv(st, mod, eh.data(), k, w.b.data(), out.U, out.V);
+    lu_solve(n, w.a.data(), w.piv.data(), x_psv.data());
 
     w.a.assign(n2 * n2, 0.0);
-    w.b.assign(n2, 0.0);
+    x_sh.assign(n2, 0.0);
     fill_sh(
         st, mod, eh.data(), [&](std::size_t r, std::size_t c, cplx v) { w.a[r * n2 + c] = v; },
         all);
-    for (std::size_t q = 0; q < 2; ++q) w.b[ss + q] = -jj.sh[q];
+    for (std::size_t q = 0; q < 2; ++q) x_sh[ss + q] = -jj.sh[q];
     lu_factor(n2, w.a.data(), w.piv.data());
-    lu_solve(n2, w.a.data(), w.piv.data(), w.b.data());
-    out.W = w.b[0] + eh[0] * w.b[1];
+    lu_solve(n2, w.a.data(), w.piv.data(), x_sh.data());
+}
+
+SurfaceKernel solve_dense(const Stack& st, const Moduli* mod, double k, DenseWork& w,
+                          const SourceJump& jj) {
+    std::vector<cplx> xp, xs;
+    solve_dense_full(st, mod, k, w, jj, xp, xs);
+    std::vector<double> eh(st.subs.size());
+    sub_exponentials(st, k, eh.data());
+    SurfaceKernel out;
+    surface_psv(st, mod, eh.data(), k, xp.data(), out.U, out.V);
+    out.W = xs[0] + eh[0] * xs[1];
     return out;
 }
 
+void sub_coefficients(const Stack& st, std::size_t sub, const cplx* xp, const cplx* xs, cplx psv[4],
+                      cplx sh[2]) noexcept {
+    const std::size_t L = st.subs.size();
+    for (std::size_t c = 0; c < 4; ++c) psv[c] = (sub < L || c < 2) ? xp[4 * sub + c] : 0.0;
+    sh[0] = xs[2 * sub];
+    sh[1] = sub < L ? xs[2 * sub + 1] : 0.0;
+}
+
+Receiver locate(const Stack& st, double z) noexcept {
+    Receiver r;
+    double top = 0.0;
+    for (std::size_t i = 0; i < st.subs.size(); ++i) {
+        if (z <= top + st.subs[i].h) {
+            r.sub = i, r.off = z - top;
+            return r;
+        }
+        top += st.subs[i].h;
+    }
+    r.sub = st.subs.size(), r.off = z - top;
+    return r;
+}
+
+DepthState state_at(const Stack& st, const Receiver& r, const Moduli& m, double k, const cplx* psv,
+                    const cplx* sh) noexcept {
+    const bool half = r.sub >= st.subs.size();
+    const double xi = k * r.off, E = std::exp(-xi);
+    const double eta = half ? 0.0 : k * (st.subs[r.sub].h - r.off);
+    const double F = half ? 0.0 : std::exp(-eta);
+    const PsvCols v = psv_values(m, xi, E, eta, F);
+    cplx dU[4], dV[4];
+    psv_derivatives(m, xi, E, eta, F, dU, dV);
+    DepthState s{0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+    const std::size_t nc = half ? 2 : 4;
+    for (std::size_t c = 0; c < nc; ++c) {
+        s.U += v.v[0][c] * psv[c];
+        s.V += v.v[1][c] * psv[c];
+        s.Uz += dU[c] * psv[c];
+        s.Vz += dV[c] * psv[c];
+    }
+    // SH: W = c1 E + c2 F, dW/dz / k = -c1 E + c2 F.
+    s.W = sh[0] * E + (half ? 0.0 : sh[1] * F);
+    s.Wz = -sh[0] * E + (half ? 0.0 : sh[1] * F);
+    return s;
+}
+
 void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed, const std::vector<char>& viscous,
-                         double k) {
+                         double k, const std::vector<std::size_t>& out_subs) {
     stack_ = &st;
+    out_subs_ = out_subs;
     k_ = k;
     viscous_ = viscous;
     const std::size_t L = st.subs.size();
@@ -241,8 +306,14 @@ void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed, const std::ve
     auto all = [](std::size_t) { return true; };
     std::size_t scratch = 0;
 
-    auto setup = [&](Part& p, std::size_t n, std::size_t n_out_cols, std::size_t src_row0,
-                     std::size_t n_src, auto&& fill) {
+    // Output columns: the surface sub-layer's, then those of the receivers' sub-layers.
+    std::vector<std::size_t> out_psv = {0, 1, 2, 3}, out_sh = {0, 1};
+    for (std::size_t q : out_subs) {
+        for (std::size_t c = 0; c < (q < L ? 4u : 2u); ++c) out_psv.push_back(4 * q + c);
+        for (std::size_t c = 0; c < (q < L ? 2u : 1u); ++c) out_sh.push_back(2 * q + c);
+    }
+    auto setup = [&](Part& p, std::size_t n, const std::vector<std::size_t>& out_cols,
+                     std::size_t src_row0, std::size_t n_src, auto&& fill) {
         p.n = n;
         p.n_src = n_src;
         p.row_pos.assign(n, -1);
@@ -267,8 +338,9 @@ void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed, const std::ve
              is_visc);
         // Needed unknowns: the viscous columns first, then the surface layer's columns.
         p.need = p.vcols;
-        for (std::size_t c = 0; c < n_out_cols; ++c)
-            if (p.col_pos[c] < 0) p.need.push_back(c);
+        for (std::size_t c : out_cols)
+            if (p.col_pos[c] < 0 && std::find(p.need.begin(), p.need.end(), c) == p.need.end())
+                p.need.push_back(c);
         p.need_pos.assign(n, -1);
         for (std::size_t i = 0; i < p.need.size(); ++i) p.need_pos[p.need[i]] = int(i);
         // Factor the unrelaxed system; solve for unit right-hand sides on the source rows and
@@ -294,13 +366,12 @@ void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed, const std::ve
         }
         scratch = std::max(scratch, nr * nv + nv * nv + nv + nr + 2 * nn + nv);
     };
-    setup(psv_, st.n_psv(), 4, psv_source_row(st) - 3, 4,
+    setup(psv_, st.n_psv(), out_psv, psv_source_row(st) - 3, 4,
           [&](auto&& set, auto&& take) { fill_psv(st, unrelaxed, eh_.data(), k, set, take); });
-    setup(sh_, st.n_sh(), 2, sh_source_row(st) - 1, 2,
+    setup(sh_, st.n_sh(), out_sh, sh_source_row(st) - 1, 2,
           [&](auto&& set, auto&& take) { fill_sh(st, unrelaxed, eh_.data(), set, take); });
     scratch_.assign(scratch, 0.0);
     piv_.assign(std::max(psv_.vcols.size(), sh_.vcols.size()) + 1, 0);
-    (void)L;
 }
 
 SurfaceKernel FastKernel::eval(const Moduli* mod, const SourceJump& jump) const noexcept {
@@ -309,8 +380,9 @@ SurfaceKernel FastKernel::eval(const Moduli* mod, const SourceJump& jump) const 
     return out;
 }
 
-void FastKernel::eval_many(const Moduli* mod, std::size_t n_jumps, const SourceJump* jumps,
-                           SurfaceKernel* out) const noexcept {
+template <class EmitPsv, class EmitSh>
+void FastKernel::solve(const Moduli* mod, std::size_t n_jumps, const SourceJump* jumps,
+                       EmitPsv&& emit_psv, EmitSh&& emit_sh) const noexcept {
     const Stack& st = *stack_;
     auto is_visc = [&](std::size_t layer) { return viscous_[layer] != 0; };
     // For each source f = -[y]: x_need = z_f - Minv[need, rows] C (I + Minv[v, rows] C)^{-1}
@@ -367,17 +439,47 @@ void FastKernel::eval_many(const Moduli* mod, std::size_t n_jumps, const SourceJ
     };
     solve_part(
         psv_, [&](auto&& set, auto&& take) { fill_psv(st, mod, eh_.data(), k_, set, take); },
-        [](const SourceJump& j) { return j.psv; },
+        [](const SourceJump& j) { return j.psv; }, emit_psv);
+    solve_part(
+        sh_, [&](auto&& set, auto&& take) { fill_sh(st, mod, eh_.data(), set, take); },
+        [](const SourceJump& j) { return j.sh; }, emit_sh);
+}
+
+void FastKernel::eval_many(const Moduli* mod, std::size_t n_jumps, const SourceJump* jumps,
+                           SurfaceKernel* out) const noexcept {
+    const Stack& st = *stack_;
+    solve(
+        mod, n_jumps, jumps,
         [&](std::size_t jn, const cplx* x_need) {
             cplx xs[4];
             for (std::size_t c = 0; c < 4; ++c) xs[c] = x_need[psv_.need_pos[c]];
             surface_psv(st, mod, eh_.data(), k_, xs, out[jn].U, out[jn].V);
-        });
-    solve_part(
-        sh_, [&](auto&& set, auto&& take) { fill_sh(st, mod, eh_.data(), set, take); },
-        [](const SourceJump& j) { return j.sh; },
+        },
         [&](std::size_t jn, const cplx* x_need) {
             out[jn].W = x_need[sh_.need_pos[0]] + eh_[0] * x_need[sh_.need_pos[1]];
+        });
+}
+
+void FastKernel::eval_coeffs(const Moduli* mod, std::size_t n_jumps, const SourceJump* jumps,
+                             cplx* psv, cplx* sh) const noexcept {
+    const std::size_t L = stack_->subs.size(), nq = out_subs_.size();
+    solve(
+        mod, n_jumps, jumps,
+        [&](std::size_t jn, const cplx* x_need) {
+            for (std::size_t q = 0; q < nq; ++q)
+                for (std::size_t c = 0; c < 4; ++c) {
+                    const std::size_t s = out_subs_[q];
+                    const int pos = (s < L || c < 2) ? psv_.need_pos[4 * s + c] : -1;
+                    psv[(jn * nq + q) * 4 + c] = pos < 0 ? cplx(0.0) : x_need[pos];
+                }
+        },
+        [&](std::size_t jn, const cplx* x_need) {
+            for (std::size_t q = 0; q < nq; ++q)
+                for (std::size_t c = 0; c < 2; ++c) {
+                    const std::size_t s = out_subs_[q];
+                    const int pos = (s < L || c < 1) ? sh_.need_pos[2 * s + c] : -1;
+                    sh[(jn * nq + q) * 2 + c] = pos < 0 ? cplx(0.0) : x_need[pos];
+                }
         });
 }
 

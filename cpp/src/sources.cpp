@@ -4,6 +4,8 @@
 #include "sources.hpp"
 
 #include <cmath>
+#include <sstream>
+#include <stdexcept>
 
 #include "viscoann/okada.hpp"
 
@@ -79,6 +81,200 @@ void okada_moment_field(const PotencyTensor& m, double lam_over_mu, double x, do
     const OkadaField a = dc3d0(alpha, x, y, 0.0, depth, 90.0, p90);
     const OkadaField b = dc3d0(alpha, x, y, 0.0, depth, 0.0, p0);
     for (int c = 0; c < 3; ++c) u[c] = a.u[c] + b.u[c];
+}
+
+}  // namespace viscoann::detail
+
+namespace viscoann {
+
+PotencyTensor okada_potency_tensor(double dip, const double pot[4], double mu, double lam) {
+    if (!(dip >= 0.0 && dip <= 90.0)) {
+        std::ostringstream m;
+        m << "dip = " << dip << " is invalid; allowed: 0..90 degrees";
+        throw std::invalid_argument(m.str());
+    }
+    for (int i = 0; i < 4; ++i)
+        if (!std::isfinite(pot[i])) {
+            std::ostringstream m;
+            m << "potency[" << i << "] = " << pot[i] << " is invalid; allowed: finite";
+            throw std::invalid_argument(m.str());
+        }
+    if (!(std::isfinite(mu) && mu > 0) || !(std::isfinite(lam) && 3.0 * lam + 2.0 * mu > 0)) {
+        std::ostringstream m;
+        m << "mu, lam = " << mu << ", " << lam
+          << " are invalid; allowed: finite, mu > 0, bulk modulus lam + 2 mu/3 > 0";
+        throw std::invalid_argument(m.str());
+    }
+    return detail::okada_potency(dip, pot, mu, lam);
+}
+
+}  // namespace viscoann
+
+namespace viscoann::detail {
+
+PotencyTensor elementary_tensor(std::size_t e) noexcept {
+    PotencyTensor p;
+    if (e == 0) p.zz = 1.0;
+    if (e == 1) p.xx = p.yy = 0.5;
+    if (e == 2) p.xz = 1.0;
+    if (e == 3) p.xy = 1.0;
+    return p;
+}
+
+void potency_homogeneous_parts(const PotencyTensor& pt, double x, double y, double depth,
+                               double A_dev[3], double B_dev[3], double A_iso[3], double B_iso[3]) {
+    const double tr3 = (pt.xx + pt.yy + pt.zz) / 3.0;
+    const PotencyTensor dev{2.0 * (pt.xx - tr3), 2.0 * (pt.yy - tr3), 2.0 * (pt.zz - tr3),
+                            2.0 * pt.xy,         2.0 * pt.xz,         2.0 * pt.yz};
+    const PotencyTensor iso{3.0 * tr3, 3.0 * tr3, 3.0 * tr3, 0.0, 0.0, 0.0};
+    auto split = [&](const PotencyTensor& m, double* A, double* B) {
+        double f2[3], f4[3];
+        okada_moment_field(m, 1.0, x, y, depth, f2);  // r = 1/2
+        okada_moment_field(m, 3.0, x, y, depth, f4);  // r = 1/4
+        for (int c = 0; c < 3; ++c) B[c] = 4.0 * (f2[c] - f4[c]), A[c] = f2[c] - 0.5 * B[c];
+    };
+    split(dev, A_dev, B_dev);
+    if (tr3 == 0.0) {
+        for (int c = 0; c < 3; ++c) A_iso[c] = B_iso[c] = 0.0;
+        return;
+    }
+    split(iso, A_iso, B_iso);
+}
+
+}  // namespace viscoann::detail
+
+namespace viscoann::detail {
+
+namespace {
+
+// One kernel set's complex gradient (z down) of the harmonic J_m e^{imφ}: C(off, x) =
+// R[x] e^{i(m + off)φ}. g[3 i + j] = ∂u_i/∂x_j (i, j = x, y, z down).
+struct SetView {
+    const double* R;  // kDepthSet radial integrals
+    int m;
+    const cplx* e;  // e^{inφ} for n = -4..4 at e[n + 4]
+    // R already holds J_{m+off} with J_{-n} = (-1)^n J_n (depth_radial).
+    cplx C(int off, std::size_t idx) const { return R[idx] * e[m + off + 4]; }
+};
+
+// The P-SV (U, V, Uz, Vz) and SH (W, Wz) parts of a set's gradient, and u.
+void set_gradient(const SetView& s, cplx gp[9], cplx up[3], cplx gs[9], cplx us[3]) {
+    const cplx I(0.0, 1.0);
+    // V at n = -2..2: indices 0..4; U at -1, 0, 1: 5..7; Uz: 8; Vz at -1, 1: 9, 10; W: 11..15;
+    // Wz: 16, 17.
+    auto yx = [&](std::size_t lo, std::size_t hi) { return 0.5 * (s.C(-1, lo) - s.C(1, hi)); };
+    auto yy = [&](std::size_t lo, std::size_t hi) { return 0.5 * I * (s.C(-1, lo) + s.C(1, hi)); };
+    auto yxx = [&](std::size_t b) {
+        return 0.25 * (s.C(2, b + 4) - 2.0 * s.C(0, b + 2) + s.C(-2, b));
+    };
+    auto yyy = [&](std::size_t b) {
+        return -0.25 * (s.C(2, b + 4) + 2.0 * s.C(0, b + 2) + s.C(-2, b));
+    };
+    auto yxy = [&](std::size_t b) { return -0.25 * I * (s.C(2, b + 4) - s.C(-2, b)); };
+    // P-SV: u_h = Σ V ∇Y, u_z = Σ k U Y.
+    up[0] = yx(1, 3), up[1] = yy(1, 3), up[2] = s.C(0, 6);
+    gp[0] = yxx(0), gp[1] = yxy(0), gp[2] = yx(9, 10);
+    gp[3] = yxy(0), gp[4] = yyy(0), gp[5] = yy(9, 10);
+    gp[6] = yx(5, 7), gp[7] = yy(5, 7), gp[8] = s.C(0, 8);
+    // SH: u_h = Σ W (∂y Y, -∂x Y).
+    us[0] = yy(12, 14), us[1] = -yx(12, 14), us[2] = 0.0;
+    gs[0] = yxy(11), gs[1] = yyy(11), gs[2] = yy(16, 17);
+    gs[3] = -yxx(11), gs[4] = -yxy(11), gs[5] = -yx(16, 17);
+    gs[6] = gs[7] = gs[8] = 0.0;
+}
+
+}  // namespace
+
+void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementary][kDepthRadial],
+                     double u[3], double grad[9], double stress[9]) noexcept {
+    cplx e[9];
+    e[4] = 1.0;
+    const cplx e1(a.c, a.s);
+    for (int n = 1; n <= 4; ++n) e[4 + n] = e[3 + n] * e1, e[4 - n] = std::conj(e[4 + n]);
+    // Per source: P-SV and SH parts of the gradient (set 0), u, the μ-set, and λ D Y.
+    cplx gp[kElementary][2][9], gs[kElementary][2][9], up[kElementary][2][3], us[kElementary][2][3],
+        dv[kElementary];
+    for (std::size_t k = 0; k < kElementary; ++k) {
+        for (int set = 0; set < 2; ++set) {
+            const SetView v{R[k] + set * kDepthSet, kElementaryOrder[k], e};
+            set_gradient(v, gp[k][set], up[k][set], gs[k][set], us[k][set]);
+        }
+        dv[k] = R[k][2 * kDepthSet] * e[kElementaryOrder[k] + 4];
+    }
+    // The harmonics of p (sources.hpp's elementary_synthesis): h0 Re(zz E0 + (xx + yy) E1);
+    // cos φ: Re(xz E2 psv - yz E2 sh); sin φ: Im(yz E2 psv + xz E2 sh); cos 2φ: Re(dev E3 psv +
+    // xy E3 sh); sin 2φ: Im(xy E3 psv - dev E3 sh).
+    const double dev = 0.5 * (p.xx - p.yy), h = p.xx + p.yy;
+    struct Term {
+        std::size_t src;
+        double cp, cs;
+        bool imag;
+    };
+    const Term terms[6] = {{0, p.zz, 0.0, false}, {1, h, 0.0, false},    {2, p.xz, -p.yz, false},
+                           {2, p.yz, p.xz, true}, {3, dev, p.xy, false}, {3, p.xy, -dev, true}};
+    double G[2][9] = {}, U[3] = {}, D = 0.0;
+    for (const Term& t : terms) {
+        auto part = [&](cplx z) { return t.imag ? z.imag() : z.real(); };
+        for (int set = 0; set < 2; ++set)
+            for (int c = 0; c < 9; ++c)
+                G[set][c] += part(t.cp * gp[t.src][set][c] + t.cs * gs[t.src][set][c]);
+        for (int c = 0; c < 3; ++c) U[c] += part(t.cp * up[t.src][0][c] + t.cs * us[t.src][0][c]);
+        D += part(t.cp * dv[t.src]);
+    }
+    // z down -> z up: u_z and ∂/∂z change sign.
+    const double sz[3] = {1.0, 1.0, -1.0};
+    for (int i = 0; i < 3; ++i) {
+        u[i] = sz[i] * U[i];
+        for (int j = 0; j < 3; ++j) {
+            grad[3 * i + j] = sz[i] * sz[j] * G[0][3 * i + j];
+            stress[3 * i + j] =
+                sz[i] * sz[j] * (G[1][3 * i + j] + G[1][3 * j + i]) + (i == j ? D : 0.0);
+        }
+    }
+}
+
+void okada_moment_gradient(const PotencyTensor& m, double lam_over_mu, double x, double y, double z,
+                           double depth, double out[12]) {
+    // As okada_moment_field (DC3D0 at dips 90° and 0°), with the gradient.
+    const double l = lam_over_mu;
+    const std::array<double, 4> p90 = {-m.xy, 0.0, 0.5 * (m.yy - m.xx), 0.0};
+    const std::array<double, 4> p0 = {m.xz, m.yz, 0.5 * (m.zz - m.xx),
+                                      (1.0 + l) * m.xx - 0.5 * l * (m.yy + m.zz)};
+    const double alpha = (l + 1.0) / (l + 2.0);
+    const OkadaField a = dc3d0(alpha, x, y, z, depth, 90.0, p90);
+    const OkadaField b = dc3d0(alpha, x, y, z, depth, 0.0, p0);
+    for (int c = 0; c < 3; ++c) out[c] = a.u[c] + b.u[c];
+    for (int c = 0; c < 9; ++c) out[3 + c] = a.g[c] + b.g[c];
+}
+
+void potency_homogeneous_basis(const PotencyTensor& pt, double x, double y, double z, double depth,
+                               double basis[kHomogeneousBasis][12]) {
+    const double tr3 = (pt.xx + pt.yy + pt.zz) / 3.0;
+    const PotencyTensor dev{2.0 * (pt.xx - tr3), 2.0 * (pt.yy - tr3), 2.0 * (pt.zz - tr3),
+                            2.0 * pt.xy,         2.0 * pt.xz,         2.0 * pt.yz};
+    const PotencyTensor iso{3.0 * tr3, 3.0 * tr3, 3.0 * tr3, 0.0, 0.0, 0.0};
+    // α u(α) = c + a α + b α² is a quadratic: Lagrange through α = 1/2, 2/3, 4/5 (λ/μ = 0, 1, 3).
+    const double al[3] = {0.5, 2.0 / 3.0, 0.8}, lm[3] = {0.0, 1.0, 3.0};
+    auto split = [&](const PotencyTensor& m, double (*out)[12]) {
+        double f[3][12];
+        for (int q = 0; q < 3; ++q) okada_moment_gradient(m, lm[q], x, y, z, depth, f[q]);
+        for (int c = 0; c < 12; ++c) {
+            double c0 = 0.0, c1 = 0.0, c2 = 0.0;  // coefficients of 1, α, α² in α u
+            for (int q = 0; q < 3; ++q) {
+                const double a1 = al[(q + 1) % 3], a2 = al[(q + 2) % 3];
+                const double w = al[q] * f[q][c] / ((al[q] - a1) * (al[q] - a2));
+                c0 += w * a1 * a2, c1 -= w * (a1 + a2), c2 += w;
+            }
+            out[0][c] = c1, out[1][c] = c2, out[2][c] = c0;  // u = c1 + c2 α + c0 / α
+        }
+    };
+    split(dev, basis);
+    if (tr3 == 0.0) {
+        for (std::size_t j = 3; j < kHomogeneousBasis; ++j)
+            for (int c = 0; c < 12; ++c) basis[j][c] = 0.0;
+        return;
+    }
+    split(iso, basis + 3);
 }
 
 }  // namespace viscoann::detail

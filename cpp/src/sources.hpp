@@ -83,6 +83,31 @@ VISCOANN_HD void from_harmonics(Azimuth a, const double I[kHarmonics][5], double
     u[2] = uz;
 }
 
+/// The elementary potency sources that carry every point source, one per harmonic family
+/// (frame x east, y north, z up): E0 P_zz = 1 and E1 P_xx = P_yy = 1/2 (m = 0), E2 P_xz = 1
+/// (m = 1; P_yz is E2 turned by 90°), E3 P_xy = 1 (m = 2; (P_xx − P_yy)/2 is E3 turned by
+/// −45°). Their ten surface radial functions, g[f]: E0 (g_r, g_z), E1 (g_r, g_z), E2 (g_r,
+/// g_φ, g_z), E3 (g_r, g_φ, g_z), with u_r = g_r cos φ, u_φ = −g_φ sin φ, u_z = g_z cos φ for
+/// E2 and u_r = g_r sin 2φ, u_φ = g_φ cos 2φ, u_z = g_z sin 2φ for E3 (PSGRN's four sources
+/// and ten functions in another basis).
+inline constexpr std::size_t kElementary = 4;
+inline constexpr std::size_t kRadialFunctions = 10;
+
+/// The surface field (ux, uy, uz) of potency tensor p at azimuth a from the elementary radial
+/// functions g at its radius (linear in p; on the axis the m = 1 pair is equal, g_r = g_φ, and
+/// the m = 0, 2 horizontal functions vanish, so φ = 0 there is the r -> 0 limit).
+VISCOANN_HD void elementary_synthesis(Azimuth a, const PotencyTensor& p,
+                                      const double g[kRadialFunctions], double u[3]) {
+    const double c2 = a.c * a.c - a.s * a.s, s2 = 2.0 * a.s * a.c;
+    const double h = p.xx + p.yy, dev = 0.5 * (p.xx - p.yy);
+    const double m1 = p.xz * a.c + p.yz * a.s, m1p = -p.xz * a.s + p.yz * a.c;
+    const double m2 = p.xy * s2 + dev * c2, m2p = p.xy * c2 - dev * s2;
+    const double ur = p.zz * g[0] + h * g[2] + m1 * g[4] + m2 * g[7];
+    const double up = m1p * g[5] + m2p * g[8];
+    polar_to_cartesian(a, ur, up, &u[0], &u[1]);
+    u[2] = p.zz * g[1] + h * g[3] + m1 * g[6] + m2 * g[9];
+}
+
 /// The canonical source's surface field in a homogeneous half-space: Okada (1992) DC3D0 part B
 /// with DIP = 90°, POT1 = 1 m^3, z = 0 (parts A cancel and z·C vanishes) at (x, y) [m] for
 /// depth d > 0 [m] (R and R + d stay away from 0: never singular); alp3 = μ/(λ + μ) (DC3D0's
@@ -149,11 +174,58 @@ std::array<SourceJump, kHarmonics> harmonic_jumps(const MomentTensor& m,
 /// J2 sin 2φ and the SH part on J2 cos 2φ, as one kernel).
 SourceJump canonical_jump(cplx mu) noexcept;
 
+/// Elementary source e < kElementary as a potency tensor (see kElementary).
+PotencyTensor elementary_tensor(std::size_t e) noexcept;
+
 /// Surface field [m] in a homogeneous half-space with lam_over_mu = λ/μ of a moment tensor
 /// given per unit shear modulus, m = M/μ [m^3] (real, z up; held in a PotencyTensor), at
 /// (x, y) [m], source at depth [m] below (0, 0): Okada's DC3D0 at dips 90° and 0°, each
 /// component an exact combination of its four sources (never singular for depth > 0).
 void okada_moment_field(const PotencyTensor& m, double lam_over_mu, double x, double y,
                         double depth, double u[3]);
+
+/// The homogeneous half-space field of potency tensor p at (x, y) [m] (source at depth below
+/// (0, 0)) split as the solver's time factors take it: u = A_dev + r(t) B_dev + κ(t) A_iso +
+/// κr(t) B_iso, the deviatoric moment 2 μ P_dev and the isotropic K tr(P) I per unit μ
+/// (r = μ/(λ + μ), κ = K/μ of the source layer; A_iso = 0 at the surface).
+void potency_homogeneous_parts(const PotencyTensor& p, double x, double y, double depth,
+                               double A_dev[3], double B_dev[3], double A_iso[3], double B_iso[3]);
+
+// ---- receivers at depth (host only, sources.cpp) --------------------------------------------
+
+/// Per elementary source, the time-domain remainder kernels at a receiver depth: the
+/// displacement state (U, V, W, Uz, Vz, Wz; z down, Uz = ∂U/∂z / k, propagator.hpp), the same
+/// times the receiver layer's μ(s)/μ_ref, and λ(s)/μ_ref (Uz − V) (the divergence's kernel).
+inline constexpr std::size_t kDepthComponents = 13;
+/// Per elementary source (order m), the radial integrals Σ_k w k^p X(k) J_{m+n}(kr) the field
+/// at depth takes (J_{-n} = (-1)^n J_n), for the kernel set X = (U, V, W, Uz, Vz, Wz) and the
+/// μ-scaled set, then λ D: per set, V at n = -2..2 (p = 1 for odd n, 2 for even), U at
+/// n = -1, 0, 1 (p = 1 at n = 0, else 2), Uz at 0 (p = 2), Vz at ±1 (p = 2), W as V, Wz as Vz.
+inline constexpr std::size_t kDepthSet = 18;
+inline constexpr std::size_t kDepthRadial = 2 * kDepthSet + 1;
+/// Harmonic order m of each elementary source.
+inline constexpr int kElementaryOrder[kElementary] = {0, 0, 1, 2};
+
+/// The field at depth of potency tensor p at azimuth a from the elementary sources' radial
+/// integrals R there (frame x east, y north, z up): displacement u [m], gradient
+/// grad[3 i + j] = ∂u_i/∂x_j, and stress / μ_ref (σ[3 i + j]). Each harmonic is the real or
+/// imaginary part of J_m e^{imφ}'s Cartesian derivatives (∂x ± i∂y raise and lower m).
+void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementary][kDepthRadial],
+                     double u[3], double grad[9], double stress[9]) noexcept;
+
+/// Okada's DC3D0 field of a moment tensor per unit μ (as okada_moment_field) at depth:
+/// out = (u[3], grad[9]) at (x, y, z) [m], z <= 0, source at depth below (0, 0).
+void okada_moment_gradient(const PotencyTensor& m, double lam_over_mu, double x, double y, double z,
+                           double depth, double out[12]);
+
+/// The homogeneous half-space field at depth of potency tensor p, (u, grad) as
+/// okada_moment_gradient, split over the six functions of the source layer's moduli it is a
+/// combination of: f = (1, α, 1/α, κ, κ α, κ/α), α = (λ + μ)/(λ + 2μ), κ = K/μ — Okada's
+/// point-source formulas are linear in (1, α, 1/α) for a fixed moment per unit μ (at the
+/// surface 1/α = 1 + r and the α term vanishes). basis[j][12]; three elastic evaluations per
+/// part (α = 1/2, 2/3, 4/5).
+inline constexpr std::size_t kHomogeneousBasis = 6;
+void potency_homogeneous_basis(const PotencyTensor& p, double x, double y, double z, double depth,
+                               double basis[kHomogeneousBasis][12]);
 
 }  // namespace viscoann::detail

@@ -3,7 +3,9 @@
 // the inversion to time per wavenumber of the layered kernel minus the homogeneous one.
 #include "time_kernels.hpp"
 
+#include <algorithm>
 #include <array>
+#include <cmath>
 
 #include "parallel_for.hpp"
 
@@ -52,67 +54,87 @@ HomogeneousKernels homogeneous(double depth, const Plan& plan, std::size_t n, bo
     return hk;
 }
 
-// Moduli of every layer at every Talbot node (node j at time it has s = z_j / t), scaled by
-// mu_ref: mods[(it nj + j) nl + l].
-void node_moduli(const Prepared& p, const std::vector<const Layer*>& layers,
-                 const std::vector<double>& times, const TalbotRule& tr,
+// Moduli of every layer at every node of the time rule, scaled by mu_ref:
+// mods[q nl + l].
+void node_moduli(const Prepared& p, const std::vector<const Layer*>& layers, const TimeRule& rule,
                  std::vector<Moduli>& mods) {
-    const std::size_t nl = layers.size(), nt = times.size(), nj = tr.node.size();
-    mods.assign(nt * nj * nl, Moduli{});
-    for (std::size_t it = 0; it < nt; ++it) {
-        if (times[it] == 0.0) continue;
-        for (std::size_t j = 0; j < nj; ++j) {
-            const cplx s = tr.node[j] / times[it];
-            for (std::size_t l = 0; l < nl; ++l) {
-                const Moduli m = layers[l]->moduli(s);
-                mods[(it * nj + j) * nl + l] = {m.mu / p.mu_ref, m.lam / p.mu_ref};
-            }
+    const std::size_t nl = layers.size(), nq = rule.s.size();
+    mods.assign(nq * nl, Moduli{});
+    for (std::size_t q = 0; q < nq; ++q)
+        for (std::size_t l = 0; l < nl; ++l) {
+            const Moduli m = layers[l]->moduli(rule.s[q]);
+            mods[q * nl + l] = {m.mu / p.mu_ref, m.lam / p.mu_ref};
         }
-    }
 }
 
-// krem[(it nk + ik) NC + c] = L^{-1}[R_c(s)/s](times[it]) per wavenumber, from
-// remainder(ik, moduli, work, R) giving the NC remainder components at one s (unrelaxed
-// moduli at t = 0).
-template <std::size_t NC, class Remainder>
-void invert_in_time(const Prepared& p, const EarthModel& model, const Plan& plan,
-                    const std::vector<double>& times, const TalbotRule& tr, int threads,
-                    std::vector<double>& krem, HomogeneousFactors& g, Remainder&& remainder) {
-    const auto layers = layer_list(model);
-    const std::size_t nl = layers.size(), nt = times.size(), nj = tr.node.size();
-    const std::size_t nk = plan.rule.k.size();
+// The time rule of one call and the moduli at its nodes.
+struct Nodes {
+    TimeRule rule;
     std::vector<Moduli> mods;
-    node_moduli(p, layers, times, tr, mods);
-    g = homogeneous_factors(*layers[p.stack.source_layer], times, tr);
+    std::size_t nl = 0;
+};
+Nodes nodes_for(const Prepared& p, const EarthModel& model, const std::vector<double>& times,
+                const TalbotRule& tr, bool velocity) {
+    Nodes n;
+    const auto layers = layer_list(model);
+    n.nl = layers.size();
+    n.rule = time_rule(times, tr, velocity);
+    node_moduli(p, layers, n.rule, n.mods);
+    return n;
+}
+
+// krem[(it nk + ik) NC + c] = L^{-1}[R_c(s)/s](times[it]) per wavenumber (the rule's
+// velocity: L^{-1}[R_c(s)]), from remainder(ik, moduli, node, work, R) giving the NC
+// remainder components at node q of the rule (q = its node count: the unrelaxed moduli, for
+// t = 0). Each node is solved once per wavenumber, whichever times share it.
+template <std::size_t NC, class Remainder>
+void invert_in_time(const Prepared& p, const Plan& plan, const std::vector<double>& times,
+                    const Nodes& nodes, int threads, std::vector<double>& krem,
+                    Remainder&& remainder) {
+    const TimeRule& rule = nodes.rule;
+    const std::size_t nt = times.size(), nq = rule.s.size(), nl = nodes.nl;
+    const std::size_t nk = plan.rule.k.size();
     krem.assign(nt * nk * NC, 0.0);
     parallel_for(nk, threads, 8, [&](std::size_t b, std::size_t e) {
         DenseWork w;
-        std::array<cplx, NC> R;
-        for (std::size_t ik = b; ik < e; ++ik)
+        std::vector<std::array<cplx, NC>> R(nq + 1);
+        for (std::size_t ik = b; ik < e; ++ik) {
+            for (std::size_t q = 0; q < nq; ++q) remainder(ik, &nodes.mods[q * nl], q, w, R[q]);
+            bool unrelaxed = false;
             for (std::size_t it = 0; it < nt; ++it) {
                 double* out = &krem[(it * nk + ik) * NC];
                 if (times[it] == 0.0) {
-                    remainder(ik, p.unrelaxed.data(), w, R);
-                    for (std::size_t c = 0; c < NC; ++c) out[c] = R[c].real();
+                    if (!unrelaxed) remainder(ik, p.unrelaxed.data(), nq, w, R[nq]);
+                    unrelaxed = true;
+                    for (std::size_t c = 0; c < NC; ++c) out[c] = R[nq][c].real();
                     continue;
                 }
-                for (std::size_t j = 0; j < nj; ++j) {
-                    remainder(ik, &mods[(it * nj + j) * nl], w, R);
-                    for (std::size_t c = 0; c < NC; ++c) out[c] += std::imag(tr.weight[j] * R[c]);
+                for (std::size_t x = rule.begin[it]; x < rule.begin[it + 1]; ++x) {
+                    const auto& Rq = R[rule.node[x]];
+                    const cplx wx = rule.weight[x];
+                    for (std::size_t c = 0; c < NC; ++c) out[c] += std::imag(wx * Rq[c]);
                 }
             }
+        }
     });
 }
 
 }  // namespace
 
 HomogeneousFactors homogeneous_factors(const Layer& source, const std::vector<double>& times,
-                                       const TalbotRule& tr) {
+                                       const TalbotRule& tr, bool velocity) {
     const std::size_t nt = times.size();
     HomogeneousFactors g;
+    g.constant = velocity ? 0.0 : 1.0;
     g.r.assign(nt, 0.0);
     g.kappa.assign(nt, 0.0);
     g.kappa_r.assign(nt, 0.0);
+    const TimeRule rule = time_rule(times, tr, velocity);
+    std::vector<std::array<cplx, 3>> f(rule.s.size());
+    for (std::size_t q = 0; q < rule.s.size(); ++q) {
+        const Moduli m = source.moduli(rule.s[q]);
+        f[q] = {ratio_r(m), ratio_kappa(m), ratio_kappa(m) * ratio_r(m)};
+    }
     for (std::size_t it = 0; it < nt; ++it) {
         if (times[it] == 0.0) {
             const Moduli m = source.unrelaxed();
@@ -121,18 +143,19 @@ HomogeneousFactors homogeneous_factors(const Layer& source, const std::vector<do
             g.kappa_r[it] = (ratio_kappa(m) * ratio_r(m)).real();
             continue;
         }
-        for (std::size_t j = 0; j < tr.node.size(); ++j) {
-            const Moduli m = source.moduli(tr.node[j] / times[it]);
-            g.r[it] += std::imag(tr.weight[j] * ratio_r(m));
-            g.kappa[it] += std::imag(tr.weight[j] * ratio_kappa(m));
-            g.kappa_r[it] += std::imag(tr.weight[j] * ratio_kappa(m) * ratio_r(m));
+        for (std::size_t x = rule.begin[it]; x < rule.begin[it + 1]; ++x) {
+            const auto& v = f[rule.node[x]];
+            const cplx w = rule.weight[x];
+            g.r[it] += std::imag(w * v[0]);
+            g.kappa[it] += std::imag(w * v[1]);
+            g.kappa_r[it] += std::imag(w * v[2]);
         }
     }
     return g;
 }
 
 void prepare(Prepared& p, const EarthModel& model, double depth, const Plan& plan,
-             const GreensOptions& o) {
+             const GreensOptions& o, const std::vector<std::size_t>& out_subs) {
     p.stack = Stack::build(model, depth);
     const auto layers = layer_list(model);
     p.mu_ref = layers[p.stack.source_layer]->rheology.mu_M;
@@ -149,7 +172,7 @@ void prepare(Prepared& p, const EarthModel& model, double depth, const Plan& pla
     p.fast.resize(nk);
     parallel_for(nk, o.threads, 8, [&](std::size_t b, std::size_t e) {
         for (std::size_t i = b; i < e; ++i)
-            p.fast[i].prepare(p.stack, p.unrelaxed.data(), p.viscous, plan.rule.k[i]);
+            p.fast[i].prepare(p.stack, p.unrelaxed.data(), p.viscous, plan.rule.k[i], out_subs);
     });
 }
 
@@ -181,19 +204,110 @@ void canonical_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
                             const GreensOptions& o, std::vector<double>& krem,
                             HomogeneousFactors& g) {
     const std::size_t src = p.stack.source_layer;
-    invert_in_time<3>(p, model, plan, times, tr, o.threads, krem, g,
-                      [&](std::size_t ik, const Moduli* m, DenseWork& w, std::array<cplx, 3>& R) {
-                          const double k = plan.rule.k[ik];
-                          const SourceJump jump = canonical_jump(m[src].mu);
-                          const SurfaceKernel kl = o.dense ? solve_dense(p.stack, m, k, w, jump)
-                                                           : p.fast[ik].eval(m, jump);
-                          const cplx r = ratio_r(m[src]);
-                          const SurfaceKernel &a = hk.a[ik], &b = hk.b[ik];
-                          const cplx U = kl.U - (a.U + r * b.U);
-                          const cplx V = kl.V - (a.V + r * b.V);
-                          const cplx W = kl.W - (a.W + r * b.W);
-                          R = {U, V - W, V + W};
-                      });
+    g = homogeneous_factors(*layer_list(model)[src], times, tr, o.velocity);
+    invert_in_time<3>(
+        p, plan, times, nodes_for(p, model, times, tr, o.velocity), o.threads, krem,
+        [&](std::size_t ik, const Moduli* m, std::size_t, DenseWork& w, std::array<cplx, 3>& R) {
+            const double k = plan.rule.k[ik];
+            const SourceJump jump = canonical_jump(m[src].mu);
+            const SurfaceKernel kl =
+                o.dense ? solve_dense(p.stack, m, k, w, jump) : p.fast[ik].eval(m, jump);
+            const cplx r = ratio_r(m[src]);
+            const SurfaceKernel &a = hk.a[ik], &b = hk.b[ik];
+            const cplx U = kl.U - (a.U + r * b.U);
+            const cplx V = kl.V - (a.V + r * b.V);
+            const cplx W = kl.W - (a.W + r * b.W);
+            R = {U, V - W, V + W};
+        });
+}
+
+namespace {
+
+// The elementary sources' jumps at moduli m: each source's P-SV and SH harmonics in one jump
+// (the two systems decouple), see elementary_homogeneous.
+std::array<SourceJump, kElementary> elementary_jumps(
+    const std::array<MomentTensor, kElementary>& mt, const Moduli& m) {
+    std::array<SourceJump, kElementary> j;
+    for (std::size_t e = 0; e < kElementary; ++e) {
+        const auto h = harmonic_jumps(mt[e], m);
+        // E0, E1: m = 0; E2: P-SV of cos φ (1), SH of sin φ (2); E3: P-SV of sin 2φ (4), SH of
+        // cos 2φ (3).
+        const std::size_t psv = e < 2 ? 0 : (e == 2 ? 1 : 4), sh = e < 2 ? 0 : (e == 2 ? 2 : 3);
+        for (int c = 0; c < 4; ++c) j[e].psv[c] = h[psv].psv[c];
+        for (int c = 0; c < 2; ++c) j[e].sh[c] = h[sh].sh[c];
+    }
+    return j;
+}
+
+}  // namespace
+
+HomogeneousKernels elementary_homogeneous(double depth, const Plan& plan, bool subtract,
+                                          int threads) {
+    // Per source the parts of potency_homogeneous: deviatoric 2 P_dev, isotropic tr(P) I (per
+    // unit μ, the latter times K/μ(s) at each node).
+    std::array<MomentTensor, kElementary> dev, iso;
+    for (std::size_t e = 0; e < kElementary; ++e) {
+        const PotencyTensor pt = elementary_tensor(e);
+        const double tr3 = (pt.xx + pt.yy + pt.zz) / 3.0;
+        dev[e] = {2.0 * (pt.xx - tr3), 2.0 * (pt.yy - tr3), 2.0 * (pt.zz - tr3),
+                  2.0 * pt.xy,         2.0 * pt.xz,         2.0 * pt.yz};
+        iso[e] = {3.0 * tr3, 3.0 * tr3, 3.0 * tr3, 0.0, 0.0, 0.0};
+    }
+    return homogeneous(depth, plan, 2 * kElementary, subtract, threads, [&](const Moduli& m) {
+        const auto jd = elementary_jumps(dev, m), ji = elementary_jumps(iso, m);
+        std::vector<SourceJump> j(2 * kElementary);
+        for (std::size_t e = 0; e < kElementary; ++e) j[2 * e] = jd[e], j[2 * e + 1] = ji[e];
+        return j;
+    });
+}
+
+void elementary_time_kernels(const Prepared& p, const HomogeneousKernels& hk,
+                             const EarthModel& model, const Plan& plan,
+                             const std::vector<double>& times, const TalbotRule& tr,
+                             const GreensOptions& o, std::vector<double>& krem,
+                             HomogeneousFactors& g) {
+    constexpr std::size_t E = kElementary;
+    const std::size_t src = p.stack.source_layer;
+    // The jumps and ratios depend on s only: once per Talbot node, not per wavenumber (they
+    // cost most of their divisions otherwise).
+    struct AtNode {
+        std::array<SourceJump, E> jumps;
+        cplx r, kappa;
+    };
+    const Nodes nodes = nodes_for(p, model, times, tr, o.velocity);
+    const std::size_t nq = nodes.rule.s.size();
+    std::vector<AtNode> at(nq + 1);
+    for (std::size_t q = 0; q <= nq; ++q) {
+        const Moduli& m = q < nq ? nodes.mods[q * nodes.nl + src] : p.unrelaxed[src];
+        std::array<MomentTensor, E> mt;
+        for (std::size_t e = 0; e < E; ++e)
+            mt[e] = moment_tensor(elementary_tensor(e), m.mu, m.lam);
+        at[q] = {elementary_jumps(mt, m), ratio_r(m), ratio_kappa(m)};
+    }
+    g = homogeneous_factors(*layer_list(model)[src], times, tr, o.velocity);
+    invert_in_time<3 * E>(
+        p, plan, times, nodes, o.threads, krem,
+        [&](std::size_t ik, const Moduli* m, std::size_t node, DenseWork& w,
+            std::array<cplx, 3 * E>& R) {
+            const double k = plan.rule.k[ik];
+            const AtNode& a = at[node];
+            SurfaceKernel kl[E];
+            if (o.dense) {
+                for (std::size_t e = 0; e < E; ++e)
+                    kl[e] = solve_dense(p.stack, m, k, w, a.jumps[e]);
+            } else {
+                p.fast[ik].eval_many(m, E, a.jumps.data(), kl);
+            }
+            const cplx r = a.r, kappa = a.kappa;
+            for (std::size_t e = 0; e < E; ++e) {
+                const SurfaceKernel &ad = hk.a[(ik * E + e) * 2], &bd = hk.b[(ik * E + e) * 2];
+                const SurfaceKernel &ai = hk.a[(ik * E + e) * 2 + 1],
+                                    &bi = hk.b[(ik * E + e) * 2 + 1];
+                R[3 * e] = kl[e].U - (ad.U + r * bd.U) - kappa * (ai.U + r * bi.U);
+                R[3 * e + 1] = kl[e].V - (ad.V + r * bd.V) - kappa * (ai.V + r * bi.V);
+                R[3 * e + 2] = kl[e].W - (ad.W + r * bd.W) - kappa * (ai.W + r * bi.W);
+            }
+        });
 }
 
 void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const EarthModel& model,
@@ -203,9 +317,11 @@ void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const
                           HomogeneousFactors& g) {
     constexpr std::size_t H = kHarmonics;
     const std::size_t src = p.stack.source_layer;
+    g = homogeneous_factors(*layer_list(model)[src], times, tr, o.velocity);
     invert_in_time<3 * H>(
-        p, model, plan, times, tr, o.threads, krem, g,
-        [&](std::size_t ik, const Moduli* m, DenseWork& w, std::array<cplx, 3 * H>& R) {
+        p, plan, times, nodes_for(p, model, times, tr, o.velocity), o.threads, krem,
+        [&](std::size_t ik, const Moduli* m, std::size_t, DenseWork& w,
+            std::array<cplx, 3 * H>& R) {
             const double k = plan.rule.k[ik];
             const auto jumps = harmonic_jumps(moment_tensor(pt, m[src].mu, m[src].lam), m[src]);
             SurfaceKernel kl[H];
@@ -224,6 +340,213 @@ void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const
                 R[3 * h + 2] = kl[h].W - (ad.W + r * bd.W) - kappa * (ai.W + r * bi.W);
             }
         });
+}
+
+}  // namespace viscoann::detail
+
+namespace viscoann::detail {
+
+double decay_depth_between(const EarthModel& model, double depth, double z) noexcept {
+    const std::size_t nl = model.layers.size();
+    const double floor = 1e-6 * std::max(depth, 1.0);
+    if (nl == 0) return std::max(depth + z, floor);  // no remainder: any scale
+    const std::size_t ls = model.layer_at(depth), lr = model.layer_at(z);
+    if (ls != lr) return std::max(std::fabs(z - depth), floor);
+    const double top = ls == 0 ? 0.0 : model.interface_depth(ls - 1);
+    double D = 1e300;
+    if (ls < nl) D = std::min(D, 2.0 * model.interface_depth(ls) - depth - z);
+    if (top > 0.0) D = std::min(D, depth + z - 2.0 * top);
+    return std::max(D, floor);
+}
+
+namespace {
+void basis_f(const Moduli& m, cplx f[kHomogeneousBasis]) {
+    const cplx a = (m.lam + m.mu) / (m.lam + 2.0 * m.mu), kap = ratio_kappa(m);
+    f[0] = 1.0, f[1] = a, f[2] = 1.0 / a, f[3] = kap, f[4] = kap * a, f[5] = kap / a;
+}
+}  // namespace
+
+void depth_factors(const Layer& src_layer, const std::vector<double>& times, const TalbotRule& tr,
+                   DepthKernels& out) {
+    constexpr std::size_t NB = kHomogeneousBasis;
+    const std::size_t nt = times.size();
+    out.f.assign(nt, {});
+    out.mu_f.assign(nt, {});
+    out.lam_f.assign(nt, {});
+    const TimeRule rule = time_rule(times, tr, false);
+    for (std::size_t it = 0; it < nt; ++it) {
+        cplx f[NB];
+        if (times[it] == 0.0) {
+            const Moduli m = src_layer.unrelaxed();
+            basis_f(m, f);
+            for (std::size_t b = 0; b < NB; ++b)
+                out.f[it][b] = f[b].real(), out.mu_f[it][b] = (m.mu * f[b]).real(),
+                out.lam_f[it][b] = (m.lam * f[b]).real();
+            continue;
+        }
+        for (std::size_t x = rule.begin[it]; x < rule.begin[it + 1]; ++x) {
+            const Moduli m = src_layer.moduli(rule.s[rule.node[x]]);
+            const cplx w = rule.weight[x];
+            basis_f(m, f);
+            for (std::size_t b = 0; b < NB; ++b) {
+                out.f[it][b] += std::imag(w * f[b]);
+                out.mu_f[it][b] += std::imag(w * m.mu * f[b]);
+                out.lam_f[it][b] += std::imag(w * m.lam * f[b]);
+            }
+        }
+    }
+}
+
+void depth_time_kernels(const EarthModel& model, double depth, const std::vector<double>& zr,
+                        const Plan& plan, const std::vector<double>& times, const TalbotRule& tr,
+                        const GreensOptions& o, DepthKernels& out) {
+    constexpr std::size_t E = kElementary, NC = kDepthComponents, NB = kHomogeneousBasis;
+    const auto layers = layer_list(model);
+    const std::size_t nl = layers.size(), nt = times.size();
+    const std::size_t nk = plan.rule.k.size(), nz = zr.size();
+    const Layer& src_layer = *layers[model.layer_at(depth)];
+    out.z = zr;
+    depth_factors(src_layer, times, tr, out);
+    out.krem.assign(nt * nz * nk * E * NC, 0.0);
+    if (model.layers.empty()) return;  // homogeneous half-space: no remainder
+
+    Prepared p;
+    Stack st = Stack::build(model, depth);
+    std::vector<Receiver> rec(nz);
+    std::vector<std::size_t> subs, qof(nz);
+    for (std::size_t iz = 0; iz < nz; ++iz) {
+        rec[iz] = locate(st, zr[iz]);
+        auto it = std::find(subs.begin(), subs.end(), rec[iz].sub);
+        qof[iz] = std::size_t(it - subs.begin());
+        if (it == subs.end()) subs.push_back(rec[iz].sub);
+    }
+    prepare(p, model, depth, plan, o, subs);
+    const std::size_t nq = subs.size();
+    out.mu_ref = p.mu_ref;
+
+    // The homogeneous half-space's kernels per (k, receiver, source): hb[... NB][6], the
+    // coefficients of (1, α, 1/α) per part, from elastic solves at α = 1/2, 2/3, 4/5.
+    std::array<MomentTensor, E> dev, iso;
+    for (std::size_t e = 0; e < E; ++e) {
+        const PotencyTensor pt = elementary_tensor(e);
+        const double tr3 = (pt.xx + pt.yy + pt.zz) / 3.0;
+        dev[e] = {2.0 * (pt.xx - tr3), 2.0 * (pt.yy - tr3), 2.0 * (pt.zz - tr3),
+                  2.0 * pt.xy,         2.0 * pt.xz,         2.0 * pt.yz};
+        iso[e] = {3.0 * tr3, 3.0 * tr3, 3.0 * tr3, 0.0, 0.0, 0.0};
+    }
+    EarthModel hom;
+    hom.halfspace = Layer{0.0, 1.0, Rheology::elastic(1.0)};
+    const Stack hst = Stack::build(hom, depth);
+    std::vector<Receiver> hrec(nz);
+    for (std::size_t iz = 0; iz < nz; ++iz) hrec[iz] = locate(hst, zr[iz]);
+    const double al[3] = {0.5, 2.0 / 3.0, 0.8}, lm[3] = {0.0, 1.0, 3.0};
+    std::vector<double> hb(nk * nz * E * NB * 6, 0.0);
+    parallel_for(nk, o.threads, 4, [&](std::size_t b, std::size_t en) {
+        DenseWork w;
+        std::vector<cplx> xp, xs;
+        for (std::size_t ik = b; ik < en; ++ik) {
+            const double k = plan.rule.k[ik];
+            for (int q = 0; q < 3; ++q) {
+                const Moduli m{1.0, lm[q]};
+                const auto jd = elementary_jumps(dev, m), ji = elementary_jumps(iso, m);
+                for (std::size_t e = 0; e < E; ++e)
+                    for (int part = 0; part < 2; ++part) {
+                        solve_dense_full(hst, &m, k, w, part ? ji[e] : jd[e], xp, xs);
+                        for (std::size_t iz = 0; iz < nz; ++iz) {
+                            cplx cp[4], cs[2];
+                            sub_coefficients(hst, hrec[iz].sub, xp.data(), xs.data(), cp, cs);
+                            const DepthState d = state_at(hst, hrec[iz], m, k, cp, cs);
+                            const double v[6] = {d.U.real(),  d.V.real(),  d.W.real(),
+                                                 d.Uz.real(), d.Vz.real(), d.Wz.real()};
+                            double* h = &hb[(((ik * nz + iz) * E + e) * NB + 3 * part) * 6];
+                            // α u(α) = c0 + c1 α + c2 α²: u = c1 + c2 α + c0/α (Lagrange).
+                            const double a1 = al[(q + 1) % 3], a2 = al[(q + 2) % 3];
+                            const double wq = al[q] / ((al[q] - a1) * (al[q] - a2));
+                            for (int c = 0; c < 6; ++c) {
+                                h[c] -= wq * v[c] * (a1 + a2);
+                                h[6 + c] += wq * v[c];
+                                h[12 + c] += wq * v[c] * a1 * a2;
+                            }
+                        }
+                    }
+            }
+        }
+    });
+
+    // Per node of the time rule: the moduli of every layer, the elementary jumps, the basis
+    // functions; and per node the times it serves (each node is solved once per wavenumber).
+    const TimeRule rule = time_rule(times, tr, false);
+    const std::size_t nn = rule.s.size();
+    std::vector<Moduli> mods;
+    node_moduli(p, layers, rule, mods);
+    const std::size_t src = p.stack.source_layer;
+    struct AtNode {
+        std::array<SourceJump, E> jumps;
+        cplx f[NB];
+    };
+    std::vector<AtNode> at(nn + 1);
+    for (std::size_t q = 0; q <= nn; ++q) {
+        const Moduli& m = q < nn ? mods[q * nl + src] : p.unrelaxed[src];
+        std::array<MomentTensor, E> mt;
+        for (std::size_t e = 0; e < E; ++e)
+            mt[e] = moment_tensor(elementary_tensor(e), m.mu, m.lam);
+        at[q].jumps = elementary_jumps(mt, m);
+        basis_f(m, at[q].f);
+    }
+    // serves[q]: (time, weight) pairs of node q; node nn (unrelaxed) serves t = 0 with weight
+    // 1 on the real part.
+    std::vector<std::vector<std::pair<std::size_t, cplx>>> serves(nn + 1);
+    for (std::size_t it = 0; it < nt; ++it) {
+        if (times[it] == 0.0) serves[nn].emplace_back(it, cplx(0.0, 0.0));
+        for (std::size_t x = rule.begin[it]; x < rule.begin[it + 1]; ++x)
+            serves[rule.node[x]].emplace_back(it, rule.weight[x]);
+    }
+    parallel_for(nk, o.threads, 4, [&](std::size_t b, std::size_t en) {
+        DenseWork w;
+        std::vector<cplx> cp(E * nq * 4), cs(E * nq * 2), xp, xs;
+        for (std::size_t ik = b; ik < en; ++ik) {
+            const double k = plan.rule.k[ik];
+            for (std::size_t node = 0; node <= nn; ++node) {
+                if (serves[node].empty()) continue;
+                const bool t0 = node == nn;
+                const Moduli* m = t0 ? p.unrelaxed.data() : &mods[node * nl];
+                const AtNode& a = at[node];
+                if (o.dense) {
+                    for (std::size_t e = 0; e < E; ++e) {
+                        solve_dense_full(p.stack, m, k, w, a.jumps[e], xp, xs);
+                        for (std::size_t q = 0; q < nq; ++q)
+                            sub_coefficients(p.stack, subs[q], xp.data(), xs.data(),
+                                             &cp[(e * nq + q) * 4], &cs[(e * nq + q) * 2]);
+                    }
+                } else {
+                    p.fast[ik].eval_coeffs(m, E, a.jumps.data(), cp.data(), cs.data());
+                }
+                const cplx ms = m[src].mu, ls = m[src].lam;
+                for (std::size_t iz = 0; iz < nz; ++iz) {
+                    const Moduli& mr = m[receiver_layer(p.stack, rec[iz])];
+                    for (std::size_t e = 0; e < E; ++e) {
+                        const std::size_t q = qof[iz];
+                        const DepthState d = state_at(p.stack, rec[iz], mr, k,
+                                                      &cp[(e * nq + q) * 4], &cs[(e * nq + q) * 2]);
+                        const cplx L[6] = {d.U, d.V, d.W, d.Uz, d.Vz, d.Wz};
+                        cplx H[6] = {};
+                        const double* h = &hb[((ik * nz + iz) * E + e) * NB * 6];
+                        for (std::size_t bb = 0; bb < NB; ++bb)
+                            for (int c = 0; c < 6; ++c) H[c] += a.f[bb] * h[bb * 6 + c];
+                        cplx R[NC];
+                        for (int c = 0; c < 6; ++c)
+                            R[c] = L[c] - H[c], R[6 + c] = mr.mu * L[c] - ms * H[c];
+                        R[12] = mr.lam * (L[3] - L[1]) - ls * (H[3] - H[1]);
+                        for (const auto& [it, wx] : serves[node]) {
+                            double* oe = &out.krem[(((it * nz + iz) * nk + ik) * E + e) * NC];
+                            for (std::size_t c = 0; c < NC; ++c)
+                                oe[c] += t0 ? R[c].real() : std::imag(wx * R[c]);
+                        }
+                    }
+                }
+            }
+        }
+    });
 }
 
 }  // namespace viscoann::detail

@@ -10,6 +10,7 @@ import importlib
 from . import conventions, exact, exact_sources, frames, okada
 from ._core import FormatError, __version__, built_with_cuda, cuda_available, cuda_device_name
 from .earth import Burgers, EarthModel, Elastic, Layer, Maxwell, StandardLinearSolid
+from .observations import Observations
 from .okada import SingularPointWarning
 from .projection import LargeRegionWarning
 from .sources import Fault, PointSource, RectangularFault
@@ -25,6 +26,7 @@ __all__ = [
     "LargeRegionWarning",
     "Layer",
     "Maxwell",
+    "Observations",
     "OutOfDomainError",
     "OutOfDomainWarning",
     "PointSource",
@@ -45,7 +47,21 @@ __all__ = [
 ]
 
 # Modules that pull in heavy optional dependencies, reached lazily as attributes.
-_LAZY = {"train", "experiments", "export", "reference", "evaluate", "data", "plot", "bench", "cli"}
+_LAZY = {
+    "train",
+    "experiments",
+    "export",
+    "reference",
+    "evaluate",
+    "data",
+    "plot",
+    "bench",
+    "cli",
+    "antiplane",
+    "backends",
+    "cycles",
+    "fit",
+}
 
 
 def __getattr__(name):

@@ -1,4 +1,6 @@
 # Type stubs for the native module viscoann._core (see bindings/).
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -62,6 +64,7 @@ def canonical_displacement(
     dense: bool = False,
     threads: int = 0,
     subtract_homogeneous: bool = True,
+    velocity: bool = False,
 ) -> NDArray[np.float64]: ...
 def point_source_displacement(
     thickness: NDArray[np.float64],
@@ -84,7 +87,73 @@ def point_source_displacement(
     dense: bool = False,
     threads: int = 0,
     subtract_homogeneous: bool = True,
+    velocity: bool = False,
 ) -> NDArray[np.float64]: ...
+def elementary_tables(
+    thickness: NDArray[np.float64],
+    lam: NDArray[np.float64],
+    mu_M: NDArray[np.float64],
+    eta_M: NDArray[np.float64],
+    mu_K: NDArray[np.float64],
+    eta_K: NDArray[np.float64],
+    depth: float,
+    r_max: float,
+    times: NDArray[np.float64],
+    talbot_nodes: int = 20,
+    k_refine: float = 1.0,
+    r_refine: float = 1.0,
+    threads: int = 0,
+    velocity: bool = False,
+    spacing: float = 0.0,
+) -> dict[str, Any]: ...
+def depth_field(
+    thickness: NDArray[np.float64],
+    lam: NDArray[np.float64],
+    mu_M: NDArray[np.float64],
+    eta_M: NDArray[np.float64],
+    mu_K: NDArray[np.float64],
+    eta_K: NDArray[np.float64],
+    depth: float,
+    potency_tensors: NDArray[np.float64],
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    z: NDArray[np.float64],
+    times: NDArray[np.float64],
+    talbot_nodes: int = 20,
+    k_refine: float = 1.0,
+    r_refine: float = 1.0,
+    dense: bool = False,
+    threads: int = 0,
+    homogeneous: bool = True,
+) -> dict[str, NDArray[np.float64]]: ...
+def depth_factors(
+    thickness: NDArray[np.float64],
+    lam: NDArray[np.float64],
+    mu_M: NDArray[np.float64],
+    eta_M: NDArray[np.float64],
+    mu_K: NDArray[np.float64],
+    eta_K: NDArray[np.float64],
+    times: NDArray[np.float64],
+    talbot_nodes: int = 20,
+) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]: ...
+def tables_displacement(
+    depth: float,
+    h: float,
+    times: NDArray[np.float64],
+    g: NDArray[np.float64],
+    r: NDArray[np.float64],
+    kappa: NDArray[np.float64],
+    kappa_r: NDArray[np.float64],
+    constant: float,
+    potency_tensors: NDArray[np.float64],
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    homogeneous: bool = True,
+    threads: int = 0,
+) -> NDArray[np.float64]: ...
+def okada_potency(
+    dip: float, potency: NDArray[np.float64], mu: float, lam: float
+) -> tuple[float, float, float, float, float, float]: ...
 def seed_grid(
     x: NDArray[np.float64],
     y: NDArray[np.float64],

@@ -1,10 +1,11 @@
 """The ``viscoann`` command line. Options in km / yr are converted to SI at the edge.
 
 Each subcommand is a ``_cmd_<name>(args)`` function registered by ``_add_<name>(sub)``; the
-field commands live in ``cli_okada``, ``cli_solve`` and ``cli_predict``, the checks they share
-in ``cli_options``. A command checks every option before any work; a user error is one line on
-stderr naming the option, its value and what is allowed, with exit status 2 (argparse's
-convention) and no traceback; success is 0.
+field commands live in ``cli_okada``, ``cli_solve`` and ``cli_predict``, the workflows
+(``cycle``, ``fit``) in ``cli_workflows``, the checks they share in ``cli_options``. A
+command checks every option before any work; a user error is one line on stderr naming the
+option, its value and what is allowed, with exit status 2 (argparse's convention) and no
+traceback; success is 0.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import __version__, cli_okada, cli_predict, cli_solve
+from . import __version__, cli_okada, cli_predict, cli_solve, cli_workflows
 from .cli_options import OUTPUT_RULES, check_outputs, require
 from .conventions import YEAR
 
@@ -351,6 +352,8 @@ _COMMANDS = [
     cli_okada.add,
     cli_solve.add,
     cli_predict.add,
+    cli_workflows.add_cycle,
+    cli_workflows.add_fit,
     _add_generate,
     _add_train,
     _add_plot,

@@ -123,12 +123,41 @@ class EarthModel:
     @classmethod
     def canonical(cls, eta_M: float, eta_K: float = _INF) -> EarthModel:
         """The seed paper's model: 15 km elastic layer over a Burgers half-space,
-        mu = lambda = 30 GPa unrelaxed, mu_M = mu_K = 30 GPa, viscosities eta_M, eta_K [Pa s]."""
+        mu = lambda = 30 GPa unrelaxed, mu_M = mu_K = 30 GPa, viscosities eta_M, eta_K [Pa s].
+        The member H = 15 km of :meth:`family`."""
+        return cls.family(eta_M, eta_K, H=15e3)
+
+    @classmethod
+    def family(cls, eta_M: float, eta_K: float = _INF, H: float = 15e3) -> EarthModel:
+        """The family of the neural kernel (docs/design.md, "The neural kernel"): an elastic
+        lid of thickness ``H`` [m] (mu = lambda = 30 GPa) over a Burgers half-space
+        (mu_M = mu_K = 30 GPa, lambda = 30 GPa, viscosities ``eta_M``, ``eta_K`` [Pa s];
+        ``eta_K = inf``: Maxwell). The one builder of these models.
+
+        Raises
+        ------
+        ValueError
+            ``H`` not finite > 0 (the viscosities are checked by the core when solved).
+        """
+        H = float(H)
+        if not (math.isfinite(H) and H > 0):
+            raise ValueError(f"H = {H!r} is invalid; allowed: finite > 0 m")
         mu = 30e9
         return cls(
-            layers=[Layer(15e3, Elastic(mu), lam=mu)],
+            layers=[Layer(H, Elastic(mu), lam=mu)],
             halfspace=Layer(None, Burgers(mu, float(eta_M), mu, float(eta_K)), lam=mu),
         )
+
+    def relaxation_time(self) -> float:
+        """The longest relaxation time [s] of the model's viscous elements (eta/mu of every
+        Maxwell and Kelvin element, per layer); 0 for an elastic model."""
+        out = 0.0
+        for layer in [*self.layers, self.halfspace]:
+            mu_M, eta_M, mu_K, eta_K = layer.rheology.params()
+            for eta, mu in ((eta_M, mu_M), (eta_K, mu_K)):
+                if math.isfinite(eta) and mu > 0:
+                    out = max(out, eta / mu)
+        return out
 
     def interfaces(self) -> list[float]:
         """Depths [m] of the bottoms of ``layers`` (the interfaces), top down."""

@@ -22,16 +22,23 @@ import numpy as np
 from . import _core
 from .conventions import threads_count
 from .earth import EarthModel
+from .store import Store
 
 __all__ = [
+    "Store",
     "canonical_displacement",
     "displacement",
+    "velocity",
     "canonical",
     "grid",
     "point_source",
     "radial",
     "radial_grid",
     "from_radial",
+    "strain",
+    "stress",
+    "displacement_gradient",
+    "traction_kernels",
 ]
 
 
@@ -132,6 +139,46 @@ def displacement(model, *args, **options) -> np.ndarray:
         stacklevel=2,
     )
     return canonical_displacement(model, *args, **options)
+
+
+def velocity(model, source, stations, times, **options) -> np.ndarray:
+    """Surface velocity (T, S, 3) [m/s, ENU] of any source at stations, times > 0 [s]: the
+    Laplace-domain derivative (never a difference in time); see
+    :func:`viscoann.exact_sources.velocity`."""
+    from . import exact_sources
+
+    return exact_sources.velocity(model, source, stations, times, **options)
+
+
+def strain(model, source, points, times, **options) -> np.ndarray:
+    """Strain (T, P, 3, 3) at points (P, 3) ENU [m], z <= 0, any depth and layer; see
+    :func:`viscoann.exact_stress.strain`."""
+    from . import exact_stress
+
+    return exact_stress.strain(model, source, points, times, **options)
+
+
+def stress(model, source, points, times, **options) -> np.ndarray:
+    """Stress change (T, P, 3, 3) [Pa] at points at depth, formed in the Laplace domain with
+    each layer's mu(s), lam(s); see :func:`viscoann.exact_stress.stress`."""
+    from . import exact_stress
+
+    return exact_stress.stress(model, source, points, times, **options)
+
+
+def displacement_gradient(model, source, points, times, **options) -> np.ndarray:
+    """du_a/dx_b (T, P, 3, 3) at points at depth; see :mod:`viscoann.exact_stress`."""
+    from . import exact_stress
+
+    return exact_stress.displacement_gradient(model, source, points, times, **options)
+
+
+def traction_kernels(model, sources, receivers, times, **options):
+    """Traction (T, R, S, 3) [Pa per m of slip] on receiver patch centres from unit slip in
+    each source patch's rake; see :func:`viscoann.exact_stress.traction_kernels`."""
+    from . import exact_stress
+
+    return exact_stress.traction_kernels(model, sources, receivers, times, **options)
 
 
 def point_source(

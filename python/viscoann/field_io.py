@@ -303,3 +303,107 @@ def _is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+# ---- station time series (cycles, fits, observations) --------------------------------------
+#: Components of a station time series, ENU.
+SERIES_COMPONENTS = ("east", "north", "up")
+
+
+#: Suffixes of station time series files: NetCDF-4 (an HDF5 file, so .h5 and .hdf5 name the
+#: same layout) or CSV.
+SERIES_SUFFIXES = (".nc", ".h5", ".hdf5", ".csv")
+
+
+def write_series(path, times, stations, fields: dict, units: str, attrs: dict | None = None):
+    """Write station time series to ``path``: ``.nc``, ``.h5``, ``.hdf5`` (NetCDF-4, an HDF5
+    file, through xarray, engine h5netcdf) or ``.csv``.
+
+    ``fields`` maps a name (e.g. ``u``, ``predicted``, ``sigma``) to an array (T, S, 3) ENU in
+    ``units``. NetCDF: dims (time, station, component) with coordinates ``time`` [s],
+    ``station`` (names), ``component`` (east, north, up), per-station ``east``, ``north`` [m]
+    (and ``lon``, ``lat`` [deg] when known); every variable has ``units`` and ``long_name``;
+    ``attrs`` (strings or numbers: the model, the backend, ...) become global attributes.
+    CSV: one row per (time, station): ``station,station_east_m,station_north_m,t_s``, then
+    ``<component>_<units>`` for ``u`` and ``<field>_<component>_<units>`` for the others (the
+    columns :meth:`viscoann.Observations.from_csv` reads).
+    """
+    from . import __version__
+
+    times = np.asarray(times, dtype=float)
+    arrays = {k: np.asarray(v, dtype=float) for k, v in fields.items()}
+    for k, v in arrays.items():
+        if v.shape != (times.size, len(stations), 3):
+            raise ValueError(
+                f"{k} has shape {v.shape}; allowed: ({times.size}, {len(stations)}, 3)"
+            )
+    attrs = {**(attrs or {}), "frame": "ENU: east, north, up", "viscoann_version": __version__}
+    suffix = Path(path).suffix.lower()
+    if suffix not in SERIES_SUFFIXES:
+        raise ValueError(
+            f"path = {str(path)!r} is invalid; allowed: a {', '.join(SERIES_SUFFIXES)} file"
+        )
+    with replacing(path) as tmp:
+        if suffix == ".csv":
+            with open(tmp, "w", newline="") as f:
+                write_series_csv(f, times, stations, arrays, units)
+        else:
+            _series_dataset(times, stations, arrays, units, attrs).to_netcdf(tmp, engine="h5netcdf")
+
+
+def _series_dataset(times, stations, arrays, units, attrs):
+    import xarray as xr
+
+    coords = {
+        "time": ("time", times, {"units": "s", "long_name": "time"}),
+        "station": ("station", np.array(stations.names, dtype=object)),
+        "component": ("component", np.array(SERIES_COMPONENTS, dtype=object)),
+        "east": ("station", stations.east, {"units": "m", "long_name": "station east"}),
+        "north": ("station", stations.north, {"units": "m", "long_name": "station north"}),
+    }
+    if stations.lon is not None:
+        coords["lon"] = ("station", stations.lon, {"units": "degrees_east"})
+        coords["lat"] = ("station", stations.lat, {"units": "degrees_north"})
+    data = {
+        k: (("time", "station", "component"), v, {"units": units, "long_name": k})
+        for k, v in arrays.items()
+    }
+    return xr.Dataset(data, coords=coords, attrs={k: _attr(v) for k, v in attrs.items()})
+
+
+def _attr(v):
+    return v if isinstance(v, int | float | str) else str(v)
+
+
+def write_series_csv(f, times, stations, arrays, units):
+    """The CSV layout of :func:`write_series` onto an open text file ``f`` (e.g. stdout)."""
+    T, S = np.size(times), len(stations)
+    names = ["station", "station_east_m", "station_north_m", "t_s"]
+    for k in arrays:
+        names += [csv_name(c if k == "u" else f"{k}_{c}", units) for c in SERIES_COMPONENTS]
+    f.write(",".join(names) + "\n")
+    for i in range(T):
+        for j in range(S):
+            vals = [stations.east[j], stations.north[j], times[i]]
+            for v in arrays.values():
+                vals.extend(v[i, j])
+            f.write(stations.names[j] + "," + ",".join(f"{x:.17g}" for x in vals) + "\n")
+
+
+def read_series(path) -> dict:
+    """A NetCDF file written by :func:`write_series`: {"times", "names", "east", "north",
+    "attrs", "units", and each field (T, S, 3)}."""
+    import xarray as xr
+
+    with xr.open_dataset(path, engine="h5netcdf", decode_timedelta=False) as ds:
+        out = {
+            "times": ds["time"].values.astype(float),
+            "names": [str(s) for s in ds["station"].values],
+            "east": ds["east"].values,
+            "north": ds["north"].values,
+            "attrs": dict(ds.attrs),
+        }
+        for k, v in ds.data_vars.items():
+            out[k] = v.values
+            out["units"] = v.attrs.get("units")
+    return out

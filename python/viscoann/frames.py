@@ -21,6 +21,7 @@ import numpy as np
 
 __all__ = [
     "check_angles",
+    "okada_axes",
     "enu_to_okada",
     "okada_to_enu",
     "enu_to_ned",
@@ -64,22 +65,23 @@ def check_angles(strike, dip, rake=0.0, *, where: str = "") -> tuple[float, floa
     return s, d, r
 
 
-def _axes(strike_deg):
-    # Okada's x and y axes in ENU (east, north) components.
+def okada_axes(strike_deg):
+    """Okada's x and y axes for ``strike`` [deg] in ENU (east, north) components:
+    ((x_e, x_n), (y_e, y_n))."""
     phi = np.radians(strike_deg)
     return (np.sin(phi), np.cos(phi)), (-np.cos(phi), np.sin(phi))
 
 
 def enu_to_okada(east, north, strike):
     """Horizontal ENU components (points or vectors) -> Okada's (x, y) for ``strike`` [deg]."""
-    (xe, xn), (ye, yn) = _axes(strike)
+    (xe, xn), (ye, yn) = okada_axes(strike)
     east, north = np.asarray(east, float), np.asarray(north, float)
     return east * xe + north * xn, east * ye + north * yn
 
 
 def okada_to_enu(x, y, strike):
     """Okada's horizontal (x, y) for ``strike`` [deg] -> ENU (east, north)."""
-    (xe, xn), (ye, yn) = _axes(strike)
+    (xe, xn), (ye, yn) = okada_axes(strike)
     x, y = np.asarray(x, float), np.asarray(y, float)
     return x * xe + y * ye, x * xn + y * yn
 

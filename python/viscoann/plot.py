@@ -545,3 +545,91 @@ def station_series(t_yr, u, names, path, *, title: str = "", max_stations: int =
     if title:
         fig.suptitle(title)
     return _save(fig, path)
+
+
+# ---- workflows: cycles and fits ----------------------------------------------------------
+
+
+def cycle_profiles(y_km, curves, path, *, title: str = "", reference=None) -> Path:
+    """Savage & Prescott's figure: velocity v T / b against distance from the fault at several
+    phases of the cycle, one panel per T/tau.
+
+    ``curves``: {panel title: {phase label: (v T/b (Y,))}}; ``reference``: the same layout
+    (e.g. the 2-D image series), drawn as dashed lines.
+    """
+    n = len(curves)
+    fig = _figure(3.6 * n, 3.4)
+    axes = np.atleast_1d(fig.subplots(1, n, squeeze=False)).ravel()
+    for ax, (panel, rows) in zip(axes, curves.items(), strict=True):
+        for k, (label, v) in enumerate(rows.items()):
+            ax.plot(y_km, v, color=f"C{k}", marker="o", ms=3, label=label)
+            if reference is not None:
+                ax.plot(y_km, reference[panel][label], color=f"C{k}", ls="--", lw=1)
+        ax.set_title(panel, fontsize=10)
+        ax.set_xlabel("distance from the fault [km]")
+        ax.set_ylabel("v T / b")
+    legend = "t / T (— 3-D, -- 2-D)" if reference is not None else "t / T"
+    axes[0].legend(fontsize=7, title=legend, title_fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return _save(fig, path)
+
+
+def fit_series(t_yr, u, sigma, predicted, names, path, *, title: str = "", max_stations=6):
+    """Per station: data with 1-sigma bars and the model (east, north, up), and below the
+    residuals in units of sigma."""
+    u, sigma, predicted = (np.asarray(a) for a in (u, sigma, predicted))
+    s = min(u.shape[1], max_stations)
+    fig = _figure(3.4 * s, 5.0)
+    axes = fig.subplots(2, s, squeeze=False, sharex=True)
+    for k in range(s):
+        top, bot = axes[0, k], axes[1, k]
+        for c, lab in enumerate(("east", "north", "up")):
+            col = f"C{c}"
+            top.errorbar(t_yr, u[:, k, c], sigma[:, k, c], fmt="o", ms=2, color=col, lw=0.6)
+            top.plot(t_yr, predicted[:, k, c], color=col, label=lab)
+            bot.plot(t_yr, (u[:, k, c] - predicted[:, k, c]) / sigma[:, k, c], "o", ms=2, color=col)
+        top.set_title(names[k], fontsize=9)
+        bot.axhline(0.0, color="k", lw=0.5)
+        bot.set_xlabel("t [yr]")
+    axes[0, 0].set_ylabel("u [m]")
+    axes[1, 0].set_ylabel("residual / σ")
+    axes[0, 0].legend(fontsize=7)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    return _save(fig, path)
+
+
+def posterior_corner(samples, labels, path, *, truths=None) -> Path:
+    """Posterior corner plot of MCMC samples (n, K): the ``corner`` package's when it is
+    installed, else histograms and pairwise scatter drawn here."""
+    samples = np.asarray(samples)
+    try:
+        import corner
+    except ImportError:
+        corner = None
+    if corner is not None:
+        _pyplot()
+        fig = corner.corner(samples, labels=list(labels), truths=truths)
+        return _savefig(fig, path)
+    k = samples.shape[1]
+    fig = _figure(2.4 * k, 2.4 * k)
+    axes = fig.subplots(k, k, squeeze=False)
+    for i in range(k):
+        for j in range(k):
+            ax = axes[i, j]
+            if j > i:
+                ax.set_visible(False)
+            elif i == j:
+                ax.hist(samples[:, i], bins=40, color="C0")
+                if truths is not None:
+                    ax.axvline(truths[i], color="C3")
+            else:
+                ax.plot(samples[:, j], samples[:, i], ",", alpha=0.3, color="C0")
+                if truths is not None:
+                    ax.plot(truths[j], truths[i], "s", color="C3", ms=4)
+            if i == k - 1:
+                ax.set_xlabel(labels[j])
+            if j == 0 and i > 0:
+                ax.set_ylabel(labels[i])
+    return _save(fig, path)

@@ -2,25 +2,24 @@
 
 Reads the fault (:meth:`viscoann.Fault.from_file`) and the stations
 (:meth:`viscoann.Stations.from_file`), solves an elastic lid over a Burgers half-space
-(:func:`viscoann.exact_sources.displacement`) and writes the time series (HDF5 or CSV, each
-written to a temporary file and renamed) and the figures (a postseismic map at the last time
+(:func:`viscoann.exact_sources.displacement`) and writes the time series (the project's one
+series layout, field_io.write_series: NetCDF-4/HDF5 or CSV, each written to a temporary file
+and renamed) and the figures (a postseismic map at the last time
 with the fault, the time series per station). cli.py only wires the arguments.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
 import numpy as np
 
-from .cli_options import DATA_SUFFIXES, canonical_values, check_outputs, require
+from . import field_io
+from .cli_options import canonical_values, check_outputs, require
 from .conventions import YEAR as YEAR_S
+from .field_io import SERIES_SUFFIXES
 
-_MU = 30e9
-
-__all__ = ["add_arguments", "run", "write_series"]
+__all__ = ["add_arguments", "run"]
 
 
 def add_arguments(p) -> None:
@@ -46,14 +45,11 @@ def _origin(text):
 
 
 def _model(lid_km, eta_m, eta_k):
-    from .earth import Burgers, EarthModel, Elastic, Layer
+    from .earth import EarthModel
 
     if not lid_km > 0:
         raise ValueError(f"--lid-km = {lid_km} is invalid; allowed: > 0")
-    return EarthModel(
-        [Layer(lid_km * 1e3, Elastic(_MU), lam=_MU)],
-        Layer(None, Burgers(_MU, eta_m, _MU, eta_k), lam=_MU),
-    )
+    return EarthModel.family(eta_m, eta_k, H=lid_km * 1e3)
 
 
 def run(args) -> int:
@@ -68,13 +64,19 @@ def run(args) -> int:
     c = canonical_values(args)
     check_outputs(
         [
-            ("--out", args.out, DATA_SUFFIXES),
+            ("--out", args.out, SERIES_SUFFIXES),
             ("--plot", args.plot, "image"),
             ("--series-plot", args.series_plot, "image"),
         ]
     )
     images = args.plot or args.series_plot
-    require("solve", "pyproj", *(["matplotlib"] if images else []), *(["h5py"] if args.out else []))
+    netcdf = args.out and not args.out.lower().endswith(".csv")
+    require(
+        "solve",
+        "pyproj",
+        *(["matplotlib"] if images else []),
+        *(["xarray", "h5netcdf"] if netcdf else []),
+    )
     origin = _origin(args.origin)
     model = _model(args.lid_km, *c["eta"])
     fault = Fault.from_file(args.fault, origin=origin)
@@ -86,10 +88,12 @@ def run(args) -> int:
     )
     u = exact_sources.displacement(model, fault, stations, times, tol=args.tol, progress=True)
     title = f"eta_M = {c['eta'][0]:g}, eta_K = {c['eta'][1]:g} Pa s, lid {args.lid_km:g} km"
+    # One layout for every station time series (field_io): NetCDF-4/HDF5 or CSV.
     if args.out:
-        write_series(args.out, stations, times, u, attrs={"model": title, "fault": args.fault})
+        attrs = {"model": title, "fault": str(args.fault), "quantity": "displacement"}
+        field_io.write_series(args.out, times, stations, {"u": u}, "m", attrs=attrs)
     else:
-        sys.stdout.write(_csv_text(stations, times, u))
+        field_io.write_series_csv(sys.stdout, times, stations, {"u": u}, "m")
     if args.plot:
         from . import plot
 
@@ -107,50 +111,3 @@ def run(args) -> int:
 
         plot.station_series(times / YEAR_S, u, stations.names, args.series_plot, title=title)
     return 0
-
-
-def _csv_text(stations, times, u) -> str:
-    lines = ["station,east_m,north_m,t_s,ue_m,un_m,uz_m"]
-    for s, name in enumerate(stations.names):
-        for it, t in enumerate(times):
-            vals = (stations.east[s], stations.north[s], t, *u[it, s])
-            lines.append(name + "," + ",".join(f"{v:.17g}" for v in vals))
-    return "\n".join(lines) + "\n"
-
-
-def write_series(path, stations, times, u, attrs=None) -> Path:
-    """Write time series u (T, S, 3) [m] at ``stations`` and ``times`` [s]: HDF5 (.h5, .hdf5;
-    datasets t, station, east, north, (lon, lat), u) or CSV (one row per station and time).
-    The file appears complete or not at all (temporary file, then rename)."""
-    path = Path(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".h5", ".hdf5", ".csv"):
-        raise ValueError(f"--out = {str(path)!r} is invalid; allowed: a .h5, .hdf5 or .csv file")
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        if suffix == ".csv":
-            tmp.write_text(_csv_text(stations, times, u))
-        else:
-            import h5py
-
-            with h5py.File(tmp, "w") as f:
-                f.create_dataset("t", data=times).attrs["units"] = "s"
-                f.create_dataset("station", data=np.array(stations.names, dtype="S"))
-                for name, val, unit in (
-                    ("east", stations.east, "m"),
-                    ("north", stations.north, "m"),
-                    ("lon", stations.lon, "degrees"),
-                    ("lat", stations.lat, "degrees"),
-                ):
-                    if val is not None:
-                        f.create_dataset(name, data=val).attrs["units"] = unit
-                d = f.create_dataset("u", data=u)
-                d.attrs["units"] = "m"
-                d.attrs["axes"] = "t, station, (east, north, up)"
-                for k, v in (attrs or {}).items():
-                    f.attrs[k] = str(v)
-        os.replace(tmp, path)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
-    return path

@@ -1,5 +1,6 @@
 // ctest for the exact solver's steps: Talbot inversion, kernels (fast path = dense path,
-// homogeneous kernel affine in r), the t = 0 limit and input validation.
+// homogeneous kernel affine in r), the t = 0 limit, the elementary tables (= the per-sample
+// integral of any potency tensor; velocities), and input validation.
 #include <algorithm>
 #include <cmath>
 #include <complex>
@@ -27,6 +28,38 @@ static void test_talbot() {
         CHECK_NEAR(f, (1.0 - std::exp(-a * t)) / a, 1e-12);
     }
     CHECK_THROWS(detail::talbot_rule(7), std::invalid_argument, "talbot_nodes");
+}
+
+static void test_time_rule() {
+    // Times sharing a window (>= 3 within a factor 10) use one hyperbola; a lone time its own
+    // Talbot nodes; t = 0 none. Both invert e^{-a t} and 1 - e^{-a t} over every rate a.
+    const std::vector<double> times = {0.0, 2.0, 3.5, 7.0, 19.0, 5e3};
+    const auto tr = detail::talbot_rule(20);
+    for (bool velocity : {false, true}) {
+        const auto rule = detail::time_rule(times, tr, velocity);
+        CHECK(rule.begin[1] == 0);
+        CHECK(rule.begin[2] - rule.begin[1] == detail::kWindowNodes);
+        CHECK(rule.begin[6] - rule.begin[5] == tr.node.size());
+        CHECK(rule.s.size() == detail::kWindowNodes + tr.node.size());
+        for (double a : {0.0, 1e-4, 0.03, 0.7, 5.0, 300.0})
+            for (std::size_t it = 1; it < times.size(); ++it) {
+                const double t = times[it];
+                double f = 0.0, g = 0.0;  // K = s/(s + a) and a/(s + a)
+                for (std::size_t x = rule.begin[it]; x < rule.begin[it + 1]; ++x) {
+                    const cplx s = rule.s[rule.node[x]];
+                    f += std::imag(rule.weight[x] * s / (s + a));
+                    g += std::imag(rule.weight[x] * a / (s + a));
+                }
+                // Step responses e^{-at}, 1 - e^{-at}; velocities their derivatives (t > 0),
+                // to 1e-10 of the unit step over the window's first time.
+                const double e = std::exp(-a * t), tol = velocity ? 1e-10 / times[1] : 1e-10;
+                CHECK_NEAR(f, velocity ? -a * e : e, tol);
+                CHECK_NEAR(g, velocity ? a * e : 1.0 - e, tol);
+            }
+    }
+    // More than 20 Talbot nodes asks for more accuracy: every time keeps its own nodes.
+    const auto fine = detail::time_rule(times, detail::talbot_rule(30), false);
+    CHECK(fine.s.size() == 5 * 15);
 }
 
 static void test_fast_equals_dense() {
@@ -155,13 +188,57 @@ static void test_c_api() {
     for (int i = 0; i < 6; ++i) CHECK_NEAR(a[i], b[i], 1e-12 * std::fabs(b[i]) + 1e-30);
 }
 
+static void test_elementary_tables() {
+    // Any potency tensor from the ten radial functions equals the per-sample integral.
+    const EarthModel m = EarthModel::canonical(1e19, 1e18);
+    const double yr = 365.25 * 86400.0;
+    const double x[4] = {0.0, 3e3, -20e3, 45e3}, y[4] = {0.0, -5e3, 9e3, 30e3};
+    const double times[2] = {0.0, 20 * yr};
+    const PotencyTensor p{0.3, -0.8, 0.5, 0.45, -0.2, 0.7};
+    const ElementaryTables t = elementary_tables(m, 11e3, 60e3, 2, times);
+    double u[2 * 4 * 3];
+    tables_displacement(t, 1, &p, 4, x, y, u);
+    double xs[8], ys[8], ts[8], ref[24];
+    for (int it = 0; it < 2; ++it)
+        for (int i = 0; i < 4; ++i)
+            xs[it * 4 + i] = x[i], ys[it * 4 + i] = y[i], ts[it * 4 + i] = times[it];
+    point_source_displacement(m, 11e3, p, 8, xs, ys, ts, ref);
+    double scale = 0.0;
+    for (double v : ref) scale = std::max(scale, std::fabs(v));
+    for (int i = 0; i < 24; ++i) CHECK_NEAR(u[i], ref[i], 1e-6 * scale);
+    // Two sources superpose; the velocity is refused at t = 0 and is the derivative at t > 0.
+    const PotencyTensor two[2] = {p, p};
+    double xy2[8] = {0.0, 3e3, -20e3, 45e3, 0.0, 3e3, -20e3, 45e3}, yy2[8];
+    std::copy(y, y + 4, yy2), std::copy(y, y + 4, yy2 + 4);
+    double u2[24];
+    tables_displacement(t, 2, two, 4, xy2, yy2, u2);
+    for (int i = 0; i < 24; ++i) CHECK_NEAR(u2[i], 2.0 * u[i], 1e-14 * scale);
+    GreensOptions ov;
+    ov.velocity = true;
+    CHECK_THROWS(elementary_tables(m, 11e3, 60e3, 2, times, ov), std::invalid_argument,
+                 "times[0] = 0");
+    const double tv[1] = {20 * yr}, dt = 1e-3 * yr, tp[1] = {20 * yr + dt}, tm[1] = {20 * yr - dt};
+    double v[12], up[12], dn[12];
+    tables_displacement(elementary_tables(m, 11e3, 60e3, 1, tv, ov), 1, &p, 4, x, y, v);
+    tables_displacement(elementary_tables(m, 11e3, 60e3, 1, tp), 1, &p, 4, x, y, up);
+    tables_displacement(elementary_tables(m, 11e3, 60e3, 1, tm), 1, &p, 4, x, y, dn);
+    double vs = 0.0;
+    for (int i = 0; i < 12; ++i) vs = std::max(vs, std::fabs((up[i] - dn[i]) / (2 * dt)));
+    for (int i = 0; i < 12; ++i) CHECK_NEAR(v[i], (up[i] - dn[i]) / (2 * dt), 1e-5 * vs);
+    // Radii beyond the tables are refused, naming the point.
+    const double far = 70e3;
+    CHECK_THROWS(tables_displacement(t, 1, &p, 1, &far, &far, u), std::invalid_argument, "x[0]");
+}
+
 int main() {
     test_c_api();
     test_talbot();
+    test_time_rule();
     test_fast_equals_dense();
     test_fast_equals_dense_many_viscous_layers();
     test_homogeneous_kernel_affine_in_r();
     test_t0_is_okada();
     test_validation();
+    test_elementary_tables();
     return check::report();
 }

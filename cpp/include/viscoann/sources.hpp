@@ -17,4 +17,12 @@ struct PotencyTensor {
     double xx = 0.0, yy = 0.0, zz = 0.0, xy = 0.0, xz = 0.0, yz = 0.0;
 };
 
+/// Okada's DC3D0 potencies pot = (strike-slip left-lateral, dip-slip reverse, tensile opening,
+/// inflation) [m^3] on a plane striking along +x with `dip` [deg] in [0, 90], dipping towards
+/// -y, as a potency tensor; inflation is P = pot4 mu/(3 lam + 2 mu) I (moment pot4 mu I) with
+/// the source layer's unrelaxed `mu`, `lam` [Pa]. Throws std::invalid_argument naming dip,
+/// potency, mu or lam.
+VISCOANN_API PotencyTensor okada_potency_tensor(double dip, const double pot[4], double mu,
+                                                double lam);
+
 }  // namespace viscoann

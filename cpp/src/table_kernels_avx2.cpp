@@ -1,0 +1,21 @@
+// The elementary tables' kernels of table_kernels.hpp compiled for AVX2 (flags from
+// cmake/simd.cmake); chosen at run time by detail::table_kernels().
+#include "table_kernels.hpp"
+
+namespace viscoann::detail {
+
+namespace {
+typedef double v4d __attribute__((vector_size(32)));
+}
+
+void radial_block_avx2(std::size_t nk, std::size_t nt, const double* Bt, const double* Kt,
+                       double* acc) noexcept {
+    radial_block_impl<v4d, 1>(nk, nt, Bt, Kt, acc);
+}
+
+void synthesis_avx2(std::size_t n, std::size_t stride, const double* const rows[4],
+                    const double w[4], const double C[3][kRadialFunctions], double* u) noexcept {
+    synthesis_impl<v4d>(n, stride, rows, w, C, u);
+}
+
+}  // namespace viscoann::detail
