@@ -83,35 +83,6 @@ def quadrature_rule(length: float, scale: float, tol: float) -> tuple[np.ndarray
     return nodes, weights
 
 
-def _check_times(times) -> np.ndarray:
-    t = np.atleast_1d(np.asarray(times, dtype=float))
-    if t.ndim != 1 or t.size == 0:
-        raise ValueError(f"times has shape {t.shape}; allowed: 1-D (T,) with T >= 1")
-    bad = ~(np.isfinite(t) & (t >= 0))
-    if bad.any():
-        i = int(np.flatnonzero(bad)[0])
-        raise ValueError(f"times[{i}] = {t[i]} is invalid; allowed: finite >= 0 s")
-    return t
-
-
-def _sources(source) -> list:
-    if isinstance(source, PointSource | RectangularFault):
-        return [source]
-    if isinstance(source, Fault):
-        return list(source.patches)
-    if isinstance(source, list | tuple):
-        out = []
-        for s in source:
-            out.extend(_sources(s))
-        if not out:
-            raise ValueError("source is empty; allowed: a PointSource, RectangularFault, Fault")
-        return out
-    raise ValueError(
-        f"source is a {type(source).__name__}; allowed: PointSource, RectangularFault, Fault or "
-        "a list of them"
-    )
-
-
 def _check_times(times, velocity) -> np.ndarray:
     t = np.atleast_1d(np.asarray(times, dtype=float))
     if t.ndim != 1 or t.size == 0:
