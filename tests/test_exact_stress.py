@@ -291,7 +291,8 @@ def test_traction_kernels_self_term_and_okada_at_t0():
         [0.0, 1.0, 0.0],
         gradients=True,
     )
-    rot = exact_stress._rotation(p.strike)
+    (xe, xn), (ye, yn) = va.frames.okada_axes(p.strike)
+    rot = np.array([[xe, ye, 0.0], [xn, yn, 0.0], [0.0, 0.0, 1.0]])  # columns: Okada's axes
     g = rot @ g @ rot.T
     sig = MU * (g + g.T) + MU * np.trace(g) * np.eye(3)
     t = sig @ n
