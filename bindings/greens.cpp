@@ -13,8 +13,6 @@
 namespace py = pybind11;
 using Arr = py::array_t<double, py::array::c_style | py::array::forcecast>;
 
-namespace {
-
 // Model from per-layer columns; the last entry of each is the half-space.
 viscoann::EarthModel to_model(const Arr& thickness, const Arr& lam, const Arr& mu_M,
                               const Arr& eta_M, const Arr& mu_K, const Arr& eta_K) {
@@ -36,7 +34,7 @@ viscoann::EarthModel to_model(const Arr& thickness, const Arr& lam, const Arr& m
 }
 
 viscoann::GreensOptions options(int talbot_nodes, double k_refine, double r_refine, bool dense,
-                                int threads, bool subtract = true, bool velocity = false) {
+                                int threads, bool subtract, bool velocity) {
     viscoann::GreensOptions o;
     o.velocity = velocity;
     o.subtract_homogeneous = subtract;
@@ -47,8 +45,6 @@ viscoann::GreensOptions options(int talbot_nodes, double k_refine, double r_refi
     o.threads = threads;
     return o;
 }
-
-}  // namespace
 
 void bind_greens(py::module_& m) {
     m.def(

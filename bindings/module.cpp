@@ -8,6 +8,7 @@ PYBIND11_MODULE(_core, m) {
     bind_device(m);
     bind_okada(m);
     bind_greens(m);
+    bind_traction(m);
     bind_errors(m);
     bind_surrogate(m);
 }

@@ -59,3 +59,19 @@ def test_bench_cycles_rows(capsys):
     assert scaled["n_points"] == 30 and scaled["lag_nodes"] >= 4
     assert 0 < scaled["responses_seconds"] <= scaled["seconds_median"]
     assert full["events"] == full["stations"] == full["times"] == 1000 and full["patches"] == 100
+
+
+def test_bench_stress_rows_and_per_point_equal_block():
+    # A 4-patch case: three rows (handle, block, per-point) and the 1 x 1 entries equal the
+    # block's exactly (the handle fixes the plans); no timing asserted.
+    import argparse
+
+    from viscoann.bench import TOPICS
+
+    add_arguments, run = TOPICS["stress"]
+    p = argparse.ArgumentParser()
+    add_arguments(p)
+    rows = run(p.parse_args(["--patches", "4", "--times", "3", "--subset", "2"]))
+    assert [r["path"] for r in rows] == ["handle", "block", "per-point"]
+    assert rows[1]["n_points"] == 16 and rows[1]["seconds_per_entry"] > 0
+    assert "max |1x1 - block| / max|K| 0.0e+00" in rows[2]["notes"]

@@ -291,7 +291,8 @@ def test_traction_kernels_self_term_and_okada_at_t0():
         [0.0, 1.0, 0.0],
         gradients=True,
     )
-    rot = exact_stress._rotation(p.strike)
+    (xe, xn), (ye, yn) = va.frames.okada_axes(p.strike)
+    rot = np.array([[xe, ye, 0.0], [xn, yn, 0.0], [0.0, 0.0, 1.0]])  # columns: Okada's axes
     g = rot @ g @ rot.T
     sig = MU * (g + g.T) + MU * np.trace(g) * np.eye(3)
     t = sig @ n
@@ -315,3 +316,19 @@ def test_bad_input_names_the_receiver():
             [[5e3, 0, -1e3]],
             [0.0],
         )
+
+
+def test_readme_stress_snippet_runs_and_unloads_its_patches():
+    # The README's Python snippet (section "Stress and traction at depth") as written.
+    from conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text()
+    section = readme.split("## Stress and traction at depth", 1)[1]
+    code = section.split("```python", 1)[1].split("```", 1)[0]
+    ns: dict = {}
+    exec(compile(code, "README.md", "exec"), ns)
+    k, flags = ns["k"], ns["flags"]
+    assert k.shape == (3, 8, 8, 3)
+    assert np.array_equal(flags, np.eye(8, dtype=np.uint8))
+    # Unit reverse slip (rake 90) unloads its own patch at every time.
+    assert np.all(np.diagonal(k[:, :, :, 1], axis1=1, axis2=2) < 0)

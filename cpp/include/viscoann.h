@@ -176,6 +176,60 @@ VISCOANN_API viscoann_status viscoann_surrogate_in_domain(const viscoann_surroga
                                                           const double* X, size_t n,
                                                           unsigned char* mask, size_t* n_outside);
 
+/* ---- Traction kernels at depth (earthquake-cycle simulators, H-matrix / ACA codes) ---- */
+
+/** A rectangular fault patch: centre (east, north) [m] at depth [m] > 0 (down); Aki &
+    Richards strike, dip in [0, 90] and rake [deg]; length along strike, width down dip [m] > 0;
+    the top edge depth - width/2 sin(dip) not above the surface. */
+typedef struct viscoann_patch {
+    double east, north, depth;
+    double strike, dip, rake;
+    double length, width;
+} viscoann_patch;
+
+/** Traction kernels of a fixed set of patches in a layered model (the model columns as
+    viscoann_canonical_displacement: n_layers layers over a half-space, n_layers + 1 entries
+    each). Entry (i, j) is the traction on patch i's centre from unit slip (1 m) in patch j's
+    rake. The quadrature and plans are fixed here for every patch centre, so an entry does not
+    depend on the block it is computed in. Immutable after creation: block calls may run
+    concurrently on one handle. tol in (0, 0.1] (1e-6 is the default accuracy of the exact
+    solver); threads 0: all hardware threads. */
+typedef struct viscoann_traction viscoann_traction;
+
+VISCOANN_API viscoann_status viscoann_traction_create(size_t n_layers, const double* thickness,
+                                                      const double* lam, const double* mu_M,
+                                                      const double* eta_M, const double* mu_K,
+                                                      const double* eta_K, size_t n_patches,
+                                                      const viscoann_patch* patches, double tol,
+                                                      int threads, viscoann_traction** out);
+
+/** Frees a handle (NULL is allowed). */
+VISCOANN_API void viscoann_traction_destroy(viscoann_traction* traction);
+
+/** Number of patches of the handle (0 for NULL). */
+VISCOANN_API size_t viscoann_traction_size(const viscoann_traction* traction);
+
+/** Block of the kernels: out[((it n_rows + i) n_cols + j) 3 + c] [Pa per m of slip] on
+    receiver patch rows[i] from source patch cols[j] at times[it] [s] >= 0 after the slip
+    step; c = 0 shear along strike (positive drives left-lateral slip), 1 shear along dip
+    (up dip; positive drives reverse slip), 2 normal (positive = tension) of t = sigma n, n the
+    receiver's unit normal into its hanging wall. An entry is a 1 x 1 block. A receiver centre
+    on its own patch takes the self-term from that centre; a centre on a source patch's edge is
+    singular there (NaN; viscoann_traction_block_flags reports it). */
+VISCOANN_API viscoann_status viscoann_traction_block(const viscoann_traction* traction,
+                                                     size_t n_rows, const size_t* rows,
+                                                     size_t n_cols, const size_t* cols,
+                                                     size_t n_times, const double* times,
+                                                     double* out);
+
+/** As viscoann_traction_block, with flags[i n_cols + j]: 0 regular, 1 self-term (the receiver
+    centre on its own patch), 2 on a source patch's edge (the entry is NaN). */
+VISCOANN_API viscoann_status viscoann_traction_block_flags(const viscoann_traction* traction,
+                                                           size_t n_rows, const size_t* rows,
+                                                           size_t n_cols, const size_t* cols,
+                                                           size_t n_times, const double* times,
+                                                           double* out, unsigned char* flags);
+
 #ifdef __cplusplus
 }
 #endif

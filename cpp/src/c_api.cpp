@@ -3,6 +3,7 @@
 #include <string>
 
 #include "c_api_guard.hpp"
+#include "c_api_model.hpp"
 #include "viscoann.h"
 #include "viscoann/config.hpp"
 #include "viscoann/device.hpp"
@@ -17,6 +18,24 @@ std::string& c_last_error() {
 }  // namespace viscoann::detail
 
 using viscoann::detail::c_guard;
+using viscoann::detail::c_model;
+
+viscoann::EarthModel viscoann::detail::c_model(size_t n_layers, const double* thickness,
+                                               const double* lam, const double* mu_M,
+                                               const double* eta_M, const double* mu_K,
+                                               const double* eta_K) {
+    for (const double* p : {thickness, lam, mu_M, eta_M, mu_K, eta_K})
+        if (p == nullptr) throw std::invalid_argument("a model column is a null pointer");
+    viscoann::EarthModel m;
+    for (size_t i = 0; i <= n_layers; ++i) {
+        const viscoann::Layer l{thickness[i], lam[i], {mu_M[i], eta_M[i], mu_K[i], eta_K[i]}};
+        if (i < n_layers)
+            m.layers.push_back(l);
+        else
+            m.halfspace = l;
+    }
+    return m;
+}
 
 extern "C" {
 
@@ -92,24 +111,6 @@ viscoann_status viscoann_seed_displacement(size_t n, const double* x, const doub
                                          y, t, out, o);
     });
 }
-
-namespace {
-viscoann::EarthModel c_model(size_t n_layers, const double* thickness, const double* lam,
-                             const double* mu_M, const double* eta_M, const double* mu_K,
-                             const double* eta_K) {
-    for (const double* p : {thickness, lam, mu_M, eta_M, mu_K, eta_K})
-        if (p == nullptr) throw std::invalid_argument("a model column is a null pointer");
-    viscoann::EarthModel m;
-    for (size_t i = 0; i <= n_layers; ++i) {
-        const viscoann::Layer l{thickness[i], lam[i], {mu_M[i], eta_M[i], mu_K[i], eta_K[i]}};
-        if (i < n_layers)
-            m.layers.push_back(l);
-        else
-            m.halfspace = l;
-    }
-    return m;
-}
-}  // namespace
 
 viscoann_status viscoann_canonical_displacement(size_t n_layers, const double* thickness,
                                                 const double* lam, const double* mu_M,

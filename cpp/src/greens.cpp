@@ -11,6 +11,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "depth_sources.hpp"
 #include "hankel.hpp"
 #include "laplace.hpp"
 #include "parallel_for.hpp"
@@ -445,6 +446,16 @@ void point_sources_at_depth(const EarthModel& model, double depth, std::size_t m
                             const double* y, const double* z, std::size_t nt, const double* times,
                             double* u, double* grad, double* stress, const GreensOptions& o,
                             bool homogeneous) {
+    detail::point_sources_at_depth_planned(model, depth, ms, pt, n, x, y, z, nt, times, u, grad,
+                                           stress, o, homogeneous, 1e300, 0.0);
+}
+
+void detail::point_sources_at_depth_planned(const EarthModel& model, double depth, std::size_t ms,
+                                            const PotencyTensor* pt, std::size_t n, const double* x,
+                                            const double* y, const double* z, std::size_t nt,
+                                            const double* times, double* u, double* grad,
+                                            double* stress, const GreensOptions& o,
+                                            bool homogeneous, double D_cap, double r_floor) {
     model.validate();
     detail::require_depth(depth);
     detail::require_options(o);
@@ -483,7 +494,7 @@ void point_sources_at_depth(const EarthModel& model, double depth, std::size_t m
     std::vector<double> zs = zd;
     std::sort(zs.begin(), zs.end());
     zs.erase(std::unique(zs.begin(), zs.end()), zs.end());
-    double D = 1e300, r_max = 0.0;
+    double D = D_cap, r_max = r_floor;
     for (double zz : zs) D = std::min(D, detail::decay_depth_between(model, depth, zz));
     for (std::size_t i = 0; i < ms * n; ++i) r_max = std::max(r_max, std::hypot(x[i], y[i]));
     const detail::Plan plan = detail::make_plan(D, r_max, o);

@@ -8,10 +8,11 @@ mu(s), lam(s) before the inversion (in a viscoelastic layer it is not Hooke's la
 strain). The homogeneous part is Okada at depth in closed form: for a fixed moment per unit mu
 his point source and rectangle are linear in (1, alpha, 1/alpha), so three elastic
 evaluations (alpha = 1/2, 2/3, 4/5) and six time factors per basis function (the core's
-``depth_factors``) give it at every time exactly. Rectangles: Okada DC3D at depth for the
-homogeneous part, Gauss-Legendre quadrature of the smooth layered remainder over the patch
-(as :mod:`viscoann.exact_sources` at the surface). Shear slip only at depth (opening: its moment
-per unit mu depends on lam/mu, not built).
+``depth_factors``) give it at every time exactly. Rectangles are the core's
+(``_core.patches_at_depth``, ``_core.TractionKernels``; viscoann/traction.hpp): Okada DC3D at
+depth for the homogeneous part, Gauss-Legendre quadrature of the smooth layered remainder over
+the patch. Shear slip only at depth (opening: its moment per unit mu depends on lam/mu, not
+built).
 
 Traction convention (:func:`traction_kernels`): t = sigma n on the receiver plane, n its unit
 normal into the hanging wall; components (t . strike, t . up-dip, t . n): shear along strike
@@ -26,24 +27,18 @@ import warnings
 
 import numpy as np
 
-from . import _core, frames
+from . import _core
 from .conventions import threads_count
 from .earth import EarthModel
 from .exact_sources import (
     _check_times,
     _sources,
-    _split_at_interfaces,
-    dc3d0_tensor,
     potency_tensor,
-    quadrature_rule,
 )
 from .okada import SingularPointWarning
-from .okada import rectangle as okada_rectangle
 from .sources import Fault, PointSource, RectangularFault
 
 __all__ = ["strain", "stress", "displacement_gradient", "traction_kernels"]
-
-_ALPHAS = (0.5, 2.0 / 3.0, 0.8)
 
 
 def _points(points) -> np.ndarray:
@@ -63,31 +58,6 @@ def _points(points) -> np.ndarray:
             f"points[{i}] has z = {p[i, 2]} > 0: above the free surface; allowed: z <= 0 m"
         )
     return p
-
-
-def _factors(layer, times, talbot_nodes):
-    cols = EarthModel([], type(layer)(None, layer.rheology, lam=layer.lame_lambda)).columns()
-    return _core.depth_factors(*cols, times, talbot_nodes=talbot_nodes)
-
-
-def _decay(model: EarthModel, top: float, bottom: float, z: np.ndarray) -> float:
-    """Smallest decay depth [m] of the remainder between sources in [top, bottom] (one layer)
-    and receivers at depths z (down): reflections inside a common layer, else the vertical
-    distance through the interface between them."""
-    zi = model.interfaces()
-    mid = 0.5 * (top + bottom)
-    ls = model.layer_index(mid)
-    best = math.inf
-    for zr in np.unique(z):
-        lr = model.layer_index(zr) if zr > 0 else 0
-        if lr != ls:
-            best = min(best, max(top - zr, zr - bottom, 0.0))
-            continue
-        if ls < len(zi):
-            best = min(best, 2.0 * zi[ls] - bottom - zr)
-        if ls > 0:
-            best = min(best, top + zr - 2.0 * zi[ls - 1])
-    return max(best, 1e-3 * max(bottom - top, 1.0), 1.0)
 
 
 class _Accumulator:
@@ -122,78 +92,25 @@ def _evaluate(model, acc, pts, t, n_cols, opts):
     return grad, sig
 
 
-def _rotation(strike) -> np.ndarray:
-    """Columns: Okada's axes for ``strike`` in ENU."""
-    (xe, xn), (ye, yn) = frames.okada_axes(strike)
-    return np.array([[xe, ye, 0.0], [xn, yn, 0.0], [0.0, 0.0, 1.0]])
+def _patch_row(p: RectangularFault) -> list:
+    return [p.east, p.north, p.depth, p.strike, p.dip, p.rake, p.length, p.width]
 
 
-def _rectangle(model, patch, slip, pts, t, tol, acc, column, grad, sig, opts):
-    """The patch's homogeneous part (DC3D at depth, exact in time) added to grad, sig
-    [:, column]; its quadrature nodes' remainder to ``acc``. Returns the singular points."""
-    if patch.opening != 0.0 or slip[2] != 0.0:
-        raise ValueError(
-            f"opening = {patch.opening} is invalid at depth; allowed: 0 (shear slip only)"
-        )
-    along, updip, _, _ = frames.fault_vectors(patch.strike, patch.dip)
-    sd = math.sin(math.radians(patch.dip))
-    rot = _rotation(patch.strike)
-    singular = np.zeros(len(pts), dtype=bool)
-    for lo, hi, j in _split_at_interfaces(model, patch):
-        layer = model.layers[j] if j < len(model.layers) else model.halfspace
-        eta_c, w = 0.5 * (lo + hi), hi - lo
-        c = np.array([patch.east, patch.north, -patch.depth]) + eta_c * updip
-        depth = -c[2]
-        x, y = frames.enu_to_okada(pts[:, 0] - c[0], pts[:, 1] - c[1], patch.strike)
-        gs = []
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", SingularPointWarning)
-            for a in _ALPHAS:
-                _, g, fl = okada_rectangle(
-                    x,
-                    y,
-                    pts[:, 2],
-                    depth,
-                    patch.dip,
-                    -0.5 * patch.length,
-                    0.5 * patch.length,
-                    -0.5 * w,
-                    0.5 * w,
-                    slip,
-                    alpha=a,
-                    gradients=True,
-                    return_flags=True,
-                    threads=opts["threads"],
-                )
-                gs.append(rot @ g @ rot.T)  # Okada frame -> ENU
-                singular |= fl
-        # alpha g(alpha) = c0 + c1 alpha + c2 alpha^2 (Lagrange): g = c1 + c2 alpha + c0/alpha.
-        basis = [np.zeros_like(gs[0]) for _ in range(3)]
-        for q in range(3):
-            a1, a2 = _ALPHAS[(q + 1) % 3], _ALPHAS[(q + 2) % 3]
-            wq = _ALPHAS[q] / ((_ALPHAS[q] - a1) * (_ALPHAS[q] - a2)) * gs[q]
-            basis[0] -= wq * (a1 + a2)
-            basis[1] += wq
-            basis[2] += wq * a1 * a2
-        f, mf, lf = _factors(layer, t, opts["talbot_nodes"])
-        for b in range(3):
-            gb = basis[b]
-            grad[:, column] += f[:, b, None, None, None] * gb[None]
-            sym = gb + np.swapaxes(gb, -1, -2)
-            tr = np.trace(gb, axis1=-2, axis2=-1)[..., None, None] * np.eye(3)
-            sig[:, column] += mf[:, b, None, None, None] * sym[None]
-            sig[:, column] += lf[:, b, None, None, None] * tr[None]
-        if len(model.layers) == 0:
-            continue
-        scale = _decay(model, depth - 0.5 * w * sd, depth + 0.5 * w * sd, -pts[:, 2])
-        xi, wx = quadrature_rule(patch.length, scale, tol)
-        eta, we = quadrature_rule(w, scale, tol)
-        unit = dc3d0_tensor(layer, patch.strike, patch.dip, [*slip, 0.0])
-        for q_eta, w_eta in zip(eta, we, strict=True):
-            for q_xi, w_xi in zip(xi, wx, strict=True):
-                p = c + q_xi * along + q_eta * updip
-                acc.add(-p[2], p[0], p[1], unit * (w_xi * w_eta), column, False)
-    return singular
+def _rectangles(model, patches, slips, pts, t, tol, opts):
+    """(grad, stress (T, m, P, 3, 3), singular (m, P)) of rectangles with shear slips (m, 2)."""
+    out = _core.patches_at_depth(
+        *model.columns(),
+        np.array([_patch_row(p) for p in patches], dtype=float),
+        np.asarray(slips, dtype=float),
+        pts,
+        t,
+        tol=tol,
+        talbot_nodes=opts["talbot_nodes"],
+        k_refine=opts["k_refine"],
+        r_refine=opts["r_refine"],
+        threads=opts["threads"],
+    )
+    return out["grad"], out["stress"], out["flags"] == 2
 
 
 def _options(talbot_nodes, k_refine, r_refine, threads):
@@ -205,25 +122,36 @@ def _options(talbot_nodes, k_refine, r_refine, threads):
     )
 
 
-def _fields(model, columns, pts, t, tol, opts, slips=None):
+def _fields(model, columns, pts, t, tol, opts):
     """(grad, sig, singular) of each column (a list of sources superposed) at pts."""
     grad = np.zeros((t.size, len(columns), len(pts), 3, 3))
     sig = np.zeros_like(grad)
     singular = np.zeros((len(columns), len(pts)), dtype=bool)
     acc = _Accumulator()
+    rects, slips, owner = [], [], []
     for col, srcs in enumerate(columns):
         for src in srcs:
             if isinstance(src, PointSource):
                 acc.add(src.depth, src.east, src.north, potency_tensor(model, src), col, True)
                 continue
-            if slips is not None:
-                slip = slips[col]
-            else:
-                cr, sr = math.cos(math.radians(src.rake)), math.sin(math.radians(src.rake))
-                slip = np.array([src.slip * cr, src.slip * sr, src.opening])
-            singular[col] |= _rectangle(model, src, slip, pts, t, tol, acc, col, grad, sig, opts)
-    g2, s2 = _evaluate(model, acc, pts, t, len(columns), opts)
-    return grad + g2, sig + s2, singular
+            if src.opening != 0.0:
+                raise ValueError(
+                    f"opening = {src.opening} is invalid at depth; allowed: 0 (shear slip only)"
+                )
+            cr, sr = math.cos(math.radians(src.rake)), math.sin(math.radians(src.rake))
+            rects.append(src)
+            slips.append([src.slip * cr, src.slip * sr])
+            owner.append(col)
+    if rects:
+        g, s, sing = _rectangles(model, rects, slips, pts, t, tol, opts)
+        idx = np.array(owner)
+        np.add.at(grad, (slice(None), idx), g)
+        np.add.at(sig, (slice(None), idx), s)
+        np.logical_or.at(singular, idx, sing)
+    if acc.rows:
+        g2, s2 = _evaluate(model, acc, pts, t, len(columns), opts)
+        grad, sig = grad + g2, sig + s2
+    return grad, sig, singular
 
 
 def _check(model, tol):
@@ -379,35 +307,25 @@ def traction_kernels(
     t = _check_times(times, False)
     src = _patches(sources, "sources")
     rec = _patches(receivers, "receivers")
-    pts = np.array([[p.east, p.north, -p.depth] for p in rec])
-    pts = _points(pts)
-    opts = _options(talbot_nodes, k_refine, r_refine, threads)
-    slips = [
-        np.array([math.cos(math.radians(p.rake)), math.sin(math.radians(p.rake)), 0.0]) for p in src
-    ]
-    _, sig, singular = _fields(model, [[p] for p in src], pts, t, tol, opts, slips=slips)
-    out = np.empty((t.size, len(rec), len(src), 3))
-    for i, p in enumerate(rec):
-        along, updip, normal, _ = frames.fault_vectors(p.strike, p.dip)
-        tr = sig[:, :, i] @ normal  # (T, S, 3)
-        out[:, i, :, 0] = tr @ along
-        out[:, i, :, 1] = tr @ updip
-        out[:, i, :, 2] = tr @ normal
-    flags = np.zeros((len(rec), len(src)), dtype=np.uint8)
-    for i, p in enumerate(rec):
-        for j, q in enumerate(src):
-            if p is q or _same_patch(p, q):
-                flags[i, j] = 1
-    flags[singular.T] = 2
-    _warn_singular(singular.T.any(axis=1), "receiver centre(s)")
-    return (out, flags) if return_flags else out
-
-
-def _same_patch(a: RectangularFault, b: RectangularFault) -> bool:
-    return (
-        a.east == b.east
-        and a.north == b.north
-        and a.depth == b.depth
-        and a.strike == b.strike
-        and a.dip == b.dip
+    _points(np.array([[p.east, p.north, -p.depth] for p in rec]))
+    # One handle over the distinct patches; rows and columns index it.
+    index, rows_ = {}, []
+    for p in rec + src:
+        key = tuple(_patch_row(p))
+        if key not in index:
+            index[key] = len(rows_)
+            rows_.append(key)
+    kernels = _core.TractionKernels(
+        *model.columns(),
+        np.array(rows_, dtype=float),
+        tol=tol,
+        talbot_nodes=talbot_nodes,
+        k_refine=k_refine,
+        r_refine=r_refine,
+        threads=threads_count(threads),
     )
+    r_idx = np.array([index[tuple(_patch_row(p))] for p in rec], dtype=np.int64)
+    s_idx = np.array([index[tuple(_patch_row(p))] for p in src], dtype=np.int64)
+    out, flags = kernels.block(r_idx, s_idx, t)
+    _warn_singular((flags == 2).any(axis=1), "receiver centre(s)")
+    return (out, flags) if return_flags else out

@@ -2,14 +2,14 @@
 of repeated runs, baselines measured in the same process on the same inputs, rows in the JSON
 format of docs/design.md.
 
-Each topic module (``okada``, ``engine``, ``exact``, ``faults``, ``seed``, ``cycles``; ``gpu``
-behind ``engine --device cuda``) has ``add_arguments(parser)`` and ``run(args) -> list[dict]``
-and builds its rows with :mod:`viscoann.bench.rows`; the CLI prints a table, or one JSON
+Each topic module (``okada``, ``engine``, ``exact``, ``faults``, ``stress``, ``seed``,
+``cycles``; ``gpu`` behind ``engine --device cuda``) has ``add_arguments(parser)`` and
+``run(args) -> list[dict]`` and builds its rows with :mod:`viscoann.bench.rows`; the CLI prints a table, or one JSON
 document with ``--json``. Dependencies point one way: this package imports the topics, the
 topics import ``rows``, ``workloads`` and ``baselines``, and none of those imports a topic.
 """
 
-from . import cycles, engine, exact, faults, okada, seed
+from . import cycles, engine, exact, faults, okada, seed, stress
 
 #: topic name -> (add_arguments(parser), run(args) -> rows)
 TOPICS = {
@@ -17,6 +17,7 @@ TOPICS = {
     "engine": (engine.add_arguments, engine.run),
     "exact": (exact.add_arguments, exact.run),
     "faults": (faults.add_arguments, faults.run),
+    "stress": (stress.add_arguments, stress.run),
     "seed": (seed.add_arguments, seed.run),
     "cycles": (cycles.add_arguments, cycles.run),
 }

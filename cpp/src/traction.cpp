@@ -1,0 +1,541 @@
+// Rectangular patches at depth (Okada DC3D at depth + quadrature of the layered remainder) and
+// the traction kernels' block call (viscoann/traction.hpp).
+#include "viscoann/traction.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+#include <map>
+#include <sstream>
+#include <stdexcept>
+#include <utility>
+
+#include "depth_sources.hpp"
+#include "parallel_for.hpp"
+#include "plan.hpp"
+#include "sources.hpp"
+#include "time_kernels.hpp"
+#include "viscoann/okada.hpp"
+
+namespace viscoann {
+namespace detail {
+namespace {
+
+constexpr double kDeg = 3.14159265358979323846 / 180.0;
+// Elastic evaluations of the homogeneous part: α g(α) is a quadratic in α (Lagrange).
+constexpr double kAlphas[3] = {0.5, 2.0 / 3.0, 0.8};
+
+using Vec3 = std::array<double, 3>;
+
+/// Gauss-Legendre nodes (ascending) and weights on [-1, 1] (Newton on P_n from Chebyshev
+/// guesses; n <= 40, converged to rounding).
+void gauss_legendre(int n, std::vector<double>& x, std::vector<double>& w) {
+    x.assign(std::size_t(n), 0.0);
+    w.assign(std::size_t(n), 0.0);
+    for (int i = 0; i < (n + 1) / 2; ++i) {
+        double z = std::cos(3.14159265358979323846 * (i + 0.75) / (n + 0.5)), dp = 0.0;
+        for (int it = 0; it < 100; ++it) {
+            double p0 = 1.0, p1 = z;
+            for (int k = 2; k <= n; ++k) {
+                const double p2 = ((2.0 * k - 1.0) * z * p1 - (k - 1.0) * p0) / k;
+                p0 = p1;
+                p1 = p2;
+            }
+            if (n == 1) p0 = 1.0, p1 = z;
+            dp = n * (z * p1 - p0) / (z * z - 1.0);
+            const double dz = p1 / dp;
+            z -= dz;
+            if (std::abs(dz) < 1e-16) break;
+        }
+        if (n == 1) {
+            x[0] = 0.0;
+            w[0] = 2.0;
+            return;
+        }
+        const double wi = 2.0 / ((1.0 - z * z) * dp * dp);
+        x[std::size_t(i)] = -z;
+        x[std::size_t(n - 1 - i)] = z;
+        w[std::size_t(i)] = w[std::size_t(n - 1 - i)] = wi;
+    }
+    if (n % 2 == 1) x[std::size_t(n / 2)] = 0.0;
+}
+
+/// Composite Gauss-Legendre rule on [-length/2, length/2] for a function analytic within
+/// `scale` [m] of the interval, relative error ~tol (the Bernstein-ellipse bound with a 20 %
+/// margin on the distance and M = 100; measured on layered remainders over 5-60 km patches).
+void quadrature_rule(double length, double scale, double tol, std::vector<double>& nodes,
+                     std::vector<double>& weights) {
+    const int n_pan = std::max(1, int(std::ceil(length / (2.0 * scale))));
+    const double h = 0.5 * length / n_pan, a = 0.8 * scale / h;
+    const double rho = a + std::sqrt(a * a + 1.0);
+    int n =
+        int(std::ceil(std::log(6400.0 / (15.0 * tol * (rho * rho - 1.0))) / (2.0 * std::log(rho))));
+    n = std::min(std::max(n, 1), 40);
+    std::vector<double> x, w;
+    gauss_legendre(n, x, w);
+    nodes.clear();
+    weights.clear();
+    for (int p = 0; p < n_pan; ++p) {
+        const double c = -0.5 * length + h * (2.0 * p + 1.0);
+        for (int k = 0; k < n; ++k) {
+            nodes.push_back(c + h * x[std::size_t(k)]);
+            weights.push_back(h * w[std::size_t(k)]);
+        }
+    }
+}
+
+struct Frame {
+    Vec3 along, updip, normal;
+    double xe, xn, ye, yn;  ///< Okada's x and y axes in (east, north)
+};
+Frame frame(double strike, double dip) {
+    const double s = strike * kDeg, d = dip * kDeg;
+    const Vec3 left{-std::cos(s), std::sin(s), 0.0};
+    Frame f;
+    f.along = {std::sin(s), std::cos(s), 0.0};
+    for (int c = 0; c < 3; ++c) {
+        const double up = c == 2 ? 1.0 : 0.0;
+        f.updip[std::size_t(c)] = std::cos(d) * left[std::size_t(c)] + std::sin(d) * up;
+        f.normal[std::size_t(c)] = -std::sin(d) * left[std::size_t(c)] + std::cos(d) * up;
+    }
+    f.xe = std::sin(s);
+    f.xn = std::cos(s);
+    f.ye = -std::cos(s);
+    f.yn = std::sin(s);
+    return f;
+}
+
+const Layer& layer_of(const EarthModel& m, std::size_t j) {
+    return j < m.layers.size() ? m.layers[j] : m.halfspace;
+}
+
+/// Smallest decay depth [m] of the remainder between sources in [top, bottom] (one layer) and
+/// receivers at depths zs (down): a reflection inside their common layer, else the vertical
+/// distance through the interface between them.
+double quadrature_scale(const EarthModel& model, double top, double bottom,
+                        const std::vector<double>& zs) {
+    const std::size_t ls = model.layer_at(0.5 * (top + bottom)), nl = model.layers.size();
+    double best = std::numeric_limits<double>::infinity();
+    for (double zr : zs) {
+        const std::size_t lr = zr > 0 ? model.layer_at(zr) : 0;
+        if (lr != ls) {
+            best = std::min(best, std::max({top - zr, zr - bottom, 0.0}));
+            continue;
+        }
+        if (ls < nl) best = std::min(best, 2.0 * model.interface_depth(ls) - bottom - zr);
+        if (ls > 0) best = std::min(best, top + zr - 2.0 * model.interface_depth(ls - 1));
+    }
+    return std::max({best, 1e-3 * std::max(bottom - top, 1.0), 1.0});
+}
+
+std::string patch_name(const char* what, std::size_t q) {
+    std::ostringstream s;
+    s << what << "[" << q << "]";
+    return s.str();
+}
+
+void require_patch(const FaultPatch& p, const char* what, std::size_t q) {
+    const double v[8] = {p.east, p.north, p.depth, p.strike, p.dip, p.rake, p.length, p.width};
+    const char* names[8] = {"east", "north", "depth", "strike", "dip", "rake", "length", "width"};
+    auto bad = [&](int k, const char* allowed) {
+        std::ostringstream m;
+        m << patch_name(what, q) << "." << names[k] << " = " << v[k]
+          << " is invalid; allowed: " << allowed;
+        throw std::invalid_argument(m.str());
+    };
+    for (int k = 0; k < 8; ++k)
+        if (!std::isfinite(v[k])) bad(k, "finite");
+    if (!(p.depth > 0)) bad(2, "> 0 m (down)");
+    if (!(p.dip >= 0 && p.dip <= 90)) bad(4, "[0, 90] deg");
+    if (!(p.length > 0)) bad(6, "> 0 m");
+    if (!(p.width > 0)) bad(7, "> 0 m");
+    const double top = p.depth - 0.5 * p.width * std::sin(p.dip * kDeg);
+    if (top < -1e-6) {
+        std::ostringstream m;
+        m << patch_name(what, q) << " has its top edge at depth " << top
+          << " m, above the surface; allowed: depth - width/2 sin(dip) >= 0";
+        throw std::invalid_argument(m.str());
+    }
+}
+
+}  // namespace
+
+/// One piece of a patch inside one layer: centre c (ENU), width w along dip.
+struct Piece {
+    Vec3 c;
+    double w;
+    std::size_t layer;
+};
+/// A quadrature node of the remainder: depth (down), epicentre, potency (weight included).
+struct Node {
+    double depth, east, north;
+    PotencyTensor p;
+};
+struct PatchDesign {
+    FaultPatch patch;
+    Frame f;
+    double ss, ds;  ///< slip (strike-slip, dip-slip) [m]
+    std::vector<Piece> pieces;
+    std::vector<Node> nodes;
+};
+
+/// Patches with their quadrature fixed for a design set of receivers, and per node depth the
+/// plan's decay-depth cap and radius floor over the whole design (so that any subset of rows
+/// and columns resolves each entry identically).
+struct Design {
+    EarthModel model;
+    GreensOptions o;
+    double tol = 1e-6;
+    std::vector<PatchDesign> pd;
+    std::map<double, std::pair<double, double>> plan;  ///< depth -> (D_cap, r_floor)
+};
+
+Design make_design(const EarthModel& model, std::size_t m, const FaultPatch* patches,
+                   const double* slip, std::size_t n, const double* x, const double* y,
+                   const double* z, const GreensOptions& o, double tol, const char* what) {
+    model.validate();
+    require_options(o);
+    if (!(tol > 0 && tol <= 0.1)) {
+        std::ostringstream s;
+        s << "tol = " << tol << " is invalid; allowed: (0, 0.1]";
+        throw std::invalid_argument(s.str());
+    }
+    if (m > 0 && patches == nullptr) throw std::invalid_argument("patches is a null pointer");
+    for (std::size_t q = 0; q < m; ++q) require_patch(patches[q], what, q);
+    Design d;
+    d.model = model;
+    d.o = o;
+    d.tol = tol;
+    std::vector<double> zs(n);
+    for (std::size_t i = 0; i < n; ++i) zs[i] = -z[i] + 0.0;
+    std::sort(zs.begin(), zs.end());
+    zs.erase(std::unique(zs.begin(), zs.end()), zs.end());
+    const bool layered = !model.layers.empty();
+    d.pd.resize(m);
+    for (std::size_t q = 0; q < m; ++q) {
+        PatchDesign& P = d.pd[q];
+        const FaultPatch& p = patches[q];
+        P.patch = p;
+        P.f = frame(p.strike, p.dip);
+        P.ss = slip[2 * q];
+        P.ds = slip[2 * q + 1];
+        const double sd = std::sin(p.dip * kDeg), half = 0.5 * p.width;
+        const double top = p.depth - half * sd, bottom = p.depth + half * sd;
+        std::vector<double> cuts{-half, half};
+        if (sd > 0)
+            for (std::size_t i = 0; i < model.layers.size(); ++i) {
+                const double zi = model.interface_depth(i);
+                if (top < zi && zi < bottom) cuts.push_back((p.depth - zi) / sd);
+            }
+        std::sort(cuts.begin(), cuts.end());
+        for (std::size_t k = 0; k + 1 < cuts.size(); ++k) {
+            const double lo = cuts[k], hi = cuts[k + 1];
+            if (hi - lo <= 1e-9 * p.width) continue;
+            const std::size_t j = model.layer_at(p.depth - 0.5 * (lo + hi) * sd);
+            const double eta_c = 0.5 * (lo + hi), w = hi - lo;
+            Piece pc{{p.east + eta_c * P.f.updip[0], p.north + eta_c * P.f.updip[1],
+                      -p.depth + eta_c * P.f.updip[2]},
+                     w,
+                     j};
+            P.pieces.push_back(pc);
+            if (!layered) continue;
+            const double depth = -pc.c[2];
+            const double scale =
+                quadrature_scale(model, depth - 0.5 * w * sd, depth + 0.5 * w * sd, zs);
+            std::vector<double> xi, wx, eta, we;
+            quadrature_rule(p.length, scale, tol, xi, wx);
+            quadrature_rule(w, scale, tol, eta, we);
+            const Layer& L = layer_of(model, j);
+            const double pot[4] = {P.ss, P.ds, 0.0, 0.0};
+            const PotencyTensor u = okada_potency_tensor(p.dip, pot, L.rheology.mu_M, L.lam);
+            // Okada's frame -> ENU: e = R m Rᵀ, R's columns Okada's axes.
+            const double R[3][3] = {{P.f.xe, P.f.ye, 0.0}, {P.f.xn, P.f.yn, 0.0}, {0, 0, 1.0}};
+            const double mo[3][3] = {{u.xx, u.xy, u.xz}, {u.xy, u.yy, u.yz}, {u.xz, u.yz, u.zz}};
+            double e[3][3] = {};
+            for (int a = 0; a < 3; ++a)
+                for (int b = 0; b < 3; ++b)
+                    for (int k1 = 0; k1 < 3; ++k1)
+                        for (int k2 = 0; k2 < 3; ++k2) e[a][b] += R[a][k1] * mo[k1][k2] * R[b][k2];
+            for (std::size_t ie = 0; ie < eta.size(); ++ie)
+                for (std::size_t ix = 0; ix < xi.size(); ++ix) {
+                    Vec3 c;
+                    for (int k1 = 0; k1 < 3; ++k1)
+                        c[std::size_t(k1)] = pc.c[std::size_t(k1)] +
+                                             xi[ix] * P.f.along[std::size_t(k1)] +
+                                             eta[ie] * P.f.updip[std::size_t(k1)];
+                    const double wt = wx[ix] * we[ie];
+                    const PotencyTensor pw{e[0][0] * wt, e[1][1] * wt, e[2][2] * wt,
+                                           e[0][1] * wt, e[0][2] * wt, e[1][2] * wt};
+                    P.nodes.push_back({-c[2], c[0], c[1], pw});
+                }
+        }
+    }
+    // The plan of each node depth over every design receiver.
+    for (const PatchDesign& P : d.pd)
+        for (const Node& nd : P.nodes) {
+            auto it = d.plan.find(nd.depth);
+            if (it == d.plan.end()) {
+                double D = 1e300;
+                for (double zr : zs) D = std::min(D, decay_depth_between(model, nd.depth, zr));
+                it = d.plan.emplace(nd.depth, std::make_pair(D, 0.0)).first;
+            }
+            double& r = it->second.second;
+            for (std::size_t i = 0; i < n; ++i)
+                r = std::max(r, std::hypot(x[i] - nd.east, y[i] - nd.north));
+        }
+    return d;
+}
+
+/// grad, stress [((it m + q) n + i) 9 + ...] (optional) of design columns cols[q] at points
+/// (x, y, z); flags[q n + i] = traction_edge on an edge (NaN there).
+void design_field(const Design& d, std::size_t m, const std::size_t* cols, std::size_t n,
+                  const double* x, const double* y, const double* z, std::size_t nt,
+                  const double* times, double* grad, double* stress, std::uint8_t* flags) {
+    const std::size_t total = nt * m * n * 9;
+    if (grad) std::fill(grad, grad + total, 0.0);
+    if (stress) std::fill(stress, stress + total, 0.0);
+    if (flags) std::fill(flags, flags + m * n, std::uint8_t(0));
+    if (m == 0 || n == 0 || nt == 0) return;
+    // Homogeneous time factors per source layer: f, mu_f, lam_f (nt, 6).
+    const std::size_t NB = kHomogeneousBasis;
+    std::map<std::size_t, std::array<std::vector<double>, 3>> factors;
+    for (std::size_t q = 0; q < m; ++q)
+        for (const Piece& pc : d.pd[cols[q]].pieces)
+            if (!factors.count(pc.layer)) {
+                std::array<std::vector<double>, 3> f;
+                for (auto& v : f) v.resize(nt * NB);
+                homogeneous_depth_factors(layer_of(d.model, pc.layer), nt, times, f[0].data(),
+                                          f[1].data(), f[2].data(), d.o);
+                factors.emplace(pc.layer, std::move(f));
+            }
+    // Okada's DC3D at depth, three elastic evaluations -> basis (1, α, 1/α), per (q, i).
+    parallel_for(m * n, d.o.threads, 16, [&](std::size_t b, std::size_t e) {
+        for (std::size_t qi = b; qi < e; ++qi) {
+            const std::size_t q = qi / n, i = qi % n;
+            const PatchDesign& P = d.pd[cols[q]];
+            bool singular = false;
+            for (const Piece& pc : P.pieces) {
+                const double ex = x[i] - pc.c[0], ny = y[i] - pc.c[1];
+                const double xo = ex * P.f.xe + ny * P.f.xn, yo = ex * P.f.ye + ny * P.f.yn;
+                double basis[3][9] = {};
+                for (int a = 0; a < 3; ++a) {
+                    const OkadaField of =
+                        dc3d(kAlphas[a], xo, yo, z[i], -pc.c[2], P.patch.dip, -0.5 * P.patch.length,
+                             0.5 * P.patch.length, -0.5 * pc.w, 0.5 * pc.w, {P.ss, P.ds, 0.0});
+                    singular |= of.singular;
+                    // Okada's frame -> ENU: R g Rᵀ.
+                    const double R[3][3] = {
+                        {P.f.xe, P.f.ye, 0.0}, {P.f.xn, P.f.yn, 0.0}, {0.0, 0.0, 1.0}};
+                    double g[9] = {};
+                    for (int r = 0; r < 3; ++r)
+                        for (int c = 0; c < 3; ++c) {
+                            double s = 0.0;
+                            for (int k1 = 0; k1 < 3; ++k1)
+                                for (int k2 = 0; k2 < 3; ++k2)
+                                    s += R[r][k1] * of.g[std::size_t(3 * k1 + k2)] * R[c][k2];
+                            g[3 * r + c] = s;
+                        }
+                    const double a1 = kAlphas[(a + 1) % 3], a2 = kAlphas[(a + 2) % 3];
+                    const double wq = kAlphas[a] / ((kAlphas[a] - a1) * (kAlphas[a] - a2));
+                    for (int c = 0; c < 9; ++c) {
+                        basis[0][c] -= wq * g[c] * (a1 + a2);
+                        basis[1][c] += wq * g[c];
+                        basis[2][c] += wq * g[c] * a1 * a2;
+                    }
+                }
+                const auto& F = factors.at(pc.layer);
+                for (std::size_t it = 0; it < nt; ++it) {
+                    const std::size_t o_ = ((it * m + q) * n + i) * 9;
+                    for (int bb = 0; bb < 3; ++bb) {
+                        const double* gb = basis[bb];
+                        const double f = F[0][it * NB + std::size_t(bb)];
+                        const double mf = F[1][it * NB + std::size_t(bb)];
+                        const double lf = F[2][it * NB + std::size_t(bb)];
+                        const double tr = gb[0] + gb[4] + gb[8];
+                        for (int r = 0; r < 3; ++r)
+                            for (int c = 0; c < 3; ++c) {
+                                if (grad) grad[o_ + std::size_t(3 * r + c)] += f * gb[3 * r + c];
+                                if (stress)
+                                    stress[o_ + std::size_t(3 * r + c)] +=
+                                        mf * (gb[3 * r + c] + gb[3 * c + r]) +
+                                        (r == c ? lf * tr : 0.0);
+                            }
+                    }
+                }
+            }
+            if (singular) {
+                if (flags) flags[q * n + i] = traction_edge;
+                const double nan = std::numeric_limits<double>::quiet_NaN();
+                for (std::size_t it = 0; it < nt; ++it)
+                    for (int c = 0; c < 9; ++c) {
+                        const std::size_t o_ = ((it * m + q) * n + i) * 9 + std::size_t(c);
+                        if (grad) grad[o_] = nan;
+                        if (stress) stress[o_] = nan;
+                    }
+            }
+        }
+    });
+    // The layered remainder: the columns' quadrature nodes, grouped by depth.
+    std::map<double, std::vector<std::pair<std::size_t, const Node*>>> groups;
+    for (std::size_t q = 0; q < m; ++q)
+        for (const Node& nd : d.pd[cols[q]].nodes) groups[nd.depth].push_back({q, &nd});
+    for (const auto& [depth, rows] : groups) {
+        const std::size_t mq = rows.size();
+        std::vector<PotencyTensor> p(mq);
+        std::vector<double> ox(mq * n), oy(mq * n);
+        for (std::size_t k = 0; k < mq; ++k) {
+            p[k] = rows[k].second->p;
+            for (std::size_t i = 0; i < n; ++i) {
+                ox[k * n + i] = x[i] - rows[k].second->east;
+                oy[k * n + i] = y[i] - rows[k].second->north;
+            }
+        }
+        const auto& pl = d.plan.at(depth);
+        std::vector<double> g2(grad ? nt * mq * n * 9 : 0), s2(stress ? nt * mq * n * 9 : 0);
+        point_sources_at_depth_planned(d.model, depth, mq, p.data(), n, ox.data(), oy.data(), z, nt,
+                                       times, nullptr, grad ? g2.data() : nullptr,
+                                       stress ? s2.data() : nullptr, d.o, false, pl.first,
+                                       pl.second);
+        for (std::size_t it = 0; it < nt; ++it)
+            for (std::size_t k = 0; k < mq; ++k) {
+                const std::size_t q = rows[k].first;
+                for (std::size_t j = 0; j < n * 9; ++j) {
+                    const std::size_t src = (it * mq + k) * n * 9 + j;
+                    const std::size_t dst = (it * m + q) * n * 9 + j;
+                    if (grad) grad[dst] += g2[src];
+                    if (stress) stress[dst] += s2[src];
+                }
+            }
+    }
+}
+
+}  // namespace detail
+
+void patches_at_depth(const EarthModel& model, std::size_t m, const FaultPatch* patches,
+                      const double* slip, std::size_t n, const double* x, const double* y,
+                      const double* z, std::size_t nt, const double* times, double* grad,
+                      double* stress, std::uint8_t* flags, const GreensOptions& o, double tol) {
+    if (m > 0 && slip == nullptr) throw std::invalid_argument("slip is a null pointer");
+    detail::require_finite("slip", 2 * m, slip, false);
+    detail::require_finite("x", n, x, false);
+    detail::require_finite("y", n, y, false);
+    detail::require_finite("z", n, z, false);
+    detail::require_finite("times", nt, times, true);
+    for (std::size_t i = 0; i < n; ++i)
+        if (z[i] > 0.0) {
+            std::ostringstream s;
+            s << "z[" << i << "] = " << z[i]
+              << " is invalid: the receiver is above the free surface; allowed: <= 0 m";
+            throw std::invalid_argument(s.str());
+        }
+    const detail::Design d =
+        detail::make_design(model, m, patches, slip, n, x, y, z, o, tol, "patches");
+    std::vector<std::size_t> cols(m);
+    for (std::size_t q = 0; q < m; ++q) cols[q] = q;
+    detail::design_field(d, m, cols.data(), n, x, y, z, nt, times, grad, stress, flags);
+}
+
+struct TractionKernels::Impl {
+    detail::Design d;
+    std::vector<double> cx, cy, cz;  ///< patch centres (receivers)
+};
+
+TractionKernels::TractionKernels(const EarthModel& model, std::vector<FaultPatch> patches,
+                                 const GreensOptions& o, double tol)
+    : impl_(nullptr) {
+    const std::size_t m = patches.size();
+    std::vector<double> slip(2 * m), cx(m), cy(m), cz(m);
+    for (std::size_t q = 0; q < m; ++q) {
+        detail::require_patch(patches[q], "patches", q);
+        slip[2 * q] = std::cos(patches[q].rake * detail::kDeg);
+        slip[2 * q + 1] = std::sin(patches[q].rake * detail::kDeg);
+        cx[q] = patches[q].east;
+        cy[q] = patches[q].north;
+        cz[q] = -patches[q].depth;
+    }
+    auto* impl = new Impl{detail::make_design(model, m, patches.data(), slip.data(), m, cx.data(),
+                                              cy.data(), cz.data(), o, tol, "patches"),
+                          cx, cy, cz};
+    impl_ = impl;
+}
+
+TractionKernels::~TractionKernels() { delete impl_; }
+
+std::size_t TractionKernels::size() const noexcept { return impl_->d.pd.size(); }
+
+const FaultPatch& TractionKernels::patch(std::size_t i) const {
+    if (i >= size()) {
+        std::ostringstream s;
+        s << "patch index " << i << " is invalid; allowed: < " << size();
+        throw std::invalid_argument(s.str());
+    }
+    return impl_->d.pd[i].patch;
+}
+
+void TractionKernels::block(std::size_t n_rows, const std::size_t* rows, std::size_t n_cols,
+                            const std::size_t* cols, std::size_t nt, const double* times,
+                            double* out, std::uint8_t* flags) const {
+    const std::size_t m = size();
+    auto check = [&](const char* name, std::size_t k, const std::size_t* idx) {
+        if (k > 0 && idx == nullptr) throw std::invalid_argument(std::string(name) + " is null");
+        for (std::size_t i = 0; i < k; ++i)
+            if (idx[i] >= m) {
+                std::ostringstream s;
+                s << name << "[" << i << "] = " << idx[i] << " is invalid; allowed: < " << m
+                  << " (the number of patches)";
+                throw std::invalid_argument(s.str());
+            }
+    };
+    check("rows", n_rows, rows);
+    check("cols", n_cols, cols);
+    if (nt > 0 && times == nullptr) throw std::invalid_argument("times is a null pointer");
+    detail::require_finite("times", nt, times, true);
+    if (n_rows * n_cols * nt > 0 && out == nullptr)
+        throw std::invalid_argument("out is a null pointer");
+    if (n_rows == 0 || n_cols == 0 || nt == 0) return;
+    const Impl& I = *impl_;
+    std::vector<double> x(n_rows), y(n_rows), z(n_rows);
+    for (std::size_t i = 0; i < n_rows; ++i) {
+        x[i] = I.cx[rows[i]];
+        y[i] = I.cy[rows[i]];
+        z[i] = I.cz[rows[i]];
+    }
+    // Columns in chunks: the stress of a chunk (nt, chunk, n_rows, 9) stays within ~64 MB.
+    const std::size_t chunk = std::max<std::size_t>(1, (std::size_t(8) << 20) / (nt * n_rows * 9));
+    std::vector<double> sig;
+    std::vector<std::uint8_t> fl;
+    for (std::size_t c0 = 0; c0 < n_cols; c0 += chunk) {
+        const std::size_t mc = std::min(chunk, n_cols - c0);
+        sig.resize(nt * mc * n_rows * 9);
+        fl.resize(mc * n_rows);
+        detail::design_field(I.d, mc, cols + c0, n_rows, x.data(), y.data(), z.data(), nt, times,
+                             nullptr, sig.data(), fl.data());
+        for (std::size_t i = 0; i < n_rows; ++i) {
+            const detail::Frame& f = I.d.pd[rows[i]].f;
+            for (std::size_t j = 0; j < mc; ++j) {
+                for (std::size_t it = 0; it < nt; ++it) {
+                    const double* s = &sig[((it * mc + j) * n_rows + i) * 9];
+                    double t[3];
+                    for (int a = 0; a < 3; ++a)
+                        t[a] = s[3 * a] * f.normal[0] + s[3 * a + 1] * f.normal[1] +
+                               s[3 * a + 2] * f.normal[2];
+                    double* o = &out[((it * n_rows + i) * n_cols + c0 + j) * 3];
+                    const detail::Vec3* axes[3] = {&f.along, &f.updip, &f.normal};
+                    for (int c = 0; c < 3; ++c)
+                        o[c] = t[0] * (*axes[c])[0] + t[1] * (*axes[c])[1] + t[2] * (*axes[c])[2];
+                }
+                if (!flags) continue;
+                const FaultPatch &a = I.d.pd[rows[i]].patch, &b = I.d.pd[cols[c0 + j]].patch;
+                const bool same = rows[i] == cols[c0 + j] ||
+                                  (a.east == b.east && a.north == b.north && a.depth == b.depth &&
+                                   a.strike == b.strike && a.dip == b.dip);
+                std::uint8_t v = fl[j * n_rows + i];
+                if (v == 0 && same) v = traction_self;
+                flags[i * n_cols + c0 + j] = v;
+            }
+        }
+    }
+}
+
+}  // namespace viscoann

@@ -1,0 +1,182 @@
+// ctest for the traction kernels' block call (viscoann/traction.hpp, viscoann.h): the block
+// equals the Python traction_kernels of the same patches (recorded before Python called this
+// code, tests/data/traction_block_ref.txt) to 1e-9; a block equals its entries computed one by
+// one; the self-term is flagged and unloads its patch; Betti reciprocity of small, distant
+// patches; bad input is an error naming the argument (C++ exception, C status + message).
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <fstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "check.hpp"
+#include "viscoann.h"
+#include "viscoann/traction.hpp"
+
+using namespace viscoann;
+
+namespace {
+
+constexpr double kYear = 365.25 * 86400.0;
+constexpr double kPi = 3.14159265358979323846;
+
+EarthModel two_layers() {
+    EarthModel m;
+    m.layers.push_back({12e3, 28e9, Rheology::elastic(30e9)});
+    m.layers.push_back({10e3, 35e9, Rheology::burgers(32e9, 3e18, 32e9, 4e17)});
+    m.halfspace = Layer{0.0, 40e9, Rheology::maxwell(40e9, 1e19)};
+    return m;
+}
+
+// east, north, depth, strike, dip, rake, length, width: one in the lid, one crossing the
+// 12 km interface, one in the Burgers layer (the reference's Python RectangularFaults), their
+// centres >= 2 km from the interfaces (a receiver next to one needs many more wavenumbers).
+std::vector<FaultPatch> three_patches() {
+    return {{0.0, 0.0, 6e3, 20.0, 70.0, 30.0, 2e3, 2e3},
+            {9e3, 4e3, 14e3, 110.0, 90.0, -60.0, 3e3, 6e3},
+            {-5e3, 8e3, 18e3, 300.0, 40.0, 150.0, 3e3, 2e3}};
+}
+
+double max_abs(const std::vector<double>& v) {
+    double a = 0.0;
+    for (double x : v) a = std::max(a, std::fabs(x));
+    return a;
+}
+
+}  // namespace
+
+static void test_equals_python_reference() {
+    std::ifstream in(std::string(VISCOANN_SHARED_REFS) + "/traction_block_ref.txt");
+    CHECK(in.good());
+    std::string line;
+    while (in.peek() == '#') std::getline(in, line);
+    std::size_t T = 0, R = 0, S = 0;
+    in >> T >> R >> S;
+    CHECK(T == 3 && R == 3 && S == 3);
+    std::vector<double> times(T), ref(T * R * S * 3);
+    for (double& t : times) in >> t;
+    for (double& v : ref) in >> v;
+    CHECK(!in.fail());
+    const TractionKernels k(two_layers(), three_patches());
+    const std::vector<std::size_t> idx{0, 1, 2};
+    std::vector<double> out(ref.size());
+    std::vector<std::uint8_t> flags(R * S);
+    k.block(R, idx.data(), S, idx.data(), T, times.data(), out.data(), flags.data());
+    const double scale = max_abs(ref);
+    for (std::size_t i = 0; i < ref.size(); ++i) CHECK_NEAR(out[i], ref[i], 1e-9 * scale);
+    for (std::size_t i = 0; i < R; ++i)
+        for (std::size_t j = 0; j < S; ++j) CHECK(flags[i * S + j] == (i == j ? 1 : 0));
+    // Unit slip unloads its own patch: the shear along its rake is negative at every time.
+    const auto p = three_patches();
+    for (std::size_t it = 0; it < T; ++it)
+        for (std::size_t i = 0; i < R; ++i) {
+            const double* t = &out[((it * R + i) * S + i) * 3];
+            const double r = p[i].rake * kPi / 180.0;
+            CHECK(std::cos(r) * t[0] + std::sin(r) * t[1] < 0.0);
+        }
+}
+
+static void test_block_equals_entries() {
+    // Rows and columns in any order and subset give the same entries (up to the summation
+    // order of the quadrature's depth groups): the plans are the handle's, not the call's.
+    const TractionKernels k(two_layers(), three_patches());
+    const double times[2] = {0.5 * kYear, 20.0 * kYear};
+    const std::size_t rows[3] = {2, 0, 1}, cols[2] = {2, 0};
+    std::vector<double> blk(2 * 3 * 2 * 3);
+    k.block(3, rows, 2, cols, 2, times, blk.data());
+    const double scale = max_abs(blk);
+    for (std::size_t i = 0; i < 3; ++i)
+        for (std::size_t j = 0; j < 2; ++j) {
+            double e[2 * 3];
+            k.block(1, &rows[i], 1, &cols[j], 2, times, e);
+            for (std::size_t it = 0; it < 2; ++it)
+                for (int c = 0; c < 3; ++c)
+                    CHECK_NEAR(blk[((it * 3 + i) * 2 + j) * 3 + std::size_t(c)], e[it * 3 + c],
+                               1e-13 * scale);
+        }
+}
+
+static void test_reciprocity_small_distant_patches() {
+    // Betti: A_i s_i . t_ij = A_j s_j . t_ji (tractions projected on each other's slip) for
+    // patches small against their distance, in different layers, at every time.
+    EarthModel m = two_layers();
+    const std::vector<FaultPatch> p{{0.0, 0.0, 8e3, 30.0, 60.0, 45.0, 200.0, 200.0},
+                                    {15e3, 6e3, 17e3, 120.0, 80.0, -30.0, 300.0, 250.0}};
+    const TractionKernels k(m, p, {}, 1e-8);
+    const double times[3] = {0.0, 2.0 * kYear, 40.0 * kYear};
+    const std::size_t idx[2] = {0, 1};
+    std::vector<double> out(3 * 2 * 2 * 3);
+    k.block(2, idx, 2, idx, 3, times, out.data());
+    for (std::size_t it = 0; it < 3; ++it) {
+        auto proj = [&](std::size_t i, std::size_t j) {
+            const double r = p[i].rake * kPi / 180.0;
+            const double* t = &out[((it * 2 + i) * 2 + j) * 3];
+            return p[i].length * p[i].width * (std::cos(r) * t[0] + std::sin(r) * t[1]);
+        };
+        const double a = proj(0, 1), b = proj(1, 0);
+        // Centre tractions of 200-300 m patches 18 km apart: second-order error ~ (L/r)^2.
+        CHECK(std::fabs(a - b) <= 1e-3 * std::fabs(a));
+    }
+}
+
+static void test_bad_input() {
+    auto p = three_patches();
+    const TractionKernels k(two_layers(), p);
+    const double t[1] = {0.0};
+    const std::size_t ok[1] = {0}, bad[2] = {1, 3};
+    double out[6];
+    CHECK_THROWS(k.block(2, bad, 1, ok, 1, t, out), std::invalid_argument, "rows[1] = 3");
+    CHECK_THROWS(k.block(1, ok, 2, bad, 1, t, out), std::invalid_argument, "cols[1] = 3");
+    const double tneg[1] = {-1.0};
+    CHECK_THROWS(k.block(1, ok, 1, ok, 1, tneg, out), std::invalid_argument, "times[0]");
+    p[1].width = 0.0;
+    CHECK_THROWS(TractionKernels(two_layers(), p), std::invalid_argument, "patches[1].width");
+    p[1].width = 2e3;
+    p[2].depth = 0.5e3;
+    CHECK_THROWS(TractionKernels(two_layers(), p), std::invalid_argument, "patches[2] has its top");
+
+    // The C API: status codes and messages, never an exception.
+    const double th[3] = {12e3, 10e3, 0.0}, lam[3] = {28e9, 35e9, 40e9};
+    const double muM[3] = {30e9, 32e9, 40e9}, etaM[3] = {INFINITY, 3e18, 1e19};
+    const double muK[3] = {INFINITY, 32e9, INFINITY}, etaK[3] = {INFINITY, 4e17, INFINITY};
+    std::vector<viscoann_patch> cp;
+    for (const FaultPatch& q : three_patches())
+        cp.push_back({q.east, q.north, q.depth, q.strike, q.dip, q.rake, q.length, q.width});
+    viscoann_traction* h = nullptr;
+    CHECK(viscoann_traction_create(2, th, lam, muM, etaM, muK, etaK, cp.size(), cp.data(), 1e-6, 1,
+                                   &h) == VISCOANN_OK);
+    CHECK(viscoann_traction_size(h) == 3);
+    const size_t crow[1] = {0}, ccol[2] = {2, 5};
+    CHECK(viscoann_traction_block(h, 1, crow, 2, ccol, 1, t, out) == VISCOANN_INVALID_ARGUMENT);
+    CHECK(std::strstr(viscoann_last_error(), "cols[1] = 5") != nullptr);
+    CHECK(viscoann_traction_block(nullptr, 1, crow, 1, ccol, 1, t, out) ==
+          VISCOANN_INVALID_ARGUMENT);
+    CHECK(std::strstr(viscoann_last_error(), "traction") != nullptr);
+    // A valid C call equals the C++ entry.
+    double c_out[3], cpp_out[3];
+    unsigned char fl = 9;
+    CHECK(viscoann_traction_block_flags(h, 1, crow, 1, crow, 1, t, c_out, &fl) == VISCOANN_OK);
+    k.block(1, ok, 1, ok, 1, t, cpp_out);
+    for (int c = 0; c < 3; ++c) CHECK_NEAR(c_out[c], cpp_out[c], 1e-12 * std::fabs(cpp_out[1]));
+    CHECK(fl == 1);
+    viscoann_traction_destroy(h);
+    cp[0].dip = 95.0;
+    CHECK(viscoann_traction_create(2, th, lam, muM, etaM, muK, etaK, cp.size(), cp.data(), 1e-6, 1,
+                                   &h) == VISCOANN_INVALID_ARGUMENT);
+    CHECK(h == nullptr);
+    CHECK(std::strstr(viscoann_last_error(), "patches[0].dip = 95") != nullptr);
+    cp[0].dip = 70.0;
+    CHECK(viscoann_traction_create(2, th, lam, muM, etaM, muK, etaK, cp.size(), cp.data(), 0.0, 1,
+                                   &h) == VISCOANN_INVALID_ARGUMENT);
+    CHECK(std::strstr(viscoann_last_error(), "tol = 0") != nullptr);
+}
+
+int main() {
+    test_equals_python_reference();
+    test_block_equals_entries();
+    test_reciprocity_small_distant_patches();
+    test_bad_input();
+    return check::report();
+}
