@@ -5,8 +5,9 @@ format of docs/design.md.
 Each topic module (``okada``, ``engine``, ``exact``, ``faults``, ``stress``, ``seed``,
 ``cycles``; ``gpu`` behind ``engine --device cuda``) has ``add_arguments(parser)`` and
 ``run(args) -> list[dict]`` and builds its rows with :mod:`viscoann.bench.rows`; the CLI
-prints a table, or one JSON document with ``--json``. Dependencies point one way: this package imports the topics, the
-topics import ``rows``, ``workloads`` and ``baselines``, and none of those imports a topic.
+prints a table, or one JSON document with ``--json``. Dependencies point one way: this
+package imports the topics, the topics import ``rows``, ``workloads`` and ``baselines``, and
+none of those imports a topic.
 """
 
 from . import cycles, engine, exact, faults, okada, seed, stress
