@@ -25,6 +25,21 @@ Tensors ``layers.{l}.weight`` (F32, shape [out, in], PyTorch layout) and ``layer
 The tensors tile the data section in file order with no bytes before, between or after them;
 ``tensors_crc32`` covers all of it (files written before it was added have none and still load).
 
+Format version 3: the neural kernel (``geometry`` "elementary_kernel"; docs/design.md, "The
+neural kernel"). One more tensor, ``basis`` (F32, [10, K, n_r]): the radial basis psi_fk(r_j)
+of the ten elementary radial functions f (sources.hpp's order) on r_j = j r_spacing. The
+geometry entry is ``{"kind": "elementary_kernel", "n_modes": K, "r_spacing", "n_r", "mu_M",
+"mu_K", "family": {"H": [lo, hi], "depth_margin", "eta_M": [lo, hi], "eta_K": [lo, hi],
+"maxwell": bool, "r_max", "t_max"}}`` (SI). The four inputs are the features
+``KERNEL_FEATURES`` q = (d/H, H, log10(t/tau_M), log10(1 + t/tau_K)), tau = eta/mu of the
+half-space's Maxwell and Kelvin elements (tau_K = inf: Maxwell), each z = scale q + offset with
+no log10; q_2 is clamped below at its domain's lower end (earlier times have the early-time
+shape; the factor w below carries their size). The 10 K outputs c_fk (index f K + k, after
+output scale/offset) give the layered remainder (field minus the lid's Okada) of the
+elementary sources as g_f(r, t) = w(x) sum_k c_fk psi_fk(r), with x = t/tau_M + t/tau_K and
+w = x/(1 + x): zero at t = 0, so u(0) is Okada's exactly, and linear in t at early times as the
+remainder itself (the first-order term of the moduli in 1/s).
+
 ``shift`` makes log features of inputs whose domain touches 0 (log10(t + 1 day)); a point needs
 x + shift > 0. ``geometry`` "radial_strike_slip" (docs/design.md): the net learns the radial
 functions (g_r, g_φ, g_z) of the canonical vertical strike-slip source and the engine applies
@@ -54,9 +69,18 @@ from .conventions import DOMAIN, INPUT_NAMES, INPUT_UNITS, LOG10_INPUTS, OUTPUT_
 
 FORMAT = "viscoann-mlp"
 VERSION = 2
+#: The version of files with the "elementary_kernel" geometry (the neural kernel).
+VERSION_KERNEL = 3
 ACTIVATIONS = ("identity", "tanh", "relu", "sigmoid")
 ELASTIC_PARTS = ("none", "okada_point_strike_slip")
-GEOMETRIES = ("cartesian", "radial_strike_slip")
+GEOMETRIES = ("cartesian", "radial_strike_slip", "elementary_kernel")
+#: The neural kernel's four features q, in order; the engine computes them from the source
+#: depth d, the lid thickness H, the time t and tau = eta / mu of the half-space's elements.
+KERNEL_FEATURES = ("depth_over_H", "H", "log10_t_over_tau_M", "log10_1p_t_over_tau_K")
+KERNEL_FEATURE_UNITS = ("1", "m", "1", "1")
+#: Radial functions per mode (the four elementary sources' ten, sources.hpp's order).
+KERNEL_FUNCTIONS = 10
+_KERNEL_FAMILY_KEYS = ("H", "depth_margin", "eta_M", "eta_K", "maxwell", "r_max", "t_max")
 
 #: The canonical surrogate inputs (:mod:`viscoann.conventions`) as model-file input entries.
 CANONICAL_INPUTS = tuple(
@@ -135,6 +159,8 @@ def geometry_spec(geometry, ins: list[dict], widths: Sequence[int]) -> dict:
     kind = geometry.get("kind")
     if kind not in GEOMETRIES:
         raise ValueError(f"geometry kind = {kind!r} is not one of {GEOMETRIES}")
+    if kind == "elementary_kernel":
+        return _kernel_geometry(geometry, ins, widths)
     if kind == "cartesian":
         if set(geometry) != {"kind"}:
             raise ValueError(f"geometry 'cartesian' takes no parameters; got {sorted(geometry)}")
@@ -173,6 +199,44 @@ def geometry_spec(geometry, ins: list[dict], widths: Sequence[int]) -> dict:
     return {"kind": kind, "r_scale": r_scale, "r_offset": r_offset}
 
 
+def _kernel_geometry(geometry: dict, ins: list[dict], widths: Sequence[int]) -> dict:
+    """Checked "elementary_kernel" geometry (module docstring, format version 3)."""
+    keys = {"kind", "n_modes", "r_spacing", "n_r", "mu_M", "mu_K", "family"}
+    if set(geometry) != keys:
+        raise ValueError(f"geometry 'elementary_kernel' needs keys {sorted(keys)}")
+    K, n_r = int(geometry["n_modes"]), int(geometry["n_r"])
+    dr, mu_M, mu_K = (float(geometry[k]) for k in ("r_spacing", "mu_M", "mu_K"))
+    if K < 1 or n_r < 4:
+        raise ValueError(f"geometry n_modes = {K} must be >= 1 and n_r = {n_r} >= 4")
+    if not all(np.isfinite(v) and v > 0 for v in (dr, mu_M, mu_K)):
+        raise ValueError("geometry r_spacing, mu_M, mu_K must be finite and > 0")
+    if widths[0] != len(KERNEL_FEATURES) or widths[-1] != KERNEL_FUNCTIONS * K:
+        raise ValueError(
+            f"geometry 'elementary_kernel' needs widths[0] = {len(KERNEL_FEATURES)} and "
+            f"widths[-1] = {KERNEL_FUNCTIONS} n_modes = {KERNEL_FUNCTIONS * K}; got {widths}"
+        )
+    names = tuple(e["name"] for e in ins)
+    if names != KERNEL_FEATURES or any(e["log10"] for e in ins):
+        raise ValueError(f"geometry 'elementary_kernel' needs inputs {KERNEL_FEATURES} (not log10)")
+    fam = dict(geometry["family"])
+    if set(fam) != set(_KERNEL_FAMILY_KEYS):
+        raise ValueError(f"geometry family needs keys {sorted(_KERNEL_FAMILY_KEYS)}")
+    out = {"kind": "elementary_kernel", "n_modes": K, "r_spacing": dr, "n_r": n_r}
+    out |= {"mu_M": mu_M, "mu_K": mu_K}
+    out["family"] = {
+        "H": [float(v) for v in fam["H"]],
+        "depth_margin": float(fam["depth_margin"]),
+        "eta_M": [float(v) for v in fam["eta_M"]],
+        "eta_K": [float(v) for v in fam["eta_K"]],
+        "maxwell": bool(fam["maxwell"]),
+        "r_max": float(fam["r_max"]),
+        "t_max": float(fam["t_max"]),
+    }
+    if out["family"]["r_max"] > dr * (n_r - 3):
+        raise ValueError("geometry family r_max must lie within the basis grid (n_r - 3) r_spacing")
+    return out
+
+
 def to_bytes(
     weights: Sequence[np.ndarray],
     biases: Sequence[np.ndarray],
@@ -184,6 +248,7 @@ def to_bytes(
     elastic_inputs: Sequence[int] | None = None,
     geometry: dict | str | None = None,
     provenance: dict | None = None,
+    basis: np.ndarray | None = None,
 ) -> bytes:
     """The model file as bytes.
 
@@ -206,6 +271,9 @@ def to_bytes(
         to mapping r over the x, y domain to [-1, 1]. See :func:`geometry_spec`.
     provenance : dict, optional
         Free-form JSON-serialisable record (data, code version, metrics); the date is added.
+    basis : array (10, n_modes, n_r), optional
+        The radial basis of an "elementary_kernel" geometry (required there, refused
+        elsewhere); stored as float32 tensor ``basis``.
     """
     if len(weights) != len(biases) or len(weights) != len(activations) or not weights:
         raise ValueError(
@@ -232,9 +300,23 @@ def to_bytes(
     geo = geometry_spec(geometry, ins, widths)
     if elastic_part not in ELASTIC_PARTS:
         raise ValueError(f"elastic_part = {elastic_part!r} is not one of {ELASTIC_PARTS}")
+    kernel = geo["kind"] == "elementary_kernel"
+    tensors = []
+    for li, (w, b) in enumerate(zip(ws, bs, strict=True)):
+        tensors += [(f"layers.{li}.weight", w), (f"layers.{li}.bias", b)]
+    if kernel:
+        shape = (KERNEL_FUNCTIONS, geo["n_modes"], geo["n_r"])
+        if basis is None or np.shape(basis) != shape:
+            raise ValueError(f"an 'elementary_kernel' needs basis of shape {shape}")
+        basis = np.ascontiguousarray(basis, dtype="<f4")
+        if not np.isfinite(basis).all():
+            raise ValueError("basis holds non-finite values")
+        tensors.append(("basis", basis))
+    elif basis is not None:
+        raise ValueError("basis is only for the 'elementary_kernel' geometry")
     doc = {
         "format": FORMAT,
-        "version": VERSION,
+        "version": VERSION_KERNEL if kernel else VERSION,
         "widths": widths,
         "activations": list(activations),
         "inputs": ins,
@@ -249,22 +331,21 @@ def to_bytes(
     from . import __version__
 
     prov.setdefault("viscoann_version", __version__)
-    data = b"".join(a.tobytes() for w, b in zip(ws, bs, strict=True) for a in (w, b))
+    data = b"".join(a.tobytes() for _, a in tensors)
     doc["tensors_crc32"] = f"{zlib.crc32(data):08x}"  # the data section as written below
     doc["provenance"] = prov
 
     header: dict = {"__metadata__": {"viscoann": json.dumps(doc, sort_keys=False)}}
     blobs, offset = [], 0
-    for li, (w, b) in enumerate(zip(ws, bs, strict=True)):
-        for name, arr in ((f"layers.{li}.weight", w), (f"layers.{li}.bias", b)):
-            raw = arr.tobytes()
-            header[name] = {
-                "dtype": "F32",
-                "shape": list(arr.shape),
-                "data_offsets": [offset, offset + len(raw)],
-            }
-            blobs.append(raw)
-            offset += len(raw)
+    for name, arr in tensors:
+        raw = arr.tobytes()
+        header[name] = {
+            "dtype": "F32",
+            "shape": list(arr.shape),
+            "data_offsets": [offset, offset + len(raw)],
+        }
+        blobs.append(raw)
+        offset += len(raw)
     text = json.dumps(header, separators=(",", ":")).encode()
     text += b" " * (-len(text) % 8)  # pad so the data section is 8-byte aligned
     return struct.pack("<Q", len(text)) + text + b"".join(blobs)
@@ -277,7 +358,15 @@ def save(path: str | Path, weights, biases, activations, **kwargs) -> Path:
 
 
 #: The entries of a model document that :func:`to_bytes` takes as keyword arguments.
-_DOC_KEYS = ("inputs", "outputs", "elastic_part", "elastic_inputs", "geometry", "provenance")
+_DOC_KEYS = (
+    "inputs",
+    "outputs",
+    "elastic_part",
+    "elastic_inputs",
+    "geometry",
+    "provenance",
+    "basis",
+)
 
 
 def model_bytes(model: dict) -> bytes:
@@ -347,4 +436,6 @@ def read(source: str | Path | bytes) -> dict:
     L = len(doc["activations"])
     doc["weights"] = [tensor(f"layers.{li}.weight") for li in range(L)]
     doc["biases"] = [tensor(f"layers.{li}.bias") for li in range(L)]
+    if "basis" in header:
+        doc["basis"] = tensor("basis")
     return doc
