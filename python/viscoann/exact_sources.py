@@ -302,6 +302,7 @@ def _field(
     threads=None,
     progress=False,
     tables=None,
+    factors=None,
 ) -> np.ndarray:
     if not isinstance(model, EarthModel):
         raise ValueError(f"model is a {type(model).__name__}; allowed: viscoann.EarthModel")
@@ -321,7 +322,8 @@ def _field(
     _core.elementary_tables(*model.columns(), 1.0, 0.0, t[:0], **opts)
     if tables is None:
         tables = DirectTables(model, t, velocity, opts)
-    factors = _Factors(t, velocity, opts)
+    if factors is None:
+        factors = _Factors(t, velocity, opts)
 
     out = np.zeros((t.size, len(stations), 3))
     singular = np.zeros(len(stations), dtype=bool)

@@ -1,0 +1,234 @@
+"""The neural kernel (docs/design.md, "The neural kernel"): one network for every mechanism,
+fault and elastic-lid thickness of the family
+
+    elastic lid of thickness H (mu = lambda = 30 GPa) over a Burgers half-space
+    (mu_M = mu_K = 30 GPa, lambda = 30 GPa; eta_M, eta_K, or Maxwell with eta_K = inf).
+
+It learns the layered remainder (the field minus the lid's Okada) of the four elementary point
+sources as ten radial functions g_f(r; d, t, eta_M, eta_K, H) = w(x) sum_k c_fk psi_fk(r), a
+small net for the coefficients c and a tabulated radial basis psi (model file format v3,
+:mod:`viscoann.export`); w vanishes at t = 0, so u(0) is Okada's exactly and u(t) - u(0) is the
+learned remainder alone. Sources, stations, the exact azimuthal factors, Okada's part and the
+quadrature of rectangles are the exact solver's (:mod:`viscoann.exact_sources`): the kernel is
+a provider of radial functions in place of the exact tables. Derivatives (velocity, the
+Jacobian in log10 of eta_M, eta_K, H) are forward-mode through the net in the engine, never
+differences.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from . import _core, exact_sources
+from .earth import EarthModel
+from .surrogate import OutOfDomainWarning
+
+__all__ = ["NeuralKernel"]
+
+#: The parameters a Jacobian may name, and the engine's quantity for each.
+_DERIVATIVES = {"eta_M": "d_log10_eta_M", "eta_K": "d_log10_eta_K", "H": "d_H"}
+
+
+class _KernelTables:
+    """The kernel as a tables provider of :func:`viscoann.exact_sources._field`: the remainder
+    of point sources at one depth, for one model and one quantity."""
+
+    def __init__(self, engine, times, eta_M, eta_K, H, quantity, threads):
+        self.engine, self.times, self.quantity, self.threads = engine, times, quantity, threads
+        self.params = [np.array([v], dtype=float) for v in (eta_M, eta_K, H)]
+
+    def remainder(self, depth, tensors, x, y, r_max):
+        out = self.engine.remainder(
+            float(depth),
+            *self.params,
+            self.times,
+            np.ascontiguousarray(tensors, dtype=float),
+            np.ascontiguousarray(x, dtype=float),
+            np.ascontiguousarray(y, dtype=float),
+            quantities=(self.quantity,),
+            threads=self.threads,
+        )
+        return out[0, 0]
+
+
+class _NoHomogeneous:
+    """Okada's part is independent of the rheology: zero in every derivative."""
+
+    def __init__(self, times):
+        self.times = times
+
+    def __call__(self, layer):
+        return {"constant": 0.0, "r": np.zeros(self.times.size)}
+
+    def homogeneous(self, layer, depth, tensors, x, y):
+        return np.zeros((self.times.size, x.shape[1], 3))
+
+
+class NeuralKernel:
+    """A trained kernel (a model file of format v3).
+
+    Build with :meth:`pretrained` (the shipped kernel), :meth:`load` or :meth:`from_bytes`.
+    ``family`` holds the trained ranges (SI): H, eta_M, eta_K, depth_margin, r_max, t_max.
+    """
+
+    def __init__(self, engine, path=None):
+        self._engine = engine
+        self.info = dict(engine.info)
+        self.family = dict(self.info["family"])
+        self.path = path
+
+    @classmethod
+    def pretrained(cls, name: str = "kernel") -> NeuralKernel:
+        """The kernel shipped with the package (``viscoann/models/<name>.safetensors``); its
+        training data, settings and measured accuracy are in ``metadata["provenance"]``."""
+        models = Path(__file__).resolve().parent / "models"
+        path = models / f"{name}.safetensors"
+        if not path.is_file():
+            raise ValueError(f"name = {name!r} is not a shipped kernel; shipped: ['kernel']")
+        return cls.load(path)
+
+    @classmethod
+    def load(cls, path) -> NeuralKernel:
+        """Read a model file (the strict native reader: FormatError naming what is wrong)."""
+        return cls(_core.Kernel.from_bytes(Path(path).read_bytes()), path=Path(path))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> NeuralKernel:
+        return cls(_core.Kernel.from_bytes(bytes(data)))
+
+    @property
+    def metadata(self) -> dict:
+        """The file's metadata document (provenance included)."""
+        from . import export
+
+        return {k: v for k, v in export.read(self.path).items() if k not in ("weights", "biases")}
+
+    def __repr__(self) -> str:
+        return f"NeuralKernel(K={self.info['n_modes']}, path={str(self.path)!r})"
+
+    def model(self, eta_M, eta_K=math.inf, H=15e3) -> EarthModel:
+        """The family member of these parameters (what the exact solver would be given)."""
+        return EarthModel.family(eta_M, eta_K, H)
+
+    # ---- fields ---------------------------------------------------------------------------
+    def displacement(
+        self, source, stations, times, eta_M, eta_K=math.inf, H=15e3, jacobian=None, **options
+    ):
+        """Surface displacement (T, S, 3) [m] of ``source`` (as :func:`viscoann.exact.displacement`)
+        at ``stations`` and ``times`` [s] after the slip, in the family member (eta_M, eta_K, H).
+
+        ``eta_M``, ``eta_K``, ``H`` may be arrays of one length E (many models in one call):
+        the result is then (E, T, S, 3). ``jacobian``: names among ("eta_M", "eta_K", "H");
+        returns (u, J) with J (..., T, S, 3, len(jacobian)) = d u / d log10 p, through the net.
+        ``options``: ``tol`` (the quadrature of rectangles, default 1e-5), ``threads``.
+
+        Warns OutOfDomainWarning for untrained but physical inputs (H, eta, times beyond the
+        family, a source within the depth margin of the surface or the lid's base); raises
+        ValueError naming the value and the range for impossible ones (eta <= 0, H <= 0, a
+        source at or below the lid's base, which this kernel does not represent, stations
+        farther than r_max from a source).
+        """
+        return self._field(source, stations, times, eta_M, eta_K, H, jacobian, False, options)
+
+    def velocity(
+        self, source, stations, times, eta_M, eta_K=math.inf, H=15e3, jacobian=None, **options
+    ):
+        """Surface velocity (T, S, 3) [m/s] at ``times`` > 0, d/dt through the net (arguments
+        as :meth:`displacement`)."""
+        return self._field(source, stations, times, eta_M, eta_K, H, jacobian, True, options)
+
+    def _field(self, source, stations, times, eta_M, eta_K, H, jacobian, velocity, options):
+        tol = options.pop("tol", 1e-5)
+        threads = options.pop("threads", None)
+        if options:
+            raise ValueError(f"{sorted(options)[0]} is not an option; allowed: tol, threads")
+        t = exact_sources._check_times(times, velocity)
+        names = tuple(jacobian or ())
+        for n in names:
+            if n not in _DERIVATIVES:
+                raise ValueError(f"jacobian names {n!r}; allowed: {tuple(_DERIVATIVES)}")
+        arrays = [np.asarray(v, dtype=float) for v in (eta_M, eta_K, H)]
+        many = any(a.ndim > 0 for a in arrays)
+        eM, eK, hH = (a.ravel() for a in np.broadcast_arrays(*(np.atleast_1d(a) for a in arrays)))
+        self._check(source, stations, t, eM, eK, hH)
+        from .conventions import threads_count
+
+        th = threads_count(threads)
+        us, js = [], []
+        for e in range(eM.size):
+            model = EarthModel.family(eM[e], eK[e], hH[e])
+            run = dict(velocity=velocity, tol=tol, threads=th)
+            quantity = "v" if velocity else "u"
+            tabs = _KernelTables(self._engine, t, eM[e], eK[e], hH[e], quantity, th)
+            us.append(exact_sources._field(model, source, stations, t, tables=tabs, **run))
+            if names:
+                if velocity:
+                    raise ValueError("jacobian is available for displacement only")
+                cols = []
+                for n in names:
+                    tabs = _KernelTables(self._engine, t, eM[e], eK[e], hH[e], _DERIVATIVES[n], th)
+                    d = exact_sources._field(
+                        model, source, stations, t, tables=tabs, factors=_NoHomogeneous(t), **run
+                    )
+                    if n == "H":
+                        d *= math.log(10.0) * hH[e]  # d/dlog10 H = ln 10 H d/dH
+                    cols.append(d)
+                js.append(np.stack(cols, axis=-1))
+        u = np.stack(us) if many else us[0]
+        if not names:
+            return u
+        return u, (np.stack(js) if many else js[0])
+
+    def _check(self, source, stations, t, eM, eK, hH):
+        """Impossible inputs raise (before any work); untrained ones warn."""
+        for name, v, allow_inf in (("eta_M", eM, False), ("eta_K", eK, True), ("H", hH, False)):
+            bad = ~(v > 0) | (~np.isfinite(v) if not allow_inf else np.isnan(v))
+            if bad.any():
+                rng = "> 0 Pa s, or inf (Maxwell)" if allow_inf else "finite > 0"
+                raise ValueError(f"{name} = {v[bad][0]!r} is invalid; allowed: {rng}")
+        fam = self.family
+        depths = [d for d in _source_depths(source)]
+        top, bottom = min(depths), max(depths)
+        if bottom >= hH.min():
+            raise ValueError(
+                f"a source reaches depth {bottom:.6g} m, at or below the lid's base H = "
+                f"{hH.min():.6g} m; allowed: sources within the elastic lid (0, H)"
+            )
+        issues = []
+        (h0, h1), (m0, m1), (k0, k1) = fam["H"], fam["eta_M"], fam["eta_K"]
+        if ((hH < h0) | (hH > h1)).any():
+            issues.append(f"H outside [{h0:.6g}, {h1:.6g}] m")
+        if ((eM < m0) | (eM > m1)).any():
+            issues.append(f"eta_M outside [{m0:.3g}, {m1:.3g}] Pa s")
+        kelvin = np.isfinite(eK)
+        if ((eK[kelvin] < k0) | (eK[kelvin] > k1)).any():
+            issues.append(f"eta_K outside [{k0:.3g}, {k1:.3g}] Pa s or inf")
+        if t.max(initial=0.0) > fam["t_max"]:
+            issues.append(f"times beyond {fam['t_max']:.6g} s")
+        m = fam["depth_margin"]
+        if top < m or bottom > hH.min() - m:
+            issues.append(f"source depths outside [{m:.6g} m, H - {m:.6g} m]")
+        if issues:
+            warnings.warn(
+                "untrained inputs (the kernel extrapolates): " + "; ".join(issues),
+                OutOfDomainWarning,
+                stacklevel=4,
+            )
+
+    def describe(self, **rheology) -> dict:
+        return {"backend": "neural-kernel", "path": str(self.path), **self.info}
+
+
+def _source_depths(source) -> list[float]:
+    """Top and bottom depths [m] of every source."""
+    out = []
+    for s in exact_sources._sources(source):
+        if hasattr(s, "top"):
+            out += [s.top, s.bottom]
+        else:
+            out.append(s.depth)
+    return out

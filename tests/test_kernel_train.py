@@ -1,0 +1,88 @@
+"""The neural kernel's data and training pieces: the learned quantity against the exact tables,
+the early-time factor, reproducible and resumable shards, the SVD basis and the amplitude fit."""
+
+import math
+
+import numpy as np
+import pytest
+from viscoann import _core, kernel_data, kernel_train
+from viscoann.earth import EarthModel
+
+
+def test_early_factor_is_linear_then_one():
+    tau_M, tau_K = 1e9, 1e8
+    t = np.array([0.0, 1.0, 1e20])
+    w = kernel_data.early_factor(t, tau_M, tau_K)
+    assert w[0] == 0.0
+    assert w[1] == pytest.approx(1 / tau_M + 1 / tau_K, rel=1e-8)  # x for small x
+    assert w[2] == pytest.approx(1.0, rel=1e-9)
+    assert kernel_data.early_factor(1.0, tau_M, math.inf) == pytest.approx(1 / tau_M, rel=1e-8)
+
+
+def test_draw_is_reproducible_and_in_range():
+    a, b = kernel_data.draw(5, 3, 10), kernel_data.draw(5, 3, 10)
+    assert a["H"] == b["H"] and np.array_equal(a["q2"], b["q2"])
+    assert kernel_data.draw(6, 3, 10)["H"] != a["H"]
+    lo, hi = kernel_data.Q2_RANGE
+    for i in range(50):
+        p = kernel_data.draw(i, 0, 10)
+        assert kernel_data.H_RANGE[0] <= p["H"] <= kernel_data.H_RANGE[1]
+        assert kernel_data.DEPTH_MARGIN <= p["depth"] <= p["H"] - kernel_data.DEPTH_MARGIN
+        assert lo <= p["q2"].min() and p["q2"].max() <= hi
+        # Stratified: one time per tenth of the range.
+        assert np.all(np.floor((p["q2"] - lo) / ((hi - lo) / 10)) == np.arange(10))
+
+
+def test_sample_is_the_exact_remainder_over_w():
+    p = {"H": 20e3, "depth": 8e3, "kappa": 3.0, "q2": np.array([-3.0, 0.5])}
+    S = kernel_data.sample(p)
+    assert S.shape == (2, 10, kernel_data.N_R)
+    eta_K = kernel_data.ETA_M / 3.0
+    model = EarthModel.family(kernel_data.ETA_M, eta_K, 20e3)
+    t = kernel_data.TAU_M * 10.0 ** p["q2"]
+    tab = _core.elementary_tables(*model.columns(), 8e3, 330e3, t)
+    w = kernel_data.early_factor(t, kernel_data.TAU_M, eta_K / kernel_data.MU)
+    r_tab = tab["h"] * np.arange(tab["g"].shape[1])
+    r = kernel_data.radii()
+    # Where the grids share radii the spline is the table itself.
+    common = np.isin(np.round(r_tab, 6), np.round(r, 6))
+    j = np.searchsorted(r, r_tab[common])
+    ref = np.transpose(tab["g"][:, common] / w[:, None, None], (0, 2, 1))
+    scale = np.abs(ref).max()
+    np.testing.assert_allclose(S[:, :, j], ref, rtol=0, atol=1e-9 * scale)
+
+
+def test_generate_resumes_and_refuses_other_settings(tmp_path):
+    out = tmp_path / "d"
+    kernel_data.generate(out, 2, shard_size=1, times_per_sample=2, progress=False)
+    first = (out / "shard_00000.npz").stat().st_mtime_ns
+    kernel_data.generate(out, 3, shard_size=1, times_per_sample=2, progress=False)
+    assert (out / "shard_00000.npz").stat().st_mtime_ns == first  # kept, not redone
+    d = kernel_data.load(out)
+    assert d["S"].shape == (3, 2, 10, kernel_data.N_R)
+    ref = kernel_data.draw(2, 0, 2)
+    assert d["H"][2] == ref["H"]
+    with pytest.raises(ValueError, match="other settings"):
+        kernel_data.generate(out, 3, shard_size=1, times_per_sample=4, progress=False)
+    with pytest.raises(ValueError, match="n_shards = 0"):
+        kernel_data.generate(out, 0)
+
+
+def test_svd_basis_is_orthonormal_and_exact_on_low_rank_data():
+    rng = np.random.default_rng(1)
+    modes = rng.normal(size=(10, 3, 50))
+    S = np.einsum("ntfk,fkr->ntfr", rng.normal(size=(20, 4, 10, 3)), modes)
+    B = kernel_train.svd_basis(S, 3)
+    for f in range(10):
+        np.testing.assert_allclose(B[f] @ B[f].T, np.eye(3), atol=1e-12)
+    assert kernel_train.truncation_error(S, B).max() < 1e-12
+    assert kernel_train.truncation_error(S, kernel_train.svd_basis(S, 2)).max() > 1e-3
+
+
+def test_features_of_maxwell_and_kelvin():
+    q = kernel_train.features(20e3, 5e3, 0.0, -2.0)
+    np.testing.assert_allclose(q, [0.25, 20e3, -2.0, 0.0])
+    q = kernel_train.features(20e3, 5e3, 100.0, 0.0)  # t/tau_K = 100
+    assert q[3] == pytest.approx(math.log10(101.0))
+    dom = kernel_train.feature_domain()
+    assert dom.shape == (4, 2) and np.all(dom[:, 1] > dom[:, 0])
