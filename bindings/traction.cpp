@@ -108,8 +108,7 @@ void bind_traction(py::module_& m) {
         .def("__len__", &viscoann::TractionKernels::size)
         .def(
             "block",
-            [](const viscoann::TractionKernels& k, Idx rows, Idx cols, BindArr times,
-               bool direct) {
+            [](const viscoann::TractionKernels& k, Idx rows, Idx cols, BindArr times, bool direct) {
                 const auto r = to_index(rows, "rows"), c = to_index(cols, "cols");
                 const auto nt = static_cast<std::size_t>(times.size());
                 py::array_t<double> out({static_cast<py::ssize_t>(nt),
@@ -122,8 +121,8 @@ void bind_traction(py::module_& m) {
                 {
                     py::gil_scoped_release release;
                     if (direct)
-                        k.block_direct(r.size(), r.data(), c.size(), c.data(), nt, times.data(),
-                                       po, pf);
+                        k.block_direct(r.size(), r.data(), c.size(), c.data(), nt, times.data(), po,
+                                       pf);
                     else
                         k.block(r.size(), r.data(), c.size(), c.data(), nt, times.data(), po, pf);
                 }

@@ -6,7 +6,6 @@ entries independent of the block; the tables rebuilt for other times."""
 from __future__ import annotations
 
 import numpy as np
-
 from viscoann import _core
 from viscoann.earth import EarthModel
 
@@ -51,8 +50,8 @@ def test_tables_block_equals_entries_and_other_times_rebuild():
     rows = np.array([4, 0, 2], dtype=np.int64)
     cols = np.array([3, 4, 1], dtype=np.int64)
     blk = k.block(rows, cols, TIMES)[0]
-    for i, r in enumerate(rows):
-        for j, c in enumerate(cols):
+    for i in range(rows.size):
+        for j in range(cols.size):
             one = k.block(rows[i : i + 1], cols[j : j + 1], TIMES)[0]
             assert np.array_equal(one[:, 0, 0], blk[:, i, j])
     # Other times build other tables; the first times again give the same entries.

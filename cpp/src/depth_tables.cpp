@@ -3,9 +3,6 @@
 #include "depth_tables.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <sstream>
@@ -53,9 +50,8 @@ std::size_t DepthGrid::locate(double d, std::size_t layer, double w[kGridPoints]
 }
 
 DepthGrid make_depth_grid(const EarthModel& model, const std::vector<double>& top,
-                          const std::vector<double>& bottom,
-                          const std::vector<std::size_t>& layer, std::vector<double> receivers,
-                          double r_max, const GreensOptions& o) {
+                          const std::vector<double>& bottom, const std::vector<std::size_t>& layer,
+                          std::vector<double> receivers, double r_max, const GreensOptions& o) {
     DepthGrid g;
     std::sort(receivers.begin(), receivers.end());
     receivers.erase(std::unique(receivers.begin(), receivers.end()), receivers.end());
@@ -137,12 +133,12 @@ PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::si
     if (nz == 0 || nt == 0) return tab;
     std::vector<double> r(n_r);
     for (std::size_t j = 0; j < n_r; ++j) r[j] = P.D * std::sinh(double(j) * grid.du);
-    // Bands of radii (0, 2D], (2D, 8D], ... each with the wavenumber rule of its largest radius.
+    // Bands of radii (0, 2D], (2D, 8D], ... each with the wavenumber rule of its largest radius
+    // (a last band of less than twice the one before joins it: each band costs a solve).
     std::vector<double> bands;
-    for (double R = 2.0 * P.D;; R *= 4.0) {
-        bands.push_back(std::min(R, r.back()));
-        if (R >= r.back()) break;
-    }
+    double Rb = 2.0 * P.D;
+    for (; 2.0 * Rb < r.back(); Rb *= 4.0) bands.push_back(Rb);
+    bands.push_back(r.back());
     const auto tr = talbot_rule(o.talbot_nodes);
     for (std::size_t g = 0; g < G; ++g) {
         std::size_t j0 = 0;
@@ -152,11 +148,8 @@ PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::si
             if (j1 == j0) continue;
             const Plan plan = make_plan(P.D, R, o);
             DepthKernels dk;
-            auto T0 = std::chrono::steady_clock::now();
             depth_time_kernels(model, P.z[g], grid.receivers, plan, times, tr, o, dk);
-            auto T1 = std::chrono::steady_clock::now();
             const std::size_t nk = plan.rule.k.size();
-            struct Rep { std::chrono::steady_clock::time_point T0, T1; std::size_t nk, nr, p, g; double R; ~Rep() { if (std::getenv("VA_DBG")) std::fprintf(stderr, "panel %zu g %zu R %.0f nk %zu nr %zu kern %.3f sums %.3f\n", p, g, R, nk, nr, std::chrono::duration<double>(T1 - T0).count(), std::chrono::duration<double>(std::chrono::steady_clock::now() - T1).count()); } } rep{T0, T1, nk, j1 - j0, panel, g, R};
             parallel_for(j1 - j0, o.threads, 1, [&](std::size_t b, std::size_t e) {
                 std::vector<double> row(5 * nk);
                 double Rr[E][kDepthRadial];

@@ -45,9 +45,8 @@ struct DepthGrid {
 /// The grid for sources with depth ranges [top[i], bottom[i]] in layers layer[i] and the
 /// receiver depths (down); radii up to r_max; spacing du = 1 / (40 r_refine) in u.
 DepthGrid make_depth_grid(const EarthModel& model, const std::vector<double>& top,
-                          const std::vector<double>& bottom,
-                          const std::vector<std::size_t>& layer, std::vector<double> receivers,
-                          double r_max, const GreensOptions& o);
+                          const std::vector<double>& bottom, const std::vector<std::size_t>& layer,
+                          std::vector<double> receivers, double r_max, const GreensOptions& o);
 
 /// One panel's tables for one set of times:
 /// t[(((iz kGridPoints + g) n_r + j) nt + it) kStressRadial + f].

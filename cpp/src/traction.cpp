@@ -3,8 +3,6 @@
 #include "viscoann/traction.hpp"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
 #include <array>
 #include <cmath>
 #include <limits>
@@ -202,8 +200,11 @@ void piece_nodes(const PatchDesign& P, const Piece& pc, double scale, double tol
                 c[std::size_t(k1)] = pc.c[std::size_t(k1)] + xi[ix] * P.f.along[std::size_t(k1)] +
                                      eta[ie] * P.f.updip[std::size_t(k1)];
             const double wt = wx[ix] * we[ie];
-            Node nd{-c[2], c[0], c[1], {pc.e.xx * wt, pc.e.yy * wt, pc.e.zz * wt, pc.e.xy * wt,
-                                       pc.e.xz * wt, pc.e.yz * wt}};
+            Node nd{-c[2],
+                    c[0],
+                    c[1],
+                    {pc.e.xx * wt, pc.e.yy * wt, pc.e.zz * wt, pc.e.xy * wt, pc.e.xz * wt,
+                     pc.e.yz * wt}};
             out.push_back(nd);
         }
 }
@@ -485,8 +486,7 @@ double half_diagonal(const PatchDesign& P, const Piece& pc) {
 /// pairs take few nodes. An exponent, so that pairs share their nodes.
 int pair_exponent(const Design& d, const PatchDesign& P, const Piece& pc, double x, double y,
                   double zr) {
-    const double rho =
-        std::max(0.0, std::hypot(x - pc.c[0], y - pc.c[1]) - half_diagonal(P, pc));
+    const double rho = std::max(0.0, std::hypot(x - pc.c[0], y - pc.c[1]) - half_diagonal(P, pc));
     const double D = quadrature_scale(d.model, pc.top, pc.bottom, zr);
     return int(std::floor(std::log2(std::hypot(rho, D))));
 }
@@ -496,9 +496,9 @@ int pair_exponent(const Design& d, const PatchDesign& P, const Piece& pc, double
 
 struct TractionKernels::Impl {
     detail::Design d;
-    std::vector<double> cx, cy, cz;  ///< patch centres (receivers)
-    detail::DepthGrid grid;          ///< source-depth grid of the tables (no panels: no layers)
-    std::vector<std::size_t> iz;     ///< each centre's index in grid.receivers
+    std::vector<double> cx, cy, cz;   ///< patch centres (receivers)
+    detail::DepthGrid grid;           ///< source-depth grid of the tables (no panels: no layers)
+    std::vector<std::size_t> iz;      ///< each centre's index in grid.receivers
     std::vector<std::size_t> piece0;  ///< first piece of each patch in a flat numbering
 
     // Caches, built lazily under mu: the nodes of (piece, scale exponent) (never removed, so
@@ -511,14 +511,14 @@ struct TractionKernels::Impl {
     /// Adds the remainder from the tables to sig[((it m + q) n + i) 9 + c] for columns cols,
     /// rows rows (points x, y).
     void remainder_tables(std::size_t m, const std::size_t* cols, std::size_t n,
-                          const std::size_t* rows, const double* x, const double* y,
-                          std::size_t nt, const double* t, double* sig) const;
+                          const std::size_t* rows, const double* x, const double* y, std::size_t nt,
+                          const double* t, double* sig) const;
 };
 
-void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* cols,
-                                             std::size_t n, const std::size_t* rows,
-                                             const double* x, const double* y, std::size_t nt,
-                                             const double* t, double* sig) const {
+void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* cols, std::size_t n,
+                                             const std::size_t* rows, const double* x,
+                                             const double* y, std::size_t nt, const double* t,
+                                             double* sig) const {
     if (grid.panels.empty() || m == 0 || n == 0 || nt == 0) return;
     // Per (column, piece, row) its node set; the panels they need; tables built if missing.
     std::vector<std::size_t> off(m + 1, 0);
@@ -533,8 +533,7 @@ void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* c
             for (std::size_t k = 0; k < P.pieces.size(); ++k) {
                 const detail::Piece& pc = P.pieces[k];
                 for (std::size_t i = 0; i < n; ++i) {
-                    const int ex =
-                        detail::pair_exponent(d, P, pc, x[i], y[i], -cz[rows[i]] + 0.0);
+                    const int ex = detail::pair_exponent(d, P, pc, x[i], y[i], -cz[rows[i]] + 0.0);
                     auto key = std::make_pair(piece0[cols[q]] + k, ex);
                     auto it = nodes.find(key);
                     if (it == nodes.end()) {
@@ -612,9 +611,6 @@ TractionKernels::TractionKernels(const EarthModel& model, std::vector<FaultPatch
         }
     }
     impl->grid = detail::make_depth_grid(model, top, bottom, layer, zr, r_max, o);
-    if (std::getenv("VA_DBG"))
-        for (const auto& P : impl->grid.panels)
-            std::fprintf(stderr, "panel [%.1f, %.1f] layer %zu D %.1f n_r %zu\n", P.lo, P.hi, P.layer, P.D, P.n_r);
     const auto& rec = impl->grid.receivers;
     for (std::size_t q = 0; q < m; ++q)
         impl->iz.push_back(
@@ -687,8 +683,8 @@ void TractionKernels::evaluate(std::size_t n_rows, const std::size_t* rows, std:
             detail::design_field(I.d, mc, cols + c0, n_rows, x.data(), y.data(), z.data(), nt,
                                  times, nullptr, sig.data(), fl.data());
         } else {
-            detail::homogeneous_field(I.d, mc, cols + c0, n_rows, x.data(), y.data(), z.data(),
-                                      nt, times, nullptr, sig.data(), fl.data());
+            detail::homogeneous_field(I.d, mc, cols + c0, n_rows, x.data(), y.data(), z.data(), nt,
+                                      times, nullptr, sig.data(), fl.data());
             I.remainder_tables(mc, cols + c0, n_rows, rows, x.data(), y.data(), nt, times,
                                sig.data());
         }
