@@ -108,7 +108,7 @@ void bind_traction(py::module_& m) {
         .def("__len__", &viscoann::TractionKernels::size)
         .def(
             "block",
-            [](const viscoann::TractionKernels& k, Idx rows, Idx cols, BindArr times) {
+            [](const viscoann::TractionKernels& k, Idx rows, Idx cols, BindArr times, bool direct) {
                 const auto r = to_index(rows, "rows"), c = to_index(cols, "cols");
                 const auto nt = static_cast<std::size_t>(times.size());
                 py::array_t<double> out({static_cast<py::ssize_t>(nt),
@@ -120,11 +120,15 @@ void bind_traction(py::module_& m) {
                 std::uint8_t* pf = fl.mutable_data();
                 {
                     py::gil_scoped_release release;
-                    k.block(r.size(), r.data(), c.size(), c.data(), nt, times.data(), po, pf);
+                    if (direct)
+                        k.block_direct(r.size(), r.data(), c.size(), c.data(), nt, times.data(), po,
+                                       pf);
+                    else
+                        k.block(r.size(), r.data(), c.size(), c.data(), nt, times.data(), po, pf);
                 }
                 return py::make_tuple(out, fl);
             },
-            py::arg("rows"), py::arg("cols"), py::arg("times"),
+            py::arg("rows"), py::arg("cols"), py::arg("times"), py::arg("direct") = false,
             "(traction (T, R, C, 3) [Pa per m of slip], flags (R, C)) of receiver rows and "
-            "source cols (viscoann/traction.hpp).");
+            "source cols (viscoann/traction.hpp); direct: without the tables (block_direct).");
 }

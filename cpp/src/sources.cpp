@@ -194,8 +194,10 @@ void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementa
     // Per source: P-SV and SH parts of the gradient (set 0), u, the μ-set, and λ D Y.
     cplx gp[kElementary][2][9], gs[kElementary][2][9], up[kElementary][2][3], us[kElementary][2][3],
         dv[kElementary];
+    // Stress only (u and grad null): set 0 is not needed.
+    const int first = (u == nullptr && grad == nullptr) ? 1 : 0;
     for (std::size_t k = 0; k < kElementary; ++k) {
-        for (int set = 0; set < 2; ++set) {
+        for (int set = first; set < 2; ++set) {
             const SetView v{R[k] + set * kDepthSet, kElementaryOrder[k], e};
             set_gradient(v, gp[k][set], up[k][set], gs[k][set], us[k][set]);
         }
@@ -215,18 +217,20 @@ void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementa
     double G[2][9] = {}, U[3] = {}, D = 0.0;
     for (const Term& t : terms) {
         auto part = [&](cplx z) { return t.imag ? z.imag() : z.real(); };
-        for (int set = 0; set < 2; ++set)
+        for (int set = first; set < 2; ++set)
             for (int c = 0; c < 9; ++c)
                 G[set][c] += part(t.cp * gp[t.src][set][c] + t.cs * gs[t.src][set][c]);
-        for (int c = 0; c < 3; ++c) U[c] += part(t.cp * up[t.src][0][c] + t.cs * us[t.src][0][c]);
+        if (first == 0)
+            for (int c = 0; c < 3; ++c)
+                U[c] += part(t.cp * up[t.src][0][c] + t.cs * us[t.src][0][c]);
         D += part(t.cp * dv[t.src]);
     }
     // z down -> z up: u_z and ∂/∂z change sign.
     const double sz[3] = {1.0, 1.0, -1.0};
     for (int i = 0; i < 3; ++i) {
-        u[i] = sz[i] * U[i];
+        if (u) u[i] = sz[i] * U[i];
         for (int j = 0; j < 3; ++j) {
-            grad[3 * i + j] = sz[i] * sz[j] * G[0][3 * i + j];
+            if (grad) grad[3 * i + j] = sz[i] * sz[j] * G[0][3 * i + j];
             stress[3 * i + j] =
                 sz[i] * sz[j] * (G[1][3 * i + j] + G[1][3 * j + i]) + (i == j ? D : 0.0);
         }

@@ -210,6 +210,7 @@ inline constexpr int kElementaryOrder[kElementary] = {0, 0, 1, 2};
 /// integrals R there (frame x east, y north, z up): displacement u [m], gradient
 /// grad[3 i + j] = ∂u_i/∂x_j, and stress / μ_ref (σ[3 i + j]). Each harmonic is the real or
 /// imaginary part of J_m e^{imφ}'s Cartesian derivatives (∂x ± i∂y raise and lower m).
+/// u and grad may both be null (stress only: R's set 0 is then not read).
 void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementary][kDepthRadial],
                      double u[3], double grad[9], double stress[9]) noexcept;
 

@@ -7,11 +7,14 @@
 #include <cmath>
 #include <limits>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <utility>
 
 #include "depth_sources.hpp"
+#include "depth_tables.hpp"
 #include "parallel_for.hpp"
 #include "plan.hpp"
 #include "sources.hpp"
@@ -111,18 +114,15 @@ const Layer& layer_of(const EarthModel& m, std::size_t j) {
 }
 
 /// Smallest decay depth [m] of the remainder between sources in [top, bottom] (one layer) and
-/// receivers at depths zs (down): a reflection inside their common layer, else the vertical
+/// a receiver at depth zr (down): a reflection inside their common layer, else the vertical
 /// distance through the interface between them.
-double quadrature_scale(const EarthModel& model, double top, double bottom,
-                        const std::vector<double>& zs) {
+double quadrature_scale(const EarthModel& model, double top, double bottom, double zr) {
     const std::size_t ls = model.layer_at(0.5 * (top + bottom)), nl = model.layers.size();
     double best = std::numeric_limits<double>::infinity();
-    for (double zr : zs) {
-        const std::size_t lr = zr > 0 ? model.layer_at(zr) : 0;
-        if (lr != ls) {
-            best = std::min(best, std::max({top - zr, zr - bottom, 0.0}));
-            continue;
-        }
+    const std::size_t lr = zr > 0 ? model.layer_at(zr) : 0;
+    if (lr != ls) {
+        best = std::max({top - zr, zr - bottom, 0.0});
+    } else {
         if (ls < nl) best = std::min(best, 2.0 * model.interface_depth(ls) - bottom - zr);
         if (ls > 0) best = std::min(best, top + zr - 2.0 * model.interface_depth(ls - 1));
     }
@@ -161,16 +161,22 @@ void require_patch(const FaultPatch& p, const char* what, std::size_t q) {
 
 }  // namespace
 
-/// One piece of a patch inside one layer: centre c (ENU), width w along dip.
+/// One piece of a patch inside one layer: centre c (ENU), width w along dip, its potency per
+/// unit area (ENU) and depth range [top, bottom] (down).
 struct Piece {
     Vec3 c;
     double w;
     std::size_t layer;
+    PotencyTensor e{};
+    double top = 0.0, bottom = 0.0;
 };
-/// A quadrature node of the remainder: depth (down), epicentre, potency (weight included).
+/// A quadrature node of the remainder: depth (down), epicentre, potency (weight included);
+/// for the tables its depth panel and Lagrange weights there.
 struct Node {
     double depth, east, north;
     PotencyTensor p;
+    std::size_t panel = 0;
+    double w[kGridPoints] = {};
 };
 struct PatchDesign {
     FaultPatch patch;
@@ -179,6 +185,29 @@ struct PatchDesign {
     std::vector<Piece> pieces;
     std::vector<Node> nodes;
 };
+
+/// The quadrature nodes of piece pc of patch P for a remainder analytic within `scale` [m] of
+/// the piece (quadrature_rule along strike and down dip), appended to out.
+void piece_nodes(const PatchDesign& P, const Piece& pc, double scale, double tol,
+                 std::vector<Node>& out) {
+    std::vector<double> xi, wx, eta, we;
+    quadrature_rule(P.patch.length, scale, tol, xi, wx);
+    quadrature_rule(pc.w, scale, tol, eta, we);
+    for (std::size_t ie = 0; ie < eta.size(); ++ie)
+        for (std::size_t ix = 0; ix < xi.size(); ++ix) {
+            Vec3 c;
+            for (int k1 = 0; k1 < 3; ++k1)
+                c[std::size_t(k1)] = pc.c[std::size_t(k1)] + xi[ix] * P.f.along[std::size_t(k1)] +
+                                     eta[ie] * P.f.updip[std::size_t(k1)];
+            const double wt = wx[ix] * we[ie];
+            Node nd{-c[2],
+                    c[0],
+                    c[1],
+                    {pc.e.xx * wt, pc.e.yy * wt, pc.e.zz * wt, pc.e.xy * wt, pc.e.xz * wt,
+                     pc.e.yz * wt}};
+            out.push_back(nd);
+        }
+}
 
 /// Patches with their quadrature fixed for a design set of receivers, and per node depth the
 /// plan's decay-depth cap and radius floor over the whole design (so that any subset of rows
@@ -238,14 +267,8 @@ Design make_design(const EarthModel& model, std::size_t m, const FaultPatch* pat
                       -p.depth + eta_c * P.f.updip[2]},
                      w,
                      j};
-            P.pieces.push_back(pc);
-            if (!layered) continue;
-            const double depth = -pc.c[2];
-            const double scale =
-                quadrature_scale(model, depth - 0.5 * w * sd, depth + 0.5 * w * sd, zs);
-            std::vector<double> xi, wx, eta, we;
-            quadrature_rule(p.length, scale, tol, xi, wx);
-            quadrature_rule(w, scale, tol, eta, we);
+            pc.top = -pc.c[2] - 0.5 * w * sd;
+            pc.bottom = -pc.c[2] + 0.5 * w * sd;
             const Layer& L = layer_of(model, j);
             const double pot[4] = {P.ss, P.ds, 0.0, 0.0};
             const PotencyTensor u = okada_potency_tensor(p.dip, pot, L.rheology.mu_M, L.lam);
@@ -257,18 +280,13 @@ Design make_design(const EarthModel& model, std::size_t m, const FaultPatch* pat
                 for (int b = 0; b < 3; ++b)
                     for (int k1 = 0; k1 < 3; ++k1)
                         for (int k2 = 0; k2 < 3; ++k2) e[a][b] += R[a][k1] * mo[k1][k2] * R[b][k2];
-            for (std::size_t ie = 0; ie < eta.size(); ++ie)
-                for (std::size_t ix = 0; ix < xi.size(); ++ix) {
-                    Vec3 c;
-                    for (int k1 = 0; k1 < 3; ++k1)
-                        c[std::size_t(k1)] = pc.c[std::size_t(k1)] +
-                                             xi[ix] * P.f.along[std::size_t(k1)] +
-                                             eta[ie] * P.f.updip[std::size_t(k1)];
-                    const double wt = wx[ix] * we[ie];
-                    const PotencyTensor pw{e[0][0] * wt, e[1][1] * wt, e[2][2] * wt,
-                                           e[0][1] * wt, e[0][2] * wt, e[1][2] * wt};
-                    P.nodes.push_back({-c[2], c[0], c[1], pw});
-                }
+            pc.e = {e[0][0], e[1][1], e[2][2], e[0][1], e[0][2], e[1][2]};
+            P.pieces.push_back(pc);
+            if (!layered) continue;
+            double scale = std::numeric_limits<double>::infinity();
+            for (double zr : zs)
+                scale = std::min(scale, quadrature_scale(model, pc.top, pc.bottom, zr));
+            piece_nodes(P, pc, scale, tol, P.nodes);
         }
     }
     // The plan of each node depth over every design receiver.
@@ -287,11 +305,12 @@ Design make_design(const EarthModel& model, std::size_t m, const FaultPatch* pat
     return d;
 }
 
-/// grad, stress [((it m + q) n + i) 9 + ...] (optional) of design columns cols[q] at points
-/// (x, y, z); flags[q n + i] = traction_edge on an edge (NaN there).
-void design_field(const Design& d, std::size_t m, const std::size_t* cols, std::size_t n,
-                  const double* x, const double* y, const double* z, std::size_t nt,
-                  const double* times, double* grad, double* stress, std::uint8_t* flags) {
+/// The homogeneous part (Okada's DC3D at depth, exact in time): grad, stress [((it m + q) n +
+/// i) 9 + ...] (optional, overwritten) of design columns cols[q] at points (x, y, z);
+/// flags[q n + i] = traction_edge on an edge (NaN there).
+void homogeneous_field(const Design& d, std::size_t m, const std::size_t* cols, std::size_t n,
+                       const double* x, const double* y, const double* z, std::size_t nt,
+                       const double* times, double* grad, double* stress, std::uint8_t* flags) {
     const std::size_t total = nt * m * n * 9;
     if (grad) std::fill(grad, grad + total, 0.0);
     if (stress) std::fill(stress, stress + total, 0.0);
@@ -376,7 +395,14 @@ void design_field(const Design& d, std::size_t m, const std::size_t* cols, std::
             }
         }
     });
-    // The layered remainder: the columns' quadrature nodes, grouped by depth.
+}
+
+/// Adds the layered remainder from the design's nodes, a Bessel row per (node, receiver) pair
+/// and time kernels per node depth (the direct evaluation).
+void remainder_direct(const Design& d, std::size_t m, const std::size_t* cols, std::size_t n,
+                      const double* x, const double* y, const double* z, std::size_t nt,
+                      const double* times, double* grad, double* stress) {
+    if (m == 0 || n == 0 || nt == 0) return;
     std::map<double, std::vector<std::pair<std::size_t, const Node*>>> groups;
     for (std::size_t q = 0; q < m; ++q)
         for (const Node& nd : d.pd[cols[q]].nodes) groups[nd.depth].push_back({q, &nd});
@@ -410,6 +436,15 @@ void design_field(const Design& d, std::size_t m, const std::size_t* cols, std::
     }
 }
 
+/// grad, stress [((it m + q) n + i) 9 + ...] (optional) of design columns cols[q] at points
+/// (x, y, z); flags[q n + i] = traction_edge on an edge (NaN there).
+void design_field(const Design& d, std::size_t m, const std::size_t* cols, std::size_t n,
+                  const double* x, const double* y, const double* z, std::size_t nt,
+                  const double* times, double* grad, double* stress, std::uint8_t* flags) {
+    homogeneous_field(d, m, cols, n, x, y, z, nt, times, grad, stress, flags);
+    remainder_direct(d, m, cols, n, x, y, z, nt, times, grad, stress);
+}
+
 }  // namespace detail
 
 void patches_at_depth(const EarthModel& model, std::size_t m, const FaultPatch* patches,
@@ -436,10 +471,109 @@ void patches_at_depth(const EarthModel& model, std::size_t m, const FaultPatch* 
     detail::design_field(d, m, cols.data(), n, x, y, z, nt, times, grad, stress, flags);
 }
 
+namespace detail {
+namespace {
+
+/// Horizontal half-diagonal [m] of a piece's footprint (every node lies within it of the
+/// piece's centre).
+double half_diagonal(const PatchDesign& P, const Piece& pc) {
+    return std::hypot(0.5 * P.patch.length, 0.5 * pc.w * std::cos(P.patch.dip * kDeg));
+}
+
+/// The power of 2 [m] at or below the scale within which the remainder from piece pc is
+/// analytic seen from receiver (x, y, depth zr): its decay depth (quadrature_scale) and the
+/// horizontal distance to the piece (the remainder falls off like (ρ² + D²)^-p), so that far
+/// pairs take few nodes. An exponent, so that pairs share their nodes.
+int pair_exponent(const Design& d, const PatchDesign& P, const Piece& pc, double x, double y,
+                  double zr) {
+    const double rho = std::max(0.0, std::hypot(x - pc.c[0], y - pc.c[1]) - half_diagonal(P, pc));
+    const double D = quadrature_scale(d.model, pc.top, pc.bottom, zr);
+    return int(std::floor(std::log2(std::hypot(rho, D))));
+}
+
+}  // namespace
+}  // namespace detail
+
 struct TractionKernels::Impl {
     detail::Design d;
-    std::vector<double> cx, cy, cz;  ///< patch centres (receivers)
+    std::vector<double> cx, cy, cz;   ///< patch centres (receivers)
+    detail::DepthGrid grid;           ///< source-depth grid of the tables (no panels: no layers)
+    std::vector<std::size_t> iz;      ///< each centre's index in grid.receivers
+    std::vector<std::size_t> piece0;  ///< first piece of each patch in a flat numbering
+
+    // Caches, built lazily under mu: the nodes of (piece, scale exponent) (never removed, so
+    // pointers to them stay valid), and the tables of each panel at the last set of times.
+    mutable std::mutex mu;
+    mutable std::map<std::pair<std::size_t, int>, std::vector<detail::Node>> nodes;
+    mutable std::vector<double> times;
+    mutable std::vector<std::shared_ptr<const detail::PanelTables>> tables;
+
+    /// Adds the remainder from the tables to sig[((it m + q) n + i) 9 + c] for columns cols,
+    /// rows rows (points x, y).
+    void remainder_tables(std::size_t m, const std::size_t* cols, std::size_t n,
+                          const std::size_t* rows, const double* x, const double* y, std::size_t nt,
+                          const double* t, double* sig) const;
 };
+
+void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* cols, std::size_t n,
+                                             const std::size_t* rows, const double* x,
+                                             const double* y, std::size_t nt, const double* t,
+                                             double* sig) const {
+    if (grid.panels.empty() || m == 0 || n == 0 || nt == 0) return;
+    // Per (column, piece, row) its node set; the panels they need; tables built if missing.
+    std::vector<std::size_t> off(m + 1, 0);
+    for (std::size_t q = 0; q < m; ++q) off[q + 1] = off[q] + d.pd[cols[q]].pieces.size();
+    std::vector<const std::vector<detail::Node>*> set(off[m] * n);
+    std::vector<std::shared_ptr<const detail::PanelTables>> tab;
+    {
+        std::lock_guard<std::mutex> lock(mu);
+        std::vector<char> need(grid.panels.size(), 0);
+        for (std::size_t q = 0; q < m; ++q) {
+            const detail::PatchDesign& P = d.pd[cols[q]];
+            for (std::size_t k = 0; k < P.pieces.size(); ++k) {
+                const detail::Piece& pc = P.pieces[k];
+                for (std::size_t i = 0; i < n; ++i) {
+                    const int ex = detail::pair_exponent(d, P, pc, x[i], y[i], -cz[rows[i]] + 0.0);
+                    auto key = std::make_pair(piece0[cols[q]] + k, ex);
+                    auto it = nodes.find(key);
+                    if (it == nodes.end()) {
+                        std::vector<detail::Node> v;
+                        detail::piece_nodes(P, pc, std::ldexp(1.0, ex), d.tol, v);
+                        for (detail::Node& nd : v) nd.panel = grid.locate(nd.depth, pc.layer, nd.w);
+                        it = nodes.emplace(key, std::move(v)).first;
+                    }
+                    for (const detail::Node& nd : it->second) need[nd.panel] = 1;
+                    set[(off[q] + k) * n + i] = &it->second;
+                }
+            }
+        }
+        const std::vector<double> tv(t, t + nt);
+        if (tv != times) {
+            times = tv;
+            tables.assign(grid.panels.size(), nullptr);
+        }
+        for (std::size_t p = 0; p < grid.panels.size(); ++p)
+            if (need[p] && !tables[p])
+                tables[p] = std::make_shared<const detail::PanelTables>(
+                    detail::panel_tables(d.model, grid, p, times, d.o));
+        tab = tables;
+    }
+    detail::parallel_for(m * n, d.o.threads, 8, [&](std::size_t b, std::size_t e) {
+        std::vector<double> acc(nt * 9), scratch(4 * nt * detail::kStressRadial);
+        for (std::size_t qi = b; qi < e; ++qi) {
+            const std::size_t q = qi / n, i = qi % n;
+            std::fill(acc.begin(), acc.end(), 0.0);
+            for (std::size_t k = off[q]; k < off[q + 1]; ++k)
+                for (const detail::Node& nd : *set[k * n + i])
+                    detail::tables_stress(grid, *tab[nd.panel], nd.panel, nd.w, iz[rows[i]], nd.p,
+                                          x[i] - nd.east, y[i] - nd.north, acc.data(),
+                                          scratch.data());
+            for (std::size_t it = 0; it < nt; ++it)
+                for (std::size_t c = 0; c < 9; ++c)
+                    sig[((it * m + q) * n + i) * 9 + c] += acc[it * 9 + c];
+        }
+    });
+}
 
 TractionKernels::TractionKernels(const EarthModel& model, std::vector<FaultPatch> patches,
                                  const GreensOptions& o, double tol)
@@ -454,10 +588,34 @@ TractionKernels::TractionKernels(const EarthModel& model, std::vector<FaultPatch
         cy[q] = patches[q].north;
         cz[q] = -patches[q].depth;
     }
-    auto* impl = new Impl{detail::make_design(model, m, patches.data(), slip.data(), m, cx.data(),
-                                              cy.data(), cz.data(), o, tol, "patches"),
-                          cx, cy, cz};
-    impl_ = impl;
+    auto impl = std::make_unique<Impl>();
+    impl->d = detail::make_design(model, m, patches.data(), slip.data(), m, cx.data(), cy.data(),
+                                  cz.data(), o, tol, "patches");
+    impl->cx = cx;
+    impl->cy = cy;
+    impl->cz = cz;
+    // The tables' depth grid over every piece's depth range and every centre's depth.
+    std::vector<double> top, bottom, zr(m);
+    std::vector<std::size_t> layer;
+    double r_max = 0.0;
+    for (std::size_t q = 0; q < m; ++q) {
+        impl->piece0.push_back(top.size());
+        zr[q] = -cz[q] + 0.0;
+        for (const detail::Piece& pc : impl->d.pd[q].pieces) {
+            top.push_back(pc.top);
+            bottom.push_back(pc.bottom);
+            layer.push_back(pc.layer);
+            const double hd = detail::half_diagonal(impl->d.pd[q], pc);
+            for (std::size_t i = 0; i < m; ++i)
+                r_max = std::max(r_max, std::hypot(cx[i] - pc.c[0], cy[i] - pc.c[1]) + hd);
+        }
+    }
+    impl->grid = detail::make_depth_grid(model, top, bottom, layer, zr, r_max, o);
+    const auto& rec = impl->grid.receivers;
+    for (std::size_t q = 0; q < m; ++q)
+        impl->iz.push_back(
+            std::size_t(std::lower_bound(rec.begin(), rec.end(), zr[q]) - rec.begin()));
+    impl_ = impl.release();
 }
 
 TractionKernels::~TractionKernels() { delete impl_; }
@@ -476,6 +634,18 @@ const FaultPatch& TractionKernels::patch(std::size_t i) const {
 void TractionKernels::block(std::size_t n_rows, const std::size_t* rows, std::size_t n_cols,
                             const std::size_t* cols, std::size_t nt, const double* times,
                             double* out, std::uint8_t* flags) const {
+    evaluate(n_rows, rows, n_cols, cols, nt, times, out, flags, false);
+}
+
+void TractionKernels::block_direct(std::size_t n_rows, const std::size_t* rows, std::size_t n_cols,
+                                   const std::size_t* cols, std::size_t nt, const double* times,
+                                   double* out, std::uint8_t* flags) const {
+    evaluate(n_rows, rows, n_cols, cols, nt, times, out, flags, true);
+}
+
+void TractionKernels::evaluate(std::size_t n_rows, const std::size_t* rows, std::size_t n_cols,
+                               const std::size_t* cols, std::size_t nt, const double* times,
+                               double* out, std::uint8_t* flags, bool direct) const {
     const std::size_t m = size();
     auto check = [&](const char* name, std::size_t k, const std::size_t* idx) {
         if (k > 0 && idx == nullptr) throw std::invalid_argument(std::string(name) + " is null");
@@ -509,8 +679,15 @@ void TractionKernels::block(std::size_t n_rows, const std::size_t* rows, std::si
         const std::size_t mc = std::min(chunk, n_cols - c0);
         sig.resize(nt * mc * n_rows * 9);
         fl.resize(mc * n_rows);
-        detail::design_field(I.d, mc, cols + c0, n_rows, x.data(), y.data(), z.data(), nt, times,
-                             nullptr, sig.data(), fl.data());
+        if (direct) {
+            detail::design_field(I.d, mc, cols + c0, n_rows, x.data(), y.data(), z.data(), nt,
+                                 times, nullptr, sig.data(), fl.data());
+        } else {
+            detail::homogeneous_field(I.d, mc, cols + c0, n_rows, x.data(), y.data(), z.data(), nt,
+                                      times, nullptr, sig.data(), fl.data());
+            I.remainder_tables(mc, cols + c0, n_rows, rows, x.data(), y.data(), nt, times,
+                               sig.data());
+        }
         for (std::size_t i = 0; i < n_rows; ++i) {
             const detail::Frame& f = I.d.pd[rows[i]].f;
             for (std::size_t j = 0; j < mc; ++j) {

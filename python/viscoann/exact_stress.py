@@ -11,7 +11,10 @@ evaluations (alpha = 1/2, 2/3, 4/5) and six time factors per basis function (the
 ``depth_factors``) give it at every time exactly. Rectangles are the core's
 (``_core.patches_at_depth``, ``_core.TractionKernels``; viscoann/traction.hpp): Okada DC3D at
 depth for the homogeneous part, Gauss-Legendre quadrature of the smooth layered remainder over
-the patch. Shear slip only at depth (opening: its moment per unit mu depends on lam/mu, not
+the patch; ``TractionKernels`` (and so :func:`traction_kernels`) takes that remainder from
+radial tables on a source-depth grid shared by all patches, built once per set of times and
+interpolated (within 1e-5 of the largest entry of the direct evaluation; tests assert it).
+Shear slip only at depth (opening: its moment per unit mu depends on lam/mu, not
 built).
 
 Traction convention (:func:`traction_kernels`): t = sigma n on the receiver plane, n its unit

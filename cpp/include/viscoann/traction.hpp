@@ -51,10 +51,15 @@ VISCOANN_API void patches_at_depth(const EarthModel& model, std::size_t m,
                                    const GreensOptions& options = {}, double tol = 1e-6);
 
 /// Traction kernels of a fixed set of patches, for block calls: entry (r, c) is the traction
-/// on patch r's centre from unit slip in patch c's rake. The quadrature and the wavenumber
-/// plans are fixed at construction for every patch centre as a receiver, so an entry does not
-/// depend on the block it is computed in (a block equals its entries computed one by one).
-/// Thread-safe: block() may be called concurrently.
+/// on patch r's centre from unit slip in patch c's rake: Okada's DC3D at depth (exact in time)
+/// plus the layered remainder, by quadrature over the source patch (nodes per (patch, receiver)
+/// pair from their distance) of radial tables: source depths on a grid shared by all patches
+/// (Chebyshev panels per layer, graded towards the interfaces), per (grid depth, receiver
+/// depth) the stress's radial integrals on r = D sinh(u), interpolated (Lagrange in depth,
+/// cubic in u). The tables are built lazily for the depths a block needs, at the block's times,
+/// and kept in the handle for later blocks at the same times (other times rebuild them). An
+/// entry does not depend on the block it is computed in (a block equals its entries computed
+/// one by one). Thread-safe: block() may be called concurrently.
 class VISCOANN_API TractionKernels {
    public:
     /// Throws std::invalid_argument naming the patch and field, or the model field / option.
@@ -74,9 +79,19 @@ class VISCOANN_API TractionKernels {
                const std::size_t* cols, std::size_t n_times, const double* times, double* out,
                std::uint8_t* flags = nullptr) const;
 
+    /// block() without tables: the remainder with a Bessel row per (quadrature node, receiver)
+    /// pair and time kernels per node depth for this call (PSGRN-style per-point evaluation;
+    /// the reference of the tables' interpolation, at the quadrature fixed for all receivers).
+    void block_direct(std::size_t n_rows, const std::size_t* rows, std::size_t n_cols,
+                      const std::size_t* cols, std::size_t n_times, const double* times,
+                      double* out, std::uint8_t* flags = nullptr) const;
+
     struct Impl;
 
    private:
+    void evaluate(std::size_t n_rows, const std::size_t* rows, std::size_t n_cols,
+                  const std::size_t* cols, std::size_t n_times, const double* times, double* out,
+                  std::uint8_t* flags, bool direct) const;
     Impl* impl_;
 };
 
