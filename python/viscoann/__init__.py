@@ -10,6 +10,7 @@ import importlib
 from . import conventions, exact, exact_sources, frames, okada
 from ._core import FormatError, __version__, built_with_cuda, cuda_available, cuda_device_name
 from .earth import Burgers, EarthModel, Elastic, Layer, Maxwell, StandardLinearSolid
+from .kernel import NeuralKernel
 from .observations import Observations
 from .okada import SingularPointWarning
 from .projection import LargeRegionWarning
@@ -26,6 +27,7 @@ __all__ = [
     "LargeRegionWarning",
     "Layer",
     "Maxwell",
+    "NeuralKernel",
     "Observations",
     "OutOfDomainError",
     "OutOfDomainWarning",

@@ -354,6 +354,7 @@ _COMMANDS = [
     cli_predict.add,
     cli_workflows.add_cycle,
     cli_workflows.add_fit,
+    cli_kernel.add,
     _add_generate,
     _add_train,
     _add_plot,
