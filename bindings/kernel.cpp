@@ -60,10 +60,10 @@ Sources sources_of(const BindArr& tensors, const BindArr& x, const BindArr& y) {
     return s;
 }
 
-// remainder / displacement: (E, Q, T, S, 3) and the count outside the family.
-py::tuple field(const NeuralKernel& k, bool full, double depth, BindArr eta_M, BindArr eta_K,
-                BindArr H, BindArr times, BindArr tensors, BindArr x, BindArr y,
-                const std::vector<std::string>& names, int threads) {
+// remainder / displacement: (E, Q, T, S, 3) (the count outside the family: out_of_domain).
+py::array_t<double> field(const NeuralKernel& k, bool full, double depth, BindArr eta_M,
+                          BindArr eta_K, BindArr H, BindArr times, BindArr tensors, BindArr x,
+                          BindArr y, const std::vector<std::string>& names, int threads) {
     const Models e = models_of(std::move(eta_M), std::move(eta_K), std::move(H));
     check_times(times);
     const auto q = quantities_of(names);
@@ -73,14 +73,13 @@ py::tuple field(const NeuralKernel& k, bool full, double depth, BindArr eta_M, B
         {E, static_cast<py::ssize_t>(q.size()), T, static_cast<py::ssize_t>(s.n), py::ssize_t{3}});
     double* po = out.mutable_data();
     std::fill(po, po + out.size(), 0.0);
-    std::size_t n_out = 0;
     {
         py::gil_scoped_release release;
         const auto fn = full ? &NeuralKernel::displacement : &NeuralKernel::remainder;
-        n_out = (k.*fn)(depth, e.view(), static_cast<std::size_t>(T), times.data(), s.p.size(),
-                        s.p.data(), s.n, x.data(), y.data(), q.size(), q.data(), po, threads);
+        (k.*fn)(depth, e.view(), static_cast<std::size_t>(T), times.data(), s.p.size(), s.p.data(),
+                s.n, x.data(), y.data(), q.size(), q.data(), po, threads);
     }
-    return py::make_tuple(out, n_out);
+    return out;
 }
 
 }  // namespace
@@ -93,8 +92,8 @@ void bind_kernel(py::module_& m) {
                " (E, Q, T, S, 3) of m point sources at one depth [m], potency tensors (m, 6) = "
                "(xx, yy, zz, xy, xz, yz) [m^3], summed at S points whose offsets from each "
                "source are x, y (m, S) [m], for models (eta_M, eta_K, H) (E,), times (T,) and "
-               "quantities ('u', 'v', 'd_log10_eta_M', 'd_log10_eta_K', 'd_H'); returns "
-               "(field, n_out_of_domain) (pairs (model, time) outside the family).";
+               "quantities ('u', 'v', 'd_log10_eta_M', 'd_log10_eta_K', 'd_H'); out_of_domain() "
+               "counts the (model, time) pairs outside the family.";
     };
     py::class_<NeuralKernel>(m, "Kernel")
         .def_static("load", &NeuralKernel::load, py::arg("path"),
@@ -161,17 +160,16 @@ void bind_kernel(py::module_& m) {
                 py::array_t<double> out({e.H.size(), static_cast<py::ssize_t>(q.size()),
                                          times.size(), py::ssize_t{10}, K});
                 double* po = out.mutable_data();
-                std::size_t n_out = 0;
                 {
                     py::gil_scoped_release release;
-                    n_out = k.coefficients(depth, e.view(), static_cast<std::size_t>(times.size()),
-                                           times.data(), q.size(), q.data(), po, threads);
+                    k.coefficients(depth, e.view(), static_cast<std::size_t>(times.size()),
+                                   times.data(), q.size(), q.data(), po, threads);
                 }
-                return py::make_tuple(out, n_out);
+                return out;
             },
             py::arg("depth"), py::arg("eta_M"), py::arg("eta_K"), py::arg("H"), py::arg("times"),
             py::arg("quantities") = std::vector<std::string>{"u"}, py::arg("threads") = 0,
-            "(coefficients (E, Q, T, 10, K) of g (w included), n_out_of_domain).")
+            "Coefficients (E, Q, T, 10, K) of g (w included).")
         .def(
             "out_of_domain",
             [](const NeuralKernel& k, double depth, BindArr eta_M, BindArr eta_K, BindArr H,

@@ -2,10 +2,10 @@
 // NeuralKernel in detail::c_guard; sources are grouped by depth (one kernel call per depth).
 #include <algorithm>
 #include <cmath>
-#include <string>
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "c_api_guard.hpp"
@@ -57,8 +57,9 @@ viscoann_status viscoann_kernel_displacement(const viscoann_kernel* kernel, size
         for (size_t q = 0; q < n_sources; ++q) {
             const double d = sources[9 * q + 2];
             if (!std::isfinite(d))  // (a NaN key would break the map's order)
-                throw std::invalid_argument("sources[" + std::to_string(q) + "] depth = " +
-                                            std::to_string(d) + " is invalid; allowed: 0 < depth < H");
+                throw std::invalid_argument("sources[" + std::to_string(q) +
+                                            "] depth = " + std::to_string(d) +
+                                            " is invalid; allowed: 0 < depth < H");
             by_depth[d].push_back(q);
         }
         const viscoann::KernelModels models{1, &eta_M, &eta_K, &H};
@@ -71,7 +72,9 @@ viscoann_status viscoann_kernel_displacement(const viscoann_kernel* kernel, size
         std::vector<Group> groups;
         size_t n_out = 0;
         for (const auto& [depth, qs] : by_depth) {
-            Group g{depth, {}, std::vector<double>(qs.size() * n_stations),
+            Group g{depth,
+                    {},
+                    std::vector<double>(qs.size() * n_stations),
                     std::vector<double>(qs.size() * n_stations)};
             for (size_t j = 0; j < qs.size(); ++j) {
                 const double* s = sources + 9 * qs[j];

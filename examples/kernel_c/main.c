@@ -43,9 +43,10 @@ int main(int argc, char** argv) {
     if (viscoann_kernel_displacement(k, NQ, src, NS, east, north, NT, times, 1e19, 1e18, 20e3, u,
                                      &n_out) != VISCOANN_OK)
         return fail("viscoann_kernel_displacement");
-    printf("east displacement at station 0 [mm]: t = 0: %.6f, 1 yr: %.6f, 10 yr: %.6f (%zu "
-           "pairs outside the family)\n",
-           u[0] * 1e3, u[NS * 3] * 1e3, u[2 * NS * 3] * 1e3, n_out);
+    printf(
+        "east displacement at station 0 [mm]: t = 0: %.6f, 1 yr: %.6f, 10 yr: %.6f (%zu "
+        "pairs outside the family)\n",
+        u[0] * 1e3, u[NS * 3] * 1e3, u[2 * NS * 3] * 1e3, n_out);
 
     /* t = 0: Okada's point source (DC3D0, dip 90, alpha = 2/3 for lambda = mu) exactly. */
     for (i = 0; i < NS; ++i) {

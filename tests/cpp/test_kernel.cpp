@@ -26,7 +26,8 @@ void gemm_kernels() {
         kernels.push_back(viscoann::detail::gemm_avx2);
     if (__builtin_cpu_supports("avx512f")) kernels.push_back(viscoann::detail::gemm_avx512);
 #endif
-    const std::size_t shapes[][3] = {{1, 1, 1}, {7, 13, 5}, {4, 24, 36}, {9, 50, 12}, {13, 192, 120}};
+    const std::size_t shapes[][3] = {
+        {1, 1, 1}, {7, 13, 5}, {4, 24, 36}, {9, 50, 12}, {13, 192, 120}};
     for (auto gemm : kernels)
         for (const auto& s : shapes) {
             const std::size_t R = s[0], N = s[1], Kd = s[2];
@@ -38,7 +39,8 @@ void gemm_kernels() {
             ref = out;
             for (std::size_t r = 0; r < R; ++r)
                 for (std::size_t j = 0; j < N; ++j)
-                    for (std::size_t k = 0; k < Kd; ++k) ref[r * ldo + j] += A[r * Kd + k] * B[k * ldb + j];
+                    for (std::size_t k = 0; k < Kd; ++k)
+                        ref[r * ldo + j] += A[r * Kd + k] * B[k * ldb + j];
             gemm(R, N, Kd, A.data(), Kd, B.data(), ldb, out.data(), ldo);
             for (std::size_t i = 0; i < out.size(); ++i) CHECK_NEAR(out[i], ref[i], 1e-12);
         }
@@ -95,7 +97,8 @@ void c_api_matches_cpp() {
     const double far[1] = {400e3};
     CHECK(viscoann_kernel_displacement(h, 1, &src[0][0], 1, far, north, T, times, eta_M, eta_K, H,
                                        out.data(), nullptr) == VISCOANN_INVALID_ARGUMENT);
-    CHECK(std::string(viscoann_last_error()).find("beyond the kernel's basis") != std::string::npos);
+    CHECK(std::string(viscoann_last_error()).find("beyond the kernel's basis") !=
+          std::string::npos);
     CHECK(viscoann_kernel_displacement(nullptr, 0, nullptr, 0, nullptr, nullptr, 0, nullptr, 1e19,
                                        1e18, 2e4, nullptr, nullptr) == VISCOANN_INVALID_ARGUMENT);
     viscoann_kernel_destroy(h);

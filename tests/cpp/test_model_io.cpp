@@ -384,7 +384,8 @@ Bytes make_kernel(const KSpec& s = {}) {
     for (int i = 0; i < 4; ++i)
         ins += std::string(i ? ", " : "") + "{\"name\": \"" + s.names[i] +
                "\", \"unit\": \"1\", \"log10\": " + (i == 3 ? s.log10_3 : "false") +
-               ", \"domain\": [" + (i == 3 ? "1, 4.5" : "-7, 3") + "], \"scale\": 0.5, "
+               ", \"domain\": [" + (i == 3 ? "1, 4.5" : "-7, 3") +
+               "], \"scale\": 0.5, "
                "\"offset\": 0}";
     ins += "]";
     std::string outs = "[";
@@ -396,11 +397,11 @@ Bytes make_kernel(const KSpec& s = {}) {
                             ", \"r_spacing\": " + s.r_spacing + ", \"n_r\": " + s.n_r +
                             ", \"mu_M\": " + s.mu + ", \"mu_K\": 3e10, \"family\": " + s.family +
                             s.geometry_extra + "}";
-    const std::string d = "{\"format\": \"viscoann-mlp\", \"version\": " + s.version +
-                          ", \"widths\": " + s.widths +
-                          ", \"activations\": [\"tanh\", \"identity\"], \"inputs\": " + ins +
-                          ", \"outputs\": " + outs + ", \"geometry\": " + geo +
-                          ", \"elastic_part\": \"" + s.elastic + "\", \"elastic_inputs\": [0, 0, 0]}";
+    const std::string d =
+        "{\"format\": \"viscoann-mlp\", \"version\": " + s.version + ", \"widths\": " + s.widths +
+        ", \"activations\": [\"tanh\", \"identity\"], \"inputs\": " + ins +
+        ", \"outputs\": " + outs + ", \"geometry\": " + geo + ", \"elastic_part\": \"" + s.elastic +
+        "\", \"elastic_inputs\": [0, 0, 0]}";
     struct T {
         const char* name;
         std::string shape;
@@ -460,7 +461,8 @@ void kernel_files() {
                  "needs widths[0] = 4 and widths[-1] = 10 n_modes = 10");
     CHECK_THROWS(with([](KSpec& s) { s.n_modes = "2"; }), FormatError,
                  "needs widths[0] = 4 and widths[-1] = 10 n_modes = 20");
-    CHECK_THROWS(with([](KSpec& s) { s.n_modes = "0"; }), FormatError, "\"n_modes\" = 0 must be >= 1");
+    CHECK_THROWS(with([](KSpec& s) { s.n_modes = "0"; }), FormatError,
+                 "\"n_modes\" = 0 must be >= 1");
     CHECK_THROWS(with([](KSpec& s) { s.n_modes = "1.5"; }), FormatError,
                  "\"n_modes\" must be an integer");
     CHECK_THROWS(with([](KSpec& s) { s.n_r = "3"; }), FormatError, "\"n_r\" = 3 must be >= 4");
@@ -552,7 +554,6 @@ long mutations(long iterations, std::uint64_t seed, bool kernel) {
     }
     return refused;
 }
-
 
 }  // namespace
 

@@ -36,7 +36,9 @@ def kernel_bytes(widths, K, n_r, r_spacing, seed, acts=("tanh",), mu=3e10) -> by
     names = [acts[i % len(acts)] for i in range(L - 1)] + ["identity"]
     inputs = [
         {"name": n, "unit": u, "log10": False, "domain": d}
-        for n, u, d in zip(export.KERNEL_FEATURES, export.KERNEL_FEATURE_UNITS, DOMAINS, strict=True)
+        for n, u, d in zip(
+            export.KERNEL_FEATURES, export.KERNEL_FEATURE_UNITS, DOMAINS, strict=True
+        )
     ]
     outputs = [
         {"name": f"c_{f}_{k}", "unit": "m per m^3", "scale": 1e-9 * (1 + f), "offset": 1e-11 * k}
@@ -61,7 +63,10 @@ def kernel_bytes(widths, K, n_r, r_spacing, seed, acts=("tanh",), mu=3e10) -> by
         outputs=outputs,
         geometry=geometry,
         basis=basis,
-        provenance={"data": "random weights (tests/data/make_kernel_tiny.py)", "date": "2026-12-01"},
+        provenance={
+            "data": "random weights (tests/data/make_kernel_tiny.py)",
+            "date": "2026-12-01",
+        },
     )
 
 

@@ -51,7 +51,9 @@ def random_kernel(modes: int, hidden: list[int], r_spacing: float, seed: int = 0
     domains = ([0.02, 0.98], [10e3, 50e3], [-7.0, 3.0], [0.0, 4.5])
     inputs = [
         {"name": n, "unit": u, "log10": False, "domain": d}
-        for n, u, d in zip(export.KERNEL_FEATURES, export.KERNEL_FEATURE_UNITS, domains, strict=True)
+        for n, u, d in zip(
+            export.KERNEL_FEATURES, export.KERNEL_FEATURE_UNITS, domains, strict=True
+        )
     ]
     outputs = [{"name": f"c{j}", "unit": "m per m^3", "scale": 1e-9} for j in range(10 * modes)]
     n_r = int(np.ceil(300e3 / r_spacing)) + 4
@@ -144,7 +146,9 @@ def run(args) -> list[dict]:
     canonical = np.array([[0, 0, 0, -0.5, 0, 0]])
 
     def seed():
-        kernel.remainder(8e3, **models, times=st, tensors=canonical, x=xy[0], y=xy[1], threads=threads)
+        kernel.remainder(
+            8e3, **models, times=st, tensors=canonical, x=xy[0], y=xy[1], threads=threads
+        )
 
     wall, cpu = timed(seed, args.repeats)
     n_sub, n_full = n_pts * n_t * e, n_pts * n_t * n_d * n_e
