@@ -22,13 +22,12 @@ std::vector<std::size_t> active_functions(std::size_t m, const PotencyTensor* p)
     bool on[F] = {};
     const Azimuth probes[2] = {{0.6, 0.8}, {0.28, -0.96}};
     for (std::size_t q = 0; q < m; ++q)
-        for (const Azimuth& a : probes)
-            for (std::size_t f = 0; f < F; ++f) {
-                double unit[F] = {}, u[3];
-                unit[f] = 1.0;
-                elementary_synthesis(a, p[q], unit, u);
-                on[f] = on[f] || u[0] != 0.0 || u[1] != 0.0 || u[2] != 0.0;
-            }
+        for (const Azimuth& a : probes) {
+            double W[3][F];
+            elementary_weights(a, p[q], W);
+            for (std::size_t f = 0; f < F; ++f)
+                on[f] = on[f] || W[0][f] != 0.0 || W[1][f] != 0.0 || W[2][f] != 0.0;
+        }
     std::vector<std::size_t> fa;
     for (std::size_t f = 0; f < F; ++f)
         if (on[f]) fa.push_back(f);
@@ -43,15 +42,21 @@ void gemm_scalar(std::size_t rows, std::size_t cols, std::size_t kd, const doubl
     gemm_impl<double, 4, 4>(rows, cols, kd, A, lda, B, ldb, out, ldo);
 }
 
-GemmKernel gemm_kernel() noexcept {
+void column_scalar(std::size_t K, std::size_t FK, const double* r0, const double w[4],
+                   const double M[3], double* a0, double* a1, double* a2) noexcept {
+    column_impl<double>(K, FK, r0, w, M, a0, a1, a2);
+}
+
+BasisKernels basis_kernels() noexcept {
 #if defined(__x86_64__) || defined(_M_X64)
-    static const GemmKernel k = __builtin_cpu_supports("avx512f") ? gemm_avx512
-                                : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-                                    ? gemm_avx2
-                                    : gemm_scalar;
+    static const BasisKernels k = __builtin_cpu_supports("avx512f")
+                                      ? BasisKernels{column_avx512, gemm_avx512}
+                                  : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+                                      ? BasisKernels{column_avx2, gemm_avx2}
+                                      : BasisKernels{column_scalar, gemm_scalar};
     return k;
 #else
-    return gemm_scalar;
+    return {column_scalar, gemm_scalar};
 #endif
 }
 
@@ -67,45 +72,40 @@ void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, 
     for (std::size_t r = 0; r < n_rows; ++r)
         for (std::size_t ia = 0; ia < na; ++ia)
             std::copy_n(C + r * FK + fa[ia] * K, K, &A[r * Ka + ia * K]);
-    const GemmKernel gemm = gemm_kernel();
+    const BasisKernels kernels = basis_kernels();
     // 64 points: B (Ka x 192) stays in L2 (92 KB for all ten functions at K = 12) while every
     // row of C passes over it.
     constexpr std::size_t block = 64;
     constexpr std::size_t ldb = (3 * block + kGemmCols - 1) / kGemmCols * kGemmCols;
     parallel_for(n, threads, block, [&](std::size_t begin, std::size_t end) {
-        std::vector<double> B(Ka * ldb), s(Ka);
+        std::vector<double> B(Ka * ldb), acc(3 * Ka);
         for (std::size_t b0 = begin; b0 < end; b0 += block) {
             const std::size_t nb = std::min(block, end - b0);
             std::fill(B.begin(), B.end(), 0.0);
-            for (std::size_t q = 0; q < m; ++q) {
-                const double* xq = x + q * n + b0;
-                const double* yq = y + q * n + b0;
-                for (std::size_t i = 0; i < nb; ++i) {
+            for (std::size_t i = 0; i < nb; ++i) {
+                // One point's column of B, summed over the sources in a contiguous
+                // accumulator (component-major), then stored once.
+                std::fill(acc.begin(), acc.end(), 0.0);
+                for (std::size_t q = 0; q < m; ++q) {
+                    const double xi = x[q * n + b0 + i], yi = y[q * n + b0 + i];
                     double w[4];
-                    const std::size_t j0 = cubic_stencil(std::hypot(xq[i], yq[i]), b.h, b.n_r, w);
+                    const std::size_t j0 =
+                        cubic_stencil(std::sqrt(xi * xi + yi * yi), b.h, b.n_r, w);
                     const double* p0 = &b.psi[j0 * FK];
+                    double W[3][F];
+                    elementary_weights(azimuth(xi, yi), p[q], W);
                     for (std::size_t ia = 0; ia < na; ++ia) {
-                        const double* r0 = p0 + fa[ia] * K;
-                        double* sa = &s[ia * K];
-                        for (std::size_t k = 0; k < K; ++k)
-                            sa[k] = w[0] * r0[k] + w[1] * r0[k + FK] + w[2] * r0[k + 2 * FK] +
-                                    w[3] * r0[k + 3 * FK];
-                    }
-                    // The synthesis is linear in g: its weights from unit radial functions.
-                    const Azimuth a = azimuth(xq[i], yq[i]);
-                    for (std::size_t ia = 0; ia < na; ++ia) {
-                        double unit[F] = {}, M[3];
-                        unit[fa[ia]] = 1.0;
-                        elementary_synthesis(a, p[q], unit, M);
-                        for (std::size_t k = 0; k < K; ++k) {
-                            double* bk = &B[(ia * K + k) * ldb + 3 * i];
-                            const double sk = s[ia * K + k];
-                            bk[0] += M[0] * sk, bk[1] += M[1] * sk, bk[2] += M[2] * sk;
-                        }
+                        const double M[3] = {W[0][fa[ia]], W[1][fa[ia]], W[2][fa[ia]]};
+                        double* a0 = &acc[ia * K];
+                        kernels.column(K, FK, p0 + fa[ia] * K, w, M, a0, a0 + Ka, a0 + 2 * Ka);
                     }
                 }
+                for (std::size_t kk = 0; kk < Ka; ++kk) {
+                    double* bk = &B[kk * ldb + 3 * i];
+                    bk[0] = acc[kk], bk[1] = acc[Ka + kk], bk[2] = acc[2 * Ka + kk];
+                }
             }
-            gemm(n_rows, 3 * nb, Ka, A.data(), Ka, B.data(), ldb, out + 3 * b0, 3 * n);
+            kernels.gemm(n_rows, 3 * nb, Ka, A.data(), Ka, B.data(), ldb, out + 3 * b0, 3 * n);
         }
     });
 }

@@ -1,8 +1,8 @@
 // Private: the superposition of a tabulated radial basis (the neural kernel's second layer;
 // any provider of radial functions g_f(r) = sum_k C_fk psi_fk(r) can call it). Per block of
 // points, B[(f, k), (point, comp)] = sum_q M_comp,f(a_q, P_q) psi_fk(r_q) (M: sources.hpp's
-// elementary_synthesis on unit g, the one owner of the azimuthal factors; psi by the tables'
-// cubic stencil), then out += C B: a small matrix product whose hot loop is compiled once per
+// elementary_weights, the one owner of the azimuthal factors; psi by the tables'
+// cubic stencil), then out += C B: a small matrix product; both hot loops are compiled once per
 // ISA (basis_synthesis.cpp, _avx2.cpp, _avx512.cpp) and chosen at run time.
 #pragma once
 
@@ -116,17 +116,52 @@ inline void gemm_impl(std::size_t rows, std::size_t cols, std::size_t kd, const 
     }
 }
 
+/// a_c[k] += M[c] sum_s w[s] r0[k + s FK] for k < K, c < 3: one source's interpolated basis
+/// functions of one radial function times its azimuthal weights, into a point's column.
+using ColumnKernel = void (*)(std::size_t K, std::size_t FK, const double* r0, const double w[4],
+                              const double M[3], double* a0, double* a1, double* a2) noexcept;
+
+template <class V>
+inline void column_impl(std::size_t K, std::size_t FK, const double* __restrict r0,
+                        const double w[4], const double M[3], double* __restrict a0,
+                        double* __restrict a1, double* __restrict a2) noexcept {
+    constexpr std::size_t L = sizeof(V) / sizeof(double);
+    std::size_t k = 0;
+    for (; k + L <= K; k += L) {
+        const V s = vload<V>(r0 + k) * w[0] + vload<V>(r0 + k + FK) * w[1] +
+                    vload<V>(r0 + k + 2 * FK) * w[2] + vload<V>(r0 + k + 3 * FK) * w[3];
+        vstore<V>(a0 + k, vload<V>(a0 + k) + s * M[0]);
+        vstore<V>(a1 + k, vload<V>(a1 + k) + s * M[1]);
+        vstore<V>(a2 + k, vload<V>(a2 + k) + s * M[2]);
+    }
+    for (; k < K; ++k) {
+        const double s =
+            w[0] * r0[k] + w[1] * r0[k + FK] + w[2] * r0[k + 2 * FK] + w[3] * r0[k + 3 * FK];
+        a0[k] += M[0] * s, a1[k] += M[1] * s, a2[k] += M[2] * s;
+    }
+}
+
+void column_scalar(std::size_t K, std::size_t FK, const double* r0, const double w[4],
+                   const double M[3], double* a0, double* a1, double* a2) noexcept;
 void gemm_scalar(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
                  std::size_t lda, const double* B, std::size_t ldb, double* out,
                  std::size_t ldo) noexcept;
 #if defined(__x86_64__) || defined(_M_X64)
+void column_avx2(std::size_t K, std::size_t FK, const double* r0, const double w[4],
+                 const double M[3], double* a0, double* a1, double* a2) noexcept;
+void column_avx512(std::size_t K, std::size_t FK, const double* r0, const double w[4],
+                   const double M[3], double* a0, double* a1, double* a2) noexcept;
 void gemm_avx2(std::size_t rows, std::size_t cols, std::size_t kd, const double* A, std::size_t lda,
                const double* B, std::size_t ldb, double* out, std::size_t ldo) noexcept;
 void gemm_avx512(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
                  std::size_t lda, const double* B, std::size_t ldb, double* out,
                  std::size_t ldo) noexcept;
 #endif
-/// The kernel for this CPU, chosen once.
-GemmKernel gemm_kernel() noexcept;
+struct BasisKernels {
+    ColumnKernel column;
+    GemmKernel gemm;
+};
+/// The kernels for this CPU, chosen once.
+BasisKernels basis_kernels() noexcept;
 
 }  // namespace viscoann::detail

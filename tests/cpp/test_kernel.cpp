@@ -1,5 +1,5 @@
 // The neural kernel's engine in C++ (kernel.hpp, basis_synthesis.hpp): each ISA's product
-// kernel against a plain triple loop over shapes with ragged edges; the C API (viscoann.h)
+// and column kernels against plain loops over shapes with ragged edges; the C API (viscoann.h)
 // against the C++ call on tests/data/kernel_tiny.safetensors (sources grouped by depth, offsets
 // from each source); the C API's statuses for bad arguments and files.
 #include <cmath>
@@ -43,6 +43,33 @@ void gemm_kernels() {
                         ref[r * ldo + j] += A[r * Kd + k] * B[k * ldb + j];
             gemm(R, N, Kd, A.data(), Kd, B.data(), ldb, out.data(), ldo);
             for (std::size_t i = 0; i < out.size(); ++i) CHECK_NEAR(out[i], ref[i], 1e-12);
+        }
+}
+
+void column_kernels() {
+    using namespace viscoann::detail;
+    std::vector<ColumnKernel> kernels = {column_scalar};
+#if defined(__x86_64__)
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        kernels.push_back(column_avx2);
+    if (__builtin_cpu_supports("avx512f")) kernels.push_back(column_avx512);
+#endif
+    std::mt19937 rng(12);
+    std::uniform_real_distribution<double> u(-1.0, 1.0);
+    for (auto column : kernels)
+        for (std::size_t K : {1, 4, 12, 13}) {
+            const std::size_t FK = 10 * K;
+            std::vector<double> r(4 * FK), a(3 * K), ref;
+            for (auto& v : r) v = u(rng);
+            for (auto& v : a) v = u(rng);
+            const double w[4] = {u(rng), u(rng), u(rng), u(rng)}, M[3] = {u(rng), u(rng), u(rng)};
+            ref = a;
+            for (std::size_t k = 0; k < K; ++k)
+                for (std::size_t c = 0; c < 3; ++c)
+                    for (std::size_t s = 0; s < 4; ++s)
+                        ref[c * K + k] += M[c] * w[s] * r[k + s * FK];
+            column(K, FK, r.data(), w, M, a.data(), a.data() + K, a.data() + 2 * K);
+            for (std::size_t i = 0; i < a.size(); ++i) CHECK_NEAR(a[i], ref[i], 1e-14);
         }
 }
 
@@ -116,6 +143,7 @@ void c_api_matches_cpp() {
 
 int main() {
     gemm_kernels();
+    column_kernels();
     c_api_matches_cpp();
     return check::report();
 }
