@@ -287,3 +287,21 @@ def test_files_of_the_other_kind_are_refused(data):
 def test_shipped_test_file_loads():
     k = _core.Kernel.load(str(DATA / "kernel_tiny.safetensors"))
     assert k.info["n_modes"] == 2 and k.info["n_r"] == 154
+
+
+def test_bench_kernel_rows():
+    """The benchmark's three rows and their evaluation counts on a tiny case (no timing)."""
+    import argparse
+
+    from viscoann.bench import TOPICS
+
+    add_arguments, run = TOPICS["kernel"]
+    p = argparse.ArgumentParser()
+    add_arguments(p)
+    argv = ["--modes", "2", "--hidden", "8", "--r-spacing", "2000", "--patches", "4"]
+    argv += ["--stations", "5", "--times", "3", "--seed-models", "1", "--samples", "3"]
+    rows = run(p.parse_args(argv + ["--repeats", "1", "--threads", "1"]))
+    assert [r["path"] for r in rows] == ["finite_fault", "seed_grid", "scattered"]
+    assert rows[0]["n_points"] == 4 * 16 * 5 * 3 and rows[0]["net"] == "4-8-20"
+    assert rows[1]["n_points"] == 10_000 * 81 and rows[1]["extrapolated_full_seconds"] > 0
+    assert rows[2]["n_points"] == 3 and all(r["impl"] == "viscoann-kernel" for r in rows)
