@@ -12,6 +12,7 @@ void bind_greens(pybind11::module_& m);
 void bind_surrogate(pybind11::module_& m);
 void bind_errors(pybind11::module_& m);
 void bind_traction(pybind11::module_& m);
+void bind_kernel(pybind11::module_& m);
 
 // Shared by the solver's bindings (defined in greens.cpp).
 using BindArr = pybind11::array_t<double, pybind11::array::c_style | pybind11::array::forcecast>;

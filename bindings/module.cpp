@@ -11,4 +11,5 @@ PYBIND11_MODULE(_core, m) {
     bind_traction(m);
     bind_errors(m);
     bind_surrogate(m);
+    bind_kernel(m);
 }

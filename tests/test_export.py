@@ -163,7 +163,9 @@ def test_refuses_missing_metadata():
 
 
 def test_refuses_unknown_version():
-    refused(edit(fn_doc=lambda d: d.update(version=3)), "unknown format version 3", "knows 1, 2")
+    refused(edit(fn_doc=lambda d: d.update(version=4)), "unknown format version 4", "knows 1, 2, 3")
+    # Version 3 is the neural kernel's only (geometry "elementary_kernel").
+    refused(edit(fn_doc=lambda d: d.update(version=3)), "geometry kind 'cartesian' with format")
 
 
 def test_version_1_file_loads_without_the_new_keys():

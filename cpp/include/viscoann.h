@@ -230,6 +230,37 @@ VISCOANN_API viscoann_status viscoann_traction_block_flags(const viscoann_tracti
                                                            size_t n_times, const double* times,
                                                            double* out, unsigned char* flags);
 
+/* ---- Neural kernel ------------------------------------------------------------------ */
+/* A neural kernel model file (format version 3, geometry "elementary_kernel"): the surface
+   displacement of point sources in an Earth of an elastic lid of thickness H (lambda = mu =
+   30 GPa) over a Burgers half-space (viscosities eta_M, eta_K [Pa s]; eta_K = INFINITY:
+   Maxwell), the lid's Okada field plus the learned layered remainder (exactly Okada at
+   t = 0). Immutable after creation: calls may run concurrently on one handle. */
+typedef struct viscoann_kernel viscoann_kernel;
+
+/** Loads a model file; VISCOANN_IO_ERROR / VISCOANN_FORMAT_ERROR name the problem. */
+VISCOANN_API viscoann_status viscoann_kernel_create(const char* path, viscoann_kernel** out);
+
+/** The same from the file's bytes in memory (copied). */
+VISCOANN_API viscoann_status viscoann_kernel_from_bytes(const void* data, size_t size,
+                                                        viscoann_kernel** out);
+
+/** Frees a handle (NULL is allowed). */
+VISCOANN_API void viscoann_kernel_destroy(viscoann_kernel* kernel);
+
+/** Full field of n_sources point sources, rows sources[9 q + ...] = (east, north, depth [m],
+    potency xx, yy, zz, xy, xz, yz [m^3]; x east, y north, z up), each a step at t = 0, at
+    n_stations surface stations (east[i], north[i]) [m] and n_times times [s] >= 0:
+    out[(it n_stations + i) 3 + c] = (east, north, up) [m], summed over the sources (out is
+    overwritten). Every source depth must lie in (0, H); offsets up to the kernel's r_max.
+    n_out_of_domain (NULL allowed) receives the number of (source depth, time) pairs outside
+    the kernel's family (evaluated, less accurate: the caller decides). Threads: all. On an
+    error out is unspecified. */
+VISCOANN_API viscoann_status viscoann_kernel_displacement(
+    const viscoann_kernel* kernel, size_t n_sources, const double* sources, size_t n_stations,
+    const double* east, const double* north, size_t n_times, const double* times, double eta_M,
+    double eta_K, double H, double* out, size_t* n_out_of_domain);
+
 #ifdef __cplusplus
 }
 #endif

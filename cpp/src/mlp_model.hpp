@@ -32,13 +32,34 @@ enum class Geometry : std::int32_t {
     /// transformed inputs 2..n-1); outputs (ux, uy, uz) = the azimuthal factors applied to the
     /// scaled net outputs (canonical_from_radial in sources.hpp).
     radial_strike_slip = 1,
+    /// The neural kernel (format version 3): features q = (d/H, H, log10(t/tau_M),
+    /// log10(1 + t/tau_K)), 10 K outputs c_fk, the remainder radial functions
+    /// g_f = w(t) sum_k c_fk psi_fk(r) with the tabulated basis psi (KernelGeometry; kernel.cpp).
+    elementary_kernel = 2,
+};
+
+/// The radial functions per mode of the neural kernel (sources.hpp's ten, in its order).
+inline constexpr std::size_t kernel_functions = 10;
+
+/// The "elementary_kernel" geometry entry (python/viscoann/export.py, format version 3), SI.
+struct KernelGeometry {
+    std::size_t n_modes = 0, n_r = 0;  ///< K, radii of the basis
+    double r_spacing = 0.0;            ///< basis radii r_j = j r_spacing [m]
+    double mu_M = 0.0, mu_K = 0.0;     ///< the half-space's Maxwell and Kelvin moduli [Pa]
+    // The family the net was trained on: H, depth in [margin, H - margin], eta, t <= t_max.
+    double H_lo = 0.0, H_hi = 0.0, depth_margin = 0.0;
+    double eta_M_lo = 0.0, eta_M_hi = 0.0, eta_K_lo = 0.0, eta_K_hi = 0.0;
+    bool maxwell = false;             ///< eta_K = inf is in the family
+    double r_max = 0.0, t_max = 0.0;  ///< largest offset the basis serves [m]; time [s]
+    std::vector<float> basis;         ///< psi[(f n_modes + k) n_r + j], (10, K, n_r)
 };
 
 /// Maximum supported layer width (engine scratch is sized for it).
 inline constexpr int max_width = 1024;
 /// Model file format version written by viscoann.export; the reader accepts 1 and 2 (version 1
-/// has no "shift" and no "geometry").
+/// has no "shift" and no "geometry") and 3, the neural kernel (geometry "elementary_kernel").
 inline constexpr int format_version = 2;
+inline constexpr int format_version_kernel = 3;
 
 struct MlpModel {
     std::vector<int> widths;              ///< {n_features, hidden..., n_out}; size = n_layers + 1
@@ -63,6 +84,7 @@ struct MlpModel {
 
     Geometry geometry = Geometry::cartesian;
     double r_scale = 1.0, r_offset = 0.0;  ///< radial geometry: z_r = r_scale * r + r_offset
+    KernelGeometry kernel;                 ///< elementary_kernel geometry only
 
     std::vector<std::string> input_names, input_units, output_names, output_units;
     std::string metadata_json;  ///< the full "viscoann" metadata document
@@ -92,6 +114,9 @@ struct MlpModel {
 
 /// Parses a model file image; throws FormatError naming the problem (c_api_guard.hpp).
 MlpModel parse_model(const unsigned char* data, std::size_t size);
+
+/// The bytes of a model file; throws IoError naming the path when it cannot be read.
+std::vector<unsigned char> read_model_file(const std::string& path);
 
 /// Name <-> enum for activations; parse throws FormatError listing the known names.
 const char* activation_name(Activation a) noexcept;

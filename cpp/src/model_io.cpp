@@ -7,6 +7,10 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <iterator>
 #include <limits>
 #include <string>
 #include <vector>
@@ -89,8 +93,10 @@ std::vector<TensorEntry> parse_tensor_table(const Json& header, std::uint64_t da
         for (const Json& d : member(v, "shape", Json::Type::array, where).array) {
             const std::uint64_t e = as_uint(d, where + " shape entry", 1u << 24);
             t.shape.push_back(e);
-            count *= e;  // each factor <= 2^24 and at most 2 dims are accepted below
-            if (t.shape.size() > 2) bad(where + " has more than 2 dimensions");
+            if (t.shape.size() > 3) bad(where + " has more than 3 dimensions");
+            // Each factor <= 2^24: the product of two stays exact; a third only while the
+            // tensor could still fit the data section (else the size check below says so).
+            count = count > data_size ? count : count * e;
         }
         const auto& off = member(v, "data_offsets", Json::Type::array, where).array;
         if (off.size() != 2) bad(where + " \"data_offsets\" must hold [begin, end]");
@@ -143,14 +149,14 @@ float load_f32_le(const unsigned char* p) {
 
 void copy_tensor(const std::vector<TensorEntry>& tensors, const unsigned char* data,
                  const std::string& name, std::vector<std::uint64_t> expect,
-                 std::vector<float>& dst) {
+                 std::vector<float>& dst, const char* from = "the widths") {
     const TensorEntry* t = nullptr;
     for (const auto& e : tensors)
         if (e.name == name) t = &e;
     if (!t) bad("missing tensor '" + name + "'");
     if (t->shape != expect)
         bad("tensor '" + name + "' has shape " + shape_str(t->shape) + ", expected " +
-            shape_str(expect) + " from the widths");
+            shape_str(expect) + " from " + from);
     const std::size_t n = static_cast<std::size_t>((t->end - t->begin) / 4);
     for (std::size_t k = 0; k < n; ++k) {
         const float f = load_f32_le(data + t->begin + 4 * k);
@@ -223,19 +229,99 @@ void parse_io_list(const Json& doc, const char* key, std::size_t count, bool inp
     }
 }
 
+// A [lo, hi] pair of finite numbers, 0 < lo <= hi when `positive`, else lo <= hi.
+void number_range(const Json& obj, const std::string& key, const std::string& where, bool positive,
+                  double* lo, double* hi) {
+    const auto& a = member(obj, key, Json::Type::array, where).array;
+    if (a.size() != 2 || a[0].type != Json::Type::number || a[1].type != Json::Type::number ||
+        !std::isfinite(a[0].number) || !std::isfinite(a[1].number) ||
+        !(a[0].number <= a[1].number) || (positive && !(a[0].number > 0)))
+        bad(where + " \"" + key + "\" must be [lower, upper] finite numbers, " +
+            (positive ? "0 < lower <= upper" : "lower <= upper"));
+    *lo = a[0].number;
+    *hi = a[1].number;
+}
+
+double positive_number(const Json& obj, const std::string& key, const std::string& where) {
+    const double v = finite_number(obj, key, where);
+    if (!(v > 0)) bad(where + " \"" + key + "\" = " + num_str(v) + " must be > 0");
+    return v;
+}
+
+// The object has exactly `keys` (a typo or a newer writer's entry is refused, not ignored).
+void exact_keys(const Json& obj, std::initializer_list<const char*> keys,
+                const std::string& where) {
+    std::string list;
+    for (const char* k : keys) list += std::string(list.empty() ? "" : ", ") + k;
+    for (const auto& kv : obj.object) {
+        bool known = false;
+        for (const char* k : keys) known = known || kv.first == k;
+        if (!known) bad(where + " has unknown key \"" + kv.first + "\" (known: " + list + ")");
+    }
+    for (const char* k : keys)
+        if (!obj.find(k)) bad(where + " lacks \"" + k + "\"");
+}
+
+// "geometry" {"kind": "elementary_kernel", ...} (version 3; export.py's module docstring).
+void parse_kernel_geometry(const Json& geo, MlpModel& m) {
+    const std::string where = "metadata geometry 'elementary_kernel'";
+    exact_keys(geo, {"kind", "n_modes", "r_spacing", "n_r", "mu_M", "mu_K", "family"}, where);
+    KernelGeometry& k = m.kernel;
+    k.n_modes = static_cast<std::size_t>(as_uint(*geo.find("n_modes"), where + " \"n_modes\"",
+                                                 static_cast<std::uint64_t>(max_width)));
+    k.n_r = static_cast<std::size_t>(as_uint(*geo.find("n_r"), where + " \"n_r\"", 1u << 24));
+    if (k.n_modes < 1) bad(where + " \"n_modes\" = 0 must be >= 1");
+    if (k.n_r < 4) bad(where + " \"n_r\" = " + std::to_string(k.n_r) + " must be >= 4");
+    k.r_spacing = positive_number(geo, "r_spacing", where);
+    k.mu_M = positive_number(geo, "mu_M", where);
+    k.mu_K = positive_number(geo, "mu_K", where);
+    const std::string fw = where + " family";
+    const Json& fam = member(geo, "family", Json::Type::object, where);
+    exact_keys(fam, {"H", "depth_margin", "eta_M", "eta_K", "maxwell", "r_max", "t_max"}, fw);
+    number_range(fam, "H", fw, true, &k.H_lo, &k.H_hi);
+    k.depth_margin = finite_number(fam, "depth_margin", fw);
+    if (!(k.depth_margin >= 0) || !(2 * k.depth_margin < k.H_lo))
+        bad(fw + " \"depth_margin\" = " + num_str(k.depth_margin) +
+            " must be >= 0 and below half the smallest H (" + num_str(k.H_lo) + ")");
+    number_range(fam, "eta_M", fw, true, &k.eta_M_lo, &k.eta_M_hi);
+    number_range(fam, "eta_K", fw, true, &k.eta_K_lo, &k.eta_K_hi);
+    k.maxwell = member(fam, "maxwell", Json::Type::boolean, fw).boolean;
+    k.r_max = positive_number(fam, "r_max", fw);
+    k.t_max = positive_number(fam, "t_max", fw);
+    const double r_top = static_cast<double>(k.n_r - 3) * k.r_spacing;  // the cubic stencil's
+    if (!(k.r_max <= r_top))
+        bad(fw + " \"r_max\" = " + num_str(k.r_max) + " lies beyond the basis grid ((n_r - 3) " +
+            "r_spacing = " + num_str(r_top) + ")");
+    m.geometry = Geometry::elementary_kernel;
+    if (m.n_features() != 4 || m.n_outputs() != kernel_functions * k.n_modes)
+        bad(where + " needs widths[0] = 4 and widths[-1] = 10 n_modes = " +
+            std::to_string(kernel_functions * k.n_modes) + "; the widths are " +
+            std::to_string(m.n_features()) + " ... " + std::to_string(m.n_outputs()));
+}
+
 // "geometry" (version 2): absent or {"kind": "cartesian"}, or {"kind": "radial_strike_slip",
-// "r_scale": s > 0, "r_offset": o}. Sets m.geometry; checks what follows from the widths.
+// "r_scale": s > 0, "r_offset": o}; version 3: {"kind": "elementary_kernel", ...} and nothing
+// else. Sets m.geometry; checks what follows from the widths.
 void parse_geometry(const Json& doc, int version, MlpModel& m) {
     const Json* geo = doc.find("geometry");
-    if (!geo) return;
+    if (!geo) {
+        if (version == format_version_kernel)
+            bad("format version 3 needs a \"geometry\" of kind 'elementary_kernel'");
+        return;
+    }
     if (version < 2)
         bad("metadata \"geometry\" needs format version 2 (the file says " +
             std::to_string(version) + ")");
     if (geo->type != Json::Type::object) bad("metadata \"geometry\" must be an object");
     const std::string& kind = member(*geo, "kind", Json::Type::string, "metadata geometry").string;
+    if ((kind == "elementary_kernel") != (version == format_version_kernel))
+        bad("geometry kind '" + kind + "' with format version " + std::to_string(version) +
+            ": the 'elementary_kernel' geometry is format version 3, and version 3 is only it");
+    if (kind == "elementary_kernel") return parse_kernel_geometry(*geo, m);
     if (kind == "cartesian") return;
     if (kind != "radial_strike_slip")
-        bad("unknown geometry kind '" + kind + "' (known: cartesian, radial_strike_slip)");
+        bad("unknown geometry kind '" + kind +
+            "' (known: cartesian, radial_strike_slip, elementary_kernel)");
     const double s = member(*geo, "r_scale", Json::Type::number, "metadata geometry").number;
     if (!std::isfinite(s) || !(s > 0))
         bad("metadata geometry \"r_scale\" = " + num_str(s) + " must be finite and > 0");
@@ -274,6 +360,24 @@ void check_crc32(const Json& doc, const unsigned char* data, std::uint64_t size)
 }
 
 }  // namespace
+
+std::vector<unsigned char> read_model_file(const std::string& path) {
+    // A directory opens as a filebuf on Linux and only fails on the first read, with an
+    // ios_base::failure ("basic_filebuf::underflow"): name it before opening.
+    std::error_code ec;
+    if (std::filesystem::is_directory(path, ec))
+        throw IoError("cannot read model file '" + path + "': it is a directory");
+    std::ifstream f(path, std::ios::binary);
+    if (!f) throw IoError("cannot open model file '" + path + "'");
+    std::vector<unsigned char> bytes;
+    try {
+        bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    } catch (const std::ios_base::failure& e) {
+        throw IoError("cannot read model file '" + path + "': " + e.what());
+    }
+    if (f.bad()) throw IoError("cannot read model file '" + path + "'");
+    return bytes;
+}
 
 const char* activation_name(Activation a) noexcept {
     switch (a) {
@@ -321,8 +425,8 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
     const std::string& fmt = member(doc, "format", Json::Type::string, "metadata").string;
     if (fmt != "viscoann-mlp") bad("unknown format '" + fmt + "' (expected 'viscoann-mlp')");
     const Json& ver = member(doc, "version", Json::Type::number, "metadata");
-    if (ver.number != 1 && ver.number != 2)
-        bad("unknown format version " + num_str(ver.number) + " (this reader knows 1, 2)");
+    if (ver.number != 1 && ver.number != 2 && ver.number != 3)
+        bad("unknown format version " + num_str(ver.number) + " (this reader knows 1, 2, 3)");
     const int version = static_cast<int>(ver.number);
     check_crc32(doc, tdata, tsize);
 
@@ -355,6 +459,17 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
                     std::to_string(k) + "] is '" + m.input_names[k] + "'" +
                     (m.in_log10[k] ? " (log10)" : ""));
     }
+    if (m.geometry == Geometry::elementary_kernel) {
+        // export.KERNEL_FEATURES, in order, none log10 (the engine forms log10 itself).
+        static const char* const features[4] = {"depth_over_H", "H", "log10_t_over_tau_M",
+                                                "log10_1p_t_over_tau_K"};
+        for (std::size_t k = 0; k < 4; ++k)
+            if (m.input_names[k] != features[k] || m.in_log10[k])
+                bad("geometry 'elementary_kernel' needs the inputs depth_over_H, H, "
+                    "log10_t_over_tau_M, log10_1p_t_over_tau_K (not log10); inputs[" +
+                    std::to_string(k) + "] is '" + m.input_names[k] + "'" +
+                    (m.in_log10[k] ? " (log10)" : ""));
+    }
 
     const Json* ep = doc.find("elastic_part");
     if (ep) {
@@ -373,6 +488,9 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
             bad("unknown elastic_part '" + ep->string + "' (known: none, okada_point_strike_slip)");
         }
     }
+    if (m.geometry == Geometry::elementary_kernel && m.elastic != ElasticPart::none)
+        bad("geometry 'elementary_kernel' needs elastic_part 'none' (the engine adds the lid's "
+            "Okada itself)");
 
     std::size_t used = 0;
     for (std::size_t l = 0; l < m.n_layers(); ++l) {
@@ -385,6 +503,13 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
         copy_tensor(tensors, tdata, p + ".bias", {out}, m.biases);
         used += 2;
     }
+    if (m.geometry == Geometry::elementary_kernel) {
+        const auto K = static_cast<std::uint64_t>(m.kernel.n_modes);
+        const auto nr = static_cast<std::uint64_t>(m.kernel.n_r);
+        copy_tensor(tensors, tdata, "basis", {kernel_functions, K, nr}, m.kernel.basis,
+                    "the geometry (10, n_modes, n_r)");
+        used += 1;
+    }
     if (tensors.size() != used) {
         for (const auto& t : tensors) {
             const auto dot = t.name.find('.', 7);
@@ -395,6 +520,7 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
                         idx.find_first_not_of("0123456789") == std::string::npos &&
                         std::stoul(idx) < m.n_layers() && std::to_string(std::stoul(idx)) == idx;
             }
+            known = known || (t.name == "basis" && m.geometry == Geometry::elementary_kernel);
             if (!known) bad("unexpected tensor '" + t.name + "' (not a layer of the widths)");
         }
     }

@@ -108,6 +108,23 @@ VISCOANN_HD void elementary_synthesis(Azimuth a, const PotencyTensor& p,
     u[2] = p.zz * g[1] + h * g[3] + m1 * g[6] + m2 * g[9];
 }
 
+/// The same synthesis as the linear map from g: u[c] = sum_f W[c][f] g[f] (the engines that
+/// sum many sources per radial function; test_sources checks it against elementary_synthesis).
+VISCOANN_HD void elementary_weights(Azimuth a, const PotencyTensor& p,
+                                    double W[3][kRadialFunctions]) {
+    const double c2 = a.c * a.c - a.s * a.s, s2 = 2.0 * a.s * a.c;
+    const double h = p.xx + p.yy, dev = 0.5 * (p.xx - p.yy);
+    const double m1 = p.xz * a.c + p.yz * a.s, m1p = -p.xz * a.s + p.yz * a.c;
+    const double m2 = p.xy * s2 + dev * c2, m2p = p.xy * c2 - dev * s2;
+    // u_r and u_phi per function, then rotated as polar_to_cartesian does.
+    const double ur[kRadialFunctions] = {p.zz, 0.0, h, 0.0, m1, 0.0, 0.0, m2, 0.0, 0.0};
+    const double up[kRadialFunctions] = {0.0, 0.0, 0.0, 0.0, 0.0, m1p, 0.0, 0.0, m2p, 0.0};
+    for (std::size_t f = 0; f < kRadialFunctions; ++f)
+        polar_to_cartesian(a, ur[f], up[f], &W[0][f], &W[1][f]);
+    const double uz[kRadialFunctions] = {0.0, p.zz, 0.0, h, 0.0, 0.0, m1, 0.0, 0.0, m2};
+    for (std::size_t f = 0; f < kRadialFunctions; ++f) W[2][f] = uz[f];
+}
+
 /// The canonical source's surface field in a homogeneous half-space: Okada (1992) DC3D0 part B
 /// with DIP = 90°, POT1 = 1 m^3, z = 0 (parts A cancel and z·C vanishes) at (x, y) [m] for
 /// depth d > 0 [m] (R and R + d stay away from 0: never singular); alp3 = μ/(λ + μ) (DC3D0's

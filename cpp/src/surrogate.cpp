@@ -5,9 +5,6 @@
 #include <atomic>
 #include <cmath>
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <limits>
 #include <memory>
 #include <stdexcept>
@@ -31,24 +28,16 @@ Surrogate Surrogate::from_bytes(const void* data, std::size_t size) {
         throw std::invalid_argument("data = NULL with size = " + std::to_string(size));
     static const unsigned char empty = 0;
     const auto* p = data ? static_cast<const unsigned char*>(data) : &empty;
-    return Surrogate(std::make_shared<const detail::MlpModel>(detail::parse_model(p, size)));
+    auto m = std::make_shared<const detail::MlpModel>(detail::parse_model(p, size));
+    if (m->geometry == detail::Geometry::elementary_kernel)
+        throw FormatError(
+            "model file: a neural kernel (geometry 'elementary_kernel', format version 3) is not "
+            "a surrogate; load it with NeuralKernel (viscoann/kernel.hpp)");
+    return Surrogate(std::move(m));
 }
 
 Surrogate Surrogate::load(const std::string& path) {
-    // A directory opens as a filebuf on Linux and only fails on the first read, with an
-    // ios_base::failure ("basic_filebuf::underflow"): name it before opening.
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec))
-        throw IoError("cannot read model file '" + path + "': it is a directory");
-    std::ifstream f(path, std::ios::binary);
-    if (!f) throw IoError("cannot open model file '" + path + "'");
-    std::vector<unsigned char> bytes;
-    try {
-        bytes.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-    } catch (const std::ios_base::failure& e) {
-        throw IoError("cannot read model file '" + path + "': " + e.what());
-    }
-    if (f.bad()) throw IoError("cannot read model file '" + path + "'");
+    const std::vector<unsigned char> bytes = detail::read_model_file(path);
     try {
         return from_bytes(bytes.data(), bytes.size());
     } catch (const FormatError& e) {

@@ -1,4 +1,5 @@
 # Type stubs for the native module viscoann._core (see bindings/).
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -239,3 +240,63 @@ class Surrogate:
 def cpu_isa_supported(isa: str) -> bool: ...
 def cpu_isa_selected() -> str: ...
 def fma_peak_gflops(threads: int = 0, seconds: float = 0.2) -> float: ...
+
+class Kernel:
+    """The neural kernel's engine (viscoann/kernel.hpp); out_of_domain counts the (model,
+    time) pairs of a call outside the kernel's family."""
+
+    @staticmethod
+    def load(path: str) -> Kernel: ...
+    @staticmethod
+    def from_bytes(data: bytes) -> Kernel: ...
+    info: dict
+    metadata_json: str
+    def remainder(
+        self,
+        depth: float,
+        eta_M: np.ndarray,
+        eta_K: np.ndarray,
+        H: np.ndarray,
+        times: np.ndarray,
+        tensors: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
+        quantities: Sequence[str] = ("u",),
+        threads: int = 0,
+    ) -> NDArray[np.float64]: ...  # (E, Q, T, S, 3)
+    def displacement(
+        self,
+        depth: float,
+        eta_M: np.ndarray,
+        eta_K: np.ndarray,
+        H: np.ndarray,
+        times: np.ndarray,
+        tensors: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
+        quantities: Sequence[str] = ("u",),
+        threads: int = 0,
+    ) -> NDArray[np.float64]: ...  # (E, Q, T, S, 3), Okada on the "u" rows
+    def coefficients(
+        self,
+        depth: float,
+        eta_M: np.ndarray,
+        eta_K: np.ndarray,
+        H: np.ndarray,
+        times: np.ndarray,
+        quantities: Sequence[str] = ("u",),
+        threads: int = 0,
+    ) -> NDArray[np.float64]: ...  # (E, Q, T, 10, K)
+    def out_of_domain(
+        self, depth: float, eta_M: np.ndarray, eta_K: np.ndarray, H: np.ndarray, times: np.ndarray
+    ) -> int: ...
+
+def basis_synthesis(
+    basis: NDArray[np.float64],
+    r_spacing: float,
+    C: NDArray[np.float64],
+    tensors: NDArray[np.float64],
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    threads: int = 0,
+) -> NDArray[np.float64]: ...  # (R, S, 3)

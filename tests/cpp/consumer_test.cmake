@@ -1,6 +1,6 @@
-# ctest script: install to a staging prefix, build examples/cpp, c, traction_cpp and traction_c
-# against it with find_package(viscoann), and run them (each example exits non-zero if its
-# numbers are wrong).
+# ctest script: install to a staging prefix, build examples/cpp, c, traction_cpp, traction_c
+# and kernel_c against it with find_package(viscoann), and run them (each example exits non-zero
+# if its numbers are wrong).
 function(run)
   execute_process(COMMAND ${ARGV} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
   message(STATUS "${out}")
@@ -11,7 +11,7 @@ endfunction()
 
 file(REMOVE_RECURSE ${STAGE})
 run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${STAGE} --component dev)
-foreach(lang cpp c traction_cpp traction_c)
+foreach(lang cpp c traction_cpp traction_c kernel_c)
   set(bdir ${BUILD_DIR}/examples_${lang})
   file(REMOVE_RECURSE ${bdir})
   run(${CMAKE_COMMAND} -S ${SOURCE_DIR}/examples/${lang} -B ${bdir} -G ${GENERATOR}

@@ -237,7 +237,15 @@ void malformed_geometry() {
     CHECK_THROWS(parse(make(sd)), FormatError, "not > 0 after the shift");
     Spec v3;
     v3.version = "3";
-    CHECK_THROWS(parse(make(v3)), FormatError, "unknown format version 3 (this reader knows 1, 2)");
+    CHECK_THROWS(parse(make(v3)), FormatError,
+                 "format version 3 needs a \"geometry\" of kind 'elementary_kernel'");
+    v3.version = "4";
+    CHECK_THROWS(parse(make(v3)), FormatError,
+                 "unknown format version 4 (this reader knows 1, 2, 3)");
+    Spec radial3 = radial_spec();
+    radial3.version = "3";
+    CHECK_THROWS(parse(make(radial3)), FormatError,
+                 "geometry kind 'radial_strike_slip' with format version 3");
 }
 
 void malformed_files() {
@@ -353,10 +361,156 @@ void json_strictness() {
     CHECK_THROWS(parse_model(b.data(), b.size()), FormatError, "nesting deeper");
 }
 
+// ---- format version 3: the neural kernel ----------------------------------------------------
+// A tiny kernel file: widths 4 -> 2 -> 10 (K = 1), basis (10, 1, 4) on radii 1 km apart.
+struct KSpec {
+    std::string version = "3";
+    std::string widths = "[4, 2, 10]";
+    std::string names[4] = {"depth_over_H", "H", "log10_t_over_tau_M", "log10_1p_t_over_tau_K"};
+    std::string log10_3 = "false";  // log10 flag of input 3
+    std::string geometry_extra;     // appended inside the geometry object
+    std::string n_modes = "1", n_r = "4", r_spacing = "1000", mu = "3e10";
+    std::string family =
+        "{\"H\": [1e4, 5e4], \"depth_margin\": 1000, \"eta_M\": [1e18, 1e21], \"eta_K\": [1e17, "
+        "1e20], \"maxwell\": true, \"r_max\": 1000, \"t_max\": 3.15576e10}";
+    std::string kind = "elementary_kernel";
+    std::string elastic = "none";
+    std::string basis_shape = "[10, 1, 4]";
+    bool basis = true;
+};
+
+Bytes make_kernel(const KSpec& s = {}) {
+    std::string ins = "[";
+    for (int i = 0; i < 4; ++i)
+        ins += std::string(i ? ", " : "") + "{\"name\": \"" + s.names[i] +
+               "\", \"unit\": \"1\", \"log10\": " + (i == 3 ? s.log10_3 : "false") +
+               ", \"domain\": [" + (i == 3 ? "1, 4.5" : "-7, 3") +
+               "], \"scale\": 0.5, "
+               "\"offset\": 0}";
+    ins += "]";
+    std::string outs = "[";
+    for (int j = 0; j < 10; ++j)
+        outs += std::string(j ? ", " : "") + "{\"name\": \"c" + std::to_string(j) +
+                "\", \"unit\": \"m\", \"scale\": 1e-9, \"offset\": 0}";
+    outs += "]";
+    const std::string geo = "{\"kind\": \"" + s.kind + "\", \"n_modes\": " + s.n_modes +
+                            ", \"r_spacing\": " + s.r_spacing + ", \"n_r\": " + s.n_r +
+                            ", \"mu_M\": " + s.mu + ", \"mu_K\": 3e10, \"family\": " + s.family +
+                            s.geometry_extra + "}";
+    const std::string d =
+        "{\"format\": \"viscoann-mlp\", \"version\": " + s.version + ", \"widths\": " + s.widths +
+        ", \"activations\": [\"tanh\", \"identity\"], \"inputs\": " + ins +
+        ", \"outputs\": " + outs + ", \"geometry\": " + geo + ", \"elastic_part\": \"" + s.elastic +
+        "\", \"elastic_inputs\": [0, 0, 0]}";
+    struct T {
+        const char* name;
+        std::string shape;
+        int count;
+    };
+    std::vector<T> ts = {{"layers.0.weight", "[2, 4]", 8},
+                         {"layers.0.bias", "[2]", 2},
+                         {"layers.1.weight", "[10, 2]", 20},
+                         {"layers.1.bias", "[10]", 10}};
+    if (s.basis) ts.push_back({"basis", s.basis_shape, 40});
+    std::string h = "{\"__metadata__\": {\"viscoann\": \"" + escape(d) + "\"}";
+    int at = 0;
+    for (const auto& t : ts) {
+        h += std::string(", \"") + t.name + "\": {\"dtype\": \"F32\", \"shape\": " + t.shape +
+             ", \"data_offsets\": [" + std::to_string(4 * at) + ", " +
+             std::to_string(4 * (at + t.count)) + "]}";
+        at += t.count;
+    }
+    h += "}";
+    Bytes out;
+    const std::uint64_t n = h.size();
+    for (int k = 0; k < 8; ++k) out.push_back(static_cast<unsigned char>(n >> (8 * k)));
+    out.insert(out.end(), h.begin(), h.end());
+    for (int v = 0; v < at; ++v) {
+        const float f = 0.01f * static_cast<float>(v % 17) - 0.05f;
+        std::uint32_t u;
+        std::memcpy(&u, &f, 4);
+        for (int k = 0; k < 4; ++k) out.push_back(static_cast<unsigned char>(u >> (8 * k)));
+    }
+    return out;
+}
+
+viscoann::detail::MlpModel parse_raw(const Bytes& b) {
+    return viscoann::detail::parse_model(b.data(), b.size());
+}
+
+void kernel_files() {
+    using viscoann::detail::Geometry;
+    const auto m = parse_raw(make_kernel());
+    CHECK(m.geometry == Geometry::elementary_kernel);
+    CHECK(m.kernel.n_modes == 1 && m.kernel.n_r == 4 && m.kernel.r_spacing == 1000.0);
+    CHECK(m.kernel.H_lo == 1e4 && m.kernel.H_hi == 5e4 && m.kernel.maxwell);
+    CHECK(m.kernel.eta_K_lo == 1e17 && m.kernel.t_max == 3.15576e10);
+    CHECK(m.kernel.basis.size() == 40 && m.kernel.basis[0] == 0.01f * 6.0f - 0.05f);  // v = 40
+    // Not a surrogate: Surrogate refuses it, naming the kernel's loader.
+    CHECK_THROWS(parse(make_kernel()), FormatError, "load it with NeuralKernel");
+    auto with = [](auto fn) {
+        KSpec s;
+        fn(s);
+        return parse_raw(make_kernel(s));
+    };
+    CHECK_THROWS(with([](KSpec& s) { s.version = "2"; }), FormatError,
+                 "geometry kind 'elementary_kernel' with format version 2");
+    CHECK_THROWS(with([](KSpec& s) { s.kind = "cartesian"; }), FormatError,
+                 "geometry kind 'cartesian' with format version 3");
+    CHECK_THROWS(with([](KSpec& s) { s.widths = "[3, 2, 10]"; }), FormatError,
+                 "needs widths[0] = 4 and widths[-1] = 10 n_modes = 10");
+    CHECK_THROWS(with([](KSpec& s) { s.n_modes = "2"; }), FormatError,
+                 "needs widths[0] = 4 and widths[-1] = 10 n_modes = 20");
+    CHECK_THROWS(with([](KSpec& s) { s.n_modes = "0"; }), FormatError,
+                 "\"n_modes\" = 0 must be >= 1");
+    CHECK_THROWS(with([](KSpec& s) { s.n_modes = "1.5"; }), FormatError,
+                 "\"n_modes\" must be an integer");
+    CHECK_THROWS(with([](KSpec& s) { s.n_r = "3"; }), FormatError, "\"n_r\" = 3 must be >= 4");
+    CHECK_THROWS(with([](KSpec& s) { s.r_spacing = "-1"; }), FormatError,
+                 "\"r_spacing\" = -1 must be > 0");
+    CHECK_THROWS(with([](KSpec& s) { s.mu = "\"3e10\""; }), FormatError,
+                 "\"mu_M\" must be a number, not a string");
+    CHECK_THROWS(with([](KSpec& s) { s.geometry_extra = ", \"r_scale\": 1"; }), FormatError,
+                 "has unknown key \"r_scale\"");
+    CHECK_THROWS(with([](KSpec& s) { s.family = "{\"H\": [1e4, 5e4]}"; }), FormatError,
+                 "family lacks \"depth_margin\"");
+    CHECK_THROWS(with([](KSpec& s) { s.family = "[]"; }), FormatError,
+                 "\"family\" must be a object");
+    auto family = [&](const std::string& from, const std::string& to) {
+        return [=](KSpec& s) { s.family.replace(s.family.find(from), from.size(), to); };
+    };
+    CHECK_THROWS(with(family("\"H\": [1e4, 5e4]", "\"H\": [5e4, 1e4]")), FormatError,
+                 "\"H\" must be [lower, upper] finite numbers, 0 < lower <= upper");
+    CHECK_THROWS(with(family("\"eta_M\": [1e18", "\"eta_M\": [0")), FormatError,
+                 "\"eta_M\" must be [lower, upper]");
+    CHECK_THROWS(with(family("\"depth_margin\": 1000", "\"depth_margin\": 6000")), FormatError,
+                 "\"depth_margin\" = 6000 must be >= 0 and below half the smallest H");
+    CHECK_THROWS(with(family("\"maxwell\": true", "\"maxwell\": 1")), FormatError,
+                 "\"maxwell\" must be a boolean");
+    CHECK_THROWS(with(family("\"r_max\": 1000", "\"r_max\": 1500")), FormatError,
+                 "\"r_max\" = 1500 lies beyond the basis grid");
+    CHECK_THROWS(with(family(", \"t_max\": 3.15576e10", "")), FormatError,
+                 "family lacks \"t_max\"");
+    CHECK_THROWS(with([](KSpec& s) { s.names[2] = "log10_t"; }), FormatError,
+                 "inputs[2] is 'log10_t'");
+    CHECK_THROWS(with([](KSpec& s) { s.log10_3 = "true"; }), FormatError,
+                 "inputs[3] is 'log10_1p_t_over_tau_K' (log10)");
+    CHECK_THROWS(with([](KSpec& s) { s.elastic = "okada_point_strike_slip"; }), FormatError,
+                 "needs 3 outputs" /* the elastic part's own check comes first */);
+    CHECK_THROWS(with([](KSpec& s) { s.basis = false; }), FormatError, "missing tensor 'basis'");
+    CHECK_THROWS(with([](KSpec& s) { s.basis_shape = "[10, 4, 1]"; }), FormatError,
+                 "tensor 'basis' has shape [10, 4, 1], expected [10, 1, 4] from the geometry");
+    CHECK_THROWS(with([](KSpec& s) { s.basis_shape = "[10, 1, 2, 2]"; }), FormatError,
+                 "has more than 3 dimensions");
+    // A 3-D shape whose product overflows 64 bits is a size mismatch, not a wrap-around.
+    CHECK_THROWS(with([](KSpec& s) { s.basis_shape = "[16777216, 16777216, 16777216]"; }),
+                 FormatError, "tensor 'basis' has 160 bytes but shape");
+}
+
 // Byte flips, truncations, header-length edits and insertions of a valid file: each result
 // either parses or throws FormatError (anything else, or a sanitizer report, fails).
-long mutations(long iterations, std::uint64_t seed) {
-    const Bytes good = make();
+long mutations(long iterations, std::uint64_t seed, bool kernel) {
+    const Bytes good = kernel ? make_kernel() : make();
     std::mt19937_64 rng(seed);
     long refused = 0;
     for (long it = 0; it < iterations; ++it) {
@@ -385,6 +539,10 @@ long mutations(long iterations, std::uint64_t seed) {
             }
         }
         try {
+            if (kernel) {
+                (void)parse_raw(b);
+                continue;
+            }
             const auto s = parse(b);
             double X[2] = {0.1, 1e19}, u = 0;
             if (s.n_inputs() == 2 && s.n_outputs() == 1) s.predict(X, 1, &u);
@@ -406,9 +564,13 @@ int main(int argc, char** argv) {
     damaged_files();
     malformed_geometry();
     json_strictness();
+    kernel_files();
     const long n = argc > 1 ? std::atol(argv[1]) : 3000;
-    const long refused = mutations(n, 12345);
-    std::printf("mutations: %ld, refused: %ld\n", n, refused);
+    const long refused = mutations(n, 12345, false);
+    const long refused_kernel = mutations(n, 54321, true);
+    std::printf("mutations: %ld, refused: %ld; of a kernel file: %ld, refused: %ld\n", n, refused,
+                n, refused_kernel);
     CHECK(refused > n / 4);
+    CHECK(refused_kernel > n / 4);
     return check::report();
 }

@@ -1,6 +1,7 @@
 // ctest for the sources step: the conventions (azimuth, the canonical source's azimuthal
-// factors, the harmonics' synthesis, Okada's canonical field) and the elementary-source
-// algebra (Okada's potencies as a potency tensor, its moment, the harmonics' jumps).
+// factors, the elementary synthesis and its weights, the harmonics' synthesis, Okada's canonical
+// field) and the elementary-source algebra (Okada's potencies as a potency tensor, its moment, the
+// harmonics' jumps).
 #include <cmath>
 #include <complex>
 
@@ -128,8 +129,25 @@ static void test_moment_field() {
     }
 }
 
+// elementary_weights is elementary_synthesis as a matrix: the same field for any g.
+static void test_elementary_weights() {
+    const PotencyTensor p{0.3, -0.7, 1.1, -0.4, 0.9, 0.25};
+    const double g[kRadialFunctions] = {1.5, -2.0, 0.5, 3.0, -1.0, 2.5, 0.75, -0.3, 1.2, -2.2};
+    for (const Azimuth a : {azimuth(3.0, -4.0), azimuth(-1.0, 2.0), azimuth(0.0, 0.0)}) {
+        double u[3], W[3][kRadialFunctions];
+        elementary_synthesis(a, p, g, u);
+        elementary_weights(a, p, W);
+        for (int c = 0; c < 3; ++c) {
+            double v = 0.0;
+            for (std::size_t f = 0; f < kRadialFunctions; ++f) v += W[c][f] * g[f];
+            CHECK_NEAR(v, u[c], 1e-13);
+        }
+    }
+}
+
 int main() {
     test_azimuth_and_factors();
+    test_elementary_weights();
     test_okada_canonical_field();
     test_potency_and_moment();
     test_jumps();

@@ -1,0 +1,113 @@
+// The superposition of a tabulated radial basis (basis_synthesis.hpp): per block of points the
+// matrix B of azimuthal factors times interpolated basis functions, summed over the sources,
+// then out += C B with the ISA's product kernel; threads over point blocks.
+#include "basis_synthesis.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+#include "hankel.hpp"
+#include "parallel_for.hpp"
+#include "sources.hpp"
+
+namespace viscoann::detail {
+
+namespace {
+
+constexpr std::size_t F = kRadialFunctions;
+
+// Functions f whose azimuthal weight is nonzero for some source: the weights are linear in
+// (cos, sin) of φ and 2φ, so two generic azimuths tell every nonzero one.
+std::vector<std::size_t> active_functions(std::size_t m, const PotencyTensor* p) {
+    bool on[F] = {};
+    const Azimuth probes[2] = {{0.6, 0.8}, {0.28, -0.96}};
+    for (std::size_t q = 0; q < m; ++q)
+        for (const Azimuth& a : probes) {
+            double W[3][F];
+            elementary_weights(a, p[q], W);
+            for (std::size_t f = 0; f < F; ++f)
+                on[f] = on[f] || W[0][f] != 0.0 || W[1][f] != 0.0 || W[2][f] != 0.0;
+        }
+    std::vector<std::size_t> fa;
+    for (std::size_t f = 0; f < F; ++f)
+        if (on[f]) fa.push_back(f);
+    return fa;
+}
+
+}  // namespace
+
+void gemm_scalar(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
+                 std::size_t lda, const double* B, std::size_t ldb, double* out,
+                 std::size_t ldo) noexcept {
+    gemm_impl<double, 4, 4>(rows, cols, kd, A, lda, B, ldb, out, ldo);
+}
+
+void column_scalar(std::size_t K, std::size_t FK, const double* r0, const double w[4],
+                   const double M[3], double* a0, double* a1, double* a2) noexcept {
+    column_impl<double>(K, FK, r0, w, M, a0, a1, a2);
+}
+
+BasisKernels basis_kernels() noexcept {
+#if defined(__x86_64__) || defined(_M_X64)
+    static const BasisKernels k = __builtin_cpu_supports("avx512f")
+                                      ? BasisKernels{column_avx512, gemm_avx512}
+                                  : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+                                      ? BasisKernels{column_avx2, gemm_avx2}
+                                      : BasisKernels{column_scalar, gemm_scalar};
+    return k;
+#else
+    return {column_scalar, gemm_scalar};
+#endif
+}
+
+void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, std::size_t m,
+                     const PotencyTensor* p, std::size_t n, const double* x, const double* y,
+                     double* out, int threads) {
+    const std::size_t K = b.K, FK = F * K;
+    const std::vector<std::size_t> fa = active_functions(m, p);
+    const std::size_t na = fa.size(), Ka = na * K;
+    if (na == 0 || n_rows == 0 || n == 0) return;
+    // The rows of C restricted to the active functions: the product's left matrix.
+    std::vector<double> A(n_rows * Ka);
+    for (std::size_t r = 0; r < n_rows; ++r)
+        for (std::size_t ia = 0; ia < na; ++ia)
+            std::copy_n(C + r * FK + fa[ia] * K, K, &A[r * Ka + ia * K]);
+    const BasisKernels kernels = basis_kernels();
+    // 64 points: B (Ka x 192) stays in L2 (92 KB for all ten functions at K = 12) while every
+    // row of C passes over it.
+    constexpr std::size_t block = 64;
+    constexpr std::size_t ldb = (3 * block + kGemmCols - 1) / kGemmCols * kGemmCols;
+    parallel_for(n, threads, block, [&](std::size_t begin, std::size_t end) {
+        std::vector<double> B(Ka * ldb), acc(3 * Ka);
+        for (std::size_t b0 = begin; b0 < end; b0 += block) {
+            const std::size_t nb = std::min(block, end - b0);
+            std::fill(B.begin(), B.end(), 0.0);
+            for (std::size_t i = 0; i < nb; ++i) {
+                // One point's column of B, summed over the sources in a contiguous
+                // accumulator (component-major), then stored once.
+                std::fill(acc.begin(), acc.end(), 0.0);
+                for (std::size_t q = 0; q < m; ++q) {
+                    const double xi = x[q * n + b0 + i], yi = y[q * n + b0 + i];
+                    double w[4];
+                    const std::size_t j0 =
+                        cubic_stencil(std::sqrt(xi * xi + yi * yi), b.h, b.n_r, w);
+                    const double* p0 = &b.psi[j0 * FK];
+                    double W[3][F];
+                    elementary_weights(azimuth(xi, yi), p[q], W);
+                    for (std::size_t ia = 0; ia < na; ++ia) {
+                        const double M[3] = {W[0][fa[ia]], W[1][fa[ia]], W[2][fa[ia]]};
+                        double* a0 = &acc[ia * K];
+                        kernels.column(K, FK, p0 + fa[ia] * K, w, M, a0, a0 + Ka, a0 + 2 * Ka);
+                    }
+                }
+                for (std::size_t kk = 0; kk < Ka; ++kk) {
+                    double* bk = &B[kk * ldb + 3 * i];
+                    bk[0] = acc[kk], bk[1] = acc[Ka + kk], bk[2] = acc[2 * Ka + kk];
+                }
+            }
+            kernels.gemm(n_rows, 3 * nb, Ka, A.data(), Ka, B.data(), ldb, out + 3 * b0, 3 * n);
+        }
+    });
+}
+
+}  // namespace viscoann::detail

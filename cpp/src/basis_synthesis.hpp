@@ -1,0 +1,167 @@
+// Private: the superposition of a tabulated radial basis (the neural kernel's second layer;
+// any provider of radial functions g_f(r) = sum_k C_fk psi_fk(r) can call it). Per block of
+// points, B[(f, k), (point, comp)] = sum_q M_comp,f(a_q, P_q) psi_fk(r_q) (M: sources.hpp's
+// elementary_weights, the one owner of the azimuthal factors; psi by the tables'
+// cubic stencil), then out += C B: a small matrix product; both hot loops are compiled once per
+// ISA (basis_synthesis.cpp, _avx2.cpp, _avx512.cpp) and chosen at run time.
+#pragma once
+
+#include <cstddef>
+#include <cstring>
+#include <vector>
+
+#include "viscoann/sources.hpp"
+
+namespace viscoann::detail {
+
+/// A radial basis in radius-major order: psi[(j 10 + f) K + k] = psi_fk(j h), j < n_r (the four
+/// stencil radii of a point then hold every (f, k) contiguously).
+struct RadialBasis {
+    std::vector<double> psi;
+    std::size_t K = 0, n_r = 0;
+    double h = 0.0;
+};
+
+/// From basis[(f K + k) n_r + j] (the model file's (10, K, n_r) layout).
+template <class T>
+RadialBasis radius_major(const T* basis, std::size_t K, std::size_t n_r, double h) {
+    RadialBasis b;
+    b.K = K, b.n_r = n_r, b.h = h;
+    b.psi.resize(n_r * 10 * K);
+    for (std::size_t fk = 0; fk < 10 * K; ++fk)
+        for (std::size_t j = 0; j < n_r; ++j)
+            b.psi[j * 10 * K + fk] = static_cast<double>(basis[fk * n_r + j]);
+    return b;
+}
+
+/// out[(row n + i) 3 + c] += the field of n_rows coefficient rows C[row 10 K + f K + k]
+/// (see viscoann::basis_synthesis; arguments already checked). Functions f whose azimuthal
+/// weight vanishes for every source are skipped. threads 0: all.
+void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, std::size_t m,
+                     const PotencyTensor* p, std::size_t n, const double* x, const double* y,
+                     double* out, int threads);
+
+// ---- the product out += A B per ISA ---------------------------------------------------------
+
+/// out[r ldo + j] += sum_kd A[r lda + kd] B[kd ldb + j] for r < rows, j < cols; B holds
+/// ldb >= round_up(cols, kGemmCols) columns (the padding is read, never written out).
+using GemmKernel = void (*)(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
+                            std::size_t lda, const double* B, std::size_t ldb, double* out,
+                            std::size_t ldo) noexcept;
+/// Column multiple B must be padded to (the widest kernel's panel).
+inline constexpr std::size_t kGemmCols = 24;
+
+template <class V>
+inline V vload(const double* p) noexcept {
+    V v;
+    std::memcpy(&v, p, sizeof(V));
+    return v;
+}
+template <class V>
+inline void vstore(double* p, V v) noexcept {
+    std::memcpy(p, &v, sizeof(V));
+}
+
+// MR rows x NR vectors of accumulators held in registers over the whole kd loop.
+template <class V, std::size_t MR, std::size_t NR>
+inline void gemm_tile(std::size_t kd, const double* __restrict A, std::size_t lda,
+                      const double* __restrict B, std::size_t ldb, double* __restrict out,
+                      std::size_t ldo) noexcept {
+    constexpr std::size_t L = sizeof(V) / sizeof(double);
+    V acc[MR][NR];
+    for (std::size_t r = 0; r < MR; ++r)
+        for (std::size_t v = 0; v < NR; ++v) acc[r][v] = vload<V>(out + r * ldo + v * L);
+    for (std::size_t k = 0; k < kd; ++k) {
+        V bv[NR];
+        for (std::size_t v = 0; v < NR; ++v) bv[v] = vload<V>(B + k * ldb + v * L);
+        for (std::size_t r = 0; r < MR; ++r) {
+            const double a = A[r * lda + k];
+            for (std::size_t v = 0; v < NR; ++v) acc[r][v] += a * bv[v];
+        }
+    }
+    for (std::size_t r = 0; r < MR; ++r)
+        for (std::size_t v = 0; v < NR; ++v) vstore<V>(out + r * ldo + v * L, acc[r][v]);
+}
+
+// Panels of NR vectors across the columns, MR rows at a time (a one-row tile for the rest); a
+// short last panel runs on a scratch copy of its outputs.
+template <class V, std::size_t MR, std::size_t NR>
+inline void gemm_impl(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
+                      std::size_t lda, const double* B, std::size_t ldb, double* out,
+                      std::size_t ldo) noexcept {
+    constexpr std::size_t L = sizeof(V) / sizeof(double), P = NR * L;
+    static_assert(kGemmCols % P == 0, "B's padding covers whole panels");
+    double tmp[MR * P];
+    for (std::size_t j0 = 0; j0 < cols; j0 += P) {
+        const std::size_t nc = cols - j0 < P ? cols - j0 : P;
+        std::size_t r = 0;
+        for (; r + MR <= rows; r += MR) {
+            double* o = out + r * ldo + j0;
+            if (nc == P) {
+                gemm_tile<V, MR, NR>(kd, A + r * lda, lda, B + j0, ldb, o, ldo);
+                continue;
+            }
+            for (std::size_t i = 0; i < MR; ++i)
+                for (std::size_t j = 0; j < P; ++j) tmp[i * P + j] = j < nc ? o[i * ldo + j] : 0.0;
+            gemm_tile<V, MR, NR>(kd, A + r * lda, lda, B + j0, ldb, tmp, P);
+            for (std::size_t i = 0; i < MR; ++i)
+                for (std::size_t j = 0; j < nc; ++j) o[i * ldo + j] = tmp[i * P + j];
+        }
+        for (; r < rows; ++r) {
+            double* o = out + r * ldo + j0;
+            for (std::size_t j = 0; j < P; ++j) tmp[j] = j < nc ? o[j] : 0.0;
+            gemm_tile<V, 1, NR>(kd, A + r * lda, lda, B + j0, ldb, tmp, P);
+            for (std::size_t j = 0; j < nc; ++j) o[j] = tmp[j];
+        }
+    }
+}
+
+/// a_c[k] += M[c] sum_s w[s] r0[k + s FK] for k < K, c < 3: one source's interpolated basis
+/// functions of one radial function times its azimuthal weights, into a point's column.
+using ColumnKernel = void (*)(std::size_t K, std::size_t FK, const double* r0, const double w[4],
+                              const double M[3], double* a0, double* a1, double* a2) noexcept;
+
+template <class V>
+inline void column_impl(std::size_t K, std::size_t FK, const double* __restrict r0,
+                        const double w[4], const double M[3], double* __restrict a0,
+                        double* __restrict a1, double* __restrict a2) noexcept {
+    constexpr std::size_t L = sizeof(V) / sizeof(double);
+    std::size_t k = 0;
+    for (; k + L <= K; k += L) {
+        const V s = vload<V>(r0 + k) * w[0] + vload<V>(r0 + k + FK) * w[1] +
+                    vload<V>(r0 + k + 2 * FK) * w[2] + vload<V>(r0 + k + 3 * FK) * w[3];
+        vstore<V>(a0 + k, vload<V>(a0 + k) + s * M[0]);
+        vstore<V>(a1 + k, vload<V>(a1 + k) + s * M[1]);
+        vstore<V>(a2 + k, vload<V>(a2 + k) + s * M[2]);
+    }
+    for (; k < K; ++k) {
+        const double s =
+            w[0] * r0[k] + w[1] * r0[k + FK] + w[2] * r0[k + 2 * FK] + w[3] * r0[k + 3 * FK];
+        a0[k] += M[0] * s, a1[k] += M[1] * s, a2[k] += M[2] * s;
+    }
+}
+
+void column_scalar(std::size_t K, std::size_t FK, const double* r0, const double w[4],
+                   const double M[3], double* a0, double* a1, double* a2) noexcept;
+void gemm_scalar(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
+                 std::size_t lda, const double* B, std::size_t ldb, double* out,
+                 std::size_t ldo) noexcept;
+#if defined(__x86_64__) || defined(_M_X64)
+void column_avx2(std::size_t K, std::size_t FK, const double* r0, const double w[4],
+                 const double M[3], double* a0, double* a1, double* a2) noexcept;
+void column_avx512(std::size_t K, std::size_t FK, const double* r0, const double w[4],
+                   const double M[3], double* a0, double* a1, double* a2) noexcept;
+void gemm_avx2(std::size_t rows, std::size_t cols, std::size_t kd, const double* A, std::size_t lda,
+               const double* B, std::size_t ldb, double* out, std::size_t ldo) noexcept;
+void gemm_avx512(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
+                 std::size_t lda, const double* B, std::size_t ldb, double* out,
+                 std::size_t ldo) noexcept;
+#endif
+struct BasisKernels {
+    ColumnKernel column;
+    GemmKernel gemm;
+};
+/// The kernels for this CPU, chosen once.
+BasisKernels basis_kernels() noexcept;
+
+}  // namespace viscoann::detail

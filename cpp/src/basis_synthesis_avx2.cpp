@@ -1,0 +1,21 @@
+// The basis synthesis's loops (basis_synthesis.hpp) compiled for AVX2 (flags from
+// cmake/simd.cmake); chosen at run time by detail::basis_kernels().
+#include "basis_synthesis.hpp"
+
+namespace viscoann::detail {
+
+namespace {
+typedef double v4d __attribute__((vector_size(32)));
+}
+
+void column_avx2(std::size_t K, std::size_t FK, const double* r0, const double w[4],
+                 const double M[3], double* a0, double* a1, double* a2) noexcept {
+    column_impl<v4d>(K, FK, r0, w, M, a0, a1, a2);
+}
+
+void gemm_avx2(std::size_t rows, std::size_t cols, std::size_t kd, const double* A, std::size_t lda,
+               const double* B, std::size_t ldb, double* out, std::size_t ldo) noexcept {
+    gemm_impl<v4d, 4, 3>(rows, cols, kd, A, lda, B, ldb, out, ldo);
+}
+
+}  // namespace viscoann::detail

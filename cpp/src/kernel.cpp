@@ -1,0 +1,295 @@
+// NeuralKernel (viscoann/kernel.hpp): loads a format-3 model file, checks every evaluation's
+// arguments, counts what lies outside the family, and runs the two layers: the net ->
+// coefficient matrix C[(e, iq, it), (f, k)] (kernel_net.cpp), then the basis synthesis
+// out += C B (basis_synthesis.cpp); displacement() adds the lid's Okada.
+#include "viscoann/kernel.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "basis_synthesis.hpp"
+#include "kernel_net.hpp"
+#include "mlp_model.hpp"
+#include "parallel_for.hpp"
+#include "sources.hpp"
+#include "viscoann/errors.hpp"
+#include "viscoann/surrogate.hpp"  // domain_rel_tolerance
+
+namespace viscoann {
+
+namespace {
+
+constexpr std::size_t F = detail::kRadialFunctions;
+
+[[noreturn]] void invalid(const std::string& what, double v, const std::string& allowed) {
+    std::ostringstream m;
+    m.precision(17);
+    m << what << " = " << v << " is invalid; allowed: " << allowed;
+    throw std::invalid_argument(m.str());
+}
+
+std::string at(const char* name, std::size_t i) {
+    return std::string(name) + "[" + std::to_string(i) + "]";
+}
+
+bool inside(double v, double lo, double hi) {
+    return lo - domain_rel_tolerance * std::fabs(lo) <= v &&
+           v <= hi + domain_rel_tolerance * std::fabs(hi);
+}
+
+// The checks every evaluation shares (kernel.hpp); returns the pairs outside the family.
+std::size_t check_points(const detail::KernelGeometry& g, double depth, const KernelModels& e,
+                         std::size_t nt, const double* times, std::size_t nq,
+                         const KernelQuantity* q) {
+    if (e.n > 0 && (!e.eta_M || !e.eta_K || !e.H))
+        throw std::invalid_argument("models: eta_M, eta_K and H must not be NULL");
+    if (nt > 0 && !times) throw std::invalid_argument("times = NULL");
+    if (nq > 0 && !q) throw std::invalid_argument("quantities = NULL");
+    if (!(std::isfinite(depth) && depth > 0)) invalid("depth", depth, "finite > 0 m (in the lid)");
+    std::vector<bool> model_out(e.n, false);
+    for (std::size_t i = 0; i < e.n; ++i) {
+        if (!(std::isfinite(e.eta_M[i]) && e.eta_M[i] > 0))
+            invalid(at("eta_M", i), e.eta_M[i], "finite > 0 Pa s");
+        if (!(e.eta_K[i] > 0)) invalid(at("eta_K", i), e.eta_K[i], "> 0 Pa s, or inf (Maxwell)");
+        if (!(std::isfinite(e.H[i]) && e.H[i] > 0)) invalid(at("H", i), e.H[i], "finite > 0 m");
+        if (!(depth < e.H[i])) {
+            std::ostringstream m;
+            m.precision(17);
+            m << "depth = " << depth << " is invalid for H[" << i << "] = " << e.H[i]
+              << "; allowed: 0 < depth < H (the kernel represents sources in the lid)";
+            throw std::invalid_argument(m.str());
+        }
+        const bool maxwell = std::isinf(e.eta_K[i]);
+        model_out[i] = !inside(e.H[i], g.H_lo, g.H_hi) ||
+                       !inside(depth, g.depth_margin, e.H[i] - g.depth_margin) ||
+                       !inside(e.eta_M[i], g.eta_M_lo, g.eta_M_hi) ||
+                       (maxwell ? !g.maxwell : !inside(e.eta_K[i], g.eta_K_lo, g.eta_K_hi));
+    }
+    bool velocity = false;
+    for (std::size_t iq = 0; iq < nq; ++iq) {
+        const int v = static_cast<int>(q[iq]);
+        if (v < 0 || v > 4)
+            invalid(at("quantities", iq), v, "0..4 (u, v, d_log10_eta_M, d_log10_eta_K, d_H)");
+        velocity = velocity || q[iq] == KernelQuantity::v;
+    }
+    std::size_t times_out = 0;
+    for (std::size_t it = 0; it < nt; ++it) {
+        if (!(std::isfinite(times[it]) && times[it] >= 0))
+            invalid(at("times", it), times[it], "finite >= 0 s");
+        if (velocity && times[it] == 0.0)
+            invalid(at("times", it), times[it], "> 0 s for the velocity \"v\"");
+        times_out += inside(times[it], 0.0, g.t_max) ? 0 : 1;
+    }
+    std::size_t out = 0;
+    for (std::size_t i = 0; i < e.n; ++i) out += model_out[i] ? nt : times_out;
+    return out;
+}
+
+void check_sources(double r_max, std::size_t m, const PotencyTensor* p, std::size_t n,
+                   const double* x, const double* y, int threads) {
+    if (threads < 0) invalid("threads", threads, ">= 0 (0: all hardware threads)");
+    if (m > 0 && !p) throw std::invalid_argument("potency tensors = NULL");
+    if (m * n > 0 && (!x || !y)) throw std::invalid_argument("x, y = NULL");
+    for (std::size_t q = 0; q < m; ++q) {
+        const double c[6] = {p[q].xx, p[q].yy, p[q].zz, p[q].xy, p[q].xz, p[q].yz};
+        for (int k = 0; k < 6; ++k)
+            if (!std::isfinite(c[k]))
+                invalid("potency[" + std::to_string(q) + "][" + std::to_string(k) + "]", c[k],
+                        "finite m^3");
+    }
+    for (std::size_t i = 0; i < m * n; ++i) {
+        if (!std::isfinite(x[i])) invalid(at("x", i), x[i], "finite m");
+        if (!std::isfinite(y[i])) invalid(at("y", i), y[i], "finite m");
+        const double r = std::hypot(x[i], y[i]);
+        if (!(r <= r_max)) {
+            std::ostringstream msg;
+            msg.precision(17);
+            msg << "x[" << i << "], y[" << i << "] = " << x[i] << ", " << y[i]
+                << " is invalid: offset " << r
+                << " m beyond the kernel's basis; allowed: <= " << r_max << " m";
+            throw std::invalid_argument(msg.str());
+        }
+    }
+}
+
+// C[((e Q + iq) T + it) 10 K + j] for checked arguments; threads over (model, time).
+void fill_coefficients(const detail::KernelData& d, double depth, const KernelModels& e,
+                       std::size_t nt, const double* times, std::size_t nq, const KernelQuantity* q,
+                       double* out, int threads) {
+    const std::size_t FK = d.model.n_outputs();
+    detail::parallel_for(e.n * nt, threads, 8, [&](std::size_t b, std::size_t end) {
+        std::vector<double> scratch, c(nq * FK);
+        for (std::size_t s = b; s < end; ++s) {
+            const std::size_t ie = s / nt, it = s % nt;
+            const double t = times[it];
+            if (t == 0.0) {
+                std::fill(c.begin(), c.end(), 0.0);  // w = 0: exactly the elastic field
+            } else {
+                const detail::KernelPoint pt{depth, e.H[ie], e.eta_M[ie], e.eta_K[ie], t};
+                detail::kernel_coefficients(d, pt, nq, q, c.data(), scratch);
+            }
+            for (std::size_t iq = 0; iq < nq; ++iq)
+                std::copy_n(&c[iq * FK], FK, out + ((ie * nq + iq) * nt + it) * FK);
+        }
+    });
+}
+
+}  // namespace
+
+const char* kernel_quantity_name(KernelQuantity q) noexcept {
+    switch (q) {
+        case KernelQuantity::u:
+            return "u";
+        case KernelQuantity::v:
+            return "v";
+        case KernelQuantity::d_log10_eta_M:
+            return "d_log10_eta_M";
+        case KernelQuantity::d_log10_eta_K:
+            return "d_log10_eta_K";
+        case KernelQuantity::d_H:
+            return "d_H";
+    }
+    return "?";
+}
+
+KernelQuantity parse_kernel_quantity(const std::string& name) {
+    for (int v = 0; v <= 4; ++v)
+        if (name == kernel_quantity_name(static_cast<KernelQuantity>(v)))
+            return static_cast<KernelQuantity>(v);
+    throw std::invalid_argument("quantity '" + name +
+                                "' is invalid; allowed: u, v, d_log10_eta_M, d_log10_eta_K, d_H");
+}
+
+NeuralKernel::NeuralKernel(std::shared_ptr<const detail::KernelData> data)
+    : data_(std::move(data)) {}
+
+NeuralKernel NeuralKernel::from_bytes(const void* data, std::size_t size) {
+    if (!data && size)
+        throw std::invalid_argument("data = NULL with size = " + std::to_string(size));
+    static const unsigned char empty = 0;
+    const auto* p = data ? static_cast<const unsigned char*>(data) : &empty;
+    detail::MlpModel m = detail::parse_model(p, size);
+    if (m.geometry != detail::Geometry::elementary_kernel)
+        throw FormatError(
+            "model file: not a neural kernel (format version 3, geometry 'elementary_kernel'); "
+            "a surrogate loads with Surrogate (viscoann/surrogate.hpp)");
+    return NeuralKernel(
+        std::make_shared<const detail::KernelData>(detail::make_kernel_data(std::move(m))));
+}
+
+NeuralKernel NeuralKernel::load(const std::string& path) {
+    const std::vector<unsigned char> bytes = detail::read_model_file(path);
+    try {
+        return from_bytes(bytes.data(), bytes.size());
+    } catch (const FormatError& e) {
+        throw FormatError(std::string(e.what()) + " ('" + path + "')");
+    }
+}
+
+KernelInfo NeuralKernel::info() const noexcept {
+    const detail::KernelGeometry& g = data_->model.kernel;
+    KernelInfo i;
+    i.n_modes = g.n_modes, i.n_r = g.n_r, i.r_spacing = g.r_spacing;
+    i.mu_M = g.mu_M, i.mu_K = g.mu_K;
+    i.H_lo = g.H_lo, i.H_hi = g.H_hi, i.depth_margin = g.depth_margin;
+    i.eta_M_lo = g.eta_M_lo, i.eta_M_hi = g.eta_M_hi;
+    i.eta_K_lo = g.eta_K_lo, i.eta_K_hi = g.eta_K_hi;
+    i.maxwell = g.maxwell, i.r_max = g.r_max, i.t_max = g.t_max;
+    return i;
+}
+
+const std::string& NeuralKernel::metadata_json() const noexcept {
+    return data_->model.metadata_json;
+}
+
+std::size_t NeuralKernel::out_of_domain(double depth, const KernelModels& models,
+                                        std::size_t n_times, const double* times) const {
+    return check_points(data_->model.kernel, depth, models, n_times, times, 0, nullptr);
+}
+
+std::size_t NeuralKernel::coefficients(double depth, const KernelModels& models,
+                                       std::size_t n_times, const double* times, std::size_t nq,
+                                       const KernelQuantity* q, double* out, int threads) const {
+    const std::size_t n_out =
+        check_points(data_->model.kernel, depth, models, n_times, times, nq, q);
+    if (threads < 0) invalid("threads", threads, ">= 0 (0: all hardware threads)");
+    fill_coefficients(*data_, depth, models, n_times, times, nq, q, out, threads);
+    return n_out;
+}
+
+std::size_t NeuralKernel::remainder(double depth, const KernelModels& models, std::size_t nt,
+                                    const double* times, std::size_t m, const PotencyTensor* p,
+                                    std::size_t n, const double* x, const double* y, std::size_t nq,
+                                    const KernelQuantity* q, double* out, int threads) const {
+    const detail::KernelData& d = *data_;
+    const std::size_t n_out = check_points(d.model.kernel, depth, models, nt, times, nq, q);
+    check_sources(d.model.kernel.r_max, m, p, n, x, y, threads);
+    const std::size_t rows = models.n * nq * nt;
+    std::vector<double> C(rows * d.model.n_outputs());
+    fill_coefficients(d, depth, models, nt, times, nq, q, C.data(), threads);
+    detail::basis_synthesis(d.basis, rows, C.data(), m, p, n, x, y, out, threads);
+    return n_out;
+}
+
+std::size_t NeuralKernel::displacement(double depth, const KernelModels& models, std::size_t nt,
+                                       const double* times, std::size_t m, const PotencyTensor* p,
+                                       std::size_t n, const double* x, const double* y,
+                                       std::size_t nq, const KernelQuantity* q, double* out,
+                                       int threads) const {
+    const std::size_t n_out =
+        remainder(depth, models, nt, times, m, p, n, x, y, nq, q, out, threads);
+    bool any_u = false;
+    for (std::size_t iq = 0; iq < nq; ++iq) any_u = any_u || q[iq] == KernelQuantity::u;
+    if (!any_u || models.n * nt == 0) return n_out;
+    // The lid's homogeneous half-space, lambda = mu (docs/design.md, the neural kernel's
+    // family): u = A_dev + r B_dev + kappa A_iso + kappa r B_iso with r = mu/(lambda + mu) and
+    // kappa = K/mu (sources.hpp's split, elastic factors); the same on every "u" row.
+    constexpr double r = 0.5, kappa = 5.0 / 3.0;
+    std::vector<double> okada(3 * n, 0.0);
+    detail::parallel_for(n, threads, 256, [&](std::size_t b, std::size_t e) {
+        for (std::size_t i = b; i < e; ++i)
+            for (std::size_t s = 0; s < m; ++s) {
+                double Ad[3], Bd[3], Ai[3], Bi[3];
+                detail::potency_homogeneous_parts(p[s], x[s * n + i], y[s * n + i], depth, Ad, Bd,
+                                                  Ai, Bi);
+                for (int c = 0; c < 3; ++c)
+                    okada[3 * i + c] += Ad[c] + r * Bd[c] + kappa * Ai[c] + kappa * r * Bi[c];
+            }
+    });
+    for (std::size_t ie = 0; ie < models.n; ++ie)
+        for (std::size_t iq = 0; iq < nq; ++iq) {
+            if (q[iq] != KernelQuantity::u) continue;
+            for (std::size_t it = 0; it < nt; ++it) {
+                double* o = out + ((ie * nq + iq) * nt + it) * 3 * n;
+                for (std::size_t k = 0; k < 3 * n; ++k) o[k] += okada[k];
+            }
+        }
+    return n_out;
+}
+
+void basis_synthesis(const double* basis, std::size_t n_modes, std::size_t n_r, double r_spacing,
+                     std::size_t n_rows, const double* C, std::size_t m, const PotencyTensor* p,
+                     std::size_t n, const double* x, const double* y, double* out, int threads) {
+    if (n_modes < 1) invalid("n_modes", double(n_modes), ">= 1");
+    if (n_r < 4) invalid("n_r", double(n_r), ">= 4 (the cubic stencil)");
+    if (!(std::isfinite(r_spacing) && r_spacing > 0))
+        invalid("r_spacing", r_spacing, "finite > 0 m");
+    const std::size_t FK = F * n_modes;
+    if (!basis) throw std::invalid_argument("basis = NULL");
+    for (std::size_t i = 0; i < FK * n_r; ++i)
+        if (!std::isfinite(basis[i])) invalid(at("basis", i), basis[i], "finite");
+    if (n_rows > 0 && !C) throw std::invalid_argument("C = NULL");
+    for (std::size_t i = 0; i < n_rows * FK; ++i)
+        if (!std::isfinite(C[i])) invalid(at("C", i), C[i], "finite");
+    check_sources(double(n_r - 3) * r_spacing, m, p, n, x, y, threads);
+    const auto b = detail::radius_major(basis, n_modes, n_r, r_spacing);
+    detail::basis_synthesis(b, n_rows, C, m, p, n, x, y, out, threads);
+}
+
+}  // namespace viscoann

@@ -1,0 +1,156 @@
+// The neural kernel's net in float64 with exact forward-mode derivatives (kernel_net.hpp): the
+// features and their tangents, the layers (tangents through the same products, times the
+// activation's derivative), the output scale, the time factor w = x/(1 + x).
+#include "kernel_net.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace viscoann::detail {
+
+namespace {
+
+constexpr double ln10 = 2.302585092994045684;
+
+// The tangent direction a quantity needs (-1: none): t, log10 eta_M, log10 eta_K, H.
+int direction(KernelQuantity q) noexcept {
+    switch (q) {
+        case KernelQuantity::u:
+            return -1;
+        case KernelQuantity::v:
+            return 0;
+        case KernelQuantity::d_log10_eta_M:
+            return 1;
+        case KernelQuantity::d_log10_eta_K:
+            return 2;
+        case KernelQuantity::d_H:
+            return 3;
+    }
+    return -1;
+}
+
+}  // namespace
+
+KernelData make_kernel_data(MlpModel model) {
+    KernelData d;
+    const std::size_t L = model.n_layers();
+    for (std::size_t l = 0; l < L; ++l) {
+        const auto in = static_cast<std::size_t>(model.widths[l]);
+        const auto out = static_cast<std::size_t>(model.widths[l + 1]);
+        d.wt_offset.push_back(d.wt.size());
+        d.bias_offset.push_back(d.bias.size());
+        const float* W = &model.weights[model.weight_offset[l]];
+        for (std::size_t i = 0; i < in; ++i)
+            for (std::size_t j = 0; j < out; ++j) d.wt.push_back(double(W[j * in + i]));
+        const float* b = &model.biases[model.bias_offset[l]];
+        for (std::size_t j = 0; j < out; ++j) d.bias.push_back(double(b[j]));
+    }
+    const KernelGeometry& k = model.kernel;
+    d.basis = radius_major(k.basis.data(), k.n_modes, k.n_r, k.r_spacing);
+    d.model = std::move(model);
+    return d;
+}
+
+void kernel_coefficients(const KernelData& d, const KernelPoint& pt, std::size_t nq,
+                         const KernelQuantity* q, double* out, std::vector<double>& scratch) {
+    const MlpModel& m = d.model;
+    const KernelGeometry& g = m.kernel;
+    const std::size_t n_out = m.n_outputs();
+    // Rows of the pass: the value, then one tangent per direction asked for.
+    int row_of[4] = {-1, -1, -1, -1};
+    std::size_t rows = 1;
+    for (std::size_t iq = 0; iq < nq; ++iq) {
+        const int dir = direction(q[iq]);
+        if (dir >= 0 && row_of[dir] < 0) row_of[dir] = static_cast<int>(rows++);
+    }
+    const auto W = static_cast<std::size_t>(m.max_layer_width());
+    scratch.resize(2 * rows * W);
+    double* a = scratch.data();
+    double* z = a + rows * W;
+
+    // Features and their tangents (export.py, format 3).
+    const double inv_tM = g.mu_M / pt.eta_M, inv_tK = g.mu_K / pt.eta_K;  // eta_K = inf: 0
+    const double tM = pt.t * inv_tM, tK = pt.t * inv_tK;
+    const double lo2 = m.domain_lo[2];
+    const double raw2 = std::log10(tM);
+    const bool clamped = raw2 < lo2;
+    const double feat[4] = {pt.depth / pt.H, pt.H, clamped ? lo2 : raw2, std::log1p(tK) / ln10};
+    // dq/dp per direction (t; log10 eta_M; log10 eta_K; H).
+    const double dq[4][4] = {
+        {0.0, 0.0, clamped ? 0.0 : 1.0 / (pt.t * ln10), inv_tK / ((1.0 + tK) * ln10)},
+        {0.0, 0.0, clamped ? 0.0 : -1.0, 0.0},
+        {0.0, 0.0, 0.0, -tK / (1.0 + tK)},
+        {-pt.depth / (pt.H * pt.H), 1.0, 0.0, 0.0},
+    };
+    for (std::size_t i = 0; i < 4; ++i) a[i] = m.in_scale[i] * feat[i] + m.in_offset[i];
+    for (int dir = 0; dir < 4; ++dir)
+        if (row_of[dir] > 0)
+            for (std::size_t i = 0; i < 4; ++i)
+                a[static_cast<std::size_t>(row_of[dir]) * W + i] = m.in_scale[i] * dq[dir][i];
+
+    for (std::size_t l = 0; l < m.n_layers(); ++l) {
+        const auto in = static_cast<std::size_t>(m.widths[l]);
+        const auto nout = static_cast<std::size_t>(m.widths[l + 1]);
+        const double* wt = &d.wt[d.wt_offset[l]];
+        const double* b = &d.bias[d.bias_offset[l]];
+        for (std::size_t r = 0; r < rows; ++r) {
+            double* zr = z + r * W;
+            if (r == 0)
+                std::copy_n(b, nout, zr);
+            else
+                std::fill_n(zr, nout, 0.0);  // tangents: the linear part only
+            const double* ar = a + r * W;
+            for (std::size_t i = 0; i < in; ++i) {
+                const double ai = ar[i];
+                const double* wi = wt + i * nout;
+                for (std::size_t j = 0; j < nout; ++j) zr[j] += ai * wi[j];
+            }
+        }
+        // Activation of the value row; tangents times its derivative there.
+        switch (m.activations[l]) {
+            case Activation::identity:
+                for (std::size_t r = 0; r < rows; ++r) std::copy_n(z + r * W, nout, a + r * W);
+                break;
+            case Activation::tanh:
+                for (std::size_t j = 0; j < nout; ++j) {
+                    const double h = std::tanh(z[j]), dh = 1.0 - h * h;
+                    a[j] = h;
+                    for (std::size_t r = 1; r < rows; ++r) a[r * W + j] = dh * z[r * W + j];
+                }
+                break;
+            case Activation::relu:
+                for (std::size_t j = 0; j < nout; ++j) {
+                    const bool on = z[j] > 0.0;
+                    a[j] = on ? z[j] : 0.0;
+                    for (std::size_t r = 1; r < rows; ++r) a[r * W + j] = on ? z[r * W + j] : 0.0;
+                }
+                break;
+            case Activation::sigmoid:
+                for (std::size_t j = 0; j < nout; ++j) {
+                    const double s = 1.0 / (1.0 + std::exp(-z[j])), ds = s * (1.0 - s);
+                    a[j] = s;
+                    for (std::size_t r = 1; r < rows; ++r) a[r * W + j] = ds * z[r * W + j];
+                }
+                break;
+        }
+    }
+
+    // c = out_scale y + out_offset, dc = out_scale dy; g's coefficients with w = x/(1 + x).
+    const double x = tM + tK, w = x / (1.0 + x), dw = 1.0 / ((1.0 + x) * (1.0 + x));
+    const double dx[4] = {inv_tM + inv_tK, -ln10 * tM, -ln10 * tK, 0.0};
+    for (std::size_t iq = 0; iq < nq; ++iq) {
+        const int dir = direction(q[iq]);
+        double* o = out + iq * n_out;
+        if (dir < 0) {
+            for (std::size_t j = 0; j < n_out; ++j)
+                o[j] = w * (m.out_scale[j] * a[j] + m.out_offset[j]);
+            continue;
+        }
+        const double* da = a + static_cast<std::size_t>(row_of[dir]) * W;
+        const double wx = dw * dx[dir];
+        for (std::size_t j = 0; j < n_out; ++j)
+            o[j] = wx * (m.out_scale[j] * a[j] + m.out_offset[j]) + w * m.out_scale[j] * da[j];
+    }
+}
+
+}  // namespace viscoann::detail

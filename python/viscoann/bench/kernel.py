@@ -1,0 +1,213 @@
+"""``viscoann bench kernel``: the neural kernel's C++ engine (viscoann/kernel.hpp) on a
+random-weight net of the shipped size (widths 4-64-64-64-10K, K = 12 by default; speed does
+not depend on the weights). Rows, evaluations = station x source point x time (x model):
+
+(a) a finite fault: ``--patches`` patches (a square grid on a 30-degree dipping thrust) x 16
+    quadrature points (4 x 4 per patch, one depth per quadrature row) x ``--stations`` x
+    ``--times``, one call per source depth (each call's sources share the net's coefficients);
+(b) the seed's grid shape (10,000 points x 81 times x 13 depths x 25 models, one canonical
+    source): a subset of models at one depth is timed, extrapolated linearly to the grid
+    (the cost per depth is one call of the same size);
+(c) scattered samples: every sample its own depth, time, viscosities and H, one call each
+    (the per-call cost; a batched entry point for scattered samples is not built).
+
+Medians of ``--repeats`` runs with their CPU time and the load average alongside (the machine
+is shared).
+"""
+
+from __future__ import annotations
+
+import os
+
+import numpy as np
+
+from ..conventions import YEAR, threads_count
+from .rows import log, make_row, timed
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--modes", type=int, default=12, help="K, basis functions per function")
+    p.add_argument("--hidden", type=str, default="64,64,64", help="hidden widths")
+    p.add_argument("--r-spacing", type=float, default=250.0, help="basis radial spacing [m]")
+    p.add_argument("--patches", type=int, default=100)
+    p.add_argument("--stations", type=int, default=1000)
+    p.add_argument("--times", type=int, default=100)
+    p.add_argument("--seed-models", type=int, default=5, help="models of the seed grid timed")
+    p.add_argument("--samples", type=int, default=2000, help="scattered samples timed")
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--threads", type=int, default=2, help="0: all cores")
+
+
+def random_kernel(modes: int, hidden: list[int], r_spacing: float, seed: int = 0) -> bytes:
+    """A random-weight kernel file of the family (r_max 300 km) with these sizes."""
+    from .. import export
+
+    rng = np.random.default_rng(seed)
+    widths = [4, *hidden, 10 * modes]
+    L = len(widths) - 1
+    ws = [rng.normal(0, 1 / np.sqrt(widths[i]), (widths[i + 1], widths[i])) for i in range(L)]
+    bs = [rng.normal(0, 0.1, widths[i + 1]) for i in range(L)]
+    acts = ["tanh"] * (L - 1) + ["identity"]
+    domains = ([0.02, 0.98], [10e3, 50e3], [-7.0, 3.0], [0.0, 4.5])
+    inputs = [
+        {"name": n, "unit": u, "log10": False, "domain": d}
+        for n, u, d in zip(
+            export.KERNEL_FEATURES, export.KERNEL_FEATURE_UNITS, domains, strict=True
+        )
+    ]
+    outputs = [{"name": f"c{j}", "unit": "m per m^3", "scale": 1e-9} for j in range(10 * modes)]
+    n_r = int(np.ceil(300e3 / r_spacing)) + 4
+    family = {"H": [10e3, 50e3], "depth_margin": 1e3, "eta_M": [1e18, 1e21]}
+    family |= {"eta_K": [1e17, 1e20], "maxwell": True, "r_max": 300e3, "t_max": 1000 * YEAR}
+    geometry = {"kind": "elementary_kernel", "n_modes": modes, "r_spacing": r_spacing}
+    geometry |= {"n_r": n_r, "mu_M": 3e10, "mu_K": 3e10, "family": family}
+    basis = rng.normal(size=(10, modes, n_r))
+    return export.to_bytes(
+        ws, bs, acts, inputs=inputs, outputs=outputs, geometry=geometry, basis=basis
+    )
+
+
+def _fault(n_patches: int):
+    """Quadrature points (east, north, depth) of a square grid of 2 km patches on a thrust
+    dipping 30 degrees (top at 2 km), 4 x 4 Gauss points each; potency tensors (thrust)."""
+    n_side = max(1, round(np.sqrt(n_patches)))
+    size, dip = 2e3, np.radians(30.0)
+    g = (np.polynomial.legendre.leggauss(4)[0] + 1) / 2  # [0, 1]
+    pts = []
+    for d in range(n_side):
+        for s in range(n_side):
+            for a in g:
+                for b in g:
+                    down = (d + a) * size
+                    pts.append([down * np.cos(dip), (s + b) * size, 2e3 + down * np.sin(dip)])
+    pts = np.array(pts)
+    n = np.array([np.sin(dip), 0.0, np.cos(dip)])  # the plane's normal, up
+    u = np.array([-np.cos(dip), 0.0, np.sin(dip)])  # up-dip slip of the hanging wall
+    P = (np.outer(u, n) + np.outer(n, u)) / 2 * (size * size / 16)
+    tensor = [P[0, 0], P[1, 1], P[2, 2], P[0, 1], P[0, 2], P[1, 2]]
+    return pts, np.array(tensor)
+
+
+def run(args) -> list[dict]:
+    from .. import _core
+
+    threads = threads_count(args.threads)
+    hidden = [int(v) for v in args.hidden.split(",") if v]
+    kernel = _core.Kernel.from_bytes(random_kernel(args.modes, hidden, args.r_spacing))
+    net = "-".join(str(w) for w in [4, *hidden, 10 * args.modes])
+    rows, rng = [], np.random.default_rng(3)
+    eta = dict(eta_M=[1e19], eta_K=[1e18], H=[20e3])
+
+    def load():
+        return f"load {os.getloadavg()[0]:.2f}"
+
+    # (a) finite fault
+    pts, tensor = _fault(args.patches)
+    stations = rng.uniform(-100e3, 100e3, (args.stations, 2))
+    times = np.geomspace(3600.0, 100 * YEAR, args.times)
+    depths = np.unique(pts[:, 2])
+    calls = []
+    for d in depths:
+        q = pts[pts[:, 2] == d]
+        x = stations[None, :, 0] - q[:, None, 0]
+        y = stations[None, :, 1] - q[:, None, 1]
+        calls.append((d, np.repeat(tensor[None], len(q), 0), x, y))
+
+    def fault():
+        for d, t, x, y in calls:
+            kernel.remainder(d, **eta, times=times, tensors=t, x=x, y=y, threads=threads)
+
+    wall, cpu = timed(fault, args.repeats)
+    n_eval = len(pts) * args.stations * args.times
+    log(f"kernel: finite fault {n_eval:.3g} evaluations {wall:.3f} s ({n_eval / wall:.3g}/s)")
+    rows.append(
+        make_row(
+            "viscoann-kernel",
+            "cpu",
+            threads,
+            n_eval,
+            wall,
+            net=net,
+            notes=f"finite fault: {len(pts)} quadrature points at {len(depths)} depths x "
+            f"{args.stations} stations x {args.times} times; cpu {cpu:.3f} s, {load()}",
+            path="finite_fault",
+            cpu_seconds=cpu,
+        )
+    )
+
+    # (b) the seed grid's shape: one depth, a subset of the 25 models, extrapolated.
+    n_pts, n_t, n_d, n_e = 10_000, 81, 13, 25
+    e = min(args.seed_models, n_e)
+    xy = rng.uniform(-100e3, 100e3, (1, n_pts)), rng.uniform(-100e3, 100e3, (1, n_pts))
+    st = np.concatenate([[0.0], np.geomspace(86400.0, 100 * YEAR, n_t - 1)])
+    models = dict(
+        eta_M=np.geomspace(1e18, 1e21, e), eta_K=np.geomspace(1e17, 1e20, e), H=np.full(e, 15e3)
+    )
+    canonical = np.array([[0, 0, 0, -0.5, 0, 0]])
+
+    def seed():
+        kernel.remainder(
+            8e3, **models, times=st, tensors=canonical, x=xy[0], y=xy[1], threads=threads
+        )
+
+    wall, cpu = timed(seed, args.repeats)
+    n_sub, n_full = n_pts * n_t * e, n_pts * n_t * n_d * n_e
+    log(f"kernel: seed grid subset {n_sub:.3g} {wall:.3f} s; full {wall * n_full / n_sub:.2f} s")
+    rows.append(
+        make_row(
+            "viscoann-kernel",
+            "cpu",
+            threads,
+            n_sub,
+            wall,
+            net=net,
+            full_points=n_full,
+            notes=f"seed grid shape: 1 depth x {e} of 25 models x 81 times x 10,000 points timed"
+            f", extrapolated to 13 depths x 25 models; cpu {cpu:.3f} s, {load()}",
+            path="seed_grid",
+            cpu_seconds=cpu,
+        )
+    )
+
+    # (c) scattered samples: one call each.
+    n_s = args.samples
+    samp = dict(
+        H=rng.uniform(10e3, 50e3, n_s),
+        eta_M=10 ** rng.uniform(18, 21, n_s),
+        eta_K=10 ** rng.uniform(17, 20, n_s),
+        t=10 ** rng.uniform(3, 10.5, n_s),
+    )
+    samp["depth"] = samp["H"] * rng.uniform(0.1, 0.9, n_s)
+    r = rng.uniform(0, 200e3, n_s)
+
+    def scattered():
+        for i in range(n_s):
+            kernel.remainder(
+                samp["depth"][i],
+                [samp["eta_M"][i]],
+                [samp["eta_K"][i]],
+                [samp["H"][i]],
+                [samp["t"][i]],
+                canonical,
+                [[r[i]]],
+                [[0.0]],
+                threads=1,
+            )
+
+    wall, cpu = timed(scattered, args.repeats)
+    log(f"kernel: scattered {n_s} samples {wall:.3f} s ({n_s / wall:.3g}/s)")
+    rows.append(
+        make_row(
+            "viscoann-kernel",
+            "cpu",
+            1,
+            n_s,
+            wall,
+            net=net,
+            notes=f"scattered samples, one Python call each (depth, t, eta, H per sample); "
+            f"cpu {cpu:.3f} s, {load()}",
+            path="scattered",
+            cpu_seconds=cpu,
+        )
+    )
+    return rows
