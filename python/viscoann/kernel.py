@@ -77,9 +77,10 @@ class NeuralKernel:
 
     def __init__(self, engine, path=None):
         self._engine = engine
-        self.info = dict(engine.info)
-        self.family = dict(self.info["family"])
         self.path = path
+        self.info = dict(engine.info)
+        keys = ("H", "depth_margin", "eta_M", "eta_K", "maxwell", "r_max", "t_max")
+        self.family = {k: self.info[k] for k in keys}
 
     @classmethod
     def pretrained(cls, name: str = "kernel") -> NeuralKernel:
@@ -88,7 +89,8 @@ class NeuralKernel:
         models = Path(__file__).resolve().parent / "models"
         path = models / f"{name}.safetensors"
         if not path.is_file():
-            raise ValueError(f"name = {name!r} is not a shipped kernel; shipped: ['kernel']")
+            have = sorted(p.stem for p in models.glob("kernel*.safetensors"))
+            raise ValueError(f"name = {name!r} is not a shipped kernel; shipped: {have}")
         return cls.load(path)
 
     @classmethod
@@ -103,9 +105,9 @@ class NeuralKernel:
     @property
     def metadata(self) -> dict:
         """The file's metadata document (provenance included)."""
-        from . import export
+        import json
 
-        return {k: v for k, v in export.read(self.path).items() if k not in ("weights", "biases")}
+        return json.loads(self._engine.metadata_json)
 
     def __repr__(self) -> str:
         return f"NeuralKernel(K={self.info['n_modes']}, path={str(self.path)!r})"
@@ -189,7 +191,7 @@ class NeuralKernel:
             bad = ~(v > 0) | (~np.isfinite(v) if not allow_inf else np.isnan(v))
             if bad.any():
                 rng = "> 0 Pa s, or inf (Maxwell)" if allow_inf else "finite > 0"
-                raise ValueError(f"{name} = {v[bad][0]!r} is invalid; allowed: {rng}")
+                raise ValueError(f"{name} = {float(v[bad][0]):g} is invalid; allowed: {rng}")
         fam = self.family
         depths = [d for d in _source_depths(source)]
         top, bottom = min(depths), max(depths)
