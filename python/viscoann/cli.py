@@ -17,7 +17,7 @@ import re
 import sys
 from pathlib import Path
 
-from . import __version__, cli_okada, cli_predict, cli_solve, cli_workflows
+from . import __version__, cli_kernel, cli_okada, cli_predict, cli_solve, cli_workflows
 from .cli_options import OUTPUT_RULES, check_outputs, require
 from .conventions import YEAR
 

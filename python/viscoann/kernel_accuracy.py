@@ -22,7 +22,9 @@ from .stations import Stations
 
 YEAR = 365.25 * 86400.0
 #: Bin edges [s]: 1 hour, 1 day, 1 week, 1 month, 1, 10, 100, 1000 yr.
-BIN_EDGES = np.array([3600.0, 86400.0, 7 * 86400.0, 30 * 86400.0, YEAR, 10 * YEAR, 100 * YEAR, 1000 * YEAR])
+BIN_EDGES = np.array(
+    [3600.0, 86400.0, 7 * 86400.0, 30 * 86400.0, YEAR, 10 * YEAR, 100 * YEAR, 1000 * YEAR]
+)
 BIN_NAMES = ("1 h-1 d", "1 d-1 wk", "1 wk-1 mo", "1 mo-1 yr", "1-10 yr", "10-100 yr", "100-1000 yr")
 #: Point sources that isolate the elementary sources (sources.hpp): vertical strike-slip (E3,
 #: m = 2), vertical dip-slip (E2, m = 1), horizontal tensile crack (E0, m = 0) and inflation
@@ -64,8 +66,15 @@ def _rectangle(rng, H) -> RectangularFault:
     half = 0.5 * W * math.sin(math.radians(dip))
     depth = rng.uniform(1e3 + half, H - 1e3 - half)
     return RectangularFault(
-        rng.uniform(-5e3, 5e3), rng.uniform(-5e3, 5e3), depth, rng.uniform(0, 360), dip, L, W,
-        rng.uniform(-180, 180), 1.0,
+        rng.uniform(-5e3, 5e3),
+        rng.uniform(-5e3, 5e3),
+        depth,
+        rng.uniform(0, 360),
+        dip,
+        L,
+        W,
+        rng.uniform(-180, 180),
+        1.0,
     )
 
 
@@ -83,7 +92,9 @@ def _fault(rng, H) -> Fault:
             d = top + (j + 0.5) * W * sd
             b = -(j + 0.5) * W * cd  # horizontally down dip: to the right of strike
             east, north = a * s + b * c, a * c - b * s
-            patches.append(RectangularFault(east, north, d, strike, dip, L, W, rake, rng.uniform(0.5, 2)))
+            patches.append(
+                RectangularFault(east, north, d, strike, dip, L, W, rake, rng.uniform(0.5, 2))
+            )
     return Fault(patches)
 
 
@@ -99,8 +110,15 @@ def cases(rng, family, kind):
     return p, src
 
 
-def evaluate(kernel, kinds=(*ELEMENTARY, "rectangle", "fault20"), per_kind=3, n_stations=60,
-             per_bin=2, seed=12345, progress=False) -> dict:
+def evaluate(
+    kernel,
+    kinds=(*ELEMENTARY, "rectangle", "fault20"),
+    per_kind=3,
+    n_stations=60,
+    per_bin=2,
+    seed=12345,
+    progress=False,
+) -> dict:
     """Per kind and bin: {"mean": mean|res|/mean|sig|, "p99": p99|res|/mean|sig|}; also over
     all kinds ("all"). ``kernel`` a :class:`viscoann.NeuralKernel`."""
     rng = np.random.default_rng(seed)
@@ -131,7 +149,12 @@ def evaluate(kernel, kinds=(*ELEMENTARY, "rectangle", "fault20"), per_kind=3, n_
         for b in range(len(BIN_NAMES)):
             r = np.concatenate([x for k in ks for x in res[k][b]])
             s = np.concatenate([x for k in ks for x in sig[k][b]])
-            rows.append({"bin": BIN_NAMES[b], "mean": float(r.mean() / s.mean()),
-                         "p99": float(np.percentile(r, 99) / s.mean())})
+            rows.append(
+                {
+                    "bin": BIN_NAMES[b],
+                    "mean": float(r.mean() / s.mean()),
+                    "p99": float(np.percentile(r, 99) / s.mean()),
+                }
+            )
         out[kind] = rows
     return out

@@ -79,7 +79,9 @@ def sample(params: dict, threads: int = 0) -> np.ndarray:
     r = radii()
     # A margin beyond the grid's end so the spline interpolates there.
     r_max = float(r[-1]) + 4.0 * R_SPACING
-    tab = _core.elementary_tables(*model.columns(), float(params["depth"]), r_max, t, threads=threads)
+    tab = _core.elementary_tables(
+        *model.columns(), float(params["depth"]), r_max, t, threads=threads
+    )
     g = tab["g"]  # (T, n_r, 10) on the tables' own grid
     r_tab = tab["h"] * np.arange(g.shape[1])
     s = CubicSpline(r_tab, g, axis=1)(r)  # (T, N_R, 10)
@@ -153,7 +155,11 @@ def generate(
         from dask.distributed import Client, LocalCluster, as_completed
 
         owned = isinstance(dask, str)
-        cluster = LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1) if dask == "local" else None
+        cluster = (
+            LocalCluster(n_workers=os.cpu_count() or 1, threads_per_worker=1)
+            if dask == "local"
+            else None
+        )
         client = Client(cluster or dask) if owned else dask
         try:
             futures = [client.submit(write_shard, str(out), i, *args, pure=False) for i in todo]

@@ -42,7 +42,9 @@ FAMILY = {
 def features(H, depth, kappa, q2) -> np.ndarray:
     """Raw features q (..., 4) of samples (H, depth, kappa = eta_M/eta_K) at q2 = log10 t/tau_M:
     t / tau_K = 10^q2 kappa (mu_M = mu_K)."""
-    H, depth, kappa, q2 = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (H, depth, kappa, q2)))
+    H, depth, kappa, q2 = np.broadcast_arrays(
+        *(np.asarray(v, dtype=float) for v in (H, depth, kappa, q2))
+    )
     return np.stack([depth / H, H, q2, np.log10(1.0 + 10.0**q2 * kappa)], axis=-1)
 
 
@@ -198,7 +200,9 @@ def train(data_dir, out_dir, config: KernelTrainConfig | None = None, progress: 
             frac = (epoch * steps_per_epoch + s) / total
             if cfg.minutes > 0:
                 frac = max(frac, (time.monotonic() - t0) / (60.0 * cfg.minutes))
-            lr = cfg.lr_final + 0.5 * (cfg.lr - cfg.lr_final) * (1 + math.cos(math.pi * min(frac, 1.0)))
+            lr = cfg.lr_final + 0.5 * (cfg.lr - cfg.lr_final) * (
+                1 + math.cos(math.pi * min(frac, 1.0))
+            )
             for pg in opt.param_groups:
                 pg["lr"] = lr
             idx = perm[s * cfg.batch_size : (s + 1) * cfg.batch_size]
@@ -210,7 +214,14 @@ def train(data_dir, out_dir, config: KernelTrainConfig | None = None, progress: 
             _solve_last_layer(torch, net[:-1], net[-1], ztr, ytr, scale)
         with torch.no_grad():
             vl = float(_relative_loss(torch, net(zva), yva, scale, eps))
-        history.append({"epoch": epoch + 1, "train": float(loss.detach()), "val_rel_l2": math.sqrt(vl), "lr": lr})
+        history.append(
+            {
+                "epoch": epoch + 1,
+                "train": float(loss.detach()),
+                "val_rel_l2": math.sqrt(vl),
+                "lr": lr,
+            }
+        )
         bar.update()
         bar.set_postfix(val=f"{math.sqrt(vl):.2e}")
         state = {"net": net.state_dict(), "opt": opt.state_dict(), "history": history}
@@ -231,7 +242,12 @@ def train(data_dir, out_dir, config: KernelTrainConfig | None = None, progress: 
     inputs = [
         {"name": n, "unit": u, "log10": False, "domain": list(d), "scale": s, "offset": o}
         for n, u, d, s, o in zip(
-            export.KERNEL_FEATURES, export.KERNEL_FEATURE_UNITS, dom, in_scale, in_offset, strict=True
+            export.KERNEL_FEATURES,
+            export.KERNEL_FEATURE_UNITS,
+            dom,
+            in_scale,
+            in_offset,
+            strict=True,
         )
     ]
     outputs = [
@@ -249,14 +265,25 @@ def train(data_dir, out_dir, config: KernelTrainConfig | None = None, progress: 
         "family": FAMILY,
     }
     prov = {
-        "data": {"dirs": [str(d) for d in np.atleast_1d(data_dir)], "samples": int(N), "times_per_sample": int(T)},
+        "data": {
+            "dirs": [str(d) for d in np.atleast_1d(data_dir)],
+            "samples": int(N),
+            "times_per_sample": int(T),
+        },
         "train": asdict(cfg),
         "validation_rel_l2": history[-1]["val_rel_l2"] if history else None,
         "minutes": (time.monotonic() - t0) / 60.0,
     }
     path = out / "kernel.safetensors"
     export.save(
-        path, weights, biases, acts, inputs=inputs, outputs=outputs, geometry=geometry,
-        basis=basis, provenance=prov,
+        path,
+        weights,
+        biases,
+        acts,
+        inputs=inputs,
+        outputs=outputs,
+        geometry=geometry,
+        basis=basis,
+        provenance=prov,
     )
     return path
