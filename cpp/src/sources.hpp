@@ -93,23 +93,11 @@ VISCOANN_HD void from_harmonics(Azimuth a, const double I[kHarmonics][5], double
 inline constexpr std::size_t kElementary = 4;
 inline constexpr std::size_t kRadialFunctions = 10;
 
-/// The surface field (ux, uy, uz) of potency tensor p at azimuth a from the elementary radial
-/// functions g at its radius (linear in p; on the axis the m = 1 pair is equal, g_r = g_φ, and
-/// the m = 0, 2 horizontal functions vanish, so φ = 0 there is the r -> 0 limit).
-VISCOANN_HD void elementary_synthesis(Azimuth a, const PotencyTensor& p,
-                                      const double g[kRadialFunctions], double u[3]) {
-    const double c2 = a.c * a.c - a.s * a.s, s2 = 2.0 * a.s * a.c;
-    const double h = p.xx + p.yy, dev = 0.5 * (p.xx - p.yy);
-    const double m1 = p.xz * a.c + p.yz * a.s, m1p = -p.xz * a.s + p.yz * a.c;
-    const double m2 = p.xy * s2 + dev * c2, m2p = p.xy * c2 - dev * s2;
-    const double ur = p.zz * g[0] + h * g[2] + m1 * g[4] + m2 * g[7];
-    const double up = m1p * g[5] + m2p * g[8];
-    polar_to_cartesian(a, ur, up, &u[0], &u[1]);
-    u[2] = p.zz * g[1] + h * g[3] + m1 * g[6] + m2 * g[9];
-}
-
-/// The same synthesis as the linear map from g: u[c] = sum_f W[c][f] g[f] (the engines that
-/// sum many sources per radial function; test_sources checks it against elementary_synthesis).
+/// The surface field of potency tensor p at azimuth a as the linear map from the elementary
+/// radial functions g at its radius: u[c] = sum_f W[c][f] g[f], (ux, uy, uz) (linear in p; on
+/// the axis the m = 1 pair is equal, g_r = g_φ, and the m = 0, 2 horizontal functions vanish,
+/// so φ = 0 there is the r -> 0 limit). The one formula: engines that sum many sources per
+/// radial function take W, the others elementary_synthesis.
 VISCOANN_HD void elementary_weights(Azimuth a, const PotencyTensor& p,
                                     double W[3][kRadialFunctions]) {
     const double c2 = a.c * a.c - a.s * a.s, s2 = 2.0 * a.s * a.c;
@@ -123,6 +111,19 @@ VISCOANN_HD void elementary_weights(Azimuth a, const PotencyTensor& p,
         polar_to_cartesian(a, ur[f], up[f], &W[0][f], &W[1][f]);
     const double uz[kRadialFunctions] = {0.0, p.zz, 0.0, h, 0.0, 0.0, m1, 0.0, 0.0, m2};
     for (std::size_t f = 0; f < kRadialFunctions; ++f) W[2][f] = uz[f];
+}
+
+/// The surface field (ux, uy, uz) of potency tensor p at azimuth a from the elementary radial
+/// functions g at its radius: elementary_weights applied to g.
+VISCOANN_HD void elementary_synthesis(Azimuth a, const PotencyTensor& p,
+                                      const double g[kRadialFunctions], double u[3]) {
+    double W[3][kRadialFunctions];
+    elementary_weights(a, p, W);
+    for (std::size_t c = 0; c < 3; ++c) {
+        double v = 0.0;
+        for (std::size_t f = 0; f < kRadialFunctions; ++f) v += W[c][f] * g[f];
+        u[c] = v;
+    }
 }
 
 /// The canonical source's surface field in a homogeneous half-space: Okada (1992) DC3D0 part B

@@ -129,25 +129,46 @@ static void test_moment_field() {
     }
 }
 
-// elementary_weights is elementary_synthesis as a matrix: the same field for any g.
-static void test_elementary_weights() {
-    const PotencyTensor p{0.3, -0.7, 1.1, -0.4, 0.9, 0.25};
+// The elementary sources' fields as documented (sources.hpp): E0 P_zz, E1 P_xx = P_yy = 1/2
+// (m = 0), E2 P_xz (u_r = g_r cos φ, u_φ = -g_φ sin φ, u_z = g_z cos φ), E3 P_xy (u_r = g_r sin 2φ,
+// u_φ = g_φ cos 2φ, u_z = g_z sin 2φ); P_yz is E2 turned by 90°, (P_xx - P_yy)/2 is E3 turned by
+// -45°; the weights' matrix, used by the engines, is the same linear map (synthesis applies it).
+static void test_elementary_synthesis() {
     const double g[kRadialFunctions] = {1.5, -2.0, 0.5, 3.0, -1.0, 2.5, 0.75, -0.3, 1.2, -2.2};
-    for (const Azimuth a : {azimuth(3.0, -4.0), azimuth(-1.0, 2.0), azimuth(0.0, 0.0)}) {
-        double u[3], W[3][kRadialFunctions];
-        elementary_synthesis(a, p, g, u);
-        elementary_weights(a, p, W);
-        for (int c = 0; c < 3; ++c) {
-            double v = 0.0;
-            for (std::size_t f = 0; f < kRadialFunctions; ++f) v += W[c][f] * g[f];
-            CHECK_NEAR(v, u[c], 1e-13);
-        }
-    }
+    const double x = 3.0, y = -4.0, phi = std::atan2(y, x);
+    const Azimuth a = azimuth(x, y);
+    auto field = [&](const PotencyTensor& p, double u[3]) { elementary_synthesis(a, p, g, u); };
+    auto expect = [&](double ur, double up, double uz, const double u[3]) {
+        const double ex = ur * std::cos(phi) - up * std::sin(phi);
+        const double ey = ur * std::sin(phi) + up * std::cos(phi);
+        CHECK_NEAR(u[0], ex, 1e-13);
+        CHECK_NEAR(u[1], ey, 1e-13);
+        CHECK_NEAR(u[2], uz, 1e-13);
+    };
+    double u[3];
+    field({0, 0, 1, 0, 0, 0}, u);
+    expect(g[0], 0.0, g[1], u);
+    field({0.5, 0.5, 0, 0, 0, 0}, u);
+    expect(g[2], 0.0, g[3], u);
+    field({0, 0, 0, 0, 1, 0}, u);
+    expect(g[4] * std::cos(phi), -g[5] * std::sin(phi), g[6] * std::cos(phi), u);
+    field({0, 0, 0, 0, 0, 1}, u);  // E2 turned by 90°
+    const double p2 = phi - M_PI / 2;
+    expect(g[4] * std::cos(p2), -g[5] * std::sin(p2), g[6] * std::cos(p2), u);
+    field({0, 0, 0, 1, 0, 0}, u);
+    expect(g[7] * std::sin(2 * phi), g[8] * std::cos(2 * phi), g[9] * std::sin(2 * phi), u);
+    field({1, -1, 0, 0, 0, 0}, u);  // E3 turned by -45°: (P_xx - P_yy)/2 = 1
+    const double p3 = phi + M_PI / 4;
+    expect(g[7] * std::sin(2 * p3), g[8] * std::cos(2 * p3), g[9] * std::sin(2 * p3), u);
+    double W[3][kRadialFunctions];
+    elementary_weights(a, PotencyTensor{0, 0, 0, 1, 0, 0}, W);
+    CHECK_NEAR(W[2][9], std::sin(2 * phi), 1e-15);
+    CHECK_NEAR(W[2][6], 0.0, 0.0);
 }
 
 int main() {
     test_azimuth_and_factors();
-    test_elementary_weights();
+    test_elementary_synthesis();
     test_okada_canonical_field();
     test_potency_and_moment();
     test_jumps();
