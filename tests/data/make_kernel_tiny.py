@@ -10,19 +10,10 @@ from pathlib import Path
 
 import numpy as np
 from viscoann import export
+from viscoann.kernel_train import FAMILY
 
 HERE = Path(__file__).resolve().parent
 
-#: The neural kernel's family (docs/design.md, "The neural kernel"), SI.
-FAMILY = {
-    "H": [10e3, 50e3],
-    "depth_margin": 1e3,
-    "eta_M": [1e18, 1e21],
-    "eta_K": [1e17, 1e20],
-    "maxwell": True,
-    "r_max": 300e3,
-    "t_max": 1000 * 3.15576e7,
-}
 #: Feature domains: d/H, H, log10(t/tau_M) (its lower end is the clamp), log10(1 + t/tau_K).
 DOMAINS = ([0.02, 0.98], [10e3, 50e3], [-7.0, 3.0], [0.0, 4.5])
 
