@@ -107,6 +107,8 @@ def test_bad_and_untrained_input(net, stations):
         net.displacement(src, stations, [YEAR], eta_M=1e19, jacobian=("mu",))
     with pytest.raises(ValueError, match="times"):
         net.velocity(src, stations, [0.0], eta_M=1e19)
+    with pytest.raises(ValueError, match="displacement only"):
+        net.velocity(src, stations, [YEAR], eta_M=1e19, jacobian=("H",))
     with pytest.warns(va.OutOfDomainWarning, match="H outside"):
         net.displacement(src, stations, [YEAR], eta_M=1e19, H=60e3)
     with pytest.warns(va.OutOfDomainWarning, match="eta_M outside"):

@@ -153,6 +153,8 @@ class NeuralKernel:
         for n in names:
             if n not in _DERIVATIVES:
                 raise ValueError(f"jacobian names {n!r}; allowed: {tuple(_DERIVATIVES)}")
+        if names and velocity:
+            raise ValueError("jacobian is available for displacement only")
         arrays = [np.asarray(v, dtype=float) for v in (eta_M, eta_K, H)]
         many = any(a.ndim > 0 for a in arrays)
         eM, eK, hH = (a.ravel() for a in np.broadcast_arrays(*(np.atleast_1d(a) for a in arrays)))
@@ -168,8 +170,6 @@ class NeuralKernel:
             tabs = _KernelTables(self._engine, t, eM[e], eK[e], hH[e], quantity, th)
             us.append(exact_sources._field(model, source, stations, t, tables=tabs, **run))
             if names:
-                if velocity:
-                    raise ValueError("jacobian is available for displacement only")
                 cols = []
                 for n in names:
                     tabs = _KernelTables(self._engine, t, eM[e], eK[e], hH[e], _DERIVATIVES[n], th)
