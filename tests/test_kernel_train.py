@@ -1,11 +1,13 @@
 """The neural kernel's data and training pieces: the learned quantity against the exact tables,
 the early-time factor, reproducible and resumable shards, the SVD basis and the amplitude fit."""
 
+import json
 import math
 
 import numpy as np
 import pytest
-from viscoann import _core, kernel_data, kernel_train
+import viscoann as va
+from viscoann import _core, export, kernel_data, kernel_train
 from viscoann.earth import EarthModel
 
 
@@ -86,3 +88,35 @@ def test_features_of_maxwell_and_kelvin():
     assert q[3] == pytest.approx(math.log10(101.0))
     dom = kernel_train.feature_domain()
     assert dom.shape == (4, 2) and np.all(dom[:, 1] > dom[:, 0])
+
+
+def test_train_writes_a_kernel_the_engine_evaluates_as_the_net(tmp_path):
+    import torch
+
+    data = tmp_path / "d"
+    kernel_data.generate(data, 3, shard_size=1, times_per_sample=4, progress=False)
+    cfg = kernel_train.KernelTrainConfig(n_modes=3, layers=1, width=8, epochs=2, batch_size=4)
+    path = kernel_train.train(data, tmp_path / "run", cfg, progress=False)
+    net = va.NeuralKernel.load(path)
+    assert net.info["n_modes"] == 3 and net.family == kernel_train.FAMILY | {
+        "H": (10e3, 50e3),
+        "eta_M": (1e18, 1e21),
+        "eta_K": (1e17, 1e20),
+    }
+    # The engine's coefficients are the torch net's on the file's features (float32 weights).
+    doc = export.read(path)
+    W = [torch.tensor(w, dtype=torch.float64) for w in doc["weights"]]
+    b = [torch.tensor(v, dtype=torch.float64) for v in doc["biases"]]
+    H, depth, eta_M, eta_K, t = 20e3, 7e3, 1e19, 1e18, 3e8
+    q = kernel_train.features(H, depth, eta_M / eta_K, math.log10(t / (eta_M / 30e9)))
+    z = torch.tensor(q * [e["scale"] for e in doc["inputs"]] + [e["offset"] for e in doc["inputs"]])
+    z = torch.tanh(W[0] @ z + b[0])
+    y = (W[1] @ z + b[1]).numpy() * [e["scale"] for e in doc["outputs"]]
+    w = kernel_data.early_factor(t, eta_M / 30e9, eta_K / 30e9)
+    c = net._engine.coefficients(depth, [eta_M], [eta_K], [H], [t])[0, 0, 0]
+    np.testing.assert_allclose(c.ravel(), w * y, rtol=1e-12, atol=1e-12 * np.abs(w * y).max())
+    # Resumed: the checkpoint's epochs are kept, more are added.
+    cfg.epochs = 3
+    kernel_train.train(data, tmp_path / "run", cfg, progress=False)
+    hist = json.loads((tmp_path / "run" / "history.json").read_text())
+    assert [h["epoch"] for h in hist] == [1, 2, 3]
