@@ -1,5 +1,6 @@
 """The neural kernel's data and training pieces: the learned quantity against the exact tables,
-the early-time factor, reproducible and resumable shards, the SVD basis and the amplitude fit."""
+the early-time factor, reproducible and resumable shards, the SVD basis, and a trained file that
+the engine evaluates as the net."""
 
 import json
 import math
