@@ -110,7 +110,7 @@ void bind_kernel(py::module_& m) {
                                    py::dict d;
                                    d["n_modes"] = i.n_modes;
                                    d["n_r"] = i.n_r;
-                                   d["r_spacing"] = i.r_spacing;
+                                   d["rho_spacing"] = i.rho_spacing;
                                    d["mu_M"] = i.mu_M;
                                    d["mu_K"] = i.mu_K;
                                    d["H"] = py::make_tuple(i.H_lo, i.H_hi);

@@ -17,13 +17,13 @@ _spec = importlib.util.spec_from_file_location("make_kernel_tiny", DATA / "make_
 tiny = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(tiny)
 
-K, N_R, DR = 3, 160, 2000.0
+K, N_R, DRHO = 3, 160, 0.2
 YEAR = 3.15576e7
 
 
 @pytest.fixture(scope="module")
 def data():
-    return tiny.kernel_bytes([4, 16, 16, 10 * K], K=K, n_r=N_R, r_spacing=DR, seed=7)
+    return tiny.kernel_bytes([3, 16, 16, 10 * K], K=K, n_r=N_R, rho_spacing=DRHO, seed=7)
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +37,8 @@ def doc(data):
 
 
 def ref_coefficients(doc, depth, eta_M, eta_K, H, t):
-    """g's coefficients (10, K), w included, in float64 numpy from the file's contents."""
+    """g's coefficients (10, K), w and H^-2 included, in float64 numpy from the file's
+    contents."""
     geo = doc["geometry"]
     k = geo["n_modes"]
     if t == 0:
@@ -45,7 +46,7 @@ def ref_coefficients(doc, depth, eta_M, eta_K, H, t):
     tau_M, tau_K = eta_M / geo["mu_M"], eta_K / geo["mu_K"]
     ins, outs = doc["inputs"], doc["outputs"]
     q = np.array(
-        [depth / H, H, max(np.log10(t / tau_M), ins[2]["domain"][0]), np.log10(1 + t / tau_K)]
+        [depth / H, max(np.log10(t / tau_M), ins[1]["domain"][0]), np.log10(1 + t / tau_K)]
     )
     z = np.array([e["scale"] for e in ins]) * q + np.array([e["offset"] for e in ins])
     acts = {"tanh": np.tanh, "identity": lambda v: v, "relu": lambda v: np.maximum(v, 0)}
@@ -53,7 +54,7 @@ def ref_coefficients(doc, depth, eta_M, eta_K, H, t):
         z = acts[a](W.astype(float) @ z + b.astype(float))
     c = np.array([e["scale"] for e in outs]) * z + np.array([e["offset"] for e in outs])
     x = t / tau_M + t / tau_K
-    return (x / (1 + x) * c).reshape(10, k)
+    return (x / (1 + x) / H**2 * c).reshape(10, k)
 
 
 MODELS = dict(eta_M=np.array([1e19, 3e20, 2e18]), eta_K=np.array([1e18, np.inf, 5e19]))
@@ -83,16 +84,17 @@ def test_clamp_below_the_feature_domain(kernel, doc):
     np.testing.assert_allclose(c[0, 0, 1] / c[0, 0, 0], 10.0, rtol=1e-6)  # w ~ x, one shape
 
 
-def _tables_field(basis, c, depth, tensors, x, y, homogeneous=False, factors=None):
-    """The field of coefficients c (T, 10, K) on the basis (10, K, n_r) through radial tables
-    on the basis grid and the solver's tables_displacement (the independent path)."""
+def _tables_field(basis, c, depth, tensors, x, y, H, homogeneous=False, factors=None):
+    """The field of coefficients c (T, 10, K) on the basis (10, K, n_r) in rho = r/H through
+    radial tables on the basis grid's radii H rho_j and the solver's tables_displacement (the
+    independent path)."""
     g = np.einsum("tfk,fkr->trf", c, np.asarray(basis, dtype=float))
     nt = len(c)
     r, kap, kr, const = (np.zeros(nt), np.zeros(nt), np.zeros(nt), 0.0)
     if factors is not None:
         r, kap, kr, const = factors
     return _core.tables_displacement(
-        depth, DR, np.zeros(nt), g, r, kap, kr, const, tensors, x, y, homogeneous=homogeneous
+        depth, H * DRHO, np.zeros(nt), g, r, kap, kr, const, tensors, x, y, homogeneous=homogeneous
     )
 
 
@@ -108,6 +110,8 @@ QUANTITIES = ("u", "v", "d_log10_eta_M", "d_log10_eta_K", "d_H")
 
 
 def test_remainder_matches_tables_path(kernel, doc):
+    """Every quantity but d_H (whose basis term rho psi' the tables path cannot form: checked
+    against differences below) through the independent path."""
     rng = np.random.default_rng(1)
     tensors, x, y = _sources(rng, 3, 150)
     times = TIMES[1:]
@@ -117,13 +121,33 @@ def test_remainder_matches_tables_path(kernel, doc):
     assert out.shape == (3, 5, len(times), 150, 3)
     c = kernel.coefficients(DEPTH, **MODELS, times=times, quantities=QUANTITIES)
     for e in range(3):
-        for iq in range(5):
-            ref = _tables_field(doc["basis"], c[e, iq], DEPTH, tensors, x, y)
+        for iq in range(4):
+            ref = _tables_field(doc["basis"], c[e, iq], DEPTH, tensors, x, y, MODELS["H"][e])
             scale = np.abs(ref).max()
             if QUANTITIES[iq] == "d_log10_eta_K" and e == 1:  # Maxwell: no eta_K dependence
                 assert scale == 0.0 and np.all(out[e, iq] == 0.0)
                 continue
             np.testing.assert_allclose(out[e, iq], ref, rtol=0, atol=1e-10 * scale)
+
+
+@pytest.mark.parametrize("e", [0, 1, 2])
+def test_remainder_d_H_matches_differences(kernel, e):
+    """d_H of the whole remainder (the net's H via d/H, the scale H^-2 and psi(r/H)) against
+    central differences of the engine's own u in H."""
+    rng = np.random.default_rng(11)
+    tensors, x, y = _sources(rng, 2, 80, r_max=200e3)
+    args = dict(times=TIMES[1:], tensors=tensors, x=x, y=y)
+    p = {k: MODELS[k][e : e + 1] for k in ("eta_M", "eta_K", "H")}
+    d = kernel.remainder(DEPTH, **p, quantities=("u", "d_H"), **args)[0, 1]
+    h = 1e-5
+    up, um = (
+        kernel.remainder(DEPTH, p["eta_M"], p["eta_K"], p["H"] * (1 + s), **args)[0, 0]
+        for s in (h, -h)
+    )
+    fd = (up - um) / (2 * h * p["H"][0])
+    for it in range(len(TIMES) - 1):
+        scale = np.abs(fd[it]).max()
+        np.testing.assert_allclose(d[it], fd[it], rtol=0, atol=1e-6 * scale)
 
 
 def test_canonical_source_and_single_functions(kernel, doc):
@@ -135,7 +159,7 @@ def test_canonical_source_and_single_functions(kernel, doc):
     for tensor in np.eye(6)[[0, 2, 3, 4, 5]].tolist() + [[0, 0, 0, -0.5, 0, 0], [1, 1, 0, 0, 0, 0]]:
         t = np.array([tensor])
         out = kernel.remainder(DEPTH, [1e19], [1e18], [20e3], [YEAR], t, x, y)
-        ref = _tables_field(doc["basis"], c[0, 0], DEPTH, t, x, y)
+        ref = _tables_field(doc["basis"], c[0, 0], DEPTH, t, x, y, 20e3)
         np.testing.assert_allclose(out[0, 0], ref, rtol=0, atol=1e-10 * np.abs(ref).max())
 
 
@@ -143,12 +167,13 @@ def test_basis_synthesis_binding(kernel, doc):
     rng = np.random.default_rng(3)
     tensors, x, y = _sources(rng, 4, 70)
     C = rng.normal(size=(5, 10, K))
-    out = _core.basis_synthesis(doc["basis"], DR, C, tensors, x, y)
+    dr = 2000.0  # any basis on any radii: here the kernel's at H = 10 km
+    out = _core.basis_synthesis(doc["basis"], dr, C, tensors, x, y)
     assert out.shape == (5, 70, 3)
-    ref = _tables_field(doc["basis"], C, DEPTH, tensors, x, y)
+    ref = _tables_field(doc["basis"], C, DEPTH, tensors, x, y, dr / DRHO)
     np.testing.assert_allclose(out, ref, rtol=0, atol=1e-10 * np.abs(ref).max())
     with pytest.raises(ValueError, match=r"radius|beyond"):
-        _core.basis_synthesis(doc["basis"], DR, C, tensors, x * 10, y * 10)
+        _core.basis_synthesis(doc["basis"], dr, C, tensors, x * 10, y * 10)
 
 
 def test_displacement_adds_the_lids_okada(kernel, doc):
@@ -167,7 +192,9 @@ def test_displacement_adds_the_lids_okada(kernel, doc):
     cols = EarthModel([], Layer(None, Elastic(3e10), lam=3e10)).columns()
     lid = _core.elementary_tables(*cols, 1.0, 0.0, times)
     factors = (lid["r"], lid["kappa"], lid["kappa_r"], lid["constant"])
-    okada = _tables_field(doc["basis"], np.zeros((2, 10, K)), DEPTH, tensors, x, y, True, factors)
+    okada = _tables_field(
+        doc["basis"], np.zeros((2, 10, K)), DEPTH, tensors, x, y, 20e3, True, factors
+    )
     np.testing.assert_allclose(
         out[0, 0] - rem[0, 0], okada, rtol=1e-12, atol=1e-12 * np.abs(okada).max()
     )
@@ -230,7 +257,7 @@ def test_t0_gives_exactly_zero_remainder(kernel):
 
 def test_out_of_domain_count(kernel):
     info = kernel.info
-    assert info["n_modes"] == K and info["n_r"] == N_R and info["r_spacing"] == DR
+    assert info["n_modes"] == K and info["n_r"] == N_R and info["rho_spacing"] == DRHO
     assert info["H"] == (10e3, 50e3) and info["maxwell"] and info["r_max"] == 300e3
     t_in, t_out = [YEAR], [2000 * YEAR]
     assert kernel.out_of_domain(DEPTH, [1e19], [1e18], [15e3], t_in) == 0
@@ -256,7 +283,10 @@ BAD = [
     (dict(times=[np.nan]), r"times\[0\] = nan is invalid"),
     (dict(times=[0.0], quantities=("v",)), r"times\[0\] = 0 is invalid; allowed: > 0 s for the"),
     (dict(quantities=("w",)), r"quantity 'w' is invalid; allowed: u, v, d_log10_eta_M"),
-    (dict(x=[[301e3]]), r"offset 301000 m beyond the kernel's basis; allowed: <= 300000 m"),
+    (
+        dict(x=[[472e3]]),
+        r"offset 472000 m beyond the kernel's basis; allowed: <= 471000 m \(rho = r/H <= 31.4",
+    ),
     (dict(x=[[np.nan]]), r"x\[0\] = nan is invalid; allowed: finite m"),
     (dict(tensors=[[0, 0, 0, np.inf, 0, 0]]), r"potency\[0\]\[3\] = inf is invalid"),
     (dict(tensors=[[0, 0, 0, 1, 0]]), r"tensors must have shape \(m, 6\)"),
@@ -298,11 +328,11 @@ def test_bench_kernel_rows():
     add_arguments, run = TOPICS["kernel"]
     p = argparse.ArgumentParser()
     add_arguments(p)
-    argv = ["--modes", "2", "--hidden", "8", "--r-spacing", "2000", "--patches", "4"]
+    argv = ["--modes", "2", "--hidden", "8", "--rho-spacing", "0.2", "--patches", "4"]
     argv += ["--stations", "5", "--times", "3", "--seed-models", "1", "--samples", "3"]
     rows = run(p.parse_args(argv + ["--repeats", "1", "--threads", "1"]))
     assert [r["path"] for r in rows] == ["finite_fault", "seed_grid", "scattered"]
-    assert rows[0]["n_points"] == 4 * 16 * 5 * 3 and rows[0]["net"] == "4-8-20"
+    assert rows[0]["n_points"] == 4 * 16 * 5 * 3 and rows[0]["net"] == "3-8-20"
     # The seed row extrapolates its subset to the full 263,250,000 predictions (arithmetic of
     # the row, whatever the timing).
     seed = rows[1]

@@ -34,6 +34,19 @@ std::vector<std::size_t> active_functions(std::size_t m, const PotencyTensor* p)
     return fa;
 }
 
+// rho dpsi/drho of the cubic stencil's interpolant at u = rho / h: u times the derivatives of
+// hankel.cpp's Lagrange weights on nodes j0 .. j0 + 3.
+std::size_t derivative_stencil(double rho, double h, std::size_t n, double w[4]) noexcept {
+    const std::size_t j = cubic_stencil(rho, h, n, w);
+    const double u = rho / h, x = u - double(j);
+    const double a = x - 1, b = x - 2, c = x - 3;
+    w[0] = -u * (b * c + a * c + a * b) / 6.0;
+    w[1] = u * (b * c + x * c + x * b) / 2.0;
+    w[2] = -u * (a * c + x * c + x * a) / 2.0;
+    w[3] = u * (a * b + x * b + x * a) / 6.0;
+    return j;
+}
+
 }  // namespace
 
 void gemm_scalar(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
@@ -62,7 +75,7 @@ BasisKernels basis_kernels() noexcept {
 
 void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, std::size_t m,
                      const PotencyTensor* p, std::size_t n, const double* x, const double* y,
-                     double* out, int threads) {
+                     double* out, int threads, double radius_scale, BasisRead read) {
     const std::size_t K = b.K, FK = F * K;
     const std::vector<std::size_t> fa = active_functions(m, p);
     const std::size_t na = fa.size(), Ka = na * K;
@@ -89,8 +102,10 @@ void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, 
                 for (std::size_t q = 0; q < m; ++q) {
                     const double xi = x[q * n + b0 + i], yi = y[q * n + b0 + i];
                     double w[4];
-                    const std::size_t j0 =
-                        cubic_stencil(std::sqrt(xi * xi + yi * yi), b.h, b.n_r, w);
+                    const double rho = std::sqrt(xi * xi + yi * yi) * radius_scale;
+                    const std::size_t j0 = read == BasisRead::value
+                                               ? cubic_stencil(rho, b.h, b.n_r, w)
+                                               : derivative_stencil(rho, b.h, b.n_r, w);
                     const double* p0 = &b.psi[j0 * FK];
                     double W[3][F];
                     elementary_weights(azimuth(xi, yi), p[q], W);

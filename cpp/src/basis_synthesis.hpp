@@ -34,12 +34,18 @@ RadialBasis radius_major(const T* basis, std::size_t K, std::size_t n_r, double 
     return b;
 }
 
+/// How the basis is read at a point of radius r: psi(rho) or rho dpsi/drho (the derivative of
+/// the cubic stencil's interpolant), at rho = r radius_scale.
+enum class BasisRead { value, rho_derivative };
+
 /// out[(row n + i) 3 + c] += the field of n_rows coefficient rows C[row 10 K + f K + k]
-/// (see viscoann::basis_synthesis; arguments already checked). Functions f whose azimuthal
-/// weight vanishes for every source are skipped. threads 0: all.
+/// (see viscoann::basis_synthesis; arguments already checked), the basis read at
+/// rho = r radius_scale. Functions f whose azimuthal weight vanishes for every source are
+/// skipped. threads 0: all.
 void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, std::size_t m,
                      const PotencyTensor* p, std::size_t n, const double* x, const double* y,
-                     double* out, int threads);
+                     double* out, int threads, double radius_scale = 1.0,
+                     BasisRead read = BasisRead::value);
 
 // ---- the product out += A B per ISA ---------------------------------------------------------
 

@@ -1,11 +1,12 @@
 // NeuralKernel (viscoann/kernel.hpp): loads a format-3 model file, checks every evaluation's
 // arguments, counts what lies outside the family, and runs the two layers: the net ->
-// coefficient matrix C[(e, iq, it), (f, k)] (kernel_net.cpp), then the basis synthesis
-// out += C B (basis_synthesis.cpp); displacement() adds the lid's Okada.
+// coefficient matrix C[(e, iq, it), (f, k)] (kernel_net.cpp), then per model the basis
+// synthesis out += C B at rho = r/H (basis_synthesis.cpp); displacement() adds the lid's Okada.
 #include "viscoann/kernel.hpp"
 
 #include <algorithm>
 #include <cmath>
+#include <iomanip>
 #include <limits>
 #include <memory>
 #include <sstream>
@@ -91,8 +92,10 @@ std::size_t check_points(const detail::KernelGeometry& g, double depth, const Ke
     return out;
 }
 
-void check_sources(double r_max, std::size_t m, const PotencyTensor* p, std::size_t n,
-                   const double* x, const double* y, int threads) {
+// r_max: the largest offset the basis serves; why: how it follows from the basis (for the
+// message).
+void check_sources(double r_max, const std::string& why, std::size_t m, const PotencyTensor* p,
+                   std::size_t n, const double* x, const double* y, int threads) {
     if (threads < 0) invalid("threads", threads, ">= 0 (0: all hardware threads)");
     if (m > 0 && !p) throw std::invalid_argument("potency tensors = NULL");
     if (m * n > 0 && (!x || !y)) throw std::invalid_argument("x, y = NULL");
@@ -112,7 +115,8 @@ void check_sources(double r_max, std::size_t m, const PotencyTensor* p, std::siz
             msg.precision(17);
             msg << "x[" << i << "], y[" << i << "] = " << x[i] << ", " << y[i]
                 << " is invalid: offset " << r
-                << " m beyond the kernel's basis; allowed: <= " << r_max << " m";
+                << " m beyond the kernel's basis; allowed: <= " << std::setprecision(12) << r_max
+                << " m" << why;
             throw std::invalid_argument(msg.str());
         }
     }
@@ -195,7 +199,7 @@ NeuralKernel NeuralKernel::load(const std::string& path) {
 KernelInfo NeuralKernel::info() const noexcept {
     const detail::KernelGeometry& g = data_->model.kernel;
     KernelInfo i;
-    i.n_modes = g.n_modes, i.n_r = g.n_r, i.r_spacing = g.r_spacing;
+    i.n_modes = g.n_modes, i.n_r = g.n_r, i.rho_spacing = g.rho_spacing;
     i.mu_M = g.mu_M, i.mu_K = g.mu_K;
     i.H_lo = g.H_lo, i.H_hi = g.H_hi, i.depth_margin = g.depth_margin;
     i.eta_M_lo = g.eta_M_lo, i.eta_M_hi = g.eta_M_hi;
@@ -228,12 +232,41 @@ std::size_t NeuralKernel::remainder(double depth, const KernelModels& models, st
                                     std::size_t n, const double* x, const double* y, std::size_t nq,
                                     const KernelQuantity* q, double* out, int threads) const {
     const detail::KernelData& d = *data_;
-    const std::size_t n_out = check_points(d.model.kernel, depth, models, nt, times, nq, q);
-    check_sources(d.model.kernel.r_max, m, p, n, x, y, threads);
-    const std::size_t rows = models.n * nq * nt;
-    std::vector<double> C(rows * d.model.n_outputs());
+    const detail::KernelGeometry& g = d.model.kernel;
+    const std::size_t n_out = check_points(g, depth, models, nt, times, nq, q);
+    // The basis serves rho = r/H up to its stencil's last radius, so r <= rho_top H for all H.
+    const double rho_top = static_cast<double>(g.n_r - 3) * g.rho_spacing;
+    double H_min = std::numeric_limits<double>::infinity();
+    for (std::size_t e = 0; e < models.n; ++e) H_min = std::min(H_min, models.H[e]);
+    std::ostringstream why;
+    why.precision(12);
+    why << " (rho = r/H <= " << rho_top << " at H = " << H_min << " m)";
+    check_sources(rho_top * H_min, why.str(), m, p, n, x, y, threads);
+    const std::size_t FK = d.model.n_outputs(), block = nq * nt, plane = 3 * n;
+    std::vector<double> C(models.n * block * FK);
     fill_coefficients(d, depth, models, nt, times, nq, q, C.data(), threads);
-    detail::basis_synthesis(d.basis, rows, C.data(), m, p, n, x, y, out, threads);
+    // d_H's second part, from psi(r/H): -(1/H) times u's coefficients against rho dpsi/drho.
+    bool any_H = false;
+    for (std::size_t iq = 0; iq < nq; ++iq) any_H = any_H || q[iq] == KernelQuantity::d_H;
+    std::vector<double> Cu;
+    if (any_H) {
+        const KernelQuantity u = KernelQuantity::u;
+        Cu.resize(models.n * nt * FK);
+        fill_coefficients(d, depth, models, nt, times, 1, &u, Cu.data(), threads);
+    }
+    for (std::size_t e = 0; e < models.n; ++e) {
+        const double inv_H = 1.0 / models.H[e];
+        detail::basis_synthesis(d.basis, block, &C[e * block * FK], m, p, n, x, y,
+                                out + e * block * plane, threads, inv_H);
+        if (!any_H) continue;
+        double* cu = &Cu[e * nt * FK];
+        for (std::size_t k = 0; k < nt * FK; ++k) cu[k] *= -inv_H;
+        for (std::size_t iq = 0; iq < nq; ++iq)
+            if (q[iq] == KernelQuantity::d_H)
+                detail::basis_synthesis(d.basis, nt, cu, m, p, n, x, y,
+                                        out + (e * nq + iq) * nt * plane, threads, inv_H,
+                                        detail::BasisRead::rho_derivative);
+    }
     return n_out;
 }
 
@@ -287,7 +320,7 @@ void basis_synthesis(const double* basis, std::size_t n_modes, std::size_t n_r, 
     if (n_rows > 0 && !C) throw std::invalid_argument("C = NULL");
     for (std::size_t i = 0; i < n_rows * FK; ++i)
         if (!std::isfinite(C[i])) invalid(at("C", i), C[i], "finite");
-    check_sources(double(n_r - 3) * r_spacing, m, p, n, x, y, threads);
+    check_sources(double(n_r - 3) * r_spacing, "", m, p, n, x, y, threads);
     const auto b = detail::radius_major(basis, n_modes, n_r, r_spacing);
     detail::basis_synthesis(b, n_rows, C, m, p, n, x, y, out, threads);
 }

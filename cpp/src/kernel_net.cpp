@@ -1,6 +1,7 @@
 // The neural kernel's net in float64 with exact forward-mode derivatives (kernel_net.hpp): the
 // features and their tangents, the layers (tangents through the same products, times the
-// activation's derivative), the output scale, the time factor w = x/(1 + x).
+// activation's derivative), the output scale, the time factor w = x/(1 + x) and the length
+// scale H^-2.
 #include "kernel_net.hpp"
 
 #include <algorithm>
@@ -46,7 +47,7 @@ KernelData make_kernel_data(MlpModel model) {
         for (std::size_t j = 0; j < out; ++j) d.bias.push_back(double(b[j]));
     }
     const KernelGeometry& k = model.kernel;
-    d.basis = radius_major(k.basis.data(), k.n_modes, k.n_r, k.r_spacing);
+    d.basis = radius_major(k.basis.data(), k.n_modes, k.n_r, k.rho_spacing);
     d.model = std::move(model);
     return d;
 }
@@ -71,21 +72,21 @@ void kernel_coefficients(const KernelData& d, const KernelPoint& pt, std::size_t
     // Features and their tangents (export.py, format 3).
     const double inv_tM = g.mu_M / pt.eta_M, inv_tK = g.mu_K / pt.eta_K;  // eta_K = inf: 0
     const double tM = pt.t * inv_tM, tK = pt.t * inv_tK;
-    const double lo2 = m.domain_lo[2];
-    const double raw2 = std::log10(tM);
-    const bool clamped = raw2 < lo2;
-    const double feat[4] = {pt.depth / pt.H, pt.H, clamped ? lo2 : raw2, std::log1p(tK) / ln10};
+    const double lo1 = m.domain_lo[1];
+    const double raw1 = std::log10(tM);
+    const bool clamped = raw1 < lo1;
+    const double feat[3] = {pt.depth / pt.H, clamped ? lo1 : raw1, std::log1p(tK) / ln10};
     // dq/dp per direction (t; log10 eta_M; log10 eta_K; H).
-    const double dq[4][4] = {
-        {0.0, 0.0, clamped ? 0.0 : 1.0 / (pt.t * ln10), inv_tK / ((1.0 + tK) * ln10)},
-        {0.0, 0.0, clamped ? 0.0 : -1.0, 0.0},
-        {0.0, 0.0, 0.0, -tK / (1.0 + tK)},
-        {-pt.depth / (pt.H * pt.H), 1.0, 0.0, 0.0},
+    const double dq[4][3] = {
+        {0.0, clamped ? 0.0 : 1.0 / (pt.t * ln10), inv_tK / ((1.0 + tK) * ln10)},
+        {0.0, clamped ? 0.0 : -1.0, 0.0},
+        {0.0, 0.0, -tK / (1.0 + tK)},
+        {-pt.depth / (pt.H * pt.H), 0.0, 0.0},
     };
-    for (std::size_t i = 0; i < 4; ++i) a[i] = m.in_scale[i] * feat[i] + m.in_offset[i];
+    for (std::size_t i = 0; i < 3; ++i) a[i] = m.in_scale[i] * feat[i] + m.in_offset[i];
     for (int dir = 0; dir < 4; ++dir)
         if (row_of[dir] > 0)
-            for (std::size_t i = 0; i < 4; ++i)
+            for (std::size_t i = 0; i < 3; ++i)
                 a[static_cast<std::size_t>(row_of[dir]) * W + i] = m.in_scale[i] * dq[dir][i];
 
     for (std::size_t l = 0; l < m.n_layers(); ++l) {
@@ -135,21 +136,25 @@ void kernel_coefficients(const KernelData& d, const KernelPoint& pt, std::size_t
         }
     }
 
-    // c = out_scale y + out_offset, dc = out_scale dy; g's coefficients with w = x/(1 + x).
+    // c = out_scale y + out_offset, dc = out_scale dy; g's coefficients s w c with
+    // w = x/(1 + x) and s = H^-2. The H direction's -2/H from s is here; the basis's own
+    // H-dependence, psi(r/H), is the synthesis's (kernel.cpp).
     const double x = tM + tK, w = x / (1.0 + x), dw = 1.0 / ((1.0 + x) * (1.0 + x));
+    const double s = 1.0 / (pt.H * pt.H);
     const double dx[4] = {inv_tM + inv_tK, -ln10 * tM, -ln10 * tK, 0.0};
+    const double ds[4] = {0.0, 0.0, 0.0, -2.0 / pt.H};  // (ds/dp) / s
     for (std::size_t iq = 0; iq < nq; ++iq) {
         const int dir = direction(q[iq]);
         double* o = out + iq * n_out;
         if (dir < 0) {
             for (std::size_t j = 0; j < n_out; ++j)
-                o[j] = w * (m.out_scale[j] * a[j] + m.out_offset[j]);
+                o[j] = s * w * (m.out_scale[j] * a[j] + m.out_offset[j]);
             continue;
         }
         const double* da = a + static_cast<std::size_t>(row_of[dir]) * W;
-        const double wx = dw * dx[dir];
+        const double wx = s * (dw * dx[dir] + w * ds[dir]), sw = s * w;
         for (std::size_t j = 0; j < n_out; ++j)
-            o[j] = wx * (m.out_scale[j] * a[j] + m.out_offset[j]) + w * m.out_scale[j] * da[j];
+            o[j] = wx * (m.out_scale[j] * a[j] + m.out_offset[j]) + sw * m.out_scale[j] * da[j];
     }
 }
 

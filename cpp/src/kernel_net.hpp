@@ -1,5 +1,5 @@
 // Private: the neural kernel's first layer, net -> coefficient matrix. Per (model, time) the
-// net's features q = (d/H, H, log10(t/tau_M) clamped below, log10(1 + t/tau_K)) pass the MLP in
+// net's features q = (d/H, log10(t/tau_M) clamped below, log10(1 + t/tau_K)) pass the MLP in
 // float64 with forward-mode tangents for the requested derivatives (export.py, format 3).
 #pragma once
 
@@ -30,9 +30,10 @@ struct KernelPoint {
     double depth, H, eta_M, eta_K, t;
 };
 
-/// out[iq 10 K + f K + k], iq < nq: the coefficients of quantity q[iq] (w included) at one
-/// point with t > 0 (t = 0 is exactly zero: the callers skip the net there). `scratch` is
-/// resized as needed (one per thread).
+/// out[iq 10 K + f K + k], iq < nq: the coefficients of quantity q[iq] (w and H^-2 included)
+/// at one point with t > 0 (t = 0 is exactly zero: the callers skip the net there); for d_H
+/// the part multiplying psi(r/H) only (kernel.hpp). `scratch` is resized as needed (one per
+/// thread).
 void kernel_coefficients(const KernelData& d, const KernelPoint& pt, std::size_t nq,
                          const KernelQuantity* q, double* out, std::vector<double>& scratch);
 

@@ -32,9 +32,10 @@ enum class Geometry : std::int32_t {
     /// transformed inputs 2..n-1); outputs (ux, uy, uz) = the azimuthal factors applied to the
     /// scaled net outputs (canonical_from_radial in sources.hpp).
     radial_strike_slip = 1,
-    /// The neural kernel (format version 3): features q = (d/H, H, log10(t/tau_M),
+    /// The neural kernel (format version 3): features q = (d/H, log10(t/tau_M),
     /// log10(1 + t/tau_K)), 10 K outputs c_fk, the remainder radial functions
-    /// g_f = w(t) sum_k c_fk psi_fk(r) with the tabulated basis psi (KernelGeometry; kernel.cpp).
+    /// g_f = w(t) H^-2 sum_k c_fk psi_fk(r/H) with the tabulated basis psi (KernelGeometry;
+    /// kernel.cpp).
     elementary_kernel = 2,
 };
 
@@ -44,18 +45,21 @@ inline constexpr std::size_t kernel_functions = 10;
 /// The "elementary_kernel" geometry entry (python/viscoann/export.py, format version 3), SI.
 struct KernelGeometry {
     std::size_t n_modes = 0, n_r = 0;  ///< K, radii of the basis
-    double r_spacing = 0.0;            ///< basis radii r_j = j r_spacing [m]
+    double rho_spacing = 0.0;          ///< basis grid rho_j = j rho_spacing in rho = r/H
     double mu_M = 0.0, mu_K = 0.0;     ///< the half-space's Maxwell and Kelvin moduli [Pa]
     // The family the net was trained on: H, depth in [margin, H - margin], eta, t <= t_max.
     double H_lo = 0.0, H_hi = 0.0, depth_margin = 0.0;
     double eta_M_lo = 0.0, eta_M_hi = 0.0, eta_K_lo = 0.0, eta_K_hi = 0.0;
     bool maxwell = false;             ///< eta_K = inf is in the family
-    double r_max = 0.0, t_max = 0.0;  ///< largest offset the basis serves [m]; time [s]
+    double r_max = 0.0, t_max = 0.0;  ///< the family's largest offset [m] and time [s]
     std::vector<float> basis;         ///< psi[(f n_modes + k) n_r + j], (10, K, n_r)
 };
 
 /// Maximum supported layer width (engine scratch is sized for it).
 inline constexpr int max_width = 1024;
+/// The neural kernel's (format 3): its engine's scratch is on the heap, and its random-feature
+/// hidden layer is wide (kernel_train.fit_random_features).
+inline constexpr int max_kernel_width = 8192;
 /// Model file format version written by viscoann.export; the reader accepts 1 and 2 (version 1
 /// has no "shift" and no "geometry") and 3, the neural kernel (geometry "elementary_kernel").
 inline constexpr int format_version = 2;

@@ -265,14 +265,14 @@ void exact_keys(const Json& obj, std::initializer_list<const char*> keys,
 // "geometry" {"kind": "elementary_kernel", ...} (version 3; export.py's module docstring).
 void parse_kernel_geometry(const Json& geo, MlpModel& m) {
     const std::string where = "metadata geometry 'elementary_kernel'";
-    exact_keys(geo, {"kind", "n_modes", "r_spacing", "n_r", "mu_M", "mu_K", "family"}, where);
+    exact_keys(geo, {"kind", "n_modes", "rho_spacing", "n_r", "mu_M", "mu_K", "family"}, where);
     KernelGeometry& k = m.kernel;
     k.n_modes = static_cast<std::size_t>(as_uint(*geo.find("n_modes"), where + " \"n_modes\"",
                                                  static_cast<std::uint64_t>(max_width)));
     k.n_r = static_cast<std::size_t>(as_uint(*geo.find("n_r"), where + " \"n_r\"", 1u << 24));
     if (k.n_modes < 1) bad(where + " \"n_modes\" = 0 must be >= 1");
     if (k.n_r < 4) bad(where + " \"n_r\" = " + std::to_string(k.n_r) + " must be >= 4");
-    k.r_spacing = positive_number(geo, "r_spacing", where);
+    k.rho_spacing = positive_number(geo, "rho_spacing", where);
     k.mu_M = positive_number(geo, "mu_M", where);
     k.mu_K = positive_number(geo, "mu_K", where);
     const std::string fw = where + " family";
@@ -288,13 +288,14 @@ void parse_kernel_geometry(const Json& geo, MlpModel& m) {
     k.maxwell = member(fam, "maxwell", Json::Type::boolean, fw).boolean;
     k.r_max = positive_number(fam, "r_max", fw);
     k.t_max = positive_number(fam, "t_max", fw);
-    const double r_top = static_cast<double>(k.n_r - 3) * k.r_spacing;  // the cubic stencil's
+    // The cubic stencil's last radius at the smallest H.
+    const double r_top = static_cast<double>(k.n_r - 3) * k.rho_spacing * k.H_lo;
     if (!(k.r_max <= r_top))
         bad(fw + " \"r_max\" = " + num_str(k.r_max) + " lies beyond the basis grid ((n_r - 3) " +
-            "r_spacing = " + num_str(r_top) + ")");
+            "rho_spacing H_lo = " + num_str(r_top) + ")");
     m.geometry = Geometry::elementary_kernel;
-    if (m.n_features() != 4 || m.n_outputs() != kernel_functions * k.n_modes)
-        bad(where + " needs widths[0] = 4 and widths[-1] = 10 n_modes = " +
+    if (m.n_features() != 3 || m.n_outputs() != kernel_functions * k.n_modes)
+        bad(where + " needs widths[0] = 3 and widths[-1] = 10 n_modes = " +
             std::to_string(kernel_functions * k.n_modes) + "; the widths are " +
             std::to_string(m.n_features()) + " ... " + std::to_string(m.n_outputs()));
 }
@@ -432,9 +433,10 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
 
     const auto& widths = member(doc, "widths", Json::Type::array, "metadata").array;
     if (widths.size() < 2) bad("metadata \"widths\" needs at least 2 entries (inputs, outputs)");
+    const int w_max = version == format_version_kernel ? max_kernel_width : max_width;
     for (std::size_t k = 0; k < widths.size(); ++k) {
         const auto w = as_uint(widths[k], "metadata widths[" + std::to_string(k) + "]",
-                               static_cast<std::uint64_t>(max_width));
+                               static_cast<std::uint64_t>(w_max));
         if (w == 0) bad("metadata widths[" + std::to_string(k) + "] is 0");
         m.widths.push_back(static_cast<int>(w));
     }
@@ -461,11 +463,11 @@ MlpModel parse_model(const unsigned char* data, std::size_t size) {
     }
     if (m.geometry == Geometry::elementary_kernel) {
         // export.KERNEL_FEATURES, in order, none log10 (the engine forms log10 itself).
-        static const char* const features[4] = {"depth_over_H", "H", "log10_t_over_tau_M",
+        static const char* const features[3] = {"depth_over_H", "log10_t_over_tau_M",
                                                 "log10_1p_t_over_tau_K"};
-        for (std::size_t k = 0; k < 4; ++k)
+        for (std::size_t k = 0; k < 3; ++k)
             if (m.input_names[k] != features[k] || m.in_log10[k])
-                bad("geometry 'elementary_kernel' needs the inputs depth_over_H, H, "
+                bad("geometry 'elementary_kernel' needs the inputs depth_over_H, "
                     "log10_t_over_tau_M, log10_1p_t_over_tau_K (not log10); inputs[" +
                     std::to_string(k) + "] is '" + m.input_names[k] + "'" +
                     (m.in_log10[k] ? " (log10)" : ""));

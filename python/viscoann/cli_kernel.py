@@ -25,9 +25,17 @@ def add(sub):
     t.add_argument("data", nargs="+", help="data directories")
     t.add_argument("--out", required=True, help="run directory (kernel.safetensors inside)")
     t.add_argument("--modes", type=int, default=16, help="radial basis modes K (default 16)")
-    t.add_argument("--layers", type=int, default=3)
-    t.add_argument("--width", type=int, default=128)
-    t.add_argument("--epochs", type=int, default=400)
+    t.add_argument(
+        "--method",
+        choices=("random-features", "adam"),
+        default="random-features",
+        help="random-features (default: one wide random tanh layer, the last layer solved "
+        "exactly; how the shipped kernel was made) or adam (a deep net descended)",
+    )
+    t.add_argument("--hidden", type=int, default=3000, help="random-features: hidden units")
+    t.add_argument("--layers", type=int, default=3, help="adam: hidden layers")
+    t.add_argument("--width", type=int, default=128, help="adam: their width")
+    t.add_argument("--epochs", type=int, default=400, help="adam: epochs")
     t.add_argument("--minutes", type=float, default=0.0, help="time budget (0: none)")
     t.add_argument("--seed", type=int, default=0)
     t.add_argument("--no-progress", action="store_true")
@@ -66,8 +74,19 @@ def _train(args) -> int:
     for opt, v in (("--modes", args.modes), ("--layers", args.layers), ("--width", args.width)):
         check_count(opt, v, 1)
     check_count("--epochs", args.epochs, 1)
+    if not 1 <= args.hidden <= 8192:
+        raise UsageError(f"--hidden {args.hidden} is invalid; allowed: 1..8192")
     if args.minutes < 0:
         raise UsageError(f"--minutes {args.minutes} is invalid; allowed: >= 0")
+    if args.method == "random-features":
+        rf = kernel_train.RandomFeatureConfig(
+            n_modes=args.modes, hidden=args.hidden, seed=args.seed
+        )
+        path = kernel_train.fit_random_features(
+            args.data, args.out, rf, progress=not args.no_progress
+        )
+        print(f"wrote {path}", file=sys.stderr)
+        return 0
     cfg = kernel_train.KernelTrainConfig(
         n_modes=args.modes,
         layers=args.layers,

@@ -26,19 +26,21 @@ The tensors tile the data section in file order with no bytes before, between or
 ``tensors_crc32`` covers all of it (files written before it was added have none and still load).
 
 Format version 3: the neural kernel (``geometry`` "elementary_kernel"; docs/design.md, "The
-neural kernel"). One more tensor, ``basis`` (F32, [10, K, n_r]): the radial basis psi_fk(r_j)
-of the ten elementary radial functions f (sources.hpp's order) on r_j = j r_spacing. The
-geometry entry is ``{"kind": "elementary_kernel", "n_modes": K, "r_spacing", "n_r", "mu_M",
-"mu_K", "family": {"H": [lo, hi], "depth_margin", "eta_M": [lo, hi], "eta_K": [lo, hi],
-"maxwell": bool, "r_max", "t_max"}}`` (SI). The four inputs are the features
-``KERNEL_FEATURES`` q = (d/H, H, log10(t/tau_M), log10(1 + t/tau_K)), tau = eta/mu of the
-half-space's Maxwell and Kelvin elements (tau_K = inf: Maxwell), each z = scale q + offset with
-no log10; q_2 is clamped below at its domain's lower end (earlier times have the early-time
-shape; the factor w below carries their size). The 10 K outputs c_fk (index f K + k, after
-output scale/offset) give the layered remainder (field minus the lid's Okada) of the
-elementary sources as g_f(r, t) = w(x) sum_k c_fk psi_fk(r), with x = t/tau_M + t/tau_K and
-w = x/(1 + x): zero at t = 0, so u(0) is Okada's exactly, and linear in t at early times as the
-remainder itself (the first-order term of the moduli in 1/s).
+neural kernel"). One more tensor, ``basis`` (F32, [10, K, n_r]): the radial basis
+psi_fk(rho_j) of the ten elementary radial functions f (sources.hpp's order) on
+rho_j = j rho_spacing in rho = r/H (the family's elastic moduli are uniform, so H is its only
+length). The geometry entry is ``{"kind": "elementary_kernel", "n_modes": K, "rho_spacing",
+"n_r", "mu_M", "mu_K", "family": {"H": [lo, hi], "depth_margin", "eta_M": [lo, hi],
+"eta_K": [lo, hi], "maxwell": bool, "r_max", "t_max"}}`` (SI). The three inputs are the
+features ``KERNEL_FEATURES`` q = (d/H, log10(t/tau_M), log10(1 + t/tau_K)), tau = eta/mu of
+the half-space's Maxwell and Kelvin elements (tau_K = inf: Maxwell), each z = scale q + offset
+with no log10; q_1 is clamped below at its domain's lower end (earlier times have the
+early-time shape; the factor w below carries their size). The 10 K outputs c_fk (index f K + k,
+after output scale/offset) give the layered remainder (field minus the lid's Okada) of a unit
+elementary source as g_f(r, t) = w(x) H^-2 sum_k c_fk psi_fk(r/H), with x = t/tau_M + t/tau_K
+and w = x/(1 + x): zero at t = 0, so u(0) is Okada's exactly, and linear in t at early times as
+the remainder itself (the first-order term of the moduli in 1/s). The basis serves offsets up
+to (n_r - 3) rho_spacing H; the family's r_max must lie within it at the smallest H.
 
 ``shift`` makes log features of inputs whose domain touches 0 (log10(t + 1 day)); a point needs
 x + shift > 0. ``geometry`` "radial_strike_slip" (docs/design.md): the net learns the radial
@@ -74,10 +76,10 @@ VERSION_KERNEL = 3
 ACTIVATIONS = ("identity", "tanh", "relu", "sigmoid")
 ELASTIC_PARTS = ("none", "okada_point_strike_slip")
 GEOMETRIES = ("cartesian", "radial_strike_slip", "elementary_kernel")
-#: The neural kernel's four features q, in order; the engine computes them from the source
+#: The neural kernel's three features q, in order; the engine computes them from the source
 #: depth d, the lid thickness H, the time t and tau = eta / mu of the half-space's elements.
-KERNEL_FEATURES = ("depth_over_H", "H", "log10_t_over_tau_M", "log10_1p_t_over_tau_K")
-KERNEL_FEATURE_UNITS = ("1", "m", "1", "1")
+KERNEL_FEATURES = ("depth_over_H", "log10_t_over_tau_M", "log10_1p_t_over_tau_K")
+KERNEL_FEATURE_UNITS = ("1", "1", "1")
 #: Radial functions per mode (the four elementary sources' ten, sources.hpp's order).
 KERNEL_FUNCTIONS = 10
 _KERNEL_FAMILY_KEYS = ("H", "depth_margin", "eta_M", "eta_K", "maxwell", "r_max", "t_max")
@@ -201,15 +203,15 @@ def geometry_spec(geometry, ins: list[dict], widths: Sequence[int]) -> dict:
 
 def _kernel_geometry(geometry: dict, ins: list[dict], widths: Sequence[int]) -> dict:
     """Checked "elementary_kernel" geometry (module docstring, format version 3)."""
-    keys = {"kind", "n_modes", "r_spacing", "n_r", "mu_M", "mu_K", "family"}
+    keys = {"kind", "n_modes", "rho_spacing", "n_r", "mu_M", "mu_K", "family"}
     if set(geometry) != keys:
         raise ValueError(f"geometry 'elementary_kernel' needs keys {sorted(keys)}")
     K, n_r = int(geometry["n_modes"]), int(geometry["n_r"])
-    dr, mu_M, mu_K = (float(geometry[k]) for k in ("r_spacing", "mu_M", "mu_K"))
+    dr, mu_M, mu_K = (float(geometry[k]) for k in ("rho_spacing", "mu_M", "mu_K"))
     if K < 1 or n_r < 4:
         raise ValueError(f"geometry n_modes = {K} must be >= 1 and n_r = {n_r} >= 4")
     if not all(np.isfinite(v) and v > 0 for v in (dr, mu_M, mu_K)):
-        raise ValueError("geometry r_spacing, mu_M, mu_K must be finite and > 0")
+        raise ValueError("geometry rho_spacing, mu_M, mu_K must be finite and > 0")
     if widths[0] != len(KERNEL_FEATURES) or widths[-1] != KERNEL_FUNCTIONS * K:
         raise ValueError(
             f"geometry 'elementary_kernel' needs widths[0] = {len(KERNEL_FEATURES)} and "
@@ -221,7 +223,7 @@ def _kernel_geometry(geometry: dict, ins: list[dict], widths: Sequence[int]) -> 
     fam = dict(geometry["family"])
     if set(fam) != set(_KERNEL_FAMILY_KEYS):
         raise ValueError(f"geometry family needs keys {sorted(_KERNEL_FAMILY_KEYS)}")
-    out = {"kind": "elementary_kernel", "n_modes": K, "r_spacing": dr, "n_r": n_r}
+    out = {"kind": "elementary_kernel", "n_modes": K, "rho_spacing": dr, "n_r": n_r}
     out |= {"mu_M": mu_M, "mu_K": mu_K}
     out["family"] = {
         "H": [float(v) for v in fam["H"]],
@@ -232,8 +234,11 @@ def _kernel_geometry(geometry: dict, ins: list[dict], widths: Sequence[int]) -> 
         "r_max": float(fam["r_max"]),
         "t_max": float(fam["t_max"]),
     }
-    if out["family"]["r_max"] > dr * (n_r - 3):
-        raise ValueError("geometry family r_max must lie within the basis grid (n_r - 3) r_spacing")
+    if out["family"]["r_max"] > dr * (n_r - 3) * out["family"]["H"][0]:
+        raise ValueError(
+            "geometry family r_max must lie within the basis grid at the smallest H: "
+            "(n_r - 3) rho_spacing H[0]"
+        )
     return out
 
 

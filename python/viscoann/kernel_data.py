@@ -1,14 +1,18 @@
 """Training data of the neural kernel (docs/design.md, "The neural kernel"): the exact solver's
 elementary remainder radial functions over the kernel's family of Earth models.
 
-A sample is one (H, source depth, kappa = eta_M / eta_K) with the exact tables
+A sample is one (source depth / H, kappa = eta_M / eta_K) with the exact tables
 (``_core.elementary_tables``: the ten radial functions of the four elementary sources, the
 field minus the lid's Okada) at ``times_per_sample`` times spread log-uniformly in t / tau_M.
-Only dimensionless time matters: with mu_M = mu_K fixed, eta_M scales time, so the tables are
-computed at eta_M = 1e19 Pa s and stored against q2 = log10(t / tau_M). Each table is divided by
-the kernel's early-time factor w(x) = x / (1 + x), x = t / tau_M + t / tau_K (what the net
-learns, :mod:`viscoann.export` format v3) and resampled by cubic splines onto the kernel's
-uniform radial grid.
+Only dimensionless quantities matter, so the family is three-dimensional:
+- time: with mu_M = mu_K fixed, eta_M scales time, so the tables are computed at
+  eta_M = 1e19 Pa s and stored against q2 = log10(t / tau_M);
+- length: the elastic moduli are uniform, so H is the only length and a unit point source's
+  remainder is g(r; d, H) = H^-2 G(r / H; d / H) exactly. The tables are computed at
+  H = H_REF and stored as G = H^2 g against rho = r / H.
+Each table is divided by the kernel's early-time factor w(x) = x / (1 + x),
+x = t / tau_M + t / tau_K (what the net learns, :mod:`viscoann.export` format v3) and resampled
+by cubic splines onto the kernel's uniform grid in rho.
 
 Shards of ``shard_size`` samples are written as ``.npz`` (a temporary name, then renamed): an
 interrupted run resumes at the first missing shard and never leaves a corrupt one. Shards are
@@ -30,16 +34,17 @@ from .earth import EarthModel
 MU = 30e9  # the family's moduli [Pa] (EarthModel.family)
 ETA_M = 1e19  # the tables' eta_M [Pa s]; every other eta_M is a change of time unit
 TAU_M = ETA_M / MU
-# Sampled ranges, a margin beyond the family's (H 10-50 km, depth 1 km .. H - 1 km,
-# log10 kappa -2 .. 4, log10 t/tau_M -7 .. 3) so the net is not judged at its edges.
-H_RANGE = (9e3, 52e3)
-DEPTH_MARGIN = 0.5e3
+H_REF = 10e3  # the tables' H [m]; every other H is a change of length unit
+# Sampled ranges, a margin beyond the family's (depth/H 1/50 .. 49/50 for H 10-50 km and
+# depth 1 km .. H - 1 km, log10 kappa -2 .. 4, log10 t/tau_M -7 .. 3) so the net is not judged
+# at its edges.
+DEPTH_RATIO = (0.01, 0.99)
 LOG10_KAPPA = (-2.3, 4.3)
 Q2_RANGE = (-7.3, 3.3)
 MAXWELL_FRACTION = 0.2
-R_SPACING = 500.0  # the basis grid [m]
-N_R = 646  # 0 .. 322.5 km: the family's 300 km and the cubic stencil's margin
-FORMAT_VERSION = 1
+RHO_SPACING = 0.05  # the basis grid in rho = r / H
+N_R = 646  # rho 0 .. 32.25: the family's 300 km at H = 10 km and the cubic stencil's margin
+FORMAT_VERSION = 2
 MANIFEST = "manifest.json"
 
 
@@ -49,36 +54,38 @@ def early_factor(t, tau_M, tau_K):
     return x / (1.0 + x)
 
 
-def radii() -> np.ndarray:
-    """The kernel's radial grid [m]."""
-    return R_SPACING * np.arange(N_R)
+def rhos() -> np.ndarray:
+    """The kernel's radial grid in rho = r / H."""
+    return RHO_SPACING * np.arange(N_R)
 
 
 def draw(index: int, seed: int, times_per_sample: int) -> dict:
     """Sample ``index``'s parameters (reproducible from (seed, index) alone)."""
     rng = np.random.default_rng([seed, index])
-    H = rng.uniform(*H_RANGE)
-    depth = rng.uniform(DEPTH_MARGIN, H - DEPTH_MARGIN)
+    # Denser towards the lid's surface and base, where the remainder changes fastest with depth.
+    lo, hi = DEPTH_RATIO
+    depth = H_REF * (lo + (hi - lo) * 0.5 * (1.0 - math.cos(math.pi * rng.uniform())))
     maxwell = rng.uniform() < MAXWELL_FRACTION
     kappa = 0.0 if maxwell else 10.0 ** rng.uniform(*LOG10_KAPPA)
     # Stratified in q2: one time per equal interval, so every sample spans the whole range.
     lo, hi = Q2_RANGE
     edges = np.linspace(lo, hi, times_per_sample + 1)
     q2 = edges[:-1] + np.diff(edges) * rng.uniform(size=times_per_sample)
-    return {"H": H, "depth": depth, "kappa": kappa, "q2": q2}
+    return {"H": H_REF, "depth": depth, "kappa": kappa, "q2": q2}
 
 
 def sample(params: dict, threads: int = 0) -> np.ndarray:
-    """The learned quantity S = g / w (T, 10, N_R) of one sample (float64)."""
+    """The learned quantity S = H^2 g / w (T, 10, N_R) on rhos() of one sample (float64)."""
     from scipy.interpolate import CubicSpline
 
     kappa = params["kappa"]
     eta_K = math.inf if kappa == 0 else ETA_M / kappa
     model = EarthModel.family(ETA_M, eta_K, params["H"])
     t = TAU_M * 10.0 ** np.asarray(params["q2"])
-    r = radii()
+    H = params["H"]
+    r = H * rhos()
     # A margin beyond the grid's end so the spline interpolates there.
-    r_max = float(r[-1]) + 4.0 * R_SPACING
+    r_max = float(r[-1]) + 4.0 * RHO_SPACING * H
     tab = _core.elementary_tables(
         *model.columns(), float(params["depth"]), r_max, t, threads=threads
     )
@@ -86,7 +93,7 @@ def sample(params: dict, threads: int = 0) -> np.ndarray:
     r_tab = tab["h"] * np.arange(g.shape[1])
     s = CubicSpline(r_tab, g, axis=1)(r)  # (T, N_R, 10)
     w = early_factor(t, TAU_M, eta_K / MU)
-    return np.transpose(s / w[:, None, None], (0, 2, 1))
+    return np.transpose(H**2 * s / w[:, None, None], (0, 2, 1))
 
 
 def write_shard(out_dir, shard: int, shard_size: int, seed: int, times_per_sample: int) -> str:
@@ -130,7 +137,8 @@ def generate(
         "seed": seed,
         "shard_size": shard_size,
         "times_per_sample": times_per_sample,
-        "r_spacing": R_SPACING,
+        "H": H_REF,
+        "rho_spacing": RHO_SPACING,
         "n_r": N_R,
         "eta_M": ETA_M,
         "mu": MU,

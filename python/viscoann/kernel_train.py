@@ -2,9 +2,9 @@
 :mod:`viscoann.kernel_data`.
 
 1. Basis: per radial function f, the leading K right singular vectors psi_fk(r) of the samples'
-   rows S_f(r) (each row scaled to unit maximum, so shapes count, not sizes).
+   rows S_f(rho) (each row scaled to unit maximum, so shapes count, not sizes).
 2. Targets: the rows' coefficients c_fk = S_f . psi_fk (orthonormal basis).
-3. Net: tanh MLP from the four features q (:data:`viscoann.export.KERNEL_FEATURES`) to the
+3. Net: tanh MLP from the three features q (:data:`viscoann.export.KERNEL_FEATURES`) to the
    10 K coefficients, loss the squared error of each elementary source's coefficients relative
    to their norm in that row (a relative L2 error of its radial functions), Adam with a cosine
    decay. Checkpoints (atomic) every epoch; a run resumes from its checkpoint.
@@ -14,6 +14,7 @@ torch is imported lazily.
 
 from __future__ import annotations
 
+import io
 import json
 import math
 import time
@@ -40,19 +41,25 @@ FAMILY = {
 
 
 def features(H, depth, kappa, q2) -> np.ndarray:
-    """Raw features q (..., 4) of samples (H, depth, kappa = eta_M/eta_K) at q2 = log10 t/tau_M:
-    t / tau_K = 10^q2 kappa (mu_M = mu_K)."""
+    """Raw features q (..., 3) of samples (H, depth, kappa = eta_M/eta_K) at q2 = log10 t/tau_M:
+    t / tau_K = 10^q2 kappa (mu_M = mu_K); H enters only as depth / H (export.py, format 3)."""
     H, depth, kappa, q2 = np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (H, depth, kappa, q2))
     )
-    return np.stack([depth / H, H, q2, np.log10(1.0 + 10.0**q2 * kappa)], axis=-1)
+    return np.stack([depth / H, q2, np.log10(1.0 + 10.0**q2 * kappa)], axis=-1)
 
 
 def feature_domain() -> np.ndarray:
-    """(4, 2) ranges of the sampled features: the inputs' affine maps send them to [-1, 1]."""
+    """(3, 2) ranges of the sampled features: the inputs' affine maps send them to [-1, 1]."""
     d = kernel_data
     q3_hi = math.log10(1.0 + 10.0 ** (d.Q2_RANGE[1] + d.LOG10_KAPPA[1]))
-    return np.array([[0.0, 1.0], list(d.H_RANGE), list(d.Q2_RANGE), [0.0, q3_hi]])
+    return np.array([[0.0, 1.0], list(d.Q2_RANGE), [0.0, q3_hi]])
+
+
+def _inputs_map():
+    """The inputs' affine maps (scale, offset) sending feature_domain() to [-1, 1]."""
+    dom = feature_domain()
+    return 2.0 / (dom[:, 1] - dom[:, 0]), -(dom[:, 1] + dom[:, 0]) / (dom[:, 1] - dom[:, 0])
 
 
 def svd_basis(S: np.ndarray, K: int, rows: int = 20000, seed: int = 0) -> np.ndarray:
@@ -156,16 +163,14 @@ def train(data_dir, out_dir, config: KernelTrainConfig | None = None, progress: 
         np.save(bpath, basis)
     c = project(S, basis).reshape(N, T, -1)  # (N, T, 10 K)
     q = features(data["H"][:, None], data["depth"][:, None], data["kappa"][:, None], data["q2"])
-    dom = feature_domain()
-    in_scale = 2.0 / (dom[:, 1] - dom[:, 0])
-    in_offset = -(dom[:, 1] + dom[:, 0]) / (dom[:, 1] - dom[:, 0])
+    in_scale, in_offset = _inputs_map()
     z = q * in_scale + in_offset
     out_scale = c[tr].reshape(-1, c.shape[-1]).std(axis=0) + 1e-30
     y = c / out_scale
 
     def tensors(idx):
         return (
-            torch.tensor(z[idx].reshape(-1, 4), dtype=torch.float32),
+            torch.tensor(z[idx].reshape(-1, z.shape[-1]), dtype=torch.float32),
             torch.tensor(y[idx].reshape(-1, y.shape[-1]), dtype=torch.float32),
         )
 
@@ -173,7 +178,7 @@ def train(data_dir, out_dir, config: KernelTrainConfig | None = None, progress: 
     zva, yva = tensors(val)
     scale = torch.tensor(out_scale, dtype=torch.float32)
     torch.manual_seed(cfg.seed)
-    mods, w_in = [], 4
+    mods, w_in = [], z.shape[-1]
     for _ in range(cfg.layers):
         mods += [torch.nn.Linear(w_in, cfg.width), torch.nn.Tanh()]
         w_in = cfg.width
@@ -242,8 +247,26 @@ def train(data_dir, out_dir, config: KernelTrainConfig | None = None, progress: 
     lin = [m for m in net if isinstance(m, torch.nn.Linear)]
     weights = [m.weight.detach().numpy() for m in lin]
     biases = [m.bias.detach().numpy() for m in lin]
-    acts = ["tanh"] * cfg.layers + ["identity"]
-    K = cfg.n_modes
+    prov = {
+        "data": {
+            "dirs": [str(d) for d in np.atleast_1d(data_dir)],
+            "samples": int(N),
+            "times_per_sample": int(T),
+        },
+        "train": asdict(cfg),
+        "validation_rel_l2": final,
+        "minutes": (time.monotonic() - t0) / 60.0,
+    }
+    return _save(out, weights, biases, out_scale, basis, prov)
+
+
+def _save(out, weights, biases, out_scale, basis, prov) -> Path:
+    """``out/kernel.safetensors`` (format v3) of a tanh net with these layers; returns its
+    path."""
+    dom = feature_domain()
+    in_scale, in_offset = _inputs_map()
+    acts = ["tanh"] * (len(weights) - 1) + ["identity"]
+    K = basis.shape[1]
     inputs = [
         {"name": n, "unit": u, "log10": False, "domain": list(d), "scale": s, "offset": o}
         for n, u, d, s, o in zip(
@@ -256,30 +279,20 @@ def train(data_dir, out_dir, config: KernelTrainConfig | None = None, progress: 
         )
     ]
     outputs = [
-        {"name": f"c_{f}_{k}", "unit": "m per m^3", "scale": float(out_scale[f * K + k])}
+        {"name": f"c_{f}_{k}", "unit": "1", "scale": float(out_scale[f * K + k])}
         for f in range(10)
         for k in range(K)
     ]
     geometry = {
         "kind": "elementary_kernel",
         "n_modes": K,
-        "r_spacing": kernel_data.R_SPACING,
+        "rho_spacing": kernel_data.RHO_SPACING,
         "n_r": kernel_data.N_R,
         "mu_M": kernel_data.MU,
         "mu_K": kernel_data.MU,
         "family": FAMILY,
     }
-    prov = {
-        "data": {
-            "dirs": [str(d) for d in np.atleast_1d(data_dir)],
-            "samples": int(N),
-            "times_per_sample": int(T),
-        },
-        "train": asdict(cfg),
-        "validation_rel_l2": final,
-        "minutes": (time.monotonic() - t0) / 60.0,
-    }
-    path = out / "kernel.safetensors"
+    path = Path(out) / "kernel.safetensors"
     export.save(
         path,
         weights,
@@ -292,3 +305,94 @@ def train(data_dir, out_dir, config: KernelTrainConfig | None = None, progress: 
         provenance=prov,
     )
     return path
+
+
+@dataclass
+class RandomFeatureConfig:
+    n_modes: int = 16
+    hidden: int = 3000
+    # First layer on features in [-1, 1]: weights N(0, scale^2), biases U(-scale, scale).
+    scale: float = 2.0
+    rcond: float = 1e-10  # the least squares' cut-off of small singular values
+    validation: float = 0.125
+    seed: int = 0
+
+
+def fit_random_features(data_dir, out_dir, config=None, progress: bool = True) -> Path:
+    """A one-hidden-layer tanh net whose hidden layer is random and fixed and whose output
+    layer is the exact least-squares fit of the coefficients, per elementary source relative
+    to each row's norm (the loss of :func:`train`, solved instead of descended: measured,
+    it fits 10-50x better than Adam on these data; bench/RESULTS.md). Each elementary source's
+    solve is saved as it finishes (atomic), so an interrupted fit resumes at the next one.
+    Writes ``out_dir/kernel.safetensors``; returns its path."""
+    cfg = config or RandomFeatureConfig()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.monotonic()
+    data = kernel_data.load(*np.atleast_1d(data_dir))
+    S = data["S"]
+    N, T = S.shape[:2]
+    rng = np.random.default_rng(cfg.seed)
+    order = rng.permutation(N)
+    n_val = max(1, int(round(cfg.validation * N)))
+    val, tr = order[:n_val], order[n_val:]
+    bpath = out / "basis.npy"
+    if bpath.is_file():
+        basis = np.load(bpath)
+    else:
+        basis = svd_basis(S[tr], cfg.n_modes, seed=cfg.seed)
+        np.save(bpath, basis)
+    K = cfg.n_modes
+    c = project(S, basis)  # (N, T, 10, K)
+    del S
+    in_scale, in_offset = _inputs_map()
+    q = features(data["H"][:, None], data["depth"][:, None], data["kappa"][:, None], data["q2"])
+    z = (q * in_scale + in_offset).reshape(N, T, -1)
+    # float32 first layer: the file stores float32, and the fit must be of the stored net.
+    W1 = (rng.normal(size=(cfg.hidden, z.shape[-1])) * cfg.scale).astype(np.float32)
+    b1 = rng.uniform(-cfg.scale, cfg.scale, cfg.hidden).astype(np.float32)
+
+    def hidden(idx):
+        h = np.tanh(z[idx].reshape(-1, z.shape[-1]) @ W1.T.astype(float) + b1.astype(float))
+        return np.hstack([h, np.ones((h.shape[0], 1))])
+
+    Ht, Hv = hidden(tr), hidden(val)
+    W2 = np.zeros((10 * K, cfg.hidden))
+    b2 = np.zeros(10 * K)
+    errors = {}
+    from tqdm.auto import tqdm
+
+    for gi, g in enumerate(tqdm(GROUPS, unit="source", disable=not progress)):
+        cols = [f * K + k for f in g for k in range(K)]
+        part = out / f"rf_group{gi}.npz"
+        if part.is_file():
+            sol = np.load(part)["sol"]
+        else:
+            y = c[tr][:, :, list(g)].reshape(-1, len(cols))
+            w = 1.0 / np.maximum(np.linalg.norm(y, axis=1), 1e-300)
+            sol = np.linalg.lstsq(Ht * w[:, None], y * w[:, None], rcond=cfg.rcond)[0]
+            buf = io.BytesIO()
+            np.savez(buf, sol=sol)
+            atomic.write_bytes(part, buf.getvalue())
+        sol = sol.astype(np.float32).astype(float)
+        W2[cols], b2[cols] = sol[:-1].T, sol[-1]
+        yv = c[val][:, :, list(g)].reshape(-1, len(cols))
+        rel = np.linalg.norm(Hv @ sol - yv, axis=1) / np.linalg.norm(yv, axis=1)
+        errors[f"E{gi}"] = {
+            "median": float(np.median(rel)),
+            "mean": float(rel.mean()),
+            "p99": float(np.percentile(rel, 99)),
+        }
+    prov = {
+        "data": {
+            "dirs": [str(d) for d in np.atleast_1d(data_dir)],
+            "samples": int(N),
+            "times_per_sample": int(T),
+        },
+        "fit": "random_features",
+        "config": asdict(cfg),
+        "validation_rel_l2": errors,
+        "minutes": (time.monotonic() - t0) / 60.0,
+    }
+    atomic.write_text(out / "history.json", json.dumps(prov, indent=1))
+    return _save(out, [W1, W2], [b1, b2], np.ones(10 * K), basis, prov)

@@ -362,14 +362,14 @@ void json_strictness() {
 }
 
 // ---- format version 3: the neural kernel ----------------------------------------------------
-// A tiny kernel file: widths 4 -> 2 -> 10 (K = 1), basis (10, 1, 4) on radii 1 km apart.
+// A tiny kernel file: widths 3 -> 2 -> 10 (K = 1), basis (10, 1, 4) 0.1 apart in rho = r/H.
 struct KSpec {
     std::string version = "3";
-    std::string widths = "[4, 2, 10]";
-    std::string names[4] = {"depth_over_H", "H", "log10_t_over_tau_M", "log10_1p_t_over_tau_K"};
-    std::string log10_3 = "false";  // log10 flag of input 3
+    std::string widths = "[3, 2, 10]";
+    std::string names[3] = {"depth_over_H", "log10_t_over_tau_M", "log10_1p_t_over_tau_K"};
+    std::string log10_2 = "false";  // log10 flag of input 2
     std::string geometry_extra;     // appended inside the geometry object
-    std::string n_modes = "1", n_r = "4", r_spacing = "1000", mu = "3e10";
+    std::string n_modes = "1", n_r = "4", rho_spacing = "0.1", mu = "3e10";
     std::string family =
         "{\"H\": [1e4, 5e4], \"depth_margin\": 1000, \"eta_M\": [1e18, 1e21], \"eta_K\": [1e17, "
         "1e20], \"maxwell\": true, \"r_max\": 1000, \"t_max\": 3.15576e10}";
@@ -381,10 +381,10 @@ struct KSpec {
 
 Bytes make_kernel(const KSpec& s = {}) {
     std::string ins = "[";
-    for (int i = 0; i < 4; ++i)
+    for (int i = 0; i < 3; ++i)
         ins += std::string(i ? ", " : "") + "{\"name\": \"" + s.names[i] +
-               "\", \"unit\": \"1\", \"log10\": " + (i == 3 ? s.log10_3 : "false") +
-               ", \"domain\": [" + (i == 3 ? "1, 4.5" : "-7, 3") +
+               "\", \"unit\": \"1\", \"log10\": " + (i == 2 ? s.log10_2 : "false") +
+               ", \"domain\": [" + (i == 2 ? "1, 4.5" : "-7, 3") +
                "], \"scale\": 0.5, "
                "\"offset\": 0}";
     ins += "]";
@@ -394,7 +394,7 @@ Bytes make_kernel(const KSpec& s = {}) {
                 "\", \"unit\": \"m\", \"scale\": 1e-9, \"offset\": 0}";
     outs += "]";
     const std::string geo = "{\"kind\": \"" + s.kind + "\", \"n_modes\": " + s.n_modes +
-                            ", \"r_spacing\": " + s.r_spacing + ", \"n_r\": " + s.n_r +
+                            ", \"rho_spacing\": " + s.rho_spacing + ", \"n_r\": " + s.n_r +
                             ", \"mu_M\": " + s.mu + ", \"mu_K\": 3e10, \"family\": " + s.family +
                             s.geometry_extra + "}";
     const std::string d =
@@ -407,7 +407,7 @@ Bytes make_kernel(const KSpec& s = {}) {
         std::string shape;
         int count;
     };
-    std::vector<T> ts = {{"layers.0.weight", "[2, 4]", 8},
+    std::vector<T> ts = {{"layers.0.weight", "[2, 3]", 6},
                          {"layers.0.bias", "[2]", 2},
                          {"layers.1.weight", "[10, 2]", 20},
                          {"layers.1.bias", "[10]", 10}};
@@ -442,10 +442,10 @@ void kernel_files() {
     using viscoann::detail::Geometry;
     const auto m = parse_raw(make_kernel());
     CHECK(m.geometry == Geometry::elementary_kernel);
-    CHECK(m.kernel.n_modes == 1 && m.kernel.n_r == 4 && m.kernel.r_spacing == 1000.0);
+    CHECK(m.kernel.n_modes == 1 && m.kernel.n_r == 4 && m.kernel.rho_spacing == 0.1);
     CHECK(m.kernel.H_lo == 1e4 && m.kernel.H_hi == 5e4 && m.kernel.maxwell);
     CHECK(m.kernel.eta_K_lo == 1e17 && m.kernel.t_max == 3.15576e10);
-    CHECK(m.kernel.basis.size() == 40 && m.kernel.basis[0] == 0.01f * 6.0f - 0.05f);  // v = 40
+    CHECK(m.kernel.basis.size() == 40 && m.kernel.basis[0] == 0.01f * 4.0f - 0.05f);  // v = 38
     // Not a surrogate: Surrogate refuses it, naming the kernel's loader.
     CHECK_THROWS(parse(make_kernel()), FormatError, "load it with NeuralKernel");
     auto with = [](auto fn) {
@@ -457,17 +457,17 @@ void kernel_files() {
                  "geometry kind 'elementary_kernel' with format version 2");
     CHECK_THROWS(with([](KSpec& s) { s.kind = "cartesian"; }), FormatError,
                  "geometry kind 'cartesian' with format version 3");
-    CHECK_THROWS(with([](KSpec& s) { s.widths = "[3, 2, 10]"; }), FormatError,
-                 "needs widths[0] = 4 and widths[-1] = 10 n_modes = 10");
+    CHECK_THROWS(with([](KSpec& s) { s.widths = "[4, 2, 10]"; }), FormatError,
+                 "needs widths[0] = 3 and widths[-1] = 10 n_modes = 10");
     CHECK_THROWS(with([](KSpec& s) { s.n_modes = "2"; }), FormatError,
-                 "needs widths[0] = 4 and widths[-1] = 10 n_modes = 20");
+                 "needs widths[0] = 3 and widths[-1] = 10 n_modes = 20");
     CHECK_THROWS(with([](KSpec& s) { s.n_modes = "0"; }), FormatError,
                  "\"n_modes\" = 0 must be >= 1");
     CHECK_THROWS(with([](KSpec& s) { s.n_modes = "1.5"; }), FormatError,
                  "\"n_modes\" must be an integer");
     CHECK_THROWS(with([](KSpec& s) { s.n_r = "3"; }), FormatError, "\"n_r\" = 3 must be >= 4");
-    CHECK_THROWS(with([](KSpec& s) { s.r_spacing = "-1"; }), FormatError,
-                 "\"r_spacing\" = -1 must be > 0");
+    CHECK_THROWS(with([](KSpec& s) { s.rho_spacing = "-1"; }), FormatError,
+                 "\"rho_spacing\" = -1 must be > 0");
     CHECK_THROWS(with([](KSpec& s) { s.mu = "\"3e10\""; }), FormatError,
                  "\"mu_M\" must be a number, not a string");
     CHECK_THROWS(with([](KSpec& s) { s.geometry_extra = ", \"r_scale\": 1"; }), FormatError,
@@ -491,10 +491,10 @@ void kernel_files() {
                  "\"r_max\" = 1500 lies beyond the basis grid");
     CHECK_THROWS(with(family(", \"t_max\": 3.15576e10", "")), FormatError,
                  "family lacks \"t_max\"");
-    CHECK_THROWS(with([](KSpec& s) { s.names[2] = "log10_t"; }), FormatError,
-                 "inputs[2] is 'log10_t'");
-    CHECK_THROWS(with([](KSpec& s) { s.log10_3 = "true"; }), FormatError,
-                 "inputs[3] is 'log10_1p_t_over_tau_K' (log10)");
+    CHECK_THROWS(with([](KSpec& s) { s.names[1] = "log10_t"; }), FormatError,
+                 "inputs[1] is 'log10_t'");
+    CHECK_THROWS(with([](KSpec& s) { s.log10_2 = "true"; }), FormatError,
+                 "inputs[2] is 'log10_1p_t_over_tau_K' (log10)");
     CHECK_THROWS(with([](KSpec& s) { s.elastic = "okada_point_strike_slip"; }), FormatError,
                  "needs 3 outputs" /* the elastic part's own check comes first */);
     CHECK_THROWS(with([](KSpec& s) { s.basis = false; }), FormatError, "missing tensor 'basis'");

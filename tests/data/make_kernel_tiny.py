@@ -1,7 +1,7 @@
 """Regenerate tests/data/kernel_tiny.safetensors: a small random-weight neural kernel (model
-file format 3, geometry "elementary_kernel"; widths 4-8-8-20, K = 2 modes, a random basis on
-154 radii 2 km apart) for the C/C++ tests, the C example and the reader's fuzz corpus. Values
-are checked against numpy in tests/test_kernel_engine.py, not stored.
+file format 3, geometry "elementary_kernel"; widths 3-8-8-20, K = 2 modes, a random basis on
+154 points 0.2 apart in rho = r/H) for the C/C++ tests, the C example and the reader's fuzz
+corpus. Values are checked against numpy in tests/test_kernel_engine.py, not stored.
 
 Run: python tests/data/make_kernel_tiny.py
 """
@@ -14,12 +14,12 @@ from viscoann.kernel_train import FAMILY
 
 HERE = Path(__file__).resolve().parent
 
-#: Feature domains: d/H, H, log10(t/tau_M) (its lower end is the clamp), log10(1 + t/tau_K).
-DOMAINS = ([0.02, 0.98], [10e3, 50e3], [-7.0, 3.0], [0.0, 4.5])
+#: Feature domains: d/H, log10(t/tau_M) (its lower end is the clamp), log10(1 + t/tau_K).
+DOMAINS = ([0.02, 0.98], [-7.0, 3.0], [0.0, 4.5])
 
 
-def kernel_bytes(widths, K, n_r, r_spacing, seed, acts=("tanh",), mu=3e10) -> bytes:
-    """A random-weight kernel file with ``widths`` (widths[0] = 4, widths[-1] = 10 K)."""
+def kernel_bytes(widths, K, n_r, rho_spacing, seed, acts=("tanh",), mu=3e10) -> bytes:
+    """A random-weight kernel file with ``widths`` (widths[0] = 3, widths[-1] = 10 K)."""
     rng = np.random.default_rng(seed)
     L = len(widths) - 1
     ws = [rng.normal(0, 1 / np.sqrt(widths[i]), (widths[i + 1], widths[i])) for i in range(L)]
@@ -32,14 +32,14 @@ def kernel_bytes(widths, K, n_r, r_spacing, seed, acts=("tanh",), mu=3e10) -> by
         )
     ]
     outputs = [
-        {"name": f"c_{f}_{k}", "unit": "m per m^3", "scale": 1e-9 * (1 + f), "offset": 1e-11 * k}
+        {"name": f"c_{f}_{k}", "unit": "1", "scale": 0.5 * (1 + f), "offset": 0.01 * k}
         for f in range(export.KERNEL_FUNCTIONS)
         for k in range(K)
     ]
     geometry = {
         "kind": "elementary_kernel",
         "n_modes": K,
-        "r_spacing": r_spacing,
+        "rho_spacing": rho_spacing,
         "n_r": n_r,
         "mu_M": mu,
         "mu_K": mu,
@@ -62,7 +62,7 @@ def kernel_bytes(widths, K, n_r, r_spacing, seed, acts=("tanh",), mu=3e10) -> by
 
 
 def main():
-    data = kernel_bytes([4, 8, 8, 20], K=2, n_r=154, r_spacing=2000.0, seed=2027)
+    data = kernel_bytes([3, 8, 8, 20], K=2, n_r=154, rho_spacing=0.2, seed=2027)
     (HERE / "kernel_tiny.safetensors").write_bytes(data)
     print(f"wrote {HERE / 'kernel_tiny.safetensors'} ({len(data)} bytes)")
 

@@ -1,8 +1,9 @@
 // The neural kernel (model file format version 3, geometry "elementary_kernel"): one network
 // for every point source in a family of Earths with an elastic lid of thickness H over a
-// Burgers half-space. The net maps (depth/H, H, log10(t/tau_M), log10(1 + t/tau_K)) to 10 K
-// coefficients c_fk; the layered remainder (field minus the lid's Okada) of the ten elementary
-// radial functions is g_f(r, t) = w(t) sum_k c_fk psi_fk(r) with a tabulated radial basis psi
+// Burgers half-space. The elastic moduli are uniform, so H is the family's only length: the
+// net maps (depth/H, log10(t/tau_M), log10(1 + t/tau_K)) to 10 K coefficients c_fk, and the
+// layered remainder (field minus the lid's Okada) of the ten elementary radial functions is
+// g_f(r, t) = w(t) H^-2 sum_k c_fk psi_fk(r/H) with a radial basis psi tabulated in rho = r/H
 // and w = x/(1 + x), x = t/tau_M + t/tau_K: zero at t = 0, so u(0) is Okada's exactly.
 // Frame x east, y north, z up; SI units; arrays row-major float64.
 #pragma once
@@ -33,12 +34,13 @@ VISCOANN_API KernelQuantity parse_kernel_quantity(const std::string& name);
 /// The model file's geometry and family (SI).
 struct KernelInfo {
     std::size_t n_modes = 0;        ///< K: basis functions per radial function
-    std::size_t n_r = 0;            ///< basis radii r_j = j r_spacing, j < n_r
-    double r_spacing = 0.0;         ///< [m]
+    std::size_t n_r = 0;            ///< basis grid rho_j = j rho_spacing, j < n_r
+    double rho_spacing = 0.0;       ///< in rho = r/H (dimensionless)
     double mu_M = 0.0, mu_K = 0.0;  ///< the half-space's Maxwell and Kelvin moduli [Pa]
     /// The family the net was trained on: H in [H_lo, H_hi], source depth in
     /// [depth_margin, H - depth_margin], eta_M, eta_K in their ranges (or eta_K = inf when
-    /// maxwell), offsets r <= r_max (beyond it there is no basis), times t <= t_max.
+    /// maxwell), offsets r <= r_max, times t <= t_max. The basis itself serves offsets up to
+    /// (n_r - 3) rho_spacing H (more is an error).
     double H_lo = 0.0, H_hi = 0.0, depth_margin = 0.0;
     double eta_M_lo = 0.0, eta_M_hi = 0.0, eta_K_lo = 0.0, eta_K_hi = 0.0;
     bool maxwell = false;
@@ -59,7 +61,7 @@ struct KernelModels {
 /// Every evaluation checks its arguments before any work and throws std::invalid_argument
 /// naming the value and the allowed range: eta_M not finite > 0, eta_K not > 0 (inf allowed),
 /// H not finite > 0, depth not in (0, H) for every H (the kernel represents sources in the
-/// lid), times not finite >= 0, "v" at t = 0, offsets beyond r_max or not finite, non-finite
+/// lid), times not finite >= 0, "v" at t = 0, offsets beyond the basis or not finite, non-finite
 /// potency, threads < 0. Physical values outside the family (H, eta, t beyond it, a depth
 /// within depth_margin of 0 or H) are evaluated and counted: the evaluations return the number
 /// of (model, time) pairs outside the family (0: all inside, within domain_rel_tolerance).
@@ -75,9 +77,11 @@ class VISCOANN_API NeuralKernel {
     /// The model's full "viscoann" metadata document (JSON text, provenance included).
     const std::string& metadata_json() const noexcept;
 
-    /// The coefficients of g, w included: out[((e Q + iq) T + it) 10 K + f K + k] for models e,
-    /// quantities iq < Q and times it < T, such that the quantity's remainder radial function is
-    /// g_f(r) = sum_k out[..., f K + k] psi_fk(r). t = 0: exactly 0 (no net evaluation).
+    /// The coefficients of g, w and H^-2 included: out[((e Q + iq) T + it) 10 K + f K + k] for
+    /// models e, quantities iq < Q and times it < T, such that the quantity's remainder radial
+    /// function is g_f(r) = sum_k out[..., f K + k] psi_fk(r/H) -- for d_H, plus
+    /// -(1/H) sum_k out_u[..., f K + k] rho psi_fk'(rho), the derivative of psi(r/H), which the
+    /// evaluations add. t = 0: exactly 0 (no net evaluation).
     std::size_t coefficients(double depth, const KernelModels& models, std::size_t n_times,
                              const double* times, std::size_t n_quantities,
                              const KernelQuantity* quantities, double* out, int threads = 0) const;

@@ -1,6 +1,6 @@
 """``viscoann bench kernel``: the neural kernel's C++ engine (viscoann/kernel.hpp) on a
-random-weight net of the shipped size (widths 4-64-64-64-10K, K = 12 by default; speed does
-not depend on the weights). Rows, evaluations = station x source point x time (x model):
+random-weight net of the shipped kernel's size (widths 3-3000-10K, K = 16, 646 basis points
+by default; speed does not depend on the weights). Rows, evaluations = station x source point x time (x model):
 
 (a) a finite fault: ``--patches`` patches (a square grid on a 30-degree dipping thrust) x 16
     quadrature points (4 x 4 per patch, one depth per quadrature row) x ``--stations`` x
@@ -26,9 +26,9 @@ from .rows import log, make_row, timed
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--modes", type=int, default=12, help="K, basis functions per function")
-    p.add_argument("--hidden", type=str, default="64,64,64", help="hidden widths")
-    p.add_argument("--r-spacing", type=float, default=250.0, help="basis radial spacing [m]")
+    p.add_argument("--modes", type=int, default=16, help="K, basis functions per function")
+    p.add_argument("--hidden", type=str, default="3000", help="hidden widths")
+    p.add_argument("--rho-spacing", type=float, default=0.05, help="basis spacing in rho = r/H")
     p.add_argument("--patches", type=int, default=100)
     p.add_argument("--stations", type=int, default=1000)
     p.add_argument("--times", type=int, default=100)
@@ -38,28 +38,29 @@ def add_arguments(p) -> None:
     p.add_argument("--threads", type=int, default=2, help="0: all cores")
 
 
-def random_kernel(modes: int, hidden: list[int], r_spacing: float, seed: int = 0) -> bytes:
-    """A random-weight kernel file of the family (r_max 300 km) with these sizes."""
+def random_kernel(modes: int, hidden: list[int], rho_spacing: float, seed: int = 0) -> bytes:
+    """A random-weight kernel file of the family (r_max 300 km at H >= 10 km: rho <= 30) with
+    these sizes."""
     from .. import export
 
     rng = np.random.default_rng(seed)
-    widths = [4, *hidden, 10 * modes]
+    widths = [3, *hidden, 10 * modes]
     L = len(widths) - 1
     ws = [rng.normal(0, 1 / np.sqrt(widths[i]), (widths[i + 1], widths[i])) for i in range(L)]
     bs = [rng.normal(0, 0.1, widths[i + 1]) for i in range(L)]
     acts = ["tanh"] * (L - 1) + ["identity"]
-    domains = ([0.02, 0.98], [10e3, 50e3], [-7.0, 3.0], [0.0, 4.5])
+    domains = ([0.02, 0.98], [-7.0, 3.0], [0.0, 4.5])
     inputs = [
         {"name": n, "unit": u, "log10": False, "domain": d}
         for n, u, d in zip(
             export.KERNEL_FEATURES, export.KERNEL_FEATURE_UNITS, domains, strict=True
         )
     ]
-    outputs = [{"name": f"c{j}", "unit": "m per m^3", "scale": 1e-9} for j in range(10 * modes)]
-    n_r = int(np.ceil(300e3 / r_spacing)) + 4
+    outputs = [{"name": f"c{j}", "unit": "1", "scale": 1.0} for j in range(10 * modes)]
+    n_r = int(np.ceil(30.0 / rho_spacing)) + 4
     family = {"H": [10e3, 50e3], "depth_margin": 1e3, "eta_M": [1e18, 1e21]}
     family |= {"eta_K": [1e17, 1e20], "maxwell": True, "r_max": 300e3, "t_max": 1000 * YEAR}
-    geometry = {"kind": "elementary_kernel", "n_modes": modes, "r_spacing": r_spacing}
+    geometry = {"kind": "elementary_kernel", "n_modes": modes, "rho_spacing": rho_spacing}
     geometry |= {"n_r": n_r, "mu_M": 3e10, "mu_K": 3e10, "family": family}
     basis = rng.normal(size=(10, modes, n_r))
     return export.to_bytes(
@@ -93,8 +94,8 @@ def run(args) -> list[dict]:
 
     threads = threads_count(args.threads)
     hidden = [int(v) for v in args.hidden.split(",") if v]
-    kernel = _core.Kernel.from_bytes(random_kernel(args.modes, hidden, args.r_spacing))
-    net = "-".join(str(w) for w in [4, *hidden, 10 * args.modes])
+    kernel = _core.Kernel.from_bytes(random_kernel(args.modes, hidden, args.rho_spacing))
+    net = "-".join(str(w) for w in [3, *hidden, 10 * args.modes])
     rows, rng = [], np.random.default_rng(3)
     eta = dict(eta_M=[1e19], eta_K=[1e18], H=[20e3])
 
