@@ -77,6 +77,10 @@ def test_bench_seed_json_rows(okada_only_model, capsys, tmp_path):
         assert r["speedup_vs_seed"] == pytest.approx(
             bench_seed.SEED_SECONDS[r["device"]] / r["extrapolated_full_seconds"]
         )
+    # the shipped neural kernel on the same points, judged against the same exact pairs
+    (kern,) = [r for r in rows if r["impl"] == "viscoann-kernel"]
+    assert kern["n_points"] == 4 * 13 * 25 * 81 and kern["device"] == "cpu"
+    assert kern["relative_to_postseismic"] < 0.01 and kern["relative_to_total"] < 0.005
     exact = next(r for r in rows if r["impl"] == "exact")
     assert exact["n_points"] == 2 * 10_000 * 81  # timed on the full point set
     assert exact["speedup_vs_exact"] == pytest.approx(1.0)

@@ -46,6 +46,15 @@ def test_least_squares_recovers_truth_from_exact_synthetics():
     assert f.predicted.shape == obs.u.shape
 
 
+def test_least_squares_with_the_neural_kernel_recovers_truth():
+    """The same exact synthetics fitted with the shipped neural kernel (its own Jacobian)."""
+    obs, st = _synthetic()
+    net = va.NeuralKernel.pretrained()
+    f = fit.rheology(obs, FAULT, st, kernel=net, initial=dict(eta_M=1e19, eta_K=3e18, H=15e3))
+    _within(f, TRUTH)
+    assert 0.7 < f.reduced < 1.3  # the kernel's error is below the noise
+
+
 class ToyKernel:
     """Closed form: u = pattern (1/2 + h (1 - exp(-t mu/eta_M))), h = 1 + (H - 15 km)/50 km
     (a coseismic part and a postseismic part that H scales), with its exact Jacobian in log10

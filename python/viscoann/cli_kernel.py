@@ -32,7 +32,10 @@ def add(sub):
         help="random-features (default: one wide random tanh layer, the last layer solved "
         "exactly; how the shipped kernel was made) or adam (a deep net descended)",
     )
-    t.add_argument("--hidden", type=int, default=3000, help="random-features: hidden units")
+    t.add_argument("--hidden", type=int, default=4000, help="random-features: hidden units")
+    t.add_argument(
+        "--scale", type=float, default=3.6, help="random-features: first-layer weight scale"
+    )
     t.add_argument("--layers", type=int, default=3, help="adam: hidden layers")
     t.add_argument("--width", type=int, default=128, help="adam: their width")
     t.add_argument("--epochs", type=int, default=400, help="adam: epochs")
@@ -76,11 +79,13 @@ def _train(args) -> int:
     check_count("--epochs", args.epochs, 1)
     if not 1 <= args.hidden <= 8192:
         raise UsageError(f"--hidden {args.hidden} is invalid; allowed: 1..8192")
+    if not 0 < args.scale < 100:
+        raise UsageError(f"--scale {args.scale} is invalid; allowed: (0, 100)")
     if args.minutes < 0:
         raise UsageError(f"--minutes {args.minutes} is invalid; allowed: >= 0")
     if args.method == "random-features":
         rf = kernel_train.RandomFeatureConfig(
-            n_modes=args.modes, hidden=args.hidden, seed=args.seed
+            n_modes=args.modes, hidden=args.hidden, scale=args.scale, seed=args.seed
         )
         path = kernel_train.fit_random_features(
             args.data, args.out, rf, progress=not args.no_progress

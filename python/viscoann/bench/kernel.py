@@ -1,6 +1,7 @@
 """``viscoann bench kernel``: the neural kernel's C++ engine (viscoann/kernel.hpp) on a
-random-weight net of the shipped kernel's size (widths 3-3000-10K, K = 16, 646 basis points
-by default; speed does not depend on the weights). Rows, evaluations = station x source point x time (x model):
+random-weight net of the shipped kernel's size (widths 3-4000-10K, K = 16, 646 basis points
+by default; speed does not depend on the weights), or a kernel file (``--model``, ``shipped``).
+Rows, evaluations = station x source point x time (x model):
 
 (a) a finite fault: ``--patches`` patches (a square grid on a 30-degree dipping thrust) x 16
     quadrature points (4 x 4 per patch, one depth per quadrature row) x ``--stations`` x
@@ -26,8 +27,13 @@ from .rows import log, make_row, timed
 
 
 def add_arguments(p) -> None:
+    p.add_argument(
+        "--model",
+        default=None,
+        help="a kernel file, or 'shipped' (default: random weights of --modes/--hidden sizes)",
+    )
     p.add_argument("--modes", type=int, default=16, help="K, basis functions per function")
-    p.add_argument("--hidden", type=str, default="3000", help="hidden widths")
+    p.add_argument("--hidden", type=str, default="4000", help="hidden widths")
     p.add_argument("--rho-spacing", type=float, default=0.05, help="basis spacing in rho = r/H")
     p.add_argument("--patches", type=int, default=100)
     p.add_argument("--stations", type=int, default=1000)
@@ -93,9 +99,16 @@ def run(args) -> list[dict]:
     from .. import _core
 
     threads = threads_count(args.threads)
-    hidden = [int(v) for v in args.hidden.split(",") if v]
-    kernel = _core.Kernel.from_bytes(random_kernel(args.modes, hidden, args.rho_spacing))
-    net = "-".join(str(w) for w in [3, *hidden, 10 * args.modes])
+    if args.model is None:
+        hidden = [int(v) for v in args.hidden.split(",") if v]
+        kernel = _core.Kernel.from_bytes(random_kernel(args.modes, hidden, args.rho_spacing))
+        net = "-".join(str(w) for w in [3, *hidden, 10 * args.modes])
+    else:
+        from ..kernel import NeuralKernel
+
+        nk = NeuralKernel.pretrained() if args.model == "shipped" else NeuralKernel.load(args.model)
+        kernel = nk._engine
+        net = "-".join(str(w) for w in nk.metadata["widths"])
     rows, rng = [], np.random.default_rng(3)
     eta = dict(eta_M=[1e19], eta_K=[1e18], H=[20e3])
 

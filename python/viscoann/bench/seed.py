@@ -215,6 +215,8 @@ def run(args) -> list[dict]:
             f"residual / postseismic = {acc['relative_to_postseismic']:.3g}"
         )
 
+    rows += _kernel_rows(x, y, depths, times, etas, accuracy_of, cores, args)
+
     # ---- baselines on the same net and points ---------------------------------------------
     if not args.no_baselines and net.path is not None:
         if n > 30_000_000:
@@ -227,6 +229,56 @@ def run(args) -> list[dict]:
 
         seed_table_figure(rows, args.plot)
     return rows
+
+
+def _kernel_rows(x, y, depths, times, etas, accuracy_of, threads, args) -> list[dict]:
+    """The shipped neural kernel on the same grid: the seed's source (strike 90, dip 90, rake 0,
+    unit potency: xy = -1/2) in the family member H = 15 km, one engine call per depth for all
+    viscosity structures and times (docs/design.md §12)."""
+    from ..kernel import NeuralKernel
+
+    try:
+        nk = NeuralKernel.pretrained()
+    except ValueError:
+        log("no shipped neural kernel: its row is skipped")
+        return []
+    eng = nk._engine
+    eta_M, eta_K = (np.ascontiguousarray(etas[:, i], dtype=float) for i in (0, 1))
+    H = np.full(len(etas), 15e3)
+    tensor = np.array([[0.0, 0.0, 0.0, -0.5, 0.0, 0.0]])
+    tm = np.ascontiguousarray(times, dtype=float)
+
+    def run():
+        out = np.empty((len(etas), len(depths), len(times), len(x), 3))
+        for i, d in enumerate(depths):
+            out[:, i] = eng.displacement(
+                float(d), eta_M, eta_K, H, tm, tensor, x[None], y[None], threads=threads
+            )[:, 0]
+        return out
+
+    u = run()
+    sec = median_seconds(run, args.repeats, warmup=0)
+    acc = accuracy_of(u)
+    n = u.size // 3
+    widths = "-".join(str(w) for w in nk.metadata["widths"])
+    log(
+        f"viscoann-kernel cpu {threads} thr: {sec:.3f} s = {n / sec / 1e6:.1f} M/s; "
+        f"residual / postseismic = {acc['relative_to_postseismic']:.3g}"
+    )
+    return [
+        make_row(
+            "viscoann-kernel",
+            "cpu",
+            threads,
+            n,
+            sec,
+            net=widths,
+            full_points=FULL_SAMPLES,
+            mean_abs_residual=acc.pop("mean_abs_residual"),
+            notes="neural kernel (H = 15 km), one call per depth, float64 out",
+            **acc,
+        )
+    ]
 
 
 def _expand(x, y, depths, times, etas):
