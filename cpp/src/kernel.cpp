@@ -127,19 +127,31 @@ void fill_coefficients(const detail::KernelData& d, double depth, const KernelMo
                        std::size_t nt, const double* times, std::size_t nq, const KernelQuantity* q,
                        double* out, int threads) {
     const std::size_t FK = d.model.n_outputs();
+    // Batches of up to 32 (model, time) points pass the net together (kernel_net.hpp).
+    constexpr std::size_t batch = 32;
     detail::parallel_for(e.n * nt, threads, 8, [&](std::size_t b, std::size_t end) {
-        std::vector<double> scratch, c(nq * FK);
-        for (std::size_t s = b; s < end; ++s) {
-            const std::size_t ie = s / nt, it = s % nt;
-            const double t = times[it];
-            if (t == 0.0) {
-                std::fill(c.begin(), c.end(), 0.0);  // w = 0: exactly the elastic field
-            } else {
-                const detail::KernelPoint pt{depth, e.H[ie], e.eta_M[ie], e.eta_K[ie], t};
-                detail::kernel_coefficients(d, pt, nq, q, c.data(), scratch);
+        std::vector<double> scratch, c(batch * nq * FK);
+        std::vector<detail::KernelPoint> pts;
+        std::vector<std::size_t> at;
+        for (std::size_t b0 = b; b0 < end; b0 += batch) {
+            pts.clear(), at.clear();
+            for (std::size_t s = b0; s < std::min(end, b0 + batch); ++s) {
+                const std::size_t ie = s / nt, it = s % nt;
+                if (times[it] == 0.0) {  // w = 0: exactly the elastic field
+                    for (std::size_t iq = 0; iq < nq; ++iq)
+                        std::fill_n(out + ((ie * nq + iq) * nt + it) * FK, FK, 0.0);
+                    continue;
+                }
+                pts.push_back({depth, e.H[ie], e.eta_M[ie], e.eta_K[ie], times[it]});
+                at.push_back(s);
             }
-            for (std::size_t iq = 0; iq < nq; ++iq)
-                std::copy_n(&c[iq * FK], FK, out + ((ie * nq + iq) * nt + it) * FK);
+            if (pts.empty()) continue;
+            detail::kernel_coefficients(d, pts.size(), pts.data(), nq, q, c.data(), scratch);
+            for (std::size_t k = 0; k < pts.size(); ++k) {
+                const std::size_t ie = at[k] / nt, it = at[k] % nt;
+                for (std::size_t iq = 0; iq < nq; ++iq)
+                    std::copy_n(&c[(k * nq + iq) * FK], FK, out + ((ie * nq + iq) * nt + it) * FK);
+            }
         }
     });
 }

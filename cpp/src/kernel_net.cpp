@@ -38,11 +38,15 @@ KernelData make_kernel_data(MlpModel model) {
     for (std::size_t l = 0; l < L; ++l) {
         const auto in = static_cast<std::size_t>(model.widths[l]);
         const auto out = static_cast<std::size_t>(model.widths[l + 1]);
+        const std::size_t ld = (out + kGemmCols - 1) / kGemmCols * kGemmCols;
         d.wt_offset.push_back(d.wt.size());
+        d.wt_ld.push_back(ld);
         d.bias_offset.push_back(d.bias.size());
         const float* W = &model.weights[model.weight_offset[l]];
+        d.wt.resize(d.wt.size() + in * ld, 0.0);
+        double* wt = &d.wt[d.wt_offset[l]];
         for (std::size_t i = 0; i < in; ++i)
-            for (std::size_t j = 0; j < out; ++j) d.wt.push_back(double(W[j * in + i]));
+            for (std::size_t j = 0; j < out; ++j) wt[i * ld + j] = double(W[j * in + i]);
         const float* b = &model.biases[model.bias_offset[l]];
         for (std::size_t j = 0; j < out; ++j) d.bias.push_back(double(b[j]));
     }
@@ -52,109 +56,120 @@ KernelData make_kernel_data(MlpModel model) {
     return d;
 }
 
-void kernel_coefficients(const KernelData& d, const KernelPoint& pt, std::size_t nq,
+void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* pts, std::size_t nq,
                          const KernelQuantity* q, double* out, std::vector<double>& scratch) {
     const MlpModel& m = d.model;
     const KernelGeometry& g = m.kernel;
     const std::size_t n_out = m.n_outputs();
-    // Rows of the pass: the value, then one tangent per direction asked for.
+    // Rows per point: the value, then one tangent per direction asked for.
     int row_of[4] = {-1, -1, -1, -1};
-    std::size_t rows = 1;
+    std::size_t R = 1;
     for (std::size_t iq = 0; iq < nq; ++iq) {
         const int dir = direction(q[iq]);
-        if (dir >= 0 && row_of[dir] < 0) row_of[dir] = static_cast<int>(rows++);
+        if (dir >= 0 && row_of[dir] < 0) row_of[dir] = static_cast<int>(R++);
     }
     const auto W = static_cast<std::size_t>(m.max_layer_width());
+    const std::size_t rows = n * R;
     scratch.resize(2 * rows * W);
     double* a = scratch.data();
     double* z = a + rows * W;
-
-    // Features and their tangents (export.py, format 3).
-    const double inv_tM = g.mu_M / pt.eta_M, inv_tK = g.mu_K / pt.eta_K;  // eta_K = inf: 0
-    const double tM = pt.t * inv_tM, tK = pt.t * inv_tK;
     const double lo1 = m.domain_lo[1];
-    const double raw1 = std::log10(tM);
-    const bool clamped = raw1 < lo1;
-    const double feat[3] = {pt.depth / pt.H, clamped ? lo1 : raw1, std::log1p(tK) / ln10};
-    // dq/dp per direction (t; log10 eta_M; log10 eta_K; H).
-    const double dq[4][3] = {
-        {0.0, clamped ? 0.0 : 1.0 / (pt.t * ln10), inv_tK / ((1.0 + tK) * ln10)},
-        {0.0, clamped ? 0.0 : -1.0, 0.0},
-        {0.0, 0.0, -tK / (1.0 + tK)},
-        {-pt.depth / (pt.H * pt.H), 0.0, 0.0},
-    };
-    for (std::size_t i = 0; i < 3; ++i) a[i] = m.in_scale[i] * feat[i] + m.in_offset[i];
-    for (int dir = 0; dir < 4; ++dir)
-        if (row_of[dir] > 0)
-            for (std::size_t i = 0; i < 3; ++i)
-                a[static_cast<std::size_t>(row_of[dir]) * W + i] = m.in_scale[i] * dq[dir][i];
 
+    // Features and their tangents (export.py, format 3), point p in rows p R .. p R + R - 1.
+    for (std::size_t p = 0; p < n; ++p) {
+        const KernelPoint& pt = pts[p];
+        const double inv_tM = g.mu_M / pt.eta_M, inv_tK = g.mu_K / pt.eta_K;  // eta_K = inf: 0
+        const double tM = pt.t * inv_tM, tK = pt.t * inv_tK;
+        const double raw1 = std::log10(tM);
+        const bool clamped = raw1 < lo1;
+        const double feat[3] = {pt.depth / pt.H, clamped ? lo1 : raw1, std::log1p(tK) / ln10};
+        // dq/dp per direction (t; log10 eta_M; log10 eta_K; H).
+        const double dq[4][3] = {
+            {0.0, clamped ? 0.0 : 1.0 / (pt.t * ln10), inv_tK / ((1.0 + tK) * ln10)},
+            {0.0, clamped ? 0.0 : -1.0, 0.0},
+            {0.0, 0.0, -tK / (1.0 + tK)},
+            {-pt.depth / (pt.H * pt.H), 0.0, 0.0},
+        };
+        double* ap = a + p * R * W;
+        for (std::size_t i = 0; i < 3; ++i) ap[i] = m.in_scale[i] * feat[i] + m.in_offset[i];
+        for (int dir = 0; dir < 4; ++dir)
+            if (row_of[dir] > 0)
+                for (std::size_t i = 0; i < 3; ++i)
+                    ap[static_cast<std::size_t>(row_of[dir]) * W + i] = m.in_scale[i] * dq[dir][i];
+    }
+
+    const BasisKernels kernels = basis_kernels();
     for (std::size_t l = 0; l < m.n_layers(); ++l) {
         const auto in = static_cast<std::size_t>(m.widths[l]);
         const auto nout = static_cast<std::size_t>(m.widths[l + 1]);
-        const double* wt = &d.wt[d.wt_offset[l]];
         const double* b = &d.bias[d.bias_offset[l]];
         for (std::size_t r = 0; r < rows; ++r) {
-            double* zr = z + r * W;
-            if (r == 0)
-                std::copy_n(b, nout, zr);
+            if (r % R == 0)
+                std::copy_n(b, nout, z + r * W);
             else
-                std::fill_n(zr, nout, 0.0);  // tangents: the linear part only
-            const double* ar = a + r * W;
-            for (std::size_t i = 0; i < in; ++i) {
-                const double ai = ar[i];
-                const double* wi = wt + i * nout;
-                for (std::size_t j = 0; j < nout; ++j) zr[j] += ai * wi[j];
-            }
+                std::fill_n(z + r * W, nout, 0.0);  // tangents: the linear part only
         }
-        // Activation of the value row; tangents times its derivative there.
-        switch (m.activations[l]) {
-            case Activation::identity:
-                for (std::size_t r = 0; r < rows; ++r) std::copy_n(z + r * W, nout, a + r * W);
-                break;
-            case Activation::tanh:
-                for (std::size_t j = 0; j < nout; ++j) {
-                    const double h = std::tanh(z[j]), dh = 1.0 - h * h;
-                    a[j] = h;
-                    for (std::size_t r = 1; r < rows; ++r) a[r * W + j] = dh * z[r * W + j];
-                }
-                break;
-            case Activation::relu:
-                for (std::size_t j = 0; j < nout; ++j) {
-                    const bool on = z[j] > 0.0;
-                    a[j] = on ? z[j] : 0.0;
-                    for (std::size_t r = 1; r < rows; ++r) a[r * W + j] = on ? z[r * W + j] : 0.0;
-                }
-                break;
-            case Activation::sigmoid:
-                for (std::size_t j = 0; j < nout; ++j) {
-                    const double s = 1.0 / (1.0 + std::exp(-z[j])), ds = s * (1.0 - s);
-                    a[j] = s;
-                    for (std::size_t r = 1; r < rows; ++r) a[r * W + j] = ds * z[r * W + j];
-                }
-                break;
+        kernels.gemm(rows, nout, in, a, W, &d.wt[d.wt_offset[l]], d.wt_ld[l], z, W);
+        // Activation of each value row; its tangents times its derivative there.
+        for (std::size_t p = 0; p < n; ++p) {
+            double* ap = a + p * R * W;
+            const double* zp = z + p * R * W;
+            switch (m.activations[l]) {
+                case Activation::identity:
+                    for (std::size_t r = 0; r < R; ++r) std::copy_n(zp + r * W, nout, ap + r * W);
+                    break;
+                case Activation::tanh:
+                    for (std::size_t j = 0; j < nout; ++j) {
+                        const double h = std::tanh(zp[j]), dh = 1.0 - h * h;
+                        ap[j] = h;
+                        for (std::size_t r = 1; r < R; ++r) ap[r * W + j] = dh * zp[r * W + j];
+                    }
+                    break;
+                case Activation::relu:
+                    for (std::size_t j = 0; j < nout; ++j) {
+                        const bool on = zp[j] > 0.0;
+                        ap[j] = on ? zp[j] : 0.0;
+                        for (std::size_t r = 1; r < R; ++r)
+                            ap[r * W + j] = on ? zp[r * W + j] : 0.0;
+                    }
+                    break;
+                case Activation::sigmoid:
+                    for (std::size_t j = 0; j < nout; ++j) {
+                        const double s = 1.0 / (1.0 + std::exp(-zp[j])), ds = s * (1.0 - s);
+                        ap[j] = s;
+                        for (std::size_t r = 1; r < R; ++r) ap[r * W + j] = ds * zp[r * W + j];
+                    }
+                    break;
+            }
         }
     }
 
     // c = out_scale y + out_offset, dc = out_scale dy; g's coefficients s w c with
     // w = x/(1 + x) and s = H^-2. The H direction's -2/H from s is here; the basis's own
     // H-dependence, psi(r/H), is the synthesis's (kernel.cpp).
-    const double x = tM + tK, w = x / (1.0 + x), dw = 1.0 / ((1.0 + x) * (1.0 + x));
-    const double s = 1.0 / (pt.H * pt.H);
-    const double dx[4] = {inv_tM + inv_tK, -ln10 * tM, -ln10 * tK, 0.0};
-    const double ds[4] = {0.0, 0.0, 0.0, -2.0 / pt.H};  // (ds/dp) / s
-    for (std::size_t iq = 0; iq < nq; ++iq) {
-        const int dir = direction(q[iq]);
-        double* o = out + iq * n_out;
-        if (dir < 0) {
+    for (std::size_t p = 0; p < n; ++p) {
+        const KernelPoint& pt = pts[p];
+        const double inv_tM = g.mu_M / pt.eta_M, inv_tK = g.mu_K / pt.eta_K;
+        const double tM = pt.t * inv_tM, tK = pt.t * inv_tK;
+        const double x = tM + tK, w = x / (1.0 + x), dw = 1.0 / ((1.0 + x) * (1.0 + x));
+        const double s = 1.0 / (pt.H * pt.H);
+        const double dx[4] = {inv_tM + inv_tK, -ln10 * tM, -ln10 * tK, 0.0};
+        const double ds[4] = {0.0, 0.0, 0.0, -2.0 / pt.H};  // (ds/dp) / s
+        const double* ap = a + p * R * W;
+        for (std::size_t iq = 0; iq < nq; ++iq) {
+            const int dir = direction(q[iq]);
+            double* o = out + (p * nq + iq) * n_out;
+            if (dir < 0) {
+                for (std::size_t j = 0; j < n_out; ++j)
+                    o[j] = s * w * (m.out_scale[j] * ap[j] + m.out_offset[j]);
+                continue;
+            }
+            const double* da = ap + static_cast<std::size_t>(row_of[dir]) * W;
+            const double wx = s * (dw * dx[dir] + w * ds[dir]), sw = s * w;
             for (std::size_t j = 0; j < n_out; ++j)
-                o[j] = s * w * (m.out_scale[j] * a[j] + m.out_offset[j]);
-            continue;
+                o[j] =
+                    wx * (m.out_scale[j] * ap[j] + m.out_offset[j]) + sw * m.out_scale[j] * da[j];
         }
-        const double* da = a + static_cast<std::size_t>(row_of[dir]) * W;
-        const double wx = s * (dw * dx[dir] + w * ds[dir]), sw = s * w;
-        for (std::size_t j = 0; j < n_out; ++j)
-            o[j] = wx * (m.out_scale[j] * a[j] + m.out_offset[j]) + sw * m.out_scale[j] * da[j];
     }
 }
 

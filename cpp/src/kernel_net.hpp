@@ -13,12 +13,13 @@
 namespace viscoann::detail {
 
 /// What NeuralKernel holds: the parsed file, the weights in float64 transposed per layer
-/// (wt[wt_offset[l] + i out + j] = W_l[j][i]: the hot loop runs along outputs), the radial
-/// basis radius-major.
+/// (wt[wt_offset[l] + i wt_ld[l] + j] = W_l[j][i], rows padded with zeros to wt_ld[l], a
+/// multiple of kGemmCols: the right operand of basis_synthesis.hpp's product kernels), the
+/// radial basis radius-major.
 struct KernelData {
     MlpModel model;
     std::vector<double> wt, bias;
-    std::vector<std::size_t> wt_offset, bias_offset;
+    std::vector<std::size_t> wt_offset, wt_ld, bias_offset;
     RadialBasis basis;
 };
 
@@ -30,11 +31,12 @@ struct KernelPoint {
     double depth, H, eta_M, eta_K, t;
 };
 
-/// out[iq 10 K + f K + k], iq < nq: the coefficients of quantity q[iq] (w and H^-2 included)
-/// at one point with t > 0 (t = 0 is exactly zero: the callers skip the net there); for d_H
-/// the part multiplying psi(r/H) only (kernel.hpp). `scratch` is resized as needed (one per
-/// thread).
-void kernel_coefficients(const KernelData& d, const KernelPoint& pt, std::size_t nq,
+/// out[(p nq + iq) 10 K + f K + k], p < n, iq < nq: the coefficients of quantity q[iq] (w and
+/// H^-2 included) at points pts[p], all with t > 0 (t = 0 is exactly zero: the callers skip
+/// the net there); for d_H the part multiplying psi(r/H) only (kernel.hpp). The points pass
+/// the layers together (one matrix product per layer, so each weight is read once per batch).
+/// `scratch` is resized as needed (one per thread).
+void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* pts, std::size_t nq,
                          const KernelQuantity* q, double* out, std::vector<double>& scratch);
 
 }  // namespace viscoann::detail
