@@ -5,8 +5,9 @@ fault and elastic-lid thickness of the family
     (mu_M = mu_K = 30 GPa, lambda = 30 GPa; eta_M, eta_K, or Maxwell with eta_K = inf).
 
 It learns the layered remainder (the field minus the lid's Okada) of the four elementary point
-sources as ten radial functions g_f(r; d, t, eta_M, eta_K, H) = w(x) sum_k c_fk psi_fk(r), a
-small net for the coefficients c and a tabulated radial basis psi (model file format v3,
+sources as ten radial functions g_f(r; d, t, eta_M, eta_K, H) = w(x) H^-2 sum_k c_fk
+psi_fk(r/H), a net for the coefficients c of (d/H, t/tau_M, t/tau_K) and a radial basis psi
+tabulated in rho = r/H (H is the family's only length; model file format v3,
 :mod:`viscoann.export`); w vanishes at t = 0, so u(0) is Okada's exactly and u(t) - u(0) is the
 learned remainder alone. Sources, stations, the exact azimuthal factors, Okada's part and the
 quadrature of rectangles are the exact solver's (:mod:`viscoann.exact_sources`): the kernel is
@@ -132,7 +133,8 @@ class NeuralKernel:
         family, a source within the depth margin of the surface or the lid's base); raises
         ValueError naming the value and the range for impossible ones (eta <= 0, H <= 0, a
         source at or below the lid's base, which this kernel does not represent, stations
-        farther than r_max from a source).
+        beyond the basis, (n_r - 3) rho_spacing H from a source: 482 km at H = 15 km for the
+        shipped kernel).
         """
         return self._field(source, stations, times, eta_M, eta_K, H, jacobian, False, options)
 
