@@ -32,7 +32,7 @@ def add(sub):
         help="random-features (default: one wide random tanh layer, the last layer solved "
         "exactly; how the shipped kernel was made) or adam (a deep net descended)",
     )
-    t.add_argument("--hidden", type=int, default=4000, help="random-features: hidden units")
+    t.add_argument("--hidden", type=int, default=6000, help="random-features: hidden units")
     t.add_argument(
         "--scale", type=float, default=3.6, help="random-features: first-layer weight scale"
     )

@@ -1,5 +1,5 @@
 """``viscoann bench kernel``: the neural kernel's C++ engine (viscoann/kernel.hpp) on a
-random-weight net of the shipped kernel's size (widths 3-4000-10K, K = 16, 646 basis points
+random-weight net of the shipped kernel's size (widths 3-6000-10K, K = 16, 646 basis points
 by default; speed does not depend on the weights), or a kernel file (``--model``, ``shipped``).
 Rows, evaluations = station x source point x time (x model):
 
@@ -33,7 +33,7 @@ def add_arguments(p) -> None:
         help="a kernel file, or 'shipped' (default: random weights of --modes/--hidden sizes)",
     )
     p.add_argument("--modes", type=int, default=16, help="K, basis functions per function")
-    p.add_argument("--hidden", type=str, default="4000", help="hidden widths")
+    p.add_argument("--hidden", type=str, default="6000", help="hidden widths")
     p.add_argument("--rho-spacing", type=float, default=0.05, help="basis spacing in rho = r/H")
     p.add_argument("--patches", type=int, default=100)
     p.add_argument("--stations", type=int, default=1000)
