@@ -138,6 +138,25 @@ def _solve_last_layer(torch, hidden, last, z, y, scale):
         last.bias.copy_(b.float())
 
 
+def _prepare(data_dir, out: Path, cfg):
+    """What both fits start from: the data, the seeded generator (after the split's draw),
+    training and validation samples, and the basis (``out/basis.npy``, kept on resume)."""
+    out.mkdir(parents=True, exist_ok=True)
+    data = kernel_data.load(*np.atleast_1d(data_dir))
+    S = data["S"]
+    rng = np.random.default_rng(cfg.seed)
+    order = rng.permutation(S.shape[0])
+    n_val = max(1, int(round(cfg.validation * S.shape[0])))
+    val, tr = order[:n_val], order[n_val:]
+    bpath = out / "basis.npy"
+    if bpath.is_file():
+        basis = np.load(bpath)
+    else:
+        basis = svd_basis(S[tr], cfg.n_modes, seed=cfg.seed)
+        np.save(bpath, basis)
+    return data, S, rng, tr, val, basis
+
+
 def train(data_dir, out_dir, config: KernelTrainConfig | None = None, progress: bool = True):
     """Train (or resume) a kernel on ``data_dir``'s shards; writes ``out_dir/kernel.safetensors``
     and ``out_dir/history.json``. Returns the model file's path."""
@@ -147,20 +166,8 @@ def train(data_dir, out_dir, config: KernelTrainConfig | None = None, progress: 
     if cfg.threads:
         torch.set_num_threads(cfg.threads)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    data = kernel_data.load(*np.atleast_1d(data_dir))
-    S = data["S"]
+    data, S, _, tr, val, basis = _prepare(data_dir, out, cfg)
     N, T = S.shape[:2]
-    rng = np.random.default_rng(cfg.seed)
-    order = rng.permutation(N)
-    n_val = max(1, int(round(cfg.validation * N)))
-    val, tr = order[:n_val], order[n_val:]
-    bpath = out / "basis.npy"
-    if bpath.is_file():
-        basis = np.load(bpath)
-    else:
-        basis = svd_basis(S[tr], cfg.n_modes, seed=cfg.seed)
-        np.save(bpath, basis)
     c = project(S, basis).reshape(N, T, -1)  # (N, T, 10 K)
     q = features(data["H"][:, None], data["depth"][:, None], data["kappa"][:, None], data["q2"])
     in_scale, in_offset = _inputs_map()
@@ -329,21 +336,9 @@ def fit_random_features(data_dir, out_dir, config=None, progress: bool = True) -
     Writes ``out_dir/kernel.safetensors``; returns its path."""
     cfg = config or RandomFeatureConfig()
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     t0 = time.monotonic()
-    data = kernel_data.load(*np.atleast_1d(data_dir))
-    S = data["S"]
+    data, S, rng, tr, val, basis = _prepare(data_dir, out, cfg)
     N, T = S.shape[:2]
-    rng = np.random.default_rng(cfg.seed)
-    order = rng.permutation(N)
-    n_val = max(1, int(round(cfg.validation * N)))
-    val, tr = order[:n_val], order[n_val:]
-    bpath = out / "basis.npy"
-    if bpath.is_file():
-        basis = np.load(bpath)
-    else:
-        basis = svd_basis(S[tr], cfg.n_modes, seed=cfg.seed)
-        np.save(bpath, basis)
     K = cfg.n_modes
     c = project(S, basis)  # (N, T, 10, K)
     del S
