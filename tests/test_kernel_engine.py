@@ -6,6 +6,7 @@ Okada part against the solver's homogeneous half-space, every derivative against
 differences of the numpy evaluation, t = 0, the out-of-family count and each error."""
 
 import importlib.util
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -73,6 +74,23 @@ def test_coefficients_match_numpy(kernel, doc):
             np.testing.assert_allclose(c[e, 0, it], ref, rtol=0, atol=1e-12 * scale)
     # t = 0: exactly zero, so u(0) is Okada's exactly.
     assert np.all(c[:, :, 0] == 0.0)
+
+
+def test_shipped_coefficients_match_numpy():
+    """The shipped net's wide layer feeds sums that cancel by ~1e4, so the engine's tanh and
+    product kernels must be float64-accurate: every row within 1e-9 of its norm."""
+    data = (Path(export.__file__).parent / "models" / "kernel.safetensors").read_bytes()
+    doc, kernel = export.read(data), _core.Kernel.from_bytes(data)
+    k = doc["geometry"]["n_modes"]
+    times = np.array([3600.0, 86400 * 30, 5 * YEAR, 300 * YEAR])
+    for depth, H in ((1.2e3, 12e3), (8e3, 15e3), (40e3, 48e3)):
+        c = kernel.coefficients(depth, **{**MODELS, "H": np.full(3, H)}, times=times)
+        assert c.shape == (3, 1, len(times), 10, k)
+        for e in range(3):
+            for it, t in enumerate(times):
+                ref = ref_coefficients(doc, depth, MODELS["eta_M"][e], MODELS["eta_K"][e], H, t)
+                err = np.linalg.norm(c[e, 0, it] - ref) / np.linalg.norm(ref)
+                assert err < 1e-9, (depth, H, e, t, err)
 
 
 def test_clamp_below_the_feature_domain(kernel, doc):

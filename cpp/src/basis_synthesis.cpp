@@ -55,6 +55,10 @@ void gemm_scalar(std::size_t rows, std::size_t cols, std::size_t kd, const doubl
     gemm_impl<double, 4, 4>(rows, cols, kd, A, lda, B, ldb, out, ldo);
 }
 
+void tanh_scalar(std::size_t n, const double* z, double* h) noexcept {
+    for (std::size_t i = 0; i < n; ++i) h[i] = std::tanh(z[i]);
+}
+
 void column_scalar(std::size_t K, std::size_t FK, const double* r0, const double w[4],
                    const double M[3], double* a0, double* a1, double* a2) noexcept {
     column_impl<double>(K, FK, r0, w, M, a0, a1, a2);
@@ -63,13 +67,13 @@ void column_scalar(std::size_t K, std::size_t FK, const double* r0, const double
 BasisKernels basis_kernels() noexcept {
 #if defined(__x86_64__) || defined(_M_X64)
     static const BasisKernels k = __builtin_cpu_supports("avx512f")
-                                      ? BasisKernels{column_avx512, gemm_avx512}
+                                      ? BasisKernels{column_avx512, gemm_avx512, tanh_avx512}
                                   : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-                                      ? BasisKernels{column_avx2, gemm_avx2}
-                                      : BasisKernels{column_scalar, gemm_scalar};
+                                      ? BasisKernels{column_avx2, gemm_avx2, tanh_avx2}
+                                      : BasisKernels{column_scalar, gemm_scalar, tanh_scalar};
     return k;
 #else
-    return {column_scalar, gemm_scalar};
+    return {column_scalar, gemm_scalar, tanh_scalar};
 #endif
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cmath>
 #include <cstring>
 #include <vector>
 
@@ -89,8 +90,11 @@ inline void gemm_tile(std::size_t kd, const double* __restrict A, std::size_t ld
         for (std::size_t v = 0; v < NR; ++v) vstore<V>(out + r * ldo + v * L, acc[r][v]);
 }
 
-// Panels of NR vectors across the columns, MR rows at a time (a one-row tile for the rest); a
-// short last panel runs on a scratch copy of its outputs.
+// Blocks of kGemmDepth along kd (so a block of B's panel stays in L1 while every row tile
+// reads it, and B is read from memory once per call), panels of NR vectors across the columns,
+// MR rows at a time (a one-row tile for the rest); a short last panel runs on a scratch copy of
+// its outputs.
+inline constexpr std::size_t kGemmDepth = 128;
 template <class V, std::size_t MR, std::size_t NR>
 inline void gemm_impl(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
                       std::size_t lda, const double* B, std::size_t ldb, double* out,
@@ -98,28 +102,69 @@ inline void gemm_impl(std::size_t rows, std::size_t cols, std::size_t kd, const 
     constexpr std::size_t L = sizeof(V) / sizeof(double), P = NR * L;
     static_assert(kGemmCols % P == 0, "B's padding covers whole panels");
     double tmp[MR * P];
-    for (std::size_t j0 = 0; j0 < cols; j0 += P) {
-        const std::size_t nc = cols - j0 < P ? cols - j0 : P;
-        std::size_t r = 0;
-        for (; r + MR <= rows; r += MR) {
-            double* o = out + r * ldo + j0;
-            if (nc == P) {
-                gemm_tile<V, MR, NR>(kd, A + r * lda, lda, B + j0, ldb, o, ldo);
-                continue;
+    for (std::size_t k0 = 0; k0 < kd; k0 += kGemmDepth) {
+        const std::size_t kc = kd - k0 < kGemmDepth ? kd - k0 : kGemmDepth;
+        const double* Ak = A + k0;
+        const double* Bk = B + k0 * ldb;
+        for (std::size_t j0 = 0; j0 < cols; j0 += P) {
+            const std::size_t nc = cols - j0 < P ? cols - j0 : P;
+            std::size_t r = 0;
+            for (; r + MR <= rows; r += MR) {
+                double* o = out + r * ldo + j0;
+                if (nc == P) {
+                    gemm_tile<V, MR, NR>(kc, Ak + r * lda, lda, Bk + j0, ldb, o, ldo);
+                    continue;
+                }
+                for (std::size_t i = 0; i < MR; ++i)
+                    for (std::size_t j = 0; j < P; ++j)
+                        tmp[i * P + j] = j < nc ? o[i * ldo + j] : 0.0;
+                gemm_tile<V, MR, NR>(kc, Ak + r * lda, lda, Bk + j0, ldb, tmp, P);
+                for (std::size_t i = 0; i < MR; ++i)
+                    for (std::size_t j = 0; j < nc; ++j) o[i * ldo + j] = tmp[i * P + j];
             }
-            for (std::size_t i = 0; i < MR; ++i)
-                for (std::size_t j = 0; j < P; ++j) tmp[i * P + j] = j < nc ? o[i * ldo + j] : 0.0;
-            gemm_tile<V, MR, NR>(kd, A + r * lda, lda, B + j0, ldb, tmp, P);
-            for (std::size_t i = 0; i < MR; ++i)
-                for (std::size_t j = 0; j < nc; ++j) o[i * ldo + j] = tmp[i * P + j];
-        }
-        for (; r < rows; ++r) {
-            double* o = out + r * ldo + j0;
-            for (std::size_t j = 0; j < P; ++j) tmp[j] = j < nc ? o[j] : 0.0;
-            gemm_tile<V, 1, NR>(kd, A + r * lda, lda, B + j0, ldb, tmp, P);
-            for (std::size_t j = 0; j < nc; ++j) o[j] = tmp[j];
+            for (; r < rows; ++r) {
+                double* o = out + r * ldo + j0;
+                for (std::size_t j = 0; j < P; ++j) tmp[j] = j < nc ? o[j] : 0.0;
+                gemm_tile<V, 1, NR>(kc, Ak + r * lda, lda, Bk + j0, ldb, tmp, P);
+                for (std::size_t j = 0; j < nc; ++j) o[j] = tmp[j];
+            }
         }
     }
+}
+
+/// h[i] = tanh(z[i]) for i < n, to a few units of 1e-16 absolute (the net's wide layer feeds
+/// sums that cancel by ~1e4, so float accuracy is not enough).
+using TanhKernel = void (*)(std::size_t n, const double* z, double* h) noexcept;
+
+// (1 - e)/(1 + e) with e = exp(-2|x|) (exp by 2^k exp(r), |r| <= ln2/2, Taylor to r^12), the
+// sign restored; |x| > 20 gives 1 (1 - tanh 20 = 8e-18). VI: the integer vector of V's width.
+// (GCC/Clang vector types: a C cast between types of one size keeps the bits.)
+template <class V, class VI>
+inline V tanh_vec(V x) noexcept {
+    constexpr double shift = 0x1.8p52, ln2_hi = 0x1.62e42fefa3800p-1,
+                     ln2_lo = 0x1.ef35793c76730p-45;
+    constexpr double c[12] = {1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0,
+                              1.0 / 5040.0,     1.0 / 720.0,     1.0 / 120.0,    1.0 / 24.0,
+                              1.0 / 6.0,        0.5,             1.0,            1.0};
+    const VI sign = (VI)x & static_cast<long long>(1ULL << 63);
+    V y = (V)((VI)x ^ sign) * -2.0;
+    const VI low = y < -40.0;
+    y = (V)(((VI)y & ~low) | ((VI)(V{} - 40.0) & low));
+    const V k = y * 1.4426950408889634 + shift;
+    const V kr = k - shift;
+    const V r = (y - kr * ln2_hi) - kr * ln2_lo;
+    V p = V{} + 1.0 / 479001600.0;
+    for (double ci : c) p = p * r + ci;
+    const V e = p * (V)(((VI)k + 1023) << 52);
+    return (V)((VI)((1.0 - e) / (1.0 + e)) | sign);
+}
+
+template <class V, class VI>
+inline void tanh_impl(std::size_t n, const double* z, double* h) noexcept {
+    constexpr std::size_t L = sizeof(V) / sizeof(double);
+    std::size_t i = 0;
+    for (; i + L <= n; i += L) vstore<V>(h + i, tanh_vec<V, VI>(vload<V>(z + i)));
+    for (; i < n; ++i) h[i] = std::tanh(z[i]);
 }
 
 /// a_c[k] += M[c] sum_s w[s] r0[k + s FK] for k < K, c < 3: one source's interpolated basis
@@ -149,6 +194,7 @@ inline void column_impl(std::size_t K, std::size_t FK, const double* __restrict 
 
 void column_scalar(std::size_t K, std::size_t FK, const double* r0, const double w[4],
                    const double M[3], double* a0, double* a1, double* a2) noexcept;
+void tanh_scalar(std::size_t n, const double* z, double* h) noexcept;
 void gemm_scalar(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
                  std::size_t lda, const double* B, std::size_t ldb, double* out,
                  std::size_t ldo) noexcept;
@@ -157,6 +203,8 @@ void column_avx2(std::size_t K, std::size_t FK, const double* r0, const double w
                  const double M[3], double* a0, double* a1, double* a2) noexcept;
 void column_avx512(std::size_t K, std::size_t FK, const double* r0, const double w[4],
                    const double M[3], double* a0, double* a1, double* a2) noexcept;
+void tanh_avx2(std::size_t n, const double* z, double* h) noexcept;
+void tanh_avx512(std::size_t n, const double* z, double* h) noexcept;
 void gemm_avx2(std::size_t rows, std::size_t cols, std::size_t kd, const double* A, std::size_t lda,
                const double* B, std::size_t ldb, double* out, std::size_t ldo) noexcept;
 void gemm_avx512(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
@@ -166,6 +214,7 @@ void gemm_avx512(std::size_t rows, std::size_t cols, std::size_t kd, const doubl
 struct BasisKernels {
     ColumnKernel column;
     GemmKernel gemm;
+    TanhKernel tanh;
 };
 /// The kernels for this CPU, chosen once.
 BasisKernels basis_kernels() noexcept;

@@ -6,6 +6,7 @@ namespace viscoann::detail {
 
 namespace {
 typedef double v4d __attribute__((vector_size(32)));
+typedef long long v4i __attribute__((vector_size(32)));
 }
 
 void column_avx2(std::size_t K, std::size_t FK, const double* r0, const double w[4],
@@ -16,6 +17,10 @@ void column_avx2(std::size_t K, std::size_t FK, const double* r0, const double w
 void gemm_avx2(std::size_t rows, std::size_t cols, std::size_t kd, const double* A, std::size_t lda,
                const double* B, std::size_t ldb, double* out, std::size_t ldo) noexcept {
     gemm_impl<v4d, 4, 3>(rows, cols, kd, A, lda, B, ldb, out, ldo);
+}
+
+void tanh_avx2(std::size_t n, const double* z, double* h) noexcept {
+    tanh_impl<v4d, v4i>(n, z, h);
 }
 
 }  // namespace viscoann::detail

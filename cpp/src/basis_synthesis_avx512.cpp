@@ -6,6 +6,7 @@ namespace viscoann::detail {
 
 namespace {
 typedef double v8d __attribute__((vector_size(64)));
+typedef long long v8i __attribute__((vector_size(64)));
 }
 
 void column_avx512(std::size_t K, std::size_t FK, const double* r0, const double w[4],
@@ -17,6 +18,10 @@ void gemm_avx512(std::size_t rows, std::size_t cols, std::size_t kd, const doubl
                  std::size_t lda, const double* B, std::size_t ldb, double* out,
                  std::size_t ldo) noexcept {
     gemm_impl<v8d, 4, 3>(rows, cols, kd, A, lda, B, ldb, out, ldo);
+}
+
+void tanh_avx512(std::size_t n, const double* z, double* h) noexcept {
+    tanh_impl<v8d, v8i>(n, z, h);
 }
 
 }  // namespace viscoann::detail

@@ -127,8 +127,8 @@ void fill_coefficients(const detail::KernelData& d, double depth, const KernelMo
                        std::size_t nt, const double* times, std::size_t nq, const KernelQuantity* q,
                        double* out, int threads) {
     const std::size_t FK = d.model.n_outputs();
-    // Batches of up to 32 (model, time) points pass the net together (kernel_net.hpp).
-    constexpr std::size_t batch = 32;
+    // Batches of up to 128 (model, time) points pass the net together (kernel_net.hpp).
+    constexpr std::size_t batch = 128;
     detail::parallel_for(e.n * nt, threads, 8, [&](std::size_t b, std::size_t end) {
         std::vector<double> scratch, c(batch * nq * FK);
         std::vector<detail::KernelPoint> pts;

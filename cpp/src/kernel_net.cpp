@@ -119,11 +119,10 @@ void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* 
                     for (std::size_t r = 0; r < R; ++r) std::copy_n(zp + r * W, nout, ap + r * W);
                     break;
                 case Activation::tanh:
-                    for (std::size_t j = 0; j < nout; ++j) {
-                        const double h = std::tanh(zp[j]), dh = 1.0 - h * h;
-                        ap[j] = h;
-                        for (std::size_t r = 1; r < R; ++r) ap[r * W + j] = dh * zp[r * W + j];
-                    }
+                    kernels.tanh(nout, zp, ap);
+                    for (std::size_t r = 1; r < R; ++r)
+                        for (std::size_t j = 0; j < nout; ++j)
+                            ap[r * W + j] = (1.0 - ap[j] * ap[j]) * zp[r * W + j];
                     break;
                 case Activation::relu:
                     for (std::size_t j = 0; j < nout; ++j) {
