@@ -3,6 +3,7 @@
 
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include <algorithm>
 #include <stdexcept>
@@ -231,8 +232,9 @@ void bind_greens(py::module_& m) {
         "column entry) for the homogeneous field at depth (viscoann/greens.hpp).");
     m.def(
         "tables_displacement",
-        [](double depth, double h, Arr times, Arr g, Arr r, Arr kappa, Arr kappa_r, double constant,
-           Arr potency_tensors, Arr x, Arr y, bool homogeneous, int threads) {
+        [](double depth, double h, Arr times, const std::vector<Arr>& g, Arr weights, Arr r,
+           Arr kappa, Arr kappa_r, double constant, Arr potency_tensors, Arr x, Arr y,
+           bool homogeneous, int threads) {
             if (potency_tensors.ndim() != 2 || potency_tensors.shape(1) != 6)
                 throw std::invalid_argument(
                     "potency_tensors must have shape (m, 6): xx, yy, zz, xy, xz, yz");
@@ -241,14 +243,21 @@ void bind_greens(py::module_& m) {
                 y.shape(0) != x.shape(0) || y.shape(1) != x.shape(1))
                 throw std::invalid_argument("x and y must have shape (m, n)");
             const auto n = static_cast<std::size_t>(x.shape(1));
-            if (g.ndim() != 3 || g.shape(0) != times.size() || g.shape(2) != 10)
-                throw std::invalid_argument("g must have shape (n_times, n_r, 10)");
+            if (g.empty() || static_cast<std::size_t>(weights.size()) != g.size())
+                throw std::invalid_argument("g: one or more tables, one weight each");
+            std::vector<const double*> gp;
+            for (const Arr& gk : g) {
+                if (gk.ndim() != 3 || gk.shape(0) != times.size() || gk.shape(2) != 10 ||
+                    gk.shape(1) != g[0].shape(1))
+                    throw std::invalid_argument("g must have shape (n_times, n_r, 10) each");
+                gp.push_back(gk.data());
+            }
+            // Everything but g: the tables are read in place (tens of MB each).
             viscoann::ElementaryTables t;
             t.depth = depth;
             t.h = h;
-            t.n_r = static_cast<std::size_t>(g.shape(1));
+            t.n_r = static_cast<std::size_t>(g[0].shape(1));
             t.times.assign(times.data(), times.data() + times.size());
-            t.g.assign(g.data(), g.data() + g.size());
             t.r.assign(r.data(), r.data() + r.size());
             t.kappa.assign(kappa.data(), kappa.data() + kappa.size());
             t.kappa_r.assign(kappa_r.data(), kappa_r.data() + kappa_r.size());
@@ -263,17 +272,20 @@ void bind_greens(py::module_& m) {
             double* po = out.mutable_data();
             {
                 py::gil_scoped_release release;
-                viscoann::tables_displacement(t, n_src, pt.data(), n, x.data(), y.data(), po,
-                                              homogeneous, threads);
+                viscoann::tables_displacement_mixed(t, gp.size(), gp.data(), weights.data(), n_src,
+                                                    pt.data(), n, x.data(), y.data(), po,
+                                                    homogeneous, threads);
             }
             return out;
         },
-        py::arg("depth"), py::arg("h"), py::arg("times"), py::arg("g"), py::arg("r"),
-        py::arg("kappa"), py::arg("kappa_r"), py::arg("constant"), py::arg("potency_tensors"),
-        py::arg("x"), py::arg("y"), py::arg("homogeneous") = true, py::arg("threads") = 0,
-        "Field (T, n, 3) of m point sources at the tables' depth, potency tensors (m, 6) = "
-        "(xx, yy, zz, xy, xz, yz) [m^3], superposed at points whose offsets from each source "
-        "are x, y (m, n) [m]; homogeneous=False: the layered remainder only.");
+        py::arg("depth"), py::arg("h"), py::arg("times"), py::arg("g"), py::arg("weights"),
+        py::arg("r"), py::arg("kappa"), py::arg("kappa_r"), py::arg("constant"),
+        py::arg("potency_tensors"), py::arg("x"), py::arg("y"), py::arg("homogeneous") = true,
+        py::arg("threads") = 0,
+        "Field (T, n, 3) of m point sources at the tables' depth from the weighted sum of "
+        "tables g (each (T, n_r, 10); one table with weight 1 is the plain case), potency "
+        "tensors (m, 6) = (xx, yy, zz, xy, xz, yz) [m^3], superposed at points whose offsets "
+        "from each source are x, y (m, n) [m]; homogeneous=False: the layered remainder only.");
     m.def(
         "okada_potency",
         [](double dip, Arr potency, double mu, double lam) {

@@ -112,7 +112,19 @@ def _tables_field(basis, c, depth, tensors, x, y, H, homogeneous=False, factors=
     if factors is not None:
         r, kap, kr, const = factors
     return _core.tables_displacement(
-        depth, H * DRHO, np.zeros(nt), g, r, kap, kr, const, tensors, x, y, homogeneous=homogeneous
+        depth,
+        H * DRHO,
+        np.zeros(nt),
+        [g],
+        [1.0],
+        r,
+        kap,
+        kr,
+        const,
+        tensors,
+        x,
+        y,
+        homogeneous=homogeneous,
     )
 
 

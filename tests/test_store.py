@@ -66,6 +66,39 @@ def test_depth_interpolation_tolerance(built):
         assert np.abs((a[1:] - a[0]) - (b[1:] - b[0])).max() < 1e-5 * post
 
 
+def test_tables_combine_in_the_core_linearly(built):
+    """The core's weighted sum of tables (what the store's depth interpolation calls) is the
+    same weighted sum of the tables' fields."""
+    t3, t4 = (built._tables[i][0] for i in (3, 4))
+    rng = np.random.default_rng(3)
+    p = rng.normal(size=(2, 6))
+    x, y = rng.uniform(-50e3, 50e3, (2, 2, 7))
+    w = np.array([0.3, -1.7])
+
+    def field(gs, ws):
+        return _core.tables_displacement(
+            6e3,
+            t3["h"],
+            t3["times"],
+            gs,
+            ws,
+            t3["r"],
+            t3["kappa"],
+            t3["kappa_r"],
+            t3["constant"],
+            p,
+            x,
+            y,
+            homogeneous=False,
+        )
+
+    mixed = field([t3["g"], t4["g"]], w)
+    ref = w[0] * field([t3["g"]], [1.0]) + w[1] * field([t4["g"]], [1.0])
+    assert np.abs(mixed - ref).max() < 1e-12 * np.abs(ref).max()
+    with pytest.raises(ValueError, match="one weight each"):
+        field([t3["g"], t4["g"]], [1.0])
+
+
 def test_build_is_atomic_and_resumes(tmp_path, monkeypatch):
     path = tmp_path / "s.h5"
     calls, real = [], _core.elementary_tables

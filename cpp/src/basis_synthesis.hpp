@@ -6,8 +6,8 @@
 // ISA (basis_synthesis.cpp, _avx2.cpp, _avx512.cpp) and chosen at run time.
 #pragma once
 
-#include <cstddef>
 #include <cmath>
+#include <cstddef>
 #include <cstring>
 #include <vector>
 
@@ -143,9 +143,9 @@ template <class V, class VI>
 inline V tanh_vec(V x) noexcept {
     constexpr double shift = 0x1.8p52, ln2_hi = 0x1.62e42fefa3800p-1,
                      ln2_lo = 0x1.ef35793c76730p-45;
-    constexpr double c[12] = {1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0,
-                              1.0 / 5040.0,     1.0 / 720.0,     1.0 / 120.0,    1.0 / 24.0,
-                              1.0 / 6.0,        0.5,             1.0,            1.0};
+    constexpr double c[12] = {
+        1.0 / 39916800.0, 1.0 / 3628800.0, 1.0 / 362880.0, 1.0 / 40320.0, 1.0 / 5040.0, 1.0 / 720.0,
+        1.0 / 120.0,      1.0 / 24.0,      1.0 / 6.0,      0.5,           1.0,          1.0};
     const VI sign = (VI)x & static_cast<long long>(1ULL << 63);
     V y = (V)((VI)x ^ sign) * -2.0;
     const VI low = y < -40.0;

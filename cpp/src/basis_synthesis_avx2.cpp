@@ -7,7 +7,7 @@ namespace viscoann::detail {
 namespace {
 typedef double v4d __attribute__((vector_size(32)));
 typedef long long v4i __attribute__((vector_size(32)));
-}
+}  // namespace
 
 void column_avx2(std::size_t K, std::size_t FK, const double* r0, const double w[4],
                  const double M[3], double* a0, double* a1, double* a2) noexcept {
@@ -19,8 +19,6 @@ void gemm_avx2(std::size_t rows, std::size_t cols, std::size_t kd, const double*
     gemm_impl<v4d, 4, 3>(rows, cols, kd, A, lda, B, ldb, out, ldo);
 }
 
-void tanh_avx2(std::size_t n, const double* z, double* h) noexcept {
-    tanh_impl<v4d, v4i>(n, z, h);
-}
+void tanh_avx2(std::size_t n, const double* z, double* h) noexcept { tanh_impl<v4d, v4i>(n, z, h); }
 
 }  // namespace viscoann::detail

@@ -7,7 +7,7 @@ namespace viscoann::detail {
 namespace {
 typedef double v8d __attribute__((vector_size(64)));
 typedef long long v8i __attribute__((vector_size(64)));
-}
+}  // namespace
 
 void column_avx512(std::size_t K, std::size_t FK, const double* r0, const double w[4],
                    const double M[3], double* a0, double* a1, double* a2) noexcept {

@@ -355,7 +355,21 @@ ElementaryTables elementary_tables(const EarthModel& model, double depth, double
 void tables_displacement(const ElementaryTables& t, std::size_t m, const PotencyTensor* p,
                          std::size_t n, const double* x, const double* y, double* out,
                          bool homogeneous, int threads) {
+    if (t.g.size() != t.times.size() * t.n_r * detail::kRadialFunctions)
+        throw std::invalid_argument("tables: inconsistent sizes (n_r >= 4, g (n_t, n_r, 10))");
+    const double* g = t.g.data();
+    const double one = 1.0;
+    tables_displacement_mixed(t, 1, &g, &one, m, p, n, x, y, out, homogeneous, threads);
+}
+
+void tables_displacement_mixed(const ElementaryTables& t, std::size_t n_tables,
+                               const double* const* g, const double* weights, std::size_t m,
+                               const PotencyTensor* p, std::size_t n, const double* x,
+                               const double* y, double* out, bool homogeneous, int threads) {
     constexpr std::size_t F = detail::kRadialFunctions;
+    if (n_tables < 1 || !g || !weights)
+        throw std::invalid_argument("tables: n_tables >= 1 tables and weights are required");
+    detail::require_finite("weights", n_tables, weights, false);
     const std::size_t nt = t.times.size();
     for (std::size_t q = 0; q < m; ++q) {
         const double comps[6] = {p[q].xx, p[q].yy, p[q].zz, p[q].xy, p[q].xz, p[q].yz};
@@ -364,8 +378,8 @@ void tables_displacement(const ElementaryTables& t, std::size_t m, const Potency
     detail::require_finite("x", m * n, x, false);
     detail::require_finite("y", m * n, y, false);
     if (threads < 0) throw std::invalid_argument("threads < 0 is invalid; allowed: >= 0");
-    if (t.n_r < 4 || !(t.h > 0) || t.g.size() != nt * t.n_r * F || t.r.size() != nt ||
-        t.kappa.size() != nt || t.kappa_r.size() != nt)
+    if (t.n_r < 4 || !(t.h > 0) || t.r.size() != nt || t.kappa.size() != nt ||
+        t.kappa_r.size() != nt)
         throw std::invalid_argument("tables: inconsistent sizes (n_r >= 4, g (n_t, n_r, 10))");
     const double r_top = double(t.n_r - 3) * t.h;  // the cubic stencil's last full interval
     for (std::size_t i = 0; i < m * n; ++i)
@@ -375,30 +389,42 @@ void tables_displacement(const ElementaryTables& t, std::size_t m, const Potency
                 << " is invalid: radius beyond the tables; allowed: <= " << r_top << " m";
             throw std::invalid_argument(msg.str());
         }
-    // Radius-major copy, gr[(j F + f) nt + it]: a point's four stencil radii then hold every
-    // time contiguously, and the synthesis kernel runs along times.
-    std::vector<double> gr(t.g.size());
-    for (std::size_t it = 0; it < nt; ++it)
-        for (std::size_t j = 0; j < t.n_r; ++j)
-            for (std::size_t f = 0; f < F; ++f)
-                gr[(j * F + f) * nt + it] = t.g[(it * t.n_r + j) * F + f];
+    // Radius-major copy, gr[(j F + f) nt + it]: a pair's four stencil radii are one contiguous
+    // run of 4 F nt values, and the synthesis kernel runs along times. Kept per calling thread
+    // (a reference, so the workers' lambdas see the caller's): a fresh buffer of this size is
+    // mapped and page-faulted anew by every call (measured: most of a call's fixed cost).
+    // The tables combine here, in the same pass.
+    thread_local std::vector<double> kept;
+    std::vector<double>& gr = kept;
+    gr.resize(nt * t.n_r * F);
+    detail::parallel_for(t.n_r, threads, 64, [&](std::size_t j0, std::size_t j1) {
+        for (std::size_t it = 0; it < nt; ++it)
+            for (std::size_t j = j0; j < j1; ++j)
+                for (std::size_t f = 0; f < F; ++f) {
+                    const std::size_t at = (it * t.n_r + j) * F + f;
+                    double v = weights[0] * g[0][at];
+                    for (std::size_t k = 1; k < n_tables; ++k) v += weights[k] * g[k][at];
+                    gr[(j * F + f) * nt + it] = v;
+                }
+    });
     const auto kernels = detail::table_kernels();
-    // Threads over points, each owning its outputs, in blocks whose sums over time stay in
-    // cache. The loop reads far more table than it writes: per source, the block's points run
-    // in order of radius over a chunk of times at once, so that the chunk's slice of the table
-    // (n_r x 10 x 8 times) is read from L2 by every point, not from memory by each.
-    constexpr std::size_t block = 128, chunk = 16;
+    // Threads over blocks of points, each owning its outputs. The loop reads far more table than
+    // it writes, so a block's (source, point) pairs of every source run in order of radius:
+    // pairs on the same stencil then read its rows from L1, not from L3 each.
+    constexpr std::size_t block = 256;
     detail::parallel_for(n, threads, 64, [&](std::size_t b, std::size_t e) {
-        std::vector<double> u(block * 3 * nt), w(block * 4), C(block * 3 * F);
-        std::vector<std::size_t> j0(block), order(block);
+        std::vector<double> u(block * 3 * nt), w, C;
+        std::vector<std::size_t> j0, order;
         for (std::size_t b0 = b; b0 < e; b0 += block) {
-            const std::size_t nb = std::min(block, e - b0);
+            const std::size_t nb = std::min(block, e - b0), np = m * nb;
             std::fill(u.begin(), u.begin() + nb * 3 * nt, 0.0);
+            w.resize(4 * np), C.resize(3 * F * np), j0.resize(np), order.resize(np);
             for (std::size_t q = 0; q < m; ++q) {
                 const double* xq = x + q * n + b0;
                 const double* yq = y + q * n + b0;
                 for (std::size_t i = 0; i < nb; ++i) {
-                    j0[i] = detail::cubic_stencil(std::hypot(xq[i], yq[i]), t.h, t.n_r, &w[4 * i]);
+                    const std::size_t k = q * nb + i;
+                    j0[k] = detail::cubic_stencil(std::hypot(xq[i], yq[i]), t.h, t.n_r, &w[4 * k]);
                     // The synthesis is linear in g: its coefficients from unit radial functions
                     // (sources.hpp stays the one owner of the azimuthal factors).
                     const detail::Azimuth a = detail::azimuth(xq[i], yq[i]);
@@ -406,7 +432,7 @@ void tables_displacement(const ElementaryTables& t, std::size_t m, const Potency
                         double unit[F] = {}, uf[3];
                         unit[f] = 1.0;
                         detail::elementary_synthesis(a, p[q], unit, uf);
-                        for (int c = 0; c < 3; ++c) C[(i * 3 + c) * F + f] = uf[c];
+                        for (int c = 0; c < 3; ++c) C[(k * 3 + c) * F + f] = uf[c];
                     }
                     if (!homogeneous) continue;
                     double Ad[3] = {}, Bd[3] = {}, Ai[3] = {}, Bi[3] = {};
@@ -417,21 +443,16 @@ void tables_displacement(const ElementaryTables& t, std::size_t m, const Potency
                             ui[c * nt + it] += t.constant * Ad[c] + t.r[it] * Bd[c] +
                                                t.kappa[it] * Ai[c] + t.kappa_r[it] * Bi[c];
                 }
-                std::iota(order.begin(), order.begin() + nb, std::size_t{0});
-                std::sort(order.begin(), order.begin() + nb,
-                          [&](std::size_t i, std::size_t k) { return j0[i] < j0[k]; });
-                for (std::size_t t0 = 0; t0 < nt; t0 += chunk) {
-                    const std::size_t nc = std::min(chunk, nt - t0);
-                    for (std::size_t o = 0; o < nb; ++o) {
-                        const std::size_t i = order[o];
-                        const double* rows[4];
-                        for (std::size_t s = 0; s < 4; ++s)
-                            rows[s] = &gr[(j0[i] + s) * F * nt + t0];
-                        kernels.synthesis(nc, nt, rows, &w[4 * i],
-                                          reinterpret_cast<const double (*)[F]>(&C[i * 3 * F]),
-                                          &u[i * 3 * nt + t0]);
-                    }
-                }
+            }
+            std::iota(order.begin(), order.end(), std::size_t{0});
+            std::sort(order.begin(), order.end(),
+                      [&](std::size_t i, std::size_t k) { return j0[i] < j0[k]; });
+            for (const std::size_t k : order) {
+                const double* rows[4];
+                for (std::size_t s = 0; s < 4; ++s) rows[s] = &gr[(j0[k] + s) * F * nt];
+                kernels.synthesis(nt, nt, rows, &w[4 * k],
+                                  reinterpret_cast<const double (*)[F]>(&C[k * 3 * F]),
+                                  &u[(k % nb) * 3 * nt], nt);
             }
             for (std::size_t i = 0; i < nb; ++i)
                 for (std::size_t it = 0; it < nt; ++it)

@@ -185,12 +185,16 @@ class DirectTables:
         return out
 
 
-def _apply(t, tensors, x, y, homogeneous, threads):
+def _apply(t, tensors, x, y, homogeneous, threads, mix=None):
+    """The field of tables t; ``mix`` = (tables' g, weights): their weighted sum replaces
+    t["g"] (combined in the core, read in place)."""
+    gs, ws = mix if mix is not None else ([t["g"]], [1.0])
     return _core.tables_displacement(
         t["depth"],
         t["h"],
         t["times"],
-        t["g"],
+        list(gs),
+        np.asarray(ws, dtype=float),
         t["r"],
         t["kappa"],
         t["kappa_r"],
@@ -328,13 +332,17 @@ def _field(
     out = np.zeros((t.size, len(stations), 3))
     singular = np.zeros(len(stations), dtype=bool)
     points, nodes = {}, {}  # depth -> [(east, north, tensor (6,))]
+    hom = {}  # layer index -> (layer, A, B): the rectangles' Okada parts (S, 3), ENU
     for src in srcs:
         if isinstance(src, PointSource):
             points.setdefault(src.depth, []).append(
                 (src.east, src.north, potency_tensor(model, src))
             )
         else:
-            singular |= _rectangle(model, src, stations, tol, nodes, out, factors)
+            singular |= _rectangle(model, src, stations, tol, nodes, hom)
+    for layer, a, b in hom.values():
+        f = factors(layer)
+        out += f["constant"] * a[None] + f["r"][:, None, None] * b[None]
     # One table per depth serves its point sources and quadrature nodes: the largest offset.
     reach = {}
     for group in (points, nodes):
@@ -406,9 +414,10 @@ def _okada_ab(fn, *args, **kw):
     return u2 - 0.5 * b, b, f2
 
 
-def _rectangle(model, patch, stations, tol, nodes, out, factors) -> np.ndarray:
-    """Add the patch's homogeneous part to ``out`` and its quadrature nodes (potency tensors
-    per node, weights included) to ``nodes``; return the stations singular for it."""
+def _rectangle(model, patch, stations, tol, nodes, hom) -> np.ndarray:
+    """Add the patch's homogeneous part's (A, B) per layer to ``hom`` and its quadrature nodes
+    (potency tensors per node, weights included) to ``nodes``; return the stations singular
+    for it."""
     along, updip, _, _ = frames.fault_vectors(patch.strike, patch.dip)
     sd = math.sin(math.radians(patch.dip))
     cr, sr = math.cos(math.radians(patch.rake)), math.sin(math.radians(patch.rake))
@@ -436,12 +445,16 @@ def _rectangle(model, patch, stations, tol, nodes, out, factors) -> np.ndarray:
                 slip,
             )
         singular |= flags
-        f = factors(layer)
-        hom = f["constant"] * a[None] + f["r"][:, None, None] * b[None]  # (T, S, 3) Okada frame
-        e, n = frames.okada_to_enu(hom[..., 0], hom[..., 1], patch.strike)
-        out[..., 0] += e
-        out[..., 1] += n
-        out[..., 2] += hom[..., 2]
+        # u = constant A + r(t) B per layer: the patches' A and B add up (in ENU) before the
+        # times multiply them, once per layer (_field).
+        parts = hom.setdefault(
+            j, (layer, np.zeros((len(stations), 3)), np.zeros((len(stations), 3)))
+        )
+        for acc, v in zip(parts[1:], (a, b), strict=True):
+            e, n = frames.okada_to_enu(v[..., 0], v[..., 1], patch.strike)
+            acc[:, 0] += e
+            acc[:, 1] += n
+            acc[:, 2] += v[..., 2]
         if _homogeneous_model(model):
             continue  # the layered field is the homogeneous one: no remainder
         scale = _remainder_scale(model, depth - 0.5 * w * sd, depth + 0.5 * w * sd, j)

@@ -289,20 +289,13 @@ class _StoreTables:
                 f"a station lies {far:.6g} m from a source; allowed: <= the store's r_max "
                 f"{s.r_max:.6g} m"
             )
-        # Every depth shares one radial grid: the tables combine in depth before evaluating.
+        # Every depth shares one radial grid: the tables combine in depth (in the core, read in
+        # place) before evaluating.
         idx, w = _depth_weights(s.model, s.depths, depth)
         t = dict(self._table(idx[0]))
-        if idx.size > 1:
-            # In place, into one buffer per call: the tables are tens of MB each.
-            g = getattr(self, "_g", None)
-            if g is None or g.shape != t["g"].shape:
-                g = self._g = np.empty_like(t["g"])
-            np.multiply(t["g"], w[0], out=g)
-            for i, wk in zip(idx[1:], w[1:], strict=True):
-                g += wk * self._table(i)["g"]
-            t["g"] = g
         t["depth"] = float(depth)
-        return _apply(t, tensors, x, y, False, self.threads)
+        mix = ([self._table(i)["g"] for i in idx], w)
+        return _apply(t, tensors, x, y, False, self.threads, mix)
 
 
 def _common_spacing(model, depths, r_max, r_refine) -> float:

@@ -161,6 +161,16 @@ VISCOANN_API void tables_displacement(const ElementaryTables& t, std::size_t m,
                                       const double* y, double* out, bool homogeneous = true,
                                       int threads = 0);
 
+/// tables_displacement from the weighted sum sum_k weights[k] g[k] of n_tables tables, each
+/// laid out as t.g (n_t, n_r, 10) and read in place (a store's tables at neighbouring depths,
+/// interpolated in depth); t gives everything else and its own g is not read. The caller
+/// keeps g[k] valid for n_t n_r 10 values each.
+VISCOANN_API void tables_displacement_mixed(const ElementaryTables& t, std::size_t n_tables,
+                                            const double* const* g, const double* weights,
+                                            std::size_t m, const PotencyTensor* p, std::size_t n,
+                                            const double* x, const double* y, double* out,
+                                            bool homogeneous = true, int threads = 0);
+
 /// The canonical source's field from its radial functions: u[(j n + i) 3 + c] = (ux, uy, uz)
 /// at (x[i], y[i]) [m] from g[(j n + i) 3 + c] = (g_r, g_φ, g_z) there, for j < n_sets (u_r =
 /// g_r sin 2φ, u_φ = g_φ cos 2φ, u_z = g_z sin 2φ; φ = 0 on the axis). u may alias g.
