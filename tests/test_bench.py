@@ -3,6 +3,7 @@ accuracy column (timings themselves are not tested)."""
 
 import json
 
+import numpy as np
 import pytest
 from viscoann import cli
 
@@ -45,7 +46,7 @@ def test_bench_engine_cuda_refuses_the_radial_geometry(capsys):
 
 def test_bench_cycles_rows(capsys):
     argv = ["bench", "cycles", "--json", "--events", "10", "--patches", "4", "--stations", "5"]
-    argv += ["--times", "6", "--no-growth", "--repeats", "1", "--threads", "1"]
+    argv += ["--times", "6", "--no-growth", "--no-kernel", "--repeats", "1", "--threads", "1"]
     assert cli.main(argv) == 0
     rows = json.loads(capsys.readouterr().out)["rows"]
     assert [r["path"] for r in rows] == ["scaled", "superposition-full"]
@@ -60,6 +61,22 @@ def test_bench_cycles_rows(capsys):
     # The rows carry their timings (speed itself is the benchmark's, never asserted here).
     assert {"responses_seconds", "seconds_median"} <= scaled.keys()
     assert full["events"] == full["stations"] == full["times"] == 1000 and full["patches"] == 100
+
+
+def test_bench_cycles_times_a_kernel_as_cycles_runs_it():
+    """The kernel row's timed backend (one call per patch) gives what cycles gives the kernel."""
+    import viscoann as va
+    from viscoann import cycles
+    from viscoann.backends import as_backend
+    from viscoann.bench.cycles import _Timed, job
+
+    kernel, rheology = va.NeuralKernel.pretrained(), dict(eta_M=1e19, eta_K=1e18, H=15e3)
+    fault, st, t, e, slips = job(events=5, patches=4, stations=6, times=4)
+    timed = _Timed(as_backend(kernel, **rheology))
+    a = cycles.displacement(timed, fault, st, t, e, slips, lags="grid")
+    b = cycles.displacement(kernel, fault, st, t, e, slips, lags="grid", **rheology)
+    assert timed.nodes >= 4  # the lag nodes went through the timed backend
+    np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12 * np.abs(b).max())
 
 
 def test_bench_stress_rows_and_per_point_equal_block():

@@ -64,8 +64,8 @@ void by_radius(const detail::Samples& s, int threads, std::size_t row_size, Fill
 }
 
 // Few distinct radii: Bessel rows at the samples' own radii (exact, no interpolation); many:
-// radial tables on the plan's grid. A Bessel row (three J_n per k, libstdc++'s cyl_bessel_j)
-// costs about 1000 table sums per k (measured 830-1100 for 384 wavenumbers).
+// radial tables on the plan's grid. A Bessel row (three J_n per k, hankel.cpp's bessel_small and
+// Hankel's expansion) costs about 1000 table sums per k (measured 830-1100 for 384 wavenumbers).
 constexpr double kBesselCostInSums = 1000.0;
 bool rows_cheaper(std::size_t n_radii, std::size_t n, std::size_t n_table, std::size_t nt) {
     const double rows = kBesselCostInSums * double(n_radii) + double(n);

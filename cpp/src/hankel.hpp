@@ -56,11 +56,14 @@ void bessel_04_row(const WavenumberRule& rule, double r, double* j) noexcept;
 void depth_radial(const WavenumberRule& rule, const double* j, const double* K,
                   double R[kElementary][kDepthRadial]) noexcept;
 
-/// Below this argument bessel_j01 is the standard library's; above, Hankel's expansion.
+/// Below this argument the Bessel functions come from bessel_small; above, Hankel's expansion.
 inline constexpr double kAsymptotic = 30.0;
-/// J0 and J1 at x >= 0 to ~1e-16 (the library's below kAsymptotic).
+/// J0 .. J_n_max (n_max <= 4) at 0 <= x < kAsymptotic into j, to ~5e-16 absolute (Miller's
+/// backward recurrence; the power series below 1e-3).
+void bessel_small(double x, double* j, int n_max) noexcept;
+/// J0 and J1 at x >= 0 to ~1e-16.
 void bessel_j01(double x, double& j0, double& j1) noexcept;
-/// J1, J2, J3 at x >= 0 (J0/J1 from bessel_j01, upward recurrence where stable).
+/// J1, J2, J3 at x >= 0 (bessel_small below kAsymptotic, above it upward recurrence).
 void bessel_123(double x, double& j1, double& j2, double& j3) noexcept;
 
 /// 4-point Lagrange (cubic) interpolation weights at r on the uniform grid j h, j < n;

@@ -9,8 +9,9 @@ step responses (the backend's part) and the superposition; (2) each size doubled
 (the growth); (3) the superposition alone at the issue's full size (1000 events, 100
 patches, 1000 stations, 1000 times; responses given), which is what remains when a fast
 kernel supplies the responses;
-(4) with ``--full-exact`` the full job with the exact backend (else the growth exponents of
-(2) on the scaled job's row: cost ~ size^exponent for each size).
+(4) the full job with the shipped neural kernel (``--no-kernel`` skips it); (5) with
+``--full-exact`` the full job with the exact backend and the kernel's speed-up over it (else
+the growth exponents of (2) on the scaled job's row: cost ~ size^exponent for each size).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def add_arguments(p) -> None:
     p.add_argument("--no-growth", action="store_true", help="skip the doubled sizes")
     p.add_argument("--repeats", type=int, default=3, help="median of this many runs")
     p.add_argument("--full-exact", action="store_true", help="also the full job, exact (long)")
+    p.add_argument("--no-kernel", action="store_true", help="skip the neural kernel's full job")
     p.add_argument("--threads", type=int, default=0, help="0: all cores")
 
 
@@ -54,8 +56,11 @@ class _Timed:
         if self.inner is None:  # responses given: a smooth stand-in, same shape
             r = np.random.default_rng(0).normal(size=(len(patches), 1, len(stations), 3))
             out = np.repeat(r, len(times), axis=1)
-        else:
+        elif hasattr(self.inner, "responses"):
             out = self.inner.responses(patches, stations, times, velocity, reach)
+        else:  # a kernel: one call per patch (what cycles does without a responses method)
+            fn = self.inner.velocity if velocity else self.inner.displacement
+            out = np.stack([fn(p, stations, times) for p in patches])
         self.seconds += time.perf_counter() - t0
         return out
 
@@ -157,11 +162,44 @@ def run(args) -> list[dict]:
             **FULL,
         )
     )
-    # (4) the full job with the exact backend (minutes; --full-exact), else the growth
+    # (4) the full job with the shipped neural kernel (same rheology as the exact backend's
+    # model: eta_M 1e19, eta_K 1e18 Pa s, H 15 km).
+    if not args.no_kernel:
+        from ..backends import as_backend
+        from ..kernel import NeuralKernel
+
+        kernel = NeuralKernel.pretrained()
+        rheology = dict(eta_M=1e19, eta_K=1e18, H=15e3)
+        total_k, resp_k, nodes_k, _ = _run(
+            lambda: _Timed(as_backend(kernel, **rheology)), FULL, args.repeats
+        )
+        cpu_k = _run.cpu
+        log(f"cycles: neural kernel at the full size {total_k:.2f} s (responses {resp_k:.2f} s)")
+        rows.append(
+            make_row(
+                "viscoann-kernel",
+                "cpu",
+                threads,
+                n_full,
+                total_k,
+                notes=f"full job with the shipped neural kernel ({full_nodes} lag nodes): "
+                f"responses {resp_k:.2f} s, superposition {total_k - resp_k:.2f} s",
+                path="kernel-full",
+                responses_seconds=resp_k,
+                superposition_seconds=total_k - resp_k,
+                cpu_seconds_median=cpu_k,
+                lag_nodes=nodes_k,
+                **FULL,
+            )
+        )
+    # (5) the full job with the exact backend (minutes; --full-exact), else the growth
     # exponents measured in (2) say how the scaled job's cost extends.
     if args.full_exact:
         total_x, resp_x, nodes_x = exact_row(dict(FULL), "full", 1)
         log(f"cycles: exact backend at the full size {total_x:.0f} s; superposition {sup:.2f} s")
+        if not args.no_kernel:
+            rows[-1]["kernel_speedup"] = total_x / total_k
+            log(f"cycles: the neural kernel is {total_x / total_k:.1f}x the exact backend")
     elif not args.no_growth:
         growth = {}
         for r in rows[1:5]:
