@@ -70,7 +70,7 @@ def test_bench_cycles_times_a_kernel_as_cycles_runs_it():
     from viscoann.backends import as_backend
     from viscoann.bench.cycles import _Timed, job
 
-    kernel, rheology = va.NeuralKernel.pretrained(), dict(eta_M=1e19, eta_K=1e18, H=15e3)
+    kernel, rheology = va.NeuralKernel.pretrained(), dict(eta_M=1e19, eta_K=1e18, H=25e3)
     fault, st, t, e, slips = job(events=5, patches=4, stations=6, times=4)
     timed = _Timed(as_backend(kernel, **rheology))
     a = cycles.displacement(timed, fault, st, t, e, slips, lags="grid")

@@ -108,9 +108,9 @@ def run(args) -> list[dict]:
     base = dict(events=args.events, patches=args.patches, stations=args.stations, times=args.times)
     rows = []
 
-    def exact_row(sizes, label, repeats=args.repeats):
+    def exact_row(sizes, label, repeats=args.repeats, earth=model):
         total, resp, nodes, n_patches = _run(
-            lambda: _Timed(ExactModel(model, tol=1e-4, threads=threads)), sizes, repeats
+            lambda: _Timed(ExactModel(earth, tol=1e-4, threads=threads)), sizes, repeats
         )
         sizes = {**sizes, "patches": n_patches}  # a square grid of patches
         n = sizes["times"] * sizes["stations"]
@@ -162,14 +162,14 @@ def run(args) -> list[dict]:
             **FULL,
         )
     )
-    # (4) the full job with the shipped neural kernel (same rheology as the exact backend's
-    # model: eta_M 1e19, eta_K 1e18 Pa s, H 15 km).
+    # (4) the full job with the shipped neural kernel: eta_M 1e19, eta_K 1e18 Pa s and a 25 km
+    # lid (the kernel represents sources in the lid; this fault reaches 19 km).
+    rheology = dict(eta_M=1e19, eta_K=1e18, H=25e3)
     if not args.no_kernel:
         from ..backends import as_backend
         from ..kernel import NeuralKernel
 
         kernel = NeuralKernel.pretrained()
-        rheology = dict(eta_M=1e19, eta_K=1e18, H=15e3)
         total_k, resp_k, nodes_k, _ = _run(
             lambda: _Timed(as_backend(kernel, **rheology)), FULL, args.repeats
         )
@@ -194,8 +194,10 @@ def run(args) -> list[dict]:
         )
     # (5) the full job with the exact backend (minutes; --full-exact), else the growth
     # exponents measured in (2) say how the scaled job's cost extends.
+    # With the kernel, on the kernel's family member (its moduli, the 25 km lid) for the ratio.
     if args.full_exact:
-        total_x, resp_x, nodes_x = exact_row(dict(FULL), "full", 1)
+        earth = model if args.no_kernel else EarthModel.family(**rheology)
+        total_x, resp_x, nodes_x = exact_row(dict(FULL), "full", 1, earth)
         log(f"cycles: exact backend at the full size {total_x:.0f} s; superposition {sup:.2f} s")
         if not args.no_kernel:
             rows[-1]["kernel_speedup"] = total_x / total_k
