@@ -55,6 +55,29 @@ def test_least_squares_with_the_neural_kernel_recovers_truth():
     assert 0.7 < f.reduced < 1.3  # the kernel's error is below the noise
 
 
+def test_mcmc_with_the_neural_kernel_agrees_with_least_squares():
+    """The MCMC's walkers go through the prepared kernel together (one call per move); their
+    chi2 equals the one-point path's, and the posterior agrees with least squares."""
+    pytest.importorskip("emcee")
+    obs, st = _synthetic()
+    net = va.NeuralKernel.pretrained()
+    init = dict(eta_M=1e19, eta_K=3e18, H=15e3)
+    lsq = fit.rheology(obs, FAULT, st, kernel=net, initial=init)
+    prob = fit._Problem(obs, FAULT, st, lsq.names, net, {}, 0.0, None, None, (1e3, 200e3))
+    X = np.array([[19.0, 18.2, 21.0], [18.6, 18.0, 16.5], [18.7, 18.1, 19.0]])
+    many = prob.chi2_many(X)
+    one = np.array([prob.chi2(x) for x in X])
+    np.testing.assert_allclose(many, one, rtol=1e-12)
+    mc = fit.rheology(obs, FAULT, st, kernel=net, initial=init, method="mcmc", steps=300, seed=2)
+    assert mc.samples.shape == (16 * (300 - 75), 3)
+    for n in lsq.names:
+        a = math.log10(mc.values[n]) if n.startswith("eta") else mc.values[n]
+        b = math.log10(lsq.values[n]) if n.startswith("eta") else lsq.values[n]
+        assert abs(a - b) < 0.5 * lsq.sigma[n], n
+        assert 0.6 < mc.sigma[n] / lsq.sigma[n] < 1.6, n
+    _within(mc, TRUTH)
+
+
 class ToyKernel:
     """Closed form: u = pattern (1/2 + h (1 - exp(-t mu/eta_M))), h = 1 + (H - 15 km)/50 km
     (a coseismic part and a postseismic part that H scales), with its exact Jacobian in log10

@@ -130,7 +130,10 @@ void fill_coefficients(const detail::KernelData& d, double depth, const KernelMo
     // Batches of up to 128 (model, time) points pass the net together (kernel_net.hpp).
     constexpr std::size_t batch = 128;
     detail::parallel_for(e.n * nt, threads, 8, [&](std::size_t b, std::size_t end) {
-        std::vector<double> scratch, c(batch * nq * FK);
+        // The scratch (MBs) is kept per thread: a long-lived caller's small calls (a fit's, one
+        // thread each) then do not page-fault it anew.
+        thread_local std::vector<double> scratch;
+        std::vector<double> c(batch * nq * FK);
         std::vector<detail::KernelPoint> pts;
         std::vector<std::size_t> at;
         for (std::size_t b0 = b; b0 < end; b0 += batch) {

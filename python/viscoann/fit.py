@@ -87,7 +87,9 @@ class _Problem:
     """Weighted residuals and their Jacobian in the fit's coordinates, one forward solve (and
     its Jacobian) per distinct point, cached."""
 
-    def __init__(self, obs, fault, stations, names, kernel, fixed, event_time, reference, bar):
+    def __init__(
+        self, obs, fault, stations, names, kernel, fixed, event_time, reference, bar, H_bounds
+    ):
         self.obs, self.fault, self.stations, self.names = obs, fault, stations, names
         self.kernel, self.fixed, self.bar = kernel, fixed, bar
         self.lags = obs.times - event_time
@@ -107,6 +109,20 @@ class _Problem:
         self.w = np.where(self.mask, 1.0 / np.where(self.mask, sigma, 1.0), 0.0)
         self.data = np.where(self.mask, data, 0.0)
         self.n_forward, self._cache = 0, {}
+        self.prepared = None
+        if hasattr(kernel, "prepare"):
+            # A kernel that binds the geometry once (NeuralKernel.prepare) serves every point,
+            # and many at once (the MCMC's walkers); its quadrature is for the thinnest lid the
+            # fit may ask.
+            H_min = H_bounds[0] if "H" in names else fixed["H"]
+            self.prepared = kernel.prepare(fault, stations, self.lags, H_min=H_min)
+
+    def _displacement(self, rheo, jacobian):
+        if self.prepared is not None:
+            return self.prepared.displacement(jacobian=jacobian, **rheo)
+        return self.kernel.displacement(
+            self.fault, self.stations, self.lags, jacobian=jacobian, **rheo
+        )
 
     def rheology(self, x):
         out = {k: v for k, v in self.fixed.items() if k != "slip"}
@@ -133,12 +149,10 @@ class _Problem:
             slip = self.fixed["slip"]
         physical = [n for n in self.names if n != "slip"]
         if jacobian and physical:
-            g, J = self.kernel.displacement(
-                self.fault, self.stations, self.lags, jacobian=tuple(physical), **rheo
-            )
+            g, J = self._displacement(rheo, tuple(physical))
             self.n_forward += 1 + 2 * len(physical)
         else:
-            g, J = self.kernel.displacement(self.fault, self.stations, self.lags, **rheo), None
+            g, J = self._displacement(rheo, None), None
             self.n_forward += 1
         if self.bar is not None:
             self.bar.update(1)
@@ -169,6 +183,26 @@ class _Problem:
     def chi2(self, x):
         pred, _ = self.forward(x, False)
         return float(np.sum((((pred - self.data) * self.w)[self.mask]) ** 2))
+
+    def chi2_many(self, X):
+        """chi2 of each row of X (n, K), the models in one call of the prepared kernel."""
+        rheo = [self.rheology(x) for x in X]
+        arrays = {k: np.array([r[k] for r in rheo]) for k in ("eta_M", "eta_K", "H")}
+        g = self.prepared.displacement(**arrays)  # (n, T, S, 3)
+        self.n_forward += len(X)
+        if self.bar is not None:
+            self.bar.update(len(X))
+        slip = np.ones(len(X))
+        if "slip" in self.names:
+            slip = X[:, self.names.index("slip")]
+        elif "slip" in self.fixed:
+            slip = np.full(len(X), self.fixed["slip"])
+        pred = slip[:, None, None, None] * g
+        if self.reference == "first":
+            s = np.arange(pred.shape[2])
+            pred = pred - pred[:, self.first, s][:, None]
+        r = (pred - self.data[None]) * self.w[None]
+        return np.sum(np.where(self.mask[None], r, 0.0) ** 2, axis=(1, 2, 3))
 
 
 def _check(obs, fault, stations, params, method, fixed, initial, bounds, event_time, reference):
@@ -274,10 +308,17 @@ def rheology(
         from tqdm import tqdm
 
         bar = tqdm(desc="forward solves", unit="solve", file=sys.stderr)
-    prob = _Problem(obs, fault, stations, names, kernel, fixed, float(event_time), reference, bar)
+    prob = _Problem(
+        obs, fault, stations, names, kernel, fixed, float(event_time), reference, bar, b["H"]
+    )
     x0 = np.array([_to_coord(n, x0d[n]) for n in names])
     lo = np.array([_to_coord(n, b[n][0]) if b[n][0] > 0 or n == "slip" else -np.inf for n in names])
     hi = np.array([_to_coord(n, b[n][1]) for n in names])
+    if prob.prepared is not None and "H" in names:
+        # Not below the prepared quadrature's thinnest lid (the deepest source + the margin).
+        i = names.index("H")
+        lo[i] = max(lo[i], prob.prepared.H_quadrature / 1e3)
+        x0[i] = max(x0[i], lo[i] + 0.1)
     res = least_squares(
         prob.residuals, x0, jac=prob.jac, bounds=(lo, hi), method="trf", x_scale=1.0
     )
@@ -338,11 +379,21 @@ def _mcmc(prob, x, cov, lo, hi, walkers, steps, burn, seed, progress):
             return -np.inf
         return -0.5 * prob.chi2(theta)
 
+    vectorize = prob.prepared is not None
+    if vectorize:
+
+        def log_prob(thetas):  # noqa: F811 (the walkers of a move together)
+            out = np.full(len(thetas), -np.inf)
+            inside = np.all((thetas > lo) & (thetas < hi), axis=1)
+            if inside.any():
+                out[inside] = -0.5 * prob.chi2_many(thetas[inside])
+            return out
+
     rng = np.random.default_rng(seed)
     sd = np.sqrt(np.clip(np.diag(cov), 1e-12, None))
     start = x + 0.5 * sd * rng.standard_normal((walkers, k))
     start = np.clip(start, lo + 1e-9 * (1 + np.abs(lo)), hi - 1e-9 * (1 + np.abs(hi)))
-    sampler = emcee.EnsembleSampler(walkers, k, log_prob)
+    sampler = emcee.EnsembleSampler(walkers, k, log_prob, vectorize=vectorize)
     sampler.random_state = np.random.RandomState(int(seed)).get_state()  # reproducible moves
     sampler.run_mcmc(start, steps, progress=progress)
     return sampler.get_chain(discard=burn, flat=True)

@@ -19,6 +19,7 @@ differences.
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from . import _core, exact_sources
 from .earth import EarthModel
 from .surrogate import OutOfDomainWarning
 
-__all__ = ["NeuralKernel"]
+__all__ = ["NeuralKernel", "PreparedKernel"]
 
 #: The parameters a Jacobian may name, and the engine's quantity for each.
 _DERIVATIVES = {"eta_M": "d_log10_eta_M", "eta_K": "d_log10_eta_K", "H": "d_H"}
@@ -225,6 +226,110 @@ class NeuralKernel:
 
     def describe(self, **rheology) -> dict:
         return {"backend": "neural-kernel", "path": str(self.path), **self.info}
+
+    def prepare(self, source, stations, times, H_min=None, tol=1e-5, threads=None):
+        """The forward model of fixed ``source``, ``stations`` and ``times`` for many
+        rheologies (a fit's, an MCMC's): :class:`PreparedKernel`.
+
+        Okada's part is the same for every member of the family (the lid's moduli are
+        fixed), and so are the quadrature nodes once chosen: for the thinnest lid ``H_min`` [m]
+        the fit will ask (default: the family's smallest, raised to the deepest source plus the
+        depth margin), which is the finest quadrature (nodes within the remainder's decay
+        depth 2H - d), so thicker lids are served at least as accurately."""
+        from .conventions import threads_count
+
+        t = exact_sources._check_times(times, False)
+        depths = _source_depths(source)
+        floor = max(depths) + self.family["depth_margin"]
+        H_q = max(float(H_min) if H_min is not None else self.family["H"][0], floor)
+        return PreparedKernel(self, source, stations, t, H_q, tol, threads_count(threads))
+
+
+class _Recorder:
+    """A tables provider that keeps the remainder's requests (point sources and quadrature
+    nodes per depth) and answers zero: the exact machinery then returns Okada's part alone."""
+
+    def __init__(self, times):
+        self.times, self.calls = times, {}
+
+    def remainder(self, depth, tensors, x, y, r_max):
+        self.calls.setdefault(float(depth), []).append((tensors, x, y))
+        return np.zeros((self.times.size, x.shape[1], 3))
+
+
+class PreparedKernel:
+    """A :class:`NeuralKernel` bound to fixed sources, stations and times
+    (:meth:`NeuralKernel.prepare`): Okada's part and the quadrature nodes are computed once;
+    each call evaluates the remainder for arrays of models, one engine call per source depth,
+    all models together."""
+
+    def __init__(self, kernel, source, stations, times, H_quadrature, tol, threads):
+        self.kernel, self.source, self.stations, self.times = kernel, source, stations, times
+        self.H_quadrature, self.threads, self._pool = H_quadrature, threads, None
+        rec = _Recorder(times)
+        model = EarthModel.family(1e19, math.inf, H_quadrature)  # rheology: unused by Okada's
+        self.okada = exact_sources._field(
+            model, source, stations, times, velocity=False, tables=rec, tol=tol, threads=threads
+        )
+        self.groups = [
+            (
+                d,
+                np.ascontiguousarray(np.concatenate([c[0] for c in calls]), dtype=float),
+                np.ascontiguousarray(np.concatenate([c[1] for c in calls]), dtype=float),
+                np.ascontiguousarray(np.concatenate([c[2] for c in calls]), dtype=float),
+            )
+            for d, calls in rec.calls.items()
+        ]
+
+    def __repr__(self) -> str:
+        return (
+            f"PreparedKernel({len(self.groups)} source depths, {len(self.stations)} stations, "
+            f"{self.times.size} times, quadrature for H >= {self.H_quadrature:.6g} m)"
+        )
+
+    def displacement(self, eta_M, eta_K=math.inf, H=15e3, jacobian=None):
+        """(E, T, S, 3) [m] for arrays of E models (scalars: (T, S, 3)); ``jacobian`` as
+        :meth:`NeuralKernel.displacement` (d u / d log10 p, through the net)."""
+        arrays = [np.asarray(v, dtype=float) for v in (eta_M, eta_K, H)]
+        many = any(a.ndim > 0 for a in arrays)
+        eM, eK, hH = (
+            np.ascontiguousarray(a.ravel())
+            for a in np.broadcast_arrays(*(np.atleast_1d(a) for a in arrays))
+        )
+        if (hH < self.H_quadrature).any():
+            raise ValueError(
+                f"H = {float(hH.min()):.6g} m is invalid for this PreparedKernel; allowed: >= "
+                f"{self.H_quadrature:.6g} m (its quadrature's lid; prepare with a smaller H_min)"
+            )
+        names = tuple(jacobian or ())
+        for n in names:
+            if n not in _DERIVATIVES:
+                raise ValueError(f"jacobian names {n!r}; allowed: {tuple(_DERIVATIVES)}")
+        self.kernel._check(self.source, self.stations, self.times, eM, eK, hH)
+        q = ("u", *(_DERIVATIVES[n] for n in names))
+
+        def group(g):
+            depth, p, x, y = g
+            return self.kernel._engine.remainder(
+                depth, eM, eK, hH, self.times, p, x, y, quantities=q, threads=1
+            )
+
+        # Measured: a call of tens of (model, time) rows does not speed up with threads inside
+        # the engine; the source depths are independent calls, one per worker instead.
+        workers = min(self.threads or os.cpu_count() or 1, len(self.groups))
+        if self._pool is None and workers > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._pool = ThreadPoolExecutor(workers)
+        parts = self._pool.map(group, self.groups) if self._pool else map(group, self.groups)
+        out = sum(parts)
+        u = out[:, 0] + self.okada[None]
+        if names:
+            J = np.moveaxis(out[:, 1:], 1, -1)
+            if "H" in names:
+                J[..., names.index("H")] *= math.log(10.0) * hH[:, None, None, None]
+            return (u, J) if many else (u[0], J[0])
+        return u if many else u[0]
 
 
 def _source_depths(source) -> list[float]:
