@@ -97,6 +97,31 @@ def test_many_models_in_one_call(net, stations):
         np.testing.assert_array_equal(u[e], one)
 
 
+@pytest.mark.parametrize("kind", sorted(SOURCES))
+def test_prepared_equals_the_kernel(net, stations, kind):
+    """Prepared at the model's own H (the same quadrature) it is the kernel's call, for many
+    models at once and with the Jacobian; a thinner lid than it was prepared for is refused."""
+    src, t = SOURCES[kind], np.array([0.0, 86400.0, 3 * YEAR, 200 * YEAR])
+    names = ("eta_M", "eta_K", "H")
+    pk = net.prepare(src, stations, t, H_min=RHEO["H"])
+    assert pk.H_quadrature == RHEO["H"]
+    u, J = pk.displacement(**RHEO, jacobian=names)
+    ref, Jref = net.displacement(src, stations, t, jacobian=names, **RHEO)
+    np.testing.assert_allclose(u, ref, rtol=0, atol=1e-12 * np.abs(ref).max())
+    np.testing.assert_allclose(J, Jref, rtol=0, atol=1e-12 * np.abs(Jref).max())
+    many = pk.displacement(eta_M=[RHEO["eta_M"], 1e20], eta_K=[RHEO["eta_K"], np.inf], H=25e3)
+    assert many.shape == (2, *u.shape)
+    np.testing.assert_allclose(many[0], u, rtol=0, atol=1e-12 * np.abs(u).max())
+    with pytest.raises(ValueError, match="H = 20000 m is invalid for this PreparedKernel"):
+        pk.displacement(eta_M=1e19, H=20e3)
+
+
+def test_prepare_raises_the_lid_to_the_deepest_source(net, stations):
+    pk = net.prepare(SOURCES["rectangle"], stations, [0.0, YEAR], H_min=5e3)
+    bottom = max(SOURCES["rectangle"].top, SOURCES["rectangle"].bottom)
+    assert pk.H_quadrature == bottom + net.family["depth_margin"]
+
+
 def test_bad_and_untrained_input(net, stations):
     src = SOURCES["point"]
     with pytest.raises(ValueError, match="lid's base"):
