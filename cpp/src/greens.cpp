@@ -452,7 +452,7 @@ void tables_displacement_mixed(const ElementaryTables& t, std::size_t n_tables,
                 for (std::size_t s = 0; s < 4; ++s) rows[s] = &gr[(j0[k] + s) * F * nt];
                 kernels.synthesis(nt, nt, rows, &w[4 * k],
                                   reinterpret_cast<const double (*)[F]>(&C[k * 3 * F]),
-                                  &u[(k % nb) * 3 * nt], nt);
+                                  &u[(k % nb) * 3 * nt]);
             }
             for (std::size_t i = 0; i < nb; ++i)
                 for (std::size_t it = 0; it < nt; ++it)

@@ -8,10 +8,9 @@ void radial_block_scalar(std::size_t nk, std::size_t nt, const double* Bt, const
     radial_block_impl<double, 1>(nk, nt, Bt, Kt, acc);
 }
 
-void synthesis_scalar(std::size_t n, std::size_t g_stride, const double* const rows[4],
-                      const double w[4], const double C[3][kRadialFunctions], double* u,
-                      std::size_t u_stride) noexcept {
-    synthesis_impl<double>(n, g_stride, rows, w, C, u, u_stride);
+void synthesis_scalar(std::size_t n, std::size_t stride, const double* const rows[4],
+                      const double w[4], const double C[3][kRadialFunctions], double* u) noexcept {
+    synthesis_impl<double>(n, stride, rows, w, C, u);
 }
 
 TableKernels table_kernels() noexcept {

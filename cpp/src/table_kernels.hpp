@@ -40,11 +40,11 @@ inline constexpr double kTermScale[kTerms] = {1, -1, 1, -1, 1, 1, 1, 1, -1, 1, -
 /// Kt[(it nk + ik) kTerms + q] (the time kernels as terms, kTermK/kTermScale applied).
 using RadialKernel = void (*)(std::size_t nk, std::size_t nt, const double* Bt, const double* Kt,
                               double* acc) noexcept;
-/// u[c u_stride + it] += sum_f C[c][f] sum_s w[s] rows[s][f g_stride + it] for it < n: rows[s]
-/// the table of the stencil's s-th radius ([f][t], times contiguous, functions g_stride apart).
-using SynthesisKernel = void (*)(std::size_t n, std::size_t g_stride, const double* const rows[4],
-                                 const double w[4], const double C[3][kRadialFunctions], double* u,
-                                 std::size_t u_stride) noexcept;
+/// u[c stride + it] += sum_f C[c][f] sum_s w[s] rows[s][f stride + it] for it < n: rows[s] the
+/// radius-major table of the stencil's s-th radius ([f][t], times contiguous, `stride` apart).
+using SynthesisKernel = void (*)(std::size_t n, std::size_t stride, const double* const rows[4],
+                                 const double w[4], const double C[3][kRadialFunctions],
+                                 double* u) noexcept;
 
 template <class V>
 inline V load(const double* p) noexcept {
@@ -89,22 +89,22 @@ inline void radial_block_impl(std::size_t nk, std::size_t nt, const double* __re
 
 // Vectors of V along times (a scalar loop for the remainder).
 template <class V>
-inline void synthesis_impl(std::size_t nt, std::size_t g_stride, const double* const rows[4],
+inline void synthesis_impl(std::size_t nt, std::size_t stride, const double* const rows[4],
                            const double w[4], const double C[3][kRadialFunctions],
-                           double* __restrict u, std::size_t u_stride) noexcept {
+                           double* __restrict u) noexcept {
     constexpr std::size_t L = sizeof(V) / sizeof(double), F = kRadialFunctions;
     const double* __restrict r0 = rows[0];
     const double* __restrict r1 = rows[1];
     const double* __restrict r2 = rows[2];
     const double* __restrict r3 = rows[3];
     double* __restrict ux = u;
-    double* __restrict uy = u + u_stride;
-    double* __restrict uz = u + 2 * u_stride;
+    double* __restrict uy = u + stride;
+    double* __restrict uz = u + 2 * stride;
     std::size_t it = 0;
     for (; it + L <= nt; it += L) {
         V x = load<V>(ux + it), y = load<V>(uy + it), z = load<V>(uz + it);
         for (std::size_t f = 0; f < F; ++f) {
-            const std::size_t o = f * g_stride + it;
+            const std::size_t o = f * stride + it;
             const V g = load<V>(r0 + o) * w[0] + load<V>(r1 + o) * w[1] + load<V>(r2 + o) * w[2] +
                         load<V>(r3 + o) * w[3];
             x += g * C[0][f], y += g * C[1][f], z += g * C[2][f];
@@ -113,7 +113,7 @@ inline void synthesis_impl(std::size_t nt, std::size_t g_stride, const double* c
     }
     for (; it < nt; ++it)
         for (std::size_t f = 0; f < F; ++f) {
-            const std::size_t o = f * g_stride + it;
+            const std::size_t o = f * stride + it;
             const double g = w[0] * r0[o] + w[1] * r1[o] + w[2] * r2[o] + w[3] * r3[o];
             ux[it] += C[0][f] * g, uy[it] += C[1][f] * g, uz[it] += C[2][f] * g;
         }
@@ -121,20 +121,17 @@ inline void synthesis_impl(std::size_t nt, std::size_t g_stride, const double* c
 
 void radial_block_scalar(std::size_t nk, std::size_t nt, const double* Bt, const double* Kt,
                          double* acc) noexcept;
-void synthesis_scalar(std::size_t n, std::size_t g_stride, const double* const rows[4],
-                      const double w[4], const double C[3][kRadialFunctions], double* u,
-                      std::size_t u_stride) noexcept;
+void synthesis_scalar(std::size_t n, std::size_t stride, const double* const rows[4],
+                      const double w[4], const double C[3][kRadialFunctions], double* u) noexcept;
 #if VISCOANN_TABLES_X86
 void radial_block_avx2(std::size_t nk, std::size_t nt, const double* Bt, const double* Kt,
                        double* acc) noexcept;
-void synthesis_avx2(std::size_t n, std::size_t g_stride, const double* const rows[4],
-                    const double w[4], const double C[3][kRadialFunctions], double* u,
-                    std::size_t u_stride) noexcept;
+void synthesis_avx2(std::size_t n, std::size_t stride, const double* const rows[4],
+                    const double w[4], const double C[3][kRadialFunctions], double* u) noexcept;
 void radial_block_avx512(std::size_t nk, std::size_t nt, const double* Bt, const double* Kt,
                          double* acc) noexcept;
-void synthesis_avx512(std::size_t n, std::size_t g_stride, const double* const rows[4],
-                      const double w[4], const double C[3][kRadialFunctions], double* u,
-                      std::size_t u_stride) noexcept;
+void synthesis_avx512(std::size_t n, std::size_t stride, const double* const rows[4],
+                      const double w[4], const double C[3][kRadialFunctions], double* u) noexcept;
 #endif
 
 struct TableKernels {

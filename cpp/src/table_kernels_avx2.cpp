@@ -13,10 +13,9 @@ void radial_block_avx2(std::size_t nk, std::size_t nt, const double* Bt, const d
     radial_block_impl<v4d, 1>(nk, nt, Bt, Kt, acc);
 }
 
-void synthesis_avx2(std::size_t n, std::size_t g_stride, const double* const rows[4],
-                    const double w[4], const double C[3][kRadialFunctions], double* u,
-                    std::size_t u_stride) noexcept {
-    synthesis_impl<v4d>(n, g_stride, rows, w, C, u, u_stride);
+void synthesis_avx2(std::size_t n, std::size_t stride, const double* const rows[4],
+                    const double w[4], const double C[3][kRadialFunctions], double* u) noexcept {
+    synthesis_impl<v4d>(n, stride, rows, w, C, u);
 }
 
 }  // namespace viscoann::detail
