@@ -394,9 +394,12 @@ void tables_displacement_mixed(const ElementaryTables& t, std::size_t n_tables,
     // (a reference, so the workers' lambdas see the caller's): a fresh buffer of this size is
     // mapped and page-faulted anew by every call (measured: most of a call's fixed cost).
     // The tables combine here, in the same pass.
+    // Beyond 64 MB a call's own buffer (so no thread holds that much after it returns).
     thread_local std::vector<double> kept;
-    std::vector<double>& gr = kept;
-    gr.resize(nt * t.n_r * F);
+    std::vector<double> own;
+    const std::size_t size = nt * t.n_r * F;
+    std::vector<double>& gr = size <= (std::size_t{8} << 20) ? kept : own;
+    gr.resize(size);
     detail::parallel_for(t.n_r, threads, 64, [&](std::size_t j0, std::size_t j1) {
         for (std::size_t it = 0; it < nt; ++it)
             for (std::size_t j = j0; j < j1; ++j)
