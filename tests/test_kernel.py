@@ -116,6 +116,18 @@ def test_prepared_equals_the_kernel(net, stations, kind):
         pk.displacement(eta_M=1e19, H=20e3)
 
 
+@pytest.mark.parametrize("velocity", [False, True])
+def test_responses_share_rows_and_equal_per_patch_calls(net, stations, velocity):
+    """All patches at once (a cycle's step responses) equal one call per patch."""
+    patches = list(SOURCES["fault"]) + [SOURCES["rectangle"]]
+    t = np.array([86400.0, 3 * YEAR, 200 * YEAR])
+    G = net.responses(patches, stations, t, velocity, **RHEO)
+    fn = net.velocity if velocity else net.displacement
+    ref = np.stack([fn(p, stations, t, **RHEO) for p in patches])
+    assert G.shape == ref.shape
+    np.testing.assert_allclose(G, ref, rtol=0, atol=1e-12 * np.abs(ref).max())
+
+
 def test_prepare_raises_the_lid_to_the_deepest_source(net, stations):
     pk = net.prepare(SOURCES["rectangle"], stations, [0.0, YEAR], H_min=5e3)
     bottom = max(SOURCES["rectangle"].top, SOURCES["rectangle"].bottom)

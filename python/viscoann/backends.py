@@ -260,6 +260,13 @@ class _Bound:
         return {**out, **{k: repr(v) for k, v in self.rheology.items()}}
 
 
+class _BoundResponses(_Bound):
+    """A bound kernel that also computes every patch at once (its ``responses``)."""
+
+    def responses(self, patches, stations, times, velocity, reach=None):
+        return self.kernel.responses(patches, stations, times, velocity, **self.rheology)
+
+
 def as_backend(model_or_kernel, **kwargs):
     """The backend for what a user passes, with rheology and solver options in ``kwargs``:
 
@@ -302,7 +309,8 @@ def as_backend(model_or_kernel, **kwargs):
     if hasattr(model_or_kernel, "displacement") and hasattr(model_or_kernel, "velocity"):
         if not kwargs and hasattr(model_or_kernel, "describe"):
             return model_or_kernel
-        return _Bound(model_or_kernel, kwargs)
+        bound = _BoundResponses if hasattr(model_or_kernel, "responses") else _Bound
+        return bound(model_or_kernel, kwargs)
     raise ValueError(
         f"model_or_kernel is a {type(model_or_kernel).__name__}; allowed: viscoann.EarthModel, "
         "viscoann.exact.Store, or a kernel with displacement/velocity (viscoann.backends)"

@@ -57,6 +57,35 @@ class _KernelTables:
         return out[0, 0]
 
 
+class _SharedKernelTables:
+    """The kernel as a tables provider whose coefficient rows (the net's output) are computed
+    once per source depth and reused by every call at that depth (the patches of a cycle's
+    fault share the depths of their quadrature rows); each call then only synthesises."""
+
+    def __init__(self, kernel, times, eta_M, eta_K, H, quantity, threads):
+        self.kernel, self.times, self.quantity, self.threads = kernel, times, quantity, threads
+        self.params = [np.array([v], dtype=float) for v in (eta_M, eta_K, H)]
+        self.spacing = kernel.info["rho_spacing"] * float(H)
+        self._rows = {}
+
+    def remainder(self, depth, tensors, x, y, r_max):
+        key = float(depth)
+        if key not in self._rows:
+            c = self.kernel._engine.coefficients(
+                key, *self.params, self.times, quantities=(self.quantity,), threads=self.threads
+            )
+            self._rows[key] = np.ascontiguousarray(c[0, 0])  # (T, 10, K)
+        return _core.basis_synthesis(
+            self.kernel._basis(),
+            self.spacing,
+            self._rows[key],
+            np.ascontiguousarray(tensors, dtype=float),
+            np.ascontiguousarray(x, dtype=float),
+            np.ascontiguousarray(y, dtype=float),
+            self.threads,
+        )
+
+
 class _NoHomogeneous:
     """Okada's part is independent of the rheology: zero in every derivative."""
 
@@ -77,9 +106,9 @@ class NeuralKernel:
     ``family`` holds the trained ranges (SI): H, eta_M, eta_K, depth_margin, r_max, t_max.
     """
 
-    def __init__(self, engine, path=None):
+    def __init__(self, engine, path=None, data=None):
         self._engine = engine
-        self.path = path
+        self.path, self._data, self._basis_cache = path, data, None
         self.info = dict(engine.info)
         keys = ("H", "depth_margin", "eta_M", "eta_K", "maxwell", "r_max", "t_max")
         self.family = {k: self.info[k] for k in keys}
@@ -98,11 +127,20 @@ class NeuralKernel:
     @classmethod
     def load(cls, path) -> NeuralKernel:
         """Read a model file (the strict native reader: FormatError naming what is wrong)."""
-        return cls(_core.Kernel.from_bytes(Path(path).read_bytes()), path=Path(path))
+        data = Path(path).read_bytes()
+        return cls(_core.Kernel.from_bytes(data), path=Path(path), data=data)
 
     @classmethod
     def from_bytes(cls, data: bytes) -> NeuralKernel:
-        return cls(_core.Kernel.from_bytes(bytes(data)))
+        return cls(_core.Kernel.from_bytes(bytes(data)), data=bytes(data))
+
+    def _basis(self) -> np.ndarray:
+        """The radial basis (10, K, n_r) as float64, read from the file once."""
+        if self._basis_cache is None:
+            from . import export
+
+            self._basis_cache = np.ascontiguousarray(export.read(self._data)["basis"], dtype=float)
+        return self._basis_cache
 
     @property
     def metadata(self) -> dict:
@@ -226,6 +264,32 @@ class NeuralKernel:
 
     def describe(self, **rheology) -> dict:
         return {"backend": "neural-kernel", "path": str(self.path), **self.info}
+
+    def responses(
+        self, patches, stations, times, velocity, eta_M, eta_K=math.inf, H=15e3, **options
+    ):
+        """(P, T, S, 3): each patch's field (a patch may be a list: their sum) in one model,
+        the net's rows of each source depth computed once for all patches (what a cycle's
+        step responses ask: :mod:`viscoann.cycles`). ``options``: tol, threads."""
+        from .conventions import threads_count
+
+        tol = options.pop("tol", 1e-5)
+        th = threads_count(options.pop("threads", None))
+        if options:
+            raise ValueError(f"{sorted(options)[0]} is not an option; allowed: tol, threads")
+        t = exact_sources._check_times(times, velocity)
+        eM, eK, hH = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (eta_M, eta_K, H))
+        if eM.size != 1 or eK.size != 1 or hH.size != 1:
+            raise ValueError("responses takes one model: scalar eta_M, eta_K, H")
+        model = EarthModel.family(float(eM[0]), float(eK[0]), float(hH[0]))
+        shared = _SharedKernelTables(self, t, eM[0], eK[0], hH[0], "v" if velocity else "u", th)
+        self._check(list(patches), stations, t, eM, eK, hH)
+        out = np.empty((len(patches), t.size, len(stations), 3))
+        for i, p in enumerate(patches):
+            out[i] = exact_sources._field(
+                model, p, stations, t, velocity=velocity, tables=shared, tol=tol, threads=th
+            )
+        return out
 
     def prepare(self, source, stations, times, H_min=None, tol=1e-5, threads=None):
         """The forward model of fixed ``source``, ``stations`` and ``times`` for many
