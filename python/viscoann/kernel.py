@@ -386,7 +386,7 @@ class PreparedKernel:
 
             self._pool = ThreadPoolExecutor(workers)
         parts = self._pool.map(group, self.groups) if self._pool else map(group, self.groups)
-        out = sum(parts)
+        out = sum(parts, np.zeros((eM.size, len(q), self.times.size, len(self.stations), 3)))
         u = out[:, 0] + self.okada[None]
         if names:
             J = np.moveaxis(out[:, 1:], 1, -1)
