@@ -379,21 +379,22 @@ def _mcmc(prob, x, cov, lo, hi, walkers, steps, burn, seed, progress):
             return -np.inf
         return -0.5 * prob.chi2(theta)
 
-    vectorize = prob.prepared is not None
-    if vectorize:
+    def log_prob_many(thetas):  # the walkers of a move in one call of the prepared kernel
+        out = np.full(len(thetas), -np.inf)
+        inside = np.all((thetas > lo) & (thetas < hi), axis=1)
+        if inside.any():
+            out[inside] = -0.5 * prob.chi2_many(thetas[inside])
+        return out
 
-        def log_prob(thetas):  # noqa: F811 (the walkers of a move together)
-            out = np.full(len(thetas), -np.inf)
-            inside = np.all((thetas > lo) & (thetas < hi), axis=1)
-            if inside.any():
-                out[inside] = -0.5 * prob.chi2_many(thetas[inside])
-            return out
+    vectorize = prob.prepared is not None
 
     rng = np.random.default_rng(seed)
     sd = np.sqrt(np.clip(np.diag(cov), 1e-12, None))
     start = x + 0.5 * sd * rng.standard_normal((walkers, k))
     start = np.clip(start, lo + 1e-9 * (1 + np.abs(lo)), hi - 1e-9 * (1 + np.abs(hi)))
-    sampler = emcee.EnsembleSampler(walkers, k, log_prob, vectorize=vectorize)
+    sampler = emcee.EnsembleSampler(
+        walkers, k, log_prob_many if vectorize else log_prob, vectorize=vectorize
+    )
     sampler.random_state = np.random.RandomState(int(seed)).get_state()  # reproducible moves
     sampler.run_mcmc(start, steps, progress=progress)
     return sampler.get_chain(discard=burn, flat=True)
