@@ -95,7 +95,10 @@ void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, 
     constexpr std::size_t block = 64;
     constexpr std::size_t ldb = (3 * block + kGemmCols - 1) / kGemmCols * kGemmCols;
     parallel_for(n, threads, block, [&](std::size_t begin, std::size_t end) {
-        std::vector<double> B(Ka * ldb), acc(3 * Ka);
+        // Kept per thread (hundreds of KB): a long-lived caller's small calls, one per model
+        // and depth in a fit, would map and page-fault fresh ones each time.
+        thread_local std::vector<double> B, acc;
+        B.resize(Ka * ldb), acc.resize(3 * Ka);
         for (std::size_t b0 = begin; b0 < end; b0 += block) {
             const std::size_t nb = std::min(block, end - b0);
             std::fill(B.begin(), B.end(), 0.0);
