@@ -132,21 +132,24 @@ class _Problem:
         return out
 
     def _ref(self, a):
+        """``a`` (..., T, S, 3) relative to each station's first epoch (reference "first")."""
         if self.reference != "first":
             return a
-        s = np.arange(a.shape[1])
-        return a - a[self.first, s][None]
+        s = np.arange(a.shape[-2])
+        return a - a[..., self.first, s, :][..., None, :, :]
+
+    def _slip(self, x):
+        """The coseismic slip scale at coordinates x (..., K)."""
+        if "slip" in self.names:
+            return x[..., self.names.index("slip")]
+        return np.full(np.shape(x)[:-1], float(self.fixed.get("slip", 1.0)))
 
     def forward(self, x, jacobian):
         key = (tuple(np.round(x, 14)), jacobian)
         if key in self._cache:
             return self._cache[key]
         rheo = self.rheology(x)
-        slip = 1.0
-        if "slip" in self.names:
-            slip = x[self.names.index("slip")]
-        elif "slip" in self.fixed:
-            slip = self.fixed["slip"]
+        slip = float(self._slip(np.asarray(x)))
         physical = [n for n in self.names if n != "slip"]
         if jacobian and physical:
             g, J = self._displacement(rheo, tuple(physical))
@@ -192,15 +195,7 @@ class _Problem:
         self.n_forward += len(X)
         if self.bar is not None:
             self.bar.update(len(X))
-        slip = np.ones(len(X))
-        if "slip" in self.names:
-            slip = X[:, self.names.index("slip")]
-        elif "slip" in self.fixed:
-            slip = np.full(len(X), self.fixed["slip"])
-        pred = slip[:, None, None, None] * g
-        if self.reference == "first":
-            s = np.arange(pred.shape[2])
-            pred = pred - pred[:, self.first, s][:, None]
+        pred = self._ref(self._slip(X)[:, None, None, None] * g)
         r = (pred - self.data[None]) * self.w[None]
         return np.sum(np.where(self.mask[None], r, 0.0) ** 2, axis=(1, 2, 3))
 

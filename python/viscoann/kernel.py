@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _core, exact_sources
+from .conventions import threads_count
 from .earth import EarthModel
 from .surrogate import OutOfDomainWarning
 
@@ -33,6 +34,32 @@ __all__ = ["NeuralKernel", "PreparedKernel"]
 
 #: The parameters a Jacobian may name, and the engine's quantity for each.
 _DERIVATIVES = {"eta_M": "d_log10_eta_M", "eta_K": "d_log10_eta_K", "H": "d_H"}
+
+
+def _options(options) -> tuple[float, int]:
+    """(tol, native threads) from a call's keywords; anything else is refused."""
+    tol = options.pop("tol", 1e-5)
+    threads = threads_count(options.pop("threads", None))
+    if options:
+        raise ValueError(f"{sorted(options)[0]} is not an option; allowed: tol, threads")
+    return tol, threads
+
+
+def _models(eta_M, eta_K, H):
+    """(many, eta_M, eta_K, H): the parameters broadcast to one length E as contiguous float
+    arrays, ``many`` whether any was given as an array."""
+    arrays = [np.asarray(v, dtype=float) for v in (eta_M, eta_K, H)]
+    many = any(a.ndim > 0 for a in arrays)
+    flat = np.broadcast_arrays(*(np.atleast_1d(a) for a in arrays))
+    return (many, *(np.ascontiguousarray(a.ravel()) for a in flat))
+
+
+def _jacobian_names(jacobian) -> tuple:
+    names = tuple(jacobian or ())
+    for n in names:
+        if n not in _DERIVATIVES:
+            raise ValueError(f"jacobian names {n!r}; allowed: {tuple(_DERIVATIVES)}")
+    return names
 
 
 class _KernelTables:
@@ -185,24 +212,13 @@ class NeuralKernel:
         return self._field(source, stations, times, eta_M, eta_K, H, jacobian, True, options)
 
     def _field(self, source, stations, times, eta_M, eta_K, H, jacobian, velocity, options):
-        tol = options.pop("tol", 1e-5)
-        threads = options.pop("threads", None)
-        if options:
-            raise ValueError(f"{sorted(options)[0]} is not an option; allowed: tol, threads")
+        tol, th = _options(options)
         t = exact_sources._check_times(times, velocity)
-        names = tuple(jacobian or ())
-        for n in names:
-            if n not in _DERIVATIVES:
-                raise ValueError(f"jacobian names {n!r}; allowed: {tuple(_DERIVATIVES)}")
+        names = _jacobian_names(jacobian)
         if names and velocity:
             raise ValueError("jacobian is available for displacement only")
-        arrays = [np.asarray(v, dtype=float) for v in (eta_M, eta_K, H)]
-        many = any(a.ndim > 0 for a in arrays)
-        eM, eK, hH = (a.ravel() for a in np.broadcast_arrays(*(np.atleast_1d(a) for a in arrays)))
+        many, eM, eK, hH = _models(eta_M, eta_K, H)
         self._check(source, stations, t, eM, eK, hH)
-        from .conventions import threads_count
-
-        th = threads_count(threads)
         us, js = [], []
         for e in range(eM.size):
             model = EarthModel.family(eM[e], eK[e], hH[e])
@@ -271,15 +287,10 @@ class NeuralKernel:
         """(P, T, S, 3): each patch's field (a patch may be a list: their sum) in one model,
         the net's rows of each source depth computed once for all patches (what a cycle's
         step responses ask: :mod:`viscoann.cycles`). ``options``: tol, threads."""
-        from .conventions import threads_count
-
-        tol = options.pop("tol", 1e-5)
-        th = threads_count(options.pop("threads", None))
-        if options:
-            raise ValueError(f"{sorted(options)[0]} is not an option; allowed: tol, threads")
+        tol, th = _options(options)
         t = exact_sources._check_times(times, velocity)
-        eM, eK, hH = (np.atleast_1d(np.asarray(v, dtype=float)) for v in (eta_M, eta_K, H))
-        if eM.size != 1 or eK.size != 1 or hH.size != 1:
+        _, eM, eK, hH = _models(eta_M, eta_K, H)
+        if eM.size != 1:
             raise ValueError("responses takes one model: scalar eta_M, eta_K, H")
         model = EarthModel.family(float(eM[0]), float(eK[0]), float(hH[0]))
         shared = _SharedKernelTables(self, t, eM[0], eK[0], hH[0], "v" if velocity else "u", th)
@@ -300,8 +311,6 @@ class NeuralKernel:
         the fit will ask (default: the family's smallest, raised to the deepest source plus the
         depth margin), which is the finest quadrature (nodes within the remainder's decay
         depth 2H - d), so thicker lids are served at least as accurately."""
-        from .conventions import threads_count
-
         t = exact_sources._check_times(times, False)
         depths = _source_depths(source)
         floor = max(depths) + self.family["depth_margin"]
@@ -354,21 +363,13 @@ class PreparedKernel:
     def displacement(self, eta_M, eta_K=math.inf, H=15e3, jacobian=None):
         """(E, T, S, 3) [m] for arrays of E models (scalars: (T, S, 3)); ``jacobian`` as
         :meth:`NeuralKernel.displacement` (d u / d log10 p, through the net)."""
-        arrays = [np.asarray(v, dtype=float) for v in (eta_M, eta_K, H)]
-        many = any(a.ndim > 0 for a in arrays)
-        eM, eK, hH = (
-            np.ascontiguousarray(a.ravel())
-            for a in np.broadcast_arrays(*(np.atleast_1d(a) for a in arrays))
-        )
+        many, eM, eK, hH = _models(eta_M, eta_K, H)
         if (hH < self.H_quadrature).any():
             raise ValueError(
                 f"H = {float(hH.min()):.6g} m is invalid for this PreparedKernel; allowed: >= "
                 f"{self.H_quadrature:.6g} m (its quadrature's lid; prepare with a smaller H_min)"
             )
-        names = tuple(jacobian or ())
-        for n in names:
-            if n not in _DERIVATIVES:
-                raise ValueError(f"jacobian names {n!r}; allowed: {tuple(_DERIVATIVES)}")
+        names = _jacobian_names(jacobian)
         self.kernel._check(self.source, self.stations, self.times, eM, eK, hH)
         q = ("u", *(_DERIVATIVES[n] for n in names))
 
