@@ -171,6 +171,36 @@ void bind_kernel(py::module_& m) {
             py::arg("quantities") = std::vector<std::string>{"u"}, py::arg("threads") = 0,
             "Coefficients (E, Q, T, 10, K) of g (w included).")
         .def(
+            "samples",
+            [](const NeuralKernel& k, BindArr depth, BindArr eta_M, BindArr eta_K, BindArr H,
+               BindArr t, BindArr tensors, BindArr x, BindArr y, int threads) {
+                const Models e = models_of(std::move(eta_M), std::move(eta_K), std::move(H));
+                const auto n = e.H.size();
+                if (depth.ndim() != 1 || t.ndim() != 1 || x.ndim() != 1 || y.ndim() != 1 ||
+                    depth.size() != n || t.size() != n || x.size() != n || y.size() != n)
+                    throw std::invalid_argument(
+                        "depth, eta_M, eta_K, H, t, x and y must be 1-D of one length (the "
+                        "samples)");
+                if (tensors.ndim() != 2 || tensors.shape(0) != n || tensors.shape(1) != 6)
+                    throw std::invalid_argument(
+                        "tensors must have shape (n, 6): xx, yy, zz, xy, xz, yz per sample");
+                std::vector<viscoann::PotencyTensor> p;
+                const double* d = tensors.data();
+                for (py::ssize_t q = 0; q < n; ++q, d += 6)
+                    p.push_back({d[0], d[1], d[2], d[3], d[4], d[5]});
+                py::array_t<double> out({n, py::ssize_t{3}});
+                {
+                    py::gil_scoped_release release;
+                    k.samples(static_cast<std::size_t>(n), depth.data(), e.view(), t.data(),
+                              p.data(), x.data(), y.data(), out.mutable_data(), threads);
+                }
+                return out;
+            },
+            py::arg("depth"), py::arg("eta_M"), py::arg("eta_K"), py::arg("H"), py::arg("t"),
+            py::arg("tensors"), py::arg("x"), py::arg("y"), py::arg("threads") = 0,
+            "Layered remainder (n, 3) [m] of n scattered samples, each its own point source "
+            "(depth, potency tensor (n, 6)), model (eta_M, eta_K, H), time t and offset (x, y).")
+        .def(
             "out_of_domain",
             [](const NeuralKernel& k, double depth, BindArr eta_M, BindArr eta_K, BindArr H,
                BindArr times) {

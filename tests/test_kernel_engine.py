@@ -336,6 +336,62 @@ def test_errors_name_the_value(kernel, change, message):
             fn(**args)
 
 
+def _samples(rng, n):
+    H = rng.uniform(10e3, 50e3, n)
+    tensors, x, y = _sources(rng, n, 1, r_max=200e3)
+    s = dict(depth=H * rng.uniform(0.05, 0.95, n), eta_M=10 ** rng.uniform(18, 21, n))
+    s |= dict(eta_K=10 ** rng.uniform(17, 20, n), H=H, t=10 ** rng.uniform(3, 10.5, n))
+    s["eta_K"][::4] = np.inf
+    s["t"][1] = 0.0
+    return s | dict(tensors=tensors, x=x[:, 0], y=y[:, 0])
+
+
+def test_samples_equal_one_remainder_call_each(kernel):
+    """Scattered samples (each its own depth, model, time, source and offset; more than one
+    batch of the net, on two threads) equal remainder() called per sample; t = 0 gives 0."""
+    s = _samples(np.random.default_rng(11), 300)
+    out = kernel.samples(**s, threads=2)
+    ref = np.array(
+        [
+            kernel.remainder(
+                s["depth"][i],
+                [s["eta_M"][i]],
+                [s["eta_K"][i]],
+                [s["H"][i]],
+                [s["t"][i]],
+                s["tensors"][i : i + 1],
+                s["x"][i : i + 1, None],
+                s["y"][i : i + 1, None],
+            )[0, 0, 0, 0]
+            for i in range(300)
+        ]
+    )
+    assert out.shape == (300, 3) and np.all(out[1] == 0.0)
+    scale = np.abs(ref).max(axis=1, keepdims=True)
+    np.testing.assert_allclose(out, ref, rtol=0, atol=1e-12 * scale.max())
+    assert np.all(np.abs(out - ref) <= 1e-12 * scale)
+
+
+SAMPLE_BAD = [
+    (dict(depth=20e3), r"sample 2: depth = 20000 is invalid for H\[2\] = 15000; allowed: 0 <"),
+    (dict(eta_M=-1.0), r"sample 2: eta_M\[2\] = -1 is invalid; allowed: finite > 0 Pa s"),
+    (dict(t=np.nan), r"sample 2: times\[2\] = nan is invalid; allowed: finite >= 0 s"),
+    (dict(x=472e3), r"sample 2: x\[2\], y\[2\] = 472000, 0 is invalid: offset 472000 m beyond"),
+]
+
+
+@pytest.mark.parametrize(("change", "message"), SAMPLE_BAD)
+def test_samples_errors_name_the_sample(kernel, change, message):
+    s = dict(depth=8e3, eta_M=1e19, eta_K=1e18, H=15e3, t=YEAR, x=1e3, y=0.0)
+    s = {k: np.full(4, v) for k, v in s.items()}
+    for k, v in change.items():
+        s[k][2] = v
+    with pytest.raises(ValueError, match=message):
+        kernel.samples(**s, tensors=np.ones((4, 6)))
+    with pytest.raises(ValueError, match=r"1-D of one length \(the samples\)"):
+        kernel.samples(**(s | dict(t=s["t"][:3])), tensors=np.ones((4, 6)))
+
+
 def test_files_of_the_other_kind_are_refused(data):
     surrogate = (DATA / "surrogate_tiny.safetensors").read_bytes()
     with pytest.raises(_core.FormatError, match="not a neural kernel"):
@@ -361,8 +417,13 @@ def test_bench_kernel_rows():
     argv = ["--modes", "2", "--hidden", "8", "--rho-spacing", "0.2", "--patches", "4"]
     argv += ["--stations", "5", "--times", "3", "--seed-models", "1", "--samples", "3"]
     rows = run(p.parse_args(argv + ["--repeats", "1", "--threads", "1"]))
-    assert [r["path"] for r in rows] == ["finite_fault", "seed_grid", "scattered"]
+    paths = ["finite_fault", "finite_fault", "seed_grid", "scattered"]
+    assert [r["path"] for r in rows] == paths
     assert rows[0]["n_points"] == 4 * 16 * 5 * 3 and rows[0]["net"] == "3-8-20"
+    # PyTorch's row computes the same field (float64, the same net and inputs).
+    assert rows[1]["impl"] == "torch" and rows[1]["n_points"] == rows[0]["n_points"]
+    assert rows[1]["max_rel_diff"] <= 1e-12
+    rows = [rows[0], *rows[2:]]
     # The seed row extrapolates its subset to the full 263,250,000 predictions (arithmetic of
     # the row, whatever the timing).
     seed = rows[1]

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "basis_synthesis.hpp"
+#include "hankel.hpp"
 #include "kernel_net.hpp"
 #include "mlp_model.hpp"
 #include "parallel_for.hpp"
@@ -45,9 +46,10 @@ bool inside(double v, double lo, double hi) {
 }
 
 // The checks every evaluation shares (kernel.hpp); returns the pairs outside the family.
+// base: added to the indices the messages name (a sample's own index).
 std::size_t check_points(const detail::KernelGeometry& g, double depth, const KernelModels& e,
                          std::size_t nt, const double* times, std::size_t nq,
-                         const KernelQuantity* q) {
+                         const KernelQuantity* q, std::size_t base = 0) {
     if (e.n > 0 && (!e.eta_M || !e.eta_K || !e.H))
         throw std::invalid_argument("models: eta_M, eta_K and H must not be NULL");
     if (nt > 0 && !times) throw std::invalid_argument("times = NULL");
@@ -56,13 +58,13 @@ std::size_t check_points(const detail::KernelGeometry& g, double depth, const Ke
     std::vector<bool> model_out(e.n, false);
     for (std::size_t i = 0; i < e.n; ++i) {
         if (!(std::isfinite(e.eta_M[i]) && e.eta_M[i] > 0))
-            invalid(at("eta_M", i), e.eta_M[i], "finite > 0 Pa s");
-        if (!(e.eta_K[i] > 0)) invalid(at("eta_K", i), e.eta_K[i], "> 0 Pa s, or inf (Maxwell)");
-        if (!(std::isfinite(e.H[i]) && e.H[i] > 0)) invalid(at("H", i), e.H[i], "finite > 0 m");
+            invalid(at("eta_M", base + i), e.eta_M[i], "finite > 0 Pa s");
+        if (!(e.eta_K[i] > 0)) invalid(at("eta_K", base + i), e.eta_K[i], "> 0 Pa s, or inf (Maxwell)");
+        if (!(std::isfinite(e.H[i]) && e.H[i] > 0)) invalid(at("H", base + i), e.H[i], "finite > 0 m");
         if (!(depth < e.H[i])) {
             std::ostringstream m;
             m.precision(17);
-            m << "depth = " << depth << " is invalid for H[" << i << "] = " << e.H[i]
+            m << "depth = " << depth << " is invalid for H[" << base + i << "] = " << e.H[i]
               << "; allowed: 0 < depth < H (the kernel represents sources in the lid)";
             throw std::invalid_argument(m.str());
         }
@@ -82,7 +84,7 @@ std::size_t check_points(const detail::KernelGeometry& g, double depth, const Ke
     std::size_t times_out = 0;
     for (std::size_t it = 0; it < nt; ++it) {
         if (!(std::isfinite(times[it]) && times[it] >= 0))
-            invalid(at("times", it), times[it], "finite >= 0 s");
+            invalid(at("times", base + it), times[it], "finite >= 0 s");
         if (velocity && times[it] == 0.0)
             invalid(at("times", it), times[it], "> 0 s for the velocity \"v\"");
         times_out += inside(times[it], 0.0, g.t_max) ? 0 : 1;
@@ -95,7 +97,8 @@ std::size_t check_points(const detail::KernelGeometry& g, double depth, const Ke
 // r_max: the largest offset the basis serves; why: how it follows from the basis (for the
 // message).
 void check_sources(double r_max, const std::string& why, std::size_t m, const PotencyTensor* p,
-                   std::size_t n, const double* x, const double* y, int threads) {
+                   std::size_t n, const double* x, const double* y, int threads,
+                   std::size_t base = 0) {
     if (threads < 0) invalid("threads", threads, ">= 0 (0: all hardware threads)");
     if (m > 0 && !p) throw std::invalid_argument("potency tensors = NULL");
     if (m * n > 0 && (!x || !y)) throw std::invalid_argument("x, y = NULL");
@@ -103,17 +106,17 @@ void check_sources(double r_max, const std::string& why, std::size_t m, const Po
         const double c[6] = {p[q].xx, p[q].yy, p[q].zz, p[q].xy, p[q].xz, p[q].yz};
         for (int k = 0; k < 6; ++k)
             if (!std::isfinite(c[k]))
-                invalid("potency[" + std::to_string(q) + "][" + std::to_string(k) + "]", c[k],
+                invalid("potency[" + std::to_string(base + q) + "][" + std::to_string(k) + "]", c[k],
                         "finite m^3");
     }
     for (std::size_t i = 0; i < m * n; ++i) {
-        if (!std::isfinite(x[i])) invalid(at("x", i), x[i], "finite m");
-        if (!std::isfinite(y[i])) invalid(at("y", i), y[i], "finite m");
+        if (!std::isfinite(x[i])) invalid(at("x", base + i), x[i], "finite m");
+        if (!std::isfinite(y[i])) invalid(at("y", base + i), y[i], "finite m");
         const double r = std::hypot(x[i], y[i]);
         if (!(r <= r_max)) {
             std::ostringstream msg;
             msg.precision(17);
-            msg << "x[" << i << "], y[" << i << "] = " << x[i] << ", " << y[i]
+            msg << "x[" << base + i << "], y[" << base + i << "] = " << x[i] << ", " << y[i]
                 << " is invalid: offset " << r
                 << " m beyond the kernel's basis; allowed: <= " << std::setprecision(12) << r_max
                 << " m" << why;
@@ -282,6 +285,70 @@ std::size_t NeuralKernel::remainder(double depth, const KernelModels& models, st
                                         out + (e * nq + iq) * nt * plane, threads, inv_H,
                                         detail::BasisRead::rho_derivative);
     }
+    return n_out;
+}
+
+std::size_t NeuralKernel::samples(std::size_t n, const double* depth, const KernelModels& e,
+                                  const double* t, const PotencyTensor* p, const double* x,
+                                  const double* y, double* out, int threads) const {
+    const detail::KernelData& d = *data_;
+    const detail::KernelGeometry& g = d.model.kernel;
+    if (e.n != n) {
+        std::ostringstream m;
+        m << "models: " << e.n << " models for " << n << " samples; allowed: one model a sample";
+        throw std::invalid_argument(m.str());
+    }
+    if (n > 0 && (!depth || !t || !out)) throw std::invalid_argument("depth, t, out = NULL");
+    const double rho_top = static_cast<double>(g.n_r - 3) * g.rho_spacing;
+    const KernelQuantity u = KernelQuantity::u;
+    std::size_t n_out = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        try {
+            const KernelModels one{1, e.eta_M + i, e.eta_K + i, e.H + i};
+            n_out += check_points(g, depth[i], one, 1, t + i, 1, &u, i) > 0 ? 1 : 0;
+            std::ostringstream why;
+            why.precision(12);
+            why << " (rho = r/H <= " << rho_top << " at H = " << e.H[i] << " m)";
+            check_sources(rho_top * e.H[i], why.str(), 1, p + i, 1, x + i, y + i, threads, i);
+        } catch (const std::invalid_argument& err) {
+            throw std::invalid_argument("sample " + std::to_string(i) + ": " + err.what());
+        }
+    }
+    std::fill_n(out, 3 * n, 0.0);
+    const std::size_t FK = d.model.n_outputs(), K = g.n_modes;
+    constexpr std::size_t batch = 128;  // rows through the net together (kernel_net.hpp)
+    detail::parallel_for(n, threads, batch, [&](std::size_t b, std::size_t end) {
+        thread_local std::vector<double> scratch;
+        std::vector<double> c(batch * FK);
+        std::vector<detail::KernelPoint> pts;
+        std::vector<std::size_t> at;
+        for (std::size_t b0 = b; b0 < end; b0 += batch) {
+            pts.clear(), at.clear();
+            for (std::size_t i = b0; i < std::min(end, b0 + batch); ++i)
+                if (t[i] > 0.0) {  // t = 0: w = 0, no remainder
+                    pts.push_back({depth[i], e.H[i], e.eta_M[i], e.eta_K[i], t[i]});
+                    at.push_back(i);
+                }
+            if (pts.empty()) continue;
+            detail::kernel_coefficients(d, pts.size(), pts.data(), 1, &u, c.data(), scratch);
+            for (std::size_t k = 0; k < pts.size(); ++k) {
+                const std::size_t i = at[k];
+                double w[4], gf[F];
+                const std::size_t j0 = detail::cubic_stencil(std::hypot(x[i], y[i]) / e.H[i],
+                                                             d.basis.h, d.basis.n_r, w);
+                const double* psi = &d.basis.psi[j0 * FK];
+                const double* ck = &c[k * FK];
+                for (std::size_t f = 0; f < F; ++f) {
+                    double v = 0.0;
+                    for (std::size_t s = 0; s < 4; ++s)
+                        for (std::size_t kk = 0; kk < K; ++kk)
+                            v += w[s] * psi[s * FK + f * K + kk] * ck[f * K + kk];
+                    gf[f] = v;
+                }
+                detail::elementary_synthesis(detail::azimuth(x[i], y[i]), p[i], gf, out + 3 * i);
+            }
+        }
+    });
     return n_out;
 }
 

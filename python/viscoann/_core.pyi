@@ -288,6 +288,18 @@ class Kernel:
         quantities: Sequence[str] = ("u",),
         threads: int = 0,
     ) -> NDArray[np.float64]: ...  # (E, Q, T, 10, K)
+    def samples(
+        self,
+        depth: np.ndarray,
+        eta_M: np.ndarray,
+        eta_K: np.ndarray,
+        H: np.ndarray,
+        t: np.ndarray,
+        tensors: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
+        threads: int = 0,
+    ) -> NDArray[np.float64]: ...  # (n, 3)
     def out_of_domain(
         self, depth: float, eta_M: np.ndarray, eta_K: np.ndarray, H: np.ndarray, times: np.ndarray
     ) -> int: ...

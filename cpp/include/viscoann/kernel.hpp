@@ -103,6 +103,15 @@ class VISCOANN_API NeuralKernel {
                              std::size_t n_quantities, const KernelQuantity* quantities,
                              double* out, int threads = 0) const;
 
+    /// Scattered samples, each its own point source, model and time: sample i is potency
+    /// tensor p[i] [m^3] at depth[i] [m] in model i of `models` (models.n == n) at time t[i]
+    /// [s], seen at offset (x[i], y[i]) [m]; out[3 i + c] = its layered remainder (ux, uy, uz)
+    /// [m]. Every sample is one row of the net (nothing is shared). The checks of remainder()
+    /// per sample, errors prefixed "sample i: "; returns the samples outside the family.
+    std::size_t samples(std::size_t n, const double* depth, const KernelModels& models,
+                        const double* t, const PotencyTensor* p, const double* x, const double* y,
+                        double* out, int threads = 0) const;
+
     /// The number of (model, time) pairs outside the family (as the evaluations return),
     /// after the same checks.
     std::size_t out_of_domain(double depth, const KernelModels& models, std::size_t n_times,

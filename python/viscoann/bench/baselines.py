@@ -6,17 +6,19 @@ from __future__ import annotations
 import numpy as np
 
 
-def torch_mlp(W, B, acts, threads: int):
-    """The net as a float32 torch ``nn.Sequential`` in eval mode, torch on ``threads``."""
+def torch_mlp(W, B, acts, threads: int, double: bool = False):
+    """The net as a torch ``nn.Sequential`` in eval mode (float32, or float64 with ``double``),
+    torch on ``threads``."""
     import torch
 
     torch.set_num_threads(threads)
+    dtype, np_dtype = (torch.float64, np.float64) if double else (torch.float32, np.float32)
     mods = []
     for w, b, a in zip(W, B, acts, strict=True):
-        lin = torch.nn.Linear(w.shape[1], w.shape[0])
+        lin = torch.nn.Linear(w.shape[1], w.shape[0], dtype=dtype)
         with torch.no_grad():
-            lin.weight.copy_(torch.from_numpy(np.asarray(w, np.float32)))
-            lin.bias.copy_(torch.from_numpy(np.asarray(b, np.float32)))
+            lin.weight.copy_(torch.from_numpy(np.asarray(w, np_dtype)))
+            lin.bias.copy_(torch.from_numpy(np.asarray(b, np_dtype)))
         mods.append(lin)
         if a != "identity":
             mods.append(torch.nn.Tanh() if a == "tanh" else torch.nn.ReLU())

@@ -9,8 +9,8 @@ Rows, evaluations = station x source point x time (x model):
 (b) the seed's grid shape (10,000 points x 81 times x 13 depths x 25 models, one canonical
     source): a subset of models at one depth is timed, extrapolated linearly to the grid
     (the cost per depth is one call of the same size);
-(c) scattered samples: every sample its own depth, time, viscosities and H, one call each
-    (the per-call cost; a batched entry point for scattered samples is not built).
+(c) scattered samples: every sample its own depth, time, viscosities, H and offset, one call
+    of ``Kernel.samples`` (a row of the net each).
 
 Medians of ``--repeats`` runs with their CPU time and the load average alongside (the machine
 is shared).
@@ -39,7 +39,7 @@ def add_arguments(p) -> None:
     p.add_argument("--stations", type=int, default=1000)
     p.add_argument("--times", type=int, default=100)
     p.add_argument("--seed-models", type=int, default=5, help="models of the seed grid timed")
-    p.add_argument("--samples", type=int, default=2000, help="scattered samples timed")
+    p.add_argument("--samples", type=int, default=20000, help="scattered samples timed")
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--threads", type=int, default=2, help="0: all cores")
 
@@ -95,19 +95,65 @@ def _fault(n_patches: int):
     return pts, np.array(tensor)
 
 
+def _torch_finite_fault(data: bytes, calls, times, eta, threads: int, repeats: int):
+    """PyTorch on the same model, inputs and threads as case (a): per source depth the net's
+    rows in float64 (the shipped kernel's wide layer cancels ~1e6: float32 is not the same
+    model), c = H^-2 w (out_scale y + out_offset), then c times that depth's B (azimuthal
+    factors x basis at the stations, summed over its sources). B depends on the geometry and H
+    only; it comes from the engine's basis_synthesis with unit coefficients, outside the timing,
+    so the ratio favours PyTorch. Returns (median wall s, CPU s, its field (T, 3 S))."""
+    import torch
+
+    from .. import _core, export
+    from .baselines import torch_mlp
+
+    doc = export.read(data)
+    geo, ins, outs = doc["geometry"], doc["inputs"], doc["outputs"]
+    K = geo["n_modes"]
+    net = torch_mlp(doc["weights"], doc["biases"], doc["activations"], threads, double=True)
+    in_s, in_o = (np.array([e[k] for e in ins]) for k in ("scale", "offset"))
+    out_s, out_o = (np.array([e.get(k, d) for e in outs]) for k, d in (("scale", 1), ("offset", 0)))
+    eM, eK, H = eta["eta_M"][0], eta["eta_K"][0], eta["H"][0]
+    tM, tK = times * geo["mu_M"] / eM, times * geo["mu_K"] / eK
+    q2 = np.maximum(np.log10(tM), ins[1]["domain"][0])
+    x = tM + tK
+    sw = torch.from_numpy(x / (1 + x) / H**2)[:, None]
+    out_s, out_o = torch.from_numpy(out_s), torch.from_numpy(out_o)
+    basis = np.asarray(doc["basis"], dtype=float)
+    unit = np.eye(10 * K).reshape(10 * K, 10, K)
+    pre = []
+    for d, tensors, xs, ys in calls:
+        q = np.stack([np.full_like(times, d / H), q2, np.log10(1 + tK)], axis=1)
+        B = _core.basis_synthesis(
+            basis, geo["rho_spacing"], unit, tensors, xs / H, ys / H, threads=threads
+        )
+        pre.append((torch.from_numpy(q * in_s + in_o), torch.from_numpy(B.reshape(10 * K, -1))))
+
+    def field():
+        with torch.inference_mode():
+            acc = torch.zeros(len(times), pre[0][1].shape[1], dtype=torch.float64)
+            for z, B in pre:
+                acc += (sw * (out_s * net(z) + out_o)) @ B
+        return acc
+
+    wall, cpu = timed(field, repeats)
+    return wall, cpu, field().numpy()
+
+
 def run(args) -> list[dict]:
     from .. import _core
 
     threads = threads_count(args.threads)
     if args.model is None:
         hidden = [int(v) for v in args.hidden.split(",") if v]
-        kernel = _core.Kernel.from_bytes(random_kernel(args.modes, hidden, args.rho_spacing))
+        data = random_kernel(args.modes, hidden, args.rho_spacing)
+        kernel = _core.Kernel.from_bytes(data)
         net = "-".join(str(w) for w in [3, *hidden, 10 * args.modes])
     else:
         from ..kernel import NeuralKernel
 
         nk = NeuralKernel.pretrained() if args.model == "shipped" else NeuralKernel.load(args.model)
-        kernel = nk._engine
+        kernel, data = nk._engine, nk._data
         net = "-".join(str(w) for w in nk.metadata["widths"])
     rows, rng = [], np.random.default_rng(3)
     eta = dict(eta_M=[1e19], eta_K=[1e18], H=[20e3])
@@ -148,6 +194,34 @@ def run(args) -> list[dict]:
             cpu_seconds=cpu,
         )
     )
+    try:
+        t_wall, t_cpu, t_field = _torch_finite_fault(data, calls, times, eta, threads, args.repeats)
+    except ImportError:
+        log("kernel: torch not installed, no PyTorch row")
+    else:
+        ours = sum(
+            kernel.remainder(d, **eta, times=times, tensors=t, x=x, y=y, threads=threads)[0, 0]
+            for d, t, x, y in calls
+        ).reshape(len(times), -1)
+        diff = float(np.abs(t_field - ours).max() / np.abs(ours).max())
+        log(f"kernel: PyTorch finite fault {t_wall:.3f} s; viscoann {t_wall / wall:.2f}x")
+        rows.append(
+            make_row(
+                "torch",
+                "cpu",
+                threads,
+                n_eval,
+                t_wall,
+                net=net,
+                notes=f"finite fault, the same model and inputs: float64 net rows per depth, "
+                f"then the product with B (precomputed, untimed); viscoann is "
+                f"{t_wall / wall:.2f}x; max |diff| / max |u| = {diff:.1e}; cpu {t_cpu:.3f} s",
+                path="finite_fault",
+                cpu_seconds=t_cpu,
+                speedup=t_wall / wall,
+                max_rel_diff=diff,
+            )
+        )
 
     # (b) the seed grid's shape: one depth, a subset of the 25 models, extrapolated.
     n_pts, n_t, n_d, n_e = 10_000, 81, 13, 25
@@ -183,43 +257,32 @@ def run(args) -> list[dict]:
         )
     )
 
-    # (c) scattered samples: one call each.
+    # (c) scattered samples: one batched call, every sample its own row of the net.
     n_s = args.samples
+    H = rng.uniform(10e3, 50e3, n_s)
+    r, phi = rng.uniform(0, 200e3, n_s), rng.uniform(0, 2 * np.pi, n_s)
     samp = dict(
-        H=rng.uniform(10e3, 50e3, n_s),
+        depth=H * rng.uniform(0.1, 0.9, n_s),
         eta_M=10 ** rng.uniform(18, 21, n_s),
         eta_K=10 ** rng.uniform(17, 20, n_s),
+        H=H,
         t=10 ** rng.uniform(3, 10.5, n_s),
+        tensors=np.repeat(canonical, n_s, 0),
+        x=r * np.cos(phi),
+        y=r * np.sin(phi),
     )
-    samp["depth"] = samp["H"] * rng.uniform(0.1, 0.9, n_s)
-    r = rng.uniform(0, 200e3, n_s)
-
-    def scattered():
-        for i in range(n_s):
-            kernel.remainder(
-                samp["depth"][i],
-                [samp["eta_M"][i]],
-                [samp["eta_K"][i]],
-                [samp["H"][i]],
-                [samp["t"][i]],
-                canonical,
-                [[r[i]]],
-                [[0.0]],
-                threads=1,
-            )
-
-    wall, cpu = timed(scattered, args.repeats)
+    wall, cpu = timed(lambda: kernel.samples(**samp, threads=threads), args.repeats)
     log(f"kernel: scattered {n_s} samples {wall:.3f} s ({n_s / wall:.3g}/s)")
     rows.append(
         make_row(
             "viscoann-kernel",
             "cpu",
-            1,
+            threads,
             n_s,
             wall,
             net=net,
-            notes=f"scattered samples, one Python call each (depth, t, eta, H per sample); "
-            f"cpu {cpu:.3f} s, {load()}",
+            notes=f"scattered samples (depth, t, eta, H, offset per sample), one call of "
+            f"Kernel.samples; cpu {cpu:.3f} s, {load()}",
             path="scattered",
             cpu_seconds=cpu,
         )
