@@ -59,21 +59,21 @@ void tanh_scalar(std::size_t n, const double* z, double* h) noexcept {
     for (std::size_t i = 0; i < n; ++i) h[i] = std::tanh(z[i]);
 }
 
-void column_scalar(std::size_t K, std::size_t FK, const double* r0, const double w[4],
-                   const double M[3], double* a0, double* a1, double* a2) noexcept {
-    column_impl<double>(K, FK, r0, w, M, a0, a1, a2);
+void pair_scalar(std::size_t K, std::size_t FK, std::size_t na, const std::size_t* fa,
+                 const double* p0, const double w[4], const double* W, double* acc) noexcept {
+    pair_impl<double>(K, FK, na, fa, p0, w, W, acc);
 }
 
 BasisKernels basis_kernels() noexcept {
 #if defined(__x86_64__) || defined(_M_X64)
     static const BasisKernels k = __builtin_cpu_supports("avx512f")
-                                      ? BasisKernels{column_avx512, gemm_avx512, tanh_avx512}
+                                      ? BasisKernels{pair_avx512, gemm_avx512, tanh_avx512}
                                   : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-                                      ? BasisKernels{column_avx2, gemm_avx2, tanh_avx2}
-                                      : BasisKernels{column_scalar, gemm_scalar, tanh_scalar};
+                                      ? BasisKernels{pair_avx2, gemm_avx2, tanh_avx2}
+                                      : BasisKernels{pair_scalar, gemm_scalar, tanh_scalar};
     return k;
 #else
-    return {column_scalar, gemm_scalar, tanh_scalar};
+    return {pair_scalar, gemm_scalar, tanh_scalar};
 #endif
 }
 
@@ -113,14 +113,9 @@ void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, 
                     const std::size_t j0 = read == BasisRead::value
                                                ? cubic_stencil(rho, b.h, b.n_r, w)
                                                : derivative_stencil(rho, b.h, b.n_r, w);
-                    const double* p0 = &b.psi[j0 * FK];
                     double W[3][F];
                     elementary_weights(azimuth(xi, yi), p[q], W);
-                    for (std::size_t ia = 0; ia < na; ++ia) {
-                        const double M[3] = {W[0][fa[ia]], W[1][fa[ia]], W[2][fa[ia]]};
-                        double* a0 = &acc[ia * K];
-                        kernels.column(K, FK, p0 + fa[ia] * K, w, M, a0, a0 + Ka, a0 + 2 * Ka);
-                    }
+                    kernels.pair(K, FK, na, fa.data(), &b.psi[j0 * FK], w, &W[0][0], acc.data());
                 }
                 for (std::size_t kk = 0; kk < Ka; ++kk) {
                     double* bk = &B[kk * ldb + 3 * i];

@@ -167,42 +167,50 @@ inline void tanh_impl(std::size_t n, const double* z, double* h) noexcept {
     for (; i < n; ++i) h[i] = std::tanh(z[i]);
 }
 
-/// a_c[k] += M[c] sum_s w[s] r0[k + s FK] for k < K, c < 3: one source's interpolated basis
-/// functions of one radial function times its azimuthal weights, into a point's column.
-using ColumnKernel = void (*)(std::size_t K, std::size_t FK, const double* r0, const double w[4],
-                              const double M[3], double* a0, double* a1, double* a2) noexcept;
+/// One (source, point) pair into a point's column: for each active function ia (f = fa[ia]),
+/// acc[c Ka + ia K + k] += W[c F + f] sum_s w[s] p0[s FK + f K + k] for k < K, c < 3, where
+/// F = 10 functions, Ka = na K. A zero weight's update is skipped: a function moves either the
+/// horizontal or the vertical components, never both.
+using PairKernel = void (*)(std::size_t K, std::size_t FK, std::size_t na, const std::size_t* fa,
+                            const double* p0, const double w[4], const double* W,
+                            double* acc) noexcept;
 
 template <class V>
-inline void column_impl(std::size_t K, std::size_t FK, const double* __restrict r0,
-                        const double w[4], const double M[3], double* __restrict a0,
-                        double* __restrict a1, double* __restrict a2) noexcept {
-    constexpr std::size_t L = sizeof(V) / sizeof(double);
-    std::size_t k = 0;
-    for (; k + L <= K; k += L) {
-        const V s = vload<V>(r0 + k) * w[0] + vload<V>(r0 + k + FK) * w[1] +
-                    vload<V>(r0 + k + 2 * FK) * w[2] + vload<V>(r0 + k + 3 * FK) * w[3];
-        vstore<V>(a0 + k, vload<V>(a0 + k) + s * M[0]);
-        vstore<V>(a1 + k, vload<V>(a1 + k) + s * M[1]);
-        vstore<V>(a2 + k, vload<V>(a2 + k) + s * M[2]);
-    }
-    for (; k < K; ++k) {
-        const double s =
-            w[0] * r0[k] + w[1] * r0[k + FK] + w[2] * r0[k + 2 * FK] + w[3] * r0[k + 3 * FK];
-        a0[k] += M[0] * s, a1[k] += M[1] * s, a2[k] += M[2] * s;
+inline void pair_impl(std::size_t K, std::size_t FK, std::size_t na, const std::size_t* fa,
+                      const double* __restrict p0, const double w[4], const double* W,
+                      double* __restrict acc) noexcept {
+    constexpr std::size_t L = sizeof(V) / sizeof(double), F = 10;
+    const std::size_t Ka = na * K, KV = K / L * L;
+    const double w0 = w[0], w1 = w[1], w2 = w[2], w3 = w[3];
+    for (std::size_t ia = 0; ia < na; ++ia) {
+        const std::size_t f = fa[ia];
+        const double* r0 = p0 + f * K;
+        const double M[3] = {W[f], W[F + f], W[2 * F + f]};
+        double* a = acc + ia * K;
+        for (std::size_t k = 0; k < KV; k += L) {
+            const V s = vload<V>(r0 + k) * w0 + vload<V>(r0 + k + FK) * w1 +
+                        vload<V>(r0 + k + 2 * FK) * w2 + vload<V>(r0 + k + 3 * FK) * w3;
+            for (std::size_t c = 0; c < 3; ++c)
+                if (M[c] != 0.0) vstore<V>(a + c * Ka + k, vload<V>(a + c * Ka + k) + s * M[c]);
+        }
+        for (std::size_t k = KV; k < K; ++k) {
+            const double s = w0 * r0[k] + w1 * r0[k + FK] + w2 * r0[k + 2 * FK] + w3 * r0[k + 3 * FK];
+            for (std::size_t c = 0; c < 3; ++c) a[c * Ka + k] += M[c] * s;
+        }
     }
 }
 
-void column_scalar(std::size_t K, std::size_t FK, const double* r0, const double w[4],
-                   const double M[3], double* a0, double* a1, double* a2) noexcept;
+void pair_scalar(std::size_t K, std::size_t FK, std::size_t na, const std::size_t* fa,
+                 const double* p0, const double w[4], const double* W, double* acc) noexcept;
 void tanh_scalar(std::size_t n, const double* z, double* h) noexcept;
 void gemm_scalar(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
                  std::size_t lda, const double* B, std::size_t ldb, double* out,
                  std::size_t ldo) noexcept;
 #if defined(__x86_64__) || defined(_M_X64)
-void column_avx2(std::size_t K, std::size_t FK, const double* r0, const double w[4],
-                 const double M[3], double* a0, double* a1, double* a2) noexcept;
-void column_avx512(std::size_t K, std::size_t FK, const double* r0, const double w[4],
-                   const double M[3], double* a0, double* a1, double* a2) noexcept;
+void pair_avx2(std::size_t K, std::size_t FK, std::size_t na, const std::size_t* fa,
+               const double* p0, const double w[4], const double* W, double* acc) noexcept;
+void pair_avx512(std::size_t K, std::size_t FK, std::size_t na, const std::size_t* fa,
+                 const double* p0, const double w[4], const double* W, double* acc) noexcept;
 void tanh_avx2(std::size_t n, const double* z, double* h) noexcept;
 void tanh_avx512(std::size_t n, const double* z, double* h) noexcept;
 void gemm_avx2(std::size_t rows, std::size_t cols, std::size_t kd, const double* A, std::size_t lda,
@@ -212,7 +220,7 @@ void gemm_avx512(std::size_t rows, std::size_t cols, std::size_t kd, const doubl
                  std::size_t ldo) noexcept;
 #endif
 struct BasisKernels {
-    ColumnKernel column;
+    PairKernel pair;
     GemmKernel gemm;
     TanhKernel tanh;
 };

@@ -9,9 +9,9 @@ typedef double v8d __attribute__((vector_size(64)));
 typedef long long v8i __attribute__((vector_size(64)));
 }  // namespace
 
-void column_avx512(std::size_t K, std::size_t FK, const double* r0, const double w[4],
-                   const double M[3], double* a0, double* a1, double* a2) noexcept {
-    column_impl<v8d>(K, FK, r0, w, M, a0, a1, a2);
+void pair_avx512(std::size_t K, std::size_t FK, std::size_t na, const std::size_t* fa,
+               const double* p0, const double w[4], const double* W, double* acc) noexcept {
+    pair_impl<v8d>(K, FK, na, fa, p0, w, W, acc);
 }
 
 void gemm_avx512(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
