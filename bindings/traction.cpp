@@ -4,6 +4,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <stdexcept>
@@ -130,5 +131,29 @@ void bind_traction(py::module_& m) {
             },
             py::arg("rows"), py::arg("cols"), py::arg("times"), py::arg("direct") = false,
             "(traction (T, R, C, 3) [Pa per m of slip], flags (R, C)) of receiver rows and "
-            "source cols (viscoann/traction.hpp); direct: without the tables (block_direct).");
+            "source cols (viscoann/traction.hpp); direct: without the tables (block_direct).")
+        .def_property_readonly("n_panels", &viscoann::TractionKernels::n_panels)
+        .def(
+            "panel_tables",
+            [](const viscoann::TractionKernels& k, std::size_t p, BindArr times) {
+                std::vector<double> t;
+                {
+                    py::gil_scoped_release release;
+                    t = k.panel_tables(p, static_cast<std::size_t>(times.size()), times.data());
+                }
+                py::array_t<double> out(static_cast<py::ssize_t>(t.size()));
+                std::copy(t.begin(), t.end(), out.mutable_data());
+                return out;
+            },
+            py::arg("panel"), py::arg("times"),
+            "Panel p's radial tables at these times (1-D), built now if the handle lacks them.")
+        .def(
+            "set_panel_tables",
+            [](const viscoann::TractionKernels& k, std::size_t p, BindArr times, BindArr data) {
+                py::gil_scoped_release release;
+                k.set_panel_tables(p, static_cast<std::size_t>(times.size()), times.data(),
+                                   data.data(), static_cast<std::size_t>(data.size()));
+            },
+            py::arg("panel"), py::arg("times"), py::arg("data"),
+            "Gives the handle panel p's tables at these times (as panel_tables returned them).");
 }

@@ -80,8 +80,9 @@ def test_bench_cycles_kernel_backend_equals_cycles_with_the_kernel():
 
 
 def test_bench_stress_rows_and_per_point_equal_block():
-    # A 4-patch case: four rows (handle, first block, cached block, per-point); the direct
-    # 1 x 1 entries equal the tables' block to the interpolation's 1e-5; no timing asserted.
+    # A 4-patch case: five rows (handle, first block, cached block, from a store, per-point);
+    # the store's block equals the handle's bit for bit; the direct 1 x 1 entries equal the
+    # tables' block to the interpolation's 1e-5; no timing asserted.
     import argparse
 
     from viscoann.bench import TOPICS
@@ -90,6 +91,8 @@ def test_bench_stress_rows_and_per_point_equal_block():
     p = argparse.ArgumentParser()
     add_arguments(p)
     rows = run(p.parse_args(["--patches", "4", "--times", "3", "--subset", "2"]))
-    assert [r["path"] for r in rows] == ["handle", "block", "block-cached", "per-point"]
+    paths = ["handle", "block", "block-cached", "from-store", "per-point"]
+    assert [r["path"] for r in rows] == paths
     assert rows[1]["n_points"] == rows[2]["n_points"] == 16 and "seconds_per_entry" in rows[2]
-    assert 0.0 < rows[3]["max_deviation"] <= 1e-5
+    assert rows[3]["bitwise_equal"] and rows[3]["store_bytes"] > 0
+    assert 0.0 < rows[4]["max_deviation"] <= 1e-5

@@ -61,3 +61,91 @@ def test_tables_block_equals_entries_and_other_times_rebuild():
     other = k.block(rows, cols, np.array([1.0, 2.0, 3.0]) * YR)[0]
     assert other.shape == (3, 3, 3, 3) and np.all(np.isfinite(other))
     assert np.array_equal(k.block(rows, cols, TIMES)[0], blk)
+
+
+def _traction_case():
+    from viscoann.sources import RectangularFault
+
+    p = _patches()[:4].copy()
+    p[:, 2] -= 8e3
+    faults = [
+        RectangularFault(*r[:3], strike=r[3], dip=r[4], length=r[6], width=r[7], rake=r[5], slip=1)
+        for r in p
+    ]
+    return EarthModel.canonical(1e19, 1e18), faults
+
+
+def test_store_reused_bit_for_bit_resumed_and_checked(tmp_path, monkeypatch):
+    """traction_kernels(store=...): the first call builds and writes the tables, a second call
+    (a fresh handle) reads them and gives the same kernels bit for bit without building any; an
+    interrupted build resumes from the panels it wrote; another model, other times or another
+    resolution are refused, naming what differs."""
+    import pytest
+    from viscoann import exact, traction_store
+
+    model, faults = _traction_case()
+    path = tmp_path / "k.h5"
+    plain = exact.traction_kernels(model, faults, faults, TIMES, threads=2)
+    first = exact.traction_kernels(model, faults, faults, TIMES, threads=2, store=path)
+    assert path.is_file() and not (tmp_path / "k.h5.partial").exists()
+    assert np.array_equal(first, plain)
+
+    built = []
+    real = _core.TractionKernels.panel_tables
+    monkeypatch.setattr(
+        _core.TractionKernels,
+        "panel_tables",
+        lambda self, p, t: built.append(p) or real(self, p, t),
+    )
+    again = exact.traction_kernels(model, faults, faults, TIMES, threads=2, store=path)
+    assert np.array_equal(again, first) and built == []
+
+    # An interruption after the first panel: the resumed build builds only the rest.
+    calls = []
+
+    def stop_after_one(self, p, t):
+        if calls:
+            raise KeyboardInterrupt
+        calls.append(p)
+        return real(self, p, t)
+
+    path2 = tmp_path / "k2.h5"
+    monkeypatch.setattr(_core.TractionKernels, "panel_tables", stop_after_one)
+    with pytest.raises(KeyboardInterrupt):
+        exact.traction_kernels(model, faults, faults, TIMES, store=path2)
+    assert (tmp_path / "k2.h5.partial" / "panel0.npy").is_file() and not path2.exists()
+    built.clear()
+    monkeypatch.setattr(
+        _core.TractionKernels,
+        "panel_tables",
+        lambda self, p, t: built.append(p) or real(self, p, t),
+    )
+    resumed = exact.traction_kernels(model, faults, faults, TIMES, threads=2, store=path2)
+    assert np.array_equal(resumed, first) and 0 not in built and path2.is_file()
+
+    other = EarthModel.canonical(1e20, 1e18)
+    for kw, what in (
+        (dict(model=other), "model differs"),
+        (dict(times=TIMES * 2), "times differs"),
+        (dict(tol=1e-5), "tol differs"),
+    ):
+        args = dict(model=model, sources=faults, receivers=faults, times=TIMES) | kw
+        with pytest.raises(ValueError, match=what):
+            exact.traction_kernels(**args, store=path)
+    assert traction_store.FORMAT == "viscoann-traction-store"
+
+
+def test_panel_tables_refuse_bad_input():
+    import pytest
+
+    model, faults = _traction_case()
+    k = _kernels(_patches()[:2] - [0, 0, 8e3, 0, 0, 0, 0, 0])
+    n = k.n_panels
+    assert n >= 1
+    with pytest.raises(ValueError, match=f"panel {n} is invalid; allowed: < {n}"):
+        k.panel_tables(n, TIMES)
+    size = k.panel_tables(0, TIMES).size
+    with pytest.raises(ValueError, match=f"panel 0: 5 table values is invalid; allowed: {size}"):
+        k.set_panel_tables(0, TIMES, np.ones(5))
+    with pytest.raises(ValueError, match=r"times\[1\] = -1 is invalid"):
+        k.panel_tables(0, np.array([0.0, -1.0]))

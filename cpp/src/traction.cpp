@@ -508,12 +508,32 @@ struct TractionKernels::Impl {
     mutable std::vector<double> times;
     mutable std::vector<std::shared_ptr<const detail::PanelTables>> tables;
 
+    /// Panel p's tables at times t (nt), under mu: the cache reset when the times differ;
+    /// built when missing and `build`, else returned as they are (null when missing).
+    std::shared_ptr<const detail::PanelTables>& cached(std::size_t p, std::size_t nt,
+                                                       const double* t, bool build) const;
+
     /// Adds the remainder from the tables to sig[((it m + q) n + i) 9 + c] for columns cols,
     /// rows rows (points x, y).
     void remainder_tables(std::size_t m, const std::size_t* cols, std::size_t n,
                           const std::size_t* rows, const double* x, const double* y, std::size_t nt,
                           const double* t, double* sig) const;
 };
+
+std::shared_ptr<const detail::PanelTables>& TractionKernels::Impl::cached(std::size_t p,
+                                                                         std::size_t nt,
+                                                                         const double* t,
+                                                                         bool build) const {
+    const std::vector<double> tv(t, t + nt);
+    if (tv != times || tables.size() != grid.panels.size()) {
+        times = tv;
+        tables.assign(grid.panels.size(), nullptr);
+    }
+    if (build && !tables[p])
+        tables[p] = std::make_shared<const detail::PanelTables>(
+            detail::panel_tables(d.model, grid, p, times, d.o));
+    return tables[p];
+}
 
 void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* cols, std::size_t n,
                                              const std::size_t* rows, const double* x,
@@ -547,15 +567,8 @@ void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* c
                 }
             }
         }
-        const std::vector<double> tv(t, t + nt);
-        if (tv != times) {
-            times = tv;
-            tables.assign(grid.panels.size(), nullptr);
-        }
         for (std::size_t p = 0; p < grid.panels.size(); ++p)
-            if (need[p] && !tables[p])
-                tables[p] = std::make_shared<const detail::PanelTables>(
-                    detail::panel_tables(d.model, grid, p, times, d.o));
+            if (need[p]) cached(p, nt, t, true);
         tab = tables;
     }
     detail::parallel_for(m * n, d.o.threads, 8, [&](std::size_t b, std::size_t e) {
@@ -629,6 +642,50 @@ const FaultPatch& TractionKernels::patch(std::size_t i) const {
         throw std::invalid_argument(s.str());
     }
     return impl_->d.pd[i].patch;
+}
+
+namespace {
+
+void check_panel(std::size_t p, std::size_t n, std::size_t nt, const double* times) {
+    if (p >= n) {
+        std::ostringstream s;
+        s << "panel " << p << " is invalid; allowed: < " << n << " (the depth grid's panels)";
+        throw std::invalid_argument(s.str());
+    }
+    if (nt > 0 && times == nullptr) throw std::invalid_argument("times is a null pointer");
+    detail::require_finite("times", nt, times, true);
+}
+
+}  // namespace
+
+std::size_t TractionKernels::n_panels() const noexcept { return impl_->grid.panels.size(); }
+
+std::vector<double> TractionKernels::panel_tables(std::size_t p, std::size_t nt,
+                                                  const double* times) const {
+    check_panel(p, n_panels(), nt, times);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    return impl_->cached(p, nt, times, true)->t;
+}
+
+void TractionKernels::set_panel_tables(std::size_t p, std::size_t nt, const double* times,
+                                       const double* data, std::size_t size) const {
+    check_panel(p, n_panels(), nt, times);
+    const detail::DepthGrid& g = impl_->grid;
+    const std::size_t want =
+        g.receivers.size() * detail::kGridPoints * g.panels[p].n_r * nt * detail::kStressRadial;
+    if (size != want) {
+        std::ostringstream s;
+        s << "panel " << p << ": " << size << " table values is invalid; allowed: " << want
+          << " (this handle's grid at " << nt << " times)";
+        throw std::invalid_argument(s.str());
+    }
+    if (size > 0 && data == nullptr) throw std::invalid_argument("data is a null pointer");
+    detail::require_finite("data", size, data, false);
+    auto tab = std::make_shared<detail::PanelTables>();
+    tab->nt = nt;
+    tab->t.assign(data, data + size);
+    std::lock_guard<std::mutex> lock(impl_->mu);
+    impl_->cached(p, nt, times, false) = std::move(tab);
 }
 
 void TractionKernels::block(std::size_t n_rows, const std::size_t* rows, std::size_t n_cols,

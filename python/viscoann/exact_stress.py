@@ -290,10 +290,18 @@ def traction_kernels(
     r_refine=1.0,
     threads=None,
     return_flags=False,
+    store=None,
+    progress=False,
 ):
     """Traction (T, R, S, 3) [Pa per m of slip] on receiver patch centres from unit slip in
     each source patch's rake: (shear along strike, shear along dip, normal) of t = sigma n on
     the receiver plane (n into its hanging wall; along dip = up dip; see the module).
+
+    ``store``: a path (HDF5, :mod:`viscoann.traction_store`). The radial tables (the layered
+    solves: nearly all of a first call's cost) are read from it when it exists, else built,
+    written there and used; a build shows its progress with ``progress=True`` and resumes where
+    it stopped. A store serves the same sources and receivers (as one set of patches), model,
+    times and resolution only; anything else is an error naming what differs.
 
     A receiver's centre on its own patch takes the self-term from that centre (Okada's DC3D is
     regular inside the plane; the remainder is smooth): flagged in ``flags[r, s]`` = 1. A
@@ -327,6 +335,23 @@ def traction_kernels(
         r_refine=r_refine,
         threads=threads_count(threads),
     )
+    if store is not None:
+        from . import traction_store
+
+        traction_store.attach(
+            kernels,
+            store,
+            model_columns=model.columns(),
+            patches=np.array(rows_, dtype=float),
+            times=t,
+            resolution=dict(
+                tol=float(tol),
+                talbot_nodes=int(talbot_nodes),
+                k_refine=float(k_refine),
+                r_refine=float(r_refine),
+            ),
+            progress=progress,
+        )
     r_idx = np.array([index[tuple(_patch_row(p))] for p in rec], dtype=np.int64)
     s_idx = np.array([index[tuple(_patch_row(p))] for p in src], dtype=np.int64)
     out, flags = kernels.block(r_idx, s_idx, t)

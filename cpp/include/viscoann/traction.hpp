@@ -86,6 +86,17 @@ class VISCOANN_API TractionKernels {
                       const std::size_t* cols, std::size_t n_times, const double* times,
                       double* out, std::uint8_t* flags = nullptr) const;
 
+    /// The radial tables by panel of the source-depth grid, for a store on disk: their
+    /// number; panel p's tables at these times (built now if the handle lacks them), as flat
+    /// doubles; and the same data given back, so later blocks at these times use it. The
+    /// handle keeps one set of times: tables at other times replace it. Throws
+    /// std::invalid_argument naming p, the times or a data size that is not this panel's.
+    std::size_t n_panels() const noexcept;
+    std::vector<double> panel_tables(std::size_t p, std::size_t n_times,
+                                     const double* times) const;
+    void set_panel_tables(std::size_t p, std::size_t n_times, const double* times,
+                          const double* data, std::size_t size) const;
+
     struct Impl;
 
    private:
