@@ -230,6 +230,28 @@ VISCOANN_API viscoann_status viscoann_traction_block_flags(const viscoann_tracti
                                                            size_t n_times, const double* times,
                                                            double* out, unsigned char* flags);
 
+/** The handle's radial tables (the layered solves: nearly all of a first block's cost), by
+    panel of its source-depth grid, for a simulator's own store: read out after one run, given
+    back to a new handle over the same model, patches, tol and times in the next, whose blocks
+    then only evaluate (and equal the first handle's bit for bit). The handle keeps the tables
+    of one set of times. viscoann_traction_n_panels: their number (0 for NULL). */
+VISCOANN_API size_t viscoann_traction_n_panels(const viscoann_traction* traction);
+
+/** Panel `panel`'s tables at n_times times: out = NULL sets *size to the number of values;
+    else *size must be that number and out receives them (built now if the handle lacks
+    them). */
+VISCOANN_API viscoann_status viscoann_traction_panel_tables(const viscoann_traction* traction,
+                                                            size_t panel, size_t n_times,
+                                                            const double* times, double* out,
+                                                            size_t* size);
+
+/** Gives the handle panel `panel`'s tables at these times (size values, as
+    viscoann_traction_panel_tables wrote them; a size that is not this panel's is an error). */
+VISCOANN_API viscoann_status viscoann_traction_set_panel_tables(const viscoann_traction* traction,
+                                                                size_t panel, size_t n_times,
+                                                                const double* times,
+                                                                const double* data, size_t size);
+
 /* ---- Neural kernel ------------------------------------------------------------------ */
 /* A neural kernel model file (format version 3, geometry "elementary_kernel"): the surface
    displacement of point sources in an Earth of an elastic lid of thickness H (lambda = mu =

@@ -1,7 +1,9 @@
 // C API of the traction kernels (viscoann.h, "Traction kernels" section): each call wraps the
 // C++ TractionKernels in detail::c_guard.
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include "c_api_guard.hpp"
@@ -70,6 +72,37 @@ viscoann_status viscoann_traction_block_flags(const viscoann_traction* traction,
         if (!flags && n_rows * n_cols > 0) throw std::invalid_argument("flags = NULL");
         get(traction).block(n_rows, rows, n_cols, cols, n_times, times, out, flags);
     });
+}
+
+size_t viscoann_traction_n_panels(const viscoann_traction* traction) {
+    return traction ? traction->kernels->n_panels() : 0;
+}
+
+viscoann_status viscoann_traction_panel_tables(const viscoann_traction* traction, size_t panel,
+                                               size_t n_times, const double* times, double* out,
+                                               size_t* size) {
+    return c_guard([&] {
+        if (!size) throw std::invalid_argument("size = NULL");
+        const auto& k = get(traction);
+        const size_t want = k.panel_table_size(panel, n_times);
+        if (!out) {
+            *size = want;
+            return;
+        }
+        if (*size != want)
+            throw std::invalid_argument("size = " + std::to_string(*size) +
+                                        " is invalid; allowed: " + std::to_string(want) +
+                                        " (panel " + std::to_string(panel) + "'s values)");
+        const std::vector<double> t = k.panel_tables(panel, n_times, times);
+        std::copy(t.begin(), t.end(), out);
+    });
+}
+
+viscoann_status viscoann_traction_set_panel_tables(const viscoann_traction* traction,
+                                                   size_t panel, size_t n_times,
+                                                   const double* times, const double* data,
+                                                   size_t size) {
+    return c_guard([&] { get(traction).set_panel_tables(panel, n_times, times, data, size); });
 }
 
 }  // extern "C"

@@ -667,12 +667,16 @@ std::vector<double> TractionKernels::panel_tables(std::size_t p, std::size_t nt,
     return impl_->cached(p, nt, times, true)->t;
 }
 
+std::size_t TractionKernels::panel_table_size(std::size_t p, std::size_t nt) const {
+    check_panel(p, n_panels(), 0, nullptr);
+    const detail::DepthGrid& g = impl_->grid;
+    return g.receivers.size() * detail::kGridPoints * g.panels[p].n_r * nt * detail::kStressRadial;
+}
+
 void TractionKernels::set_panel_tables(std::size_t p, std::size_t nt, const double* times,
                                        const double* data, std::size_t size) const {
     check_panel(p, n_panels(), nt, times);
-    const detail::DepthGrid& g = impl_->grid;
-    const std::size_t want =
-        g.receivers.size() * detail::kGridPoints * g.panels[p].n_r * nt * detail::kStressRadial;
+    const std::size_t want = panel_table_size(p, nt);
     if (size != want) {
         std::ostringstream s;
         s << "panel " << p << ": " << size << " table values is invalid; allowed: " << want

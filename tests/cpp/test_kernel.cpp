@@ -1,5 +1,5 @@
 // The neural kernel's engine in C++ (kernel.hpp, basis_synthesis.hpp): each ISA's product
-// and column kernels against plain loops over shapes with ragged edges; the C API (viscoann.h)
+// and (source, point) pair kernels against plain loops over shapes with ragged edges; the C API (viscoann.h)
 // against the C++ call on tests/data/kernel_tiny.safetensors (sources grouped by depth, offsets
 // from each source); the C API's statuses for bad arguments and files.
 #include <cmath>
@@ -46,29 +46,35 @@ void gemm_kernels() {
         }
 }
 
-void column_kernels() {
+void pair_kernels() {
     using namespace viscoann::detail;
-    std::vector<ColumnKernel> kernels = {column_scalar};
+    std::vector<PairKernel> kernels = {pair_scalar};
 #if defined(__x86_64__)
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
-        kernels.push_back(column_avx2);
-    if (__builtin_cpu_supports("avx512f")) kernels.push_back(column_avx512);
+        kernels.push_back(pair_avx2);
+    if (__builtin_cpu_supports("avx512f")) kernels.push_back(pair_avx512);
 #endif
     std::mt19937 rng(12);
     std::uniform_real_distribution<double> u(-1.0, 1.0);
-    for (auto column : kernels)
-        for (std::size_t K : {1, 4, 12, 13}) {
-            const std::size_t FK = 10 * K;
-            std::vector<double> r(4 * FK), a(3 * K), ref;
+    // Active functions with gaps; weights with zeros in every pattern (a zero's update is
+    // skipped: it must still give the plain loop's sum).
+    const std::vector<std::size_t> fa = {0, 2, 3, 5, 9};
+    for (auto pair : kernels)
+        for (std::size_t K : {1, 4, 12, 13, 16}) {
+            const std::size_t FK = 10 * K, na = fa.size(), Ka = na * K;
+            std::vector<double> r(4 * FK), a(3 * Ka), ref, W(30);
             for (auto& v : r) v = u(rng);
             for (auto& v : a) v = u(rng);
-            const double w[4] = {u(rng), u(rng), u(rng), u(rng)}, M[3] = {u(rng), u(rng), u(rng)};
+            for (std::size_t i = 0; i < W.size(); ++i) W[i] = i % 4 == 1 ? 0.0 : u(rng);
+            const double w[4] = {u(rng), u(rng), u(rng), u(rng)};
             ref = a;
-            for (std::size_t k = 0; k < K; ++k)
-                for (std::size_t c = 0; c < 3; ++c)
-                    for (std::size_t s = 0; s < 4; ++s)
-                        ref[c * K + k] += M[c] * w[s] * r[k + s * FK];
-            column(K, FK, r.data(), w, M, a.data(), a.data() + K, a.data() + 2 * K);
+            for (std::size_t ia = 0; ia < na; ++ia)
+                for (std::size_t k = 0; k < K; ++k)
+                    for (std::size_t c = 0; c < 3; ++c)
+                        for (std::size_t s = 0; s < 4; ++s)
+                            ref[c * Ka + ia * K + k] +=
+                                W[c * 10 + fa[ia]] * w[s] * r[s * FK + fa[ia] * K + k];
+            pair(K, FK, na, fa.data(), r.data(), w, W.data(), a.data());
             for (std::size_t i = 0; i < a.size(); ++i) CHECK_NEAR(a[i], ref[i], 1e-14);
         }
 }
@@ -143,7 +149,7 @@ void c_api_matches_cpp() {
 
 int main() {
     gemm_kernels();
-    column_kernels();
+    pair_kernels();
     c_api_matches_cpp();
     return check::report();
 }

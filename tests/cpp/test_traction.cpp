@@ -3,7 +3,8 @@
 // called this code, tests/data/traction_block_ref.txt) to 1e-9, the block from its radial
 // tables to 1e-5 of the largest entry; a block equals its entries computed one by one; the
 // self-term is flagged and unloads its patch; Betti reciprocity of small, distant patches; bad
-// input is an error naming the argument (C++ exception, C status + message).
+// input is an error naming the argument (C++ exception, C status + message); the tables out of
+// one handle and into another through the C API (a simulator's own store).
 #include <algorithm>
 #include <cmath>
 #include <cstring>
@@ -179,8 +180,65 @@ static void test_bad_input() {
     CHECK(std::strstr(viscoann_last_error(), "tol = 0") != nullptr);
 }
 
+// A simulator's own store through the C API: the tables read out of one handle and given to a
+// fresh one make its block equal the first's bit for bit; other tables of the right size
+// change the block (they are used); a wrong size is an error naming both sizes.
+static void test_tables_out_and_back_in() {
+    const double th[3] = {12e3, 10e3, 0.0}, lam[3] = {28e9, 35e9, 40e9};
+    const double muM[3] = {30e9, 32e9, 40e9}, etaM[3] = {INFINITY, 3e18, 1e19};
+    const double muK[3] = {INFINITY, 32e9, INFINITY}, etaK[3] = {INFINITY, 4e17, INFINITY};
+    std::vector<viscoann_patch> cp;
+    for (const FaultPatch& q : three_patches())
+        cp.push_back({q.east, q.north, q.depth, q.strike, q.dip, q.rake, q.length, q.width});
+    auto make = [&] {
+        viscoann_traction* h = nullptr;
+        CHECK(viscoann_traction_create(2, th, lam, muM, etaM, muK, etaK, cp.size(), cp.data(),
+                                       1e-6, 2, &h) == VISCOANN_OK);
+        return h;
+    };
+    const double t[2] = {0.0, 10 * kYear};
+    const size_t idx[3] = {0, 1, 2};
+    std::vector<double> a(2 * 9 * 3), b(a.size()), c(a.size());
+    viscoann_traction* A = make();
+    CHECK(viscoann_traction_block(A, 3, idx, 3, idx, 2, t, a.data()) == VISCOANN_OK);
+    const size_t n = viscoann_traction_n_panels(A);
+    CHECK(n >= 2);
+    viscoann_traction *B = make(), *C = make();
+    for (size_t p = 0; p < n; ++p) {
+        size_t size = 0;
+        CHECK(viscoann_traction_panel_tables(A, p, 2, t, nullptr, &size) == VISCOANN_OK);
+        std::vector<double> tab(size);
+        CHECK(viscoann_traction_panel_tables(A, p, 2, t, tab.data(), &size) == VISCOANN_OK);
+        CHECK(viscoann_traction_set_panel_tables(B, p, 2, t, tab.data(), size) == VISCOANN_OK);
+        std::vector<double> zeros(size, 0.0);
+        CHECK(viscoann_traction_set_panel_tables(C, p, 2, t, zeros.data(), size) == VISCOANN_OK);
+        if (p == 0) {
+            CHECK(viscoann_traction_set_panel_tables(B, p, 2, t, tab.data(), size - 1) ==
+                  VISCOANN_INVALID_ARGUMENT);
+            CHECK(std::strstr(viscoann_last_error(), "table values is invalid; allowed: ") !=
+                  nullptr);
+            size_t wrong = size + 1;
+            CHECK(viscoann_traction_panel_tables(A, p, 2, t, tab.data(), &wrong) ==
+                  VISCOANN_INVALID_ARGUMENT);
+        }
+    }
+    CHECK(viscoann_traction_block(B, 3, idx, 3, idx, 2, t, b.data()) == VISCOANN_OK);
+    CHECK(std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0);
+    CHECK(viscoann_traction_block(C, 3, idx, 3, idx, 2, t, c.data()) == VISCOANN_OK);
+    double diff = 0.0;
+    for (std::size_t i = 0; i < a.size(); ++i) diff = std::max(diff, std::fabs(a[i] - c[i]));
+    CHECK(diff > 1e-6 * max_abs(a));
+    CHECK(viscoann_traction_panel_tables(A, 0, 2, t, nullptr, nullptr) ==
+          VISCOANN_INVALID_ARGUMENT);
+    size_t dummy = 0;
+    CHECK(viscoann_traction_panel_tables(A, n, 2, t, nullptr, &dummy) == VISCOANN_INVALID_ARGUMENT);
+    CHECK(std::strstr(viscoann_last_error(), "is invalid; allowed: <") != nullptr);
+    for (viscoann_traction* h : {A, B, C}) viscoann_traction_destroy(h);
+}
+
 int main() {
     test_equals_python_reference();
+    test_tables_out_and_back_in();
     test_block_equals_entries();
     test_reciprocity_small_distant_patches();
     test_bad_input();
