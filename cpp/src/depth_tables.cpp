@@ -12,6 +12,7 @@
 #include "laplace.hpp"
 #include "parallel_for.hpp"
 #include "plan.hpp"
+#include "table_kernels.hpp"
 #include "time_kernels.hpp"
 
 namespace viscoann::detail {
@@ -185,14 +186,13 @@ void tables_stress(const DepthGrid& grid, const PanelTables& tab, std::size_t pa
     double c[4];
     const std::size_t j0 = cubic_stencil(std::asinh(std::hypot(x, y) / P.D), grid.du, n_r, c);
     std::fill(acc, acc + row, 0.0);
+    const TableKernels kernels = table_kernels();
     for (std::size_t g = 0; g < G; ++g) {
         if (w[g] == 0.0) continue;
         const double* T = &tab.t[((iz * G + g) * n_r + j0) * row];
-        for (std::size_t s = 0; s < 4; ++s) {
-            const double cw = w[g] * c[s];
-            const double* Ts = T + s * row;
-            for (std::size_t q = 0; q < row; ++q) acc[q] += cw * Ts[q];
-        }
+        const double* rows[4] = {T, T + row, T + 2 * row, T + 3 * row};
+        const double cw[4] = {w[g] * c[0], w[g] * c[1], w[g] * c[2], w[g] * c[3]};
+        kernels.stencil(row, rows, cw, acc);
     }
     const Azimuth az = azimuth(x, y);
     for (std::size_t it = 0; it < nt; ++it) {

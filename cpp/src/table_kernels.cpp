@@ -1,4 +1,4 @@
-// The elementary tables' kernels (table_kernels.hpp) for any CPU, and the choice per CPU.
+// The radial tables' kernels (table_kernels.hpp) for any CPU, and the choice per CPU.
 #include "table_kernels.hpp"
 
 namespace viscoann::detail {
@@ -13,16 +13,21 @@ void synthesis_scalar(std::size_t n, std::size_t stride, const double* const row
     synthesis_impl<double>(n, stride, rows, w, C, u);
 }
 
+void stencil_scalar(std::size_t n, const double* const rows[4], const double w[4],
+                    double* acc) noexcept {
+    stencil_impl<double>(n, rows, w, acc);
+}
+
 TableKernels table_kernels() noexcept {
 #if VISCOANN_TABLES_X86
     static const TableKernels k = __builtin_cpu_supports("avx512f")
-                                      ? TableKernels{radial_block_avx512, synthesis_avx512}
+                                      ? TableKernels{radial_block_avx512, synthesis_avx512, stencil_avx512}
                                   : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-                                      ? TableKernels{radial_block_avx2, synthesis_avx2}
-                                      : TableKernels{radial_block_scalar, synthesis_scalar};
+                                      ? TableKernels{radial_block_avx2, synthesis_avx2, stencil_avx2}
+                                      : TableKernels{radial_block_scalar, synthesis_scalar, stencil_scalar};
     return k;
 #else
-    return {radial_block_scalar, synthesis_scalar};
+    return {radial_block_scalar, synthesis_scalar, stencil_scalar};
 #endif
 }
 

@@ -1,10 +1,12 @@
-// Private: the two hot loops of the elementary tables, compiled once per ISA
-// (table_kernels.cpp, table_kernels_avx2.cpp, table_kernels_avx512.cpp) and chosen at run time.
+// Private: the hot loops of the radial tables, compiled once per ISA (table_kernels.cpp,
+// table_kernels_avx2.cpp, table_kernels_avx512.cpp) and chosen at run time.
 // (1) radial sums: the ten radial functions of a block of kRadialBlock radii at every time,
 //     g = sum_k B(k r) K(k, t) (a small matrix product: radii x wavenumbers x times);
 // (2) synthesis: one point source's displacement at one station for every time from the
 //     tables, u_c(t) = sum_f C_cf sum_s w_s g_f(r_s, t) (C from sources.hpp's
-//     elementary_synthesis, w the cubic stencil in r).
+//     elementary_synthesis, w the cubic stencil in r);
+// (3) stencil: a weighted sum of four table rows into an accumulator (the traction tables'
+//     interpolation in depth and radius, depth_tables.cpp).
 #pragma once
 
 #include <algorithm>
@@ -45,6 +47,10 @@ using RadialKernel = void (*)(std::size_t nk, std::size_t nt, const double* Bt, 
 using SynthesisKernel = void (*)(std::size_t n, std::size_t stride, const double* const rows[4],
                                  const double w[4], const double C[3][kRadialFunctions],
                                  double* u) noexcept;
+
+/// acc[q] += sum_s w[s] rows[s][q] for q < n.
+using StencilKernel = void (*)(std::size_t n, const double* const rows[4], const double w[4],
+                               double* acc) noexcept;
 
 template <class V>
 inline V load(const double* p) noexcept {
@@ -119,8 +125,25 @@ inline void synthesis_impl(std::size_t nt, std::size_t stride, const double* con
         }
 }
 
+template <class V>
+inline void stencil_impl(std::size_t n, const double* const rows[4], const double w[4],
+                         double* __restrict acc) noexcept {
+    constexpr std::size_t L = sizeof(V) / sizeof(double);
+    const double* __restrict r0 = rows[0];
+    const double* __restrict r1 = rows[1];
+    const double* __restrict r2 = rows[2];
+    const double* __restrict r3 = rows[3];
+    std::size_t q = 0;
+    for (; q + L <= n; q += L)
+        store<V>(acc + q, load<V>(acc + q) + load<V>(r0 + q) * w[0] + load<V>(r1 + q) * w[1] +
+                              load<V>(r2 + q) * w[2] + load<V>(r3 + q) * w[3]);
+    for (; q < n; ++q) acc[q] += w[0] * r0[q] + w[1] * r1[q] + w[2] * r2[q] + w[3] * r3[q];
+}
+
 void radial_block_scalar(std::size_t nk, std::size_t nt, const double* Bt, const double* Kt,
                          double* acc) noexcept;
+void stencil_scalar(std::size_t n, const double* const rows[4], const double w[4],
+                    double* acc) noexcept;
 void synthesis_scalar(std::size_t n, std::size_t stride, const double* const rows[4],
                       const double w[4], const double C[3][kRadialFunctions], double* u) noexcept;
 #if VISCOANN_TABLES_X86
@@ -130,6 +153,10 @@ void synthesis_avx2(std::size_t n, std::size_t stride, const double* const rows[
                     const double w[4], const double C[3][kRadialFunctions], double* u) noexcept;
 void radial_block_avx512(std::size_t nk, std::size_t nt, const double* Bt, const double* Kt,
                          double* acc) noexcept;
+void stencil_avx2(std::size_t n, const double* const rows[4], const double w[4],
+                  double* acc) noexcept;
+void stencil_avx512(std::size_t n, const double* const rows[4], const double w[4],
+                    double* acc) noexcept;
 void synthesis_avx512(std::size_t n, std::size_t stride, const double* const rows[4],
                       const double w[4], const double C[3][kRadialFunctions], double* u) noexcept;
 #endif
@@ -137,6 +164,7 @@ void synthesis_avx512(std::size_t n, std::size_t stride, const double* const row
 struct TableKernels {
     RadialKernel radial;
     SynthesisKernel synthesis;
+    StencilKernel stencil;
 };
 /// The kernels for this CPU, chosen once.
 TableKernels table_kernels() noexcept;

@@ -18,4 +18,9 @@ void synthesis_avx2(std::size_t n, std::size_t stride, const double* const rows[
     synthesis_impl<v4d>(n, stride, rows, w, C, u);
 }
 
+void stencil_avx2(std::size_t n, const double* const rows[4], const double w[4],
+                  double* acc) noexcept {
+    stencil_impl<v4d>(n, rows, w, acc);
+}
+
 }  // namespace viscoann::detail

@@ -18,4 +18,9 @@ void synthesis_avx512(std::size_t n, std::size_t stride, const double* const row
     synthesis_impl<v8d>(n, stride, rows, w, C, u);
 }
 
+void stencil_avx512(std::size_t n, const double* const rows[4], const double w[4],
+                    double* acc) noexcept {
+    stencil_impl<v8d>(n, rows, w, acc);
+}
+
 }  // namespace viscoann::detail
