@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -503,71 +504,148 @@ void require_gpu() {
 
 constexpr std::size_t kChunk = std::size_t{1} << 21;  // points per pipelined chunk
 
+/// A buffer that grows to the largest size asked of it, and is kept.
+template <class Buffer>
+struct Grown {
+    std::unique_ptr<Buffer> b;
+    std::size_t bytes = 0;
+    void* get(std::size_t want) {
+        if (want > bytes || !b) {
+            b.reset();
+            b = std::make_unique<Buffer>(std::max<std::size_t>(want, 1));
+            bytes = std::max<std::size_t>(want, 1);
+        }
+        return b->p;
+    }
+};
+
+/// One model's GPU state between calls (mlp_cuda.hpp); `mu` serialises its calls.
+struct Cached {
+    std::mutex mu;
+    int device = -1;
+    CudaPrecision precision{};
+    bool add_elastic = false;
+    std::unique_ptr<DeviceNet> net;
+    std::unique_ptr<Stream> streams[2];
+    Grown<PinnedBuffer> pinned_in[2], pinned_out[2];
+    Grown<DeviceBuffer> dev_in[2], dev_out[2], axes;
+
+    /// The net for these choices on the current device (uploaded again only when they change;
+    /// another device drops everything).
+    const DeviceNet& prepare(const MlpModel& m, CudaPrecision p, bool elastic) {
+        int dev = 0;
+        VISCOANN_CUDA_CHECK(cudaGetDevice(&dev));
+        if (dev != device) {
+            net.reset();
+            for (int s = 0; s < 2; ++s) {
+                streams[s].reset();
+                pinned_in[s] = {}, pinned_out[s] = {}, dev_in[s] = {}, dev_out[s] = {};
+            }
+            axes = {};
+            device = dev;
+        }
+        if (!net || precision != p || add_elastic != elastic) {
+            net.reset();
+            net = std::make_unique<DeviceNet>(m, p, elastic);
+            precision = p, add_elastic = elastic;
+        }
+        for (auto& st : streams)
+            if (!st) st = std::make_unique<Stream>();
+        return *net;
+    }
+};
+
+/// The state of model m, made on its first call; entries of models that no longer exist are
+/// dropped (their device memory freed) at the next call of any model.
+std::shared_ptr<Cached> cached_for(const std::shared_ptr<const MlpModel>& m) {
+    static std::mutex mu;
+    static std::vector<std::pair<std::weak_ptr<const MlpModel>, std::shared_ptr<Cached>>> all;
+    std::lock_guard<std::mutex> lock(mu);
+    all.erase(std::remove_if(all.begin(), all.end(), [](const auto& e) { return e.first.expired(); }),
+              all.end());
+    for (auto& e : all)
+        if (e.first.lock() == m) return e.second;
+    all.emplace_back(m, std::make_shared<Cached>());
+    return all.back().second;
+}
+
 /// Runs chunks [0, n) through two streams: chunk c uses stream c % 2 and its pinned buffers;
 /// the host copies chunk c's results out while the GPU works on chunk c + 1.
 template <class Stage>
-void pipeline(std::size_t n, std::size_t out_bytes_per_point, void* out, Stage&& stage) {
-    Stream streams[2];
-    PinnedBuffer pinned_out[2] = {PinnedBuffer(kChunk * out_bytes_per_point),
-                                  PinnedBuffer(kChunk * out_bytes_per_point)};
-    DeviceBuffer dev_out[2] = {DeviceBuffer(kChunk * out_bytes_per_point),
-                               DeviceBuffer(kChunk * out_bytes_per_point)};
+void pipeline(Cached& cache, std::size_t n, std::size_t out_bytes_per_point, void* out,
+              Stage&& stage) {
+    const std::size_t cap = std::min(n, kChunk) * out_bytes_per_point;
+    void* pinned_out[2] = {cache.pinned_out[0].get(cap), cache.pinned_out[1].get(cap)};
+    void* dev_out[2] = {cache.dev_out[0].get(cap), cache.dev_out[1].get(cap)};
+    cudaStream_t streams[2] = {cache.streams[0]->s, cache.streams[1]->s};
     std::size_t pending[2] = {0, 0}, pending_len[2] = {0, 0};
     bool busy[2] = {false, false};
     auto drain = [&](int s) {
         if (!busy[s]) return;
-        VISCOANN_CUDA_CHECK(cudaStreamSynchronize(streams[s].s));
-        std::memcpy(static_cast<char*>(out) + pending[s] * out_bytes_per_point, pinned_out[s].p,
+        VISCOANN_CUDA_CHECK(cudaStreamSynchronize(streams[s]));
+        std::memcpy(static_cast<char*>(out) + pending[s] * out_bytes_per_point, pinned_out[s],
                     pending_len[s] * out_bytes_per_point);
         busy[s] = false;
     };
-    int c = 0;
-    for (std::size_t begin = 0; begin < n; begin += kChunk, c ^= 1) {
-        drain(c);
-        const std::size_t len = std::min(kChunk, n - begin);
-        stage(begin, len, c, streams[c].s, dev_out[c].p);
-        VISCOANN_CUDA_CHECK(cudaMemcpyAsync(pinned_out[c].p, dev_out[c].p,
-                                            len * out_bytes_per_point, cudaMemcpyDeviceToHost,
-                                            streams[c].s));
-        pending[c] = begin;
-        pending_len[c] = len;
-        busy[c] = true;
+    try {
+        int c = 0;
+        for (std::size_t begin = 0; begin < n; begin += kChunk, c ^= 1) {
+            drain(c);
+            const std::size_t len = std::min(kChunk, n - begin);
+            stage(begin, len, c, streams[c], dev_out[c]);
+            VISCOANN_CUDA_CHECK(cudaMemcpyAsync(pinned_out[c], dev_out[c],
+                                                len * out_bytes_per_point, cudaMemcpyDeviceToHost,
+                                                streams[c]));
+            pending[c] = begin;
+            pending_len[c] = len;
+            busy[c] = true;
+        }
+        drain(0);
+        drain(1);
+    } catch (...) {
+        // The kept buffers are reused by the next call: nothing may still be in flight.
+        cudaStreamSynchronize(streams[0]);
+        cudaStreamSynchronize(streams[1]);
+        throw;
     }
-    drain(0);
-    drain(1);
 }
 
 }  // namespace
 
-void mlp_cuda_predict(const MlpModel& m, const double* X, std::size_t n, void* out, bool out_f64,
-                      CudaPrecision precision, bool add_elastic) {
+void mlp_cuda_predict(const std::shared_ptr<const MlpModel>& model, const double* X, std::size_t n,
+                      void* out, bool out_f64, CudaPrecision precision, bool add_elastic) {
     require_gpu();
     if (n == 0) return;
-    const DeviceNet net(m, precision, add_elastic);
+    const MlpModel& m = *model;
+    const auto cache = cached_for(model);
+    std::lock_guard<std::mutex> lock(cache->mu);
+    const DeviceNet& net = cache->prepare(m, precision, add_elastic);
     const std::size_t n_in = m.n_inputs();
     const std::size_t out_bytes = m.n_outputs() * (out_f64 ? sizeof(double) : sizeof(float));
-    PinnedBuffer pinned_in[2] = {PinnedBuffer(kChunk * n_in * sizeof(double)),
-                                 PinnedBuffer(kChunk * n_in * sizeof(double))};
-    DeviceBuffer dev_in[2] = {DeviceBuffer(kChunk * n_in * sizeof(double)),
-                              DeviceBuffer(kChunk * n_in * sizeof(double))};
-    pipeline(n, out_bytes, out,
+    const std::size_t cap = std::min(n, kChunk) * n_in * sizeof(double);
+    void* pinned_in[2] = {cache->pinned_in[0].get(cap), cache->pinned_in[1].get(cap)};
+    void* dev_in[2] = {cache->dev_in[0].get(cap), cache->dev_in[1].get(cap)};
+    pipeline(*cache, n, out_bytes, out,
              [&](std::size_t begin, std::size_t len, int c, cudaStream_t s, void* dev_out) {
                  const std::size_t bytes = len * n_in * sizeof(double);
-                 std::memcpy(pinned_in[c].p, X + begin * n_in, bytes);
-                 VISCOANN_CUDA_CHECK(cudaMemcpyAsync(dev_in[c].p, pinned_in[c].p, bytes,
-                                                     cudaMemcpyHostToDevice, s));
+                 std::memcpy(pinned_in[c], X + begin * n_in, bytes);
+                 VISCOANN_CUDA_CHECK(
+                     cudaMemcpyAsync(dev_in[c], pinned_in[c], bytes, cudaMemcpyHostToDevice, s));
                  Source src{};
-                 src.X = static_cast<const double*>(dev_in[c].p);
+                 src.X = static_cast<const double*>(dev_in[c]);
                  net.launch(src, Sink{dev_out, out_f64 ? 1 : 0}, len, s);
              });
 }
 
-void mlp_cuda_predict_grid(const MlpModel& m, const InputGrid& g, void* out, bool out_f64,
-                           CudaPrecision precision, bool add_elastic) {
+void mlp_cuda_predict_grid(const std::shared_ptr<const MlpModel>& model, const InputGrid& g,
+                           void* out, bool out_f64, CudaPrecision precision, bool add_elastic) {
     require_gpu();
     const std::size_t n = g.size();
     if (n == 0) return;
-    const DeviceNet net(m, precision, add_elastic);
+    const MlpModel& m = *model;
+    const auto cache = cached_for(model);
+    std::lock_guard<std::mutex> lock(cache->mu);
+    const DeviceNet& net = cache->prepare(m, precision, add_elastic);
     // The axes go to the device once; every point is decoded from its index in the kernel.
     const std::size_t na = 2 * g.n_points + g.n_depths + g.n_times + 2 * g.n_etas;
     std::vector<double> axes;
@@ -578,12 +656,11 @@ void mlp_cuda_predict_grid(const MlpModel& m, const InputGrid& g, void* out, boo
     axes.insert(axes.end(), g.times, g.times + g.n_times);
     axes.insert(axes.end(), g.eta_M, g.eta_M + g.n_etas);
     axes.insert(axes.end(), g.eta_K, g.eta_K + g.n_etas);
-    DeviceBuffer dev_axes(na * sizeof(double));
-    VISCOANN_CUDA_CHECK(
-        cudaMemcpy(dev_axes.p, axes.data(), na * sizeof(double), cudaMemcpyHostToDevice));
-    const double* a = static_cast<const double*>(dev_axes.p);
+    void* dev_axes = cache->axes.get(na * sizeof(double));
+    VISCOANN_CUDA_CHECK(cudaMemcpy(dev_axes, axes.data(), na * sizeof(double), cudaMemcpyHostToDevice));
+    const double* a = static_cast<const double*>(dev_axes);
     const std::size_t out_bytes = m.n_outputs() * (out_f64 ? sizeof(double) : sizeof(float));
-    pipeline(n, out_bytes, out,
+    pipeline(*cache, n, out_bytes, out,
              [&](std::size_t begin, std::size_t len, int, cudaStream_t s, void* dev_out) {
                  Source src{};
                  src.x = a;

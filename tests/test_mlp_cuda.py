@@ -155,6 +155,28 @@ def test_cuda_grid_equals_cuda_points(tmp_path, precision):
 
 
 @pytest.mark.cuda
+def test_cuda_state_kept_between_calls(tmp_path):
+    """The weights and buffers a model keeps on the GPU between calls: a small call after a
+    chunk-spanning one, the other precision in between, grids and points interleaved, and a
+    second model's calls beside it all give each call's own answer."""
+    model, _ = load(tmp_path, *NETS[0])
+    (tmp_path / "b").mkdir()
+    other, _ = load(tmp_path / "b", *NETS[1])
+    axes = canonical_axes(P=2003, D=3, T=7, E=3)
+    X = expand(*axes)
+    big = np.concatenate([X] * 20)[:2_100_001]
+    first = model.predict(X[:5], device="cuda")
+    model.predict(big, device="cuda")
+    model.predict(X[:5], device="cuda", precision="tensor_fp16")
+    other.predict(X[:7], device="cuda")
+    np.testing.assert_array_equal(model.predict(X[:5], device="cuda"), first)
+    g = model.predict_grid(*axes, device="cuda")
+    np.testing.assert_array_equal(model.predict(X, device="cuda").reshape(g.shape), g)
+    ref = reference.predict(model.path, X[:5])
+    assert np.abs(first - ref).max() <= 1e-5 * np.abs(ref).max()
+
+
+@pytest.mark.cuda
 def test_cuda_float32_output_and_bad_input(tmp_path):
     model, _ = load(tmp_path, *NETS[0])
     X = expand(*canonical_axes())

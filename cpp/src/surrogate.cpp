@@ -209,8 +209,9 @@ void check_postseismic(const detail::MlpModel& m, const PredictOptions& o) {
             "(elastic_part 'okada_point_strike_slip'); this model learned the whole field");
 }
 
-void dispatch(const detail::MlpModel& m, const double* X, std::size_t n, void* out, bool f64,
-              const PredictOptions& o) {
+void dispatch(const std::shared_ptr<const detail::MlpModel>& model, const double* X, std::size_t n,
+              void* out, bool f64, const PredictOptions& o) {
+    const detail::MlpModel& m = *model;
     check_args(X, n, out);
     check_postseismic(m, o);
     validate_rows(m, X, n, o.threads);
@@ -218,7 +219,7 @@ void dispatch(const detail::MlpModel& m, const double* X, std::size_t n, void* o
     const bool add_elastic = !o.postseismic;
     if (o.device == Device::cuda) {
 #if VISCOANN_HAVE_CUDA
-        detail::mlp_cuda_predict(m, X, n, out, f64, o.precision, add_elastic);
+        detail::mlp_cuda_predict(model, X, n, out, f64, o.precision, add_elastic);
         return;
 #else
         no_cuda_engine();
@@ -270,8 +271,9 @@ std::vector<std::size_t> axes_outside(const detail::MlpModel& m, const GridAxes&
     return out;
 }
 
-void dispatch_grid(const detail::MlpModel& m, const InputGrid& g, void* out, bool f64,
-                   const PredictOptions& o) {
+void dispatch_grid(const std::shared_ptr<const detail::MlpModel>& model, const InputGrid& g,
+                   void* out, bool f64, const PredictOptions& o) {
+    const detail::MlpModel& m = *model;
     require_canonical(m);
     check_postseismic(m, o);
     const GridAxes axes(g);
@@ -291,7 +293,7 @@ void dispatch_grid(const detail::MlpModel& m, const InputGrid& g, void* out, boo
     const bool add_elastic = !o.postseismic;
     if (o.device == Device::cuda) {
 #if VISCOANN_HAVE_CUDA
-        detail::mlp_cuda_predict_grid(m, g, out, f64, o.precision, add_elastic);
+        detail::mlp_cuda_predict_grid(model, g, out, f64, o.precision, add_elastic);
         return;
 #else
         no_cuda_engine();
@@ -330,22 +332,22 @@ void dispatch_grid(const detail::MlpModel& m, const InputGrid& g, void* out, boo
 
 void Surrogate::predict(const double* X, std::size_t n, double* out,
                         const PredictOptions& options) const {
-    dispatch(*model_, X, n, out, true, options);
+    dispatch(model_, X, n, out, true, options);
 }
 
 void Surrogate::predict(const double* X, std::size_t n, float* out,
                         const PredictOptions& options) const {
-    dispatch(*model_, X, n, out, false, options);
+    dispatch(model_, X, n, out, false, options);
 }
 
 void Surrogate::predict_grid(const InputGrid& grid, double* out,
                              const PredictOptions& options) const {
-    dispatch_grid(*model_, grid, out, true, options);
+    dispatch_grid(model_, grid, out, true, options);
 }
 
 void Surrogate::predict_grid(const InputGrid& grid, float* out,
                              const PredictOptions& options) const {
-    dispatch_grid(*model_, grid, out, false, options);
+    dispatch_grid(model_, grid, out, false, options);
 }
 
 std::vector<std::size_t> Surrogate::grid_outside_domain(const InputGrid& grid) const {
