@@ -561,8 +561,9 @@ std::shared_ptr<Cached> cached_for(const std::shared_ptr<const MlpModel>& m) {
     static std::mutex mu;
     static std::vector<std::pair<std::weak_ptr<const MlpModel>, std::shared_ptr<Cached>>> all;
     std::lock_guard<std::mutex> lock(mu);
-    all.erase(std::remove_if(all.begin(), all.end(), [](const auto& e) { return e.first.expired(); }),
-              all.end());
+    all.erase(
+        std::remove_if(all.begin(), all.end(), [](const auto& e) { return e.first.expired(); }),
+        all.end());
     for (auto& e : all)
         if (e.first.lock() == m) return e.second;
     all.emplace_back(m, std::make_shared<Cached>());
@@ -657,7 +658,8 @@ void mlp_cuda_predict_grid(const std::shared_ptr<const MlpModel>& model, const I
     axes.insert(axes.end(), g.eta_M, g.eta_M + g.n_etas);
     axes.insert(axes.end(), g.eta_K, g.eta_K + g.n_etas);
     void* dev_axes = cache->axes.get(na * sizeof(double));
-    VISCOANN_CUDA_CHECK(cudaMemcpy(dev_axes, axes.data(), na * sizeof(double), cudaMemcpyHostToDevice));
+    VISCOANN_CUDA_CHECK(
+        cudaMemcpy(dev_axes, axes.data(), na * sizeof(double), cudaMemcpyHostToDevice));
     const double* a = static_cast<const double*>(dev_axes);
     const std::size_t out_bytes = m.n_outputs() * (out_f64 ? sizeof(double) : sizeof(float));
     pipeline(*cache, n, out_bytes, out,

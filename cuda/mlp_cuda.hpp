@@ -18,12 +18,13 @@ namespace viscoann::detail {
 /// Inputs must already be validated (finite, positive where log10 is applied); add_elastic =
 /// false leaves out the model's exact elastic part (the postseismic field).
 /// Throws Unavailable when no GPU is present, std::runtime_error on a CUDA failure.
-void mlp_cuda_predict(const std::shared_ptr<const MlpModel>& m, const double* X, std::size_t n, void* out, bool out_f64,
-                      CudaPrecision precision, bool add_elastic = true);
+void mlp_cuda_predict(const std::shared_ptr<const MlpModel>& m, const double* X, std::size_t n,
+                      void* out, bool out_f64, CudaPrecision precision, bool add_elastic = true);
 
 /// Same for every point of a structured grid, generated on the device (no inputs cross PCIe);
 /// out has the layout of InputGrid. The model must have the 6 canonical inputs.
-void mlp_cuda_predict_grid(const std::shared_ptr<const MlpModel>& m, const InputGrid& grid, void* out, bool out_f64,
-                           CudaPrecision precision, bool add_elastic = true);
+void mlp_cuda_predict_grid(const std::shared_ptr<const MlpModel>& m, const InputGrid& grid,
+                           void* out, bool out_f64, CudaPrecision precision,
+                           bool add_elastic = true);
 
 }  // namespace viscoann::detail

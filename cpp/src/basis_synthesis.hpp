@@ -194,7 +194,8 @@ inline void pair_impl(std::size_t K, std::size_t FK, std::size_t na, const std::
                 if (M[c] != 0.0) vstore<V>(a + c * Ka + k, vload<V>(a + c * Ka + k) + s * M[c]);
         }
         for (std::size_t k = KV; k < K; ++k) {
-            const double s = w0 * r0[k] + w1 * r0[k + FK] + w2 * r0[k + 2 * FK] + w3 * r0[k + 3 * FK];
+            const double s =
+                w0 * r0[k] + w1 * r0[k + FK] + w2 * r0[k + 2 * FK] + w3 * r0[k + 3 * FK];
             for (std::size_t c = 0; c < 3; ++c) a[c * Ka + k] += M[c] * s;
         }
     }

@@ -10,7 +10,7 @@ typedef long long v8i __attribute__((vector_size(64)));
 }  // namespace
 
 void pair_avx512(std::size_t K, std::size_t FK, std::size_t na, const std::size_t* fa,
-               const double* p0, const double w[4], const double* W, double* acc) noexcept {
+                 const double* p0, const double w[4], const double* W, double* acc) noexcept {
     pair_impl<v8d>(K, FK, na, fa, p0, w, W, acc);
 }
 

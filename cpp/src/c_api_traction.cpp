@@ -98,10 +98,9 @@ viscoann_status viscoann_traction_panel_tables(const viscoann_traction* traction
     });
 }
 
-viscoann_status viscoann_traction_set_panel_tables(const viscoann_traction* traction,
-                                                   size_t panel, size_t n_times,
-                                                   const double* times, const double* data,
-                                                   size_t size) {
+viscoann_status viscoann_traction_set_panel_tables(const viscoann_traction* traction, size_t panel,
+                                                   size_t n_times, const double* times,
+                                                   const double* data, size_t size) {
     return c_guard([&] { get(traction).set_panel_tables(panel, n_times, times, data, size); });
 }
 

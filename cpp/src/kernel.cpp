@@ -59,8 +59,10 @@ std::size_t check_points(const detail::KernelGeometry& g, double depth, const Ke
     for (std::size_t i = 0; i < e.n; ++i) {
         if (!(std::isfinite(e.eta_M[i]) && e.eta_M[i] > 0))
             invalid(at("eta_M", base + i), e.eta_M[i], "finite > 0 Pa s");
-        if (!(e.eta_K[i] > 0)) invalid(at("eta_K", base + i), e.eta_K[i], "> 0 Pa s, or inf (Maxwell)");
-        if (!(std::isfinite(e.H[i]) && e.H[i] > 0)) invalid(at("H", base + i), e.H[i], "finite > 0 m");
+        if (!(e.eta_K[i] > 0))
+            invalid(at("eta_K", base + i), e.eta_K[i], "> 0 Pa s, or inf (Maxwell)");
+        if (!(std::isfinite(e.H[i]) && e.H[i] > 0))
+            invalid(at("H", base + i), e.H[i], "finite > 0 m");
         if (!(depth < e.H[i])) {
             std::ostringstream m;
             m.precision(17);
@@ -106,8 +108,8 @@ void check_sources(double r_max, const std::string& why, std::size_t m, const Po
         const double c[6] = {p[q].xx, p[q].yy, p[q].zz, p[q].xy, p[q].xz, p[q].yz};
         for (int k = 0; k < 6; ++k)
             if (!std::isfinite(c[k]))
-                invalid("potency[" + std::to_string(base + q) + "][" + std::to_string(k) + "]", c[k],
-                        "finite m^3");
+                invalid("potency[" + std::to_string(base + q) + "][" + std::to_string(k) + "]",
+                        c[k], "finite m^3");
     }
     for (std::size_t i = 0; i < m * n; ++i) {
         if (!std::isfinite(x[i])) invalid(at("x", base + i), x[i], "finite m");

@@ -20,11 +20,12 @@ void stencil_scalar(std::size_t n, const double* const rows[4], const double w[4
 
 TableKernels table_kernels() noexcept {
 #if VISCOANN_TABLES_X86
-    static const TableKernels k = __builtin_cpu_supports("avx512f")
-                                      ? TableKernels{radial_block_avx512, synthesis_avx512, stencil_avx512}
-                                  : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
-                                      ? TableKernels{radial_block_avx2, synthesis_avx2, stencil_avx2}
-                                      : TableKernels{radial_block_scalar, synthesis_scalar, stencil_scalar};
+    static const TableKernels k =
+        __builtin_cpu_supports("avx512f")
+            ? TableKernels{radial_block_avx512, synthesis_avx512, stencil_avx512}
+        : __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")
+            ? TableKernels{radial_block_avx2, synthesis_avx2, stencil_avx2}
+            : TableKernels{radial_block_scalar, synthesis_scalar, stencil_scalar};
     return k;
 #else
     return {radial_block_scalar, synthesis_scalar, stencil_scalar};

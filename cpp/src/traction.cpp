@@ -521,9 +521,9 @@ struct TractionKernels::Impl {
 };
 
 std::shared_ptr<const detail::PanelTables>& TractionKernels::Impl::cached(std::size_t p,
-                                                                         std::size_t nt,
-                                                                         const double* t,
-                                                                         bool build) const {
+                                                                          std::size_t nt,
+                                                                          const double* t,
+                                                                          bool build) const {
     const std::vector<double> tv(t, t + nt);
     if (tv != times || tables.size() != grid.panels.size()) {
         times = tv;

@@ -1,7 +1,7 @@
 // The neural kernel's engine in C++ (kernel.hpp, basis_synthesis.hpp): each ISA's product
-// and (source, point) pair kernels against plain loops over shapes with ragged edges; the C API (viscoann.h)
-// against the C++ call on tests/data/kernel_tiny.safetensors (sources grouped by depth, offsets
-// from each source); the C API's statuses for bad arguments and files.
+// and (source, point) pair kernels against plain loops over shapes with ragged edges; the C API
+// (viscoann.h) against the C++ call on tests/data/kernel_tiny.safetensors (sources grouped by
+// depth, offsets from each source); the C API's statuses for bad arguments and files.
 #include <cmath>
 #include <cstdio>
 #include <random>

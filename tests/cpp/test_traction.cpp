@@ -192,8 +192,8 @@ static void test_tables_out_and_back_in() {
         cp.push_back({q.east, q.north, q.depth, q.strike, q.dip, q.rake, q.length, q.width});
     auto make = [&] {
         viscoann_traction* h = nullptr;
-        CHECK(viscoann_traction_create(2, th, lam, muM, etaM, muK, etaK, cp.size(), cp.data(),
-                                       1e-6, 2, &h) == VISCOANN_OK);
+        CHECK(viscoann_traction_create(2, th, lam, muM, etaM, muK, etaK, cp.size(), cp.data(), 1e-6,
+                                       2, &h) == VISCOANN_OK);
         return h;
     };
     const double t[2] = {0.0, 10 * kYear};

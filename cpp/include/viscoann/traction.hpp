@@ -94,8 +94,7 @@ class VISCOANN_API TractionKernels {
     std::size_t n_panels() const noexcept;
     /// The number of values of panel p's tables at n_times times (nothing is built).
     std::size_t panel_table_size(std::size_t p, std::size_t n_times) const;
-    std::vector<double> panel_tables(std::size_t p, std::size_t n_times,
-                                     const double* times) const;
+    std::vector<double> panel_tables(std::size_t p, std::size_t n_times, const double* times) const;
     void set_panel_tables(std::size_t p, std::size_t n_times, const double* times,
                           const double* data, std::size_t size) const;
 
