@@ -28,7 +28,7 @@ from .rows import log, make_row, timed
 
 
 def add_arguments(p) -> None:
-    # 1000 (the size) does not finish in minutes (bench/RESULTS.md): 100 by default.
+    # 1000 (the size) takes ~12 min on 2 cores (bench/RESULTS.md): 100 by default.
     p.add_argument("--patches", type=int, default=100, help="fault patches N (N x N matrix)")
     p.add_argument("--times", type=int, default=10)
     p.add_argument(
