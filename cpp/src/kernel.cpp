@@ -300,7 +300,9 @@ std::size_t NeuralKernel::samples(std::size_t n, const double* depth, const Kern
         m << "models: " << e.n << " models for " << n << " samples; allowed: one model a sample";
         throw std::invalid_argument(m.str());
     }
-    if (n > 0 && (!depth || !t || !out)) throw std::invalid_argument("depth, t, out = NULL");
+    if (n > 0 && (!depth || !t || !p || !x || !y || !out || !e.eta_M || !e.eta_K || !e.H))
+        throw std::invalid_argument(
+            "samples: depth, eta_M, eta_K, H, t, potency, x, y and out must not be NULL");
     const double rho_top = static_cast<double>(g.n_r - 3) * g.rho_spacing;
     const KernelQuantity u = KernelQuantity::u;
     std::size_t n_out = 0;
