@@ -41,6 +41,22 @@ std::vector<FaultPatch> three_patches() {
             {-5e3, 8e3, 18e3, 300.0, 40.0, 150.0, 3e3, 2e3}};
 }
 
+// two_layers() and three_patches() in the C API's terms.
+struct CCase {
+    double th[3] = {12e3, 10e3, 0.0}, lam[3] = {28e9, 35e9, 40e9};
+    double muM[3] = {30e9, 32e9, 40e9}, etaM[3] = {INFINITY, 3e18, 1e19};
+    double muK[3] = {INFINITY, 32e9, INFINITY}, etaK[3] = {INFINITY, 4e17, INFINITY};
+    std::vector<viscoann_patch> cp;
+    CCase() {
+        for (const FaultPatch& q : three_patches())
+            cp.push_back({q.east, q.north, q.depth, q.strike, q.dip, q.rake, q.length, q.width});
+    }
+    viscoann_status create(double tol, int threads, viscoann_traction** h) const {
+        return viscoann_traction_create(2, th, lam, muM, etaM, muK, etaK, cp.size(), cp.data(), tol,
+                                        threads, h);
+    }
+};
+
 double max_abs(const std::vector<double>& v) {
     double a = 0.0;
     for (double x : v) a = std::max(a, std::fabs(x));
@@ -145,15 +161,9 @@ static void test_bad_input() {
     CHECK_THROWS(TractionKernels(two_layers(), p), std::invalid_argument, "patches[2] has its top");
 
     // The C API: status codes and messages, never an exception.
-    const double th[3] = {12e3, 10e3, 0.0}, lam[3] = {28e9, 35e9, 40e9};
-    const double muM[3] = {30e9, 32e9, 40e9}, etaM[3] = {INFINITY, 3e18, 1e19};
-    const double muK[3] = {INFINITY, 32e9, INFINITY}, etaK[3] = {INFINITY, 4e17, INFINITY};
-    std::vector<viscoann_patch> cp;
-    for (const FaultPatch& q : three_patches())
-        cp.push_back({q.east, q.north, q.depth, q.strike, q.dip, q.rake, q.length, q.width});
+    CCase cc;
     viscoann_traction* h = nullptr;
-    CHECK(viscoann_traction_create(2, th, lam, muM, etaM, muK, etaK, cp.size(), cp.data(), 1e-6, 1,
-                                   &h) == VISCOANN_OK);
+    CHECK(cc.create(1e-6, 1, &h) == VISCOANN_OK);
     CHECK(viscoann_traction_size(h) == 3);
     const size_t crow[1] = {0}, ccol[2] = {2, 5};
     CHECK(viscoann_traction_block(h, 1, crow, 2, ccol, 1, t, out) == VISCOANN_INVALID_ARGUMENT);
@@ -169,14 +179,12 @@ static void test_bad_input() {
     for (int c = 0; c < 3; ++c) CHECK_NEAR(c_out[c], cpp_out[c], 1e-12 * std::fabs(cpp_out[1]));
     CHECK(fl == 1);
     viscoann_traction_destroy(h);
-    cp[0].dip = 95.0;
-    CHECK(viscoann_traction_create(2, th, lam, muM, etaM, muK, etaK, cp.size(), cp.data(), 1e-6, 1,
-                                   &h) == VISCOANN_INVALID_ARGUMENT);
+    cc.cp[0].dip = 95.0;
+    CHECK(cc.create(1e-6, 1, &h) == VISCOANN_INVALID_ARGUMENT);
     CHECK(h == nullptr);
     CHECK(std::strstr(viscoann_last_error(), "patches[0].dip = 95") != nullptr);
-    cp[0].dip = 70.0;
-    CHECK(viscoann_traction_create(2, th, lam, muM, etaM, muK, etaK, cp.size(), cp.data(), 0.0, 1,
-                                   &h) == VISCOANN_INVALID_ARGUMENT);
+    cc.cp[0].dip = 70.0;
+    CHECK(cc.create(0.0, 1, &h) == VISCOANN_INVALID_ARGUMENT);
     CHECK(std::strstr(viscoann_last_error(), "tol = 0") != nullptr);
 }
 
@@ -184,16 +192,10 @@ static void test_bad_input() {
 // fresh one make its block equal the first's bit for bit; other tables of the right size
 // change the block (they are used); a wrong size is an error naming both sizes.
 static void test_tables_out_and_back_in() {
-    const double th[3] = {12e3, 10e3, 0.0}, lam[3] = {28e9, 35e9, 40e9};
-    const double muM[3] = {30e9, 32e9, 40e9}, etaM[3] = {INFINITY, 3e18, 1e19};
-    const double muK[3] = {INFINITY, 32e9, INFINITY}, etaK[3] = {INFINITY, 4e17, INFINITY};
-    std::vector<viscoann_patch> cp;
-    for (const FaultPatch& q : three_patches())
-        cp.push_back({q.east, q.north, q.depth, q.strike, q.dip, q.rake, q.length, q.width});
+    const CCase cc;
     auto make = [&] {
         viscoann_traction* h = nullptr;
-        CHECK(viscoann_traction_create(2, th, lam, muM, etaM, muK, etaK, cp.size(), cp.data(), 1e-6,
-                                       2, &h) == VISCOANN_OK);
+        CHECK(cc.create(1e-6, 2, &h) == VISCOANN_OK);
         return h;
     };
     const double t[2] = {0.0, 10 * kYear};
