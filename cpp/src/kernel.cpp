@@ -310,9 +310,12 @@ std::size_t NeuralKernel::samples(std::size_t n, const double* depth, const Kern
         try {
             const KernelModels one{1, e.eta_M + i, e.eta_K + i, e.H + i};
             n_out += check_points(g, depth[i], one, 1, t + i, 1, &u, i) > 0 ? 1 : 0;
+            // The message's reason, formatted only for an offset that will need it.
             std::ostringstream why;
-            why.precision(12);
-            why << " (rho = r/H <= " << rho_top << " at H = " << e.H[i] << " m)";
+            if (!(std::hypot(x[i], y[i]) <= rho_top * e.H[i])) {
+                why.precision(12);
+                why << " (rho = r/H <= " << rho_top << " at H = " << e.H[i] << " m)";
+            }
             check_sources(rho_top * e.H[i], why.str(), 1, p + i, 1, x + i, y + i, threads, i);
         } catch (const std::invalid_argument& err) {
             throw std::invalid_argument("sample " + std::to_string(i) + ": " + err.what());
