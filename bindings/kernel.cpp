@@ -137,6 +137,45 @@ void bind_kernel(py::module_& m) {
             py::arg("quantities") = std::vector<std::string>{"u"}, py::arg("threads") = 0,
             field_args(false).c_str())
         .def(
+            "remainder_depths",
+            [](const NeuralKernel& k, BindArr depths,
+               py::array_t<std::size_t, py::array::c_style | py::array::forcecast> start,
+               BindArr eta_M, BindArr eta_K, BindArr H, BindArr times, BindArr tensors, BindArr x,
+               BindArr y, const std::vector<std::string>& quantities, int threads) {
+                const Models e = models_of(std::move(eta_M), std::move(eta_K), std::move(H));
+                check_times(times);
+                const auto q = quantities_of(quantities);
+                const Sources s = sources_of(tensors, x, y);
+                const auto nd = static_cast<std::size_t>(depths.size());
+                if (depths.ndim() != 1 || start.ndim() != 1 ||
+                    static_cast<std::size_t>(start.size()) != nd + 1)
+                    throw std::invalid_argument(
+                        "depths must be 1-D (nd) and start 1-D (nd + 1): the sources of depth g "
+                        "are start[g] .. start[g + 1] - 1");
+                if (nd > 0 && start.at(nd) != s.p.size())
+                    throw std::invalid_argument("start[-1] = " + std::to_string(start.at(nd)) +
+                                                " is invalid; allowed: the number of sources, " +
+                                                std::to_string(s.p.size()));
+                const auto E = e.H.size(), T = times.size();
+                py::array_t<double> out({E, static_cast<py::ssize_t>(q.size()), T,
+                                         static_cast<py::ssize_t>(s.n), py::ssize_t{3}});
+                double* po = out.mutable_data();
+                std::fill(po, po + out.size(), 0.0);
+                {
+                    py::gil_scoped_release release;
+                    k.remainder_depths(nd, depths.data(), start.data(), e.view(),
+                                       static_cast<std::size_t>(T), times.data(), s.p.data(), s.n,
+                                       x.data(), y.data(), q.size(), q.data(), po, threads);
+                }
+                return out;
+            },
+            py::arg("depths"), py::arg("start"), py::arg("eta_M"), py::arg("eta_K"), py::arg("H"),
+            py::arg("times"), py::arg("tensors"), py::arg("x"), py::arg("y"),
+            py::arg("quantities") = std::vector<std::string>{"u"}, py::arg("threads") = 0,
+            "remainder() of sources at several depths, summed: (E, Q, T, S, 3). Sources "
+            "start[g] .. start[g + 1] - 1 (rows of tensors, x, y) lie at depths[g]; every "
+            "(depth, model, time) row passes the net in one batch.")
+        .def(
             "displacement",
             [](const NeuralKernel& k, double depth, BindArr eta_M, BindArr eta_K, BindArr H,
                BindArr times, BindArr tensors, BindArr x, BindArr y,

@@ -175,6 +175,9 @@ def test_remainder_d_H_matches_differences(kernel, e):
         for s in (h, -h)
     )
     fd = (up - um) / (2 * h * p["H"][0])
+    # d_H alone (its u part through the net again) equals d_H beside u (u's coefficients reused)
+    alone = kernel.remainder(DEPTH, **p, quantities=("d_H",), **args)[0, 0]
+    np.testing.assert_allclose(alone, d, rtol=0, atol=1e-13 * np.abs(d).max())
     for it in range(len(TIMES) - 1):
         scale = np.abs(fd[it]).max()
         np.testing.assert_allclose(d[it], fd[it], rtol=0, atol=1e-6 * scale)
@@ -370,6 +373,51 @@ def test_samples_equal_one_remainder_call_each(kernel):
     scale = np.abs(ref).max(axis=1, keepdims=True)
     np.testing.assert_allclose(out, ref, rtol=0, atol=1e-12 * scale.max())
     assert np.all(np.abs(out - ref) <= 1e-12 * scale)
+
+
+def test_remainder_depths_equal_the_sum_per_depth(kernel):
+    """Sources at several depths in one call (every row through the net together, on one and
+    two threads, the models over threads or the points) equal remainder() per depth, summed,
+    for every quantity; the group bounds are checked."""
+    rng = np.random.default_rng(5)
+    depths = np.array([3e3, 8e3, 11e3])
+    start = np.array([0, 2, 2, 5])  # an empty group too
+    tensors, x, y = _sources(rng, 5, 40, r_max=150e3)
+    tensors[2:, [0, 1, 2, 4, 5]] = 0.0  # one group uses the strike-slip functions only
+    args = dict(times=TIMES, tensors=tensors, x=x, y=y, quantities=("u", "d_H"))
+
+    def per_depth(models, threads):
+        return sum(
+            kernel.remainder(
+                d,
+                **models,
+                times=TIMES,
+                tensors=tensors[a:b],
+                x=x[a:b],
+                y=y[a:b],
+                quantities=args["quantities"],
+                threads=threads,
+            )
+            for d, a, b in zip(depths, start[:-1], start[1:], strict=True)
+            if b > a
+        )
+
+    ref = per_depth(MODELS, 1)
+    for threads in (1, 2):
+        out = kernel.remainder_depths(depths, start, **MODELS, **args, threads=threads)
+        np.testing.assert_allclose(out, ref, rtol=0, atol=1e-12 * np.abs(ref).max())
+    one = {k: v[:1] for k, v in MODELS.items()}  # one model: threads over the points
+    ref = per_depth(one, 2)
+    out = kernel.remainder_depths(depths, start, **one, **args, threads=2)
+    np.testing.assert_allclose(out, ref, rtol=0, atol=1e-12 * np.abs(ref).max())
+    with pytest.raises(ValueError, match=r"start\[-1\] = 4 is invalid; allowed: the number"):
+        kernel.remainder_depths(depths, [0, 2, 2, 4], **MODELS, **args)
+    with pytest.raises(ValueError, match=r"start\[2\] = 1 is invalid; allowed: >= start\[1\]"):
+        kernel.remainder_depths(depths, [0, 2, 1, 5], **MODELS, **args)
+    with pytest.raises(ValueError, match=r"start\[0\] = 1 is invalid; allowed: 0"):
+        kernel.remainder_depths(depths, [1, 2, 2, 5], **MODELS, **args)
+    with pytest.raises(ValueError, match=r"depth = 16000 is invalid for H\[0\] = 15000"):
+        kernel.remainder_depths([3e3, 16e3, 11e3], start, **MODELS, **args)
 
 
 SAMPLE_BAD = [

@@ -16,24 +16,6 @@ namespace {
 
 constexpr std::size_t F = kRadialFunctions;
 
-// Functions f whose azimuthal weight is nonzero for some source: the weights are linear in
-// (cos, sin) of φ and 2φ, so two generic azimuths tell every nonzero one.
-std::vector<std::size_t> active_functions(std::size_t m, const PotencyTensor* p) {
-    bool on[F] = {};
-    const Azimuth probes[2] = {{0.6, 0.8}, {0.28, -0.96}};
-    for (std::size_t q = 0; q < m; ++q)
-        for (const Azimuth& a : probes) {
-            double W[3][F];
-            elementary_weights(a, p[q], W);
-            for (std::size_t f = 0; f < F; ++f)
-                on[f] = on[f] || W[0][f] != 0.0 || W[1][f] != 0.0 || W[2][f] != 0.0;
-        }
-    std::vector<std::size_t> fa;
-    for (std::size_t f = 0; f < F; ++f)
-        if (on[f]) fa.push_back(f);
-    return fa;
-}
-
 // rho dpsi/drho of the cubic stencil's interpolant at u = rho / h: u times the derivatives of
 // hankel.cpp's Lagrange weights on nodes j0 .. j0 + 3.
 std::size_t derivative_stencil(double rho, double h, std::size_t n, double w[4]) noexcept {
@@ -48,6 +30,30 @@ std::size_t derivative_stencil(double rho, double h, std::size_t n, double w[4])
 }
 
 }  // namespace
+
+// The weights are linear in (cos, sin) of φ and 2φ, so two generic azimuths tell every
+// nonzero one. A weight below 1e-14 of the largest tensor component counts as zero: a vertical
+// fault's tensor carries P_xz ~ 1e-16 P_xy from cos 90°, which would wake every function.
+std::vector<std::size_t> active_functions(std::size_t m, const PotencyTensor* p) {
+    double big = 0.0;
+    for (std::size_t q = 0; q < m; ++q)
+        for (const double v : {p[q].xx, p[q].yy, p[q].zz, p[q].xy, p[q].xz, p[q].yz})
+            big = std::max(big, std::abs(v));
+    const double tiny = 1e-14 * big;
+    bool on[F] = {};
+    const Azimuth probes[2] = {{0.6, 0.8}, {0.28, -0.96}};
+    for (std::size_t q = 0; q < m; ++q)
+        for (const Azimuth& a : probes) {
+            double W[3][F];
+            elementary_weights(a, p[q], W);
+            for (std::size_t f = 0; f < F; ++f)
+                for (std::size_t c = 0; c < 3; ++c) on[f] = on[f] || std::abs(W[c][f]) > tiny;
+        }
+    std::vector<std::size_t> fa;
+    for (std::size_t f = 0; f < F; ++f)
+        if (on[f]) fa.push_back(f);
+    return fa;
+}
 
 void gemm_scalar(std::size_t rows, std::size_t cols, std::size_t kd, const double* A,
                  std::size_t lda, const double* B, std::size_t ldb, double* out,
@@ -101,7 +107,11 @@ void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, 
         B.resize(Ka * ldb), acc.resize(3 * Ka);
         for (std::size_t b0 = begin; b0 < end; b0 += block) {
             const std::size_t nb = std::min(block, end - b0);
-            std::fill(B.begin(), B.end(), 0.0);
+            // Every used column is written below; only the last panel's padding is cleared.
+            const std::size_t used = 3 * nb, padded = std::min(ldb, (used + kGemmCols - 1) /
+                                                                        kGemmCols * kGemmCols);
+            for (std::size_t kk = 0; kk < Ka; ++kk)
+                std::fill(&B[kk * ldb + used], &B[kk * ldb + padded], 0.0);
             for (std::size_t i = 0; i < nb; ++i) {
                 // One point's column of B, summed over the sources in a contiguous
                 // accumulator (component-major), then stored once.

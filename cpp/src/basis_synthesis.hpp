@@ -35,6 +35,11 @@ RadialBasis radius_major(const T* basis, std::size_t K, std::size_t n_r, double 
     return b;
 }
 
+/// The radial functions f (ascending) whose azimuthal weight is nonzero (above 1e-14 of the
+/// largest tensor component: rounding) for some of the m sources: the only ones a synthesis
+/// of these sources reads.
+std::vector<std::size_t> active_functions(std::size_t m, const PotencyTensor* p);
+
 /// How the basis is read at a point of radius r: psi(rho) or rho dpsi/drho (the derivative of
 /// the cubic stencil's interpolant), at rho = r radius_scale.
 enum class BasisRead { value, rho_derivative };

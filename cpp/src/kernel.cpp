@@ -9,6 +9,7 @@
 #include <iomanip>
 #include <limits>
 #include <memory>
+#include <mutex>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -127,38 +128,77 @@ void check_sources(double r_max, const std::string& why, std::size_t m, const Po
     }
 }
 
-// C[((e Q + iq) T + it) 10 K + j] for checked arguments; threads over (model, time).
-void fill_coefficients(const detail::KernelData& d, double depth, const KernelModels& e,
-                       std::size_t nt, const double* times, std::size_t nq, const KernelQuantity* q,
+// The net's scratch and coefficient buffers (MBs a worker) outlive the workers: parallel_for starts
+// fresh threads each call, whose own buffers would be mapped and page-faulted anew every time (a
+// fit's calls are small and many). A worker takes a buffer for the call and gives it back.
+class ScratchPool {
+   public:
+    std::unique_ptr<std::vector<double>> take() {
+        std::lock_guard<std::mutex> lock(mutex_);
+        if (free_.empty()) return std::make_unique<std::vector<double>>();
+        auto b = std::move(free_.back());
+        free_.pop_back();
+        return b;
+    }
+    void give(std::unique_ptr<std::vector<double>> b) {
+        std::lock_guard<std::mutex> lock(mutex_);
+        free_.push_back(std::move(b));
+    }
+
+   private:
+    std::mutex mutex_;
+    std::vector<std::unique_ptr<std::vector<double>>> free_;
+};
+
+// A pooled buffer for one worker's call.
+struct Scratch {
+    static ScratchPool& pool() {
+        static ScratchPool p;
+        return p;
+    }
+    std::unique_ptr<std::vector<double>> buffer = pool().take();
+    Scratch() = default;
+    Scratch(const Scratch&) = delete;
+    Scratch& operator=(const Scratch&) = delete;
+    ~Scratch() { pool().give(std::move(buffer)); }
+};
+
+// C[(((g E + e) Q + iq) T + it) 10 K + j] for nd depths g and checked arguments (only the
+// columns of `functions`, kernel_net.hpp); threads over (depth, model, time) rows, which pass
+// the net together whatever their depth.
+void fill_coefficients(const detail::KernelData& d, std::size_t nd, const double* depths,
+                       const KernelModels& e, std::size_t nt, const double* times, std::size_t nq,
+                       const KernelQuantity* q, const std::vector<std::size_t>& functions,
                        double* out, int threads) {
-    const std::size_t FK = d.model.n_outputs();
-    // Batches of up to 128 (model, time) points pass the net together (kernel_net.hpp).
-    constexpr std::size_t batch = 128;
-    detail::parallel_for(e.n * nt, threads, 8, [&](std::size_t b, std::size_t end) {
-        // The scratch (MBs) is kept per thread: a long-lived caller's small calls (a fit's, one
-        // thread each) then do not page-fault it anew.
-        thread_local std::vector<double> scratch;
-        std::vector<double> c(batch * nq * FK);
+    const std::size_t FK = d.model.n_outputs(), per_depth = e.n * nt;
+    // Batches of up to 32 points pass the net together (kernel_net.hpp): their activations
+    // (1.5 MB at width 6000) stay in L2 and L3 while the output layer reads them.
+    constexpr std::size_t batch = 32;
+    detail::parallel_for(nd * per_depth, threads, 8, [&](std::size_t b, std::size_t end) {
+        Scratch scratch, coeffs;
+        std::vector<double>& c = *coeffs.buffer;
+        c.resize(batch * nq * FK);
         std::vector<detail::KernelPoint> pts;
         std::vector<std::size_t> at;
         for (std::size_t b0 = b; b0 < end; b0 += batch) {
             pts.clear(), at.clear();
             for (std::size_t s = b0; s < std::min(end, b0 + batch); ++s) {
-                const std::size_t ie = s / nt, it = s % nt;
+                const std::size_t ig = s / per_depth, ie = s / nt % e.n, it = s % nt;
                 if (times[it] == 0.0) {  // w = 0: exactly the elastic field
                     for (std::size_t iq = 0; iq < nq; ++iq)
-                        std::fill_n(out + ((ie * nq + iq) * nt + it) * FK, FK, 0.0);
+                        std::fill_n(out + (((ig * e.n + ie) * nq + iq) * nt + it) * FK, FK, 0.0);
                     continue;
                 }
-                pts.push_back({depth, e.H[ie], e.eta_M[ie], e.eta_K[ie], times[it]});
+                pts.push_back({depths[ig], e.H[ie], e.eta_M[ie], e.eta_K[ie], times[it]});
                 at.push_back(s);
             }
             if (pts.empty()) continue;
-            detail::kernel_coefficients(d, pts.size(), pts.data(), nq, q, c.data(), scratch);
+            detail::kernel_coefficients(d, pts.size(), pts.data(), nq, q, functions, c.data(),
+                                        *scratch.buffer);
             for (std::size_t k = 0; k < pts.size(); ++k) {
-                const std::size_t ie = at[k] / nt, it = at[k] % nt;
+                const std::size_t ge = at[k] / nt, it = at[k] % nt;
                 for (std::size_t iq = 0; iq < nq; ++iq)
-                    std::copy_n(&c[(k * nq + iq) * FK], FK, out + ((ie * nq + iq) * nt + it) * FK);
+                    std::copy_n(&c[(k * nq + iq) * FK], FK, out + ((ge * nq + iq) * nt + it) * FK);
             }
         }
     });
@@ -243,7 +283,8 @@ std::size_t NeuralKernel::coefficients(double depth, const KernelModels& models,
     const std::size_t n_out =
         check_points(data_->model.kernel, depth, models, n_times, times, nq, q);
     if (threads < 0) invalid("threads", threads, ">= 0 (0: all hardware threads)");
-    fill_coefficients(*data_, depth, models, n_times, times, nq, q, out, threads);
+    fill_coefficients(*data_, 1, &depth, models, n_times, times, nq, q, detail::all_functions(),
+                      out, threads);
     return n_out;
 }
 
@@ -251,9 +292,29 @@ std::size_t NeuralKernel::remainder(double depth, const KernelModels& models, st
                                     const double* times, std::size_t m, const PotencyTensor* p,
                                     std::size_t n, const double* x, const double* y, std::size_t nq,
                                     const KernelQuantity* q, double* out, int threads) const {
+    const std::size_t start[2] = {0, m};
+    return remainder_depths(1, &depth, start, models, nt, times, p, n, x, y, nq, q, out, threads);
+}
+
+std::size_t NeuralKernel::remainder_depths(std::size_t nd, const double* depths,
+                                           const std::size_t* start, const KernelModels& models,
+                                           std::size_t nt, const double* times,
+                                           const PotencyTensor* p, std::size_t n, const double* x,
+                                           const double* y, std::size_t nq, const KernelQuantity* q,
+                                           double* out, int threads) const {
     const detail::KernelData& d = *data_;
     const detail::KernelGeometry& g = d.model.kernel;
-    const std::size_t n_out = check_points(g, depth, models, nt, times, nq, q);
+    if (nd > 0 && (!depths || !start))
+        throw std::invalid_argument("depths and start must not be NULL");
+    if (nd > 0 && start[0] != 0) invalid("start[0]", double(start[0]), "0");
+    std::size_t n_out = 0;
+    for (std::size_t ig = 0; ig < nd; ++ig) {
+        if (start[ig + 1] < start[ig])
+            invalid(at("start", ig + 1), double(start[ig + 1]),
+                    ">= start[" + std::to_string(ig) + "] = " + std::to_string(start[ig]));
+        n_out += check_points(g, depths[ig], models, nt, times, nq, q);
+    }
+    const std::size_t m = nd > 0 ? start[nd] : 0;
     // The basis serves rho = r/H up to its stencil's last radius, so r <= rho_top H for all H.
     const double rho_top = static_cast<double>(g.n_r - 3) * g.rho_spacing;
     double H_min = std::numeric_limits<double>::infinity();
@@ -262,31 +323,56 @@ std::size_t NeuralKernel::remainder(double depth, const KernelModels& models, st
     why.precision(12);
     why << " (rho = r/H <= " << rho_top << " at H = " << H_min << " m)";
     check_sources(rho_top * H_min, why.str(), m, p, n, x, y, threads);
-    const std::size_t FK = d.model.n_outputs(), block = nq * nt, plane = 3 * n;
-    std::vector<double> C(models.n * block * FK);
-    fill_coefficients(d, depth, models, nt, times, nq, q, C.data(), threads);
+    if (nd == 0 || models.n == 0 || nt == 0 || nq == 0) return n_out;
+    const std::size_t FK = d.model.n_outputs(), block = nq * nt, plane = 3 * n, E = models.n;
+    // Every entry is written (zeros at t = 0 and for the inactive functions).
+    const std::unique_ptr<double[]> C(new double[nd * E * block * FK]);
+    // Only the functions these sources read pass the net's output layer.
+    const std::vector<std::size_t> fa = detail::active_functions(m, p);
+    fill_coefficients(d, nd, depths, models, nt, times, nq, q, fa, C.get(), threads);
     // d_H's second part, from psi(r/H): -(1/H) times u's coefficients against rho dpsi/drho.
     bool any_H = false;
-    for (std::size_t iq = 0; iq < nq; ++iq) any_H = any_H || q[iq] == KernelQuantity::d_H;
+    std::size_t iu = nq;  // u's place in q, if asked
+    for (std::size_t iq = 0; iq < nq; ++iq) {
+        any_H = any_H || q[iq] == KernelQuantity::d_H;
+        if (q[iq] == KernelQuantity::u && iu == nq) iu = iq;
+    }
     std::vector<double> Cu;
     if (any_H) {
-        const KernelQuantity u = KernelQuantity::u;
-        Cu.resize(models.n * nt * FK);
-        fill_coefficients(d, depth, models, nt, times, 1, &u, Cu.data(), threads);
+        Cu.resize(nd * E * nt * FK);
+        if (iu < nq) {
+            for (std::size_t ge = 0; ge < nd * E; ++ge)
+                std::copy_n(&C[(ge * nq + iu) * nt * FK], nt * FK, &Cu[ge * nt * FK]);
+        } else {
+            const KernelQuantity u = KernelQuantity::u;
+            fill_coefficients(d, nd, depths, models, nt, times, 1, &u, fa, Cu.data(), threads);
+        }
+        for (std::size_t ge = 0; ge < nd * E; ++ge)
+            for (std::size_t k = 0; k < nt * FK; ++k)
+                Cu[ge * nt * FK + k] *= -1.0 / models.H[ge % E];
     }
-    for (std::size_t e = 0; e < models.n; ++e) {
-        const double inv_H = 1.0 / models.H[e];
-        detail::basis_synthesis(d.basis, block, &C[e * block * FK], m, p, n, x, y,
-                                out + e * block * plane, threads, inv_H);
-        if (!any_H) continue;
-        double* cu = &Cu[e * nt * FK];
-        for (std::size_t k = 0; k < nt * FK; ++k) cu[k] *= -inv_H;
-        for (std::size_t iq = 0; iq < nq; ++iq)
-            if (q[iq] == KernelQuantity::d_H)
-                detail::basis_synthesis(d.basis, nt, cu, m, p, n, x, y,
-                                        out + (e * nq + iq) * nt * plane, threads, inv_H,
-                                        detail::BasisRead::rho_derivative);
-    }
+    // Many points: each synthesis threads over point blocks; few (a fit's stations): the
+    // models go to the threads, each summing its own depths.
+    const auto hw = detail::resolve_threads(threads);
+    const bool by_points = n >= 64 * std::size_t{hw} || E == 1;
+    const int inner = by_points ? threads : 1;
+    detail::parallel_for(E, by_points ? 1 : threads, 1, [&](std::size_t e0, std::size_t e1) {
+        for (std::size_t e = e0; e < e1; ++e) {
+            const double inv_H = 1.0 / models.H[e];
+            for (std::size_t ig = 0; ig < nd; ++ig) {
+                const std::size_t s0 = start[ig], mg = start[ig + 1] - s0;
+                const double *xg = x + s0 * n, *yg = y + s0 * n;
+                detail::basis_synthesis(d.basis, block, &C[(ig * E + e) * block * FK], mg, p + s0,
+                                        n, xg, yg, out + e * block * plane, inner, inv_H);
+                if (!any_H) continue;
+                for (std::size_t iq = 0; iq < nq; ++iq)
+                    if (q[iq] == KernelQuantity::d_H)
+                        detail::basis_synthesis(d.basis, nt, &Cu[(ig * E + e) * nt * FK], mg,
+                                                p + s0, n, xg, yg, out + (e * nq + iq) * nt * plane,
+                                                inner, inv_H, detail::BasisRead::rho_derivative);
+            }
+        }
+    });
     return n_out;
 }
 
@@ -325,8 +411,9 @@ std::size_t NeuralKernel::samples(std::size_t n, const double* depth, const Kern
     const std::size_t FK = d.model.n_outputs(), K = g.n_modes;
     constexpr std::size_t batch = 128;  // rows through the net together (kernel_net.hpp)
     detail::parallel_for(n, threads, batch, [&](std::size_t b, std::size_t end) {
-        thread_local std::vector<double> scratch;
-        std::vector<double> c(batch * FK);
+        Scratch scratch, coeffs;
+        std::vector<double>& c = *coeffs.buffer;
+        c.resize(batch * FK);
         std::vector<detail::KernelPoint> pts;
         std::vector<std::size_t> at;
         for (std::size_t b0 = b; b0 < end; b0 += batch) {
@@ -337,7 +424,10 @@ std::size_t NeuralKernel::samples(std::size_t n, const double* depth, const Kern
                     at.push_back(i);
                 }
             if (pts.empty()) continue;
-            detail::kernel_coefficients(d, pts.size(), pts.data(), 1, &u, c.data(), scratch);
+            const std::size_t nb = std::min(end, b0 + batch) - b0;
+            detail::kernel_coefficients(d, pts.size(), pts.data(), 1, &u,
+                                        detail::active_functions(nb, p + b0), c.data(),
+                                        *scratch.buffer);
             for (std::size_t k = 0; k < pts.size(); ++k) {
                 const std::size_t i = at[k];
                 double w[4], gf[F];

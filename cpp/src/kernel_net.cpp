@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 namespace viscoann::detail {
 
@@ -30,6 +31,39 @@ int direction(KernelQuantity q) noexcept {
     return -1;
 }
 
+// Columns of a layer formed at once (a multiple of the product's panel).
+constexpr std::size_t kChunk = 10 * kGemmCols;
+
+// One point's R rows (the value, then its tangents) of pre-activations z (row stride ldz) to
+// h (row stride ldh), nc columns: the value's activation; the tangents times its derivative.
+void activate(Activation f, const BasisKernels& k, std::size_t R, std::size_t nc, const double* z,
+              std::size_t ldz, double* h, std::size_t ldh) {
+    switch (f) {
+        case Activation::identity:
+            for (std::size_t r = 0; r < R; ++r) std::copy_n(z + r * ldz, nc, h + r * ldh);
+            return;
+        case Activation::tanh:
+            k.tanh(nc, z, h);
+            for (std::size_t r = 1; r < R; ++r)
+                for (std::size_t j = 0; j < nc; ++j)
+                    h[r * ldh + j] = (1.0 - h[j] * h[j]) * z[r * ldz + j];
+            return;
+        case Activation::relu:
+            for (std::size_t j = 0; j < nc; ++j) {
+                const bool on = z[j] > 0.0;
+                for (std::size_t r = 0; r < R; ++r) h[r * ldh + j] = on ? z[r * ldz + j] : 0.0;
+            }
+            return;
+        case Activation::sigmoid:
+            for (std::size_t j = 0; j < nc; ++j) {
+                const double s = 1.0 / (1.0 + std::exp(-z[j])), ds = s * (1.0 - s);
+                h[j] = s;
+                for (std::size_t r = 1; r < R; ++r) h[r * ldh + j] = ds * z[r * ldz + j];
+            }
+            return;
+    }
+}
+
 }  // namespace
 
 KernelData make_kernel_data(MlpModel model) {
@@ -50,17 +84,33 @@ KernelData make_kernel_data(MlpModel model) {
         const float* b = &model.biases[model.bias_offset[l]];
         for (std::size_t j = 0; j < out; ++j) d.bias.push_back(double(b[j]));
     }
+    // A product over a column range of the last layer reads up to a panel past its end.
+    d.wt.resize(d.wt.size() + kGemmCols, 0.0);
     const KernelGeometry& k = model.kernel;
     d.basis = radius_major(k.basis.data(), k.n_modes, k.n_r, k.rho_spacing);
     d.model = std::move(model);
     return d;
 }
 
+const std::vector<std::size_t>& all_functions() {
+    static const std::vector<std::size_t> all = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9};
+    return all;
+}
+
 void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* pts, std::size_t nq,
-                         const KernelQuantity* q, double* out, std::vector<double>& scratch) {
+                         const KernelQuantity* q, const std::vector<std::size_t>& functions,
+                         double* out, std::vector<double>& scratch) {
     const MlpModel& m = d.model;
     const KernelGeometry& g = m.kernel;
-    const std::size_t n_out = m.n_outputs();
+    const std::size_t n_out = m.n_outputs(), K = g.n_modes;
+    // The output columns computed: runs [lo, hi) of consecutive active functions' K columns.
+    std::vector<std::pair<std::size_t, std::size_t>> runs;
+    for (const std::size_t f : functions) {
+        if (!runs.empty() && runs.back().second == f * K)
+            runs.back().second += K;
+        else
+            runs.emplace_back(f * K, (f + 1) * K);
+    }
     // Rows per point: the value, then one tangent per direction asked for.
     int row_of[4] = {-1, -1, -1, -1};
     std::size_t R = 1;
@@ -70,7 +120,7 @@ void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* 
     }
     const auto W = static_cast<std::size_t>(m.max_layer_width());
     const std::size_t rows = n * R;
-    scratch.resize(2 * rows * W);
+    scratch.resize(2 * rows * W + rows * kChunk);
     double* a = scratch.data();
     double* z = a + rows * W;
     const double lo1 = m.domain_lo[1];
@@ -98,50 +148,42 @@ void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* 
                     ap[static_cast<std::size_t>(row_of[dir]) * W + i] = m.in_scale[i] * dq[dir][i];
     }
 
+    // Layer by layer, a chunk of columns at a time: its pre-activations for every row (zc,
+    // rows x kChunk) stay in L2 while they are formed and activated into the next layer's
+    // inputs, so a wide layer's values are written to memory once (not copied, multiplied
+    // into and activated in three passes).
     const BasisKernels kernels = basis_kernels();
+    double* cur = a;
+    double* nxt = z;
+    double* zc = z + rows * W;
     for (std::size_t l = 0; l < m.n_layers(); ++l) {
         const auto in = static_cast<std::size_t>(m.widths[l]);
         const auto nout = static_cast<std::size_t>(m.widths[l + 1]);
         const double* b = &d.bias[d.bias_offset[l]];
-        for (std::size_t r = 0; r < rows; ++r) {
-            if (r % R == 0)
-                std::copy_n(b, nout, z + r * W);
-            else
-                std::fill_n(z + r * W, nout, 0.0);  // tangents: the linear part only
-        }
-        kernels.gemm(rows, nout, in, a, W, &d.wt[d.wt_offset[l]], d.wt_ld[l], z, W);
-        // Activation of each value row; its tangents times its derivative there.
-        for (std::size_t p = 0; p < n; ++p) {
-            double* ap = a + p * R * W;
-            const double* zp = z + p * R * W;
-            switch (m.activations[l]) {
-                case Activation::identity:
-                    for (std::size_t r = 0; r < R; ++r) std::copy_n(zp + r * W, nout, ap + r * W);
-                    break;
-                case Activation::tanh:
-                    kernels.tanh(nout, zp, ap);
-                    for (std::size_t r = 1; r < R; ++r)
-                        for (std::size_t j = 0; j < nout; ++j)
-                            ap[r * W + j] = (1.0 - ap[j] * ap[j]) * zp[r * W + j];
-                    break;
-                case Activation::relu:
-                    for (std::size_t j = 0; j < nout; ++j) {
-                        const bool on = zp[j] > 0.0;
-                        ap[j] = on ? zp[j] : 0.0;
-                        for (std::size_t r = 1; r < R; ++r)
-                            ap[r * W + j] = on ? zp[r * W + j] : 0.0;
-                    }
-                    break;
-                case Activation::sigmoid:
-                    for (std::size_t j = 0; j < nout; ++j) {
-                        const double s = 1.0 / (1.0 + std::exp(-zp[j])), ds = s * (1.0 - s);
-                        ap[j] = s;
-                        for (std::size_t r = 1; r < R; ++r) ap[r * W + j] = ds * zp[r * W + j];
-                    }
-                    break;
+        const double* wt = &d.wt[d.wt_offset[l]];
+        // The columns formed: all of a hidden layer; the active runs of the output layer.
+        std::vector<std::pair<std::size_t, std::size_t>> cols;
+        if (l + 1 < m.n_layers())
+            cols.emplace_back(0, nout);
+        else
+            cols = runs;
+        for (const auto& [c0, c1] : cols)
+            for (std::size_t lo = c0; lo < c1; lo += kChunk) {
+                const std::size_t nc = std::min(kChunk, c1 - lo);
+                for (std::size_t r = 0; r < rows; ++r) {
+                    if (r % R == 0)
+                        std::copy_n(b + lo, nc, zc + r * kChunk);
+                    else
+                        std::fill_n(zc + r * kChunk, nc, 0.0);  // tangents: the linear part
+                }
+                kernels.gemm(rows, nc, in, cur, W, wt + lo, d.wt_ld[l], zc, kChunk);
+                for (std::size_t p = 0; p < n; ++p)
+                    activate(m.activations[l], kernels, R, nc, zc + p * R * kChunk, kChunk,
+                             nxt + p * R * W + lo, W);
             }
-        }
+        std::swap(cur, nxt);
     }
+    const double* act = cur;
 
     // c = out_scale y + out_offset, dc = out_scale dy; g's coefficients s w c with
     // w = x/(1 + x) and s = H^-2. The H direction's -2/H from s is here; the basis's own
@@ -154,20 +196,24 @@ void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* 
         const double s = 1.0 / (pt.H * pt.H);
         const double dx[4] = {inv_tM + inv_tK, -ln10 * tM, -ln10 * tK, 0.0};
         const double ds[4] = {0.0, 0.0, 0.0, -2.0 / pt.H};  // (ds/dp) / s
-        const double* ap = a + p * R * W;
+        const double* ap = act + p * R * W;
         for (std::size_t iq = 0; iq < nq; ++iq) {
             const int dir = direction(q[iq]);
             double* o = out + (p * nq + iq) * n_out;
+            std::fill_n(o, n_out, 0.0);
+            const double sw = s * w;
             if (dir < 0) {
-                for (std::size_t j = 0; j < n_out; ++j)
-                    o[j] = s * w * (m.out_scale[j] * ap[j] + m.out_offset[j]);
+                for (const auto& [lo, hi] : runs)
+                    for (std::size_t j = lo; j < hi; ++j)
+                        o[j] = sw * (m.out_scale[j] * ap[j] + m.out_offset[j]);
                 continue;
             }
             const double* da = ap + static_cast<std::size_t>(row_of[dir]) * W;
-            const double wx = s * (dw * dx[dir] + w * ds[dir]), sw = s * w;
-            for (std::size_t j = 0; j < n_out; ++j)
-                o[j] =
-                    wx * (m.out_scale[j] * ap[j] + m.out_offset[j]) + sw * m.out_scale[j] * da[j];
+            const double wx = s * (dw * dx[dir] + w * ds[dir]);
+            for (const auto& [lo, hi] : runs)
+                for (std::size_t j = lo; j < hi; ++j)
+                    o[j] = wx * (m.out_scale[j] * ap[j] + m.out_offset[j]) +
+                           sw * m.out_scale[j] * da[j];
         }
     }
 }

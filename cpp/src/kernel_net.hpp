@@ -35,8 +35,15 @@ struct KernelPoint {
 /// H^-2 included) at points pts[p], all with t > 0 (t = 0 is exactly zero: the callers skip
 /// the net there); for d_H the part multiplying psi(r/H) only (kernel.hpp). The points pass
 /// the layers together (one matrix product per layer, so each weight is read once per batch).
+/// Only the coefficients of `functions` (ascending radial function indices, basis_synthesis.hpp's
+/// active_functions of the caller's sources) are computed, the others are zero: the output
+/// layer's product, most of a row's cost, shrinks with them (a strike-slip source reads 3 of 10).
 /// `scratch` is resized as needed (one per thread).
 void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* pts, std::size_t nq,
-                         const KernelQuantity* q, double* out, std::vector<double>& scratch);
+                         const KernelQuantity* q, const std::vector<std::size_t>& functions,
+                         double* out, std::vector<double>& scratch);
+
+/// Every radial function, 0 .. 9.
+const std::vector<std::size_t>& all_functions();
 
 }  // namespace viscoann::detail

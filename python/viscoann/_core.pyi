@@ -265,6 +265,20 @@ class Kernel:
         quantities: Sequence[str] = ("u",),
         threads: int = 0,
     ) -> NDArray[np.float64]: ...  # (E, Q, T, S, 3)
+    def remainder_depths(
+        self,
+        depths: np.ndarray,
+        start: np.ndarray,
+        eta_M: np.ndarray,
+        eta_K: np.ndarray,
+        H: np.ndarray,
+        times: np.ndarray,
+        tensors: np.ndarray,
+        x: np.ndarray,
+        y: np.ndarray,
+        quantities: Sequence[str] = ("u",),
+        threads: int = 0,
+    ) -> NDArray[np.float64]: ...  # (E, Q, T, S, 3), summed over the depths
     def displacement(
         self,
         depth: float,

@@ -19,7 +19,6 @@ differences.
 from __future__ import annotations
 
 import math
-import os
 import warnings
 from pathlib import Path
 
@@ -333,30 +332,29 @@ class _Recorder:
 class PreparedKernel:
     """A :class:`NeuralKernel` bound to fixed sources, stations and times
     (:meth:`NeuralKernel.prepare`): Okada's part and the quadrature nodes are computed once;
-    each call evaluates the remainder for arrays of models, one engine call per source depth,
-    all models together."""
+    each call evaluates the remainder for arrays of models in one engine call: every (source
+    depth, model, time) row through the net together."""
 
     def __init__(self, kernel, source, stations, times, H_quadrature, tol, threads):
         self.kernel, self.source, self.stations, self.times = kernel, source, stations, times
-        self.H_quadrature, self.threads, self._pool = H_quadrature, threads, None
+        self.H_quadrature, self.threads = H_quadrature, threads
         rec = _Recorder(times)
         model = EarthModel.family(1e19, math.inf, H_quadrature)  # rheology: unused by Okada's
         self.okada = exact_sources._field(
             model, source, stations, times, velocity=False, tables=rec, tol=tol, threads=threads
         )
-        self.groups = [
-            (
-                d,
-                np.ascontiguousarray(np.concatenate([c[0] for c in calls]), dtype=float),
-                np.ascontiguousarray(np.concatenate([c[1] for c in calls]), dtype=float),
-                np.ascontiguousarray(np.concatenate([c[2] for c in calls]), dtype=float),
-            )
-            for d, calls in rec.calls.items()
-        ]
+        # The quadrature's sources by depth, concatenated: one engine call for all depths.
+        calls = list(rec.calls.items())
+        self.depths = np.array([d for d, _ in calls])
+        self.start = np.cumsum([0] + [sum(len(c[0]) for c in cs) for _, cs in calls])
+        self.tensors, self.x, self.y = (
+            np.ascontiguousarray(np.concatenate([c[j] for _, cs in calls for c in cs]), dtype=float)
+            for j in range(3)
+        )
 
     def __repr__(self) -> str:
         return (
-            f"PreparedKernel({len(self.groups)} source depths, {len(self.stations)} stations, "
+            f"PreparedKernel({len(self.depths)} source depths, {len(self.stations)} stations, "
             f"{self.times.size} times, quadrature for H >= {self.H_quadrature:.6g} m)"
         )
 
@@ -372,22 +370,19 @@ class PreparedKernel:
         names = _jacobian_names(jacobian)
         self.kernel._check(self.source, self.stations, self.times, eM, eK, hH)
         q = ("u", *(_DERIVATIVES[n] for n in names))
-
-        def group(g):
-            depth, p, x, y = g
-            return self.kernel._engine.remainder(
-                depth, eM, eK, hH, self.times, p, x, y, quantities=q, threads=1
-            )
-
-        # Measured: a call of tens of (model, time) rows does not speed up with threads inside
-        # the engine; the source depths are independent calls, one per worker instead.
-        workers = min(self.threads or os.cpu_count() or 1, len(self.groups))
-        if self._pool is None and workers > 1:
-            from concurrent.futures import ThreadPoolExecutor
-
-            self._pool = ThreadPoolExecutor(workers)
-        parts = self._pool.map(group, self.groups) if self._pool else map(group, self.groups)
-        out = sum(parts, np.zeros((eM.size, len(q), self.times.size, len(self.stations), 3)))
+        out = self.kernel._engine.remainder_depths(
+            self.depths,
+            self.start,
+            eM,
+            eK,
+            hH,
+            self.times,
+            self.tensors,
+            self.x,
+            self.y,
+            quantities=q,
+            threads=self.threads,
+        )
         u = out[:, 0] + self.okada[None]
         if names:
             J = np.moveaxis(out[:, 1:], 1, -1)

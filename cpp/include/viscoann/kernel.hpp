@@ -95,6 +95,17 @@ class VISCOANN_API NeuralKernel {
                           const double* x, const double* y, std::size_t n_quantities,
                           const KernelQuantity* quantities, double* out, int threads = 0) const;
 
+    /// remainder() of sources at nd depths, summed: sources start[g] .. start[g + 1] - 1 of p
+    /// (start[0] = 0; their offsets are rows of x, y as in remainder()) lie at depths[g]. Every
+    /// (depth, model, time) row passes the net in one batch, so a finite fault's quadrature
+    /// depths cost one call. Returns the (depth, model, time) triples outside the family.
+    std::size_t remainder_depths(std::size_t nd, const double* depths, const std::size_t* start,
+                                 const KernelModels& models, std::size_t n_times,
+                                 const double* times, const PotencyTensor* p, std::size_t n,
+                                 const double* x, const double* y, std::size_t n_quantities,
+                                 const KernelQuantity* quantities, double* out,
+                                 int threads = 0) const;
+
     /// The full field: remainder() plus, on the rows of "u", the lid's homogeneous half-space
     /// (Okada's point source, lambda = mu, time-independent) in closed form.
     std::size_t displacement(double depth, const KernelModels& models, std::size_t n_times,
