@@ -409,7 +409,7 @@ std::size_t NeuralKernel::samples(std::size_t n, const double* depth, const Kern
     }
     std::fill_n(out, 3 * n, 0.0);
     const std::size_t FK = d.model.n_outputs(), K = g.n_modes;
-    constexpr std::size_t batch = 128;  // rows through the net together (kernel_net.hpp)
+    constexpr std::size_t batch = 32;  // rows through the net together (kernel_net.hpp)
     detail::parallel_for(n, threads, batch, [&](std::size_t b, std::size_t end) {
         Scratch scratch, coeffs;
         std::vector<double>& c = *coeffs.buffer;

@@ -29,18 +29,19 @@ void parallel_for(std::size_t n, int threads, std::size_t grain, Fn&& fn) {
     }
     std::vector<std::thread> pool;
     std::vector<std::exception_ptr> errors(nt);
-    pool.reserve(nt);
-    for (std::size_t t = 0; t < nt; ++t) {
+    pool.reserve(nt - 1);
+    // Chunks 1 .. nt - 1 on new threads, chunk 0 on the caller (one thread fewer to start).
+    const auto chunk = [&](std::size_t t) {
         const std::size_t b0 = blocks * t / nt, b1 = blocks * (t + 1) / nt;
         const std::size_t begin = b0 * grain, end = std::min(n, b1 * grain);
-        pool.emplace_back([&, t, begin, end] {
-            try {
-                if (begin < end) fn(begin, end);
-            } catch (...) {
-                errors[t] = std::current_exception();
-            }
-        });
-    }
+        try {
+            if (begin < end) fn(begin, end);
+        } catch (...) {
+            errors[t] = std::current_exception();
+        }
+    };
+    for (std::size_t t = 1; t < nt; ++t) pool.emplace_back(chunk, t);
+    chunk(0);
     for (auto& th : pool) th.join();
     for (auto& e : errors)
         if (e) std::rethrow_exception(e);
