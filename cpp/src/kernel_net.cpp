@@ -35,12 +35,14 @@ int direction(KernelQuantity q) noexcept {
 constexpr std::size_t kChunk = 10 * kGemmCols;
 
 // One point's R rows (the value, then its tangents) of pre-activations z (row stride ldz) to
-// h (row stride ldh), nc columns: the value's activation; the tangents times its derivative.
+// h (row stride ldh; h = z allowed), nc columns: the value's activation; the tangents times
+// its derivative.
 void activate(Activation f, const BasisKernels& k, std::size_t R, std::size_t nc, const double* z,
               std::size_t ldz, double* h, std::size_t ldh) {
     switch (f) {
         case Activation::identity:
-            for (std::size_t r = 0; r < R; ++r) std::copy_n(z + r * ldz, nc, h + r * ldh);
+            if (h != z)
+                for (std::size_t r = 0; r < R; ++r) std::copy_n(z + r * ldz, nc, h + r * ldh);
             return;
         case Activation::tanh:
             k.tanh(nc, z, h);
@@ -120,7 +122,7 @@ void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* 
     }
     const auto W = static_cast<std::size_t>(m.max_layer_width());
     const std::size_t rows = n * R;
-    scratch.resize(2 * rows * W + rows * kChunk);
+    scratch.resize(2 * rows * W + 2 * rows * kChunk);
     double* a = scratch.data();
     double* z = a + rows * W;
     const double lo1 = m.domain_lo[1];
@@ -148,42 +150,76 @@ void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* 
                     ap[static_cast<std::size_t>(row_of[dir]) * W + i] = m.in_scale[i] * dq[dir][i];
     }
 
-    // Layer by layer, a chunk of columns at a time: its pre-activations for every row (zc,
-    // rows x kChunk) stay in L2 while they are formed and activated into the next layer's
-    // inputs, so a wide layer's values are written to memory once (not copied, multiplied
-    // into and activated in three passes).
+    // A chunk of columns at a time: its pre-activations for every row (zc, rows x kChunk) stay
+    // in L2 while they are formed and activated. The hidden layers but the last are written
+    // whole (the next one reads them); the last hidden layer's chunk (hb) goes straight into
+    // the output layer's product, so the widest activations never reach memory and the
+    // output weights (only the active runs' columns) are read once per batch.
     const BasisKernels kernels = basis_kernels();
+    const std::size_t L = m.n_layers();
     double* cur = a;
     double* nxt = z;
     double* zc = z + rows * W;
-    for (std::size_t l = 0; l < m.n_layers(); ++l) {
-        const auto in = static_cast<std::size_t>(m.widths[l]);
-        const auto nout = static_cast<std::size_t>(m.widths[l + 1]);
+    double* hb = zc + rows * kChunk;
+    // zc = bias (value rows) or 0 (tangents: the linear part only), plus cur times the
+    // layer's columns lo .. lo + nc.
+    const auto pre_activation = [&](std::size_t l, std::size_t lo, std::size_t nc) {
         const double* b = &d.bias[d.bias_offset[l]];
-        const double* wt = &d.wt[d.wt_offset[l]];
-        // The columns formed: all of a hidden layer; the active runs of the output layer.
-        std::vector<std::pair<std::size_t, std::size_t>> cols;
-        if (l + 1 < m.n_layers())
-            cols.emplace_back(0, nout);
-        else
-            cols = runs;
-        for (const auto& [c0, c1] : cols)
-            for (std::size_t lo = c0; lo < c1; lo += kChunk) {
-                const std::size_t nc = std::min(kChunk, c1 - lo);
-                for (std::size_t r = 0; r < rows; ++r) {
-                    if (r % R == 0)
-                        std::copy_n(b + lo, nc, zc + r * kChunk);
-                    else
-                        std::fill_n(zc + r * kChunk, nc, 0.0);  // tangents: the linear part
-                }
-                kernels.gemm(rows, nc, in, cur, W, wt + lo, d.wt_ld[l], zc, kChunk);
-                for (std::size_t p = 0; p < n; ++p)
-                    activate(m.activations[l], kernels, R, nc, zc + p * R * kChunk, kChunk,
-                             nxt + p * R * W + lo, W);
-            }
+        for (std::size_t r = 0; r < rows; ++r) {
+            if (r % R == 0)
+                std::copy_n(b + lo, nc, zc + r * kChunk);
+            else
+                std::fill_n(zc + r * kChunk, nc, 0.0);
+        }
+        const auto in = static_cast<std::size_t>(m.widths[l]);
+        kernels.gemm(rows, nc, in, cur, W, &d.wt[d.wt_offset[l]] + lo, d.wt_ld[l], zc, kChunk);
+    };
+    for (std::size_t l = 0; l + 2 < L; ++l) {
+        const auto nout = static_cast<std::size_t>(m.widths[l + 1]);
+        for (std::size_t lo = 0; lo < nout; lo += kChunk) {
+            const std::size_t nc = std::min(kChunk, nout - lo);
+            pre_activation(l, lo, nc);
+            for (std::size_t p = 0; p < n; ++p)
+                activate(m.activations[l], kernels, R, nc, zc + p * R * kChunk, kChunk,
+                         nxt + p * R * W + lo, W);
+        }
         std::swap(cur, nxt);
     }
-    const double* act = cur;
+    // The output layer into nxt (row stride W), its active runs only.
+    const std::size_t lout = L - 1;
+    const double* bo = &d.bias[d.bias_offset[lout]];
+    const double* wo = &d.wt[d.wt_offset[lout]];
+    for (std::size_t r = 0; r < rows; ++r)
+        for (const auto& [c0, c1] : runs) {
+            if (r % R == 0)
+                std::copy(bo + c0, bo + c1, nxt + r * W + c0);
+            else
+                std::fill(nxt + r * W + c0, nxt + r * W + c1, 0.0);
+        }
+    if (L >= 2) {
+        const std::size_t lh = L - 2;
+        const auto nh = static_cast<std::size_t>(m.widths[lh + 1]);
+        for (std::size_t k0 = 0; k0 < nh; k0 += kChunk) {
+            const std::size_t nc = std::min(kChunk, nh - k0);
+            pre_activation(lh, k0, nc);
+            for (std::size_t p = 0; p < n; ++p)
+                activate(m.activations[lh], kernels, R, nc, zc + p * R * kChunk, kChunk,
+                         hb + p * R * kChunk, kChunk);
+            for (const auto& [c0, c1] : runs)
+                kernels.gemm(rows, c1 - c0, nc, hb, kChunk, wo + k0 * d.wt_ld[lout] + c0,
+                             d.wt_ld[lout], nxt + c0, W);
+        }
+    } else {
+        for (const auto& [c0, c1] : runs)
+            kernels.gemm(rows, c1 - c0, static_cast<std::size_t>(m.widths[0]), cur, W, wo + c0,
+                         d.wt_ld[lout], nxt + c0, W);
+    }
+    if (m.activations[lout] != Activation::identity)
+        for (std::size_t p = 0; p < n; ++p)
+            for (const auto& [c0, c1] : runs)
+                activate(m.activations[lout], kernels, R, c1 - c0, nxt + p * R * W + c0, W,
+                         nxt + p * R * W + c0, W);
+    const double* act = nxt;
 
     // c = out_scale y + out_offset, dc = out_scale dy; g's coefficients s w c with
     // w = x/(1 + x) and s = H^-2. The H direction's -2/H from s is here; the basis's own
