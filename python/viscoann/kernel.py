@@ -61,28 +61,6 @@ def _jacobian_names(jacobian) -> tuple:
     return names
 
 
-class _KernelTables:
-    """The kernel as a tables provider of :func:`viscoann.exact_sources._field`: the remainder
-    of point sources at one depth, for one model and one quantity."""
-
-    def __init__(self, engine, times, eta_M, eta_K, H, quantity, threads):
-        self.engine, self.times, self.quantity, self.threads = engine, times, quantity, threads
-        self.params = [np.array([v], dtype=float) for v in (eta_M, eta_K, H)]
-
-    def remainder(self, depth, tensors, x, y, r_max):
-        out = self.engine.remainder(
-            float(depth),
-            *self.params,
-            self.times,
-            np.ascontiguousarray(tensors, dtype=float),
-            np.ascontiguousarray(x, dtype=float),
-            np.ascontiguousarray(y, dtype=float),
-            quantities=(self.quantity,),
-            threads=self.threads,
-        )
-        return out[0, 0]
-
-
 class _SharedKernelTables:
     """The kernel as a tables provider whose coefficient rows (the net's output) are computed
     once per source depth and reused by every call at that depth (the patches of a cycle's
@@ -110,19 +88,6 @@ class _SharedKernelTables:
             np.ascontiguousarray(y, dtype=float),
             self.threads,
         )
-
-
-class _NoHomogeneous:
-    """Okada's part is independent of the rheology: zero in every derivative."""
-
-    def __init__(self, times):
-        self.times = times
-
-    def __call__(self, layer):
-        return {"constant": 0.0, "r": np.zeros(self.times.size)}
-
-    def homogeneous(self, layer, depth, tensors, x, y):
-        return np.zeros((self.times.size, x.shape[1], 3))
 
 
 class NeuralKernel:
@@ -218,28 +183,16 @@ class NeuralKernel:
             raise ValueError("jacobian is available for displacement only")
         many, eM, eK, hH = _models(eta_M, eta_K, H)
         self._check(source, stations, t, eM, eK, hH)
-        us, js = [], []
-        for e in range(eM.size):
-            model = EarthModel.family(eM[e], eK[e], hH[e])
-            run = dict(velocity=velocity, tol=tol, threads=th)
-            quantity = "v" if velocity else "u"
-            tabs = _KernelTables(self._engine, t, eM[e], eK[e], hH[e], quantity, th)
-            us.append(exact_sources._field(model, source, stations, t, tables=tabs, **run))
-            if names:
-                cols = []
-                for n in names:
-                    tabs = _KernelTables(self._engine, t, eM[e], eK[e], hH[e], _DERIVATIVES[n], th)
-                    d = exact_sources._field(
-                        model, source, stations, t, tables=tabs, factors=_NoHomogeneous(t), **run
-                    )
-                    if n == "H":
-                        d *= math.log(10.0) * hH[e]  # d/dlog10 H = ln 10 H d/dH
-                    cols.append(d)
-                js.append(np.stack(cols, axis=-1))
-        u = np.stack(us) if many else us[0]
+        # The models of one lid share its quadrature (and Okada's part): one engine call each.
+        u = np.empty((eM.size, t.size, len(stations), 3))
+        J = np.empty((*u.shape, len(names)))
+        for h in np.unique(hH):
+            sel = np.flatnonzero(hH == h)
+            pk = PreparedKernel(self, source, stations, t, float(h), tol, th, velocity)
+            u[sel], J[sel] = pk._evaluate(eM[sel], eK[sel], hH[sel], names)
         if not names:
-            return u
-        return u, (np.stack(js) if many else js[0])
+            return u if many else u[0]
+        return (u, J) if many else (u[0], J[0])
 
     def _check(self, source, stations, t, eM, eK, hH):
         """Impossible inputs raise (before any work); untrained ones warn."""
@@ -335,20 +288,24 @@ class PreparedKernel:
     each call evaluates the remainder for arrays of models in one engine call: every (source
     depth, model, time) row through the net together."""
 
-    def __init__(self, kernel, source, stations, times, H_quadrature, tol, threads):
+    def __init__(self, kernel, source, stations, times, H_quadrature, tol, threads, velocity=False):
         self.kernel, self.source, self.stations, self.times = kernel, source, stations, times
-        self.H_quadrature, self.threads = H_quadrature, threads
+        self.H_quadrature, self.threads, self.velocity = H_quadrature, threads, velocity
         rec = _Recorder(times)
         model = EarthModel.family(1e19, math.inf, H_quadrature)  # rheology: unused by Okada's
         self.okada = exact_sources._field(
-            model, source, stations, times, velocity=False, tables=rec, tol=tol, threads=threads
+            model, source, stations, times, velocity=velocity, tables=rec, tol=tol, threads=threads
         )
         # The quadrature's sources by depth, concatenated: one engine call for all depths.
         calls = list(rec.calls.items())
         self.depths = np.array([d for d, _ in calls])
         self.start = np.cumsum([0] + [sum(len(c[0]) for c in cs) for _, cs in calls])
+        parts = [c for _, cs in calls for c in cs]
+        empty = (np.zeros((0, 6)), np.zeros((0, len(stations))), np.zeros((0, len(stations))))
         self.tensors, self.x, self.y = (
-            np.ascontiguousarray(np.concatenate([c[j] for _, cs in calls for c in cs]), dtype=float)
+            np.ascontiguousarray(
+                np.concatenate([c[j] for c in parts]) if parts else empty[j], float
+            )
             for j in range(3)
         )
 
@@ -369,7 +326,15 @@ class PreparedKernel:
             )
         names = _jacobian_names(jacobian)
         self.kernel._check(self.source, self.stations, self.times, eM, eK, hH)
-        q = ("u", *(_DERIVATIVES[n] for n in names))
+        u, J = self._evaluate(eM, eK, hH, names)
+        if names:
+            return (u, J) if many else (u[0], J[0])
+        return u if many else u[0]
+
+    def _evaluate(self, eM, eK, hH, names):
+        """(u (E, T, S, 3), J (E, T, S, 3, len(names))) for checked models: the remainder of
+        every source depth, model and quantity in one engine call, plus Okada's part."""
+        q = ("v" if self.velocity else "u", *(_DERIVATIVES[n] for n in names))
         out = self.kernel._engine.remainder_depths(
             self.depths,
             self.start,
@@ -383,13 +348,10 @@ class PreparedKernel:
             quantities=q,
             threads=self.threads,
         )
-        u = out[:, 0] + self.okada[None]
-        if names:
-            J = np.moveaxis(out[:, 1:], 1, -1)
-            if "H" in names:
-                J[..., names.index("H")] *= math.log(10.0) * hH[:, None, None, None]
-            return (u, J) if many else (u[0], J[0])
-        return u if many else u[0]
+        J = np.moveaxis(out[:, 1:], 1, -1)
+        if "H" in names:
+            J[..., names.index("H")] *= math.log(10.0) * hH[:, None, None, None]
+        return out[:, 0] + self.okada[None], J
 
 
 def _source_depths(source) -> list[float]:
