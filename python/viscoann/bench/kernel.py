@@ -5,7 +5,8 @@ Rows, evaluations = station x source point x time (x model):
 
 (a) a finite fault: ``--patches`` patches (a square grid on a 30-degree dipping thrust) x 16
     quadrature points (4 x 4 per patch, one depth per quadrature row) x ``--stations`` x
-    ``--times``, one call per source depth (each call's sources share the net's coefficients);
+    ``--times``, one ``Kernel.remainder_depths`` call for all source depths (what
+    ``NeuralKernel.displacement`` makes; the sources of a depth share the net's coefficients);
 (b) the seed's grid shape (10,000 points x 81 times x 13 depths x 25 models, one canonical
     source): a subset of models at one depth is timed, extrapolated linearly to the grid
     (the cost per depth is one call of the same size);
@@ -173,9 +174,20 @@ def run(args) -> list[dict]:
         y = stations[None, :, 1] - q[:, None, 1]
         calls.append((d, np.repeat(tensor[None], len(q), 0), x, y))
 
+    start = np.cumsum([0] + [len(c[1]) for c in calls])
+    joined = [np.concatenate([c[j] for c in calls]) for j in (1, 2, 3)]
+
     def fault():
-        for d, t, x, y in calls:
-            kernel.remainder(d, **eta, times=times, tensors=t, x=x, y=y, threads=threads)
+        return kernel.remainder_depths(
+            depths,
+            start,
+            **eta,
+            times=times,
+            tensors=joined[0],
+            x=joined[1],
+            y=joined[2],
+            threads=threads,
+        )
 
     wall, cpu = timed(fault, args.repeats)
     n_eval = len(pts) * args.stations * args.times
@@ -199,10 +211,7 @@ def run(args) -> list[dict]:
     except ImportError:
         log("kernel: torch not installed, no PyTorch row")
     else:
-        ours = sum(
-            kernel.remainder(d, **eta, times=times, tensors=t, x=x, y=y, threads=threads)[0, 0]
-            for d, t, x, y in calls
-        ).reshape(len(times), -1)
+        ours = fault()[0, 0].reshape(len(times), -1)
         diff = float(np.abs(t_field - ours).max() / np.abs(ours).max())
         log(f"kernel: PyTorch finite fault {t_wall:.3f} s; viscoann {t_wall / wall:.2f}x")
         rows.append(
