@@ -87,33 +87,40 @@ void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, 
                      const PotencyTensor* p, std::size_t n, const double* x, const double* y,
                      double* out, int threads, double radius_scale, BasisRead read) {
     const std::size_t K = b.K, FK = F * K;
-    const std::vector<std::size_t> fa = active_functions(m, p);
+    // The active functions, horizontal ones (moving ux, uy) first, then vertical (uz): a
+    // function moves one or the other, never both (sources.hpp), so the product splits in two
+    // and skips B's structural zeros (1.8x fewer multiply-adds for a strike-slip source).
+    std::vector<std::size_t> fa;
+    const auto active = active_functions(m, p);
+    for (const bool vertical : {false, true})
+        for (const std::size_t f : active)
+            if (kVerticalFunction[f] == vertical) fa.push_back(f);
     const std::size_t na = fa.size(), Ka = na * K;
     if (na == 0 || n_rows == 0 || n == 0) return;
-    // The rows of C restricted to the active functions: the product's left matrix.
+    std::size_t nh = 0;
+    while (nh < na && !kVerticalFunction[fa[nh]]) ++nh;
+    const std::size_t Kh = nh * K, Kv = Ka - Kh;
+    // The rows of C restricted to the active functions: the products' left matrices.
     std::vector<double> A(n_rows * Ka);
     for (std::size_t r = 0; r < n_rows; ++r)
         for (std::size_t ia = 0; ia < na; ++ia)
             std::copy_n(C + r * FK + fa[ia] * K, K, &A[r * Ka + ia * K]);
     const BasisKernels kernels = basis_kernels();
-    // 64 points: B (Ka x 192) stays in L2 (92 KB for all ten functions at K = 12) while every
-    // row of C passes over it.
-    constexpr std::size_t block = 64;
-    constexpr std::size_t ldb = (3 * block + kGemmCols - 1) / kGemmCols * kGemmCols;
+    // 64 points: B (Ka x 192) stays in L2 while every row of C passes over it; the products
+    // go to row chunks of 128 in L2 (Th: (ux, uy) per point, Tv: uz), then into out.
+    constexpr std::size_t block = 64, chunk = 128;
+    constexpr std::size_t ldh = (2 * block + kGemmCols - 1) / kGemmCols * kGemmCols;
+    constexpr std::size_t ldv = (block + kGemmCols - 1) / kGemmCols * kGemmCols;
     parallel_for(n, threads, block, [&](std::size_t begin, std::size_t end) {
         // Kept per thread (hundreds of KB): a long-lived caller's small calls, one per model
         // and depth in a fit, would map and page-fault fresh ones each time.
-        thread_local std::vector<double> B, acc;
-        B.resize(Ka * ldb), acc.resize(3 * Ka);
+        thread_local std::vector<double> Bh, Bv, acc, Th, Tv;
+        Bh.assign(Kh * ldh, 0.0), Bv.assign(Kv * ldv, 0.0), acc.resize(3 * Ka);
+        Th.resize(chunk * ldh), Tv.resize(chunk * ldv);
         for (std::size_t b0 = begin; b0 < end; b0 += block) {
             const std::size_t nb = std::min(block, end - b0);
-            // Every used column is written below; only the last panel's padding is cleared.
-            const std::size_t used = 3 * nb, padded = std::min(ldb, (used + kGemmCols - 1) /
-                                                                        kGemmCols * kGemmCols);
-            for (std::size_t kk = 0; kk < Ka; ++kk)
-                std::fill(&B[kk * ldb + used], &B[kk * ldb + padded], 0.0);
             for (std::size_t i = 0; i < nb; ++i) {
-                // One point's column of B, summed over the sources in a contiguous
+                // One point's columns of B, summed over the sources in a contiguous
                 // accumulator (component-major), then stored once.
                 std::fill(acc.begin(), acc.end(), 0.0);
                 for (std::size_t q = 0; q < m; ++q) {
@@ -127,12 +134,39 @@ void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, 
                     elementary_weights(azimuth(xi, yi), p[q], W);
                     kernels.pair(K, FK, na, fa.data(), &b.psi[j0 * FK], w, &W[0][0], acc.data());
                 }
-                for (std::size_t kk = 0; kk < Ka; ++kk) {
-                    double* bk = &B[kk * ldb + 3 * i];
-                    bk[0] = acc[kk], bk[1] = acc[Ka + kk], bk[2] = acc[2 * Ka + kk];
+                for (std::size_t kk = 0; kk < Kh; ++kk) {
+                    double* bk = &Bh[kk * ldh + 2 * i];
+                    bk[0] = acc[kk], bk[1] = acc[Ka + kk];
+                }
+                for (std::size_t kk = 0; kk < Kv; ++kk) Bv[kk * ldv + i] = acc[2 * Ka + Kh + kk];
+            }
+            if (nb < block) {  // a short block: the columns past it are padding, cleared
+                for (std::size_t kk = 0; kk < Kh; ++kk)
+                    std::fill(&Bh[kk * ldh + 2 * nb], &Bh[(kk + 1) * ldh], 0.0);
+                for (std::size_t kk = 0; kk < Kv; ++kk)
+                    std::fill(&Bv[kk * ldv + nb], &Bv[(kk + 1) * ldv], 0.0);
+            }
+            for (std::size_t r0 = 0; r0 < n_rows; r0 += chunk) {
+                const std::size_t rc = std::min(chunk, n_rows - r0);
+                const double* Ar = &A[r0 * Ka];
+                if (Kh > 0) {
+                    std::fill_n(Th.begin(), rc * ldh, 0.0);
+                    kernels.gemm(rc, 2 * nb, Kh, Ar, Ka, Bh.data(), ldh, Th.data(), ldh);
+                }
+                if (Kv > 0) {
+                    std::fill_n(Tv.begin(), rc * ldv, 0.0);
+                    kernels.gemm(rc, nb, Kv, Ar + Kh, Ka, Bv.data(), ldv, Tv.data(), ldv);
+                }
+                for (std::size_t r = 0; r < rc; ++r) {
+                    double* o = out + ((r0 + r) * n + b0) * 3;
+                    const double* th = &Th[r * ldh];
+                    const double* tv = &Tv[r * ldv];
+                    for (std::size_t i = 0; i < nb; ++i) {
+                        if (Kh > 0) o[3 * i] += th[2 * i], o[3 * i + 1] += th[2 * i + 1];
+                        if (Kv > 0) o[3 * i + 2] += tv[i];
+                    }
                 }
             }
-            kernels.gemm(n_rows, 3 * nb, Ka, A.data(), Ka, B.data(), ldb, out + 3 * b0, 3 * n);
         }
     });
 }

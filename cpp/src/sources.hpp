@@ -92,6 +92,10 @@ VISCOANN_HD void from_harmonics(Azimuth a, const double I[kHarmonics][5], double
 /// and ten functions in another basis).
 inline constexpr std::size_t kElementary = 4;
 inline constexpr std::size_t kRadialFunctions = 10;
+/// Which of the ten functions are vertical (g_z: uz only); the others (g_r, g_φ) move ux, uy
+/// only.
+inline constexpr bool kVerticalFunction[kRadialFunctions] = {false, true, false, true,  false,
+                                                             false, true, false, false, true};
 
 /// The surface field of potency tensor p at azimuth a as the linear map from the elementary
 /// radial functions g at its radius: u[c] = sum_f W[c][f] g[f], (ux, uy, uz) (linear in p; on
