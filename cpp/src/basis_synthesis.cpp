@@ -115,7 +115,7 @@ void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, 
         // Kept per thread (hundreds of KB): a long-lived caller's small calls, one per model
         // and depth in a fit, would map and page-fault fresh ones each time.
         thread_local std::vector<double> Bh, Bv, acc, Th, Tv;
-        Bh.assign(Kh * ldh, 0.0), Bv.assign(Kv * ldv, 0.0), acc.resize(3 * Ka);
+        Bh.resize(Kh * ldh), Bv.resize(Kv * ldv), acc.resize(3 * Ka);
         Th.resize(chunk * ldh), Tv.resize(chunk * ldv);
         for (std::size_t b0 = begin; b0 < end; b0 += block) {
             const std::size_t nb = std::min(block, end - b0);
@@ -140,12 +140,11 @@ void basis_synthesis(const RadialBasis& b, std::size_t n_rows, const double* C, 
                 }
                 for (std::size_t kk = 0; kk < Kv; ++kk) Bv[kk * ldv + i] = acc[2 * Ka + Kh + kk];
             }
-            if (nb < block) {  // a short block: the columns past it are padding, cleared
-                for (std::size_t kk = 0; kk < Kh; ++kk)
-                    std::fill(&Bh[kk * ldh + 2 * nb], &Bh[(kk + 1) * ldh], 0.0);
-                for (std::size_t kk = 0; kk < Kv; ++kk)
-                    std::fill(&Bv[kk * ldv + nb], &Bv[(kk + 1) * ldv], 0.0);
-            }
+            // The columns past the block's points are padding the products read: cleared.
+            for (std::size_t kk = 0; kk < Kh; ++kk)
+                std::fill(&Bh[kk * ldh + 2 * nb], &Bh[(kk + 1) * ldh], 0.0);
+            for (std::size_t kk = 0; kk < Kv; ++kk)
+                std::fill(&Bv[kk * ldv + nb], &Bv[(kk + 1) * ldv], 0.0);
             for (std::size_t r0 = 0; r0 < n_rows; r0 += chunk) {
                 const std::size_t rc = std::min(chunk, n_rows - r0);
                 const double* Ar = &A[r0 * Ka];
