@@ -161,9 +161,10 @@ void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* 
     double* nxt = z;
     double* zc = z + rows * W;
     double* hb = zc + rows * kChunk;
-    // zc = bias (value rows) or 0 (tangents: the linear part only), plus cur times the
-    // layer's columns lo .. lo + nc.
-    const auto pre_activation = [&](std::size_t l, std::size_t lo, std::size_t nc) {
+    // Columns lo .. lo + nc of layer l from cur: zc = bias (value rows) or 0 (tangents: the
+    // linear part only) plus cur times the weights, then activated into h (row stride ldh).
+    const auto layer_chunk = [&](std::size_t l, std::size_t lo, std::size_t nc, double* h,
+                                 std::size_t ldh) {
         const double* b = &d.bias[d.bias_offset[l]];
         for (std::size_t r = 0; r < rows; ++r) {
             if (r % R == 0)
@@ -173,16 +174,14 @@ void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* 
         }
         const auto in = static_cast<std::size_t>(m.widths[l]);
         kernels.gemm(rows, nc, in, cur, W, &d.wt[d.wt_offset[l]] + lo, d.wt_ld[l], zc, kChunk);
+        for (std::size_t p = 0; p < n; ++p)
+            activate(m.activations[l], kernels, R, nc, zc + p * R * kChunk, kChunk, h + p * R * ldh,
+                     ldh);
     };
     for (std::size_t l = 0; l + 2 < L; ++l) {
         const auto nout = static_cast<std::size_t>(m.widths[l + 1]);
-        for (std::size_t lo = 0; lo < nout; lo += kChunk) {
-            const std::size_t nc = std::min(kChunk, nout - lo);
-            pre_activation(l, lo, nc);
-            for (std::size_t p = 0; p < n; ++p)
-                activate(m.activations[l], kernels, R, nc, zc + p * R * kChunk, kChunk,
-                         nxt + p * R * W + lo, W);
-        }
+        for (std::size_t lo = 0; lo < nout; lo += kChunk)
+            layer_chunk(l, lo, std::min(kChunk, nout - lo), nxt + lo, W);
         std::swap(cur, nxt);
     }
     // The output layer into nxt (row stride W), its active runs only.
@@ -201,10 +200,7 @@ void kernel_coefficients(const KernelData& d, std::size_t n, const KernelPoint* 
         const auto nh = static_cast<std::size_t>(m.widths[lh + 1]);
         for (std::size_t k0 = 0; k0 < nh; k0 += kChunk) {
             const std::size_t nc = std::min(kChunk, nh - k0);
-            pre_activation(lh, k0, nc);
-            for (std::size_t p = 0; p < n; ++p)
-                activate(m.activations[lh], kernels, R, nc, zc + p * R * kChunk, kChunk,
-                         hb + p * R * kChunk, kChunk);
+            layer_chunk(lh, k0, nc, hb, kChunk);
             for (const auto& [c0, c1] : runs)
                 kernels.gemm(rows, c1 - c0, nc, hb, kChunk, wo + k0 * d.wt_ld[lout] + c0,
                              d.wt_ld[lout], nxt + c0, W);
