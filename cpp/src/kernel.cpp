@@ -325,10 +325,11 @@ std::size_t NeuralKernel::remainder_depths(std::size_t nd, const double* depths,
     check_sources(rho_top * H_min, why.str(), m, p, n, x, y, threads);
     if (nd == 0 || models.n == 0 || nt == 0 || nq == 0) return n_out;
     const std::size_t FK = d.model.n_outputs(), block = nq * nt, plane = 3 * n, E = models.n;
-    // Every entry is written (zeros at t = 0 and for the inactive functions).
-    const std::unique_ptr<double[]> C(new double[nd * E * block * FK]);
     // Only the functions these sources read pass the net's output layer.
     const std::vector<std::size_t> fa = detail::active_functions(m, p);
+    if (fa.empty()) return n_out;  // no source moves anything (zero tensors, or none)
+    // Every entry is written (zeros at t = 0 and for the inactive functions).
+    const std::unique_ptr<double[]> C(new double[nd * E * block * FK]);
     fill_coefficients(d, nd, depths, models, nt, times, nq, q, fa, C.get(), threads);
     // d_H's second part, from psi(r/H): -(1/H) times u's coefficients against rho dpsi/drho.
     bool any_H = false;

@@ -191,8 +191,12 @@ class _Problem:
 
     def chi2_many(self, X):
         """chi2 of each row of X (n, K), the models in one call of the prepared kernel."""
-        rheo = [self.rheology(x) for x in X]
-        arrays = {k: np.array([r[k] for r in rheo]) for k in ("eta_M", "eta_K", "H")}
+        arrays = {}
+        for k in ("eta_M", "eta_K", "H"):
+            if k in self.names:
+                arrays[k] = _from_coord(k, X[:, self.names.index(k)])
+            else:
+                arrays[k] = np.full(len(X), float(self.fixed[k]))
         g = self.prepared.displacement(**arrays)  # (n, T, S, 3)
         self.n_forward += len(X)
         if self.bar is not None:

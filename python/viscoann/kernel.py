@@ -194,15 +194,16 @@ class NeuralKernel:
             return u if many else u[0]
         return (u, J) if many else (u[0], J[0])
 
-    def _check(self, source, stations, t, eM, eK, hH):
-        """Impossible inputs raise (before any work); untrained ones warn."""
+    def _check(self, source, stations, t, eM, eK, hH, depths=None):
+        """Impossible inputs raise (before any work); untrained ones warn. ``depths``: the
+        sources' top and bottom depths, if known (a prepared kernel's)."""
         for name, v, allow_inf in (("eta_M", eM, False), ("eta_K", eK, True), ("H", hH, False)):
             bad = ~(v > 0) | (~np.isfinite(v) if not allow_inf else np.isnan(v))
             if bad.any():
                 rng = "> 0 Pa s, or inf (Maxwell)" if allow_inf else "finite > 0"
                 raise ValueError(f"{name} = {float(v[bad][0]):g} is invalid; allowed: {rng}")
         fam = self.family
-        depths = [d for d in _source_depths(source)]
+        depths = _source_depths(source) if depths is None else depths
         top, bottom = min(depths), max(depths)
         if bottom >= hH.min():
             raise ValueError(
@@ -291,6 +292,7 @@ class PreparedKernel:
     def __init__(self, kernel, source, stations, times, H_quadrature, tol, threads, velocity=False):
         self.kernel, self.source, self.stations, self.times = kernel, source, stations, times
         self.H_quadrature, self.threads, self.velocity = H_quadrature, threads, velocity
+        self.extent = _source_depths(source)
         rec = _Recorder(times)
         model = EarthModel.family(1e19, math.inf, H_quadrature)  # rheology: unused by Okada's
         self.okada = exact_sources._field(
@@ -325,7 +327,7 @@ class PreparedKernel:
                 f"{self.H_quadrature:.6g} m (its quadrature's lid; prepare with a smaller H_min)"
             )
         names = _jacobian_names(jacobian)
-        self.kernel._check(self.source, self.stations, self.times, eM, eK, hH)
+        self.kernel._check(self.source, self.stations, self.times, eM, eK, hH, self.extent)
         u, J = self._evaluate(eM, eK, hH, names)
         if names:
             return (u, J) if many else (u[0], J[0])
