@@ -60,6 +60,14 @@ Sources sources_of(const BindArr& tensors, const BindArr& x, const BindArr& y) {
     return s;
 }
 
+// A zeroed (E, Q, T, S, 3) field: the evaluations add into it.
+py::array_t<double> zero_field(py::ssize_t E, std::size_t Q, py::ssize_t T, std::size_t S) {
+    py::array_t<double> out(
+        {E, static_cast<py::ssize_t>(Q), T, static_cast<py::ssize_t>(S), py::ssize_t{3}});
+    std::fill_n(out.mutable_data(), out.size(), 0.0);
+    return out;
+}
+
 // remainder / displacement: (E, Q, T, S, 3) (the count outside the family: out_of_domain).
 py::array_t<double> field(const NeuralKernel& k, bool full, double depth, BindArr eta_M,
                           BindArr eta_K, BindArr H, BindArr times, BindArr tensors, BindArr x,
@@ -68,11 +76,9 @@ py::array_t<double> field(const NeuralKernel& k, bool full, double depth, BindAr
     check_times(times);
     const auto q = quantities_of(names);
     const Sources s = sources_of(tensors, x, y);
-    const auto E = e.H.size(), T = times.size();
-    py::array_t<double> out(
-        {E, static_cast<py::ssize_t>(q.size()), T, static_cast<py::ssize_t>(s.n), py::ssize_t{3}});
+    const auto T = times.size();
+    py::array_t<double> out = zero_field(e.H.size(), q.size(), T, s.n);
     double* po = out.mutable_data();
-    std::fill(po, po + out.size(), 0.0);
     {
         py::gil_scoped_release release;
         const auto fn = full ? &NeuralKernel::displacement : &NeuralKernel::remainder;
@@ -156,11 +162,9 @@ void bind_kernel(py::module_& m) {
                     throw std::invalid_argument("start[-1] = " + std::to_string(start.at(nd)) +
                                                 " is invalid; allowed: the number of sources, " +
                                                 std::to_string(s.p.size()));
-                const auto E = e.H.size(), T = times.size();
-                py::array_t<double> out({E, static_cast<py::ssize_t>(q.size()), T,
-                                         static_cast<py::ssize_t>(s.n), py::ssize_t{3}});
+                const auto T = times.size();
+                py::array_t<double> out = zero_field(e.H.size(), q.size(), T, s.n);
                 double* po = out.mutable_data();
-                std::fill(po, po + out.size(), 0.0);
                 {
                     py::gil_scoped_release release;
                     k.remainder_depths(nd, depths.data(), start.data(), e.view(),
