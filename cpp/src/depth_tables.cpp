@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -177,35 +179,54 @@ PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::si
     return tab;
 }
 
-void tables_stress(const DepthGrid& grid, const PanelTables& tab, std::size_t panel,
+DepthRowCache::DepthRowCache(std::size_t row) : row_(row) {
+    // About 2 MB of rows (the tables' rows of a source row's pairs), at least 64.
+    std::size_t slots = 64;
+    while (slots * 2 * row * sizeof(double) <= (std::size_t(2) << 20)) slots *= 2;
+    mask_ = slots - 1;
+    keys_.resize(slots);
+    valid_.assign(slots, 0);
+    data_.resize(slots * row);
+}
+
+const double* DepthRowCache::get(const PanelTables& tab, std::size_t n_r, std::size_t panel,
+                                 double depth, const double w[kGridPoints], std::size_t iz,
+                                 std::size_t j) {
+    const Key key{iz, panel, j, depth};
+    std::uint64_t bits;
+    std::memcpy(&bits, &depth, sizeof bits);
+    // Consecutive radii in consecutive slots: a node's four rows never evict each other.
+    const std::uint64_t h = (bits ^ (bits >> 29) ^ (std::uint64_t(iz) * 0x9E3779B97F4A7C15ull) ^
+                             (std::uint64_t(panel) << 40)) *
+                            0xFF51AFD7ED558CCDull;
+    const std::size_t s = (std::size_t(h >> 32) + j) & mask_;
+    double* out = &data_[s * row_];
+    if (valid_[s] && keys_[s] == key) return out;
+    constexpr std::size_t G = kGridPoints;
+    const TableKernels kernels = table_kernels();
+    std::fill(out, out + row_, 0.0);
+    for (std::size_t g = 0; g < G; g += 4) {
+        const double* rows[4];
+        for (std::size_t a = 0; a < 4; ++a) rows[a] = &tab.t[(((iz * G + g + a) * n_r) + j) * row_];
+        kernels.stencil(row_, rows, w + g, out);
+    }
+    keys_[s] = key;
+    valid_[s] = 1;
+    return out;
+}
+
+void tables_stress(const DepthGrid& grid, const PanelTables& tab, std::size_t panel, double depth,
                    const double w[kGridPoints], std::size_t iz, const PotencyTensor& p, double x,
-                   double y, double* out, double* acc) {
-    constexpr std::size_t E = kElementary, F = kStressRadial, G = kGridPoints;
+                   double y, double* out, double* acc, DepthRowCache& rows) {
     const DepthPanel& P = grid.panels[panel];
-    const std::size_t nt = tab.nt, n_r = P.n_r, row = nt * F;
+    const std::size_t nt = tab.nt, n_r = P.n_r, row = nt * kStressRadial;
     double c[4];
     const std::size_t j0 = cubic_stencil(std::asinh(std::hypot(x, y) / P.D), grid.du, n_r, c);
+    const double* r[4];
+    for (std::size_t a = 0; a < 4; ++a) r[a] = rows.get(tab, n_r, panel, depth, w, iz, j0 + a);
     std::fill(acc, acc + row, 0.0);
-    const TableKernels kernels = table_kernels();
-    for (std::size_t g = 0; g < G; ++g) {
-        if (w[g] == 0.0) continue;
-        const double* T = &tab.t[((iz * G + g) * n_r + j0) * row];
-        const double* rows[4] = {T, T + row, T + 2 * row, T + 3 * row};
-        const double cw[4] = {w[g] * c[0], w[g] * c[1], w[g] * c[2], w[g] * c[3]};
-        kernels.stencil(row, rows, cw, acc);
-    }
-    const Azimuth az = azimuth(x, y);
-    for (std::size_t it = 0; it < nt; ++it) {
-        double R[E][kDepthRadial] = {}, sr[9];
-        const double* a = &acc[it * F];
-        for (std::size_t s = 0; s < E; ++s) {
-            for (std::size_t q = 0; q < kDepthSet; ++q)
-                R[s][kDepthSet + q] = a[s * (kDepthSet + 1) + q];
-            R[s][2 * kDepthSet] = a[s * (kDepthSet + 1) + kDepthSet];
-        }
-        depth_synthesis(az, p, R, nullptr, nullptr, sr);
-        for (int q = 0; q < 9; ++q) out[it * 9 + std::size_t(q)] += sr[q];
-    }
+    table_kernels().stencil(row, r, c, acc);
+    depth_stress_series(azimuth(x, y), p, nt, acc, out);
 }
 
 }  // namespace viscoann::detail

@@ -57,11 +57,38 @@ struct PanelTables {
 PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::size_t panel,
                          const std::vector<double>& times, const GreensOptions& o);
 
+/// A worker's rows of the tables interpolated in depth, one per (receiver depth, source depth,
+/// radius index), for one set of tables: a node then costs one stencil per radius of its cubic
+/// instead of kGridPoints, and the nodes of neighbouring pairs share rows. Direct-mapped: a row
+/// is a function of its key alone, so what was evicted never changes a result.
+class DepthRowCache {
+   public:
+    explicit DepthRowCache(std::size_t row);
+    /// Row j of the tables at receiver depth iz for a source at `depth` with the weights w in
+    /// `panel` (row doubles), computed if missing.
+    const double* get(const PanelTables& tab, std::size_t n_r, std::size_t panel, double depth,
+                      const double w[kGridPoints], std::size_t iz, std::size_t j);
+
+   private:
+    struct Key {
+        std::size_t iz, panel, j;
+        double depth;
+        bool operator==(const Key& o) const {
+            return iz == o.iz && panel == o.panel && j == o.j && depth == o.depth;
+        }
+    };
+    std::size_t row_, mask_;
+    std::vector<Key> keys_;
+    std::vector<char> valid_;
+    std::vector<double> data_;
+};
+
 /// Adds to out[it 9 + c] (nt times) the remainder stress [Pa] at receiver depth index iz and
-/// horizontal offset (x, y) from a point source of potency p whose depth has the weights w in
-/// `panel` (DepthGrid::locate). `scratch`: at least 4 nt kStressRadial doubles.
-void tables_stress(const DepthGrid& grid, const PanelTables& tab, std::size_t panel,
+/// horizontal offset (x, y) from a point source of potency p at `depth` with the weights w in
+/// `panel` (DepthGrid::locate). `acc`: at least nt kStressRadial doubles; `rows`: the worker's
+/// cache for these tables.
+void tables_stress(const DepthGrid& grid, const PanelTables& tab, std::size_t panel, double depth,
                    const double w[kGridPoints], std::size_t iz, const PotencyTensor& p, double x,
-                   double y, double* out, double* scratch);
+                   double y, double* out, double* acc, DepthRowCache& rows);
 
 }  // namespace viscoann::detail

@@ -3,9 +3,11 @@
 // half-space field of any moment tensor from Okada's DC3D0.
 #include "sources.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
+#include <type_traits>
 
 #include "viscoann/okada.hpp"
 
@@ -147,50 +149,96 @@ namespace viscoann::detail {
 
 namespace {
 
+// A complex number whose parts are several times' values at once (the lanes): the stress
+// series of depth_stress_series evaluates every time of a node in one pass.
+typedef double v4d __attribute__((vector_size(32)));
+struct CLanes {
+    v4d re, im;
+};
+inline CLanes operator+(CLanes a, CLanes b) { return {a.re + b.re, a.im + b.im}; }
+inline CLanes operator-(CLanes a, CLanes b) { return {a.re - b.re, a.im - b.im}; }
+inline CLanes operator-(CLanes a) { return {-a.re, -a.im}; }
+inline CLanes operator*(double c, CLanes a) { return {c * a.re, c * a.im}; }
+inline CLanes times_i(CLanes a) { return {-a.im, a.re}; }
+inline cplx times_i(cplx a) { return {-a.imag(), a.real()}; }
+
 // One kernel set's complex gradient (z down) of the harmonic J_m e^{imφ}: C(off, x) =
-// R[x] e^{i(m + off)φ}. g[3 i + j] = ∂u_i/∂x_j (i, j = x, y, z down).
+// R[x] e^{i(m + off)φ}. g[3 i + j] = ∂u_i/∂x_j (i, j = x, y, z down). T: double (one time) or
+// v4d (four times, CLanes).
+template <class T>
 struct SetView {
-    const double* R;  // kDepthSet radial integrals
+    const T* R;  // kDepthSet radial integrals
     int m;
     const cplx* e;  // e^{inφ} for n = -4..4 at e[n + 4]
     // R already holds J_{m+off} with J_{-n} = (-1)^n J_n (depth_radial).
-    cplx C(int off, std::size_t idx) const { return R[idx] * e[m + off + 4]; }
+    auto C(int off, std::size_t idx) const {
+        const cplx z = e[m + off + 4];
+        if constexpr (std::is_same_v<T, double>)
+            return R[idx] * z;
+        else
+            return CLanes{R[idx] * z.real(), R[idx] * z.imag()};
+    }
 };
 
 // The P-SV (U, V, Uz, Vz) and SH (W, Wz) parts of a set's gradient, and u.
-void set_gradient(const SetView& s, cplx gp[9], cplx up[3], cplx gs[9], cplx us[3]) {
-    const cplx I(0.0, 1.0);
+template <class T, class Z>
+void set_gradient(const SetView<T>& s, Z gp[9], Z up[3], Z gs[9], Z us[3]) {
     // V at n = -2..2: indices 0..4; U at -1, 0, 1: 5..7; Uz: 8; Vz at -1, 1: 9, 10; W: 11..15;
     // Wz: 16, 17.
     auto yx = [&](std::size_t lo, std::size_t hi) { return 0.5 * (s.C(-1, lo) - s.C(1, hi)); };
-    auto yy = [&](std::size_t lo, std::size_t hi) { return 0.5 * I * (s.C(-1, lo) + s.C(1, hi)); };
+    auto yy = [&](std::size_t lo, std::size_t hi) {
+        return times_i(0.5 * (s.C(-1, lo) + s.C(1, hi)));
+    };
     auto yxx = [&](std::size_t b) {
         return 0.25 * (s.C(2, b + 4) - 2.0 * s.C(0, b + 2) + s.C(-2, b));
     };
     auto yyy = [&](std::size_t b) {
         return -0.25 * (s.C(2, b + 4) + 2.0 * s.C(0, b + 2) + s.C(-2, b));
     };
-    auto yxy = [&](std::size_t b) { return -0.25 * I * (s.C(2, b + 4) - s.C(-2, b)); };
+    auto yxy = [&](std::size_t b) { return times_i(-0.25 * (s.C(2, b + 4) - s.C(-2, b))); };
     // P-SV: u_h = Σ V ∇Y, u_z = Σ k U Y.
     up[0] = yx(1, 3), up[1] = yy(1, 3), up[2] = s.C(0, 6);
     gp[0] = yxx(0), gp[1] = yxy(0), gp[2] = yx(9, 10);
     gp[3] = yxy(0), gp[4] = yyy(0), gp[5] = yy(9, 10);
     gp[6] = yx(5, 7), gp[7] = yy(5, 7), gp[8] = s.C(0, 8);
     // SH: u_h = Σ W (∂y Y, -∂x Y).
-    us[0] = yy(12, 14), us[1] = -yx(12, 14), us[2] = 0.0;
+    us[0] = yy(12, 14), us[1] = -yx(12, 14), us[2] = Z{};
     gs[0] = yxy(11), gs[1] = yyy(11), gs[2] = yy(16, 17);
     gs[3] = -yxx(11), gs[4] = -yxy(11), gs[5] = -yx(16, 17);
-    gs[6] = gs[7] = gs[8] = 0.0;
+    gs[6] = gs[7] = gs[8] = Z{};
 }
+
+/// e^{inφ} for n = -4..4 at e[n + 4].
+void harmonics(Azimuth a, cplx e[9]) {
+    e[4] = 1.0;
+    const cplx e1(a.c, a.s);
+    for (int n = 1; n <= 4; ++n) e[4 + n] = e[3 + n] * e1, e[4 - n] = std::conj(e[4 + n]);
+}
+
+// The harmonics of p (elementary_synthesis): h0 Re(zz E0 + (xx + yy) E1); cos φ: Re(xz E2 psv
+// - yz E2 sh); sin φ: Im(yz E2 psv + xz E2 sh); cos 2φ: Re(dev E3 psv + xy E3 sh); sin 2φ:
+// Im(xy E3 psv - dev E3 sh).
+struct Term {
+    std::size_t src;
+    double cp, cs;
+    bool imag;
+};
+void potency_terms(const PotencyTensor& p, Term terms[6]) {
+    const double dev = 0.5 * (p.xx - p.yy), h = p.xx + p.yy;
+    const Term t[6] = {{0, p.zz, 0.0, false}, {1, h, 0.0, false},    {2, p.xz, -p.yz, false},
+                       {2, p.yz, p.xz, true}, {3, dev, p.xy, false}, {3, p.xy, -dev, true}};
+    for (int k = 0; k < 6; ++k) terms[k] = t[k];
+}
+
+// z down -> z up: u_z and ∂/∂z change sign.
+constexpr double kUp[3] = {1.0, 1.0, -1.0};
 
 }  // namespace
 
 void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementary][kDepthRadial],
                      double u[3], double grad[9], double stress[9]) noexcept {
     cplx e[9];
-    e[4] = 1.0;
-    const cplx e1(a.c, a.s);
-    for (int n = 1; n <= 4; ++n) e[4 + n] = e[3 + n] * e1, e[4 - n] = std::conj(e[4 + n]);
+    harmonics(a, e);
     // Per source: P-SV and SH parts of the gradient (set 0), u, the μ-set, and λ D Y.
     cplx gp[kElementary][2][9], gs[kElementary][2][9], up[kElementary][2][3], us[kElementary][2][3],
         dv[kElementary];
@@ -198,22 +246,13 @@ void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementa
     const int first = (u == nullptr && grad == nullptr) ? 1 : 0;
     for (std::size_t k = 0; k < kElementary; ++k) {
         for (int set = first; set < 2; ++set) {
-            const SetView v{R[k] + set * kDepthSet, kElementaryOrder[k], e};
+            const SetView<double> v{R[k] + set * kDepthSet, kElementaryOrder[k], e};
             set_gradient(v, gp[k][set], up[k][set], gs[k][set], us[k][set]);
         }
         dv[k] = R[k][2 * kDepthSet] * e[kElementaryOrder[k] + 4];
     }
-    // The harmonics of p (sources.hpp's elementary_synthesis): h0 Re(zz E0 + (xx + yy) E1);
-    // cos φ: Re(xz E2 psv - yz E2 sh); sin φ: Im(yz E2 psv + xz E2 sh); cos 2φ: Re(dev E3 psv +
-    // xy E3 sh); sin 2φ: Im(xy E3 psv - dev E3 sh).
-    const double dev = 0.5 * (p.xx - p.yy), h = p.xx + p.yy;
-    struct Term {
-        std::size_t src;
-        double cp, cs;
-        bool imag;
-    };
-    const Term terms[6] = {{0, p.zz, 0.0, false}, {1, h, 0.0, false},    {2, p.xz, -p.yz, false},
-                           {2, p.yz, p.xz, true}, {3, dev, p.xy, false}, {3, p.xy, -dev, true}};
+    Term terms[6];
+    potency_terms(p, terms);
     double G[2][9] = {}, U[3] = {}, D = 0.0;
     for (const Term& t : terms) {
         auto part = [&](cplx z) { return t.imag ? z.imag() : z.real(); };
@@ -225,15 +264,59 @@ void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementa
                 U[c] += part(t.cp * up[t.src][0][c] + t.cs * us[t.src][0][c]);
         D += part(t.cp * dv[t.src]);
     }
-    // z down -> z up: u_z and ∂/∂z change sign.
-    const double sz[3] = {1.0, 1.0, -1.0};
     for (int i = 0; i < 3; ++i) {
-        if (u) u[i] = sz[i] * U[i];
+        if (u) u[i] = kUp[i] * U[i];
         for (int j = 0; j < 3; ++j) {
-            if (grad) grad[3 * i + j] = sz[i] * sz[j] * G[0][3 * i + j];
+            if (grad) grad[3 * i + j] = kUp[i] * kUp[j] * G[0][3 * i + j];
             stress[3 * i + j] =
-                sz[i] * sz[j] * (G[1][3 * i + j] + G[1][3 * j + i]) + (i == j ? D : 0.0);
+                kUp[i] * kUp[j] * (G[1][3 * i + j] + G[1][3 * j + i]) + (i == j ? D : 0.0);
         }
+    }
+}
+
+// An AVX2 clone (the lanes are one register) beside the baseline, picked by the loader.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("arch=x86-64-v3", "default"), flatten))
+#endif
+void depth_stress_series(Azimuth a, const PotencyTensor& p, std::size_t nt, const double* R,
+                         double* stress) noexcept {
+    constexpr std::size_t L = 4, S = kDepthSet + 1;
+    cplx e[9];
+    harmonics(a, e);
+    Term terms[6];
+    potency_terms(p, terms);
+    for (std::size_t t0 = 0; t0 < nt; t0 += L) {
+        const std::size_t nl = std::min(L, nt - t0);
+        // The times' values as lanes: Rv[k][c][lane] (lanes past nt zero).
+        v4d Rv[kElementary][S];
+        for (std::size_t k = 0; k < kElementary; ++k)
+            for (std::size_t c = 0; c < S; ++c) {
+                // Built from scalars in registers: lanes stored one by one and read back as a
+                // vector stall the store forwarding.
+                auto at = [&](std::size_t l) {
+                    return l < nl ? R[((t0 + l) * kElementary + k) * S + c] : 0.0;
+                };
+                Rv[k][c] = v4d{at(0), at(1), at(2), at(3)};
+            }
+        CLanes gp[kElementary][9], gs[kElementary][9], up[3], us[3];
+        for (std::size_t k = 0; k < kElementary; ++k)
+            set_gradient(SetView<v4d>{Rv[k], kElementaryOrder[k], e}, gp[k], up, gs[k], us);
+        v4d G[9] = {}, D = {};
+        for (const Term& t : terms) {
+            const std::size_t k = t.src;
+            for (int c = 0; c < 9; ++c) {
+                const CLanes z = t.cp * gp[k][c] + t.cs * gs[k][c];
+                G[c] += t.imag ? z.im : z.re;
+            }
+            const cplx ev = e[kElementaryOrder[k] + 4];
+            D += t.cp * Rv[k][kDepthSet] * (t.imag ? ev.imag() : ev.real());
+        }
+        for (std::size_t l = 0; l < nl; ++l)
+            for (int i = 0; i < 3; ++i)
+                for (int j = 0; j < 3; ++j)
+                    stress[(t0 + l) * 9 + std::size_t(3 * i + j)] +=
+                        kUp[i] * kUp[j] * (G[3 * i + j][l] + G[3 * j + i][l]) +
+                        (i == j ? D[l] : 0.0);
     }
 }
 

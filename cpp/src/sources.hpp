@@ -236,6 +236,12 @@ inline constexpr int kElementaryOrder[kElementary] = {0, 0, 1, 2};
 void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementary][kDepthRadial],
                      double u[3], double grad[9], double stress[9]) noexcept;
 
+/// depth_synthesis' stress for nt times at once, added to stress[it 9 + c]: R[(it kElementary
+/// + k) (kDepthSet + 1) + c] is source k's μ-set (c < kDepthSet) and λ D (c = kDepthSet) at
+/// time it (the radial tables' row layout). The times run as SIMD lanes, the harmonics once.
+void depth_stress_series(Azimuth a, const PotencyTensor& p, std::size_t nt, const double* R,
+                         double* stress) noexcept;
+
 /// Okada's DC3D0 field of a moment tensor per unit μ (as okada_moment_field) at depth:
 /// out = (u[3], grad[9]) at (x, y, z) [m], z <= 0, source at depth below (0, 0).
 void okada_moment_gradient(const PotencyTensor& m, double lam_over_mu, double x, double y, double z,

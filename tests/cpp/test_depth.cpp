@@ -4,6 +4,7 @@
 // interface, bad receivers are refused.
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <stdexcept>
 #include <vector>
 
@@ -150,11 +151,45 @@ static void test_bad_receivers() {
         std::invalid_argument, "receiver 0");
 }
 
+// The tables' stress series (every time as a SIMD lane, tails of 1-3 lanes included) adds
+// exactly depth_synthesis' stress per time to what out holds.
+static void test_stress_series_equals_synthesis() {
+    using namespace viscoann::detail;
+    constexpr std::size_t S = kDepthSet + 1;
+    std::uint64_t state = 12345;
+    auto uniform = [&] {
+        state = state * 6364136223846793005ull + 1442695040888963407ull;
+        return double(state >> 11) / double(1ull << 53) * 2.0 - 1.0;
+    };
+    for (std::size_t nt : {1, 3, 4, 5, 10}) {
+        std::vector<double> R(nt * kElementary * S);
+        for (double& v : R) v = uniform();
+        const PotencyTensor p{uniform(), uniform(), uniform(), uniform(), uniform(), uniform()};
+        for (double phi : {0.0, 0.7, 2.9, -1.3}) {
+            const Azimuth az = azimuth(std::cos(phi), std::sin(phi));
+            std::vector<double> out(nt * 9, 0.5);
+            depth_stress_series(az, p, nt, R.data(), out.data());
+            for (std::size_t it = 0; it < nt; ++it) {
+                double Rk[kElementary][kDepthRadial] = {}, ref[9];
+                for (std::size_t k = 0; k < kElementary; ++k) {
+                    const double* a = &R[(it * kElementary + k) * S];
+                    for (std::size_t c = 0; c < kDepthSet; ++c) Rk[k][kDepthSet + c] = a[c];
+                    Rk[k][2 * kDepthSet] = a[kDepthSet];
+                }
+                depth_synthesis(az, p, Rk, nullptr, nullptr, ref);
+                for (int c = 0; c < 9; ++c)
+                    CHECK_NEAR(out[it * 9 + std::size_t(c)], 0.5 + ref[c], 1e-13);
+            }
+        }
+    }
+}
+
 int main() {
     test_homogeneous_basis_is_exact();
     test_surface_limit();
     test_fast_equals_dense_and_differences();
     test_continuity_across_interface();
     test_bad_receivers();
+    test_stress_series_equals_synthesis();
     return check::report();
 }
