@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <cstdint>
-#include <cstring>
 #include <limits>
 #include <sstream>
 #include <stdexcept>
@@ -179,51 +177,44 @@ PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::si
     return tab;
 }
 
-DepthRowCache::DepthRowCache(std::size_t row) : row_(row) {
-    // About 2 MB of rows (the tables' rows of a source row's pairs), at least 64.
-    std::size_t slots = 64;
-    while (slots * 2 * row * sizeof(double) <= (std::size_t(2) << 20)) slots *= 2;
-    mask_ = slots - 1;
-    keys_.resize(slots);
-    valid_.assign(slots, 0);
-    data_.resize(slots * row);
-}
-
-const double* DepthRowCache::get(const PanelTables& tab, std::size_t n_r, std::size_t panel,
-                                 double depth, const double w[kGridPoints], std::size_t iz,
-                                 std::size_t j) {
-    const Key key{iz, panel, j, depth};
-    std::uint64_t bits;
-    std::memcpy(&bits, &depth, sizeof bits);
-    // Consecutive radii in consecutive slots: a node's four rows never evict each other.
-    const std::uint64_t h = (bits ^ (bits >> 29) ^ (std::uint64_t(iz) * 0x9E3779B97F4A7C15ull) ^
-                             (std::uint64_t(panel) << 40)) *
-                            0xFF51AFD7ED558CCDull;
-    const std::size_t s = (std::size_t(h >> 32) + j) & mask_;
-    double* out = &data_[s * row_];
-    if (valid_[s] && keys_[s] == key) return out;
+void depth_rows(const PanelTables& tab, std::size_t n_r, std::size_t iz,
+                const double w[kGridPoints], std::size_t j0, std::size_t j1, double* out) {
     constexpr std::size_t G = kGridPoints;
+    const std::size_t row = tab.nt * kStressRadial;
+    const std::size_t nt = tab.nt;
     const TableKernels kernels = table_kernels();
-    std::fill(out, out + row_, 0.0);
-    for (std::size_t g = 0; g < G; g += 4) {
-        const double* rows[4];
-        for (std::size_t a = 0; a < 4; ++a) rows[a] = &tab.t[(((iz * G + g + a) * n_r) + j) * row_];
-        kernels.stencil(row_, rows, w + g, out);
+    std::vector<double> tmp(row);
+    // Row by row (a row's values then never depend on the range: the kernel's SIMD tail), each
+    // transposed to times contiguous (depth_stress_series' lanes).
+    for (std::size_t j = j0; j < j1; ++j) {
+        std::fill(tmp.begin(), tmp.end(), 0.0);
+        for (std::size_t g = 0; g < G; g += 4) {
+            const double* rows[4];
+            for (std::size_t a = 0; a < 4; ++a)
+                rows[a] = &tab.t[((iz * G + g + a) * n_r + j) * row];
+            kernels.stencil(row, rows, w + g, tmp.data());
+        }
+        double* o = out + (j - j0) * row;
+        for (std::size_t it = 0; it < nt; ++it)
+            for (std::size_t f = 0; f < kStressRadial; ++f)
+                o[f * nt + it] = tmp[it * kStressRadial + f];
     }
-    keys_[s] = key;
-    valid_[s] = 1;
-    return out;
 }
 
-void tables_stress(const DepthGrid& grid, const PanelTables& tab, std::size_t panel, double depth,
-                   const double w[kGridPoints], std::size_t iz, const PotencyTensor& p, double x,
-                   double y, double* out, double* acc, DepthRowCache& rows) {
+std::size_t radial_stencil(const DepthGrid& grid, std::size_t panel, double x, double y,
+                           double c[4]) {
     const DepthPanel& P = grid.panels[panel];
-    const std::size_t nt = tab.nt, n_r = P.n_r, row = nt * kStressRadial;
+    return cubic_stencil(std::asinh(std::hypot(x, y) / P.D), grid.du, P.n_r, c);
+}
+
+void rows_stress(const DepthGrid& grid, std::size_t panel, std::size_t nt, const double* rows,
+                 std::size_t j0, const PotencyTensor& p, double x, double y, double* out,
+                 double* acc) {
+    const std::size_t row = nt * kStressRadial;
     double c[4];
-    const std::size_t j0 = cubic_stencil(std::asinh(std::hypot(x, y) / P.D), grid.du, n_r, c);
+    const std::size_t j = radial_stencil(grid, panel, x, y, c);
     const double* r[4];
-    for (std::size_t a = 0; a < 4; ++a) r[a] = rows.get(tab, n_r, panel, depth, w, iz, j0 + a);
+    for (std::size_t a = 0; a < 4; ++a) r[a] = rows + (j + a - j0) * row;
     std::fill(acc, acc + row, 0.0);
     table_kernels().stencil(row, r, c, acc);
     depth_stress_series(azimuth(x, y), p, nt, acc, out);

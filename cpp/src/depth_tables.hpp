@@ -57,38 +57,21 @@ struct PanelTables {
 PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::size_t panel,
                          const std::vector<double>& times, const GreensOptions& o);
 
-/// A worker's rows of the tables interpolated in depth, one per (receiver depth, source depth,
-/// radius index), for one set of tables: a node then costs one stencil per radius of its cubic
-/// instead of kGridPoints, and the nodes of neighbouring pairs share rows. Direct-mapped: a row
-/// is a function of its key alone, so what was evicted never changes a result.
-class DepthRowCache {
-   public:
-    explicit DepthRowCache(std::size_t row);
-    /// Row j of the tables at receiver depth iz for a source at `depth` with the weights w in
-    /// `panel` (row doubles), computed if missing.
-    const double* get(const PanelTables& tab, std::size_t n_r, std::size_t panel, double depth,
-                      const double w[kGridPoints], std::size_t iz, std::size_t j);
+/// Rows j0 .. j1 - 1 of the tables at receiver depth index iz, interpolated in depth with the
+/// weights w of a source depth in the panel (DepthGrid::locate), into out[(j - j0) row + f nt +
+/// it] (row = nt kStressRadial; times contiguous, unlike the tables).
+void depth_rows(const PanelTables& tab, std::size_t n_r, std::size_t iz,
+                const double w[kGridPoints], std::size_t j0, std::size_t j1, double* out);
 
-   private:
-    struct Key {
-        std::size_t iz, panel, j;
-        double depth;
-        bool operator==(const Key& o) const {
-            return iz == o.iz && panel == o.panel && j == o.j && depth == o.depth;
-        }
-    };
-    std::size_t row_, mask_;
-    std::vector<Key> keys_;
-    std::vector<char> valid_;
-    std::vector<double> data_;
-};
+/// Adds to out[it 9 + c] (nt times) the remainder stress [Pa] at horizontal offset (x, y) from a
+/// point source of potency p in `panel`, from rows j0 .. of its depth's tables (depth_rows,
+/// holding the radius's cubic stencil). `acc`: at least nt kStressRadial doubles.
+void rows_stress(const DepthGrid& grid, std::size_t panel, std::size_t nt, const double* rows,
+                 std::size_t j0, const PotencyTensor& p, double x, double y, double* out,
+                 double* acc);
 
-/// Adds to out[it 9 + c] (nt times) the remainder stress [Pa] at receiver depth index iz and
-/// horizontal offset (x, y) from a point source of potency p at `depth` with the weights w in
-/// `panel` (DepthGrid::locate). `acc`: at least nt kStressRadial doubles; `rows`: the worker's
-/// cache for these tables.
-void tables_stress(const DepthGrid& grid, const PanelTables& tab, std::size_t panel, double depth,
-                   const double w[kGridPoints], std::size_t iz, const PotencyTensor& p, double x,
-                   double y, double* out, double* acc, DepthRowCache& rows);
+/// The first row of the cubic stencil in u of a radius (x, y) in `panel`, and its weights.
+std::size_t radial_stencil(const DepthGrid& grid, std::size_t panel, double x, double y,
+                           double c[4]);
 
 }  // namespace viscoann::detail

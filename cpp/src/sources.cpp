@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <sstream>
 #include <stdexcept>
 #include <type_traits>
@@ -291,12 +292,15 @@ void depth_stress_series(Azimuth a, const PotencyTensor& p, std::size_t nt, cons
         v4d Rv[kElementary][S];
         for (std::size_t k = 0; k < kElementary; ++k)
             for (std::size_t c = 0; c < S; ++c) {
-                // Built from scalars in registers: lanes stored one by one and read back as a
-                // vector stall the store forwarding.
-                auto at = [&](std::size_t l) {
-                    return l < nl ? R[((t0 + l) * kElementary + k) * S + c] : 0.0;
-                };
-                Rv[k][c] = v4d{at(0), at(1), at(2), at(3)};
+                const double* r = &R[(k * S + c) * nt + t0];
+                if (nl == L) {
+                    std::memcpy(&Rv[k][c], r, sizeof(v4d));
+                } else {
+                    // Built from scalars in registers: lanes stored one by one and read back
+                    // as a vector stall the store forwarding.
+                    auto at = [&](std::size_t l) { return l < nl ? r[l] : 0.0; };
+                    Rv[k][c] = v4d{at(0), at(1), at(2), at(3)};
+                }
             }
         CLanes gp[kElementary][9], gs[kElementary][9], up[3], us[3];
         for (std::size_t k = 0; k < kElementary; ++k)

@@ -236,9 +236,9 @@ inline constexpr int kElementaryOrder[kElementary] = {0, 0, 1, 2};
 void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementary][kDepthRadial],
                      double u[3], double grad[9], double stress[9]) noexcept;
 
-/// depth_synthesis' stress for nt times at once, added to stress[it 9 + c]: R[(it kElementary
-/// + k) (kDepthSet + 1) + c] is source k's μ-set (c < kDepthSet) and λ D (c = kDepthSet) at
-/// time it (the radial tables' row layout). The times run as SIMD lanes, the harmonics once.
+/// depth_synthesis' stress for nt times at once, added to stress[it 9 + c]: R[(k (kDepthSet +
+/// 1) + c) nt + it] is source k's μ-set (c < kDepthSet) and λ D (c = kDepthSet) at time it
+/// (times contiguous). The times run as SIMD lanes, the harmonics once.
 void depth_stress_series(Azimuth a, const PotencyTensor& p, std::size_t nt, const double* R,
                          double* stress) noexcept;
 

@@ -172,9 +172,9 @@ static void test_stress_series_equals_synthesis() {
             for (std::size_t it = 0; it < nt; ++it) {
                 double Rk[kElementary][kDepthRadial] = {}, ref[9];
                 for (std::size_t k = 0; k < kElementary; ++k) {
-                    const double* a = &R[(it * kElementary + k) * S];
-                    for (std::size_t c = 0; c < kDepthSet; ++c) Rk[k][kDepthSet + c] = a[c];
-                    Rk[k][2 * kDepthSet] = a[kDepthSet];
+                    const double* a = &R[k * S * nt + it];
+                    for (std::size_t c = 0; c < kDepthSet; ++c) Rk[k][kDepthSet + c] = a[c * nt];
+                    Rk[k][2 * kDepthSet] = a[kDepthSet * nt];
                 }
                 depth_synthesis(az, p, Rk, nullptr, nullptr, ref);
                 for (int c = 0; c < 9; ++c)
