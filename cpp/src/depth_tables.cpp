@@ -207,14 +207,10 @@ std::size_t radial_stencil(const DepthGrid& grid, std::size_t panel, double x, d
     return cubic_stencil(std::asinh(std::hypot(x, y) / P.D), grid.du, P.n_r, c);
 }
 
-void rows_stress(const DepthGrid& grid, std::size_t panel, std::size_t nt, const double* rows,
-                 std::size_t j0, const PotencyTensor& p, double x, double y, double* out,
-                 double* acc) {
+void rows_stress(std::size_t nt, const double* rows, const double c[4], const PotencyTensor& p,
+                 double x, double y, double* out, double* acc) {
     const std::size_t row = nt * kStressRadial;
-    double c[4];
-    const std::size_t j = radial_stencil(grid, panel, x, y, c);
-    const double* r[4];
-    for (std::size_t a = 0; a < 4; ++a) r[a] = rows + (j + a - j0) * row;
+    const double* r[4] = {rows, rows + row, rows + 2 * row, rows + 3 * row};
     std::fill(acc, acc + row, 0.0);
     table_kernels().stencil(row, r, c, acc);
     depth_stress_series(azimuth(x, y), p, nt, acc, out);

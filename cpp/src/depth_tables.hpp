@@ -64,11 +64,10 @@ void depth_rows(const PanelTables& tab, std::size_t n_r, std::size_t iz,
                 const double w[kGridPoints], std::size_t j0, std::size_t j1, double* out);
 
 /// Adds to out[it 9 + c] (nt times) the remainder stress [Pa] at horizontal offset (x, y) from a
-/// point source of potency p in `panel`, from rows j0 .. of its depth's tables (depth_rows,
-/// holding the radius's cubic stencil). `acc`: at least nt kStressRadial doubles.
-void rows_stress(const DepthGrid& grid, std::size_t panel, std::size_t nt, const double* rows,
-                 std::size_t j0, const PotencyTensor& p, double x, double y, double* out,
-                 double* acc);
+/// point source of potency p, from four consecutive rows of its depth's tables (depth_rows) and
+/// their cubic weights c (radial_stencil). `acc`: at least nt kStressRadial doubles.
+void rows_stress(std::size_t nt, const double* rows, const double c[4], const PotencyTensor& p,
+                 double x, double y, double* out, double* acc);
 
 /// The first row of the cubic stencil in u of a radius (x, y) in `panel`, and its weights.
 std::size_t radial_stencil(const DepthGrid& grid, std::size_t panel, double x, double y,

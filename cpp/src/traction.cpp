@@ -596,6 +596,8 @@ void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* c
         struct Item {
             std::size_t pair;  ///< r m + q, r the receiver's place in the unit
             const detail::Node* nd;
+            std::size_t j;  ///< the radius's cubic stencil: rows j .. j + 3, weights c
+            double c[4];
         };
         struct Group {
             std::size_t lo = ~std::size_t(0), hi = 0;  ///< radius rows [lo, hi)
@@ -612,12 +614,12 @@ void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* c
                     for (std::size_t k = off[q]; k < off[q + 1]; ++k)
                         for (const detail::Node& nd : *set[k * n + i]) {
                             Group& g = groups[{nd.panel, nd.depth}];
-                            double c[4];
-                            const std::size_t j = detail::radial_stencil(
-                                grid, nd.panel, x[i] - nd.east, y[i] - nd.north, c);
-                            g.lo = std::min(g.lo, j);
-                            g.hi = std::max(g.hi, j + 4);
-                            g.items.push_back({r * m + q, &nd});
+                            Item it{r * m + q, &nd, 0, {}};
+                            it.j = detail::radial_stencil(grid, nd.panel, x[i] - nd.east,
+                                                          y[i] - nd.north, it.c);
+                            g.lo = std::min(g.lo, it.j);
+                            g.hi = std::max(g.hi, it.j + 4);
+                            g.items.push_back(it);
                         }
             }
             out.assign(nr * m * S, 0.0);
@@ -628,7 +630,7 @@ void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* c
                                    g.hi, buf.data());
                 for (const Item& it : g.items) {
                     const std::size_t i = order[r0 + it.pair / m];
-                    detail::rows_stress(grid, panel, nt, buf.data(), g.lo, it.nd->p,
+                    detail::rows_stress(nt, &buf[(it.j - g.lo) * F], it.c, it.nd->p,
                                         x[i] - it.nd->east, y[i] - it.nd->north, &out[it.pair * S],
                                         acc.data());
                 }
