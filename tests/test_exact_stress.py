@@ -318,9 +318,12 @@ def test_bad_input_names_the_receiver():
         )
 
 
-def test_readme_stress_snippet_runs_and_unloads_its_patches():
-    # The README's Python snippet (section "Stress and traction at depth") as written.
+def test_readme_stress_snippet_runs_and_unloads_its_patches(tmp_path, monkeypatch):
+    # The README's Python snippet (section "Stress and traction at depth") as written, in a
+    # scratch directory (it writes its store, tables.h5, where it runs).
     from conftest import ROOT
+
+    monkeypatch.chdir(tmp_path)
 
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## Stress and traction at depth", 1)[1]
@@ -332,3 +335,4 @@ def test_readme_stress_snippet_runs_and_unloads_its_patches():
     assert np.array_equal(flags, np.eye(8, dtype=np.uint8))
     # Unit reverse slip (rake 90) unloads its own patch at every time.
     assert np.all(np.diagonal(k[:, :, :, 1], axis1=1, axis2=2) < 0)
+    assert (tmp_path / "tables.h5").is_file()

@@ -134,6 +134,18 @@ def test_store_reused_bit_for_bit_resumed_and_checked(tmp_path, monkeypatch):
             exact.traction_kernels(**args, store=path)
     assert traction_store.FORMAT == "viscoann-traction-store"
 
+    # A store of the previous layout (version 1: 76 values a row) is refused by name.
+    import shutil
+
+    import h5py
+
+    old = tmp_path / "v1.h5"
+    shutil.copy(path, old)
+    with h5py.File(old, "a") as f:
+        f.attrs["version"] = 1
+    with pytest.raises(ValueError, match="not a viscoann-traction-store file of version 2"):
+        exact.traction_kernels(model, faults, faults, TIMES, store=old)
+
 
 def test_panel_tables_refuse_bad_input():
     import pytest

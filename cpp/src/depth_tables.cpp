@@ -161,12 +161,11 @@ PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::si
                         for (std::size_t it = 0; it < nt; ++it) {
                             depth_radial(plan.rule, row.data(),
                                          &dk.krem[((it * nz + iz) * nk) * E * NC], Rr);
-                            double* out = &tab.t[((((iz * G + g) * n_r + j) * nt + it) * F)];
-                            for (std::size_t s = 0; s < E; ++s) {
-                                for (std::size_t c = 0; c < kDepthSet; ++c)
-                                    out[s * (kDepthSet + 1) + c] = dk.mu_ref * Rr[s][kDepthSet + c];
-                                out[s * (kDepthSet + 1) + kDepthSet] =
-                                    dk.mu_ref * Rr[s][2 * kDepthSet];
+                            double* out = &tab.t[(((iz * G + g) * n_r + j) * F) * nt + it];
+                            for (std::size_t s = 0; s < F; ++s) {
+                                const auto [k, c] = kStressLayout.stored[s];
+                                // c = kDepthSet: λ D
+                                out[s * nt] = dk.mu_ref * Rr[k][kDepthSet + c];
                             }
                         }
                 }
@@ -181,23 +180,17 @@ void depth_rows(const PanelTables& tab, std::size_t n_r, std::size_t iz,
                 const double w[kGridPoints], std::size_t j0, std::size_t j1, double* out) {
     constexpr std::size_t G = kGridPoints;
     const std::size_t row = tab.nt * kStressRadial;
-    const std::size_t nt = tab.nt;
     const TableKernels kernels = table_kernels();
-    std::vector<double> tmp(row);
-    // Row by row (a row's values then never depend on the range: the kernel's SIMD tail), each
-    // transposed to times contiguous (depth_stress_series' lanes).
+    // Row by row: a row's values then never depend on the range (the kernel's SIMD tail).
     for (std::size_t j = j0; j < j1; ++j) {
-        std::fill(tmp.begin(), tmp.end(), 0.0);
+        double* o = out + (j - j0) * row;
+        std::fill(o, o + row, 0.0);
         for (std::size_t g = 0; g < G; g += 4) {
             const double* rows[4];
             for (std::size_t a = 0; a < 4; ++a)
                 rows[a] = &tab.t[((iz * G + g + a) * n_r + j) * row];
-            kernels.stencil(row, rows, w + g, tmp.data());
+            kernels.stencil(row, rows, w + g, o);
         }
-        double* o = out + (j - j0) * row;
-        for (std::size_t it = 0; it < nt; ++it)
-            for (std::size_t f = 0; f < kStressRadial; ++f)
-                o[f * nt + it] = tmp[it * kStressRadial + f];
     }
 }
 
@@ -208,12 +201,10 @@ std::size_t radial_stencil(const DepthGrid& grid, std::size_t panel, double x, d
 }
 
 void rows_stress(std::size_t nt, const double* rows, const double c[4], const PotencyTensor& p,
-                 double x, double y, double* out, double* acc) {
+                 double x, double y, double* out) {
     const std::size_t row = nt * kStressRadial;
     const double* r[4] = {rows, rows + row, rows + 2 * row, rows + 3 * row};
-    std::fill(acc, acc + row, 0.0);
-    table_kernels().stencil(row, r, c, acc);
-    depth_stress_series(azimuth(x, y), p, nt, acc, out);
+    depth_stress_series(azimuth(x, y), p, nt, r, c, out);
 }
 
 }  // namespace viscoann::detail

@@ -13,6 +13,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "huge_pages.hpp"
 #include "sources.hpp"
 #include "viscoann/greens.hpp"
 
@@ -21,8 +22,9 @@ namespace viscoann::detail {
 /// Chebyshev points per depth panel, and the growth of panel lengths away from an interface.
 inline constexpr std::size_t kGridPoints = 8;
 inline constexpr double kPanelGrowth = 2.0;
-/// Values per table row: per elementary source its μ-set (kDepthSet) and λ D, times μ_ref.
-inline constexpr std::size_t kStressRadial = kElementary * (kDepthSet + 1);
+/// Values per table row: the elementary sources' μ-sets and λ D without repeats
+/// (kStressLayout), times μ_ref.
+inline constexpr std::size_t kStressRadial = kStressLayout.n;
 
 struct DepthPanel {
     double lo = 0.0, hi = 0.0;  ///< depth range [m] (down), inside one layer
@@ -48,26 +50,26 @@ DepthGrid make_depth_grid(const EarthModel& model, const std::vector<double>& to
                           const std::vector<double>& bottom, const std::vector<std::size_t>& layer,
                           std::vector<double> receivers, double r_max, const GreensOptions& o);
 
-/// One panel's tables for one set of times:
-/// t[(((iz kGridPoints + g) n_r + j) nt + it) kStressRadial + f].
+/// One panel's tables for one set of times (times contiguous, as depth_stress_series reads
+/// them): t[(((iz kGridPoints + g) n_r + j) kStressRadial + f) nt + it].
 struct PanelTables {
     std::size_t nt = 0;
-    std::vector<double> t;
+    std::vector<double, HugePageAllocator<double>> t;
 };
 PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::size_t panel,
                          const std::vector<double>& times, const GreensOptions& o);
 
 /// Rows j0 .. j1 - 1 of the tables at receiver depth index iz, interpolated in depth with the
 /// weights w of a source depth in the panel (DepthGrid::locate), into out[(j - j0) row + f nt +
-/// it] (row = nt kStressRadial; times contiguous, unlike the tables).
+/// it] (row = nt kStressRadial).
 void depth_rows(const PanelTables& tab, std::size_t n_r, std::size_t iz,
                 const double w[kGridPoints], std::size_t j0, std::size_t j1, double* out);
 
 /// Adds to out[it 9 + c] (nt times) the remainder stress [Pa] at horizontal offset (x, y) from a
 /// point source of potency p, from four consecutive rows of its depth's tables (depth_rows) and
-/// their cubic weights c (radial_stencil). `acc`: at least nt kStressRadial doubles.
+/// their cubic weights c (radial_stencil).
 void rows_stress(std::size_t nt, const double* rows, const double c[4], const PotencyTensor& p,
-                 double x, double y, double* out, double* acc);
+                 double x, double y, double* out);
 
 /// The first row of the cubic stencil in u of a radius (x, y) in `panel`, and its weights.
 std::size_t radial_stencil(const DepthGrid& grid, std::size_t panel, double x, double y,

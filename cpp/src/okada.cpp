@@ -4,6 +4,7 @@
 // cos(dip) = 0). Long (~1000 lines): the tables are transcribed term by term, one function each.
 #include "viscoann/okada.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +13,7 @@
 #include <string>
 
 #include "okada_canonical.hpp"
+#include "okada_media.hpp"
 #include "parallel_for.hpp"
 
 namespace viscoann {
@@ -499,69 +501,77 @@ inline void geo2(double xi, double et, double q, const Consts& c, bool kxi, bool
     g.hz = g.y * q * g.x32 + xi * q * g.y32 * c.cd;
 }
 
+// Parts A, B and C below are linear in the medium's alp constants: each is evaluated for NA
+// media (cs[ia], the same dip) from one corner geometry, into us[ia].
+
 // Part A in the fault's (1, 2, 3) components; w = dislocation / (2 pi).
-template <bool G>
-inline void ua(const Geo2& g, const Consts& c, const double w[3], double u[12]) noexcept {
-    const double xi = g.xi, et = g.et, q = g.q, r = g.r, r3 = g.r3, a1 = c.alp1, a2 = c.alp2;
+template <bool G, int NA>
+inline void ua(const Geo2& g, const Consts* cs, const double w[3], double (*us)[12]) noexcept {
+    const double xi = g.xi, et = g.et, q = g.q, r = g.r, r3 = g.r3;
     const double xy = xi * g.y11, qx = q * g.x11, qy = q * g.y11;
-    const double sd = c.sd, cd = c.cd, y = g.y, d = g.d;
-    if (w[0] != 0.0) {  // strike-slip
-        const double k = w[0];
-        u[0] += k * (g.tt / 2.0 + a2 * xi * qy);
-        u[1] += k * (a2 * q / r);
-        u[2] += k * (a1 * g.ale - a2 * q * qy);
-        if constexpr (G) {
-            u[3] += k * (-a1 * qy - a2 * g.xi2 * q * g.y32);
-            u[4] += k * (-a2 * xi * q / r3);
-            u[5] += k * (a1 * xy + a2 * xi * g.q2 * g.y32);
-            u[6] += k * (a1 * xy * sd + a2 * xi * g.fy + d / 2.0 * g.x11);
-            u[7] += k * (a2 * g.ey);
-            u[8] += k * (a1 * (cd / r + qy * sd) - a2 * q * g.fy);
-            u[9] += k * (a1 * xy * cd + a2 * xi * g.fz + y / 2.0 * g.x11);
-            u[10] += k * (a2 * g.ez);
-            u[11] += k * (-a1 * (sd / r - qy * cd) - a2 * q * g.fz);
+    const double sd = cs[0].sd, cd = cs[0].cd, y = g.y, d = g.d;
+    for (int ia = 0; ia < NA; ++ia) {
+        const double a1 = cs[ia].alp1, a2 = cs[ia].alp2;
+        double* u = us[ia];
+        if (w[0] != 0.0) {  // strike-slip
+            const double k = w[0];
+            u[0] += k * (g.tt / 2.0 + a2 * xi * qy);
+            u[1] += k * (a2 * q / r);
+            u[2] += k * (a1 * g.ale - a2 * q * qy);
+            if constexpr (G) {
+                u[3] += k * (-a1 * qy - a2 * g.xi2 * q * g.y32);
+                u[4] += k * (-a2 * xi * q / r3);
+                u[5] += k * (a1 * xy + a2 * xi * g.q2 * g.y32);
+                u[6] += k * (a1 * xy * sd + a2 * xi * g.fy + d / 2.0 * g.x11);
+                u[7] += k * (a2 * g.ey);
+                u[8] += k * (a1 * (cd / r + qy * sd) - a2 * q * g.fy);
+                u[9] += k * (a1 * xy * cd + a2 * xi * g.fz + y / 2.0 * g.x11);
+                u[10] += k * (a2 * g.ez);
+                u[11] += k * (-a1 * (sd / r - qy * cd) - a2 * q * g.fz);
+            }
         }
-    }
-    if (w[1] != 0.0) {  // dip-slip
-        const double k = w[1];
-        u[0] += k * (a2 * q / r);
-        u[1] += k * (g.tt / 2.0 + a2 * et * qx);
-        u[2] += k * (a1 * g.alx - a2 * q * qx);
-        if constexpr (G) {
-            u[3] += k * (-a2 * xi * q / r3);
-            u[4] += k * (-qy / 2.0 - a2 * et * q / r3);
-            u[5] += k * (a1 / r + a2 * g.q2 / r3);
-            u[6] += k * (a2 * g.ey);
-            u[7] += k * (a1 * d * g.x11 + xy / 2.0 * sd + a2 * et * g.gy);
-            u[8] += k * (a1 * y * g.x11 - a2 * q * g.gy);
-            u[9] += k * (a2 * g.ez);
-            u[10] += k * (a1 * y * g.x11 + xy / 2.0 * cd + a2 * et * g.gz);
-            u[11] += k * (-a1 * d * g.x11 - a2 * q * g.gz);
+        if (w[1] != 0.0) {  // dip-slip
+            const double k = w[1];
+            u[0] += k * (a2 * q / r);
+            u[1] += k * (g.tt / 2.0 + a2 * et * qx);
+            u[2] += k * (a1 * g.alx - a2 * q * qx);
+            if constexpr (G) {
+                u[3] += k * (-a2 * xi * q / r3);
+                u[4] += k * (-qy / 2.0 - a2 * et * q / r3);
+                u[5] += k * (a1 / r + a2 * g.q2 / r3);
+                u[6] += k * (a2 * g.ey);
+                u[7] += k * (a1 * d * g.x11 + xy / 2.0 * sd + a2 * et * g.gy);
+                u[8] += k * (a1 * y * g.x11 - a2 * q * g.gy);
+                u[9] += k * (a2 * g.ez);
+                u[10] += k * (a1 * y * g.x11 + xy / 2.0 * cd + a2 * et * g.gz);
+                u[11] += k * (-a1 * d * g.x11 - a2 * q * g.gz);
+            }
         }
-    }
-    if (w[2] != 0.0) {  // tensile
-        const double k = w[2];
-        u[0] += k * (-a1 * g.ale - a2 * q * qy);
-        u[1] += k * (-a1 * g.alx - a2 * q * qx);
-        u[2] += k * (g.tt / 2.0 - a2 * (et * qx + xi * qy));
-        if constexpr (G) {
-            u[3] += k * (-a1 * xy + a2 * xi * g.q2 * g.y32);
-            u[4] += k * (-a1 / r + a2 * g.q2 / r3);
-            u[5] += k * (-a1 * qy - a2 * q * g.q2 * g.y32);
-            u[6] += k * (-a1 * (cd / r + qy * sd) - a2 * q * g.fy);
-            u[7] += k * (-a1 * y * g.x11 - a2 * q * g.gy);
-            u[8] += k * (a1 * (d * g.x11 + xy * sd) + a2 * q * g.hy);
-            u[9] += k * (a1 * (sd / r - qy * cd) - a2 * q * g.fz);
-            u[10] += k * (a1 * d * g.x11 - a2 * q * g.gz);
-            u[11] += k * (a1 * (y * g.x11 + xy * cd) + a2 * q * g.hz);
+        if (w[2] != 0.0) {  // tensile
+            const double k = w[2];
+            u[0] += k * (-a1 * g.ale - a2 * q * qy);
+            u[1] += k * (-a1 * g.alx - a2 * q * qx);
+            u[2] += k * (g.tt / 2.0 - a2 * (et * qx + xi * qy));
+            if constexpr (G) {
+                u[3] += k * (-a1 * xy + a2 * xi * g.q2 * g.y32);
+                u[4] += k * (-a1 / r + a2 * g.q2 / r3);
+                u[5] += k * (-a1 * qy - a2 * q * g.q2 * g.y32);
+                u[6] += k * (-a1 * (cd / r + qy * sd) - a2 * q * g.fy);
+                u[7] += k * (-a1 * y * g.x11 - a2 * q * g.gy);
+                u[8] += k * (a1 * (d * g.x11 + xy * sd) + a2 * q * g.hy);
+                u[9] += k * (a1 * (sd / r - qy * cd) - a2 * q * g.fz);
+                u[10] += k * (a1 * d * g.x11 - a2 * q * g.gz);
+                u[11] += k * (a1 * (y * g.x11 + xy * cd) + a2 * q * g.hz);
+            }
         }
     }
 }
 
 // Part B, including the vertical-fault (cos(dip) = 0) forms of I3, I4, K1, K3, J3, J6.
-template <bool G>
-inline void ub(const Geo2& g, const Consts& c, const double w[3], double u[12]) noexcept {
-    const double xi = g.xi, et = g.et, q = g.q, r = g.r, r3 = g.r3, a3c = c.alp3;
+template <bool G, int NA>
+inline void ub(const Geo2& g, const Consts* cs, const double w[3], double (*us)[12]) noexcept {
+    const Consts& c = cs[0];
+    const double xi = g.xi, et = g.et, q = g.q, r = g.r, r3 = g.r3;
     const double sd = c.sd, cd = c.cd, y = g.y, d = g.d, xi2 = g.xi2, q2 = g.q2;
     const double rd = r + d;
     const double d11 = 1.0 / (r * rd);
@@ -599,64 +609,70 @@ inline void ub(const Geo2& g, const Consts& c, const double w[3], double u[12]) 
     const double aj1 = aj5 * cd - aj6 * sd;
     const double aj4 = -xy - aj2 * cd + aj3 * sd;
     const double qx = q * g.x11, qy = q * g.y11;
-    if (w[0] != 0.0) {  // strike-slip
-        const double k = w[0];
-        u[0] += k * (-xi * qy - g.tt - a3c * ai1 * sd);
-        u[1] += k * (-q / r + a3c * y / rd * sd);
-        u[2] += k * (q * qy - a3c * ai2 * sd);
-        if constexpr (G) {
-            u[3] += k * (xi2 * q * g.y32 - a3c * aj1 * sd);
-            u[4] += k * (xi * q / r3 - a3c * aj2 * sd);
-            u[5] += k * (-xi * q2 * g.y32 - a3c * aj3 * sd);
-            u[6] += k * (-xi * g.fy - d * g.x11 + a3c * (xy + aj4) * sd);
-            u[7] += k * (-g.ey + a3c * (1.0 / r + aj5) * sd);
-            u[8] += k * (q * g.fy - a3c * (qy - aj6) * sd);
-            u[9] += k * (-xi * g.fz - y * g.x11 + a3c * ak1 * sd);
-            u[10] += k * (-g.ez + a3c * y * d11 * sd);
-            u[11] += k * (q * g.fz + a3c * ak2 * sd);
+    for (int ia = 0; ia < NA; ++ia) {
+        const double a3c = cs[ia].alp3;
+        double* u = us[ia];
+        if (w[0] != 0.0) {  // strike-slip
+            const double k = w[0];
+            u[0] += k * (-xi * qy - g.tt - a3c * ai1 * sd);
+            u[1] += k * (-q / r + a3c * y / rd * sd);
+            u[2] += k * (q * qy - a3c * ai2 * sd);
+            if constexpr (G) {
+                u[3] += k * (xi2 * q * g.y32 - a3c * aj1 * sd);
+                u[4] += k * (xi * q / r3 - a3c * aj2 * sd);
+                u[5] += k * (-xi * q2 * g.y32 - a3c * aj3 * sd);
+                u[6] += k * (-xi * g.fy - d * g.x11 + a3c * (xy + aj4) * sd);
+                u[7] += k * (-g.ey + a3c * (1.0 / r + aj5) * sd);
+                u[8] += k * (q * g.fy - a3c * (qy - aj6) * sd);
+                u[9] += k * (-xi * g.fz - y * g.x11 + a3c * ak1 * sd);
+                u[10] += k * (-g.ez + a3c * y * d11 * sd);
+                u[11] += k * (q * g.fz + a3c * ak2 * sd);
+            }
         }
-    }
-    if (w[1] != 0.0) {  // dip-slip
-        const double k = w[1], sc = c.sdcd;
-        u[0] += k * (-q / r + a3c * ai3 * sc);
-        u[1] += k * (-et * qx - g.tt - a3c * xi / rd * sc);
-        u[2] += k * (q * qx + a3c * ai4 * sc);
-        if constexpr (G) {
-            u[3] += k * (xi * q / r3 + a3c * aj4 * sc);
-            u[4] += k * (et * q / r3 + qy + a3c * aj5 * sc);
-            u[5] += k * (-q2 / r3 + a3c * aj6 * sc);
-            u[6] += k * (-g.ey + a3c * aj1 * sc);
-            u[7] += k * (-et * g.gy - xy * sd + a3c * aj2 * sc);
-            u[8] += k * (q * g.gy + a3c * aj3 * sc);
-            u[9] += k * (-g.ez - a3c * ak3 * sc);
-            u[10] += k * (-et * g.gz - xy * cd - a3c * xi * d11 * sc);
-            u[11] += k * (q * g.gz - a3c * ak4 * sc);
+        if (w[1] != 0.0) {  // dip-slip
+            const double k = w[1], sc = c.sdcd;
+            u[0] += k * (-q / r + a3c * ai3 * sc);
+            u[1] += k * (-et * qx - g.tt - a3c * xi / rd * sc);
+            u[2] += k * (q * qx + a3c * ai4 * sc);
+            if constexpr (G) {
+                u[3] += k * (xi * q / r3 + a3c * aj4 * sc);
+                u[4] += k * (et * q / r3 + qy + a3c * aj5 * sc);
+                u[5] += k * (-q2 / r3 + a3c * aj6 * sc);
+                u[6] += k * (-g.ey + a3c * aj1 * sc);
+                u[7] += k * (-et * g.gy - xy * sd + a3c * aj2 * sc);
+                u[8] += k * (q * g.gy + a3c * aj3 * sc);
+                u[9] += k * (-g.ez - a3c * ak3 * sc);
+                u[10] += k * (-et * g.gz - xy * cd - a3c * xi * d11 * sc);
+                u[11] += k * (q * g.gz - a3c * ak4 * sc);
+            }
         }
-    }
-    if (w[2] != 0.0) {  // tensile
-        const double k = w[2], ss = c.sdsd;
-        u[0] += k * (q * qy - a3c * ai3 * ss);
-        u[1] += k * (q * qx + a3c * xi / rd * ss);
-        u[2] += k * (et * qx + xi * qy - g.tt - a3c * ai4 * ss);
-        if constexpr (G) {
-            u[3] += k * (-xi * q2 * g.y32 - a3c * aj4 * ss);
-            u[4] += k * (-q2 / r3 - a3c * aj5 * ss);
-            u[5] += k * (q * q2 * g.y32 - a3c * aj6 * ss);
-            u[6] += k * (q * g.fy - a3c * aj1 * ss);
-            u[7] += k * (q * g.gy - a3c * aj2 * ss);
-            u[8] += k * (-q * g.hy - a3c * aj3 * ss);
-            u[9] += k * (q * g.fz + a3c * ak3 * ss);
-            u[10] += k * (q * g.gz + a3c * xi * d11 * ss);
-            u[11] += k * (-q * g.hz + a3c * ak4 * ss);
+        if (w[2] != 0.0) {  // tensile
+            const double k = w[2], ss = c.sdsd;
+            u[0] += k * (q * qy - a3c * ai3 * ss);
+            u[1] += k * (q * qx + a3c * xi / rd * ss);
+            u[2] += k * (et * qx + xi * qy - g.tt - a3c * ai4 * ss);
+            if constexpr (G) {
+                u[3] += k * (-xi * q2 * g.y32 - a3c * aj4 * ss);
+                u[4] += k * (-q2 / r3 - a3c * aj5 * ss);
+                u[5] += k * (q * q2 * g.y32 - a3c * aj6 * ss);
+                u[6] += k * (q * g.fy - a3c * aj1 * ss);
+                u[7] += k * (q * g.gy - a3c * aj2 * ss);
+                u[8] += k * (-q * g.hy - a3c * aj3 * ss);
+                u[9] += k * (q * g.fz + a3c * ak3 * ss);
+                u[10] += k * (q * g.gz + a3c * xi * d11 * ss);
+                u[11] += k * (-q * g.hz + a3c * ak4 * ss);
+            }
         }
     }
 }
 
 // Part C; multiplied by z by the caller.
-template <bool G>
-inline void uc(const Geo2& g, const Consts& c, double z, const double w[3], double u[12]) noexcept {
+template <bool G, int NA>
+inline void uc(const Geo2& g, const Consts* cs, double z, const double w[3],
+               double (*us)[12]) noexcept {
+    const Consts& c = cs[0];
     const double xi = g.xi, et = g.et, q = g.q, r = g.r, r2 = g.r2, r3 = g.r3, r5 = g.r5;
-    const double a4 = c.alp4, a5c = c.alp5, sd = c.sd, cd = c.cd, y = g.y, d = g.d;
+    const double sd = c.sd, cd = c.cd, y = g.y, d = g.d;
     const double xi2 = g.xi2, q2 = g.q2, x11 = g.x11, y11 = g.y11, x32 = g.x32, y32 = g.y32;
     const double cc = d + z;
     const double x53 = (8.0 * r2 + 9.0 * r * xi + 3.0 * xi2) * x11 * x11 * x11 / r2;
@@ -675,79 +691,88 @@ inline void uc(const Geo2& g, const Consts& c, double z, const double w[3], doub
     const double qr = 3.0 * q / r5;
     const double cdr = (cc + d) / r3;
     const double yy0 = y / r3 - y0 * cd;
-    if (w[0] != 0.0) {  // strike-slip
-        const double k = w[0];
-        u[0] += k * (a4 * xy * cd - a5c * xi * q * z32);
-        u[1] += k * (a4 * (cd / r + 2.0 * qy * sd) - a5c * cc * q / r3);
-        u[2] += k * (a4 * qy * cd - a5c * (cc * et / r3 - z * y11 + xi2 * z32));
-        if constexpr (G) {
-            u[3] += k * (a4 * y0 * cd - a5c * q * z0);
-            u[4] += k * (-a4 * xi * (cd / r3 + 2.0 * q * y32 * sd) + a5c * cc * xi * qr);
-            u[5] += k * (-a4 * xi * q * y32 * cd + a5c * xi * (3.0 * cc * et / r5 - qq));
-            u[6] += k * (-a4 * xi * ppy * cd - a5c * xi * qqy);
-            u[7] += k * (a4 * 2.0 * (d / r3 - y0 * sd) * sd - y / r3 * cd -
-                         a5c * (cdr * sd - et / r3 - cc * y * qr));
-            u[8] += k * (-a4 * q / r3 + yy0 * sd +
-                         a5c * (cdr * cd + cc * d * qr - (y0 * cd + q * z0) * sd));
-            u[9] += k * (a4 * xi * ppz * cd - a5c * xi * qqz);
-            u[10] += k * (a4 * 2.0 * (y / r3 - y0 * cd) * sd + d / r3 * cd -
-                          a5c * (cdr * cd + cc * d * qr));
-            u[11] += k * (yy0 * cd - a5c * (cdr * sd - cc * y * qr - y0 * c.sdsd + q * z0 * cd));
+    for (int ia = 0; ia < NA; ++ia) {
+        const double a4 = cs[ia].alp4, a5c = cs[ia].alp5;
+        double* u = us[ia];
+        if (w[0] != 0.0) {  // strike-slip
+            const double k = w[0];
+            u[0] += k * (a4 * xy * cd - a5c * xi * q * z32);
+            u[1] += k * (a4 * (cd / r + 2.0 * qy * sd) - a5c * cc * q / r3);
+            u[2] += k * (a4 * qy * cd - a5c * (cc * et / r3 - z * y11 + xi2 * z32));
+            if constexpr (G) {
+                u[3] += k * (a4 * y0 * cd - a5c * q * z0);
+                u[4] += k * (-a4 * xi * (cd / r3 + 2.0 * q * y32 * sd) + a5c * cc * xi * qr);
+                u[5] += k * (-a4 * xi * q * y32 * cd + a5c * xi * (3.0 * cc * et / r5 - qq));
+                u[6] += k * (-a4 * xi * ppy * cd - a5c * xi * qqy);
+                u[7] += k * (a4 * 2.0 * (d / r3 - y0 * sd) * sd - y / r3 * cd -
+                             a5c * (cdr * sd - et / r3 - cc * y * qr));
+                u[8] += k * (-a4 * q / r3 + yy0 * sd +
+                             a5c * (cdr * cd + cc * d * qr - (y0 * cd + q * z0) * sd));
+                u[9] += k * (a4 * xi * ppz * cd - a5c * xi * qqz);
+                u[10] += k * (a4 * 2.0 * (y / r3 - y0 * cd) * sd + d / r3 * cd -
+                              a5c * (cdr * cd + cc * d * qr));
+                u[11] +=
+                    k * (yy0 * cd - a5c * (cdr * sd - cc * y * qr - y0 * c.sdsd + q * z0 * cd));
+            }
         }
-    }
-    if (w[1] != 0.0) {  // dip-slip
-        const double k = w[1];
-        u[0] += k * (a4 * cd / r - qy * sd - a5c * cc * q / r3);
-        u[1] += k * (a4 * y * x11 - a5c * cc * et * q * x32);
-        u[2] += k * (-d * x11 - xy * sd - a5c * cc * (x11 - q2 * x32));
-        if constexpr (G) {
-            u[3] += k * (-a4 * xi / r3 * cd + a5c * cc * xi * qr + xi * q * y32 * sd);
-            u[4] += k * (-a4 * y / r3 + a5c * cc * et * qr);
-            u[5] += k * (d / r3 - y0 * sd + a5c * cc / r3 * (1.0 - 3.0 * q2 / r2));
-            u[6] += k * (-a4 * et / r3 + y0 * c.sdsd - a5c * (cdr * sd - cc * y * qr));
-            u[7] += k * (a4 * (x11 - y * y * x32) -
-                         a5c * cc * ((d + 2.0 * q * cd) * x32 - y * et * q * x53));
-            u[8] += k * (xi * ppy * sd + y * d * x32 +
-                         a5c * cc * ((y + 2.0 * q * sd) * x32 - y * q2 * x53));
-            u[9] += k * (-q / r3 + y0 * c.sdcd - a5c * (cdr * cd + cc * d * qr));
-            u[10] +=
-                k * (a4 * y * d * x32 - a5c * cc * ((y - 2.0 * q * sd) * x32 + d * et * q * x53));
-            u[11] += k * (-xi * ppz * sd + x11 - d * d * x32 -
-                          a5c * cc * ((d - 2.0 * q * cd) * x32 - d * q2 * x53));
+        if (w[1] != 0.0) {  // dip-slip
+            const double k = w[1];
+            u[0] += k * (a4 * cd / r - qy * sd - a5c * cc * q / r3);
+            u[1] += k * (a4 * y * x11 - a5c * cc * et * q * x32);
+            u[2] += k * (-d * x11 - xy * sd - a5c * cc * (x11 - q2 * x32));
+            if constexpr (G) {
+                u[3] += k * (-a4 * xi / r3 * cd + a5c * cc * xi * qr + xi * q * y32 * sd);
+                u[4] += k * (-a4 * y / r3 + a5c * cc * et * qr);
+                u[5] += k * (d / r3 - y0 * sd + a5c * cc / r3 * (1.0 - 3.0 * q2 / r2));
+                u[6] += k * (-a4 * et / r3 + y0 * c.sdsd - a5c * (cdr * sd - cc * y * qr));
+                u[7] += k * (a4 * (x11 - y * y * x32) -
+                             a5c * cc * ((d + 2.0 * q * cd) * x32 - y * et * q * x53));
+                u[8] += k * (xi * ppy * sd + y * d * x32 +
+                             a5c * cc * ((y + 2.0 * q * sd) * x32 - y * q2 * x53));
+                u[9] += k * (-q / r3 + y0 * c.sdcd - a5c * (cdr * cd + cc * d * qr));
+                u[10] += k * (a4 * y * d * x32 -
+                              a5c * cc * ((y - 2.0 * q * sd) * x32 + d * et * q * x53));
+                u[11] += k * (-xi * ppz * sd + x11 - d * d * x32 -
+                              a5c * cc * ((d - 2.0 * q * cd) * x32 - d * q2 * x53));
+            }
         }
-    }
-    if (w[2] != 0.0) {  // tensile
-        const double k = w[2];
-        u[0] += k * (-a4 * (sd / r + qy * cd) - a5c * (z * y11 - q2 * z32));
-        u[1] += k * (a4 * 2.0 * xy * sd + d * x11 - a5c * cc * (x11 - q2 * x32));
-        u[2] += k * (a4 * (y * x11 + xy * cd) + a5c * q * (cc * et * x32 + xi * z32));
-        if constexpr (G) {
-            u[3] += k * (a4 * xi / r3 * sd + xi * q * y32 * cd +
-                         a5c * xi * (3.0 * cc * et / r5 - 2.0 * z32 - z0));
-            u[4] += k * (a4 * 2.0 * y0 * sd - d / r3 + a5c * cc / r3 * (1.0 - 3.0 * q2 / r2));
-            u[5] += k * (-a4 * yy0 - a5c * (cc * et * qr - q * z0));
-            u[6] +=
-                k * (a4 * (q / r3 + y0 * c.sdcd) + a5c * (z / r3 * cd + cc * d * qr - q * z0 * sd));
-            u[7] += k * (-a4 * 2.0 * xi * ppy * sd - y * d * x32 +
-                         a5c * cc * ((y + 2.0 * q * sd) * x32 - y * q2 * x53));
-            u[8] += k * (-a4 * (xi * ppy * cd - x11 + y * y * x32) +
-                         a5c * (cc * ((d + 2.0 * q * cd) * x32 - y * et * q * x53) + xi * qqy));
-            u[9] += k * (-et / r3 + y0 * c.cdcd -
-                         a5c * (z / r3 * sd - cc * y * qr - y0 * c.sdsd + q * z0 * cd));
-            u[10] += k * (a4 * 2.0 * xi * ppz * sd - x11 + d * d * x32 -
-                          a5c * cc * ((d - 2.0 * q * cd) * x32 - d * q2 * x53));
-            u[11] += k * (a4 * (xi * ppz * cd + y * d * x32) +
-                          a5c * (cc * ((y - 2.0 * q * sd) * x32 + d * et * q * x53) + xi * qqz));
+        if (w[2] != 0.0) {  // tensile
+            const double k = w[2];
+            u[0] += k * (-a4 * (sd / r + qy * cd) - a5c * (z * y11 - q2 * z32));
+            u[1] += k * (a4 * 2.0 * xy * sd + d * x11 - a5c * cc * (x11 - q2 * x32));
+            u[2] += k * (a4 * (y * x11 + xy * cd) + a5c * q * (cc * et * x32 + xi * z32));
+            if constexpr (G) {
+                u[3] += k * (a4 * xi / r3 * sd + xi * q * y32 * cd +
+                             a5c * xi * (3.0 * cc * et / r5 - 2.0 * z32 - z0));
+                u[4] += k * (a4 * 2.0 * y0 * sd - d / r3 + a5c * cc / r3 * (1.0 - 3.0 * q2 / r2));
+                u[5] += k * (-a4 * yy0 - a5c * (cc * et * qr - q * z0));
+                u[6] += k * (a4 * (q / r3 + y0 * c.sdcd) +
+                             a5c * (z / r3 * cd + cc * d * qr - q * z0 * sd));
+                u[7] += k * (-a4 * 2.0 * xi * ppy * sd - y * d * x32 +
+                             a5c * cc * ((y + 2.0 * q * sd) * x32 - y * q2 * x53));
+                u[8] += k * (-a4 * (xi * ppy * cd - x11 + y * y * x32) +
+                             a5c * (cc * ((d + 2.0 * q * cd) * x32 - y * et * q * x53) + xi * qqy));
+                u[9] += k * (-et / r3 + y0 * c.cdcd -
+                             a5c * (z / r3 * sd - cc * y * qr - y0 * c.sdsd + q * z0 * cd));
+                u[10] += k * (a4 * 2.0 * xi * ppz * sd - x11 + d * d * x32 -
+                              a5c * cc * ((d - 2.0 * q * cd) * x32 - d * q2 * x53));
+                u[11] +=
+                    k * (a4 * (xi * ppz * cd + y * d * x32) +
+                         a5c * (cc * ((y - 2.0 * q * sd) * x32 + d * et * q * x53) + xi * qqz));
+            }
         }
     }
 }
 
-// DC3D at one point: U in Okada's 12-layout; false on a fault edge (singular).
-template <bool G>
-bool dc3d_kernel(const Consts& c, double x, double y, double z, double depth, double al1,
-                 double al2, double aw1, double aw2, const double w[3], double U[12]) noexcept {
+// DC3D at one point for NA media cs[ia] (the same dip): U[ia] in Okada's 12-layout; false on
+// a fault edge (singular).
+template <bool G, int NA>
+bool dc3d_kernel(const Consts* cs, double x, double y, double z, double depth, double al1,
+                 double al2, double aw1, double aw2, const double w[3], double (*U)[12]) noexcept {
     constexpr int m = G ? 12 : 3;
-    for (int i = 0; i < 12; ++i) U[i] = 0.0;
+    const Consts& c = cs[0];
+    for (int ia = 0; ia < NA; ++ia)
+        for (int i = 0; i < 12; ++i) U[ia][i] = 0.0;
     double xi[2] = {x - al1, x - al2};
     for (double& v : xi)
         if (std::fabs(v) < kEps) v = 0.0;
@@ -773,36 +798,39 @@ bool dc3d_kernel(const Consts& c, double x, double y, double z, double depth, do
             for (int j = 0; j < 2; ++j) {
                 Geo2 g;
                 geo2(xi[j], et[k], q, c, kxi[k], ket[j], g);
-                double du[12];
-                if (pass == 0) {
-                    double a[12] = {};
-                    ua<G>(g, c, w, a);
-                    for (int b = 0; b < m; b += 3) {
-                        const double s = b == 9 ? -1.0 : 1.0;  // d/dz of u(x, y, -z)
-                        du[b] = -s * a[b];
-                        du[b + 1] = s * (-a[b + 1] * c.cd + a[b + 2] * c.sd);
-                        du[b + 2] = s * (-a[b + 1] * c.sd - a[b + 2] * c.cd);
-                    }
-                } else {
-                    double a[12] = {}, cp[12] = {};
-                    ua<G>(g, c, w, a);
-                    ub<G>(g, c, w, a);
-                    uc<G>(g, c, z, w, cp);
-                    for (int b = 0; b < m; b += 3) {
-                        du[b] = a[b] + z * cp[b];
-                        du[b + 1] =
-                            (a[b + 1] + z * cp[b + 1]) * c.cd - (a[b + 2] + z * cp[b + 2]) * c.sd;
-                        du[b + 2] =
-                            (a[b + 1] - z * cp[b + 1]) * c.sd + (a[b + 2] - z * cp[b + 2]) * c.cd;
-                    }
-                    if constexpr (G) {
-                        du[9] += cp[0];
-                        du[10] += cp[1] * c.cd - cp[2] * c.sd;
-                        du[11] -= cp[1] * c.sd + cp[2] * c.cd;
-                    }
-                }
                 const double sign = (j + k == 1) ? -1.0 : 1.0;  // Chinnery: f(x1) - f(x2) ...
-                for (int i = 0; i < m; ++i) U[i] += sign * du[i];
+                double a[NA][12] = {}, cp[NA][12] = {};
+                ua<G, NA>(g, cs, w, a);
+                if (pass == 1) {
+                    ub<G, NA>(g, cs, w, a);
+                    uc<G, NA>(g, cs, z, w, cp);
+                }
+                for (int ia = 0; ia < NA; ++ia) {
+                    const double *A = a[ia], *C = cp[ia];
+                    double du[12];
+                    if (pass == 0) {
+                        for (int b = 0; b < m; b += 3) {
+                            const double s = b == 9 ? -1.0 : 1.0;  // d/dz of u(x, y, -z)
+                            du[b] = -s * A[b];
+                            du[b + 1] = s * (-A[b + 1] * c.cd + A[b + 2] * c.sd);
+                            du[b + 2] = s * (-A[b + 1] * c.sd - A[b + 2] * c.cd);
+                        }
+                    } else {
+                        for (int b = 0; b < m; b += 3) {
+                            du[b] = A[b] + z * C[b];
+                            du[b + 1] =
+                                (A[b + 1] + z * C[b + 1]) * c.cd - (A[b + 2] + z * C[b + 2]) * c.sd;
+                            du[b + 2] =
+                                (A[b + 1] - z * C[b + 1]) * c.sd + (A[b + 2] - z * C[b + 2]) * c.cd;
+                        }
+                        if constexpr (G) {
+                            du[9] += C[0];
+                            du[10] += C[1] * c.cd - C[2] * c.sd;
+                            du[11] -= C[1] * c.sd + C[2] * c.cd;
+                        }
+                    }
+                    for (int i = 0; i < m; ++i) U[ia][i] += sign * du[i];
+                }
             }
         }
     }
@@ -902,6 +930,25 @@ void okada_canonical_scalar(std::size_t n, const double* x, const double* y, dou
     canonical_block(n, x, y, depth, alp3, u);
 }
 
+bool dc3d_media(const double alpha[kOkadaMedia], double x, double y, double z, double depth,
+                double dip, double al1, double al2, double aw1, double aw2,
+                const std::array<double, 3>& disl, OkadaField out[kOkadaMedia]) noexcept {
+    constexpr int NA = int(kOkadaMedia);
+    Consts cs[NA];
+    for (int ia = 0; ia < NA; ++ia) cs[ia] = make_consts(alpha[ia], dip);
+    const double w[3] = {disl[0] * kInv2Pi, disl[1] * kInv2Pi, disl[2] * kInv2Pi};
+    double U[NA][12];
+    const bool ok = dc3d_kernel<true, NA>(cs, x, y, z, depth, al1, al2, aw1, aw2, w, U);
+    for (int ia = 0; ia < NA; ++ia) {
+        out[ia].singular = !ok;
+        if (ok)
+            store(U[ia], out[ia].u.data(), out[ia].g.data());
+        else
+            store_singular(out[ia].u.data(), out[ia].g.data());
+    }
+    return ok;
+}
+
 CanonicalKernel canonical_kernel() noexcept {
 #if VISCOANN_OKADA_X86
     static const CanonicalKernel k =
@@ -992,9 +1039,12 @@ std::size_t okada_rectangle(std::size_t n, const OkadaPoints& pts, const OkadaRe
         const Consts c = make_consts(src.alpha[i], src.dip[i]);
         const double w[3] = {src.disl1[i] * kInv2Pi, src.disl2[i] * kInv2Pi,
                              src.disl3[i] * kInv2Pi};
-        return dc3d_kernel<decltype(grad)::value>(c, pts.x[i], pts.y[i], pts.z[i], src.depth[i],
-                                                  src.al1[i], src.al2[i], src.aw1[i], src.aw2[i], w,
-                                                  U);
+        double V[1][12];
+        const bool ok = dc3d_kernel<decltype(grad)::value, 1>(&c, pts.x[i], pts.y[i], pts.z[i],
+                                                              src.depth[i], src.al1[i], src.al2[i],
+                                                              src.aw1[i], src.aw2[i], w, V);
+        std::copy(V[0], V[0] + 12, U);
+        return ok;
     };
     if (g)
         return drive(n, u, g, flags, threads, [&](std::size_t i, double* U) noexcept {

@@ -9,6 +9,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <type_traits>
+#include <utility>
 
 #include "viscoann/okada.hpp"
 
@@ -150,22 +151,40 @@ namespace viscoann::detail {
 
 namespace {
 
-// A complex number whose parts are several times' values at once (the lanes): the stress
-// series of depth_stress_series evaluates every time of a node in one pass.
+// A complex number whose parts are several times' values at once (the lanes, V a vector of 4
+// or 8 doubles): the stress series of depth_stress_series evaluates every time of a node in
+// one pass.
 typedef double v4d __attribute__((vector_size(32)));
+typedef double v8d __attribute__((vector_size(64)));
+template <class V>
 struct CLanes {
-    v4d re, im;
+    V re, im;
 };
-inline CLanes operator+(CLanes a, CLanes b) { return {a.re + b.re, a.im + b.im}; }
-inline CLanes operator-(CLanes a, CLanes b) { return {a.re - b.re, a.im - b.im}; }
-inline CLanes operator-(CLanes a) { return {-a.re, -a.im}; }
-inline CLanes operator*(double c, CLanes a) { return {c * a.re, c * a.im}; }
-inline CLanes times_i(CLanes a) { return {-a.im, a.re}; }
+template <class V>
+inline CLanes<V> operator+(CLanes<V> a, CLanes<V> b) {
+    return {a.re + b.re, a.im + b.im};
+}
+template <class V>
+inline CLanes<V> operator-(CLanes<V> a, CLanes<V> b) {
+    return {a.re - b.re, a.im - b.im};
+}
+template <class V>
+inline CLanes<V> operator-(CLanes<V> a) {
+    return {-a.re, -a.im};
+}
+template <class V>
+inline CLanes<V> operator*(double c, CLanes<V> a) {
+    return {c * a.re, c * a.im};
+}
+template <class V>
+inline CLanes<V> times_i(CLanes<V> a) {
+    return {-a.im, a.re};
+}
 inline cplx times_i(cplx a) { return {-a.imag(), a.real()}; }
 
 // One kernel set's complex gradient (z down) of the harmonic J_m e^{imφ}: C(off, x) =
 // R[x] e^{i(m + off)φ}. g[3 i + j] = ∂u_i/∂x_j (i, j = x, y, z down). T: double (one time) or
-// v4d (four times, CLanes).
+// a vector of times (CLanes<T>).
 template <class T>
 struct SetView {
     const T* R;  // kDepthSet radial integrals
@@ -177,7 +196,7 @@ struct SetView {
         if constexpr (std::is_same_v<T, double>)
             return R[idx] * z;
         else
-            return CLanes{R[idx] * z.real(), R[idx] * z.imag()};
+            return CLanes<T>{R[idx] * z.real(), R[idx] * z.imag()};
     }
 };
 
@@ -275,52 +294,99 @@ void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementa
     }
 }
 
-// An AVX2 clone (the lanes are one register) beside the baseline, picked by the loader.
+// Entry I = k S + c of the stress series' lanes, the rows' weighted sum at its slot of the
+// compact row (the layout resolved at compile time: no branch per entry); lanes past nl zero.
+template <class V, std::size_t I>
+inline void load_lane(const double* const rows[4], const double w[4], std::size_t nt,
+                      std::size_t t0, std::size_t nl, V Rv[kElementary][kDepthSet + 1]) {
+    constexpr std::size_t S = kDepthSet + 1, k = I / S, c = I % S, W = sizeof(V) / sizeof(double);
+    constexpr StressLayout::Slot sl = kStressLayout.of[k][c];
+    if constexpr (sl.slot < 0) {
+        Rv[k][c] = V{};
+    } else {
+        const std::size_t o = std::size_t(sl.slot) * nt + t0;
+        V v;
+        if (nl == W) {
+            V r[4];
+            for (int s = 0; s < 4; ++s) std::memcpy(&r[s], rows[s] + o, sizeof(V));
+            v = r[0] * w[0] + r[1] * w[1] + r[2] * w[2] + r[3] * w[3];
+        } else {
+            // Built from scalars in registers: lanes stored one by one and read back as a
+            // vector stall the store forwarding.
+            auto at = [&](std::size_t l) {
+                return l < nl ? rows[0][o + l] * w[0] + rows[1][o + l] * w[1] +
+                                    rows[2][o + l] * w[2] + rows[3][o + l] * w[3]
+                              : 0.0;
+            };
+            if constexpr (W == 4)
+                v = V{at(0), at(1), at(2), at(3)};
+            else
+                v = V{at(0), at(1), at(2), at(3), at(4), at(5), at(6), at(7)};
+        }
+        if constexpr (sl.sign < 0)
+            Rv[k][c] = -v;
+        else
+            Rv[k][c] = v;
+    }
+}
+template <class V, std::size_t... I>
+inline void load_lanes(const double* const rows[4], const double w[4], std::size_t nt,
+                       std::size_t t0, std::size_t nl, V Rv[kElementary][kDepthSet + 1],
+                       std::index_sequence<I...>) {
+    (load_lane<V, I>(rows, w, nt, t0, nl, Rv), ...);
+}
+
+// Times t0 .. t0 + nl - 1 (nl <= the lanes of V) of depth_stress_series.
+template <class V>
+inline void stress_lanes(const cplx e[9], const Term terms[6], std::size_t nt,
+                         const double* const rows[4], const double w[4], std::size_t t0,
+                         std::size_t nl, double* stress) {
+    constexpr std::size_t S = kDepthSet + 1;
+    V Rv[kElementary][S];
+    load_lanes<V>(rows, w, nt, t0, nl, Rv, std::make_index_sequence<kElementary * S>{});
+    CLanes<V> gp[kElementary][9], gs[kElementary][9], up[3], us[3];
+    for (std::size_t k = 0; k < kElementary; ++k)
+        set_gradient(SetView<V>{Rv[k], kElementaryOrder[k], e}, gp[k], up, gs[k], us);
+    V G[9] = {}, D = {};
+    for (int ti = 0; ti < 6; ++ti) {
+        const Term& t = terms[ti];
+        const std::size_t k = t.src;
+        for (int c = 0; c < 9; ++c) {
+            const CLanes<V> z = t.cp * gp[k][c] + t.cs * gs[k][c];
+            G[c] += t.imag ? z.im : z.re;
+        }
+        const cplx ev = e[kElementaryOrder[k] + 4];
+        D += t.cp * Rv[k][kDepthSet] * (t.imag ? ev.imag() : ev.real());
+    }
+    for (std::size_t l = 0; l < nl; ++l)
+        for (int i = 0; i < 3; ++i)
+            for (int j = 0; j < 3; ++j)
+                stress[(t0 + l) * 9 + std::size_t(3 * i + j)] +=
+                    kUp[i] * kUp[j] * (G[3 * i + j][l] + G[3 * j + i][l]) + (i == j ? D[l] : 0.0);
+}
+
+// AVX-512 and AVX2 clones beside the baseline, picked by the loader. Passes of 8 times while
+// more than 4 are left, then one of 4: 10 times take 2 passes on AVX-512 (3 of 4 lanes each
+// before); elsewhere an 8-lane pass is two 4-lane ones.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-__attribute__((target_clones("arch=x86-64-v3", "default"), flatten))
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"), flatten))
 #endif
-void depth_stress_series(Azimuth a, const PotencyTensor& p, std::size_t nt, const double* R,
-                         double* stress) noexcept {
-    constexpr std::size_t L = 4, S = kDepthSet + 1;
+void depth_stress_series(Azimuth a, const PotencyTensor& p, std::size_t nt,
+                         const double* const rows[4], const double w[4], double* stress) noexcept {
     cplx e[9];
     harmonics(a, e);
     Term terms[6];
     potency_terms(p, terms);
-    for (std::size_t t0 = 0; t0 < nt; t0 += L) {
-        const std::size_t nl = std::min(L, nt - t0);
-        // The times' values as lanes: Rv[k][c][lane] (lanes past nt zero).
-        v4d Rv[kElementary][S];
-        for (std::size_t k = 0; k < kElementary; ++k)
-            for (std::size_t c = 0; c < S; ++c) {
-                const double* r = &R[(k * S + c) * nt + t0];
-                if (nl == L) {
-                    std::memcpy(&Rv[k][c], r, sizeof(v4d));
-                } else {
-                    // Built from scalars in registers: lanes stored one by one and read back
-                    // as a vector stall the store forwarding.
-                    auto at = [&](std::size_t l) { return l < nl ? r[l] : 0.0; };
-                    Rv[k][c] = v4d{at(0), at(1), at(2), at(3)};
-                }
-            }
-        CLanes gp[kElementary][9], gs[kElementary][9], up[3], us[3];
-        for (std::size_t k = 0; k < kElementary; ++k)
-            set_gradient(SetView<v4d>{Rv[k], kElementaryOrder[k], e}, gp[k], up, gs[k], us);
-        v4d G[9] = {}, D = {};
-        for (const Term& t : terms) {
-            const std::size_t k = t.src;
-            for (int c = 0; c < 9; ++c) {
-                const CLanes z = t.cp * gp[k][c] + t.cs * gs[k][c];
-                G[c] += t.imag ? z.im : z.re;
-            }
-            const cplx ev = e[kElementaryOrder[k] + 4];
-            D += t.cp * Rv[k][kDepthSet] * (t.imag ? ev.imag() : ev.real());
+    for (std::size_t t0 = 0; t0 < nt;) {
+        const std::size_t left = nt - t0;
+        if (left > 4) {
+            const std::size_t nl = std::min<std::size_t>(8, left);
+            stress_lanes<v8d>(e, terms, nt, rows, w, t0, nl, stress);
+            t0 += nl;
+        } else {
+            stress_lanes<v4d>(e, terms, nt, rows, w, t0, left, stress);
+            t0 += left;
         }
-        for (std::size_t l = 0; l < nl; ++l)
-            for (int i = 0; i < 3; ++i)
-                for (int j = 0; j < 3; ++j)
-                    stress[(t0 + l) * 9 + std::size_t(3 * i + j)] +=
-                        kUp[i] * kUp[j] * (G[3 * i + j][l] + G[3 * j + i][l]) +
-                        (i == j ? D[l] : 0.0);
     }
 }
 

@@ -228,6 +228,51 @@ inline constexpr std::size_t kDepthRadial = 2 * kDepthSet + 1;
 /// Harmonic order m of each elementary source.
 inline constexpr int kElementaryOrder[kElementary] = {0, 0, 1, 2};
 
+/// The stress's radial integrals without repeats. Of a source's μ-set and λ D (kDepthSet + 1
+/// values) the entries with m + n < 0 are signed copies (J_{-n} = (-1)^n J_n, the same power
+/// of k), and the axisymmetric sources (m = 0) have no SH part (W, Wz are zero): a row of the
+/// stress tables holds each independent value once, `n` values (52 of 76).
+struct StressLayout {
+    struct Slot {
+        int slot;     ///< index in the compact row; -1: identically zero
+        double sign;  ///< entry = sign row[slot]
+    };
+    Slot of[kElementary][kDepthSet + 1];
+    struct Entry {
+        std::size_t k, c;
+    };
+    Entry stored[kElementary * (kDepthSet + 1)];  ///< (source, entry) of each slot
+    std::size_t n;
+};
+constexpr StressLayout make_stress_layout() {
+    // Per entry of a set (and λ D last): its group (V, U, Uz, Vz, W, Wz, λ D) and offset n.
+    constexpr int group[kDepthSet + 1] = {0, 0, 0, 0, 0, 1, 1, 1, 2, 3, 3, 4, 4, 4, 4, 4, 5, 5, 6};
+    constexpr int off[kDepthSet + 1] = {-2, -1, 0,  1, 2, -1, 0,  1, 0, -1,
+                                        1,  -2, -1, 0, 1, 2,  -1, 1, 0};
+    StressLayout L{};
+    L.n = 0;
+    for (std::size_t k = 0; k < kElementary; ++k)
+        for (std::size_t c = 0; c <= kDepthSet; ++c) {
+            const int m = kElementaryOrder[k];
+            if (m == 0 && (group[c] == 4 || group[c] == 5)) {
+                L.of[k][c] = {-1, 0.0};
+            } else if (m + off[c] >= 0) {
+                L.stored[L.n] = {k, c};
+                L.of[k][c] = {int(L.n++), 1.0};
+            }
+        }
+    for (std::size_t k = 0; k < kElementary; ++k)
+        for (std::size_t c = 0; c <= kDepthSet; ++c) {
+            const int m = kElementaryOrder[k], n = m + off[c];
+            if (n >= 0 || (m == 0 && (group[c] == 4 || group[c] == 5))) continue;
+            for (std::size_t c2 = 0; c2 <= kDepthSet; ++c2)
+                if (group[c2] == group[c] && off[c2] == -2 * m - off[c])
+                    L.of[k][c] = {L.of[k][c2].slot, (-n) % 2 == 0 ? 1.0 : -1.0};
+        }
+    return L;
+}
+inline constexpr StressLayout kStressLayout = make_stress_layout();
+
 /// The field at depth of potency tensor p at azimuth a from the elementary sources' radial
 /// integrals R there (frame x east, y north, z up): displacement u [m], gradient
 /// grad[3 i + j] = ∂u_i/∂x_j, and stress / μ_ref (σ[3 i + j]). Each harmonic is the real or
@@ -236,11 +281,13 @@ inline constexpr int kElementaryOrder[kElementary] = {0, 0, 1, 2};
 void depth_synthesis(Azimuth a, const PotencyTensor& p, const double R[kElementary][kDepthRadial],
                      double u[3], double grad[9], double stress[9]) noexcept;
 
-/// depth_synthesis' stress for nt times at once, added to stress[it 9 + c]: R[(k (kDepthSet +
-/// 1) + c) nt + it] is source k's μ-set (c < kDepthSet) and λ D (c = kDepthSet) at time it
-/// (times contiguous). The times run as SIMD lanes, the harmonics once.
-void depth_stress_series(Azimuth a, const PotencyTensor& p, std::size_t nt, const double* R,
-                         double* stress) noexcept;
+/// depth_synthesis' stress for nt times at once, added to stress[it 9 + c], of the radial
+/// integrals R = Σ_s w[s] rows[s] (the tables' cubic stencil in radius): R[s nt + it] is slot
+/// s of kStressLayout at time it (times contiguous): source k's μ-set entry c < kDepthSet or
+/// its λ D (c = kDepthSet) is kStressLayout.of[k][c]. The times run as SIMD lanes, the
+/// harmonics once.
+void depth_stress_series(Azimuth a, const PotencyTensor& p, std::size_t nt,
+                         const double* const rows[4], const double w[4], double* stress) noexcept;
 
 /// Okada's DC3D0 field of a moment tensor per unit μ (as okada_moment_field) at depth:
 /// out = (u[3], grad[9]) at (x, y, z) [m], z <= 0, source at depth below (0, 0).

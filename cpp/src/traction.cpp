@@ -15,6 +15,7 @@
 
 #include "depth_sources.hpp"
 #include "depth_tables.hpp"
+#include "okada_media.hpp"
 #include "parallel_for.hpp"
 #include "plan.hpp"
 #include "sources.hpp"
@@ -27,7 +28,7 @@ namespace {
 
 constexpr double kDeg = 3.14159265358979323846 / 180.0;
 // Elastic evaluations of the homogeneous part: α g(α) is a quadratic in α (Lagrange).
-constexpr double kAlphas[3] = {0.5, 2.0 / 3.0, 0.8};
+constexpr double kAlphas[kOkadaMedia] = {0.5, 2.0 / 3.0, 0.8};
 
 using Vec3 = std::array<double, 3>;
 
@@ -331,8 +332,6 @@ void homogeneous_field(const Design& d, std::size_t m, const std::size_t* cols, 
     // Okada's DC3D at depth, three elastic evaluations -> basis (1, α, 1/α), per (q, i).
     parallel_for(m * n, d.o.threads, 16, [&](std::size_t b, std::size_t e) {
         for (std::size_t qi = b; qi < e; ++qi) {
-            // Receiver-major: consecutive pairs share the receiver depth and the source row's
-            // node depths, so the depth-interpolated rows in the cache serve them (A/B: ~8 %).
             const std::size_t i = qi / m, q = qi % m;
             const PatchDesign& P = d.pd[cols[q]];
             bool singular = false;
@@ -340,11 +339,12 @@ void homogeneous_field(const Design& d, std::size_t m, const std::size_t* cols, 
                 const double ex = x[i] - pc.c[0], ny = y[i] - pc.c[1];
                 const double xo = ex * P.f.xe + ny * P.f.xn, yo = ex * P.f.ye + ny * P.f.yn;
                 double basis[3][9] = {};
+                OkadaField fields[kOkadaMedia];
+                singular |= !dc3d_media(kAlphas, xo, yo, z[i], -pc.c[2], P.patch.dip,
+                                        -0.5 * P.patch.length, 0.5 * P.patch.length, -0.5 * pc.w,
+                                        0.5 * pc.w, {P.ss, P.ds, 0.0}, fields);
                 for (int a = 0; a < 3; ++a) {
-                    const OkadaField of =
-                        dc3d(kAlphas[a], xo, yo, z[i], -pc.c[2], P.patch.dip, -0.5 * P.patch.length,
-                             0.5 * P.patch.length, -0.5 * pc.w, 0.5 * pc.w, {P.ss, P.ds, 0.0});
-                    singular |= of.singular;
+                    const OkadaField& of = fields[a];
                     // Okada's frame -> ENU: R g Rᵀ.
                     const double R[3][3] = {
                         {P.f.xe, P.f.ye, 0.0}, {P.f.xn, P.f.yn, 0.0}, {0.0, 0.0, 1.0}};
@@ -604,7 +604,7 @@ void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* c
             std::vector<Item> items;
         };
         std::map<std::pair<std::size_t, double>, Group> groups;
-        std::vector<double> acc(F), buf, out;
+        std::vector<double> buf, out;
         for (std::size_t u = ub0; u < ub1; ++u) {
             const std::size_t r0 = ub[u], nr = ub[u + 1] - r0, z = iz[rows[order[r0]]];
             groups.clear();
@@ -631,8 +631,7 @@ void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* c
                 for (const Item& it : g.items) {
                     const std::size_t i = order[r0 + it.pair / m];
                     detail::rows_stress(nt, &buf[(it.j - g.lo) * F], it.c, it.nd->p,
-                                        x[i] - it.nd->east, y[i] - it.nd->north, &out[it.pair * S],
-                                        acc.data());
+                                        x[i] - it.nd->east, y[i] - it.nd->north, &out[it.pair * S]);
                 }
             }
             for (std::size_t r = 0; r < nr; ++r)
@@ -721,7 +720,8 @@ std::vector<double> TractionKernels::panel_tables(std::size_t p, std::size_t nt,
                                                   const double* times) const {
     check_panel(p, n_panels(), nt, times);
     std::lock_guard<std::mutex> lock(impl_->mu);
-    return impl_->cached(p, nt, times, true)->t;
+    const auto& t = impl_->cached(p, nt, times, true)->t;
+    return std::vector<double>(t.begin(), t.end());
 }
 
 std::size_t TractionKernels::panel_table_size(std::size_t p, std::size_t nt) const {

@@ -3,10 +3,12 @@ builds (one table set per panel of its source-depth grid, at one set of times: t
 solves, nearly all of the cost) in one HDF5 file, so that later runs over the same patches,
 model, times and resolution only evaluate.
 
-Layout (format ``viscoann-traction-store``, version 1): datasets ``model/<column>`` (the
+Layout (format ``viscoann-traction-store``, version 2): datasets ``model/<column>`` (the
 model's per-layer columns, half-space last), ``patches`` (the handle's rows: east, north,
 depth, strike, dip, rake, length, width), ``times`` [s]; attributes ``tol``, ``talbot_nodes``,
-``k_refine``, ``r_refine``; per panel p a dataset ``panel<p>`` (float64, the handle's layout).
+``k_refine``, ``r_refine``; per panel p a dataset ``panel<p>`` (float64, the handle's layout:
+52 values per row since version 2, the stress integrals without their signed copies and zeros;
+version 1 held all 76).
 
 A build writes each panel, as it finishes, to its own file in ``<path>.partial/`` (written
 whole or not at all), so an interrupted build resumes at the next panel; the HDF5 file is
@@ -26,7 +28,7 @@ import numpy as np
 from . import atomic
 from .store import _COLUMNS, _require_same
 
-FORMAT, VERSION = "viscoann-traction-store", 1
+FORMAT, VERSION = "viscoann-traction-store", 2
 _RESOLUTION = ("tol", "talbot_nodes", "k_refine", "r_refine")
 
 
@@ -75,10 +77,12 @@ def attach(handle, path, *, model_columns, patches, times, resolution, progress=
     meta = partial / "meta.json"
     doc = {k: (v.tolist() if isinstance(v, np.ndarray) else v) for k, v in want.items()}
     doc["model"] = [c.tolist() for c in want["model"]]
+    doc["version"] = VERSION
     if meta.exists():
         have = json.loads(meta.read_text())
         have["model"] = [np.asarray(c) for c in have["model"]]
-        _require_same(partial, have, want)
+        have.setdefault("version", 1)
+        _require_same(partial, have, want | {"version": VERSION})
     else:
         atomic.write_text(meta, json.dumps(doc))
     panels = range(handle.n_panels)

@@ -151,31 +151,40 @@ static void test_bad_receivers() {
         std::invalid_argument, "receiver 0");
 }
 
-// The tables' stress series (every time as a SIMD lane, tails of 1-3 lanes included) adds
-// exactly depth_synthesis' stress per time to what out holds.
+// The tables' stress series (every time as a SIMD lane: passes of 8 and 4, partial ones
+// included) of four weighted rows adds exactly depth_synthesis' stress per time of the rows'
+// weighted sum to what out holds.
 static void test_stress_series_equals_synthesis() {
     using namespace viscoann::detail;
-    constexpr std::size_t S = kDepthSet + 1;
+    // 19 entries per source: orders 0, 0 keep 8 (no SH, n < 0 copies), order 1 keeps 17.
+    CHECK(kStressLayout.n == 8 + 8 + 17 + 19);
     std::uint64_t state = 12345;
     auto uniform = [&] {
         state = state * 6364136223846793005ull + 1442695040888963407ull;
         return double(state >> 11) / double(1ull << 53) * 2.0 - 1.0;
     };
-    for (std::size_t nt : {1, 3, 4, 5, 10}) {
-        std::vector<double> R(nt * kElementary * S);
-        for (double& v : R) v = uniform();
+    for (std::size_t nt : {1, 3, 4, 5, 8, 10, 12, 13}) {
+        const std::size_t row = nt * kStressLayout.n;
+        std::vector<double> rows(4 * row), R(row, 0.0);
+        for (double& v : rows) v = uniform();
+        const double w[4] = {uniform(), uniform(), uniform(), uniform()};
+        const double* rp[4] = {&rows[0], &rows[row], &rows[2 * row], &rows[3 * row]};
+        for (std::size_t q = 0; q < row; ++q)
+            for (int s = 0; s < 4; ++s) R[q] += w[s] * rp[s][q];
         const PotencyTensor p{uniform(), uniform(), uniform(), uniform(), uniform(), uniform()};
         for (double phi : {0.0, 0.7, 2.9, -1.3}) {
             const Azimuth az = azimuth(std::cos(phi), std::sin(phi));
             std::vector<double> out(nt * 9, 0.5);
-            depth_stress_series(az, p, nt, R.data(), out.data());
+            depth_stress_series(az, p, nt, rp, w, out.data());
             for (std::size_t it = 0; it < nt; ++it) {
                 double Rk[kElementary][kDepthRadial] = {}, ref[9];
-                for (std::size_t k = 0; k < kElementary; ++k) {
-                    const double* a = &R[k * S * nt + it];
-                    for (std::size_t c = 0; c < kDepthSet; ++c) Rk[k][kDepthSet + c] = a[c * nt];
-                    Rk[k][2 * kDepthSet] = a[kDepthSet * nt];
-                }
+                // The full μ-set and λ D from the compact row: signed copies, zeros.
+                for (std::size_t k = 0; k < kElementary; ++k)
+                    for (std::size_t c = 0; c <= kDepthSet; ++c) {
+                        const auto sl = kStressLayout.of[k][c];
+                        Rk[k][kDepthSet + c] =
+                            sl.slot < 0 ? 0.0 : sl.sign * R[std::size_t(sl.slot) * nt + it];
+                    }
                 depth_synthesis(az, p, Rk, nullptr, nullptr, ref);
                 for (int c = 0; c < 9; ++c)
                     CHECK_NEAR(out[it * 9 + std::size_t(c)], 0.5 + ref[c], 1e-13);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "check.hpp"
+#include "okada_media.hpp"
 #include "viscoann.h"
 #include "viscoann/okada.hpp"
 
@@ -234,6 +235,33 @@ void test_c_api() {
                                1) == VISCOANN_INVALID_ARGUMENT);
 }
 
+// Several media from one geometry (the traction kernels' α basis) equal DC3D per medium to
+// rounding, at depth, at the surface and on an edge (singular: NaN and flagged).
+void test_media_equal_dc3d() {
+    const double alpha[viscoann::detail::kOkadaMedia] = {0.5, 2.0 / 3.0, 0.8};
+    const double pts[4][3] = {
+        {1200, -700, -3000}, {-4000, 2500, 0}, {300, 50, -5200}, {1000, 0, -4000}};
+    for (double dip : {90.0, 55.0, 0.0})
+        for (const auto& p : pts) {
+            viscoann::OkadaField f[viscoann::detail::kOkadaMedia];
+            const bool ok = viscoann::detail::dc3d_media(alpha, p[0], p[1], p[2], 4000, dip, -1000,
+                                                         1000, -500, 500, {1.0, -0.5, 0.25}, f);
+            for (int a = 0; a < 3; ++a) {
+                const auto r = viscoann::dc3d(alpha[a], p[0], p[1], p[2], 4000, dip, -1000, 1000,
+                                              -500, 500, {1.0, -0.5, 0.25});
+                CHECK(f[a].singular == r.singular && ok == !r.singular);
+                for (int i = 0; i < 9; ++i) {
+                    if (r.singular) {
+                        CHECK(std::isnan(f[a].g[i]));
+                        continue;
+                    }
+                    CHECK_NEAR(f[a].g[i], r.g[i], 1e-15 * (1.0 + std::abs(r.g[i])));
+                    if (i < 3) CHECK_NEAR(f[a].u[i], r.u[i], 1e-15 * (1.0 + std::abs(r.u[i])));
+                }
+            }
+        }
+}
+
 }  // namespace
 
 int main() {
@@ -245,5 +273,6 @@ int main() {
     test_canonical_left_lateral();
     test_bad_input();
     test_c_api();
+    test_media_equal_dc3d();
     return check::report();
 }
