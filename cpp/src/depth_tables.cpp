@@ -151,21 +151,27 @@ PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::si
             DepthKernels dk;
             depth_time_kernels(model, P.z[g], grid.receivers, plan, times, tr, o, dk);
             const std::size_t nk = plan.rule.k.size();
-            parallel_for(j1 - j0, o.threads, 1, [&](std::size_t b, std::size_t e) {
-                std::vector<double> row(5 * nk);
-                double Rr[E][kDepthRadial];
-                for (std::size_t jj = b; jj < e; ++jj) {
-                    const std::size_t j = j0 + jj;
-                    bessel_04_row(plan.rule, r[j], row.data());
+            // Blocks of kStressBlock radii (a last short one padded with its last radius).
+            constexpr std::size_t B = kStressBlock;
+            const TableKernels kernels = table_kernels();
+            parallel_for((j1 - j0 + B - 1) / B, o.threads, 1, [&](std::size_t b, std::size_t e) {
+                std::vector<double> row(5 * nk), Jt(5 * nk * B);
+                double Rblk[F * B];
+                for (std::size_t blk = b; blk < e; ++blk) {
+                    const std::size_t jb = j0 + blk * B, nj = std::min(B, j1 - jb);
+                    for (std::size_t l = 0; l < B; ++l) {
+                        bessel_04_row(plan.rule, r[jb + std::min(l, nj - 1)], row.data());
+                        for (std::size_t q = 0; q < 5 * nk; ++q) Jt[q * B + l] = row[q];
+                    }
                     for (std::size_t iz = 0; iz < nz; ++iz)
                         for (std::size_t it = 0; it < nt; ++it) {
-                            depth_radial(plan.rule, row.data(),
-                                         &dk.krem[((it * nz + iz) * nk) * E * NC], Rr);
-                            double* out = &tab.t[(((iz * G + g) * n_r + j) * F) * nt + it];
-                            for (std::size_t s = 0; s < F; ++s) {
-                                const auto [k, c] = kStressLayout.stored[s];
-                                // c = kDepthSet: λ D
-                                out[s * nt] = dk.mu_ref * Rr[k][kDepthSet + c];
+                            kernels.stress_radial(nk, plan.rule.k.data(), plan.rule.w.data(),
+                                                  Jt.data(),
+                                                  &dk.krem[((it * nz + iz) * nk) * E * NC], Rblk);
+                            for (std::size_t l = 0; l < nj; ++l) {
+                                double* out = &tab.t[(((iz * G + g) * n_r + jb + l) * F) * nt + it];
+                                for (std::size_t s = 0; s < F; ++s)
+                                    out[s * nt] = dk.mu_ref * Rblk[s * B + l];
                             }
                         }
                 }

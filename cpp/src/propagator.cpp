@@ -272,6 +272,14 @@ Receiver locate(const Stack& st, double z) noexcept {
 
 DepthState state_at(const Stack& st, const Receiver& r, const Moduli& m, double k, const cplx* psv,
                     const cplx* sh) noexcept {
+    DepthState s;
+    states_at(st, r, m, k, 1, psv, 0, sh, 0, &s);
+    return s;
+}
+
+void states_at(const Stack& st, const Receiver& r, const Moduli& m, double k, std::size_t n,
+               const cplx* psv, std::size_t psv_stride, const cplx* sh, std::size_t sh_stride,
+               DepthState* out) noexcept {
     const bool half = r.sub >= st.subs.size();
     const double xi = k * r.off, E = std::exp(-xi);
     const double eta = half ? 0.0 : k * (st.subs[r.sub].h - r.off);
@@ -279,18 +287,22 @@ DepthState state_at(const Stack& st, const Receiver& r, const Moduli& m, double 
     const PsvCols v = psv_values(m, xi, E, eta, F);
     cplx dU[4], dV[4];
     psv_derivatives(m, xi, E, eta, F, dU, dV);
-    DepthState s{0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
     const std::size_t nc = half ? 2 : 4;
-    for (std::size_t c = 0; c < nc; ++c) {
-        s.U += v.v[0][c] * psv[c];
-        s.V += v.v[1][c] * psv[c];
-        s.Uz += dU[c] * psv[c];
-        s.Vz += dV[c] * psv[c];
+    for (std::size_t e = 0; e < n; ++e) {
+        const cplx* pe = psv + e * psv_stride;
+        const cplx* he = sh + e * sh_stride;
+        DepthState s{0.0, 0.0, 0.0, 0.0, 0.0, 0.0};
+        for (std::size_t c = 0; c < nc; ++c) {
+            s.U += v.v[0][c] * pe[c];
+            s.V += v.v[1][c] * pe[c];
+            s.Uz += dU[c] * pe[c];
+            s.Vz += dV[c] * pe[c];
+        }
+        // SH: W = c1 E + c2 F, dW/dz / k = -c1 E + c2 F.
+        s.W = he[0] * E + (half ? 0.0 : he[1] * F);
+        s.Wz = -he[0] * E + (half ? 0.0 : he[1] * F);
+        out[e] = s;
     }
-    // SH: W = c1 E + c2 F, dW/dz / k = -c1 E + c2 F.
-    s.W = sh[0] * E + (half ? 0.0 : sh[1] * F);
-    s.Wz = -sh[0] * E + (half ? 0.0 : sh[1] * F);
-    return s;
 }
 
 void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed, const std::vector<char>& viscous,

@@ -58,6 +58,11 @@ struct DepthState {
 /// two decaying ones, then two ignored) and sh (2; half-space: one), moduli m of that layer.
 DepthState state_at(const Stack& stack, const Receiver& r, const Moduli& m, double k,
                     const cplx* psv, const cplx* sh) noexcept;
+/// state_at for n sources at once (the layer's columns computed once): source e's
+/// coefficients at psv + e psv_stride and sh + e sh_stride, its state into out[e].
+void states_at(const Stack& stack, const Receiver& r, const Moduli& m, double k, std::size_t n,
+               const cplx* psv, std::size_t psv_stride, const cplx* sh, std::size_t sh_stride,
+               DepthState* out) noexcept;
 
 /// Workspace of the dense solver, sized for one stack.
 struct DenseWork {

@@ -6,10 +6,13 @@
 //     tables, u_c(t) = sum_f C_cf sum_s w_s g_f(r_s, t) (C from sources.hpp's
 //     elementary_synthesis, w the cubic stencil in r);
 // (3) stencil: a weighted sum of four table rows into an accumulator (the traction tables'
-//     interpolation in depth and radius, depth_tables.cpp).
+//     interpolation in depth and radius, depth_tables.cpp);
+// (4) stress radial sums: the traction tables' integrals (kStressLayout's slots) of a block
+//     of kStressBlock radii at one time and receiver depth, vectorised across the radii.
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstring>
 
@@ -51,6 +54,37 @@ using SynthesisKernel = void (*)(std::size_t n, std::size_t stride, const double
 /// acc[q] += sum_s w[s] rows[s][q] for q < n.
 using StencilKernel = void (*)(std::size_t n, const double* const rows[4], const double w[4],
                                double* acc) noexcept;
+
+/// Radii per block of the stress radial sums.
+inline constexpr std::size_t kStressBlock = 8;
+/// R[s kStressBlock + jj] = Σ_ik w k^p X_s(k) J_a(k r_jj) for the stress tables' slots s (the
+/// integrals of depth_radial's μ-set and λ D that kStressLayout keeps; a = m + n >= 0) from
+/// Jt[(5 ik + a) kStressBlock + jj] (bessel_04_row per radius, transposed), the rule's k and w,
+/// and one time's kernels at one receiver depth K[(ik kElementary + e) kDepthComponents + c].
+using StressRadialKernel = void (*)(std::size_t nk, const double* k, const double* w,
+                                    const double* Jt, const double* K, double* R) noexcept;
+
+/// Per slot of kStressLayout: its source, kernel component (depth_radial's μ-scaled set, or
+/// λ D), Bessel order and power of k.
+struct StressTerm {
+    std::size_t src, comp, order;
+    int power;
+};
+constexpr std::array<StressTerm, kStressLayout.n> make_stress_terms() {
+    // Per entry c of a set (then λ D): component in the μ-set (U V W Uz Vz Wz), offset n, p.
+    constexpr std::size_t comp[kDepthSet + 1] = {1, 1, 1, 1, 1, 0, 0, 0, 3, 4,
+                                                 4, 2, 2, 2, 2, 2, 5, 5, 6};
+    constexpr int off[kDepthSet + 1] = {-2, -1, 0,  1, 2, -1, 0,  1, 0, -1,
+                                        1,  -2, -1, 0, 1, 2,  -1, 1, 0};
+    constexpr int power[kDepthSet + 1] = {2, 1, 2, 1, 2, 2, 1, 2, 2, 2, 2, 2, 1, 2, 1, 2, 2, 2, 2};
+    std::array<StressTerm, kStressLayout.n> t{};
+    for (std::size_t s = 0; s < kStressLayout.n; ++s) {
+        const auto [k, c] = kStressLayout.stored[s];
+        t[s] = {k, 6 + comp[c], std::size_t(kElementaryOrder[k] + off[c]), power[c]};
+    }
+    return t;
+}
+inline constexpr std::array<StressTerm, kStressLayout.n> kStressTerms = make_stress_terms();
 
 template <class V>
 inline V load(const double* p) noexcept {
@@ -140,8 +174,42 @@ inline void stencil_impl(std::size_t n, const double* const rows[4], const doubl
     for (; q < n; ++q) acc[q] += w[0] * r0[q] + w[1] * r1[q] + w[2] * r2[q] + w[3] * r3[q];
 }
 
+// Slots S0 .. S1 - 1 of stress_radial_impl: their accumulators stay in registers.
+template <class V, std::size_t NV, std::size_t S0, std::size_t S1>
+inline void stress_radial_pass(std::size_t nk, const double* __restrict k,
+                               const double* __restrict w, const double* __restrict Jt,
+                               const double* __restrict K, double* __restrict R) noexcept {
+    constexpr std::size_t L = sizeof(V) / sizeof(double), B = kStressBlock;
+    static_assert(L * NV == B, "a pass covers the block");
+    V a[S1 - S0][NV] = {};
+    for (std::size_t ik = 0; ik < nk; ++ik) {
+        // As depth_radial: w1 = w k, w2 = w1 k, each term (w_p X) J.
+        const double w1 = w[ik] * k[ik], w2 = w1 * k[ik];
+        const double* X = K + ik * kElementary * kDepthComponents;
+        const double* J = Jt + ik * 5 * B;
+#pragma GCC unroll 32
+        for (std::size_t s = S0; s < S1; ++s) {
+            const StressTerm& t = kStressTerms[s];
+            const double c = (t.power == 1 ? w1 : w2) * X[t.src * kDepthComponents + t.comp];
+            for (std::size_t v = 0; v < NV; ++v)
+                a[s - S0][v] += load<V>(J + t.order * B + v * L) * c;
+        }
+    }
+    for (std::size_t s = S0; s < S1; ++s)
+        for (std::size_t v = 0; v < NV; ++v) store<V>(R + s * B + v * L, a[s - S0][v]);
+}
+template <class V, std::size_t NV>
+inline void stress_radial_impl(std::size_t nk, const double* k, const double* w, const double* Jt,
+                               const double* K, double* R) noexcept {
+    constexpr std::size_t S = kStressLayout.n, H = S / 2;
+    stress_radial_pass<V, NV, 0, H>(nk, k, w, Jt, K, R);
+    stress_radial_pass<V, NV, H, S>(nk, k, w, Jt, K, R);
+}
+
 void radial_block_scalar(std::size_t nk, std::size_t nt, const double* Bt, const double* Kt,
                          double* acc) noexcept;
+void stress_radial_scalar(std::size_t nk, const double* k, const double* w, const double* Jt,
+                          const double* K, double* R) noexcept;
 void stencil_scalar(std::size_t n, const double* const rows[4], const double w[4],
                     double* acc) noexcept;
 void synthesis_scalar(std::size_t n, std::size_t stride, const double* const rows[4],
@@ -159,12 +227,17 @@ void stencil_avx512(std::size_t n, const double* const rows[4], const double w[4
                     double* acc) noexcept;
 void synthesis_avx512(std::size_t n, std::size_t stride, const double* const rows[4],
                       const double w[4], const double C[3][kRadialFunctions], double* u) noexcept;
+void stress_radial_avx2(std::size_t nk, const double* k, const double* w, const double* Jt,
+                        const double* K, double* R) noexcept;
+void stress_radial_avx512(std::size_t nk, const double* k, const double* w, const double* Jt,
+                          const double* K, double* R) noexcept;
 #endif
 
 struct TableKernels {
     RadialKernel radial;
     SynthesisKernel synthesis;
     StencilKernel stencil;
+    StressRadialKernel stress_radial;
 };
 /// The kernels for this CPU, chosen once.
 TableKernels table_kernels() noexcept;

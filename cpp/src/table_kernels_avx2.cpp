@@ -18,6 +18,11 @@ void synthesis_avx2(std::size_t n, std::size_t stride, const double* const rows[
     synthesis_impl<v4d>(n, stride, rows, w, C, u);
 }
 
+void stress_radial_avx2(std::size_t nk, const double* k, const double* w, const double* Jt,
+                        const double* K, double* R) noexcept {
+    stress_radial_impl<v4d, 2>(nk, k, w, Jt, K, R);
+}
+
 void stencil_avx2(std::size_t n, const double* const rows[4], const double w[4],
                   double* acc) noexcept {
     stencil_impl<v4d>(n, rows, w, acc);

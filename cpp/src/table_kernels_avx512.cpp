@@ -18,6 +18,11 @@ void synthesis_avx512(std::size_t n, std::size_t stride, const double* const row
     synthesis_impl<v8d>(n, stride, rows, w, C, u);
 }
 
+void stress_radial_avx512(std::size_t nk, const double* k, const double* w, const double* Jt,
+                          const double* K, double* R) noexcept {
+    stress_radial_impl<v8d, 1>(nk, k, w, Jt, K, R);
+}
+
 void stencil_avx512(std::size_t n, const double* const rows[4], const double w[4],
                     double* acc) noexcept {
     stencil_impl<v8d>(n, rows, w, acc);

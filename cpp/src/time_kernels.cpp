@@ -524,10 +524,12 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
                 const cplx ms = m[src].mu, ls = m[src].lam;
                 for (std::size_t iz = 0; iz < nz; ++iz) {
                     const Moduli& mr = m[receiver_layer(p.stack, rec[iz])];
+                    const std::size_t q = qof[iz];
+                    DepthState ds[E];
+                    states_at(p.stack, rec[iz], mr, k, E, &cp[q * 4], nq * 4, &cs[q * 2], nq * 2,
+                              ds);
                     for (std::size_t e = 0; e < E; ++e) {
-                        const std::size_t q = qof[iz];
-                        const DepthState d = state_at(p.stack, rec[iz], mr, k,
-                                                      &cp[(e * nq + q) * 4], &cs[(e * nq + q) * 2]);
+                        const DepthState& d = ds[e];
                         const cplx L[6] = {d.U, d.V, d.W, d.Uz, d.Vz, d.Wz};
                         cplx H[6] = {};
                         const double* h = &hb[((ik * nz + iz) * E + e) * NB * 6];

@@ -1,12 +1,14 @@
 // ctest for the Hankel stage: the wavenumber rule, Bessel J1..J3, and the transforms of known
 // pairs, ∫_0^∞ e^{-ka} J_n(kr) k dk = (R - a)^n (n R + a) / (r^n R^3), R = sqrt(a^2 + r^2)
 // (the Laplace transform of t J_n(rt)), through every sum the solver uses.
+#include <algorithm>
 #include <cmath>
 #include <vector>
 
 #include "check.hpp"
 #include "hankel.hpp"
 #include "sources.hpp"
+#include "table_kernels.hpp"
 
 using namespace viscoann::detail;
 
@@ -149,8 +151,56 @@ static void test_tables_and_interpolation() {
         }
 }
 
+// The stress tables' radial sums (every ISA's kernel, a block of radii as lanes) equal
+// depth_radial's μ-set and λ D at each radius, slot by slot (kStressLayout).
+static void test_stress_radial_equals_depth_radial() {
+    const WavenumberRule rule = rule_for(3e3, 4e4);
+    const std::size_t nk = rule.k.size(), B = kStressBlock;
+    std::vector<StressRadialKernel> kernels{stress_radial_scalar};
+#if VISCOANN_TABLES_X86
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        kernels.push_back(stress_radial_avx2);
+    if (__builtin_cpu_supports("avx512f")) kernels.push_back(stress_radial_avx512);
+#endif
+    std::vector<double> K(nk * kElementary * kDepthComponents), Jt(5 * nk * B), row(5 * nk);
+    for (std::size_t q = 0; q < K.size(); ++q) K[q] = std::sin(0.37 * double(q) + 1.0);
+    double r[kStressBlock];
+    for (std::size_t l = 0; l < B; ++l) {
+        r[l] = 500.0 + 4e3 * double(l);
+        bessel_04_row(rule, r[l], row.data());
+        for (std::size_t q = 0; q < 5 * nk; ++q) Jt[q * B + l] = row[q];
+    }
+    for (StressRadialKernel kern : kernels) {
+        std::vector<double> R(kStressLayout.n * B);
+        kern(nk, rule.k.data(), rule.w.data(), Jt.data(), K.data(), R.data());
+        for (std::size_t l = 0; l < B; ++l) {
+            bessel_04_row(rule, r[l], row.data());
+            double ref[kElementary][kDepthRadial];
+            depth_radial(rule, row.data(), K.data(), ref);
+            double scale = 0.0;
+            for (const auto& e : ref)
+                for (double v : e) scale = std::max(scale, std::abs(v));
+            for (std::size_t s = 0; s < kStressLayout.n; ++s) {
+                const auto [k, c] = kStressLayout.stored[s];
+                CHECK_NEAR(R[s * B + l], ref[k][kDepthSet + c], 1e-13 * scale);
+            }
+            // The signed copies the layout drops are exact (its zeros, the axisymmetric
+            // sources' SH part, hold for the solver's kernels, not these: test_traction_tables).
+            for (std::size_t k = 0; k < kElementary; ++k)
+                for (std::size_t c = 0; c <= kDepthSet; ++c) {
+                    const auto sl = kStressLayout.of[k][c];
+                    if (sl.slot < 0) continue;
+                    const auto [k2, c2] = kStressLayout.stored[std::size_t(sl.slot)];
+                    CHECK(k2 == k);
+                    CHECK(ref[k][kDepthSet + c] == sl.sign * ref[k2][kDepthSet + c2]);
+                }
+        }
+    }
+}
+
 int main() {
     test_rule();
+    test_stress_radial_equals_depth_radial();
     test_bessel();
     test_known_pairs();
     test_tables_and_interpolation();
