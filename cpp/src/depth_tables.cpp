@@ -124,7 +124,7 @@ DepthGrid make_depth_grid(const EarthModel& model, const std::vector<double>& to
 
 PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::size_t panel,
                          const std::vector<double>& times, const GreensOptions& o) {
-    constexpr std::size_t E = kElementary, NC = kDepthComponents, F = kStressRadial;
+    constexpr std::size_t E = kElementary, SC = kStressComponents, F = kStressRadial;
     constexpr std::size_t G = kGridPoints;
     const DepthPanel& P = grid.panels.at(panel);
     const std::size_t nz = grid.receivers.size(), nt = times.size(), n_r = P.n_r;
@@ -149,7 +149,7 @@ PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::si
             if (j1 == j0) continue;
             const Plan plan = make_plan(P.D, R, o);
             DepthKernels dk;
-            depth_time_kernels(model, P.z[g], grid.receivers, plan, times, tr, o, dk);
+            depth_time_kernels(model, P.z[g], grid.receivers, plan, times, tr, o, dk, true);
             const std::size_t nk = plan.rule.k.size();
             // Blocks of kStressBlock radii (a last short one padded with its last radius).
             constexpr std::size_t B = kStressBlock;
@@ -167,7 +167,7 @@ PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::si
                         for (std::size_t it = 0; it < nt; ++it) {
                             kernels.stress_radial(nk, plan.rule.k.data(), plan.rule.w.data(),
                                                   Jt.data(),
-                                                  &dk.krem[((it * nz + iz) * nk) * E * NC], Rblk);
+                                                  &dk.krem[((it * nz + iz) * nk) * E * SC], Rblk);
                             for (std::size_t l = 0; l < nj; ++l) {
                                 double* out = &tab.t[(((iz * G + g) * n_r + jb + l) * F) * nt + it];
                                 for (std::size_t s = 0; s < F; ++s)

@@ -219,6 +219,8 @@ void potency_homogeneous_parts(const PotencyTensor& p, double x, double y, doubl
 /// displacement state (U, V, W, Uz, Vz, Wz; z down, Uz = ∂U/∂z / k, propagator.hpp), the same
 /// times the receiver layer's μ(s)/μ_ref, and λ(s)/μ_ref (Uz − V) (the divergence's kernel).
 inline constexpr std::size_t kDepthComponents = 13;
+/// The stress's share of them: the μ-scaled set and λ (Uz − V), components 6 .. 12.
+inline constexpr std::size_t kStressComponents = kDepthComponents - 6;
 /// Per elementary source (order m), the radial integrals Σ_k w k^p X(k) J_{m+n}(kr) the field
 /// at depth takes (J_{-n} = (-1)^n J_n), for the kernel set X = (U, V, W, Uz, Vz, Wz) and the
 /// μ-scaled set, then λ D: per set, V at n = -2..2 (p = 1 for odd n, 2 for even), U at

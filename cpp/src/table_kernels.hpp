@@ -60,12 +60,13 @@ inline constexpr std::size_t kStressBlock = 8;
 /// R[s kStressBlock + jj] = Σ_ik w k^p X_s(k) J_a(k r_jj) for the stress tables' slots s (the
 /// integrals of depth_radial's μ-set and λ D that kStressLayout keeps; a = m + n >= 0) from
 /// Jt[(5 ik + a) kStressBlock + jj] (bessel_04_row per radius, transposed), the rule's k and w,
-/// and one time's kernels at one receiver depth K[(ik kElementary + e) kDepthComponents + c].
+/// and one time's stress kernels at one receiver depth K[(ik kElementary + e) kStressComponents
+/// + c] (depth_time_kernels' stress_only layout: kDepthComponents' 6 .. 12).
 using StressRadialKernel = void (*)(std::size_t nk, const double* k, const double* w,
                                     const double* Jt, const double* K, double* R) noexcept;
 
-/// Per slot of kStressLayout: its source, kernel component (depth_radial's μ-scaled set, or
-/// λ D), Bessel order and power of k.
+/// Per slot of kStressLayout: its source, kernel component (of kStressComponents: the
+/// μ-scaled set, then λ D), Bessel order and power of k.
 struct StressTerm {
     std::size_t src, comp, order;
     int power;
@@ -80,7 +81,7 @@ constexpr std::array<StressTerm, kStressLayout.n> make_stress_terms() {
     std::array<StressTerm, kStressLayout.n> t{};
     for (std::size_t s = 0; s < kStressLayout.n; ++s) {
         const auto [k, c] = kStressLayout.stored[s];
-        t[s] = {k, 6 + comp[c], std::size_t(kElementaryOrder[k] + off[c]), power[c]};
+        t[s] = {k, comp[c], std::size_t(kElementaryOrder[k] + off[c]), power[c]};
     }
     return t;
 }
@@ -185,12 +186,12 @@ inline void stress_radial_pass(std::size_t nk, const double* __restrict k,
     for (std::size_t ik = 0; ik < nk; ++ik) {
         // As depth_radial: w1 = w k, w2 = w1 k, each term (w_p X) J.
         const double w1 = w[ik] * k[ik], w2 = w1 * k[ik];
-        const double* X = K + ik * kElementary * kDepthComponents;
+        const double* X = K + ik * kElementary * kStressComponents;
         const double* J = Jt + ik * 5 * B;
 #pragma GCC unroll 32
         for (std::size_t s = S0; s < S1; ++s) {
             const StressTerm& t = kStressTerms[s];
-            const double c = (t.power == 1 ? w1 : w2) * X[t.src * kDepthComponents + t.comp];
+            const double c = (t.power == 1 ? w1 : w2) * X[t.src * kStressComponents + t.comp];
             for (std::size_t v = 0; v < NV; ++v)
                 a[s - S0][v] += load<V>(J + t.order * B + v * L) * c;
         }

@@ -397,17 +397,34 @@ void depth_factors(const Layer& src_layer, const std::vector<double>& times, con
     }
 }
 
+namespace {
+
+// out[q] += a x[q] + b y[q]: the inversion's sums over Laplace nodes, most of the time of the
+// depth kernels (AVX-512 and AVX2 clones beside the baseline, picked by the loader).
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default")))
+#endif
+void add_weighted(std::size_t n, double a, const double* __restrict x, double b,
+                  const double* __restrict y, double* __restrict out) noexcept {
+    for (std::size_t q = 0; q < n; ++q) out[q] += a * x[q] + b * y[q];
+}
+
+}  // namespace
+
 void depth_time_kernels(const EarthModel& model, double depth, const std::vector<double>& zr,
                         const Plan& plan, const std::vector<double>& times, const TalbotRule& tr,
-                        const GreensOptions& o, DepthKernels& out) {
+                        const GreensOptions& o, DepthKernels& out, bool stress_only) {
     constexpr std::size_t E = kElementary, NC = kDepthComponents, NB = kHomogeneousBasis;
     const auto layers = layer_list(model);
     const std::size_t nl = layers.size(), nt = times.size();
     const std::size_t nk = plan.rule.k.size(), nz = zr.size();
     const Layer& src_layer = *layers[model.layer_at(depth)];
+    // Components kept: all, or the stress's (c0 .. NC - 1).
+    const std::size_t c0 = stress_only ? NC - kStressComponents : 0, nc = NC - c0;
     out.z = zr;
+    out.nc = nc;
     depth_factors(src_layer, times, tr, out);
-    out.krem.assign(nt * nz * nk * E * NC, 0.0);
+    out.krem.assign(nt * nz * nk * E * nc, 0.0);
     if (model.layers.empty()) return;  // homogeneous half-space: no remainder
 
     Prepared p;
@@ -504,6 +521,12 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
     parallel_for(nk, o.threads, 4, [&](std::size_t b, std::size_t en) {
         DenseWork w;
         std::vector<cplx> cp(E * nq * 4), cs(E * nq * 2), xp, xs;
+        // One wavenumber's transforms at every node, (node, iz, e, c) as real and imaginary
+        // parts, then its kernels (it, iz, e, c) as the inversion's weighted sums over the
+        // nodes, vectorised along (iz, e, c), and copied out once: krem is (times, receivers,
+        // wavenumbers, ...), and adding each node's share in place scattered over GBs.
+        const std::size_t Q = nz * E * nc;
+        std::vector<double> loc(nt * Q), Rre((nn + 1) * Q), Rim((nn + 1) * Q);
         for (std::size_t ik = b; ik < en; ++ik) {
             const double k = plan.rule.k[ik];
             for (std::size_t node = 0; node <= nn; ++node) {
@@ -539,14 +562,26 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
                         for (int c = 0; c < 6; ++c)
                             R[c] = L[c] - H[c], R[6 + c] = mr.mu * L[c] - ms * H[c];
                         R[12] = mr.lam * (L[3] - L[1]) - ls * (H[3] - H[1]);
-                        for (const auto& [it, wx] : serves[node]) {
-                            double* oe = &out.krem[(((it * nz + iz) * nk + ik) * E + e) * NC];
-                            for (std::size_t c = 0; c < NC; ++c)
-                                oe[c] += t0 ? R[c].real() : std::imag(wx * R[c]);
-                        }
+                        const std::size_t at_ = node * Q + (iz * E + e) * nc;
+                        for (std::size_t c = c0; c < NC; ++c)
+                            Rre[at_ + c - c0] = R[c].real(), Rim[at_ + c - c0] = R[c].imag();
                     }
                 }
             }
+            std::fill(loc.begin(), loc.end(), 0.0);
+            for (std::size_t node = 0; node <= nn; ++node)
+                for (const auto& [it, wx] : serves[node]) {
+                    double* oe = &loc[it * Q];
+                    const double *re = &Rre[node * Q], *im = &Rim[node * Q];
+                    // Im(w R) = w.re R.im + w.im R.re; the unrelaxed node's share is Re R.
+                    if (node == nn)
+                        add_weighted(Q, 0.0, im, 1.0, re, oe);
+                    else
+                        add_weighted(Q, wx.real(), im, wx.imag(), re, oe);
+                }
+            for (std::size_t q = 0; q < nt * nz; ++q)  // q = it nz + iz
+                std::copy(&loc[q * E * nc], &loc[(q + 1) * E * nc],
+                          &out.krem[(q * nk + ik) * E * nc]);
         }
     });
 }

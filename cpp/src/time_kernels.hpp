@@ -84,10 +84,13 @@ void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const
 /// kernels a + α b + c/α per part from three elastic solves; Okada's point source is linear in
 /// (1, α, 1/α)), and the homogeneous part's time factors: per time and basis function of
 /// potency_homogeneous_basis, L^{-1}[f(s)/s] (f), and of μ(s) f(s), λ(s) f(s) [Pa] (the
-/// homogeneous stress, formed in the Laplace domain). Steps only (no velocities).
+/// homogeneous stress, formed in the Laplace domain). Steps only (no velocities). With
+/// `stress_only`, krem holds the stress's components alone (nc = kStressComponents per source:
+/// kDepthComponents' 6 .. 12).
 struct DepthKernels {
     std::vector<double> z;
     std::vector<double> krem;
+    std::size_t nc = kDepthComponents;  ///< components per (wavenumber, source) in krem
     std::vector<std::array<double, kHomogeneousBasis>> f, mu_f, lam_f;  ///< per time
     double mu_ref = 1.0;
 };
@@ -96,7 +99,7 @@ void depth_factors(const Layer& source, const std::vector<double>& times, const 
                    DepthKernels& out);
 void depth_time_kernels(const EarthModel& model, double depth, const std::vector<double>& z,
                         const Plan& plan, const std::vector<double>& times, const TalbotRule& tr,
-                        const GreensOptions& o, DepthKernels& out);
+                        const GreensOptions& o, DepthKernels& out, bool stress_only = false);
 
 /// Depth scale [m] of the remainder's decay e^{-kD} between a source at `depth` and a receiver
 /// at z (both down): the shortest path through an interface that the homogeneous half-space

@@ -164,6 +164,11 @@ static void test_stress_radial_equals_depth_radial() {
 #endif
     std::vector<double> K(nk * kElementary * kDepthComponents), Jt(5 * nk * B), row(5 * nk);
     for (std::size_t q = 0; q < K.size(); ++q) K[q] = std::sin(0.37 * double(q) + 1.0);
+    // The kernels' stress-only layout (depth_time_kernels): components 6 .. 12.
+    std::vector<double> Ks(nk * kElementary * kStressComponents);
+    for (std::size_t q = 0; q < nk * kElementary; ++q)
+        for (std::size_t c = 0; c < kStressComponents; ++c)
+            Ks[q * kStressComponents + c] = K[q * kDepthComponents + 6 + c];
     double r[kStressBlock];
     for (std::size_t l = 0; l < B; ++l) {
         r[l] = 500.0 + 4e3 * double(l);
@@ -172,7 +177,7 @@ static void test_stress_radial_equals_depth_radial() {
     }
     for (StressRadialKernel kern : kernels) {
         std::vector<double> R(kStressLayout.n * B);
-        kern(nk, rule.k.data(), rule.w.data(), Jt.data(), K.data(), R.data());
+        kern(nk, rule.k.data(), rule.w.data(), Jt.data(), Ks.data(), R.data());
         for (std::size_t l = 0; l < B; ++l) {
             bessel_04_row(rule, r[l], row.data());
             double ref[kElementary][kDepthRadial];
