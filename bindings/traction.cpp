@@ -133,6 +133,8 @@ void bind_traction(py::module_& m) {
             "(traction (T, R, C, 3) [Pa per m of slip], flags (R, C)) of receiver rows and "
             "source cols (viscoann/traction.hpp); direct: without the tables (block_direct).")
         .def_property_readonly("n_panels", &viscoann::TractionKernels::n_panels)
+        .def("panel_table_size", &viscoann::TractionKernels::panel_table_size, py::arg("panel"),
+             py::arg("n_times"), "The number of values of panel p's tables at n_times times.")
         .def(
             "panel_tables",
             [](const viscoann::TractionKernels& k, std::size_t p, BindArr times) {
@@ -155,5 +157,22 @@ void bind_traction(py::module_& m) {
                                    data.data(), static_cast<std::size_t>(data.size()));
             },
             py::arg("panel"), py::arg("times"), py::arg("data"),
-            "Gives the handle panel p's tables at these times (as panel_tables returned them).");
+            "Gives the handle panel p's tables at these times (as panel_tables returned them).")
+        .def(
+            "fill_panel_tables",
+            [](const viscoann::TractionKernels& k, std::size_t p, BindArr times,
+               const py::function& fill) {
+                k.fill_panel_tables(p, static_cast<std::size_t>(times.size()), times.data(),
+                                    [&](double* data, std::size_t size) {
+                                        // A view of the handle's memory, valid during the call.
+                                        py::array_t<double> view({static_cast<py::ssize_t>(size)},
+                                                                 {sizeof(double)}, data,
+                                                                 py::none());
+                                        fill(view);
+                                    });
+            },
+            py::arg("panel"), py::arg("times"), py::arg("fill"),
+            "set_panel_tables without a copy: fill(view) writes panel p's values into a "
+            "writable 1-D view of the handle's memory (e.g. an h5py dataset's read_direct); "
+            "the view is invalid after the call.");
 }

@@ -161,3 +161,23 @@ def test_panel_tables_refuse_bad_input():
         k.set_panel_tables(0, TIMES, np.ones(5))
     with pytest.raises(ValueError, match=r"times\[1\] = -1 is invalid"):
         k.panel_tables(0, np.array([0.0, -1.0]))
+
+    # Filled in place (a store's read): the same tables give the same block; values that are
+    # not finite, or a failing fill, leave the handle's tables as they were.
+    idx = np.arange(2)
+    want = k.block(idx, idx, TIMES)[0]
+    tables = [k.panel_tables(p, TIMES) for p in range(n)]
+    assert k.panel_table_size(0, TIMES.size) == size
+    k2 = _kernels(_patches()[:2] - [0, 0, 8e3, 0, 0, 0, 0, 0])
+    for p in range(n):
+        k2.fill_panel_tables(p, TIMES, lambda v, p=p: v.__setitem__(slice(None), tables[p]))
+    assert np.array_equal(k2.block(idx, idx, TIMES)[0], want)
+    with pytest.raises(ValueError, match="data.* = nan is invalid"):
+        k2.fill_panel_tables(0, TIMES, lambda v: v.fill(np.nan))
+
+    def fail(v):
+        raise OSError("disk gone")
+
+    with pytest.raises(OSError, match="disk gone"):
+        k2.fill_panel_tables(0, TIMES, fail)
+    assert np.array_equal(k2.panel_tables(0, TIMES), tables[0])

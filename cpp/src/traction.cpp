@@ -741,10 +741,20 @@ void TractionKernels::set_panel_tables(std::size_t p, std::size_t nt, const doub
         throw std::invalid_argument(s.str());
     }
     if (size > 0 && data == nullptr) throw std::invalid_argument("data is a null pointer");
-    detail::require_finite("data", size, data, false);
+    fill_panel_tables(p, nt, times,
+                      [&](double* out, std::size_t) { std::copy(data, data + size, out); });
+}
+
+void TractionKernels::fill_panel_tables(
+    std::size_t p, std::size_t nt, const double* times,
+    const std::function<void(double*, std::size_t)>& fill) const {
+    check_panel(p, n_panels(), nt, times);
+    const std::size_t size = panel_table_size(p, nt);
     auto tab = std::make_shared<detail::PanelTables>();
     tab->nt = nt;
-    tab->t.assign(data, data + size);
+    tab->t.resize(size);
+    fill(tab->t.data(), size);
+    detail::require_finite("data", size, tab->t.data(), false);
     std::lock_guard<std::mutex> lock(impl_->mu);
     impl_->cached(p, nt, times, false) = std::move(tab);
 }

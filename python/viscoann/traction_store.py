@@ -63,14 +63,15 @@ def attach(handle, path, *, model_columns, patches, times, resolution, progress=
             n = int(f.attrs["n_panels"])
             if n != handle.n_panels:
                 raise ValueError(f"{path}: {n} panels, the handle has {handle.n_panels}")
-            # One buffer for every panel: a fresh array per panel costs its page faults on top
-            # of the handle's own copy (N = 300: 1.9 s against 0.05 s for the reads).
-            sets = [f[f"panel{p}"] for p in range(n)]
-            buf = np.empty(max((d.size for d in sets), default=0))
-            for p, d in enumerate(sets):
-                view = buf[: d.size]
-                d.read_direct(view)
-                handle.set_panel_tables(p, times, view)
+            for p in range(n):
+                d = f[f"panel{p}"]
+                size = handle.panel_table_size(p, times.size)
+                if d.shape != (size,):
+                    raise ValueError(
+                        f"{path}: panel{p} holds {d.size} values, the handle's grid {size}"
+                    )
+                # Read straight into the handle's memory (no copy of 1.5 GB at N = 1000).
+                handle.fill_panel_tables(p, times, d.read_direct)
         return True
     partial = path.with_name(path.name + ".partial")
     partial.mkdir(parents=True, exist_ok=True)
