@@ -336,11 +336,12 @@ inline void load_lanes(const double* const rows[4], const double w[4], std::size
     (load_lane<V, I>(rows, w, nt, t0, nl, Rv), ...);
 }
 
-// Times t0 .. t0 + nl - 1 (nl <= the lanes of V) of depth_stress_series.
+// Times t0 .. t0 + nl - 1 (nl <= the lanes of V) of depth_stress_series, adding the lanes
+// from `skip` on (the earlier ones belong to a pass before).
 template <class V>
 inline void stress_lanes(const cplx e[9], const Term terms[6], std::size_t nt,
                          const double* const rows[4], const double w[4], std::size_t t0,
-                         std::size_t nl, double* stress) {
+                         std::size_t nl, std::size_t skip, double* stress) {
     constexpr std::size_t S = kDepthSet + 1;
     V Rv[kElementary][S];
     load_lanes<V>(rows, w, nt, t0, nl, Rv, std::make_index_sequence<kElementary * S>{});
@@ -358,16 +359,17 @@ inline void stress_lanes(const cplx e[9], const Term terms[6], std::size_t nt,
         const cplx ev = e[kElementaryOrder[k] + 4];
         D += t.cp * Rv[k][kDepthSet] * (t.imag ? ev.imag() : ev.real());
     }
-    for (std::size_t l = 0; l < nl; ++l)
+    for (std::size_t l = skip; l < nl; ++l)
         for (int i = 0; i < 3; ++i)
             for (int j = 0; j < 3; ++j)
                 stress[(t0 + l) * 9 + std::size_t(3 * i + j)] +=
                     kUp[i] * kUp[j] * (G[3 * i + j][l] + G[3 * j + i][l]) + (i == j ? D[l] : 0.0);
 }
 
-// AVX-512 and AVX2 clones beside the baseline, picked by the loader. Passes of 8 times while
-// more than 4 are left, then one of 4: 10 times take 2 passes on AVX-512 (3 of 4 lanes each
-// before); elsewhere an 8-lane pass is two 4-lane ones.
+// AVX-512 and AVX2 clones beside the baseline, picked by the loader. Passes of 8 times, then
+// the rest in one full vector of 8 or 4 ending at the last time (its lanes already done are
+// not added again): every load is a whole vector. 10 times take 2 passes on AVX-512 (3 of 4
+// lanes each before); elsewhere an 8-lane pass is two 4-lane ones.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"), flatten))
 #endif
@@ -377,17 +379,18 @@ void depth_stress_series(Azimuth a, const PotencyTensor& p, std::size_t nt,
     harmonics(a, e);
     Term terms[6];
     potency_terms(p, terms);
-    for (std::size_t t0 = 0; t0 < nt;) {
-        const std::size_t left = nt - t0;
-        if (left > 4) {
-            const std::size_t nl = std::min<std::size_t>(8, left);
-            stress_lanes<v8d>(e, terms, nt, rows, w, t0, nl, stress);
-            t0 += nl;
-        } else {
-            stress_lanes<v4d>(e, terms, nt, rows, w, t0, left, stress);
-            t0 += left;
-        }
-    }
+    std::size_t t0 = 0;
+    for (; t0 + 8 <= nt; t0 += 8) stress_lanes<v8d>(e, terms, nt, rows, w, t0, 8, 0, stress);
+    const std::size_t left = nt - t0;
+    if (left == 0) return;
+    if (left > 4 && nt >= 8)
+        stress_lanes<v8d>(e, terms, nt, rows, w, nt - 8, 8, 8 - left, stress);
+    else if (left > 4)
+        stress_lanes<v8d>(e, terms, nt, rows, w, t0, left, 0, stress);
+    else if (nt >= 4)
+        stress_lanes<v4d>(e, terms, nt, rows, w, nt - 4, 4, 4 - left, stress);
+    else
+        stress_lanes<v4d>(e, terms, nt, rows, w, t0, left, 0, stress);
 }
 
 void okada_moment_gradient(const PotencyTensor& m, double lam_over_mu, double x, double y, double z,

@@ -163,7 +163,7 @@ static void test_stress_series_equals_synthesis() {
         state = state * 6364136223846793005ull + 1442695040888963407ull;
         return double(state >> 11) / double(1ull << 53) * 2.0 - 1.0;
     };
-    for (std::size_t nt : {1, 3, 4, 5, 8, 10, 12, 13}) {
+    for (std::size_t nt : {1, 3, 4, 5, 8, 9, 10, 12, 13, 15}) {
         const std::size_t row = nt * kStressLayout.n;
         std::vector<double> rows(4 * row), R(row, 0.0);
         for (double& v : rows) v = uniform();
