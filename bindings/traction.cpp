@@ -172,7 +172,7 @@ void bind_traction(py::module_& m) {
                                     });
             },
             py::arg("panel"), py::arg("times"), py::arg("fill"),
-            "set_panel_tables without a copy: fill(view) writes panel p's values into a "
+            "set_panel_tables without a copy: fill(view) writes all of panel p's values into a "
             "writable 1-D view of the handle's memory (e.g. an h5py dataset's read_direct); "
             "the view is invalid after the call.");
 }

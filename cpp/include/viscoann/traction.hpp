@@ -99,7 +99,8 @@ class VISCOANN_API TractionKernels {
     void set_panel_tables(std::size_t p, std::size_t n_times, const double* times,
                           const double* data, std::size_t size) const;
     /// set_panel_tables without a copy: fill(data, size) writes panel p's values straight into
-    /// the handle's memory (a store's read), then they are checked the same way. An exception
+    /// the handle's memory (a store's read; it must write all size of them, the memory is not
+    /// cleared first), then they are checked the same way. An exception
     /// from fill, or values that are not finite, leave the handle's tables as they were.
     void fill_panel_tables(std::size_t p, std::size_t n_times, const double* times,
                            const std::function<void(double*, std::size_t)>& fill) const;
