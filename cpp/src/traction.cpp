@@ -299,9 +299,15 @@ Design make_design(const EarthModel& model, std::size_t m, const FaultPatch* pat
                 for (double zr : zs) D = std::min(D, decay_depth_between(model, nd.depth, zr));
                 it = d.plan.emplace(nd.depth, std::make_pair(D, 0.0)).first;
             }
+            // The farthest receiver by squared distance (hypot per pair was most of a 1,000-patch
+            // handle's construction).
+            double r2 = 0.0;
+            for (std::size_t i = 0; i < n; ++i) {
+                const double dx = x[i] - nd.east, dy = y[i] - nd.north;
+                r2 = std::max(r2, dx * dx + dy * dy);
+            }
             double& r = it->second.second;
-            for (std::size_t i = 0; i < n; ++i)
-                r = std::max(r, std::hypot(x[i] - nd.east, y[i] - nd.north));
+            r = std::max(r, std::sqrt(r2));
         }
     return d;
 }
@@ -675,8 +681,12 @@ TractionKernels::TractionKernels(const EarthModel& model, std::vector<FaultPatch
             bottom.push_back(pc.bottom);
             layer.push_back(pc.layer);
             const double hd = detail::half_diagonal(impl->d.pd[q], pc);
-            for (std::size_t i = 0; i < m; ++i)
-                r_max = std::max(r_max, std::hypot(cx[i] - pc.c[0], cy[i] - pc.c[1]) + hd);
+            double r2 = 0.0;
+            for (std::size_t i = 0; i < m; ++i) {
+                const double dx = cx[i] - pc.c[0], dy = cy[i] - pc.c[1];
+                r2 = std::max(r2, dx * dx + dy * dy);
+            }
+            r_max = std::max(r_max, std::sqrt(r2) + hd);
         }
     }
     impl->grid = detail::make_depth_grid(model, top, bottom, layer, zr, r_max, o);
