@@ -494,9 +494,10 @@ double half_diagonal(const PatchDesign& P, const Piece& pc) {
 /// pairs take few nodes. An exponent, so that pairs share their nodes.
 int pair_exponent(const Design& d, const PatchDesign& P, const Piece& pc, double x, double y,
                   double zr) {
-    const double rho = std::max(0.0, std::hypot(x - pc.c[0], y - pc.c[1]) - half_diagonal(P, pc));
+    const double dx = x - pc.c[0], dy = y - pc.c[1];
+    const double rho = std::max(0.0, std::sqrt(dx * dx + dy * dy) - half_diagonal(P, pc));
     const double D = quadrature_scale(d.model, pc.top, pc.bottom, zr);
-    return int(std::floor(std::log2(std::hypot(rho, D))));
+    return int(std::floor(std::log2(std::sqrt(rho * rho + D * D))));
 }
 
 }  // namespace
