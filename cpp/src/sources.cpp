@@ -370,7 +370,10 @@ inline void stress_lanes(const cplx e[9], const Term terms[6], std::size_t nt,
 // the rest in one full vector of 8 or 4 ending at the last time (its lanes already done are
 // not added again): every load is a whole vector. 10 times take 2 passes on AVX-512 (3 of 4
 // lanes each before); elsewhere an 8-lane pass is two 4-lane ones.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Not in sanitizer builds (the reader's checks): one flattened clone per ISA of this function
+// under ASan + UBSan took over 6 minutes to compile.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && \
+    !defined(__SANITIZE_ADDRESS__)
 __attribute__((target_clones("arch=x86-64-v4", "arch=x86-64-v3", "default"), flatten))
 #endif
 void depth_stress_series(Azimuth a, const PotencyTensor& p, std::size_t nt,
