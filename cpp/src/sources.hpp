@@ -246,29 +246,44 @@ struct StressLayout {
     Entry stored[kElementary * (kDepthSet + 1)];  ///< (source, entry) of each slot
     std::size_t n;
 };
+/// What each entry c of a set (kDepthSet, then λ D) integrates, as depth_radial forms it:
+/// Σ_k w k^power X_comp(k) J_{m+off}(kr), comp indexing the set (U, V, W, Uz, Vz, Wz; 6: λ D).
+struct DepthEntry {
+    int comp, off, power;
+};
+inline constexpr DepthEntry kDepthEntries[kDepthSet + 1] = {
+    {1, -2, 2}, {1, -1, 1}, {1, 0, 2}, {1, 1, 1}, {1, 2, 2},  // V
+    {0, -1, 2}, {0, 0, 1},  {0, 1, 2},                        // U
+    {3, 0, 2},                                                // Uz
+    {4, -1, 2}, {4, 1, 2},                                    // Vz
+    {2, -2, 2}, {2, -1, 1}, {2, 0, 2}, {2, 1, 1}, {2, 2, 2},  // W
+    {5, -1, 2}, {5, 1, 2},                                    // Wz
+    {6, 0, 2}};                                               // λ D
+
 constexpr StressLayout make_stress_layout() {
-    // Per entry of a set (and λ D last): its group (V, U, Uz, Vz, W, Wz, λ D) and offset n.
-    constexpr int group[kDepthSet + 1] = {0, 0, 0, 0, 0, 1, 1, 1, 2, 3, 3, 4, 4, 4, 4, 4, 5, 5, 6};
-    constexpr int off[kDepthSet + 1] = {-2, -1, 0,  1, 2, -1, 0,  1, 0, -1,
-                                        1,  -2, -1, 0, 1, 2,  -1, 1, 0};
+    // SH entries (W, Wz) vanish for the axisymmetric sources.
+    auto sh = [](std::size_t c) {
+        return kDepthEntries[c].comp == 2 || kDepthEntries[c].comp == 5;
+    };
     StressLayout L{};
     L.n = 0;
     for (std::size_t k = 0; k < kElementary; ++k)
         for (std::size_t c = 0; c <= kDepthSet; ++c) {
             const int m = kElementaryOrder[k];
-            if (m == 0 && (group[c] == 4 || group[c] == 5)) {
+            if (m == 0 && sh(c)) {
                 L.of[k][c] = {-1, 0.0};
-            } else if (m + off[c] >= 0) {
+            } else if (m + kDepthEntries[c].off >= 0) {
                 L.stored[L.n] = {k, c};
                 L.of[k][c] = {int(L.n++), 1.0};
             }
         }
     for (std::size_t k = 0; k < kElementary; ++k)
         for (std::size_t c = 0; c <= kDepthSet; ++c) {
-            const int m = kElementaryOrder[k], n = m + off[c];
-            if (n >= 0 || (m == 0 && (group[c] == 4 || group[c] == 5))) continue;
+            const int m = kElementaryOrder[k], n = m + kDepthEntries[c].off;
+            if (n >= 0 || (m == 0 && sh(c))) continue;
             for (std::size_t c2 = 0; c2 <= kDepthSet; ++c2)
-                if (group[c2] == group[c] && off[c2] == -2 * m - off[c])
+                if (kDepthEntries[c2].comp == kDepthEntries[c].comp &&
+                    kDepthEntries[c2].off == -2 * m - kDepthEntries[c].off)
                     L.of[k][c] = {L.of[k][c2].slot, (-n) % 2 == 0 ? 1.0 : -1.0};
         }
     return L;

@@ -72,16 +72,11 @@ struct StressTerm {
     int power;
 };
 constexpr std::array<StressTerm, kStressLayout.n> make_stress_terms() {
-    // Per entry c of a set (then λ D): component in the μ-set (U V W Uz Vz Wz), offset n, p.
-    constexpr std::size_t comp[kDepthSet + 1] = {1, 1, 1, 1, 1, 0, 0, 0, 3, 4,
-                                                 4, 2, 2, 2, 2, 2, 5, 5, 6};
-    constexpr int off[kDepthSet + 1] = {-2, -1, 0,  1, 2, -1, 0,  1, 0, -1,
-                                        1,  -2, -1, 0, 1, 2,  -1, 1, 0};
-    constexpr int power[kDepthSet + 1] = {2, 1, 2, 1, 2, 2, 1, 2, 2, 2, 2, 2, 1, 2, 1, 2, 2, 2, 2};
     std::array<StressTerm, kStressLayout.n> t{};
     for (std::size_t s = 0; s < kStressLayout.n; ++s) {
         const auto [k, c] = kStressLayout.stored[s];
-        t[s] = {k, comp[c], std::size_t(kElementaryOrder[k] + off[c]), power[c]};
+        const DepthEntry& d = kDepthEntries[c];
+        t[s] = {k, std::size_t(d.comp), std::size_t(kElementaryOrder[k] + d.off), d.power};
     }
     return t;
 }

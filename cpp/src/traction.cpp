@@ -130,6 +130,17 @@ double quadrature_scale(const EarthModel& model, double top, double bottom, doub
     return std::max({best, 1e-3 * std::max(bottom - top, 1.0), 1.0});
 }
 
+/// Horizontal distance [m] from (px, py) to the farthest of n points (x, y), by squared
+/// distances (hypot per pair was most of a 1,000-patch handle's construction).
+double farthest(std::size_t n, const double* x, const double* y, double px, double py) {
+    double r2 = 0.0;
+    for (std::size_t i = 0; i < n; ++i) {
+        const double dx = x[i] - px, dy = y[i] - py;
+        r2 = std::max(r2, dx * dx + dy * dy);
+    }
+    return std::sqrt(r2);
+}
+
 std::string patch_name(const char* what, std::size_t q) {
     std::ostringstream s;
     s << what << "[" << q << "]";
@@ -299,15 +310,8 @@ Design make_design(const EarthModel& model, std::size_t m, const FaultPatch* pat
                 for (double zr : zs) D = std::min(D, decay_depth_between(model, nd.depth, zr));
                 it = d.plan.emplace(nd.depth, std::make_pair(D, 0.0)).first;
             }
-            // The farthest receiver by squared distance (hypot per pair was most of a 1,000-patch
-            // handle's construction).
-            double r2 = 0.0;
-            for (std::size_t i = 0; i < n; ++i) {
-                const double dx = x[i] - nd.east, dy = y[i] - nd.north;
-                r2 = std::max(r2, dx * dx + dy * dy);
-            }
             double& r = it->second.second;
-            r = std::max(r, std::sqrt(r2));
+            r = std::max(r, farthest(n, x, y, nd.east, nd.north));
         }
     return d;
 }
@@ -682,12 +686,8 @@ TractionKernels::TractionKernels(const EarthModel& model, std::vector<FaultPatch
             bottom.push_back(pc.bottom);
             layer.push_back(pc.layer);
             const double hd = detail::half_diagonal(impl->d.pd[q], pc);
-            double r2 = 0.0;
-            for (std::size_t i = 0; i < m; ++i) {
-                const double dx = cx[i] - pc.c[0], dy = cy[i] - pc.c[1];
-                r2 = std::max(r2, dx * dx + dy * dy);
-            }
-            r_max = std::max(r_max, std::sqrt(r2) + hd);
+            r_max =
+                std::max(r_max, detail::farthest(m, cx.data(), cy.data(), pc.c[0], pc.c[1]) + hd);
         }
     }
     impl->grid = detail::make_depth_grid(model, top, bottom, layer, zr, r_max, o);
