@@ -106,16 +106,17 @@ DepthGrid make_depth_grid(const EarthModel& model, const std::vector<double>& to
             if (h <= 0.0)
                 for (std::size_t q = 0; q < kGridPoints; ++q)
                     P.z[q] = c + 1e-3 * (double(q) - 0.5 * double(kGridPoints - 1));
-            double D = std::numeric_limits<double>::infinity();
             // (The ends nudged inside: a depth on an interface belongs to the layer above.)
             const double e0 = lo + 1e-6 * (hi - lo), e1 = hi - 1e-6 * (hi - lo);
             for (double z : receivers) {
-                D = std::min(D, decay_depth_between(model, e0, z));
-                D = std::min(D, decay_depth_between(model, e1, z));
+                double D = std::min(decay_depth_between(model, e0, z),
+                                    decay_depth_between(model, e1, z));
                 for (double zg : P.z) D = std::min(D, decay_depth_between(model, zg, z));
+                P.Dz.push_back(D);
             }
-            P.D = D;
-            P.n_r = std::size_t(std::ceil(std::asinh(r_max / D) / g.du)) + 4;
+            P.D = std::numeric_limits<double>::infinity();
+            for (double D : P.Dz) P.D = std::min(P.D, D);
+            P.n_r = std::size_t(std::ceil(std::asinh(r_max / P.D) / g.du)) + 4;
             g.panels.push_back(P);
         }
     }
@@ -141,15 +142,19 @@ PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::si
     for (; 2.0 * Rb < r.back(); Rb *= 4.0) bands.push_back(Rb);
     bands.push_back(r.back());
     const auto tr = talbot_rule(o.talbot_nodes);
+    DepthKernels dk;  // one for all: its ~GB of kernels are then paged in once
     for (std::size_t g = 0; g < G; ++g) {
         std::size_t j0 = 0;
         for (double R : bands) {
             std::size_t j1 = j0;
             while (j1 < n_r && r[j1] <= R) ++j1;
             if (j1 == j0) continue;
+            // The plan of the nearest receiver; the others read a prefix of its wavenumbers.
             const Plan plan = make_plan(P.D, R, o);
-            DepthKernels dk;
-            depth_time_kernels(model, P.z[g], grid.receivers, plan, times, tr, o, dk, true);
+            std::vector<std::size_t> nk_of(nz);
+            for (std::size_t iz = 0; iz < nz; ++iz) nk_of[iz] = wavenumbers_for(plan, P.Dz[iz], o);
+            depth_time_kernels(model, P.z[g], grid.receivers, plan, times, tr, o, dk, true,
+                               nk_of.data());
             const std::size_t nk = plan.rule.k.size();
             // Blocks of kStressBlock radii (a last short one padded with its last radius).
             constexpr std::size_t B = kStressBlock;
@@ -165,7 +170,8 @@ PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::si
                     }
                     for (std::size_t iz = 0; iz < nz; ++iz)
                         for (std::size_t it = 0; it < nt; ++it) {
-                            kernels.stress_radial(nk, plan.rule.k.data(), plan.rule.w.data(),
+                            kernels.stress_radial(nk_of[iz], plan.rule.k.data(),
+                                                  plan.rule.w.data(),
                                                   Jt.data(),
                                                   &dk.krem[((it * nz + iz) * nk) * E * SC], Rblk);
                             for (std::size_t l = 0; l < nj; ++l) {

@@ -31,6 +31,7 @@ struct DepthPanel {
     std::size_t layer = 0;
     double z[kGridPoints] = {};  ///< grid depths (Chebyshev points of the first kind)
     double D = 0.0;              ///< radial scale: least decay depth to any receiver [m]
+    std::vector<double> Dz;      ///< decay depth to each receiver [m] (D their least)
     std::size_t n_r = 0;         ///< radii u_j = j du, r = D sinh(u)
 };
 

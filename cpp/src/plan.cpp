@@ -72,8 +72,18 @@ Plan make_plan(double D, double r_max, const GreensOptions& o) {
     const double dk = std::min(2.0 * kPi / r_eff, 4.0 / D) / o.k_refine;
     const auto panels = std::size_t(std::max(4.0, std::ceil(k_max / dk)));
     p.rule = wavenumber_rule(k_max, panels);
+    p.dk = k_max / double(panels);
     p.h = std::min(D / (40.0 * o.r_refine), std::max(r_max, 1.0) / 8.0);
     return p;
+}
+
+std::size_t wavenumbers_for(const Plan& plan, double D, const GreensOptions& o) {
+    const std::vector<double>& k = plan.rule.k;
+    const double k_max = o.k_max_decay / D;
+    const double dk = std::min(2.0 * kPi / std::max(plan.r_max, D), 4.0 / D) / o.k_refine;
+    if (!(D >= plan.D && plan.dk <= dk && 4.0 * plan.dk <= k_max)) return k.size();
+    const double k_end = std::ceil(k_max / plan.dk) * plan.dk;
+    return std::size_t(std::lower_bound(k.begin(), k.end(), k_end) - k.begin());
 }
 
 std::vector<double> table_radii(const Plan& plan) {

@@ -28,8 +28,13 @@ double decay_depth(const EarthModel& model, double depth) noexcept;
 struct Plan {
     WavenumberRule rule;
     double D = 0.0, r_max = 0.0, h = 0.0;  ///< decay depth, largest radius, table spacing [m]
+    double dk = 0.0;                       ///< the rule's panel width (beyond the graded one)
 };
 Plan make_plan(double D, double r_max, const GreensOptions& o);
+/// How many of `plan`'s wavenumbers (a prefix) a receiver of decay depth D >= plan.D needs:
+/// the whole panels up to its own k_max, if they are as fine as its own plan's (then the
+/// prefix resolves at least as finely over at least the same range); else all of them.
+std::size_t wavenumbers_for(const Plan& plan, double D, const GreensOptions& o);
 /// Radii j h of the radial tables, covering [0, r_max] with the cubic stencil's margin.
 std::vector<double> table_radii(const Plan& plan);
 

@@ -413,7 +413,8 @@ void add_weighted(std::size_t n, double a, const double* __restrict x, double b,
 
 void depth_time_kernels(const EarthModel& model, double depth, const std::vector<double>& zr,
                         const Plan& plan, const std::vector<double>& times, const TalbotRule& tr,
-                        const GreensOptions& o, DepthKernels& out, bool stress_only) {
+                        const GreensOptions& o, DepthKernels& out, bool stress_only,
+                        const std::size_t* nk_of) {
     constexpr std::size_t E = kElementary, NC = kDepthComponents, NB = kHomogeneousBasis;
     const auto layers = layer_list(model);
     const std::size_t nl = layers.size(), nt = times.size();
@@ -440,6 +441,7 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
     prepare(p, model, depth, plan, o, subs);
     const std::size_t nq = subs.size();
     out.mu_ref = p.mu_ref;
+    const auto active = [&](std::size_t ik, std::size_t iz) { return !nk_of || ik < nk_of[iz]; };
 
     // The homogeneous half-space's kernels per (k, receiver, source): hb[... NB][6], the
     // coefficients of (1, α, 1/α) per part, from elastic solves at α = 1/2, 2/3, 4/5.
@@ -457,12 +459,11 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
     std::vector<Receiver> hrec(nz);
     for (std::size_t iz = 0; iz < nz; ++iz) hrec[iz] = locate(hst, zr[iz]);
     const double al[3] = {0.5, 2.0 / 3.0, 0.8}, lm[3] = {0.0, 1.0, 3.0};
-    std::vector<double> hb(nk * nz * E * NB * 6, 0.0);
-    parallel_for(nk, o.threads, 4, [&](std::size_t b, std::size_t en) {
-        DenseWork w;
-        std::vector<cplx> xp, xs;
-        for (std::size_t ik = b; ik < en; ++ik) {
-            const double k = plan.rule.k[ik];
+    // hb[((iz E + e) NB + b) 6 + c] of wavenumber ik (zero for the receivers it does not serve).
+    const auto homogeneous = [&](std::size_t ik, DenseWork& w, std::vector<cplx>& xp,
+                                 std::vector<cplx>& xs, std::vector<double>& hb) {
+        const double k = plan.rule.k[ik];
+        std::fill(hb.begin(), hb.end(), 0.0);
             for (int q = 0; q < 3; ++q) {
                 const Moduli m{1.0, lm[q]};
                 const auto jd = elementary_jumps(dev, m), ji = elementary_jumps(iso, m);
@@ -470,12 +471,13 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
                     for (int part = 0; part < 2; ++part) {
                         solve_dense_full(hst, &m, k, w, part ? ji[e] : jd[e], xp, xs);
                         for (std::size_t iz = 0; iz < nz; ++iz) {
+                            if (!active(ik, iz)) continue;
                             cplx cp[4], cs[2];
                             sub_coefficients(hst, hrec[iz].sub, xp.data(), xs.data(), cp, cs);
                             const DepthState d = state_at(hst, hrec[iz], m, k, cp, cs);
                             const double v[6] = {d.U.real(),  d.V.real(),  d.W.real(),
                                                  d.Uz.real(), d.Vz.real(), d.Wz.real()};
-                            double* h = &hb[(((ik * nz + iz) * E + e) * NB + 3 * part) * 6];
+                            double* h = &hb[((iz * E + e) * NB + 3 * part) * 6];
                             // α u(α) = c0 + c1 α + c2 α²: u = c1 + c2 α + c0/α (Lagrange).
                             const double a1 = al[(q + 1) % 3], a2 = al[(q + 2) % 3];
                             const double wq = al[q] / ((al[q] - a1) * (al[q] - a2));
@@ -487,8 +489,7 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
                         }
                     }
             }
-        }
-    });
+    };
 
     // Per node of the time rule: the moduli of every layer, the elementary jumps, the basis
     // functions; and per node the times it serves (each node is solved once per wavenumber).
@@ -527,8 +528,17 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
         // wavenumbers, ...), and adding each node's share in place scattered over GBs.
         const std::size_t Q = nz * E * nc;
         std::vector<double> loc(nt * Q), Rre((nn + 1) * Q), Rim((nn + 1) * Q);
+        std::vector<double> hb(nz * E * NB * 6);
         for (std::size_t ik = b; ik < en; ++ik) {
             const double k = plan.rule.k[ik];
+            // The span [z0, z1) of the receivers this wavenumber serves (zeros for any inside
+            // it that it does not: decay depths grow away from the source, so there are none).
+            std::size_t z0 = nz, z1 = 0;
+            for (std::size_t iz = 0; iz < nz; ++iz)
+                if (active(ik, iz)) z0 = std::min(z0, iz), z1 = iz + 1;
+            if (z1 == 0) continue;  // krem stays zero
+            homogeneous(ik, w, xp, xs, hb);
+            const std::size_t q0 = z0 * E * nc, nq_ = (z1 - z0) * E * nc;
             for (std::size_t node = 0; node <= nn; ++node) {
                 if (serves[node].empty()) continue;
                 const bool t0 = node == nn;
@@ -545,7 +555,13 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
                     p.fast[ik].eval_coeffs(m, E, a.jumps.data(), cp.data(), cs.data());
                 }
                 const cplx ms = m[src].mu, ls = m[src].lam;
-                for (std::size_t iz = 0; iz < nz; ++iz) {
+                for (std::size_t iz = z0; iz < z1; ++iz) {
+                    if (!active(ik, iz)) {  // zero, as krem beyond the receiver's wavenumbers
+                        const std::size_t at_ = node * Q + iz * E * nc;
+                        std::fill(&Rre[at_], &Rre[at_ + E * nc], 0.0);
+                        std::fill(&Rim[at_], &Rim[at_ + E * nc], 0.0);
+                        continue;
+                    }
                     const Moduli& mr = m[receiver_layer(p.stack, rec[iz])];
                     const std::size_t q = qof[iz];
                     DepthState ds[E];
@@ -555,7 +571,7 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
                         const DepthState& d = ds[e];
                         const cplx L[6] = {d.U, d.V, d.W, d.Uz, d.Vz, d.Wz};
                         cplx H[6] = {};
-                        const double* h = &hb[((ik * nz + iz) * E + e) * NB * 6];
+                        const double* h = &hb[(iz * E + e) * NB * 6];
                         for (std::size_t bb = 0; bb < NB; ++bb)
                             for (int c = 0; c < 6; ++c) H[c] += a.f[bb] * h[bb * 6 + c];
                         cplx R[NC];
@@ -571,17 +587,20 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
             std::fill(loc.begin(), loc.end(), 0.0);
             for (std::size_t node = 0; node <= nn; ++node)
                 for (const auto& [it, wx] : serves[node]) {
-                    double* oe = &loc[it * Q];
-                    const double *re = &Rre[node * Q], *im = &Rim[node * Q];
+                    double* oe = &loc[it * Q + q0];
+                    const double *re = &Rre[node * Q + q0], *im = &Rim[node * Q + q0];
                     // Im(w R) = w.re R.im + w.im R.re; the unrelaxed node's share is Re R.
                     if (node == nn)
-                        add_weighted(Q, 0.0, im, 1.0, re, oe);
+                        add_weighted(nq_, 0.0, im, 1.0, re, oe);
                     else
-                        add_weighted(Q, wx.real(), im, wx.imag(), re, oe);
+                        add_weighted(nq_, wx.real(), im, wx.imag(), re, oe);
                 }
-            for (std::size_t q = 0; q < nt * nz; ++q)  // q = it nz + iz
-                std::copy(&loc[q * E * nc], &loc[(q + 1) * E * nc],
-                          &out.krem[(q * nk + ik) * E * nc]);
+            for (std::size_t it = 0; it < nt; ++it)
+                for (std::size_t iz = z0; iz < z1; ++iz) {
+                    const std::size_t q = it * nz + iz;
+                    std::copy(&loc[q * E * nc], &loc[(q + 1) * E * nc],
+                              &out.krem[(q * nk + ik) * E * nc]);
+                }
         }
     });
 }

@@ -86,7 +86,8 @@ void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const
 /// potency_homogeneous_basis, L^{-1}[f(s)/s] (f), and of μ(s) f(s), λ(s) f(s) [Pa] (the
 /// homogeneous stress, formed in the Laplace domain). Steps only (no velocities). With
 /// `stress_only`, krem holds the stress's components alone (nc = kStressComponents per source:
-/// kDepthComponents' 6 .. 12).
+/// kDepthComponents' 6 .. 12). With `nk_of`, receiver iz needs only the first nk_of[iz]
+/// wavenumbers (wavenumbers_for); its krem beyond them is zero.
 struct DepthKernels {
     std::vector<double> z;
     std::vector<double> krem;
@@ -99,7 +100,8 @@ void depth_factors(const Layer& source, const std::vector<double>& times, const 
                    DepthKernels& out);
 void depth_time_kernels(const EarthModel& model, double depth, const std::vector<double>& z,
                         const Plan& plan, const std::vector<double>& times, const TalbotRule& tr,
-                        const GreensOptions& o, DepthKernels& out, bool stress_only = false);
+                        const GreensOptions& o, DepthKernels& out, bool stress_only = false,
+                        const std::size_t* nk_of = nullptr);
 
 /// Depth scale [m] of the remainder's decay e^{-kD} between a source at `depth` and a receiver
 /// at z (both down): the shortest path through an interface that the homogeneous half-space
