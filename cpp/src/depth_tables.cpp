@@ -109,8 +109,8 @@ DepthGrid make_depth_grid(const EarthModel& model, const std::vector<double>& to
             // (The ends nudged inside: a depth on an interface belongs to the layer above.)
             const double e0 = lo + 1e-6 * (hi - lo), e1 = hi - 1e-6 * (hi - lo);
             for (double z : receivers) {
-                double D = std::min(decay_depth_between(model, e0, z),
-                                    decay_depth_between(model, e1, z));
+                double D =
+                    std::min(decay_depth_between(model, e0, z), decay_depth_between(model, e1, z));
                 for (double zg : P.z) D = std::min(D, decay_depth_between(model, zg, z));
                 P.Dz.push_back(D);
             }
@@ -170,8 +170,7 @@ PanelTables panel_tables(const EarthModel& model, const DepthGrid& grid, std::si
                     }
                     for (std::size_t iz = 0; iz < nz; ++iz)
                         for (std::size_t it = 0; it < nt; ++it) {
-                            kernels.stress_radial(nk_of[iz], plan.rule.k.data(),
-                                                  plan.rule.w.data(),
+                            kernels.stress_radial(nk_of[iz], plan.rule.k.data(), plan.rule.w.data(),
                                                   Jt.data(),
                                                   &dk.krem[((it * nz + iz) * nk) * E * SC], Rblk);
                             for (std::size_t l = 0; l < nj; ++l) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <thread>
@@ -45,6 +46,27 @@ void parallel_for(std::size_t n, int threads, std::size_t grain, Fn&& fn) {
     for (auto& th : pool) th.join();
     for (auto& e : errors)
         if (e) std::rethrow_exception(e);
+}
+
+/// For uneven work per index: fn(next) runs once per thread (at most `threads`), and
+/// next(begin, end) hands it the next chunk of `grain` indices of [0, n), false when none is
+/// left. fn keeps its buffers across the chunks it takes.
+template <class Fn>
+void parallel_chunks(std::size_t n, int threads, std::size_t grain, Fn&& fn) {
+    grain = std::max<std::size_t>(grain, 1);
+    const std::size_t blocks = (n + grain - 1) / grain;
+    std::atomic<std::size_t> counter{0};
+    const auto next = [&](std::size_t& begin, std::size_t& end) {
+        const std::size_t c = counter.fetch_add(1, std::memory_order_relaxed);
+        if (c >= blocks) return false;
+        begin = c * grain;
+        end = std::min(n, begin + grain);
+        return true;
+    };
+    const std::size_t nt = std::min<std::size_t>(resolve_threads(threads), blocks);
+    parallel_for(nt, int(nt), 1, [&](std::size_t t0, std::size_t t1) {
+        for (std::size_t t = t0; t < t1; ++t) fn(next);
+    });
 }
 
 }  // namespace viscoann::detail

@@ -464,31 +464,31 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
                                  std::vector<cplx>& xs, std::vector<double>& hb) {
         const double k = plan.rule.k[ik];
         std::fill(hb.begin(), hb.end(), 0.0);
-            for (int q = 0; q < 3; ++q) {
-                const Moduli m{1.0, lm[q]};
-                const auto jd = elementary_jumps(dev, m), ji = elementary_jumps(iso, m);
-                for (std::size_t e = 0; e < E; ++e)
-                    for (int part = 0; part < 2; ++part) {
-                        solve_dense_full(hst, &m, k, w, part ? ji[e] : jd[e], xp, xs);
-                        for (std::size_t iz = 0; iz < nz; ++iz) {
-                            if (!active(ik, iz)) continue;
-                            cplx cp[4], cs[2];
-                            sub_coefficients(hst, hrec[iz].sub, xp.data(), xs.data(), cp, cs);
-                            const DepthState d = state_at(hst, hrec[iz], m, k, cp, cs);
-                            const double v[6] = {d.U.real(),  d.V.real(),  d.W.real(),
-                                                 d.Uz.real(), d.Vz.real(), d.Wz.real()};
-                            double* h = &hb[((iz * E + e) * NB + 3 * part) * 6];
-                            // α u(α) = c0 + c1 α + c2 α²: u = c1 + c2 α + c0/α (Lagrange).
-                            const double a1 = al[(q + 1) % 3], a2 = al[(q + 2) % 3];
-                            const double wq = al[q] / ((al[q] - a1) * (al[q] - a2));
-                            for (int c = 0; c < 6; ++c) {
-                                h[c] -= wq * v[c] * (a1 + a2);
-                                h[6 + c] += wq * v[c];
-                                h[12 + c] += wq * v[c] * a1 * a2;
-                            }
+        for (int q = 0; q < 3; ++q) {
+            const Moduli m{1.0, lm[q]};
+            const auto jd = elementary_jumps(dev, m), ji = elementary_jumps(iso, m);
+            for (std::size_t e = 0; e < E; ++e)
+                for (int part = 0; part < 2; ++part) {
+                    solve_dense_full(hst, &m, k, w, part ? ji[e] : jd[e], xp, xs);
+                    for (std::size_t iz = 0; iz < nz; ++iz) {
+                        if (!active(ik, iz)) continue;
+                        cplx cp[4], cs[2];
+                        sub_coefficients(hst, hrec[iz].sub, xp.data(), xs.data(), cp, cs);
+                        const DepthState d = state_at(hst, hrec[iz], m, k, cp, cs);
+                        const double v[6] = {d.U.real(),  d.V.real(),  d.W.real(),
+                                             d.Uz.real(), d.Vz.real(), d.Wz.real()};
+                        double* h = &hb[((iz * E + e) * NB + 3 * part) * 6];
+                        // α u(α) = c0 + c1 α + c2 α²: u = c1 + c2 α + c0/α (Lagrange).
+                        const double a1 = al[(q + 1) % 3], a2 = al[(q + 2) % 3];
+                        const double wq = al[q] / ((al[q] - a1) * (al[q] - a2));
+                        for (int c = 0; c < 6; ++c) {
+                            h[c] -= wq * v[c] * (a1 + a2);
+                            h[6 + c] += wq * v[c];
+                            h[12 + c] += wq * v[c] * a1 * a2;
                         }
                     }
-            }
+                }
+        }
     };
 
     // Per node of the time rule: the moduli of every layer, the elementary jumps, the basis
@@ -519,7 +519,8 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
         for (std::size_t x = rule.begin[it]; x < rule.begin[it + 1]; ++x)
             serves[rule.node[x]].emplace_back(it, rule.weight[x]);
     }
-    parallel_for(nk, o.threads, 4, [&](std::size_t b, std::size_t en) {
+    // Chunks taken in turn: a wavenumber's cost falls with the receivers it serves.
+    parallel_chunks(nk, o.threads, 4, [&](const auto& next) {
         DenseWork w;
         std::vector<cplx> cp(E * nq * 4), cs(E * nq * 2), xp, xs;
         // One wavenumber's transforms at every node, (node, iz, e, c) as real and imaginary
@@ -529,79 +530,81 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
         const std::size_t Q = nz * E * nc;
         std::vector<double> loc(nt * Q), Rre((nn + 1) * Q), Rim((nn + 1) * Q);
         std::vector<double> hb(nz * E * NB * 6);
-        for (std::size_t ik = b; ik < en; ++ik) {
-            const double k = plan.rule.k[ik];
-            // The span [z0, z1) of the receivers this wavenumber serves (zeros for any inside
-            // it that it does not: decay depths grow away from the source, so there are none).
-            std::size_t z0 = nz, z1 = 0;
-            for (std::size_t iz = 0; iz < nz; ++iz)
-                if (active(ik, iz)) z0 = std::min(z0, iz), z1 = iz + 1;
-            if (z1 == 0) continue;  // krem stays zero
-            homogeneous(ik, w, xp, xs, hb);
-            const std::size_t q0 = z0 * E * nc, nq_ = (z1 - z0) * E * nc;
-            for (std::size_t node = 0; node <= nn; ++node) {
-                if (serves[node].empty()) continue;
-                const bool t0 = node == nn;
-                const Moduli* m = t0 ? p.unrelaxed.data() : &mods[node * nl];
-                const AtNode& a = at[node];
-                if (o.dense) {
-                    for (std::size_t e = 0; e < E; ++e) {
-                        solve_dense_full(p.stack, m, k, w, a.jumps[e], xp, xs);
-                        for (std::size_t q = 0; q < nq; ++q)
-                            sub_coefficients(p.stack, subs[q], xp.data(), xs.data(),
-                                             &cp[(e * nq + q) * 4], &cs[(e * nq + q) * 2]);
+        std::size_t b = 0, en = 0;
+        while (next(b, en))
+            for (std::size_t ik = b; ik < en; ++ik) {
+                const double k = plan.rule.k[ik];
+                // The span [z0, z1) of the receivers this wavenumber serves (zeros for any inside
+                // it that it does not: decay depths grow away from the source, so there are none).
+                std::size_t z0 = nz, z1 = 0;
+                for (std::size_t iz = 0; iz < nz; ++iz)
+                    if (active(ik, iz)) z0 = std::min(z0, iz), z1 = iz + 1;
+                if (z1 == 0) continue;  // krem stays zero
+                homogeneous(ik, w, xp, xs, hb);
+                const std::size_t q0 = z0 * E * nc, nq_ = (z1 - z0) * E * nc;
+                for (std::size_t node = 0; node <= nn; ++node) {
+                    if (serves[node].empty()) continue;
+                    const bool t0 = node == nn;
+                    const Moduli* m = t0 ? p.unrelaxed.data() : &mods[node * nl];
+                    const AtNode& a = at[node];
+                    if (o.dense) {
+                        for (std::size_t e = 0; e < E; ++e) {
+                            solve_dense_full(p.stack, m, k, w, a.jumps[e], xp, xs);
+                            for (std::size_t q = 0; q < nq; ++q)
+                                sub_coefficients(p.stack, subs[q], xp.data(), xs.data(),
+                                                 &cp[(e * nq + q) * 4], &cs[(e * nq + q) * 2]);
+                        }
+                    } else {
+                        p.fast[ik].eval_coeffs(m, E, a.jumps.data(), cp.data(), cs.data());
                     }
-                } else {
-                    p.fast[ik].eval_coeffs(m, E, a.jumps.data(), cp.data(), cs.data());
+                    const cplx ms = m[src].mu, ls = m[src].lam;
+                    for (std::size_t iz = z0; iz < z1; ++iz) {
+                        if (!active(ik, iz)) {  // zero, as krem beyond the receiver's wavenumbers
+                            const std::size_t at_ = node * Q + iz * E * nc;
+                            std::fill(&Rre[at_], &Rre[at_ + E * nc], 0.0);
+                            std::fill(&Rim[at_], &Rim[at_ + E * nc], 0.0);
+                            continue;
+                        }
+                        const Moduli& mr = m[receiver_layer(p.stack, rec[iz])];
+                        const std::size_t q = qof[iz];
+                        DepthState ds[E];
+                        states_at(p.stack, rec[iz], mr, k, E, &cp[q * 4], nq * 4, &cs[q * 2],
+                                  nq * 2, ds);
+                        for (std::size_t e = 0; e < E; ++e) {
+                            const DepthState& d = ds[e];
+                            const cplx L[6] = {d.U, d.V, d.W, d.Uz, d.Vz, d.Wz};
+                            cplx H[6] = {};
+                            const double* h = &hb[(iz * E + e) * NB * 6];
+                            for (std::size_t bb = 0; bb < NB; ++bb)
+                                for (int c = 0; c < 6; ++c) H[c] += a.f[bb] * h[bb * 6 + c];
+                            cplx R[NC];
+                            for (int c = 0; c < 6; ++c)
+                                R[c] = L[c] - H[c], R[6 + c] = mr.mu * L[c] - ms * H[c];
+                            R[12] = mr.lam * (L[3] - L[1]) - ls * (H[3] - H[1]);
+                            const std::size_t at_ = node * Q + (iz * E + e) * nc;
+                            for (std::size_t c = c0; c < NC; ++c)
+                                Rre[at_ + c - c0] = R[c].real(), Rim[at_ + c - c0] = R[c].imag();
+                        }
+                    }
                 }
-                const cplx ms = m[src].mu, ls = m[src].lam;
-                for (std::size_t iz = z0; iz < z1; ++iz) {
-                    if (!active(ik, iz)) {  // zero, as krem beyond the receiver's wavenumbers
-                        const std::size_t at_ = node * Q + iz * E * nc;
-                        std::fill(&Rre[at_], &Rre[at_ + E * nc], 0.0);
-                        std::fill(&Rim[at_], &Rim[at_ + E * nc], 0.0);
-                        continue;
+                std::fill(loc.begin(), loc.end(), 0.0);
+                for (std::size_t node = 0; node <= nn; ++node)
+                    for (const auto& [it, wx] : serves[node]) {
+                        double* oe = &loc[it * Q + q0];
+                        const double *re = &Rre[node * Q + q0], *im = &Rim[node * Q + q0];
+                        // Im(w R) = w.re R.im + w.im R.re; the unrelaxed node's share is Re R.
+                        if (node == nn)
+                            add_weighted(nq_, 0.0, im, 1.0, re, oe);
+                        else
+                            add_weighted(nq_, wx.real(), im, wx.imag(), re, oe);
                     }
-                    const Moduli& mr = m[receiver_layer(p.stack, rec[iz])];
-                    const std::size_t q = qof[iz];
-                    DepthState ds[E];
-                    states_at(p.stack, rec[iz], mr, k, E, &cp[q * 4], nq * 4, &cs[q * 2], nq * 2,
-                              ds);
-                    for (std::size_t e = 0; e < E; ++e) {
-                        const DepthState& d = ds[e];
-                        const cplx L[6] = {d.U, d.V, d.W, d.Uz, d.Vz, d.Wz};
-                        cplx H[6] = {};
-                        const double* h = &hb[(iz * E + e) * NB * 6];
-                        for (std::size_t bb = 0; bb < NB; ++bb)
-                            for (int c = 0; c < 6; ++c) H[c] += a.f[bb] * h[bb * 6 + c];
-                        cplx R[NC];
-                        for (int c = 0; c < 6; ++c)
-                            R[c] = L[c] - H[c], R[6 + c] = mr.mu * L[c] - ms * H[c];
-                        R[12] = mr.lam * (L[3] - L[1]) - ls * (H[3] - H[1]);
-                        const std::size_t at_ = node * Q + (iz * E + e) * nc;
-                        for (std::size_t c = c0; c < NC; ++c)
-                            Rre[at_ + c - c0] = R[c].real(), Rim[at_ + c - c0] = R[c].imag();
+                for (std::size_t it = 0; it < nt; ++it)
+                    for (std::size_t iz = z0; iz < z1; ++iz) {
+                        const std::size_t q = it * nz + iz;
+                        std::copy(&loc[q * E * nc], &loc[(q + 1) * E * nc],
+                                  &out.krem[(q * nk + ik) * E * nc]);
                     }
-                }
             }
-            std::fill(loc.begin(), loc.end(), 0.0);
-            for (std::size_t node = 0; node <= nn; ++node)
-                for (const auto& [it, wx] : serves[node]) {
-                    double* oe = &loc[it * Q + q0];
-                    const double *re = &Rre[node * Q + q0], *im = &Rim[node * Q + q0];
-                    // Im(w R) = w.re R.im + w.im R.re; the unrelaxed node's share is Re R.
-                    if (node == nn)
-                        add_weighted(nq_, 0.0, im, 1.0, re, oe);
-                    else
-                        add_weighted(nq_, wx.real(), im, wx.imag(), re, oe);
-                }
-            for (std::size_t it = 0; it < nt; ++it)
-                for (std::size_t iz = z0; iz < z1; ++iz) {
-                    const std::size_t q = it * nz + iz;
-                    std::copy(&loc[q * E * nc], &loc[(q + 1) * E * nc],
-                              &out.krem[(q * nk + ik) * E * nc]);
-                }
-        }
     });
 }
 

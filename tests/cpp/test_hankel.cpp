@@ -7,6 +7,7 @@
 
 #include "check.hpp"
 #include "hankel.hpp"
+#include "plan.hpp"
 #include "sources.hpp"
 #include "table_kernels.hpp"
 
@@ -127,6 +128,32 @@ static void test_known_pairs() {
     }
 }
 
+static void test_prefix_of_a_finer_plan() {
+    // The depth tables' receivers farther than the nearest read a prefix of its plan
+    // (wavenumbers_for): the prefix transforms e^{-ka} as their own plan would (5e-11 of the
+    // peak, as above), is shorter, and is the whole rule for the nearest receiver itself.
+    const viscoann::GreensOptions o;
+    const Plan plan = make_plan(500.0, 98e3, o);
+    const std::size_t nk = plan.rule.k.size();
+    CHECK(wavenumbers_for(plan, 500.0, o) == nk);
+    CHECK(wavenumbers_for(plan, 400.0, o) == nk);  // nearer than the plan's: all of it
+    for (double a : {1505.0, 5e3, 13.5e3}) {
+        const std::size_t n = wavenumbers_for(plan, a, o);
+        CHECK(n < nk / 2);
+        const double peak = 1.0 / (a * a);
+        for (double r : {0.0, 0.3 * a, a, 4.0 * a, 40e3, 98e3})
+            for (int m = 0; m <= 2; ++m) {
+                double s = 0.0;
+                for (std::size_t ik = 0; ik < n; ++ik) {
+                    const double k = plan.rule.k[ik];
+                    s += plan.rule.w[ik] * k * std::exp(-k * a) * std::cyl_bessel_j(m, k * r);
+                }
+                const double exact = r > 0 ? pair(m, a, r) : (m == 0 ? peak : 0.0);
+                CHECK_NEAR(s, exact, 5e-11 * peak);
+            }
+    }
+}
+
 static void test_tables_and_interpolation() {
     // The tables repeat the rows; cubic interpolation is exact for cubics in r.
     const WavenumberRule rule = rule_for(5e3, 50e3);
@@ -208,6 +235,7 @@ int main() {
     test_stress_radial_equals_depth_radial();
     test_bessel();
     test_known_pairs();
+    test_prefix_of_a_finer_plan();
     test_tables_and_interpolation();
     return check::report();
 }
