@@ -62,27 +62,40 @@ double decay_depth(const EarthModel& model, double depth) noexcept {
     return depth;
 }
 
+namespace {
+
+// The wavenumber rule's range and panels for decay depth D and largest radius r_max: the
+// integrand decays like e^{-kD} and oscillates on 2π / r.
+struct Spacing {
+    double k_max, dk;  ///< the range, the largest panel width it allows
+    std::size_t panels;
+};
+Spacing spacing(double D, double r_max, const GreensOptions& o) {
+    const double k_max = o.k_max_decay / D;
+    const double dk = std::min(2.0 * kPi / std::max(r_max, D), 4.0 / D) / o.k_refine;
+    const auto panels = std::size_t(std::max(4.0, std::ceil(k_max / dk)));
+    return {k_max, dk, panels};
+}
+
+}  // namespace
+
 Plan make_plan(double D, double r_max, const GreensOptions& o) {
     require_options(o);
     Plan p;
     p.D = D;
     p.r_max = r_max;
-    const double r_eff = std::max(r_max, D);
-    const double k_max = o.k_max_decay / D;
-    const double dk = std::min(2.0 * kPi / r_eff, 4.0 / D) / o.k_refine;
-    const auto panels = std::size_t(std::max(4.0, std::ceil(k_max / dk)));
-    p.rule = wavenumber_rule(k_max, panels);
-    p.dk = k_max / double(panels);
+    const Spacing sp = spacing(D, r_max, o);
+    p.rule = wavenumber_rule(sp.k_max, sp.panels);
+    p.dk = sp.k_max / double(sp.panels);
     p.h = std::min(D / (40.0 * o.r_refine), std::max(r_max, 1.0) / 8.0);
     return p;
 }
 
 std::size_t wavenumbers_for(const Plan& plan, double D, const GreensOptions& o) {
     const std::vector<double>& k = plan.rule.k;
-    const double k_max = o.k_max_decay / D;
-    const double dk = std::min(2.0 * kPi / std::max(plan.r_max, D), 4.0 / D) / o.k_refine;
-    if (!(D >= plan.D && plan.dk <= dk && 4.0 * plan.dk <= k_max)) return k.size();
-    const double k_end = std::ceil(k_max / plan.dk) * plan.dk;
+    const Spacing own = spacing(D, plan.r_max, o);
+    if (!(D >= plan.D && plan.dk <= own.dk && 4.0 * plan.dk <= own.k_max)) return k.size();
+    const double k_end = std::ceil(own.k_max / plan.dk) * plan.dk;
     return std::size_t(std::lower_bound(k.begin(), k.end(), k_end) - k.begin());
 }
 
