@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <numeric>
 #include <stdexcept>
 #include <string>
@@ -31,55 +32,56 @@ TalbotRule talbot_rule(int n) {
 TimeRule time_rule(const std::vector<double>& times, const TalbotRule& tr, bool velocity) {
     using cplx = std::complex<double>;
     constexpr double pi = 3.14159265358979323846;
-    // Hyperbola s(u) = mu (1 - sin(a) cosh u) + i mu cos(a) sinh u, midpoint rule u = (j +
-    // 1/2) h on u >= 0 (the conjugate half folded into Im): mu t0, a, h minimise the error
-    // of exp(-c t) and 1 - exp(-c t) for all c >= 0 over t in [t0, 10 t0] (1.8e-11 at 24
-    // nodes; 4e-12 for the two-pole ratios of Burgers moduli), with sum |weight| ~ 15.
-    constexpr double mu_t0 = 2.4405, a = 0.9902, h = 0.13229;
+    constexpr std::size_t nw = std::size(kTimeWindows), lone = nw;
     const std::size_t nt = times.size();
     std::vector<std::size_t> order(nt);
     std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(),
               [&](std::size_t i, std::size_t j) { return times[i] < times[j]; });
+    std::size_t i0 = 0;
+    while (i0 < nt && times[order[i0]] == 0.0) ++i0;
+    // The cover with the fewest nodes, from the last time back: cost[i] covers sorted times
+    // i.., by a lone time (Talbot) or a window from times[order[i]] (choice, then next).
+    const bool shared = tr.node.size() <= 10;
+    std::vector<std::size_t> cost(nt + 1, 0), choice(nt, lone), next(nt, 0);
+    for (std::size_t i = nt; i-- > i0;) {
+        cost[i] = tr.node.size() + cost[i + 1];
+        next[i] = i + 1;
+        for (std::size_t w = 0; shared && w < nw; ++w) {
+            std::size_t j = i;
+            while (j < nt && times[order[j]] <= kTimeWindows[w].ratio * times[order[i]]) ++j;
+            if (kTimeWindows[w].nodes + cost[j] < cost[i])
+                cost[i] = kTimeWindows[w].nodes + cost[j], choice[i] = w, next[i] = j;
+        }
+    }
     // Entries per time, collected then laid out in time order.
     std::vector<std::vector<std::pair<std::size_t, cplx>>> rows(nt);
     TimeRule rule;
-    const bool shared = tr.node.size() <= 10;
-    std::size_t i = 0;
-    while (i < nt && times[order[i]] == 0.0) ++i;
-    while (i < nt) {
-        const double t0 = times[order[i]];
-        std::size_t j = i;
-        while (j < nt && times[order[j]] <= kWindow * t0) ++j;
-        if (shared && j - i >= kWindowMin) {
-            const std::size_t first = rule.s.size();
-            for (std::size_t q = 0; q < kWindowNodes; ++q) {
-                const double u = (double(q) + 0.5) * h;
-                const double mu = mu_t0 / t0;
-                rule.s.emplace_back(mu * (1.0 - std::sin(a) * std::cosh(u)),
-                                    mu * std::cos(a) * std::sinh(u));
+    for (std::size_t i = i0; i < nt; i = next[i]) {
+        if (choice[i] == lone) {
+            const double t = times[order[i]];
+            for (std::size_t q = 0; q < tr.node.size(); ++q) {
+                const cplx s = tr.node[q] / t;
+                rows[order[i]].emplace_back(rule.s.size(),
+                                            velocity ? tr.weight[q] * s : tr.weight[q]);
+                rule.s.push_back(s);
             }
-            for (std::size_t m = i; m < j; ++m) {
-                const double t = times[order[m]];
-                for (std::size_t q = 0; q < kWindowNodes; ++q) {
-                    const double u = (double(q) + 0.5) * h, mu = mu_t0 / t0;
-                    const cplx s = rule.s[first + q];
-                    const cplx ds(-mu * std::sin(a) * std::sinh(u),
-                                  mu * std::cos(a) * std::cosh(u));
-                    const cplx w = (h / pi) * std::exp(s * t) * ds / s;
-                    rows[order[m]].emplace_back(first + q, velocity ? w * s : w);
-                }
-            }
-            i = j;
             continue;
         }
-        const double t = times[order[i]];
-        for (std::size_t q = 0; q < tr.node.size(); ++q) {
-            const cplx s = tr.node[q] / t;
-            rows[order[i]].emplace_back(rule.s.size(), velocity ? tr.weight[q] * s : tr.weight[q]);
+        const TimeWindow& W = kTimeWindows[choice[i]];
+        const double mu = W.mu_t0 / times[order[i]];
+        const std::size_t first = rule.s.size();
+        for (std::size_t q = 0; q < W.nodes; ++q) {
+            const double u = (double(q) + 0.5) * W.h;
+            const cplx s(mu * (1.0 - std::sin(W.a) * std::cosh(u)),
+                         mu * std::cos(W.a) * std::sinh(u));
+            const cplx ds(-mu * std::sin(W.a) * std::sinh(u), mu * std::cos(W.a) * std::cosh(u));
             rule.s.push_back(s);
+            for (std::size_t m = i; m < next[i]; ++m) {
+                const cplx w = (W.h / pi) * std::exp(s * times[order[m]]) * ds / s;
+                rows[order[m]].emplace_back(first + q, velocity ? w * s : w);
+            }
         }
-        ++i;
     }
     rule.begin.assign(nt + 1, 0);
     for (std::size_t it = 0; it < nt; ++it) {

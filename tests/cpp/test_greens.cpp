@@ -31,34 +31,46 @@ static void test_talbot() {
 }
 
 static void test_time_rule() {
-    // Times sharing a window (>= 3 within a factor 10) use one hyperbola; a lone time its own
-    // Talbot nodes; t = 0 none. Both invert e^{-a t} and 1 - e^{-a t} over every rate a.
-    const std::vector<double> times = {0.0, 2.0, 3.5, 7.0, 19.0, 5e3};
+    // The cover with the fewest nodes: 4 times within a factor 10 share a decade window, a lone
+    // time its own Talbot nodes, t = 0 none; 9 times over a factor 500 one 1000-fold window
+    // (52 nodes, not 3 decades' 72); 2 times two Talbot rules (20 < 24). Every rule inverts
+    // e^{-a t} and 1 - e^{-a t} over every rate a.
     const auto tr = detail::talbot_rule(20);
-    for (bool velocity : {false, true}) {
-        const auto rule = detail::time_rule(times, tr, velocity);
-        CHECK(rule.begin[1] == 0);
-        CHECK(rule.begin[2] - rule.begin[1] == detail::kWindowNodes);
-        CHECK(rule.begin[6] - rule.begin[5] == tr.node.size());
-        CHECK(rule.s.size() == detail::kWindowNodes + tr.node.size());
-        for (double a : {0.0, 1e-4, 0.03, 0.7, 5.0, 300.0})
-            for (std::size_t it = 1; it < times.size(); ++it) {
-                const double t = times[it];
-                double f = 0.0, g = 0.0;  // K = s/(s + a) and a/(s + a)
-                for (std::size_t x = rule.begin[it]; x < rule.begin[it + 1]; ++x) {
-                    const cplx s = rule.s[rule.node[x]];
-                    f += std::imag(rule.weight[x] * s / (s + a));
-                    g += std::imag(rule.weight[x] * a / (s + a));
+    std::vector<double> bench = {0.0};
+    for (int k = 0; k < 9; ++k) bench.push_back(0.1 * std::pow(500.0, k / 8.0));
+    const struct {
+        std::vector<double> times;
+        std::size_t nodes;
+    } cases[] = {{{0.0, 2.0, 3.5, 7.0, 19.0, 5e3}, detail::kTimeWindows[0].nodes + 10},
+                 {bench, detail::kTimeWindows[2].nodes},
+                 {{3.0, 9.0}, 20},
+                 {{1.0, 2.0, 5.0, 40.0, 60.0, 300.0, 2e3, 9e3}, detail::kTimeWindows[3].nodes}};
+    for (const auto& c : cases)
+        for (bool velocity : {false, true}) {
+            const auto& times = c.times;
+            const auto rule = detail::time_rule(times, tr, velocity);
+            CHECK(rule.s.size() == c.nodes);
+            for (std::size_t it = 0; it < times.size(); ++it)
+                CHECK((rule.begin[it + 1] == rule.begin[it]) == (times[it] == 0.0));
+            for (double a : {0.0, 1e-4, 0.03, 0.7, 5.0, 300.0})
+                for (std::size_t it = 0; it < times.size(); ++it) {
+                    const double t = times[it];
+                    if (t == 0.0) continue;
+                    double f = 0.0, g = 0.0;  // K = s/(s + a) and a/(s + a)
+                    for (std::size_t x = rule.begin[it]; x < rule.begin[it + 1]; ++x) {
+                        const cplx s = rule.s[rule.node[x]];
+                        f += std::imag(rule.weight[x] * s / (s + a));
+                        g += std::imag(rule.weight[x] * a / (s + a));
+                    }
+                    // Step responses e^{-at}, 1 - e^{-at} to 1e-10 of the unit step;
+                    // velocities, their derivatives, to 1e-8 of 1/t.
+                    const double e = std::exp(-a * t), tol = velocity ? 1e-8 / t : 1e-10;
+                    CHECK_NEAR(f, velocity ? -a * e : e, tol);
+                    CHECK_NEAR(g, velocity ? a * e : 1.0 - e, tol);
                 }
-                // Step responses e^{-at}, 1 - e^{-at}; velocities their derivatives (t > 0),
-                // to 1e-10 of the unit step over the window's first time.
-                const double e = std::exp(-a * t), tol = velocity ? 1e-10 / times[1] : 1e-10;
-                CHECK_NEAR(f, velocity ? -a * e : e, tol);
-                CHECK_NEAR(g, velocity ? a * e : 1.0 - e, tol);
-            }
-    }
+        }
     // More than 20 Talbot nodes asks for more accuracy: every time keeps its own nodes.
-    const auto fine = detail::time_rule(times, detail::talbot_rule(30), false);
+    const auto fine = detail::time_rule(cases[0].times, detail::talbot_rule(30), false);
     CHECK(fine.s.size() == 5 * 15);
 }
 
