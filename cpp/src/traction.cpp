@@ -316,9 +316,100 @@ Design make_design(const EarthModel& model, std::size_t m, const FaultPatch* pat
     return d;
 }
 
-/// The homogeneous part (Okada's DC3D at depth, exact in time): grad, stress [((it m + q) n +
-/// i) 9 + ...] (optional, overwritten) of design columns cols[q] at points (x, y, z);
-/// flags[q n + i] = traction_edge on an edge (NaN there).
+/// Homogeneous time factors per source layer: f, μ f, λ f (nt x kHomogeneousBasis each).
+using LayerFactors = std::map<std::size_t, std::array<std::vector<double>, 3>>;
+
+LayerFactors layer_factors(const Design& d, std::size_t m, const std::size_t* cols, std::size_t nt,
+                           const double* times) {
+    LayerFactors factors;
+    for (std::size_t q = 0; q < m; ++q)
+        for (const Piece& pc : d.pd[cols[q]].pieces)
+            if (!factors.count(pc.layer)) {
+                std::array<std::vector<double>, 3> f;
+                for (auto& v : f) v.resize(nt * kHomogeneousBasis);
+                homogeneous_depth_factors(layer_of(d.model, pc.layer), nt, times, f[0].data(),
+                                          f[1].data(), f[2].data(), d.o);
+                factors.emplace(pc.layer, std::move(f));
+            }
+    return factors;
+}
+
+/// Adds the homogeneous part (Okada's DC3D at depth, exact in time) of the pairs qi in [b, e)
+/// (qi = i m + q: design column cols[q], point (x, y, z)[i]) to grad, stress [((it m + q) n +
+/// i) 9 + ...] (optional); on an edge NaN there and flags[q n + i] = traction_edge.
+void homogeneous_pairs(const Design& d, const LayerFactors& factors, std::size_t m,
+                       const std::size_t* cols, std::size_t n, const double* x, const double* y,
+                       const double* z, std::size_t nt, double* grad, double* stress,
+                       std::uint8_t* flags, std::size_t b, std::size_t e) {
+    const std::size_t NB = kHomogeneousBasis;
+    for (std::size_t qi = b; qi < e; ++qi) {
+        const std::size_t i = qi / m, q = qi % m;
+        const PatchDesign& P = d.pd[cols[q]];
+        bool singular = false;
+        for (const Piece& pc : P.pieces) {
+            const double ex = x[i] - pc.c[0], ny = y[i] - pc.c[1];
+            const double xo = ex * P.f.xe + ny * P.f.xn, yo = ex * P.f.ye + ny * P.f.yn;
+            double basis[3][9] = {};
+            OkadaField fields[kOkadaMedia];
+            singular |= !dc3d_media(kAlphas, xo, yo, z[i], -pc.c[2], P.patch.dip,
+                                    -0.5 * P.patch.length, 0.5 * P.patch.length, -0.5 * pc.w,
+                                    0.5 * pc.w, {P.ss, P.ds, 0.0}, fields);
+            for (int a = 0; a < 3; ++a) {
+                const OkadaField& of = fields[a];
+                // Okada's frame -> ENU: R g Rᵀ.
+                const double R[3][3] = {
+                    {P.f.xe, P.f.ye, 0.0}, {P.f.xn, P.f.yn, 0.0}, {0.0, 0.0, 1.0}};
+                double g[9] = {};
+                for (int r = 0; r < 3; ++r)
+                    for (int c = 0; c < 3; ++c) {
+                        double s = 0.0;
+                        for (int k1 = 0; k1 < 3; ++k1)
+                            for (int k2 = 0; k2 < 3; ++k2)
+                                s += R[r][k1] * of.g[std::size_t(3 * k1 + k2)] * R[c][k2];
+                        g[3 * r + c] = s;
+                    }
+                const double a1 = kAlphas[(a + 1) % 3], a2 = kAlphas[(a + 2) % 3];
+                const double wq = kAlphas[a] / ((kAlphas[a] - a1) * (kAlphas[a] - a2));
+                for (int c = 0; c < 9; ++c) {
+                    basis[0][c] -= wq * g[c] * (a1 + a2);
+                    basis[1][c] += wq * g[c];
+                    basis[2][c] += wq * g[c] * a1 * a2;
+                }
+            }
+            const auto& F = factors.at(pc.layer);
+            for (std::size_t it = 0; it < nt; ++it) {
+                const std::size_t o_ = ((it * m + q) * n + i) * 9;
+                for (int bb = 0; bb < 3; ++bb) {
+                    const double* gb = basis[bb];
+                    const double f = F[0][it * NB + std::size_t(bb)];
+                    const double mf = F[1][it * NB + std::size_t(bb)];
+                    const double lf = F[2][it * NB + std::size_t(bb)];
+                    const double tr = gb[0] + gb[4] + gb[8];
+                    for (int r = 0; r < 3; ++r)
+                        for (int c = 0; c < 3; ++c) {
+                            if (grad) grad[o_ + std::size_t(3 * r + c)] += f * gb[3 * r + c];
+                            if (stress)
+                                stress[o_ + std::size_t(3 * r + c)] +=
+                                    mf * (gb[3 * r + c] + gb[3 * c + r]) + (r == c ? lf * tr : 0.0);
+                        }
+                }
+            }
+        }
+        if (singular) {
+            if (flags) flags[q * n + i] = traction_edge;
+            const double nan = std::numeric_limits<double>::quiet_NaN();
+            for (std::size_t it = 0; it < nt; ++it)
+                for (int c = 0; c < 9; ++c) {
+                    const std::size_t o_ = ((it * m + q) * n + i) * 9 + std::size_t(c);
+                    if (grad) grad[o_] = nan;
+                    if (stress) stress[o_] = nan;
+                }
+        }
+    }
+}
+
+/// The homogeneous part of design columns cols[q] at points (x, y, z): grad, stress [((it m +
+/// q) n + i) 9 + ...] (optional, overwritten); flags[q n + i] = traction_edge on an edge.
 void homogeneous_field(const Design& d, std::size_t m, const std::size_t* cols, std::size_t n,
                        const double* x, const double* y, const double* z, std::size_t nt,
                        const double* times, double* grad, double* stress, std::uint8_t* flags) {
@@ -327,85 +418,9 @@ void homogeneous_field(const Design& d, std::size_t m, const std::size_t* cols, 
     if (stress) std::fill(stress, stress + total, 0.0);
     if (flags) std::fill(flags, flags + m * n, std::uint8_t(0));
     if (m == 0 || n == 0 || nt == 0) return;
-    // Homogeneous time factors per source layer: f, mu_f, lam_f (nt, 6).
-    const std::size_t NB = kHomogeneousBasis;
-    std::map<std::size_t, std::array<std::vector<double>, 3>> factors;
-    for (std::size_t q = 0; q < m; ++q)
-        for (const Piece& pc : d.pd[cols[q]].pieces)
-            if (!factors.count(pc.layer)) {
-                std::array<std::vector<double>, 3> f;
-                for (auto& v : f) v.resize(nt * NB);
-                homogeneous_depth_factors(layer_of(d.model, pc.layer), nt, times, f[0].data(),
-                                          f[1].data(), f[2].data(), d.o);
-                factors.emplace(pc.layer, std::move(f));
-            }
-    // Okada's DC3D at depth, three elastic evaluations -> basis (1, α, 1/α), per (q, i).
+    const LayerFactors factors = layer_factors(d, m, cols, nt, times);
     parallel_for(m * n, d.o.threads, 16, [&](std::size_t b, std::size_t e) {
-        for (std::size_t qi = b; qi < e; ++qi) {
-            const std::size_t i = qi / m, q = qi % m;
-            const PatchDesign& P = d.pd[cols[q]];
-            bool singular = false;
-            for (const Piece& pc : P.pieces) {
-                const double ex = x[i] - pc.c[0], ny = y[i] - pc.c[1];
-                const double xo = ex * P.f.xe + ny * P.f.xn, yo = ex * P.f.ye + ny * P.f.yn;
-                double basis[3][9] = {};
-                OkadaField fields[kOkadaMedia];
-                singular |= !dc3d_media(kAlphas, xo, yo, z[i], -pc.c[2], P.patch.dip,
-                                        -0.5 * P.patch.length, 0.5 * P.patch.length, -0.5 * pc.w,
-                                        0.5 * pc.w, {P.ss, P.ds, 0.0}, fields);
-                for (int a = 0; a < 3; ++a) {
-                    const OkadaField& of = fields[a];
-                    // Okada's frame -> ENU: R g Rᵀ.
-                    const double R[3][3] = {
-                        {P.f.xe, P.f.ye, 0.0}, {P.f.xn, P.f.yn, 0.0}, {0.0, 0.0, 1.0}};
-                    double g[9] = {};
-                    for (int r = 0; r < 3; ++r)
-                        for (int c = 0; c < 3; ++c) {
-                            double s = 0.0;
-                            for (int k1 = 0; k1 < 3; ++k1)
-                                for (int k2 = 0; k2 < 3; ++k2)
-                                    s += R[r][k1] * of.g[std::size_t(3 * k1 + k2)] * R[c][k2];
-                            g[3 * r + c] = s;
-                        }
-                    const double a1 = kAlphas[(a + 1) % 3], a2 = kAlphas[(a + 2) % 3];
-                    const double wq = kAlphas[a] / ((kAlphas[a] - a1) * (kAlphas[a] - a2));
-                    for (int c = 0; c < 9; ++c) {
-                        basis[0][c] -= wq * g[c] * (a1 + a2);
-                        basis[1][c] += wq * g[c];
-                        basis[2][c] += wq * g[c] * a1 * a2;
-                    }
-                }
-                const auto& F = factors.at(pc.layer);
-                for (std::size_t it = 0; it < nt; ++it) {
-                    const std::size_t o_ = ((it * m + q) * n + i) * 9;
-                    for (int bb = 0; bb < 3; ++bb) {
-                        const double* gb = basis[bb];
-                        const double f = F[0][it * NB + std::size_t(bb)];
-                        const double mf = F[1][it * NB + std::size_t(bb)];
-                        const double lf = F[2][it * NB + std::size_t(bb)];
-                        const double tr = gb[0] + gb[4] + gb[8];
-                        for (int r = 0; r < 3; ++r)
-                            for (int c = 0; c < 3; ++c) {
-                                if (grad) grad[o_ + std::size_t(3 * r + c)] += f * gb[3 * r + c];
-                                if (stress)
-                                    stress[o_ + std::size_t(3 * r + c)] +=
-                                        mf * (gb[3 * r + c] + gb[3 * c + r]) +
-                                        (r == c ? lf * tr : 0.0);
-                            }
-                    }
-                }
-            }
-            if (singular) {
-                if (flags) flags[q * n + i] = traction_edge;
-                const double nan = std::numeric_limits<double>::quiet_NaN();
-                for (std::size_t it = 0; it < nt; ++it)
-                    for (int c = 0; c < 9; ++c) {
-                        const std::size_t o_ = ((it * m + q) * n + i) * 9 + std::size_t(c);
-                        if (grad) grad[o_] = nan;
-                        if (stress) stress[o_] = nan;
-                    }
-            }
-        }
+        homogeneous_pairs(d, factors, m, cols, n, x, y, z, nt, grad, stress, flags, b, e);
     });
 }
 
@@ -455,6 +470,42 @@ void design_field(const Design& d, std::size_t m, const std::size_t* cols, std::
                   const double* times, double* grad, double* stress, std::uint8_t* flags) {
     homogeneous_field(d, m, cols, n, x, y, z, nt, times, grad, stress, flags);
     remainder_direct(d, m, cols, n, x, y, z, nt, times, grad, stress);
+}
+
+/// Traction (along strike, up dip, normal) on the receivers' patches from their stress
+/// sig[((it mc + j) nr + r) 9 + ...], for block rows ri[r] (patches rows[ri[r]]) and block
+/// columns c0 + j: out[((it n_rows + ri[r]) n_cols + c0 + j) 3 + ...], and flags[ri[r] n_cols +
+/// c0 + j] (optional) from fl[j nr + r], traction_self for a patch seen from its own centre.
+void project_traction(const Design& d, std::size_t nr, const std::size_t* ri,
+                      const std::size_t* rows, std::size_t mc, std::size_t c0,
+                      const std::size_t* cols, std::size_t n_rows, std::size_t n_cols,
+                      std::size_t nt, const double* sig, const std::uint8_t* fl, double* out,
+                      std::uint8_t* flags) {
+    for (std::size_t r = 0; r < nr; ++r) {
+        const std::size_t i = ri[r];
+        const Frame& f = d.pd[rows[i]].f;
+        const Vec3* axes[3] = {&f.along, &f.updip, &f.normal};
+        for (std::size_t j = 0; j < mc; ++j) {
+            for (std::size_t it = 0; it < nt; ++it) {
+                const double* s = &sig[((it * mc + j) * nr + r) * 9];
+                double t[3];
+                for (int a = 0; a < 3; ++a)
+                    t[a] = s[3 * a] * f.normal[0] + s[3 * a + 1] * f.normal[1] +
+                           s[3 * a + 2] * f.normal[2];
+                double* o = &out[((it * n_rows + i) * n_cols + c0 + j) * 3];
+                for (int c = 0; c < 3; ++c)
+                    o[c] = t[0] * (*axes[c])[0] + t[1] * (*axes[c])[1] + t[2] * (*axes[c])[2];
+            }
+            if (!flags) continue;
+            const FaultPatch &a = d.pd[rows[i]].patch, &b = d.pd[cols[c0 + j]].patch;
+            const bool same = rows[i] == cols[c0 + j] ||
+                              (a.east == b.east && a.north == b.north && a.depth == b.depth &&
+                               a.strike == b.strike && a.dip == b.dip);
+            std::uint8_t v = fl[j * nr + r];
+            if (v == 0 && same) v = traction_self;
+            flags[i * n_cols + c0 + j] = v;
+        }
+    }
 }
 
 }  // namespace detail
@@ -526,11 +577,10 @@ struct TractionKernels::Impl {
     std::shared_ptr<const detail::PanelTables>& cached(std::size_t p, std::size_t nt,
                                                        const double* t, bool build) const;
 
-    /// Adds the remainder from the tables to sig[((it m + q) n + i) 9 + c] for columns cols,
-    /// rows rows (points x, y).
-    void remainder_tables(std::size_t m, const std::size_t* cols, std::size_t n,
-                          const std::size_t* rows, const double* x, const double* y, std::size_t nt,
-                          const double* t, double* sig) const;
+    /// The block from the tables (TractionKernels::block's out and flags, flags optional).
+    void tables_block(std::size_t n_rows, const std::size_t* rows, std::size_t n_cols,
+                      const std::size_t* cols, std::size_t nt, const double* t, double* out,
+                      std::uint8_t* flags) const;
 };
 
 std::shared_ptr<const detail::PanelTables>& TractionKernels::Impl::cached(std::size_t p,
@@ -548,15 +598,35 @@ std::shared_ptr<const detail::PanelTables>& TractionKernels::Impl::cached(std::s
     return tables[p];
 }
 
-void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* cols, std::size_t n,
-                                             const std::size_t* rows, const double* x,
-                                             const double* y, std::size_t nt, const double* t,
-                                             double* sig) const {
-    if (grid.panels.empty() || m == 0 || n == 0 || nt == 0) return;
-    // Per (column, piece, row) its node set; the panels they need; tables built if missing.
+void TractionKernels::Impl::tables_block(std::size_t n_rows, const std::size_t* rows,
+                                         std::size_t n_cols, const std::size_t* cols,
+                                         std::size_t nt, const double* t, double* out,
+                                         std::uint8_t* flags) const {
+    const std::size_t m = n_cols, n = n_rows;
     std::vector<std::size_t> off(m + 1, 0);
     for (std::size_t q = 0; q < m; ++q) off[q + 1] = off[q] + d.pd[cols[q]].pieces.size();
-    std::vector<const std::vector<detail::Node>*> set(off[m] * n);
+    auto exponent = [&](std::size_t q, std::size_t k, std::size_t i) {
+        const detail::PatchDesign& P = d.pd[cols[q]];
+        return detail::pair_exponent(d, P, P.pieces[k], cx[rows[i]], cy[rows[i]],
+                                     -cz[rows[i]] + 0.0);
+    };
+    // Each column piece's node sets by scale exponent (lo: its smallest), found or made under
+    // mu (the exponents in parallel first); the panels they need; tables built if missing.
+    struct Sets {
+        int lo = 0;
+        std::vector<const std::vector<detail::Node>*> by;
+    };
+    std::vector<Sets> sets(off[m]);
+    std::vector<std::vector<int>> seen(off[m]);
+    detail::parallel_for(m, d.o.threads, 1, [&](std::size_t q0, std::size_t q1) {
+        std::vector<int> ex(n);
+        for (std::size_t q = q0; q < q1; ++q)
+            for (std::size_t k = 0; k < off[q + 1] - off[q]; ++k) {
+                for (std::size_t i = 0; i < n; ++i) ex[i] = exponent(q, k, i);
+                std::sort(ex.begin(), ex.end());
+                seen[off[q] + k].assign(ex.begin(), std::unique(ex.begin(), ex.end()));
+            }
+    });
     std::vector<std::shared_ptr<const detail::PanelTables>> tab;
     {
         std::lock_guard<std::mutex> lock(mu);
@@ -564,19 +634,22 @@ void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* c
         for (std::size_t q = 0; q < m; ++q) {
             const detail::PatchDesign& P = d.pd[cols[q]];
             for (std::size_t k = 0; k < P.pieces.size(); ++k) {
-                const detail::Piece& pc = P.pieces[k];
-                for (std::size_t i = 0; i < n; ++i) {
-                    const int ex = detail::pair_exponent(d, P, pc, x[i], y[i], -cz[rows[i]] + 0.0);
-                    auto key = std::make_pair(piece0[cols[q]] + k, ex);
-                    auto it = nodes.find(key);
+                const std::vector<int>& ex = seen[off[q] + k];
+                Sets& st = sets[off[q] + k];
+                st.lo = ex.empty() ? 0 : ex.front();
+                st.by.assign(ex.empty() ? 0 : std::size_t(ex.back() - st.lo + 1), nullptr);
+                for (const int e : ex) {
+                    auto it = nodes.find({piece0[cols[q]] + k, e});
                     if (it == nodes.end()) {
                         std::vector<detail::Node> v;
-                        detail::piece_nodes(P, pc, std::ldexp(1.0, ex), d.tol, v);
-                        for (detail::Node& nd : v) nd.panel = grid.locate(nd.depth, pc.layer, nd.w);
-                        it = nodes.emplace(key, std::move(v)).first;
+                        detail::piece_nodes(P, P.pieces[k], std::ldexp(1.0, e), d.tol, v);
+                        for (detail::Node& nd : v)
+                            nd.panel = grid.locate(nd.depth, P.pieces[k].layer, nd.w);
+                        it = nodes.emplace(std::make_pair(piece0[cols[q]] + k, e), std::move(v))
+                                 .first;
                     }
                     for (const detail::Node& nd : it->second) need[nd.panel] = 1;
-                    set[(off[q] + k) * n + i] = &it->second;
+                    st.by[std::size_t(e - st.lo)] = &it->second;
                 }
             }
         }
@@ -584,28 +657,36 @@ void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* c
             if (need[p]) cached(p, nt, t, true);
         tab = tables;
     }
-    // Work units: up to `per` receivers of one depth. A unit's nodes are grouped by (panel,
-    // node depth): each group's tables are interpolated in depth once, over the radii its
-    // nodes read (depth_rows), and stay in cache while every node of the group reads them
-    // (a cache of single rows missed 3 times in 10: 22x the distinct rows, from memory).
-    // Groups run in (panel, depth) order, so an entry sums its nodes in an order of its own,
-    // whatever the block's other rows and columns.
+    const detail::LayerFactors factors = detail::layer_factors(d, m, cols, nt, t);
+    // Work items: (up to `per` receivers of one depth) x (a chunk of mc columns), handed out
+    // one at a time (their costs differ). An item's nodes are grouped by (panel, node depth):
+    // each group's tables are interpolated in depth once, over the radii its nodes read
+    // (depth_rows), and stay in cache while every node of the group reads them (a cache of
+    // single rows missed 3 times in 10: 22x the distinct rows, from memory). Groups run in
+    // (panel, depth) order, so an entry sums its nodes in an order of its own, whatever the
+    // block's other rows and columns.
     const std::size_t F = nt * detail::kStressRadial, S = nt * 9;
+    const unsigned T = detail::resolve_threads(d.o.threads);
     std::vector<std::size_t> order(n);
     for (std::size_t i = 0; i < n; ++i) order[i] = i;
     std::stable_sort(order.begin(), order.end(),
                      [&](std::size_t a, std::size_t b) { return iz[rows[a]] < iz[rows[b]]; });
-    const std::size_t per =
-        std::max<std::size_t>(1, n / (4 * detail::resolve_threads(d.o.threads)));
+    const std::size_t per = std::max<std::size_t>(1, n / (4 * T));
     std::vector<std::size_t> ub{0};
     for (std::size_t k = 0; k < n;) {
         std::size_t e = k;
         while (e < n && e - k < per && iz[rows[order[e]]] == iz[rows[order[k]]]) ++e;
         ub.push_back(k = e);
     }
-    detail::parallel_for(ub.size() - 1, d.o.threads, 1, [&](std::size_t ub0, std::size_t ub1) {
+    const std::size_t units = ub.size() - 1, max_nr = std::max<std::size_t>(1, std::min(per, n));
+    // Column chunks: an item's stress buffers within ~32 MB each, and at least 4 items a thread.
+    const std::size_t by_memory = (max_nr * m * S * sizeof(double) + (32u << 20) - 1) >> 25;
+    const std::size_t n_chunks = std::min(
+        m, std::max({by_memory, (4 * std::size_t(T) + units - 1) / units, std::size_t(1)}));
+    const std::size_t mc_max = (m + n_chunks - 1) / n_chunks;
+    detail::parallel_chunks(units * n_chunks, d.o.threads, 1, [&](auto next) {
         struct Item {
-            std::size_t pair;  ///< r m + q, r the receiver's place in the unit
+            std::size_t pair;  ///< r mc + q, r the receiver's place in the item
             const detail::Node* nd;
             std::size_t j;  ///< the radius's cubic stencil: rows j .. j + 3, weights c
             double c[4];
@@ -615,43 +696,67 @@ void TractionKernels::Impl::remainder_tables(std::size_t m, const std::size_t* c
             std::vector<Item> items;
         };
         std::map<std::pair<std::size_t, double>, Group> groups;
-        std::vector<double> buf, out;
-        for (std::size_t u = ub0; u < ub1; ++u) {
-            const std::size_t r0 = ub[u], nr = ub[u + 1] - r0, z = iz[rows[order[r0]]];
-            groups.clear();
-            for (std::size_t r = 0; r < nr; ++r) {
-                const std::size_t i = order[r0 + r];
-                for (std::size_t q = 0; q < m; ++q)
-                    for (std::size_t k = off[q]; k < off[q + 1]; ++k)
-                        for (const detail::Node& nd : *set[k * n + i]) {
-                            Group& g = groups[{nd.panel, nd.depth}];
-                            Item it{r * m + q, &nd, 0, {}};
-                            it.j = detail::radial_stencil(grid, nd.panel, x[i] - nd.east,
-                                                          y[i] - nd.north, it.c);
-                            g.lo = std::min(g.lo, it.j);
-                            g.hi = std::max(g.hi, it.j + 4);
-                            g.items.push_back(it);
-                        }
-            }
-            out.assign(nr * m * S, 0.0);
-            for (const auto& [key, g] : groups) {
-                const std::size_t panel = key.first;
-                buf.resize((g.hi - g.lo) * F);
-                detail::depth_rows(*tab[panel], grid.panels[panel].n_r, z, g.items[0].nd->w, g.lo,
-                                   g.hi, buf.data());
-                for (const Item& it : g.items) {
-                    const std::size_t i = order[r0 + it.pair / m];
-                    detail::rows_stress(nt, &buf[(it.j - g.lo) * F], it.c, it.nd->p,
-                                        x[i] - it.nd->east, y[i] - it.nd->north, &out[it.pair * S]);
+        std::vector<double> buf, rem, sig, x, y, z;
+        std::vector<std::uint8_t> fl;
+        std::size_t i0, i1;
+        while (next(i0, i1))
+            for (std::size_t item = i0; item < i1; ++item) {
+                const std::size_t u = item / n_chunks, c0 = (item % n_chunks) * mc_max;
+                const std::size_t mc = std::min(mc_max, m - c0), r0 = ub[u], nr = ub[u + 1] - r0;
+                const std::size_t zi = iz[rows[order[r0]]];
+                x.resize(nr);
+                y.resize(nr);
+                z.resize(nr);
+                for (std::size_t r = 0; r < nr; ++r) {
+                    const std::size_t row = rows[order[r0 + r]];
+                    x[r] = cx[row];
+                    y[r] = cy[row];
+                    z[r] = cz[row];
                 }
+                sig.assign(nt * mc * nr * 9, 0.0);
+                fl.assign(mc * nr, 0);
+                detail::homogeneous_pairs(d, factors, mc, cols + c0, nr, x.data(), y.data(),
+                                          z.data(), nt, nullptr, sig.data(), fl.data(), 0, mc * nr);
+                for (auto& [key, g] : groups) g.items.clear();
+                for (std::size_t r = 0; r < nr; ++r)
+                    for (std::size_t q = 0; q < mc; ++q)
+                        for (std::size_t k = off[c0 + q]; k < off[c0 + q + 1]; ++k) {
+                            const Sets& st = sets[k];
+                            const int e = exponent(c0 + q, k - off[c0 + q], order[r0 + r]);
+                            for (const detail::Node& nd : *st.by[std::size_t(e - st.lo)]) {
+                                Group& g = groups[{nd.panel, nd.depth}];
+                                if (g.items.empty()) g.lo = ~std::size_t(0), g.hi = 0;
+                                Item it{r * mc + q, &nd, 0, {}};
+                                it.j = detail::radial_stencil(grid, nd.panel, x[r] - nd.east,
+                                                              y[r] - nd.north, it.c);
+                                g.lo = std::min(g.lo, it.j);
+                                g.hi = std::max(g.hi, it.j + 4);
+                                g.items.push_back(it);
+                            }
+                        }
+                rem.assign(nr * mc * S, 0.0);
+                for (const auto& [key, g] : groups) {
+                    if (g.items.empty()) continue;
+                    const std::size_t panel = key.first;
+                    buf.resize((g.hi - g.lo) * F);
+                    detail::depth_rows(*tab[panel], grid.panels[panel].n_r, zi, g.items[0].nd->w,
+                                       g.lo, g.hi, buf.data());
+                    for (const Item& it : g.items) {
+                        const std::size_t r = it.pair / mc;
+                        detail::rows_stress(nt, &buf[(it.j - g.lo) * F], it.c, it.nd->p,
+                                            x[r] - it.nd->east, y[r] - it.nd->north,
+                                            &rem[it.pair * S]);
+                    }
+                }
+                for (std::size_t r = 0; r < nr; ++r)
+                    for (std::size_t q = 0; q < mc; ++q)
+                        for (std::size_t it = 0; it < nt; ++it)
+                            for (std::size_t c = 0; c < 9; ++c)
+                                sig[((it * mc + q) * nr + r) * 9 + c] +=
+                                    rem[(r * mc + q) * S + it * 9 + c];
+                detail::project_traction(d, nr, &order[r0], rows, mc, c0, cols, n_rows, n_cols, nt,
+                                         sig.data(), fl.data(), out, flags);
             }
-            for (std::size_t r = 0; r < nr; ++r)
-                for (std::size_t q = 0; q < m; ++q)
-                    for (std::size_t it = 0; it < nt; ++it)
-                        for (std::size_t c = 0; c < 9; ++c)
-                            sig[((it * m + q) * n + order[r0 + r]) * 9 + c] +=
-                                out[(r * m + q) * S + it * 9 + c];
-        }
     });
 }
 
@@ -804,11 +909,14 @@ void TractionKernels::evaluate(std::size_t n_rows, const std::size_t* rows, std:
         throw std::invalid_argument("out is a null pointer");
     if (n_rows == 0 || n_cols == 0 || nt == 0) return;
     const Impl& I = *impl_;
+    if (!direct) return I.tables_block(n_rows, rows, n_cols, cols, nt, times, out, flags);
     std::vector<double> x(n_rows), y(n_rows), z(n_rows);
+    std::vector<std::size_t> ri(n_rows);
     for (std::size_t i = 0; i < n_rows; ++i) {
         x[i] = I.cx[rows[i]];
         y[i] = I.cy[rows[i]];
         z[i] = I.cz[rows[i]];
+        ri[i] = i;
     }
     // Columns in chunks: the stress of a chunk (nt, chunk, n_rows, 9) stays within ~64 MB.
     const std::size_t chunk = std::max<std::size_t>(1, (std::size_t(8) << 20) / (nt * n_rows * 9));
@@ -818,39 +926,10 @@ void TractionKernels::evaluate(std::size_t n_rows, const std::size_t* rows, std:
         const std::size_t mc = std::min(chunk, n_cols - c0);
         sig.resize(nt * mc * n_rows * 9);
         fl.resize(mc * n_rows);
-        if (direct) {
-            detail::design_field(I.d, mc, cols + c0, n_rows, x.data(), y.data(), z.data(), nt,
-                                 times, nullptr, sig.data(), fl.data());
-        } else {
-            detail::homogeneous_field(I.d, mc, cols + c0, n_rows, x.data(), y.data(), z.data(), nt,
-                                      times, nullptr, sig.data(), fl.data());
-            I.remainder_tables(mc, cols + c0, n_rows, rows, x.data(), y.data(), nt, times,
-                               sig.data());
-        }
-        for (std::size_t i = 0; i < n_rows; ++i) {
-            const detail::Frame& f = I.d.pd[rows[i]].f;
-            for (std::size_t j = 0; j < mc; ++j) {
-                for (std::size_t it = 0; it < nt; ++it) {
-                    const double* s = &sig[((it * mc + j) * n_rows + i) * 9];
-                    double t[3];
-                    for (int a = 0; a < 3; ++a)
-                        t[a] = s[3 * a] * f.normal[0] + s[3 * a + 1] * f.normal[1] +
-                               s[3 * a + 2] * f.normal[2];
-                    double* o = &out[((it * n_rows + i) * n_cols + c0 + j) * 3];
-                    const detail::Vec3* axes[3] = {&f.along, &f.updip, &f.normal};
-                    for (int c = 0; c < 3; ++c)
-                        o[c] = t[0] * (*axes[c])[0] + t[1] * (*axes[c])[1] + t[2] * (*axes[c])[2];
-                }
-                if (!flags) continue;
-                const FaultPatch &a = I.d.pd[rows[i]].patch, &b = I.d.pd[cols[c0 + j]].patch;
-                const bool same = rows[i] == cols[c0 + j] ||
-                                  (a.east == b.east && a.north == b.north && a.depth == b.depth &&
-                                   a.strike == b.strike && a.dip == b.dip);
-                std::uint8_t v = fl[j * n_rows + i];
-                if (v == 0 && same) v = traction_self;
-                flags[i * n_cols + c0 + j] = v;
-            }
-        }
+        detail::design_field(I.d, mc, cols + c0, n_rows, x.data(), y.data(), z.data(), nt, times,
+                             nullptr, sig.data(), fl.data());
+        detail::project_traction(I.d, n_rows, ri.data(), rows, mc, c0, cols, n_rows, n_cols, nt,
+                                 sig.data(), fl.data(), out, flags);
     }
 }
 
