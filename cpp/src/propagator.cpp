@@ -129,20 +129,24 @@ void fill_sh(const Stack& st, const Moduli* mod, const double* eh, Set&& set, Ta
 std::size_t psv_source_row(const Stack& st) { return 2 + 4 * (st.source_iface - 1) + 3; }
 std::size_t sh_source_row(const Stack& st) { return 1 + 2 * (st.source_iface - 1) + 1; }
 
-// LU with partial pivoting of the n x n row-major matrix a, in place. A tiny pivot means a
+// LU with partial pivoting of the n x n row-major matrix a, in place; the diagonal keeps the
+// pivots' reciprocals (solves then multiply). Pivots by |re| + |im|: a hypot per entry was a
+// tenth of the tables' build, and any norm serves partial pivoting. A tiny pivot means a
 // singular system, which a physical elastic model never gives.
 void lu_factor(std::size_t n, cplx* a, std::size_t* piv) noexcept {
+    const auto mag = [](cplx z) { return std::fabs(z.real()) + std::fabs(z.imag()); };
     for (std::size_t j = 0; j < n; ++j) {
         std::size_t p = j;
-        double best = std::abs(a[j * n + j]);
+        double best = mag(a[j * n + j]);
         for (std::size_t i = j + 1; i < n; ++i) {
-            const double v = std::abs(a[i * n + j]);
+            const double v = mag(a[i * n + j]);
             if (v > best) best = v, p = i;
         }
         piv[j] = p;
         if (p != j)
             for (std::size_t c = 0; c < n; ++c) std::swap(a[j * n + c], a[p * n + c]);
-        const cplx inv = 1.0 / a[j * n + j];
+        const cplx d = a[j * n + j], inv = std::conj(d) / std::norm(d);
+        a[j * n + j] = inv;
         for (std::size_t i = j + 1; i < n; ++i) {
             const cplx f = a[i * n + j] * inv;
             a[i * n + j] = f;
@@ -152,16 +156,23 @@ void lu_factor(std::size_t n, cplx* a, std::size_t* piv) noexcept {
     }
 }
 
-// Solves with the factors for one right-hand side b (in place).
-void lu_solve(std::size_t n, const cplx* a, const std::size_t* piv, cplx* b) noexcept {
+// Solves with the factors for the m right-hand sides of b (n x m, row-major), in place.
+void lu_solve(std::size_t n, const cplx* a, const std::size_t* piv, std::size_t m,
+              cplx* b) noexcept {
     // The multipliers moved with later row swaps, so every swap is applied first.
     for (std::size_t j = 0; j < n; ++j)
-        if (piv[j] != j) std::swap(b[j], b[piv[j]]);
+        if (piv[j] != j) std::swap_ranges(b + j * m, b + (j + 1) * m, b + piv[j] * m);
     for (std::size_t j = 0; j < n; ++j)
-        for (std::size_t i = j + 1; i < n; ++i) b[i] -= a[i * n + j] * b[j];
+        for (std::size_t i = j + 1; i < n; ++i) {
+            const cplx f = a[i * n + j];
+            for (std::size_t q = 0; q < m; ++q) b[i * m + q] -= f * b[j * m + q];
+        }
     for (std::size_t j = n; j-- > 0;) {
-        for (std::size_t c = j + 1; c < n; ++c) b[j] -= a[j * n + c] * b[c];
-        b[j] /= a[j * n + j];
+        for (std::size_t c = j + 1; c < n; ++c) {
+            const cplx f = a[j * n + c];
+            for (std::size_t q = 0; q < m; ++q) b[j * m + q] -= f * b[c * m + q];
+        }
+        for (std::size_t q = 0; q < m; ++q) b[j * m + q] *= a[j * n + j];
     }
 }
 
@@ -209,31 +220,42 @@ Stack Stack::build(const EarthModel& model, double depth) {
     return st;
 }
 
-void solve_dense_full(const Stack& st, const Moduli* mod, double k, DenseWork& w,
-                      const SourceJump& jj, std::vector<cplx>& x_psv, std::vector<cplx>& x_sh) {
-    const std::size_t L = st.subs.size(), n = st.n_psv(), n2 = st.n_sh();
-    const std::size_t ps = psv_source_row(st) - 3, ss = sh_source_row(st) - 1;
+void solve_dense_many(const Stack& st, const Moduli* mod, double k, DenseWork& w,
+                      std::size_t n_jumps, const SourceJump* jumps, std::vector<cplx>& x_psv,
+                      std::vector<cplx>& x_sh) {
+    const std::size_t L = st.subs.size(), m = n_jumps;
     std::vector<double> eh(L);
     sub_exponentials(st, k, eh.data());
     auto all = [](std::size_t) { return true; };
-    w.a.assign(n * n, 0.0);
-    x_psv.assign(n, 0.0);
-    w.piv.resize(n);
-    fill_psv(
-        st, mod, eh.data(), k, [&](std::size_t r, std::size_t c, cplx v) { w.a[r * n + c] = v; },
-        all);
-    for (std::size_t q = 0; q < 4; ++q) x_psv[ps + q] = -jj.psv[q];  // y_above - y_below = -[y]
-    lu_factor(n, w.a.data(), w.piv.data());
-    lu_solve(n, w.a.data(), w.piv.data(), x_psv.data());
+    // One factorisation per part, its right-hand sides as the columns of b, then per jump.
+    const auto part = [&](std::size_t n, std::size_t row0, std::size_t nj, auto&& fill,
+                          auto&& jump_of, std::vector<cplx>& x) {
+        w.a.assign(n * n, 0.0);
+        w.b.assign(n * m, 0.0);
+        w.piv.resize(n);
+        fill([&](std::size_t r, std::size_t c, cplx v) { w.a[r * n + c] = v; }, all);
+        for (std::size_t j = 0; j < m; ++j)
+            for (std::size_t q = 0; q < nj; ++q)
+                w.b[(row0 + q) * m + j] = -jump_of(jumps[j])[q];  // y_above - y_below = -[y]
+        lu_factor(n, w.a.data(), w.piv.data());
+        lu_solve(n, w.a.data(), w.piv.data(), m, w.b.data());
+        x.resize(m * n);
+        for (std::size_t j = 0; j < m; ++j)
+            for (std::size_t i = 0; i < n; ++i) x[j * n + i] = w.b[i * m + j];
+    };
+    part(
+        st.n_psv(), psv_source_row(st) - 3, 4,
+        [&](auto&& set, auto&& take) { fill_psv(st, mod, eh.data(), k, set, take); },
+        [](const SourceJump& j) { return j.psv; }, x_psv);
+    part(
+        st.n_sh(), sh_source_row(st) - 1, 2,
+        [&](auto&& set, auto&& take) { fill_sh(st, mod, eh.data(), set, take); },
+        [](const SourceJump& j) { return j.sh; }, x_sh);
+}
 
-    w.a.assign(n2 * n2, 0.0);
-    x_sh.assign(n2, 0.0);
-    fill_sh(
-        st, mod, eh.data(), [&](std::size_t r, std::size_t c, cplx v) { w.a[r * n2 + c] = v; },
-        all);
-    for (std::size_t q = 0; q < 2; ++q) x_sh[ss + q] = -jj.sh[q];
-    lu_factor(n2, w.a.data(), w.piv.data());
-    lu_solve(n2, w.a.data(), w.piv.data(), x_sh.data());
+void solve_dense_full(const Stack& st, const Moduli* mod, double k, DenseWork& w,
+                      const SourceJump& jj, std::vector<cplx>& x_psv, std::vector<cplx>& x_sh) {
+    solve_dense_many(st, mod, k, w, 1, &jj, x_psv, x_sh);
 }
 
 SurfaceKernel solve_dense(const Stack& st, const Moduli* mod, double k, DenseWork& w,
@@ -356,27 +378,23 @@ void FastKernel::prepare(const Stack& st, const Moduli* unrelaxed, const std::ve
         p.need_pos.assign(n, -1);
         for (std::size_t i = 0; i < p.need.size(); ++i) p.need_pos[p.need[i]] = int(i);
         // Factor the unrelaxed system; solve for unit right-hand sides on the source rows and
-        // on the rows the viscous columns touch.
-        std::vector<cplx> a(n * n, 0.0), b(n);
+        // on the rows the viscous columns touch (one solve, a column each).
+        const std::size_t nn = p.need.size(), m = n_src + nr;
+        std::vector<cplx> a(n * n, 0.0), b(n * m, 0.0);
         std::vector<std::size_t> piv(n);
         fill([&](std::size_t r, std::size_t c, cplx v) { a[r * n + c] = v; }, all);
         lu_factor(n, a.data(), piv.data());
-        const std::size_t nn = p.need.size();
+        for (std::size_t q = 0; q < n_src; ++q) b[(src_row0 + q) * m + q] = 1.0;
+        for (std::size_t q = 0; q < nr; ++q) b[p.vrows[q] * m + n_src + q] = 1.0;
+        lu_solve(n, a.data(), piv.data(), m, b.data());
         p.z_need.assign(nn * n_src, 0.0);
-        for (std::size_t q = 0; q < n_src; ++q) {
-            std::fill(b.begin(), b.end(), 0.0);
-            b[src_row0 + q] = 1.0;
-            lu_solve(n, a.data(), piv.data(), b.data());
-            for (std::size_t i = 0; i < nn; ++i) p.z_need[i * n_src + q] = b[p.need[i]];
-        }
         p.minv_need.assign(nn * nr, 0.0);
-        for (std::size_t q = 0; q < nr; ++q) {
-            std::fill(b.begin(), b.end(), 0.0);
-            b[p.vrows[q]] = 1.0;
-            lu_solve(n, a.data(), piv.data(), b.data());
-            for (std::size_t i = 0; i < nn; ++i) p.minv_need[i * nr + q] = b[p.need[i]];
+        for (std::size_t i = 0; i < nn; ++i) {
+            const cplx* row = &b[p.need[i] * m];
+            std::copy(row, row + n_src, &p.z_need[i * n_src]);
+            std::copy(row + n_src, row + m, &p.minv_need[i * nr]);
         }
-        scratch = std::max(scratch, nr * nv + nv * nv + nv + nr + 2 * nn + nv);
+        scratch = std::max(scratch, nr * nv + nv * nv + (nv + nr + 2 * nn) * n_src);
     };
     setup(psv_, st.n_psv(), out_psv, psv_source_row(st) - 3, 4,
           [&](auto&& set, auto&& take) { fill_psv(st, unrelaxed, eh_.data(), k, set, take); });
@@ -397,54 +415,53 @@ void FastKernel::solve(const Moduli* mod, std::size_t n_jumps, const SourceJump*
                        EmitPsv&& emit_psv, EmitSh&& emit_sh) const noexcept {
     const Stack& st = *stack_;
     auto is_visc = [&](std::size_t layer) { return viscous_[layer] != 0; };
-    // For each source f = -[y]: x_need = z_f - Minv[need, rows] C (I + Minv[v, rows] C)^{-1}
-    // z_f[v], z_f = M0^{-1} f from the unit source solutions; I + Minv C is factored once.
+    // The unit sources' solutions X = Z - Minv[need, rows] C (I + Minv[v, rows] C)^{-1} Z[v]
+    // (Z = M0^{-1} on the source rows, the viscous columns Z's first nv rows); a source
+    // f = -[y] is then x_need = -X f. I + Minv C is factored once.
     auto solve_part = [&](const Part& p, auto&& fill, auto&& src_of, auto&& emit) {
         const std::size_t nv = p.vcols.size(), nr = p.vrows.size(), nn = p.need.size();
-        cplx* C = scratch_.data();
-        cplx* A = C + nr * nv;
-        cplx* w = A + nv * nv;
-        cplx* Cw = w + nv;
-        cplx* zf = Cw + nr;
-        cplx* x_need = zf + nn;
+        const std::size_t ns = p.n_src;
+        const cplx* X = p.z_need.data();
         if (nv > 0) {
+            cplx* C = scratch_.data();
+            cplx* A = C + nr * nv;
+            cplx* W = A + nv * nv;
+            cplx* CW = W + nv * ns;
+            cplx* Xv = CW + nr * ns;
             for (std::size_t i = 0; i < nr * nv; ++i) C[i] = -p.c0[i];
             fill([&](std::size_t r, std::size_t c,
                      cplx v) { C[p.row_pos[r] * nv + p.col_pos[c]] += v; },
                  is_visc);
             // A = I + Minv[v, rows] C ; the viscous columns are the first nv entries of need.
-            for (std::size_t i = 0; i < nv; ++i)
-                for (std::size_t j = 0; j < nv; ++j) {
-                    cplx acc = (i == j) ? 1.0 : 0.0;
-                    for (std::size_t q = 0; q < nr; ++q)
-                        acc += p.minv_need[i * nr + q] * C[q * nv + j];
-                    A[i * nv + j] = acc;
-                }
+            // (Products as sums of rows: the inner loops run along contiguous rows.)
+            const auto mul_add = [](std::size_t n1, std::size_t n2, std::size_t n3, double sign,
+                                    const cplx* a, const cplx* b, cplx* out) {
+                for (std::size_t i = 0; i < n1; ++i)
+                    for (std::size_t q = 0; q < n2; ++q) {
+                        const cplx f = sign * a[i * n2 + q];
+                        for (std::size_t j = 0; j < n3; ++j) out[i * n3 + j] += f * b[q * n3 + j];
+                    }
+            };
+            std::fill(A, A + nv * nv, 0.0);
+            for (std::size_t i = 0; i < nv; ++i) A[i * nv + i] = 1.0;
+            mul_add(nv, nr, nv, 1.0, p.minv_need.data(), C, A);
             lu_factor(nv, A, piv_.data());
+            std::copy(X, X + nv * ns, W);
+            lu_solve(nv, A, piv_.data(), ns, W);
+            std::fill(CW, CW + nr * ns, 0.0);
+            mul_add(nr, nv, ns, 1.0, C, W, CW);
+            std::copy(X, X + nn * ns, Xv);
+            mul_add(nn, nr, ns, -1.0, p.minv_need.data(), CW, Xv);
+            X = Xv;
         }
+        cplx* x_need = scratch_.data() + nr * nv + nv * nv + (nv + nr + nn) * ns;
         for (std::size_t jn = 0; jn < n_jumps; ++jn) {
             const cplx* f = src_of(jumps[jn]);
             for (std::size_t i = 0; i < nn; ++i) {
                 cplx acc = 0.0;
-                for (std::size_t q = 0; q < p.n_src; ++q)
-                    if (f[q] != cplx(0.0)) acc -= f[q] * p.z_need[i * p.n_src + q];
-                zf[i] = acc;
-            }
-            if (nv == 0) {
-                for (std::size_t i = 0; i < nn; ++i) x_need[i] = zf[i];
-            } else {
-                for (std::size_t i = 0; i < nv; ++i) w[i] = zf[i];
-                lu_solve(nv, A, piv_.data(), w);
-                for (std::size_t q = 0; q < nr; ++q) {
-                    cplx acc = 0.0;
-                    for (std::size_t j = 0; j < nv; ++j) acc += C[q * nv + j] * w[j];
-                    Cw[q] = acc;
-                }
-                for (std::size_t i = 0; i < nn; ++i) {
-                    cplx acc = zf[i];
-                    for (std::size_t q = 0; q < nr; ++q) acc -= p.minv_need[i * nr + q] * Cw[q];
-                    x_need[i] = acc;
-                }
+                for (std::size_t q = 0; q < ns; ++q)
+                    if (f[q] != cplx(0.0)) acc -= f[q] * X[i * ns + q];
+                x_need[i] = acc;
             }
             emit(jn, x_need);
         }

@@ -81,6 +81,11 @@ SurfaceKernel solve_dense(const Stack& stack, const Moduli* moduli, double k, De
 /// and 2L).
 void solve_dense_full(const Stack& stack, const Moduli* moduli, double k, DenseWork& work,
                       const SourceJump& jump, std::vector<cplx>& x_psv, std::vector<cplx>& x_sh);
+/// solve_dense_full for n_jumps sources at once (one factorisation): jump j's coefficients at
+/// x_psv[j n_psv ...], x_sh[j n_sh ...].
+void solve_dense_many(const Stack& stack, const Moduli* moduli, double k, DenseWork& work,
+                      std::size_t n_jumps, const SourceJump* jumps, std::vector<cplx>& x_psv,
+                      std::vector<cplx>& x_sh);
 /// Copies the coefficients of sub-layer `sub` from full solution vectors into psv[4], sh[2]
 /// (absent ones 0).
 void sub_coefficients(const Stack& stack, std::size_t sub, const cplx* x_psv, const cplx* x_sh,

@@ -425,8 +425,15 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
     out.z = zr;
     out.nc = nc;
     depth_factors(src_layer, times, tr, out);
-    out.krem.assign(nt * nz * nk * E * nc, 0.0);
-    if (model.layers.empty()) return;  // homogeneous half-space: no remainder
+    const std::size_t n_krem = nt * nz * nk * E * nc;
+    if (model.layers.empty()) {  // homogeneous half-space: no remainder
+        out.krem.assign(n_krem, 0.0);
+        return;
+    }
+    // Every value a reader may take is written below, so no fill (nor a copy when it grows):
+    // a table's build calls this per depth and band, on GBs.
+    if (out.krem.capacity() < n_krem) std::vector<double>().swap(out.krem);
+    out.krem.resize(n_krem);
 
     Prepared p;
     Stack st = Stack::build(model, depth);
@@ -466,28 +473,33 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
         std::fill(hb.begin(), hb.end(), 0.0);
         for (int q = 0; q < 3; ++q) {
             const Moduli m{1.0, lm[q]};
+            // The 2E sources (deviatoric and isotropic parts) in one solve: jump 2e + part.
             const auto jd = elementary_jumps(dev, m), ji = elementary_jumps(iso, m);
-            for (std::size_t e = 0; e < E; ++e)
-                for (int part = 0; part < 2; ++part) {
-                    solve_dense_full(hst, &m, k, w, part ? ji[e] : jd[e], xp, xs);
-                    for (std::size_t iz = 0; iz < nz; ++iz) {
-                        if (!active(ik, iz)) continue;
-                        cplx cp[4], cs[2];
-                        sub_coefficients(hst, hrec[iz].sub, xp.data(), xs.data(), cp, cs);
-                        const DepthState d = state_at(hst, hrec[iz], m, k, cp, cs);
-                        const double v[6] = {d.U.real(),  d.V.real(),  d.W.real(),
-                                             d.Uz.real(), d.Vz.real(), d.Wz.real()};
-                        double* h = &hb[((iz * E + e) * NB + 3 * part) * 6];
-                        // α u(α) = c0 + c1 α + c2 α²: u = c1 + c2 α + c0/α (Lagrange).
-                        const double a1 = al[(q + 1) % 3], a2 = al[(q + 2) % 3];
-                        const double wq = al[q] / ((al[q] - a1) * (al[q] - a2));
-                        for (int c = 0; c < 6; ++c) {
-                            h[c] -= wq * v[c] * (a1 + a2);
-                            h[6 + c] += wq * v[c];
-                            h[12 + c] += wq * v[c] * a1 * a2;
-                        }
+            SourceJump js[2 * E];
+            for (std::size_t e = 0; e < E; ++e) js[2 * e] = jd[e], js[2 * e + 1] = ji[e];
+            solve_dense_many(hst, &m, k, w, 2 * E, js, xp, xs);
+            const std::size_t np = hst.n_psv(), ns = hst.n_sh();
+            // α u(α) = c0 + c1 α + c2 α²: u = c1 + c2 α + c0/α (Lagrange).
+            const double a1 = al[(q + 1) % 3], a2 = al[(q + 2) % 3];
+            const double wq = al[q] / ((al[q] - a1) * (al[q] - a2));
+            for (std::size_t iz = 0; iz < nz; ++iz) {
+                if (!active(ik, iz)) continue;
+                cplx cp[2 * E][4], cs[2 * E][2];
+                for (std::size_t j = 0; j < 2 * E; ++j)
+                    sub_coefficients(hst, hrec[iz].sub, &xp[j * np], &xs[j * ns], cp[j], cs[j]);
+                DepthState d[2 * E];
+                states_at(hst, hrec[iz], m, k, 2 * E, cp[0], 4, cs[0], 2, d);
+                for (std::size_t j = 0; j < 2 * E; ++j) {
+                    const double v[6] = {d[j].U.real(),  d[j].V.real(),  d[j].W.real(),
+                                         d[j].Uz.real(), d[j].Vz.real(), d[j].Wz.real()};
+                    double* h = &hb[((iz * E + j / 2) * NB + 3 * (j % 2)) * 6];
+                    for (int c = 0; c < 6; ++c) {
+                        h[c] -= wq * v[c] * (a1 + a2);
+                        h[6 + c] += wq * v[c];
+                        h[12 + c] += wq * v[c] * a1 * a2;
                     }
                 }
+            }
         }
     };
 
@@ -498,19 +510,24 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
     std::vector<Moduli> mods;
     node_moduli(p, layers, rule, mods);
     const std::size_t src = p.stack.source_layer;
-    struct AtNode {
-        std::array<SourceJump, E> jumps;
-        cplx f[NB];
-    };
-    std::vector<AtNode> at(nn + 1);
+    std::vector<std::array<SourceJump, E>> jumps(nn + 1);
     for (std::size_t q = 0; q <= nn; ++q) {
         const Moduli& m = q < nn ? mods[q * nl + src] : p.unrelaxed[src];
         std::array<MomentTensor, E> mt;
         for (std::size_t e = 0; e < E; ++e)
             mt[e] = moment_tensor(elementary_tensor(e), m.mu, m.lam);
-        at[q].jumps = elementary_jumps(mt, m);
-        basis_f(m, at[q].f);
+        jumps[q] = elementary_jumps(mt, m);
     }
+    // The homogeneous part is linear in the basis functions, so it is subtracted after the
+    // inversion with their time-domain factors (depth_factors, scaled by mu_ref like the
+    // moduli here): per (time, set) fb[(it 3 + set) NB + b], set 0 plain, 1 μ-, 2 λ-scaled.
+    std::vector<double> fb(nt * 3 * NB);
+    for (std::size_t it = 0; it < nt; ++it)
+        for (std::size_t b = 0; b < NB; ++b) {
+            fb[(it * 3 + 0) * NB + b] = out.f[it][b];
+            fb[(it * 3 + 1) * NB + b] = out.mu_f[it][b] / p.mu_ref;
+            fb[(it * 3 + 2) * NB + b] = out.lam_f[it][b] / p.mu_ref;
+        }
     // serves[q]: (time, weight) pairs of node q; node nn (unrelaxed) serves t = 0 with weight
     // 1 on the real part.
     std::vector<std::vector<std::pair<std::size_t, cplx>>> serves(nn + 1);
@@ -539,27 +556,26 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
                 std::size_t z0 = nz, z1 = 0;
                 for (std::size_t iz = 0; iz < nz; ++iz)
                     if (active(ik, iz)) z0 = std::min(z0, iz), z1 = iz + 1;
-                if (z1 == 0) continue;  // krem stays zero
+                if (z1 == 0) continue;  // no receiver reads this wavenumber
                 homogeneous(ik, w, xp, xs, hb);
                 const std::size_t q0 = z0 * E * nc, nq_ = (z1 - z0) * E * nc;
                 for (std::size_t node = 0; node <= nn; ++node) {
                     if (serves[node].empty()) continue;
                     const bool t0 = node == nn;
                     const Moduli* m = t0 ? p.unrelaxed.data() : &mods[node * nl];
-                    const AtNode& a = at[node];
+                    const auto& jn = jumps[node];
                     if (o.dense) {
                         for (std::size_t e = 0; e < E; ++e) {
-                            solve_dense_full(p.stack, m, k, w, a.jumps[e], xp, xs);
+                            solve_dense_full(p.stack, m, k, w, jn[e], xp, xs);
                             for (std::size_t q = 0; q < nq; ++q)
                                 sub_coefficients(p.stack, subs[q], xp.data(), xs.data(),
                                                  &cp[(e * nq + q) * 4], &cs[(e * nq + q) * 2]);
                         }
                     } else {
-                        p.fast[ik].eval_coeffs(m, E, a.jumps.data(), cp.data(), cs.data());
+                        p.fast[ik].eval_coeffs(m, E, jn.data(), cp.data(), cs.data());
                     }
-                    const cplx ms = m[src].mu, ls = m[src].lam;
                     for (std::size_t iz = z0; iz < z1; ++iz) {
-                        if (!active(ik, iz)) {  // zero, as krem beyond the receiver's wavenumbers
+                        if (!active(ik, iz)) {  // not read; zero, not stale values
                             const std::size_t at_ = node * Q + iz * E * nc;
                             std::fill(&Rre[at_], &Rre[at_ + E * nc], 0.0);
                             std::fill(&Rim[at_], &Rim[at_ + E * nc], 0.0);
@@ -573,14 +589,9 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
                         for (std::size_t e = 0; e < E; ++e) {
                             const DepthState& d = ds[e];
                             const cplx L[6] = {d.U, d.V, d.W, d.Uz, d.Vz, d.Wz};
-                            cplx H[6] = {};
-                            const double* h = &hb[(iz * E + e) * NB * 6];
-                            for (std::size_t bb = 0; bb < NB; ++bb)
-                                for (int c = 0; c < 6; ++c) H[c] += a.f[bb] * h[bb * 6 + c];
                             cplx R[NC];
-                            for (int c = 0; c < 6; ++c)
-                                R[c] = L[c] - H[c], R[6 + c] = mr.mu * L[c] - ms * H[c];
-                            R[12] = mr.lam * (L[3] - L[1]) - ls * (H[3] - H[1]);
+                            for (int c = 0; c < 6; ++c) R[c] = L[c], R[6 + c] = mr.mu * L[c];
+                            R[12] = mr.lam * (L[3] - L[1]);
                             const std::size_t at_ = node * Q + (iz * E + e) * nc;
                             for (std::size_t c = c0; c < NC; ++c)
                                 Rre[at_ + c - c0] = R[c].real(), Rim[at_ + c - c0] = R[c].imag();
@@ -598,6 +609,22 @@ void depth_time_kernels(const EarthModel& model, double depth, const std::vector
                         else
                             add_weighted(nq_, wx.real(), im, wx.imag(), re, oe);
                     }
+                // Minus the homogeneous part: set (c / 6) of the basis's factors times the
+                // coefficients of component c % 6 (c = 12: of Uz - V).
+                for (std::size_t it = 0; it < nt; ++it)
+                    for (std::size_t iz = z0; iz < z1; ++iz)
+                        for (std::size_t e = 0; e < E; ++e) {
+                            const double* h = &hb[(iz * E + e) * NB * 6];
+                            double* dst = &loc[((it * nz + iz) * E + e) * nc];
+                            for (std::size_t c = c0; c < NC; ++c) {
+                                const double* f = &fb[(it * 3 + c / 6) * NB];
+                                double v = 0.0;
+                                for (std::size_t bb = 0; bb < NB; ++bb)
+                                    v += f[bb] * (c < 12 ? h[bb * 6 + c % 6]
+                                                         : h[bb * 6 + 3] - h[bb * 6 + 1]);
+                                dst[c - c0] -= v;
+                            }
+                        }
                 for (std::size_t it = 0; it < nt; ++it)
                     for (std::size_t iz = z0; iz < z1; ++iz) {
                         const std::size_t q = it * nz + iz;

@@ -87,7 +87,7 @@ void potency_time_kernels(const Prepared& p, const HomogeneousKernels& hk, const
 /// homogeneous stress, formed in the Laplace domain). Steps only (no velocities). With
 /// `stress_only`, krem holds the stress's components alone (nc = kStressComponents per source:
 /// kDepthComponents' 6 .. 12). With `nk_of`, receiver iz needs only the first nk_of[iz]
-/// wavenumbers (wavenumbers_for); its krem beyond them is zero.
+/// wavenumbers (wavenumbers_for); its krem beyond them is unspecified (never to be read).
 struct DepthKernels {
     std::vector<double> z;
     std::vector<double> krem;
