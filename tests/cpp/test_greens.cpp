@@ -119,6 +119,43 @@ static void test_fast_equals_dense_many_viscous_layers() {
     }
 }
 
+static void test_dense_many_equals_single() {
+    // One factorisation for several sources (the homogeneous part's solves) gives each
+    // source's own solve, in a stack with the source in a viscous layer.
+    EarthModel m;
+    m.layers.push_back({10e3, 25e9, Rheology::elastic(20e9)});
+    m.layers.push_back({20e3, 40e9, Rheology::maxwell(35e9, 1e19)});
+    m.halfspace = {0.0, 60e9, Rheology::burgers(60e9, 3e19, 40e9, 2e18)};
+    const auto st = detail::Stack::build(m, 17e3);
+    const cplx s(2e-10, 5e-10);
+    Moduli mod[3] = {m.layers[0].moduli(s), m.layers[1].moduli(s), m.halfspace.moduli(s)};
+    for (Moduli& q : mod) q.mu /= 30e9, q.lam /= 30e9;
+    detail::SourceJump js[3];
+    for (int j = 0; j < 3; ++j)
+        for (int q = 0; q < 4; ++q) {
+            js[j].psv[q] = cplx(1.0 + j - 0.3 * q, 0.5 * q - j);
+            if (q < 2) js[j].sh[q] = cplx(0.7 * j - q, 1.0 + q);
+        }
+    detail::DenseWork w;
+    for (double k : {2e-5, 4e-4}) {
+        std::vector<cplx> xp, xs, p1, s1;
+        detail::solve_dense_many(st, mod, k, w, 3, js, xp, xs);
+        const std::size_t np = st.n_psv(), ns = st.n_sh();
+        CHECK(xp.size() == 3 * np && xs.size() == 3 * ns);
+        for (int j = 0; j < 3; ++j) {
+            detail::solve_dense_full(st, mod, k, w, js[j], p1, s1);
+            double scale = 0.0;
+            for (const cplx v : p1) scale = std::max(scale, std::abs(v));
+            for (const cplx v : s1) scale = std::max(scale, std::abs(v));
+            CHECK(scale > 0.0);
+            for (std::size_t i = 0; i < np; ++i)
+                CHECK_NEAR(std::abs(xp[j * np + i] - p1[i]), 0.0, 1e-14 * scale);
+            for (std::size_t i = 0; i < ns; ++i)
+                CHECK_NEAR(std::abs(xs[j * ns + i] - s1[i]), 0.0, 1e-14 * scale);
+        }
+    }
+}
+
 static void test_homogeneous_kernel_affine_in_r() {
     // Okada's surface field is A + r B; its wavenumber kernel must be affine in r too.
     EarthModel h;
@@ -248,6 +285,7 @@ int main() {
     test_time_rule();
     test_fast_equals_dense();
     test_fast_equals_dense_many_viscous_layers();
+    test_dense_many_equals_single();
     test_homogeneous_kernel_affine_in_r();
     test_t0_is_okada();
     test_validation();
